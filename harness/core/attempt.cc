@@ -1,0 +1,62 @@
+#include "harness/core/attempt.h"
+
+#include <array>
+#include <utility>
+
+namespace taskcost {
+namespace {
+constexpr std::array<std::pair<ErrorClass, std::string_view>, 12> kNames{{
+    {ErrorClass::kNone, "none"},
+    {ErrorClass::kRateLimit, "rate_limit"},
+    {ErrorClass::kServer, "server"},
+    {ErrorClass::kTimeout, "timeout"},
+    {ErrorClass::kNetwork, "network"},
+    {ErrorClass::kAuth, "auth"},
+    {ErrorClass::kBadRequest, "bad_request"},
+    {ErrorClass::kQuota, "quota"},
+    {ErrorClass::kInvalidOutput, "invalid_output"},
+    {ErrorClass::kTruncated, "truncated"},
+    {ErrorClass::kRefusal, "refusal"},
+    {ErrorClass::kIncorrect, "incorrect"},
+}};
+}  // namespace
+
+std::string_view ErrorClassName(ErrorClass c) {
+  for (const auto& [value, name] : kNames) {
+    if (value == c) return name;
+  }
+  return "unknown";
+}
+
+std::optional<ErrorClass> ParseErrorClass(std::string_view name) {
+  for (const auto& [value, n] : kNames) {
+    if (n == name) return value;
+  }
+  return std::nullopt;
+}
+
+const std::vector<ErrorClass>& AllErrorClasses() {
+  static const std::vector<ErrorClass> all = [] {
+    std::vector<ErrorClass> v;
+    for (const auto& [value, name] : kNames) {
+      if (value != ErrorClass::kNone) v.push_back(value);
+    }
+    return v;
+  }();
+  return all;
+}
+
+bool IsFatal(ErrorClass c) {
+  return c == ErrorClass::kAuth || c == ErrorClass::kBadRequest || c == ErrorClass::kQuota;
+}
+
+Usage& Usage::operator+=(const Usage& o) {
+  input_tokens += o.input_tokens;
+  cached_input_tokens += o.cached_input_tokens;
+  cache_write_tokens += o.cache_write_tokens;
+  output_tokens += o.output_tokens;
+  reasoning_tokens += o.reasoning_tokens;
+  return *this;
+}
+
+}  // namespace taskcost

@@ -1,0 +1,92 @@
+// Attempt: one model call as the journal records it, with its usage, cost, output and verdicts.
+// Also the error classes every provider fault and output problem is mapped to.
+// Plain value types; not synchronised.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/core/money.h"
+
+namespace taskcost {
+
+/// Why an attempt did not produce a usable answer. kIncorrect means the answer was valid
+/// against the schema but a success criterion failed; it ends the task (never retried).
+enum class ErrorClass {
+  kNone,
+  kRateLimit,      // 429 / 529 overloaded
+  kServer,         // 5xx
+  kTimeout,        // no complete answer within the policy's timeout
+  kNetwork,        // connect refused, reset, TLS, garbage that is not HTTP
+  kAuth,           // 401 / 403: fatal for the candidate
+  kBadRequest,     // 400 / 404 / 422: fatal for the candidate
+  kQuota,          // out of credit (OpenAI insufficient_quota, Anthropic spend limit): fatal
+  kInvalidOutput,  // not JSON, or JSON that fails the schema, or an unreadable provider body
+  kTruncated,      // finish_reason "length" / stop_reason "max_tokens"
+  kRefusal,        // the model refused (OpenAI message.refusal, Anthropic stop_reason "refusal")
+  kIncorrect,      // valid output, but a success criterion failed
+};
+
+/// Stable snake_case names used in suites, journals and reports: "rate_limit", "invalid_output".
+std::string_view ErrorClassName(ErrorClass c);
+std::optional<ErrorClass> ParseErrorClass(std::string_view name);
+/// Every class except kNone, in declaration order.
+const std::vector<ErrorClass>& AllErrorClasses();
+/// auth, bad_request and quota stop the whole candidate and are never retried.
+bool IsFatal(ErrorClass c);
+
+/// Tokens of one call, normalised so each kind is billed once at its own price.
+/// OpenAI: input_tokens = prompt_tokens - cached_tokens. Anthropic: input_tokens as reported
+/// (it already excludes cache reads and writes).
+struct Usage {
+  int64_t input_tokens = 0;         // uncached input, billed at the input price
+  int64_t cached_input_tokens = 0;  // prompt-cache reads, billed at the cached-input price
+  int64_t cache_write_tokens = 0;   // cache creation, billed at the cache-write price
+  int64_t output_tokens = 0;        // all output tokens, reasoning included
+  int64_t reasoning_tokens = 0;     // the part of output_tokens spent reasoning
+
+  int64_t TotalInput() const { return input_tokens + cached_input_tokens + cache_write_tokens; }
+  Usage& operator+=(const Usage& o);
+  bool operator==(const Usage&) const = default;
+};
+
+/// One success criterion or scorer verdict on an output.
+struct CheckResult {
+  std::string name;    // e.g. "field_equals(category)"
+  bool pass = false;
+  std::string reason;  // short, shown in reports: "expected \"billing\", got \"account\""
+};
+
+struct Attempt {
+  // Identity: the task is (sample_id, candidate_id, repeat); attempt counts from 1.
+  std::string sample_id;
+  std::string candidate_id;
+  int repeat = 0;
+  int attempt = 1;
+
+  // Timing.
+  int64_t started_unix_ms = 0;  // wall clock when the request was sent
+  int64_t latency_us = 0;       // send to last byte (0 when nothing was sent)
+
+  // What came back.
+  int http_status = 0;  // 0 when no HTTP status arrived
+  ErrorClass error = ErrorClass::kNone;
+  std::string error_message;
+  std::optional<int64_t> retry_after_ms;  // from Retry-After or rate-limit headers
+  std::string finish_reason;              // provider's own words: "stop", "end_turn", ...
+  std::string request_id;                 // provider's request id header, when sent
+
+  Usage usage;
+  std::string usage_raw;  // the provider's usage object verbatim (JSON text), for audit
+  Money cost;             // priced from `usage` with the catalog price recorded in run.json
+
+  std::string output;                          // the answer text (JSON text when structured)
+  std::vector<std::string> validation_errors;  // "/priority: ..." from the schema validator
+  std::vector<CheckResult> checks;             // success criteria, in suite order
+  bool success = false;  // error == kNone: valid against the schema and every criterion holds
+};
+
+}  // namespace taskcost

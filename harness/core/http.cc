@@ -1,0 +1,22 @@
+#include "harness/core/http.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace taskcost {
+
+std::optional<std::string_view> FindHeader(const std::vector<HttpHeader>& headers,
+                                           std::string_view name) {
+  for (const HttpHeader& h : headers) {
+    if (h.name.size() == name.size() &&
+        std::equal(h.name.begin(), h.name.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return std::string_view(h.value);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace taskcost

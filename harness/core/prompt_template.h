@@ -1,0 +1,20 @@
+// {{field}} templating of prompts and expected values from a sample's fields. Pure.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/core/result.h"
+#include "harness/core/suite.h"
+
+namespace taskcost {
+
+/// Fills every {{name}} (whitespace inside the braces allowed) from sample.fields.
+/// A missing field is an error naming the sample id, its location and the field.
+Result<std::string> RenderTemplate(std::string_view text, const Sample& sample);
+
+/// The field names a template uses, in order of first use.
+std::vector<std::string> TemplateFields(std::string_view text);
+
+}  // namespace taskcost

@@ -1,0 +1,67 @@
+// RunManifest (run.json) and the journal's line format (attempts.jsonl): what a run records so
+// that every report figure can be recomputed later from the run directory alone.
+// Formats are specified field by field in docs/formats.md. Plain data; not synchronised.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/core/attempt.h"
+#include "harness/core/pricing.h"
+#include "harness/core/result.h"
+#include "harness/core/suite.h"
+
+namespace taskcost {
+
+inline constexpr int kJournalFormatVersion = 1;
+inline constexpr int kManifestFormatVersion = 1;
+
+struct ManifestCandidate {
+  std::string id;
+  std::string provider;       // provider name from providers.yaml
+  std::string provider_kind;  // "openai", "anthropic", ...
+  std::string model;
+  bool baseline = false;
+  ModelPrice price;           // the price actually used for this run
+};
+
+struct RunManifest {
+  int format_version = kManifestFormatVersion;
+  std::string run_id;          // "2026-11-23T10-04-12Z"
+  std::string suite_name;
+  std::string suite_file;
+  std::string suite_hash;      // "sha256:..."
+  std::string unit = "task";
+  std::string taskcost_version;
+  int64_t started_unix_ms = 0;
+  int64_t ended_unix_ms = 0;   // 0 while running or when killed
+  bool simulated = false;      // outputs came from the bundled simulator
+  int repeats = 1;
+  std::vector<std::string> sample_ids;  // every sample planned, in suite order
+  std::vector<ManifestCandidate> candidates;
+  HumanAlternative human;
+  int64_t volume_per_month = 0;
+  RetryPolicy policy;
+  std::optional<Money> budget;
+  std::string prices_file;
+  std::string providers_file;
+
+  const ManifestCandidate* Baseline() const;
+};
+
+std::string ManifestToJson(const RunManifest& manifest);  // pretty, stable key order
+Result<RunManifest> ManifestFromJson(std::string_view text, const std::string& file);
+
+/// The journal's first line: {"type":"header","format":"taskcost-journal","version":1,...}.
+std::string JournalHeaderLine(const std::string& run_id);
+/// Checks a header line; refuses versions this build cannot read.
+Status CheckJournalHeader(std::string_view line, const std::string& file);
+
+/// One attempt as one line of compact JSON (no trailing newline), {"type":"attempt",...}.
+std::string AttemptToJsonLine(const Attempt& attempt);
+Result<Attempt> AttemptFromJsonLine(std::string_view line);
+
+}  // namespace taskcost

@@ -1,0 +1,23 @@
+// Loading suite.yaml into a checked Suite. Every problem found is reported, each naming
+// file:line:col and the field path, with a suggestion where one is obvious. Pure apart from
+// reading the suite's own files (suite.yaml, samples, schema). Not synchronised.
+#pragma once
+
+#include <string>
+
+#include "harness/core/pricing.h"
+#include "harness/core/providers_config.h"
+#include "harness/core/result.h"
+#include "harness/core/suite.h"
+
+namespace taskcost {
+
+/// Reads and checks a suite file; relative paths inside it resolve against its directory.
+Result<Suite> LoadSuite(const std::string& path);
+
+/// Cross-checks a loaded suite against the provider and price catalogs: every candidate's
+/// provider exists, every candidate's price key is in the catalog (never a silent $0).
+Status CheckSuiteAgainstCatalogs(const Suite& suite, const ProviderCatalog& providers,
+                                 const PriceCatalog& prices);
+
+}  // namespace taskcost

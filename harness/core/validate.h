@@ -1,0 +1,44 @@
+// JSON Schema validation of model outputs (valijson behind a pimpl, so this header stays light)
+// and evaluation of a suite's success criteria. A compiled validator is immutable and safe to
+// share between threads.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/core/attempt.h"
+#include "harness/core/result.h"
+#include "harness/core/suite.h"
+
+namespace taskcost {
+
+class SchemaValidator {
+ public:
+  /// Compiles a JSON Schema given as JSON text. Fails when the text is not JSON or not a
+  /// usable schema (unknown type names, malformed keywords).
+  static Result<SchemaValidator> Compile(const std::string& schema_json);
+
+  /// Errors of `output_json` against the schema as "/path: description" lines ("" path is the
+  /// root, written "/"). Output that is not JSON gives one error "output is not JSON: ...".
+  /// Empty means valid.
+  std::vector<std::string> Validate(std::string_view output_json) const;
+
+  SchemaValidator(SchemaValidator&&) noexcept;
+  SchemaValidator& operator=(SchemaValidator&&) noexcept;
+  ~SchemaValidator();
+
+ private:
+  struct Impl;
+  explicit SchemaValidator(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Evaluates each success criterion on a schema-valid output, in order.
+/// field_equals compares the output field (dotted path) with the rendered expected text:
+/// a string field compares as text, any other value by its compact JSON text.
+std::vector<CheckResult> EvaluateSuccess(const std::vector<SuccessCriterion>& criteria,
+                                         const Sample& sample, std::string_view output_json);
+
+}  // namespace taskcost

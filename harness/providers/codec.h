@@ -1,0 +1,49 @@
+// Provider codecs: pure functions between one model call and its HTTP exchange, one wire format
+// each (OpenAI Chat Completions, Anthropic Messages). Build the request (with native structured
+// output), parse the reply, read usage exactly, classify every fault. No IO. Thread-compatible.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "harness/core/attempt.h"
+#include "harness/core/http.h"
+#include "harness/core/providers_config.h"
+#include "harness/core/suite.h"
+
+namespace taskcost {
+
+/// One call, already rendered from the suite and the sample.
+struct ChatCall {
+  std::string model;
+  std::string system;      // may be empty
+  std::string user;
+  std::string schema_json;  // JSON Schema text; empty = free-form answer
+  std::string schema_name = "answer";
+  OutputMode mode = OutputMode::kNative;
+  int max_tokens = 1024;
+  std::string params_json = "{}";  // extra body fields (temperature, top_p, ...), merged last
+  std::chrono::milliseconds timeout{60'000};
+};
+
+/// What a reply means, independent of wire format.
+struct ProviderReply {
+  ErrorClass error = ErrorClass::kNone;
+  std::string error_message;   // the provider's own message where it sent one
+  std::string output;          // the answer text; for native structured output, the JSON text
+  std::string finish_reason;   // provider's words: "stop", "length", "end_turn", "max_tokens"
+  Usage usage;                 // normalised (see Usage); zero when none was sent
+  std::string usage_raw;       // provider's usage object, compact JSON text; "" when none
+  std::optional<std::chrono::milliseconds> retry_after;  // Retry-After or reset headers
+  std::string request_id;      // x-request-id / request-id header
+};
+
+/// Builds the HTTP request for `call` at `provider`. `key` may be empty (no auth header).
+HttpRequest BuildRequest(const ProviderConfig& provider, const ChatCall& call, const Secret& key);
+
+/// Interprets an HTTP exchange. Never throws on bad input: garbage becomes kInvalidOutput or
+/// kServer with the evidence in error_message.
+ProviderReply ParseReply(const ProviderConfig& provider, const HttpResponse& response);
+
+}  // namespace taskcost
