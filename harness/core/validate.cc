@@ -2,10 +2,9 @@
 
 #include <algorithm>
 #include <exception>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <unordered_set>
-
-#include <nlohmann/json.hpp>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
 #include <valijson/schema_parser.hpp>
@@ -58,9 +57,9 @@ const std::vector<std::string>& TypeNames() {
 // What other languages call the JSON Schema types.
 std::optional<std::string> TypeAlias(const std::string& name) {
   static const std::pair<const char*, const char*> kAliases[] = {
-      {"int", "integer"}, {"long", "integer"}, {"float", "number"}, {"double", "number"},
-      {"bool", "boolean"}, {"str", "string"},  {"list", "array"},   {"dict", "object"},
-      {"map", "object"},  {"none", "null"},
+      {"int", "integer"},  {"long", "integer"}, {"float", "number"}, {"double", "number"},
+      {"bool", "boolean"}, {"str", "string"},   {"list", "array"},   {"dict", "object"},
+      {"map", "object"},   {"none", "null"},
   };
   for (const auto& [alias, type] : kAliases) {
     if (name == alias) return type;
@@ -88,7 +87,8 @@ void CheckRegex(const std::string& pattern, const std::string& path, Errors& err
   try {
     std::regex compiled(pattern, std::regex::ECMAScript);
   } catch (const std::regex_error& e) {
-    errors.push_back(MakeError("invalid regular expression \"" + pattern + "\": " + e.what(), path));
+    errors.push_back(
+        MakeError("invalid regular expression \"" + pattern + "\": " + e.what(), path));
   }
 }
 

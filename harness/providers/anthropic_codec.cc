@@ -37,19 +37,17 @@ bool IsSpendLimit(std::string_view message) {
          codec::ContainsNoCase(message, "specified API usage limits");
 }
 
-ProviderReply ErrorReply(ProviderReply reply, const HttpResponse& response,
-                         const std::optional<Json>& body) {
-  reply.error = codec::ClassifyStatus(response.status);
-  codec::SetErrorMessage(reply, response.status, response.body, body);
+// Refines the status class and adds the delay; codec::ReadReply set class and message.
+void ReadError(const HttpResponse& response, const std::optional<Json>& body,
+               ProviderReply& reply) {
   Json error = body ? At(*body, "error") : Json();
   if (response.status == 529 || StringAt(error, "type") == "overloaded_error") {
     reply.error = ErrorClass::kRateLimit;
   }
-  bool money_status = response.status == 400 || response.status == 402 ||
-                      response.status == 403 || response.status == 429;
+  bool money_status = response.status == 400 || response.status == 402 || response.status == 403 ||
+                      response.status == 429;
   if (money_status && IsSpendLimit(StringAt(error, "message"))) reply.error = ErrorClass::kQuota;
   if (!IsFatal(reply.error)) reply.retry_after = RetryAfterFromHeaders(response.headers);
-  return reply;
 }
 
 // input_tokens excludes both cache reads and cache writes, so each is billed once.
@@ -69,25 +67,21 @@ void Classify(Answer answer, bool has_tool_use, ProviderReply& reply) {
     reply.error_message = "the model declined to answer (stop_reason \"refusal\")";
   } else if (stop == "max_tokens" || stop == "model_context_window_exceeded") {
     reply.error = ErrorClass::kTruncated;
-    reply.error_message = "the answer was cut off at the token limit (stop_reason \"" + stop + "\")";
+    reply.error_message =
+        "the answer was cut off at the token limit (stop_reason \"" + stop + "\")";
   } else if (answer == Answer::kToolInput && !has_tool_use) {
     reply.error = ErrorClass::kInvalidOutput;
-    reply.error_message = "the reply has no tool_use block for the forced answer tool (stop_reason "
-                          "\"" + stop + "\")";
+    reply.error_message =
+        "the reply has no tool_use block for the forced answer tool (stop_reason "
+        "\"" +
+        stop + "\")";
   }
 }
 
-void ReadContent(const Json& body, std::string_view raw_body, Answer answer,
-                 ProviderReply& reply) {
+void ReadContent(const Json& body, Answer answer, ProviderReply& reply) {
   const Json& content = At(body, "content");
   if (!content.is_array()) {
-    std::string message = StringAt(At(body, "error"), "message");
-    reply.error = ErrorClass::kInvalidOutput;
-    reply.error_message = codec::Truncate(
-        message.empty() ? "provider response lacks a content array: " +
-                              codec::BodySnippet(raw_body)
-                        : message,
-        codec::kMaxErrorMessage);
+    codec::SetInvalidShape(reply, body, "a content array");
     return;
   }
   std::string text;
@@ -108,15 +102,13 @@ void ReadContent(const Json& body, std::string_view raw_body, Answer answer,
 HttpRequest BuildRequest(const ProviderConfig& provider, const ChatCall& call, const Secret& key) {
   std::string version =
       provider.api_version.empty() ? std::string(kDefaultApiVersion) : provider.api_version;
-  HttpRequest request =
-      codec::BaseRequest(provider, call, Url(provider.base_url),
-                         {HttpHeader{"anthropic-version", version}},
-                         AuthHeader{"x-api-key", "", key});
+  HttpRequest request = codec::BaseRequest(provider, call, Url(provider.base_url),
+                                           {HttpHeader{"anthropic-version", version}},
+                                           AuthHeader{"x-api-key", "", key});
   bool structured = call.mode == OutputMode::kNative && !call.schema_json.empty();
   bool instructed = call.mode == OutputMode::kPrompt && !call.schema_json.empty();
-  std::string system = instructed
-                           ? codec::SystemWithSchemaInstruction(call.system, call.schema_json)
-                           : call.system;
+  std::string system =
+      instructed ? codec::SystemWithSchemaInstruction(call.system, call.schema_json) : call.system;
   Json body = Json::object();
   body["model"] = call.model;
   body["max_tokens"] = call.max_tokens;
@@ -133,27 +125,15 @@ HttpRequest BuildRequest(const ProviderConfig& provider, const ChatCall& call, c
 }
 
 ProviderReply ParseReply(const HttpResponse& response, Answer answer) {
-  if (response.failure != TransportFailure::kNone || response.status == 0) {
-    return codec::TransportFailureReply(response);
-  }
-  ProviderReply reply;
-  std::optional<Json> body = codec::ParseJson(response.body);
-  if (auto id = FindHeader(response.headers, "request-id")) {
-    reply.request_id = *id;
-  } else if (body) {
-    reply.request_id = StringAt(*body, "request_id");
-  }
-  if (response.status < 200 || response.status > 299) {
-    return ErrorReply(std::move(reply), response, body);
-  }
-  if (!body) {
-    reply.error = ErrorClass::kInvalidOutput;
-    reply.error_message = "provider response is not JSON: " + codec::BodySnippet(response.body);
-    return reply;
-  }
-  ReadUsage(At(*body, "usage"), reply);
-  ReadContent(*body, response.body, answer, reply);
-  return reply;
+  return codec::ReadReply(
+      response, "request-id",
+      [&](const std::optional<Json>& body, ProviderReply& reply) {
+        ReadError(response, body, reply);
+      },
+      [answer](const Json& body, ProviderReply& reply) {
+        ReadUsage(At(body, "usage"), reply);
+        ReadContent(body, answer, reply);
+      });
 }
 
 }  // namespace taskcost::anthropic

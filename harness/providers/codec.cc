@@ -38,7 +38,8 @@ ProviderReply Parse(const ProviderConfig& provider, const HttpResponse& response
 }  // namespace
 
 HttpRequest BuildRequest(const ProviderConfig& provider, const ChatCall& call, const Secret& key) {
-  if (provider.kind == ProviderKind::kAnthropic) return anthropic::BuildRequest(provider, call, key);
+  if (provider.kind == ProviderKind::kAnthropic)
+    return anthropic::BuildRequest(provider, call, key);
   return openai::BuildRequest(provider, call, key);
 }
 

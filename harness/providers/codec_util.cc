@@ -16,8 +16,8 @@ std::optional<Json> ParseJson(std::string_view text) {
 Json ParseObjectOrThrow(std::string_view text, std::string_view what) {
   std::optional<Json> parsed = ParseJson(text);
   if (!parsed || !parsed->is_object()) {
-    throw std::invalid_argument(std::string(what) + " is not a JSON object: " +
-                                Truncate(text, 200));
+    throw std::invalid_argument(std::string(what) +
+                                " is not a JSON object: " + Truncate(text, 200));
   }
   return *std::move(parsed);
 }
@@ -31,8 +31,9 @@ const Json& At(const Json& obj, std::string_view key) {
 
 int64_t CountAt(const Json& obj, std::string_view key) {
   const Json& value = At(obj, key);
-  if (value.is_number_unsigned()) return static_cast<int64_t>(std::min<uint64_t>(
-      value.get<uint64_t>(), static_cast<uint64_t>(INT64_MAX)));
+  if (value.is_number_unsigned())
+    return static_cast<int64_t>(
+        std::min<uint64_t>(value.get<uint64_t>(), static_cast<uint64_t>(INT64_MAX)));
   if (value.is_number_integer()) return std::max<int64_t>(0, value.get<int64_t>());
   if (value.is_number_float()) {
     double d = value.get<double>();
@@ -132,8 +133,8 @@ void MergeParams(Json& body, std::string_view params_json) {
 
 ProviderReply TransportFailureReply(const HttpResponse& response) {
   ProviderReply reply;
-  reply.error = response.failure == TransportFailure::kTimeout ? ErrorClass::kTimeout
-                                                               : ErrorClass::kNetwork;
+  reply.error =
+      response.failure == TransportFailure::kTimeout ? ErrorClass::kTimeout : ErrorClass::kNetwork;
   if (!response.failure_message.empty()) {
     reply.error_message = Truncate(response.failure_message, kMaxErrorMessage);
   } else if (response.failure == TransportFailure::kNone) {
@@ -157,9 +158,7 @@ std::string Dump(const Json& value) {
   return value.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-std::string UsageRaw(const Json& usage) {
-  return usage.is_object() ? Dump(usage) : std::string();
-}
+std::string UsageRaw(const Json& usage) { return usage.is_object() ? Dump(usage) : std::string(); }
 
 void SetErrorMessage(ProviderReply& reply, int status, std::string_view body,
                      const std::optional<Json>& parsed) {
@@ -171,6 +170,40 @@ void SetErrorMessage(ProviderReply& reply, int status, std::string_view body,
   if (message.empty()) {
     message = "HTTP " + std::to_string(status) + ": " + BodySnippet(body);
   }
+  reply.error_message = Truncate(message, kMaxErrorMessage);
+}
+
+ProviderReply ReadReply(const HttpResponse& response, std::string_view request_id_header,
+                        const ErrorReader& read_error, const BodyReader& read_body) {
+  if (response.failure != TransportFailure::kNone || response.status == 0) {
+    return TransportFailureReply(response);
+  }
+  ProviderReply reply;
+  std::optional<Json> body = ParseJson(response.body);
+  if (auto id = FindHeader(response.headers, request_id_header)) {
+    reply.request_id = *id;
+  } else if (body) {
+    reply.request_id = StringAt(*body, "request_id");
+  }
+  if (response.status < 200 || response.status > 299) {
+    reply.error = ClassifyStatus(response.status);
+    SetErrorMessage(reply, response.status, response.body, body);
+    read_error(body, reply);
+  } else if (!body) {
+    reply.error = ErrorClass::kInvalidOutput;
+    reply.error_message = "provider response is not JSON: " + BodySnippet(response.body);
+  } else {
+    read_body(*body, reply);
+  }
+  return reply;
+}
+
+void SetInvalidShape(ProviderReply& reply, const Json& body, std::string_view what) {
+  std::string message = StringAt(At(body, "error"), "message");
+  if (message.empty()) {
+    message = "provider response lacks " + std::string(what) + ": " + BodySnippet(Dump(body));
+  }
+  reply.error = ErrorClass::kInvalidOutput;
   reply.error_message = Truncate(message, kMaxErrorMessage);
 }
 

@@ -4,11 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "harness/core/attempt.h"
 #include "harness/core/http.h"
@@ -74,6 +74,18 @@ bool ContainsNoCase(std::string_view haystack, std::string_view needle);
 
 /// Compact JSON text; invalid UTF-8 in strings is replaced (U+FFFD) instead of throwing.
 std::string Dump(const Json& value);
+/// The steps every reply goes through, whatever the format: a transport failure or a missing
+/// status is timeout/network; the request id comes from `request_id_header`, else the body's
+/// "request_id"; a non-2xx status goes to `read_error` (with the body when it is JSON); a 2xx
+/// body that is not JSON is invalid output; a JSON 2xx body goes to `read_body`.
+using ErrorReader = std::function<void(const std::optional<Json>& body, ProviderReply& reply)>;
+using BodyReader = std::function<void(const Json& body, ProviderReply& reply)>;
+ProviderReply ReadReply(const HttpResponse& response, std::string_view request_id_header,
+                        const ErrorReader& read_error, const BodyReader& read_body);
+/// Marks a 2xx JSON body without the expected shape as invalid output: the provider's
+/// error.message when it sent one, else "provider response lacks <what>: <body>".
+void SetInvalidShape(ProviderReply& reply, const Json& body, std::string_view what);
+
 /// The usage object as compact JSON text; "" when `usage` is not an object.
 std::string UsageRaw(const Json& usage);
 /// Fills error_message for an error status from the provider's `error.message`, or from the

@@ -75,10 +75,9 @@ std::optional<std::chrono::milliseconds> ResetDelay(const std::vector<HttpHeader
   return longest;
 }
 
-ProviderReply ErrorReply(ProviderReply reply, const HttpResponse& response,
-                         const std::optional<Json>& body) {
-  reply.error = codec::ClassifyStatus(response.status);
-  codec::SetErrorMessage(reply, response.status, response.body, body);
+// Refines the status class and adds the delay; codec::ReadReply set class and message.
+void ReadError(const HttpResponse& response, const std::optional<Json>& body,
+               ProviderReply& reply) {
   if (body && response.status == 429) {
     const Json& error = At(*body, "error");
     if (StringAt(error, "code") == "insufficient_quota" ||
@@ -86,10 +85,10 @@ ProviderReply ErrorReply(ProviderReply reply, const HttpResponse& response,
       reply.error = ErrorClass::kQuota;
     }
   }
-  if (IsFatal(reply.error)) return reply;
+  if (IsFatal(reply.error)) return;
   reply.retry_after = RetryAfterFromHeaders(response.headers);
-  if (!reply.retry_after && response.status == 429) reply.retry_after = ResetDelay(response.headers);
-  return reply;
+  if (!reply.retry_after && response.status == 429)
+    reply.retry_after = ResetDelay(response.headers);
 }
 
 // prompt_tokens includes the cached tokens and completion_tokens the reasoning tokens.
@@ -115,16 +114,10 @@ std::string ContentText(const Json& content) {
   return text;
 }
 
-void ReadChoice(const Json& body, std::string_view raw_body, ProviderReply& reply) {
+void ReadChoice(const Json& body, ProviderReply& reply) {
   const Json& choices = At(body, "choices");
   if (!choices.is_array() || choices.empty() || !At(choices[0], "message").is_object()) {
-    std::string message = StringAt(At(body, "error"), "message");
-    reply.error = ErrorClass::kInvalidOutput;
-    reply.error_message = codec::Truncate(
-        message.empty() ? "provider response lacks choices[0].message: " +
-                              codec::BodySnippet(raw_body)
-                        : message,
-        codec::kMaxErrorMessage);
+    codec::SetInvalidShape(reply, body, "choices[0].message");
     return;
   }
   const Json& choice = choices[0];
@@ -134,17 +127,19 @@ void ReadChoice(const Json& body, std::string_view raw_body, ProviderReply& repl
   const Json& refusal = At(message, "refusal");
   if (!refusal.is_null() && refusal != Json("")) {
     reply.error = ErrorClass::kRefusal;
-    reply.error_message = codec::Truncate(
-        refusal.is_string() ? refusal.get<std::string>() : codec::Dump(refusal),
-        codec::kMaxErrorMessage);
+    reply.error_message =
+        codec::Truncate(refusal.is_string() ? refusal.get<std::string>() : codec::Dump(refusal),
+                        codec::kMaxErrorMessage);
   } else if (reply.finish_reason == "content_filter") {
     reply.error = ErrorClass::kRefusal;
-    reply.error_message = "the answer was withheld by the content filter (finish_reason "
-                          "\"content_filter\")";
+    reply.error_message =
+        "the answer was withheld by the content filter (finish_reason "
+        "\"content_filter\")";
   } else if (reply.finish_reason == "length") {
     reply.error = ErrorClass::kTruncated;
-    reply.error_message = "the answer was cut off at the output token limit (finish_reason "
-                          "\"length\")";
+    reply.error_message =
+        "the answer was cut off at the output token limit (finish_reason "
+        "\"length\")";
   }
 }
 
@@ -152,10 +147,9 @@ void ReadChoice(const Json& body, std::string_view raw_body, ProviderReply& repl
 
 HttpRequest BuildRequest(const ProviderConfig& provider, const ChatCall& call, const Secret& key) {
   bool azure = provider.kind == ProviderKind::kAzureOpenAi;
-  HttpRequest request =
-      codec::BaseRequest(provider, call, Url(provider, call), {},
-                         azure ? AuthHeader{"api-key", "", key}
-                               : AuthHeader{"Authorization", "Bearer ", key});
+  HttpRequest request = codec::BaseRequest(
+      provider, call, Url(provider, call), {},
+      azure ? AuthHeader{"api-key", "", key} : AuthHeader{"Authorization", "Bearer ", key});
   Json body = Json::object();
   body["model"] = call.model;
   body["messages"] = Messages(call);
@@ -171,23 +165,15 @@ HttpRequest BuildRequest(const ProviderConfig& provider, const ChatCall& call, c
 }
 
 ProviderReply ParseReply(const HttpResponse& response) {
-  if (response.failure != TransportFailure::kNone || response.status == 0) {
-    return codec::TransportFailureReply(response);
-  }
-  ProviderReply reply;
-  if (auto id = FindHeader(response.headers, "x-request-id")) reply.request_id = *id;
-  std::optional<Json> body = codec::ParseJson(response.body);
-  if (response.status < 200 || response.status > 299) {
-    return ErrorReply(std::move(reply), response, body);
-  }
-  if (!body) {
-    reply.error = ErrorClass::kInvalidOutput;
-    reply.error_message = "provider response is not JSON: " + codec::BodySnippet(response.body);
-    return reply;
-  }
-  ReadUsage(At(*body, "usage"), reply);
-  ReadChoice(*body, response.body, reply);
-  return reply;
+  return codec::ReadReply(
+      response, "x-request-id",
+      [&](const std::optional<Json>& body, ProviderReply& reply) {
+        ReadError(response, body, reply);
+      },
+      [](const Json& body, ProviderReply& reply) {
+        ReadUsage(At(body, "usage"), reply);
+        ReadChoice(body, reply);
+      });
 }
 
 }  // namespace taskcost::openai

@@ -31,8 +31,8 @@ std::optional<double> TakeNumber(std::string_view& s) {
 // Seconds per unit, for the units Go's time.Duration prints.
 std::optional<double> TakeUnit(std::string_view& s) {
   static constexpr std::pair<std::string_view, double> kUnits[] = {
-      {"ms", 1e-3}, {"us", 1e-6}, {"\xC2\xB5s", 1e-6}, {"ns", 1e-9},
-      {"h", 3600},  {"m", 60},    {"s", 1},
+      {"ms", 1e-3}, {"us", 1e-6}, {"\xC2\xB5s", 1e-6}, {"ns", 1e-9}, {"h", 3600},
+      {"m", 60},    {"s", 1},
   };
   for (const auto& [name, seconds] : kUnits) {
     if (s.substr(0, name.size()) == name) {

@@ -115,10 +115,12 @@ TEST_CASE("validate: schemas that cannot be used are refused with the reason") {
         "schema is not JSON: parse error at line 1, column 19: syntax error while parsing "
         "object key - unexpected end of input; expected string literal");
   CHECK(error_of("[1]") == "schema must be a JSON object, not array");
-  CHECK(error_of(R"({"type": "strin"})") == "/type: unknown type \"strin\", did you mean \"string\"?");
-  CHECK(error_of(R"({"properties": {"type": {"type": ["string", "nul"]}, "n": {"type": "int"}}})") ==
-        "/properties/type/type/1: unknown type \"nul\", did you mean \"null\"?\n"
-        "/properties/n/type: unknown type \"int\", did you mean \"integer\"?");
+  CHECK(error_of(R"({"type": "strin"})") ==
+        "/type: unknown type \"strin\", did you mean \"string\"?");
+  CHECK(
+      error_of(R"({"properties": {"type": {"type": ["string", "nul"]}, "n": {"type": "int"}}})") ==
+      "/properties/type/type/1: unknown type \"nul\", did you mean \"null\"?\n"
+      "/properties/n/type: unknown type \"int\", did you mean \"integer\"?");
   CHECK(error_of(R"({"type": "tuple"})") ==
         "/type: unknown type \"tuple\" (known: array, boolean, integer, null, number, object, "
         "string)");
@@ -152,8 +154,10 @@ TEST_CASE("validate: one validator is shared by several threads") {
 Sample TicketSample() {
   Sample sample;
   sample.id = "t-001";
-  sample.fields = {{"expected_category", "billing"}, {"expected_priority", "3"},
-                   {"customer.name", "Ada"}, {"text", "I was charged twice"}};
+  sample.fields = {{"expected_category", "billing"},
+                   {"expected_priority", "3"},
+                   {"customer.name", "Ada"},
+                   {"text", "I was charged twice"}};
   return sample;
 }
 
@@ -203,13 +207,13 @@ TEST_CASE("validate: field_equals compares text with the rendered expected value
 TEST_CASE("validate: field_equals follows dotted paths into objects and arrays") {
   Sample sample = TicketSample();
   std::string output = R"({"customer":{"name":"Ada","tier":{"level":2}},"items":[{"sku":"A1"}]})";
-  CHECK(EvaluateSuccess({FieldEquals("customer.name", "{{customer.name}}")}, sample, output)[0]
-            .pass);
+  CHECK(
+      EvaluateSuccess({FieldEquals("customer.name", "{{customer.name}}")}, sample, output)[0].pass);
   CHECK(EvaluateSuccess({FieldEquals("customer.tier.level", "2")}, sample, output)[0].pass);
   CHECK(EvaluateSuccess({FieldEquals("items.0.sku", "A1")}, sample, output)[0].pass);
   CHECK(EvaluateSuccess({FieldEquals("customer.tier", R"({"level":2})")}, sample, output)[0].pass);
-  for (const char* missing : {"customer.email", "customer.name.first", "items.1.sku", "items.x",
-                              "nothing.at.all"}) {
+  for (const char* missing :
+       {"customer.email", "customer.name.first", "items.1.sku", "items.x", "nothing.at.all"}) {
     CAPTURE(missing);
     CheckResult check = EvaluateSuccess({FieldEquals(missing, "x")}, sample, output)[0];
     CHECK_FALSE(check.pass);

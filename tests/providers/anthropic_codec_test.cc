@@ -4,12 +4,16 @@
 #include <string>
 
 #include "harness/providers/codec.h"
+#include "tests/providers/wire_test_util.h"
 
 namespace taskcost {
 namespace {
 
 using nlohmann::json;
 using std::chrono::milliseconds;
+using testing::Body;
+using testing::Header;
+using testing::Response;
 
 const char* const kSchema =
     R"({"type":"object","properties":{"category":{"type":"string"},"priority":{"type":"integer"}},)"
@@ -37,21 +41,6 @@ ChatCall TriageCall(OutputMode mode = OutputMode::kNative) {
   return call;
 }
 
-json Body(const HttpRequest& request) { return json::parse(request.body); }
-
-std::string Header(const HttpRequest& request, const std::string& name) {
-  auto value = FindHeader(request.headers, name);
-  return value ? std::string(*value) : "<absent>";
-}
-
-HttpResponse Response(int status, std::string body, std::vector<HttpHeader> headers = {}) {
-  HttpResponse r;
-  r.status = status;
-  r.body = std::move(body);
-  r.headers = std::move(headers);
-  return r;
-}
-
 // A Messages reply in the shape the API reference documents.
 std::string Message(const std::string& content_json, const std::string& stop_reason,
                     const std::string& usage_json =
@@ -60,8 +49,8 @@ std::string Message(const std::string& content_json, const std::string& stop_rea
                         R"("service_tier":"standard"})") {
   return R"({"id":"msg_01Aq9w938a90dw8q","type":"message","role":"assistant",)"
          R"("model":"claude-3-5-haiku-20241022","content":)" +
-         content_json + R"(,"stop_reason":")" + stop_reason +
-         R"(","stop_sequence":null,"usage":)" + usage_json + "}";
+         content_json + R"(,"stop_reason":")" + stop_reason + R"(","stop_sequence":null,"usage":)" +
+         usage_json + "}";
 }
 
 const char* const kToolUse =
@@ -144,8 +133,8 @@ TEST_CASE("anthropic codec: request variants") {
 }
 
 TEST_CASE("anthropic codec: the forced tool's input is the answer") {
-  ProviderReply reply =
-      Parse(Response(200, Message(kToolUse, "tool_use"), {{"request-id", "req_018EeWyXxfu5pfWkrYcMdjWG"}}));
+  ProviderReply reply = Parse(Response(200, Message(kToolUse, "tool_use"),
+                                       {{"request-id", "req_018EeWyXxfu5pfWkrYcMdjWG"}}));
   CHECK(reply.error == ErrorClass::kNone);
   CHECK(reply.output == R"({"category":"billing","priority":2})");
   CHECK(reply.finish_reason == "tool_use");
@@ -156,8 +145,8 @@ TEST_CASE("anthropic codec: the forced tool's input is the answer") {
         R"("output_tokens":503,"service_tier":"standard"})");
 
   SUBCASE("text blocks before the tool call are ignored in native mode") {
-    std::string content = R"([{"type":"text","text":"Let me record that."},)" +
-                          std::string(kToolUse).substr(1);
+    std::string content =
+        R"([{"type":"text","text":"Let me record that."},)" + std::string(kToolUse).substr(1);
     CHECK(Parse(Response(200, Message(content, "tool_use"))).output ==
           R"({"category":"billing","priority":2})");
   }
@@ -172,9 +161,9 @@ TEST_CASE("anthropic codec: prompt mode reads the text blocks") {
   CHECK(reply.finish_reason == "end_turn");
 
   SUBCASE("text that is not JSON stays the output; validation judges it") {
-    ProviderReply prose = Parse(
-        Response(200, Message(R"([{"type":"text","text":"It is billing."}])", "end_turn")),
-        OutputMode::kPrompt);
+    ProviderReply prose =
+        Parse(Response(200, Message(R"([{"type":"text","text":"It is billing."}])", "end_turn")),
+              OutputMode::kPrompt);
     CHECK(prose.error == ErrorClass::kNone);
     CHECK(prose.output == "It is billing.");
   }
@@ -199,10 +188,10 @@ TEST_CASE("anthropic codec: a native reply without tool_use is invalid output") 
 
 TEST_CASE("anthropic codec: cache reads and writes are billed apart from input") {
   // input_tokens already excludes both cache figures.
-  ProviderReply reply = Parse(Response(
-      200, Message(kToolUse, "tool_use",
-                   R"({"input_tokens":50,"cache_creation_input_tokens":1000,)"
-                   R"("cache_read_input_tokens":3000,"output_tokens":120})")));
+  ProviderReply reply =
+      Parse(Response(200, Message(kToolUse, "tool_use",
+                                  R"({"input_tokens":50,"cache_creation_input_tokens":1000,)"
+                                  R"("cache_read_input_tokens":3000,"output_tokens":120})")));
   CHECK(reply.usage.input_tokens == 50);
   CHECK(reply.usage.cache_write_tokens == 1000);
   CHECK(reply.usage.cached_input_tokens == 3000);
@@ -211,10 +200,10 @@ TEST_CASE("anthropic codec: cache reads and writes are billed apart from input")
   CHECK(reply.usage.TotalInput() == 4050);
 
   SUBCASE("null cache fields count as zero") {
-    ProviderReply nulls = Parse(Response(
-        200, Message(kToolUse, "tool_use",
-                     R"({"input_tokens":10,"cache_creation_input_tokens":null,)"
-                     R"("cache_read_input_tokens":null,"output_tokens":4})")));
+    ProviderReply nulls =
+        Parse(Response(200, Message(kToolUse, "tool_use",
+                                    R"({"input_tokens":10,"cache_creation_input_tokens":null,)"
+                                    R"("cache_read_input_tokens":null,"output_tokens":4})")));
     CHECK(nulls.usage == Usage{10, 0, 0, 4, 0});
   }
 }
@@ -250,16 +239,15 @@ TEST_CASE("anthropic codec: errors map to error classes") {
         ErrorBody("rate_limit_error",
                   "This request would exceed the rate limit for your organization of 50 input "
                   "tokens per minute."),
-        {{"retry-after", "27"},
-         {"anthropic-ratelimit-requests-reset", "2025-01-01T00:00:27Z"}}));
+        {{"retry-after", "27"}, {"anthropic-ratelimit-requests-reset", "2025-01-01T00:00:27Z"}}));
     CHECK(reply.error == ErrorClass::kRateLimit);
     CHECK(reply.retry_after == milliseconds(27'000));
     CHECK(reply.error_message.rfind("This request would exceed the rate limit", 0) == 0);
     CHECK(reply.request_id == "req_011CSHoEeqs5C35K2UUqR7Fy");  // from the body, no header
   }
   SUBCASE("529 overloaded is a rate limit") {
-    ProviderReply reply = Parse(Response(
-        529, ErrorBody("overloaded_error", "Overloaded"), {{"request-id", "req_hdr"}}));
+    ProviderReply reply = Parse(
+        Response(529, ErrorBody("overloaded_error", "Overloaded"), {{"request-id", "req_hdr"}}));
     CHECK(reply.error == ErrorClass::kRateLimit);
     CHECK(reply.error_message == "Overloaded");
     CHECK(reply.request_id == "req_hdr");
@@ -275,9 +263,9 @@ TEST_CASE("anthropic codec: errors map to error classes") {
                        "You have reached your specified API usage limits. You will regain access "
                        "on 2026-04-01 at 00:00 UTC.")));
     CHECK(limit.error == ErrorClass::kQuota);
-    ProviderReply spend = Parse(Response(
-        429, ErrorBody("rate_limit_error", "Your workspace has reached its spend limit."),
-        {{"retry-after", "60"}}));
+    ProviderReply spend = Parse(
+        Response(429, ErrorBody("rate_limit_error", "Your workspace has reached its spend limit."),
+                 {{"retry-after", "60"}}));
     CHECK(spend.error == ErrorClass::kQuota);
     CHECK_FALSE(spend.retry_after.has_value());
   }
@@ -286,8 +274,8 @@ TEST_CASE("anthropic codec: errors map to error classes") {
           ErrorClass::kAuth);
     CHECK(Parse(Response(403, ErrorBody("permission_error", "no access"))).error ==
           ErrorClass::kAuth);
-    ProviderReply bad = Parse(Response(
-        400, ErrorBody("invalid_request_error", "max_tokens: Field required")));
+    ProviderReply bad =
+        Parse(Response(400, ErrorBody("invalid_request_error", "max_tokens: Field required")));
     CHECK(bad.error == ErrorClass::kBadRequest);
     CHECK(bad.error_message == "max_tokens: Field required");
     CHECK(Parse(Response(404, ErrorBody("not_found_error", "model: claude-9"))).error ==

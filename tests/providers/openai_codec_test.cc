@@ -4,12 +4,16 @@
 #include <string>
 
 #include "harness/providers/codec.h"
+#include "tests/providers/wire_test_util.h"
 
 namespace taskcost {
 namespace {
 
 using nlohmann::json;
 using std::chrono::milliseconds;
+using testing::Body;
+using testing::Header;
+using testing::Response;
 
 const char* const kSchema =
     R"({"type":"object","properties":{"category":{"type":"string","enum":["billing","account"]}},)"
@@ -35,21 +39,6 @@ ChatCall TriageCall() {
   call.params_json = R"({"temperature":0})";
   call.timeout = milliseconds(30'000);
   return call;
-}
-
-json Body(const HttpRequest& request) { return json::parse(request.body); }
-
-std::string Header(const HttpRequest& request, const std::string& name) {
-  auto value = FindHeader(request.headers, name);
-  return value ? std::string(*value) : "<absent>";
-}
-
-HttpResponse Response(int status, std::string body, std::vector<HttpHeader> headers = {}) {
-  HttpResponse r;
-  r.status = status;
-  r.body = std::move(body);
-  r.headers = std::move(headers);
-  return r;
 }
 
 // A Chat Completions reply in the shape the API reference documents.
@@ -85,7 +74,8 @@ TEST_CASE("openai codec: a native request carries the schema as response_format"
   json body = Body(request);
   CHECK(body.at("model") == "gpt-4o-mini");
   REQUIRE(body.at("messages").size() == 2);
-  CHECK(body.at("messages")[0] == json{{"role", "system"}, {"content", "You triage support tickets."}});
+  CHECK(body.at("messages")[0] ==
+        json{{"role", "system"}, {"content", "You triage support tickets."}});
   CHECK(body.at("messages")[1] ==
         json{{"role", "user"}, {"content", "Ticket: I was charged twice."}});
   CHECK(body.at("max_completion_tokens") == 200);
@@ -188,8 +178,8 @@ TEST_CASE("openai codec: Azure uses the deployment URL and the api-key header") 
 }
 
 TEST_CASE("openai codec: the key travels only in the auth slot") {
-  for (ProviderKind kind : {ProviderKind::kOpenAi, ProviderKind::kOpenAiCompatible,
-                            ProviderKind::kAzureOpenAi}) {
+  for (ProviderKind kind :
+       {ProviderKind::kOpenAi, ProviderKind::kOpenAiCompatible, ProviderKind::kAzureOpenAi}) {
     HttpRequest request = BuildRequest(OpenAi(kind), TriageCall(), Secret(kKey));
     CHECK(request.url.find("SECRET") == std::string::npos);
     CHECK(request.body.find("SECRET") == std::string::npos);
@@ -212,11 +202,10 @@ TEST_CASE("openai codec: a normal reply gives the content, usage and request id"
   CHECK(reply.finish_reason == "stop");
   CHECK(reply.request_id == "req_abc123");
   CHECK(reply.usage == Usage{19, 0, 0, 10, 0});
-  CHECK(reply.usage_raw ==
-        R"({"prompt_tokens":19,"completion_tokens":10,"total_tokens":29,)"
-        R"("prompt_tokens_details":{"cached_tokens":0,"audio_tokens":0},)"
-        R"("completion_tokens_details":{"reasoning_tokens":0,"audio_tokens":0,)"
-        R"("accepted_prediction_tokens":0,"rejected_prediction_tokens":0}})");
+  CHECK(reply.usage_raw == R"({"prompt_tokens":19,"completion_tokens":10,"total_tokens":29,)"
+                           R"("prompt_tokens_details":{"cached_tokens":0,"audio_tokens":0},)"
+                           R"("completion_tokens_details":{"reasoning_tokens":0,"audio_tokens":0,)"
+                           R"("accepted_prediction_tokens":0,"rejected_prediction_tokens":0}})");
   CHECK_FALSE(reply.retry_after.has_value());
 }
 
@@ -237,15 +226,15 @@ TEST_CASE("openai codec: cached and reasoning tokens are split out of the totals
   CHECK(reply.usage.reasoning_tokens == 300);
 
   SUBCASE("missing details count as zero") {
-    ProviderReply bare = Parse(Response(
-        200, R"({"choices":[{"message":{"content":"{}"},"finish_reason":"stop"}],)"
-             R"("usage":{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15}})"));
+    ProviderReply bare = Parse(
+        Response(200, R"({"choices":[{"message":{"content":"{}"},"finish_reason":"stop"}],)"
+                      R"("usage":{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15}})"));
     CHECK(bare.error == ErrorClass::kNone);
     CHECK(bare.usage == Usage{12, 0, 0, 3, 0});
   }
   SUBCASE("no usage object at all is zero usage and no usage_raw") {
-    ProviderReply none =
-        Parse(Response(200, R"({"choices":[{"message":{"content":"{}"},"finish_reason":"stop"}]})"));
+    ProviderReply none = Parse(
+        Response(200, R"({"choices":[{"message":{"content":"{}"},"finish_reason":"stop"}]})"));
     CHECK(none.usage == Usage{});
     CHECK(none.usage_raw == "");
   }
@@ -275,8 +264,8 @@ TEST_CASE("openai codec: refusals, filters and truncation are classified") {
           "the answer was cut off at the output token limit (finish_reason \"length\")");
   }
   SUBCASE("content that is not JSON in native mode stays the output; validation judges it") {
-    ProviderReply reply = Parse(Response(200, Completion(R"("Sure! The category is billing.")",
-                                                         "stop")));
+    ProviderReply reply =
+        Parse(Response(200, Completion(R"("Sure! The category is billing.")", "stop")));
     CHECK(reply.error == ErrorClass::kNone);
     CHECK(reply.output == "Sure! The category is billing.");
   }
@@ -294,8 +283,8 @@ TEST_CASE("openai codec: rate limits carry the delay the provider asks for") {
     CHECK(reply.error_message.rfind("Rate limit reached for gpt-4o-mini", 0) == 0);
   }
   SUBCASE("retry-after-ms wins over Retry-After") {
-    ProviderReply reply = Parse(
-        Response(429, rate_limited, {{"retry-after-ms", "1500.5"}, {"retry-after", "2"}}));
+    ProviderReply reply =
+        Parse(Response(429, rate_limited, {{"retry-after-ms", "1500.5"}, {"retry-after", "2"}}));
     CHECK(reply.retry_after == milliseconds(1501));
   }
   SUBCASE("without Retry-After, the longer of the reset durations") {
@@ -330,24 +319,23 @@ TEST_CASE("openai codec: HTTP errors map to error classes") {
     ErrorClass expected;
   };
   const Case cases[] = {
-      {400, ErrorClass::kBadRequest}, {401, ErrorClass::kAuth},     {403, ErrorClass::kAuth},
-      {404, ErrorClass::kBadRequest}, {408, ErrorClass::kTimeout},  {413, ErrorClass::kBadRequest},
-      {422, ErrorClass::kBadRequest}, {500, ErrorClass::kServer},   {502, ErrorClass::kServer},
-      {503, ErrorClass::kServer},     {529, ErrorClass::kServer},   {402, ErrorClass::kQuota},
+      {400, ErrorClass::kBadRequest}, {401, ErrorClass::kAuth},    {403, ErrorClass::kAuth},
+      {404, ErrorClass::kBadRequest}, {408, ErrorClass::kTimeout}, {413, ErrorClass::kBadRequest},
+      {422, ErrorClass::kBadRequest}, {500, ErrorClass::kServer},  {502, ErrorClass::kServer},
+      {503, ErrorClass::kServer},     {529, ErrorClass::kServer},  {402, ErrorClass::kQuota},
   };
   for (const Case& c : cases) {
     CAPTURE(c.status);
-    ProviderReply reply = Parse(Response(
-        c.status, R"({"error":{"message":"boom","type":"x","param":null,"code":null}})"));
+    ProviderReply reply = Parse(
+        Response(c.status, R"({"error":{"message":"boom","type":"x","param":null,"code":null}})"));
     CHECK(reply.error == c.expected);
     CHECK(reply.error_message == "boom");
   }
   SUBCASE("401 with the provider's words") {
     ProviderReply reply = Parse(Response(
-        401,
-        R"({"error":{"message":"Incorrect API key provided: sk-abc***xyz. You can find your )"
-        R"(API key at https://platform.openai.com/account/api-keys.","type":)"
-        R"("invalid_request_error","param":null,"code":"invalid_api_key"}})"));
+        401, R"({"error":{"message":"Incorrect API key provided: sk-abc***xyz. You can find your )"
+             R"(API key at https://platform.openai.com/account/api-keys.","type":)"
+             R"("invalid_request_error","param":null,"code":"invalid_api_key"}})"));
     CHECK(reply.error == ErrorClass::kAuth);
     CHECK(reply.error_message.rfind("Incorrect API key provided", 0) == 0);
   }
@@ -358,9 +346,10 @@ TEST_CASE("openai codec: HTTP errors map to error classes") {
     CHECK(reply.error_message == "HTTP 503: empty body");
   }
   SUBCASE("an HTML error page from a proxy") {
-    ProviderReply reply = Parse(Response(
-        502, "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
-             "<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n"));
+    ProviderReply reply =
+        Parse(Response(502,
+                       "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+                       "<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n"));
     CHECK(reply.error == ErrorClass::kServer);
     CHECK(reply.error_message ==
           "HTTP 502: <html> <head><title>502 Bad Gateway</title></head> <body> "
@@ -393,9 +382,9 @@ TEST_CASE("openai codec: unreadable 2xx bodies are invalid output, never a crash
           R"(provider response lacks choices[0].message: {"object":"list","data":[]})");
   }
   SUBCASE("fields of the wrong type") {
-    ProviderReply reply = Parse(Response(
-        200, R"({"choices":[{"message":{"content":42,"refusal":null},"finish_reason":7}],)"
-             R"("usage":{"prompt_tokens":"many","completion_tokens":-5}})"));
+    ProviderReply reply = Parse(
+        Response(200, R"({"choices":[{"message":{"content":42,"refusal":null},"finish_reason":7}],)"
+                      R"("usage":{"prompt_tokens":"many","completion_tokens":-5}})"));
     CHECK(reply.error == ErrorClass::kNone);
     CHECK(reply.output == "");
     CHECK(reply.finish_reason == "");
