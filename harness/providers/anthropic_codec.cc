@@ -71,10 +71,8 @@ void Classify(Answer answer, bool has_tool_use, ProviderReply& reply) {
         "the answer was cut off at the token limit (stop_reason \"" + stop + "\")";
   } else if (answer == Answer::kToolInput && !has_tool_use) {
     reply.error = ErrorClass::kInvalidOutput;
-    reply.error_message =
-        "the reply has no tool_use block for the forced answer tool (stop_reason "
-        "\"" +
-        stop + "\")";
+    reply.error_message = "the reply has no tool_use block for the forced answer tool " +
+                          std::string("(stop_reason \"") + stop + "\")";
   }
 }
 

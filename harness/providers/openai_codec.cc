@@ -87,8 +87,9 @@ void ReadError(const HttpResponse& response, const std::optional<Json>& body,
   }
   if (IsFatal(reply.error)) return;
   reply.retry_after = RetryAfterFromHeaders(response.headers);
-  if (!reply.retry_after && response.status == 429)
+  if (!reply.retry_after && response.status == 429) {
     reply.retry_after = ResetDelay(response.headers);
+  }
 }
 
 // prompt_tokens includes the cached tokens and completion_tokens the reasoning tokens.
