@@ -113,7 +113,11 @@ Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_nu
   const Suite& suite = *plan.suite;
   const Sample& sample = suite.samples.at(static_cast<size_t>(task.sample));
   const PlannedCandidate& pc = plan.candidates.at(static_cast<size_t>(task.candidate));
-  ProviderReply reply = ParseReply(pc.provider, response);
+  ChatCall shape;  // ParseReply needs only how the answer was asked for, not the prompts
+  shape.mode = suite.output.mode;
+  shape.schema_json = suite.output.schema_json;
+  shape.schema_name = suite.output.schema_name;
+  ProviderReply reply = ParseReply(pc.provider, response, shape);
 
   Attempt a;
   a.sample_id = sample.id;
