@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <stdexcept>
 #include <tuple>
 #include <unordered_map>
 
@@ -112,6 +113,15 @@ void FindOutliers(const RunManifest& manifest, const TaskMap& tasks, const Repor
                    [](const Outlier& a, const Outlier& b) { return a.cost > b.cost; });
 }
 
+// amount x volume, or unset when the product leaves Money's range.
+std::optional<Money> TimesVolume(Money amount, int64_t volume) {
+  try {
+    return amount.Times(volume);
+  } catch (const std::overflow_error&) {
+    return std::nullopt;
+  }
+}
+
 void AddRoi(const Report& report, CandidateMetrics& m) {
   if (!report.human.present || !m.cost_per_success) return;
   RoiMetrics roi;
@@ -121,9 +131,10 @@ void AddRoi(const Report& report, CandidateMetrics& m) {
   }
   roi.negative = roi.effective_cost_per_task > report.human_cost_per_task;
   if (report.volume_per_month > 0) {
-    roi.monthly_saving = (report.human_cost_per_task - roi.effective_cost_per_task)
-                             .Times(report.volume_per_month);
-    roi.monthly_ai_cost = m.cost_per_success->Times(report.volume_per_month);
+    const Money saving = report.human_cost_per_task - roi.effective_cost_per_task;
+    roi.monthly_saving = TimesVolume(saving, report.volume_per_month);
+    roi.monthly_ai_cost = TimesVolume(*m.cost_per_success, report.volume_per_month);
+    roi.monthly_too_large = !roi.monthly_saving || !roi.monthly_ai_cost;
   }
   m.roi = roi;
 }

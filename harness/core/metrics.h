@@ -50,6 +50,7 @@ struct RoiMetrics {
   bool negative = false;                // effective > human: AI plus review costs more
   std::optional<Money> monthly_saving;  // V * (human - effective); unset when V == 0
   std::optional<Money> monthly_ai_cost; // V * cost per successful task; unset when V == 0
+  bool monthly_too_large = false;       // a monthly figure exceeds Money's range (~$9.2M)
 };
 
 struct CandidateMetrics {

@@ -53,6 +53,7 @@ Json RoiJson(const std::optional<RoiMetrics>& roi) {
   j["negative_roi"] = roi->negative;
   PutMoney(j, "monthly_saving", roi->monthly_saving);
   PutMoney(j, "projected_monthly_cost", roi->monthly_ai_cost);
+  j["monthly_too_large"] = roi->monthly_too_large;
   return j;
 }
 

@@ -140,8 +140,11 @@ ReportTable HumanTable(const Report& report) {
       continue;
     }
     const RoiMetrics& r = *c.roi;
+    auto monthly = [&](const std::optional<Money>& amount) {
+      return r.monthly_too_large && !amount ? std::string("too large") : UsdCell(amount);
+    };
     t.rows.push_back({c.id, FormatUsd(r.effective_cost_per_task), FormatRoi(r.roi),
-                      UsdCell(r.monthly_saving), UsdCell(r.monthly_ai_cost)});
+                      monthly(r.monthly_saving), monthly(r.monthly_ai_cost)});
   }
   return t;
 }

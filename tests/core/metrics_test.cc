@@ -230,4 +230,16 @@ TEST_CASE("metrics: negative ROI is flagged and the saving is negative") {
   CHECK(r2.candidates[1].roi->negative);  // $0.00085 > $0.00083333 too
 }
 
+TEST_CASE("metrics: monthly figures beyond Money's range are unset, not a crash") {
+  RunManifest m = TwoCandidateManifest(4);
+  testing::AddHuman(m);
+  // 10 million tasks x $1.5 saving each = $15M, past int64 picodollars (~$9.2M).
+  m.volume_per_month = 10'000'000;
+  const Report r = ComputeReport(m, HandWorkedJournal());
+  const RoiMetrics& big = r.candidates[0].roi.value();
+  CHECK(big.monthly_too_large);
+  CHECK_FALSE(big.monthly_saving.has_value());
+  CHECK(big.monthly_ai_cost->ToExactString() == "46666.66667");  // 1e7 x $0.004666666667 fits
+}
+
 }  // namespace taskcost

@@ -109,6 +109,19 @@ inline std::vector<Attempt> HandWorkedJournal() {
   });
 }
 
+/// The hand-worked journal where every successful call of "small" is a refusal instead:
+/// small has 0 successes of 4 tasks, same costs.
+inline std::vector<Attempt> SmallNeverSucceeds() {
+  std::vector<Attempt> attempts = HandWorkedJournal();
+  for (Attempt& a : attempts) {
+    if (a.candidate_id == "small" && a.success) {
+      a.success = false;
+      a.error = ErrorClass::kRefusal;
+    }
+  }
+  return attempts;
+}
+
 /// 2 minutes at $50/h ($1.6667 per task), review 0.2 minutes ($0.16667), 1,000 tasks a month.
 inline void AddHuman(RunManifest& m) {
   m.human.present = true;

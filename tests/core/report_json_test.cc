@@ -10,7 +10,6 @@ namespace taskcost {
 namespace {
 
 using Json = nlohmann::ordered_json;
-using E = ErrorClass;
 
 std::vector<std::string> Keys(const Json& object) {
   std::vector<std::string> keys;
@@ -61,7 +60,8 @@ TEST_CASE("report_json: parses, is versioned and keeps the documented key order"
         std::vector<std::string>{"effective_cost_per_task_picousd",
                                  "effective_cost_per_task_usd", "roi_multiple", "negative_roi",
                                  "monthly_saving_picousd", "monthly_saving_usd",
-                                 "projected_monthly_cost_picousd", "projected_monthly_cost_usd"});
+                                 "projected_monthly_cost_picousd", "projected_monthly_cost_usd",
+                                 "monthly_too_large"});
   CHECK(Keys(j.at("comparisons").at(0)) ==
         std::vector<std::string>{"candidate", "baseline", "cost_change_pct", "success_change_pp",
                                  "paired_success", "decision", "reason", "text"});
@@ -100,13 +100,7 @@ TEST_CASE("report_json: money is exact picodollars plus a convenience double") {
 }
 
 TEST_CASE("report_json: undefined figures are null") {
-  std::vector<Attempt> attempts = testing::HandWorkedJournal();
-  for (Attempt& a : attempts) {
-    if (a.candidate_id == "small" && a.success) {
-      a.success = false;
-      a.error = E::kRefusal;
-    }
-  }
+  const std::vector<Attempt> attempts = testing::SmallNeverSucceeds();
   RunManifest m = testing::TwoCandidateManifest(4);
   m.candidates.push_back(testing::MakeCandidate("idle", false));
   const Json j = Json::parse(ReportToJson(ComputeReport(m, attempts)));

@@ -214,13 +214,7 @@ TEST_CASE("report_render: verdict lines state the deciding numbers") {
 }
 
 TEST_CASE("report_render: a candidate with no success renders n/a and keeps the baseline") {
-  std::vector<Attempt> attempts = testing::HandWorkedJournal();
-  for (Attempt& a : attempts) {
-    if (a.candidate_id == "small" && a.success) {
-      a.success = false;
-      a.error = E::kRefusal;
-    }
-  }
+  const std::vector<Attempt> attempts = testing::SmallNeverSucceeds();
   RunManifest m = testing::TwoCandidateManifest(4);
   testing::AddHuman(m);
   const Report r = ComputeReport(m, attempts);
