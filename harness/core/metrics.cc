@@ -26,8 +26,8 @@ struct TaskTally {
   int64_t input_tokens = 0;
   int64_t output_tokens = 0;
   int64_t latency_us = 0;
-  int last_attempt = 0;  // highest attempt number seen
-  bool success = false;  // of the last attempt
+  int last_attempt = 0;                    // highest attempt number seen
+  bool success = false;                    // of the last attempt
   ErrorClass failure = ErrorClass::kNone;  // of the last attempt, when it failed
 };
 
@@ -194,7 +194,8 @@ Report ReportHeader(const RunManifest& manifest, const ReportOptions& options) {
   r.volume_per_month = manifest.volume_per_month;
   if (manifest.human.present) {
     const Money rate = manifest.human.hourly_rate;
-    r.human_cost_per_task = rate.Scaled(manifest.human.micro_minutes_per_task, kMicroMinutesPerHour);
+    r.human_cost_per_task =
+        rate.Scaled(manifest.human.micro_minutes_per_task, kMicroMinutesPerHour);
     r.review_cost_per_task =
         rate.Scaled(manifest.human.review_micro_minutes_per_task, kMicroMinutesPerHour);
   }

@@ -36,21 +36,21 @@ struct ClassCount {
 struct Outlier {
   std::string sample_id;
   int repeat = 0;
-  Money cost;                  // every attempt of the task
+  Money cost;  // every attempt of the task
   int64_t attempts = 0;
-  int64_t input_tokens = 0;    // Usage::TotalInput summed over the task's attempts
-  int64_t output_tokens = 0;   // output_tokens summed over the task's attempts
+  int64_t input_tokens = 0;          // Usage::TotalInput summed over the task's attempts
+  int64_t output_tokens = 0;         // output_tokens summed over the task's attempts
   std::vector<std::string> reasons;  // "long input", "long output", "3 attempts"
 };
 
 /// The human alternative against one candidate (only when the suite has a `human:` block).
 struct RoiMetrics {
-  Money effective_cost_per_task;        // cost per successful task + review cost per task
-  std::optional<Fraction> roi;          // human / effective, in picodollars; unset when effective is 0
-  bool negative = false;                // effective > human: AI plus review costs more
-  std::optional<Money> monthly_saving;  // V * (human - effective); unset when V == 0
-  std::optional<Money> monthly_ai_cost; // V * cost per successful task; unset when V == 0
-  bool monthly_too_large = false;       // a monthly figure exceeds Money's range (~$9.2M)
+  Money effective_cost_per_task;  // cost per successful task + review cost per task
+  std::optional<Fraction> roi;    // human / effective, in picodollars; unset when effective is 0
+  bool negative = false;          // effective > human: AI plus review costs more
+  std::optional<Money> monthly_saving;   // V * (human - effective); unset when V == 0
+  std::optional<Money> monthly_ai_cost;  // V * cost per successful task; unset when V == 0
+  bool monthly_too_large = false;        // a monthly figure exceeds Money's range (~$9.2M)
 };
 
 struct CandidateMetrics {
@@ -64,7 +64,7 @@ struct CandidateMetrics {
   int64_t tasks_not_run = 0;  // planned - run: budget stop, fatal stop or interruption
   int64_t successes = 0;      // tasks whose last attempt succeeded
   int64_t attempts = 0;
-  int64_t retries = 0;        // attempts beyond the first of their task
+  int64_t retries = 0;  // attempts beyond the first of their task
 
   Money total_cost;                       // every attempt, failed ones included
   std::optional<Money> cost_per_task;     // total / tasks_run; unset when none ran
@@ -73,8 +73,8 @@ struct CandidateMetrics {
   std::optional<Money> task_cost_p95;
   std::optional<Money> task_cost_max;
 
-  int64_t input_tokens = 0;   // Usage::TotalInput over every attempt
-  int64_t output_tokens = 0;  // output_tokens over every attempt
+  int64_t input_tokens = 0;               // Usage::TotalInput over every attempt
+  int64_t output_tokens = 0;              // output_tokens over every attempt
   std::optional<int64_t> latency_p50_us;  // per task: sum of its attempts' latency
   std::optional<int64_t> latency_p95_us;
 
@@ -107,7 +107,7 @@ enum class VerdictReason {
   kBaselineFatalStop,    // inconclusive: the baseline was stopped by a fatal error
 };
 
-std::string_view DecisionName(Decision d);      // "switch", "keep", "inconclusive"
+std::string_view DecisionName(Decision d);            // "switch", "keep", "inconclusive"
 std::string_view VerdictReasonName(VerdictReason r);  // snake_case, e.g. "cheaper_not_worse"
 
 /// One non-baseline candidate against the baseline.
@@ -133,16 +133,16 @@ struct Report {
   bool simulated = false;
   int repeats = 1;
   int64_t samples = 0;
-  std::string baseline_id;          // empty when the manifest has no candidate
+  std::string baseline_id;            // empty when the manifest has no candidate
   double success_tolerance_pp = 2.0;  // from ReportOptions
   int64_t outlier_cost_factor = 3;    // from ReportOptions
   int64_t long_tokens_factor = 2;     // from ReportOptions
-  int64_t ignored_attempts = 0;     // journal lines naming an unknown candidate or sample
+  int64_t ignored_attempts = 0;       // journal lines naming an unknown candidate or sample
 
   HumanAlternative human;
   int64_t volume_per_month = 0;
-  Money human_cost_per_task;        // minutes / 60 x rate, rounded to the picodollar
-  Money review_cost_per_task;       // review minutes / 60 x rate, rounded to the picodollar
+  Money human_cost_per_task;   // minutes / 60 x rate, rounded to the picodollar
+  Money review_cost_per_task;  // review minutes / 60 x rate, rounded to the picodollar
 
   std::vector<CandidateMetrics> candidates;  // manifest order
   std::vector<Comparison> comparisons;       // every non-baseline candidate, manifest order

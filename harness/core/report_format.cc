@@ -141,10 +141,10 @@ std::string DecisionWords(const Report& report, Decision d) {
 }
 
 // The sentence for verdicts reached without comparing numbers; empty for the others.
-std::string ShortReason(const Report& report, const CandidateMetrics& c,
-                        const CandidateMetrics& b, VerdictReason reason) {
-  const std::string not_run = std::to_string(c.tasks_not_run) + " of " +
-                              std::to_string(c.tasks_planned) + " tasks not run";
+std::string ShortReason(const Report& report, const CandidateMetrics& c, const CandidateMetrics& b,
+                        VerdictReason reason) {
+  const std::string not_run =
+      std::to_string(c.tasks_not_run) + " of " + std::to_string(c.tasks_planned) + " tasks not run";
   switch (reason) {
     case VerdictReason::kBaselineFatalStop:
       return "the baseline " + b.id + " was stopped by a fatal " +
@@ -170,8 +170,8 @@ std::string TrailingReason(const Report& report, VerdictReason reason) {
     case VerdictReason::kClearlyWorse:
       return "; success is clearly worse (whole CI below -" + tolerance + ")";
     case VerdictReason::kMayBeWorse:
-      return "; success may be more than " + tolerance + " worse (CI reaches below -" +
-             tolerance + ")";
+      return "; success may be more than " + tolerance + " worse (CI reaches below -" + tolerance +
+             ")";
     case VerdictReason::kSameCost:
       return "; same cost per successful " + report.unit;
     case VerdictReason::kTooFewPairs:
@@ -190,8 +190,8 @@ std::string VerdictLine(const Report& report, const Comparison& comparison) {
   std::string line = c->id + ": " + DecisionWords(report, comparison.decision) + " — ";
   const std::string short_reason = ShortReason(report, *c, *b, comparison.reason);
   if (!short_reason.empty()) return line + short_reason;
-  return line + CostClause(report, *c, *b, comparison) + ", " +
-         SuccessClause(*c, *b, comparison) + TrailingReason(report, comparison.reason);
+  return line + CostClause(report, *c, *b, comparison) + ", " + SuccessClause(*c, *b, comparison) +
+         TrailingReason(report, comparison.reason);
 }
 
 std::string OverallLine(const Report& report) {
@@ -203,8 +203,8 @@ std::string OverallLine(const Report& report) {
       std::string text = "switch to " + report.overall.candidate_id + " — cost per successful " +
                          report.unit + " " + FormatUsdOrNa(c->cost_per_success);
       if (comparison.cost_change) {
-        text += " (" + FormatPercent(*comparison.cost_change, true) + "% vs " +
-                report.baseline_id + ")";
+        text += " (" + FormatPercent(*comparison.cost_change, true) + "% vs " + report.baseline_id +
+                ")";
       }
       return text;
     }

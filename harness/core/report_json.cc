@@ -93,8 +93,8 @@ Json CandidateJson(const CandidateMetrics& c) {
   j["latency_p95_ms"] = LatencyMs(c.latency_p95_us);
   j["failures_by_attempt"] = ClassCounts(c.attempt_failures);
   j["failures_by_task"] = ClassCounts(c.task_failures);
-  j["fatal_error"] = c.fatal_error ? Json(std::string(ErrorClassName(*c.fatal_error)))
-                                   : Json(nullptr);
+  j["fatal_error"] =
+      c.fatal_error ? Json(std::string(ErrorClassName(*c.fatal_error))) : Json(nullptr);
   j["outliers"] = Json::array();
   for (const Outlier& o : c.outliers) j["outliers"].push_back(OutlierJson(o));
   j["roi"] = RoiJson(c.roi);

@@ -79,7 +79,8 @@ std::string RenderTerminal(const Report& report, bool color) {
   if (report.simulated) out += Paint("note: " + std::string(kSimulatedNote), kYellow, color) + "\n";
   out += "\n" + TerminalTable(MainTable(report), color);
   out += "\n" + TerminalTable(DetailTable(report), color);
-  for (const std::string& note : NotRunNotes(report)) out += Paint("note: " + note, kYellow, color) + "\n";
+  for (const std::string& note : NotRunNotes(report))
+    out += Paint("note: " + note, kYellow, color) + "\n";
 
   const ReportTable failures = FailureTable(report);
   out += "\n" + Paint("failures", kBold, color) +
@@ -88,9 +89,8 @@ std::string RenderTerminal(const Report& report, bool color) {
   out += failures.rows.empty() ? "none\n" : TerminalTable(failures, color);
 
   const ReportTable outliers = OutlierTable(report, kOutliersShown);
-  out += "\n" + Paint("outliers", kBold, color) +
-         " (tasks costing more than " + std::to_string(report.outlier_cost_factor) +
-         "x their candidate's median task cost)\n";
+  out += "\n" + Paint("outliers", kBold, color) + " (tasks costing more than " +
+         std::to_string(report.outlier_cost_factor) + "x their candidate's median task cost)\n";
   out += outliers.rows.empty() ? "none\n" : TerminalTable(outliers, color);
 
   if (report.human.present) {
@@ -99,8 +99,9 @@ std::string RenderTerminal(const Report& report, bool color) {
     for (const std::string& w : NegativeRoiWarnings(report)) out += Paint(w, kRed, color) + "\n";
   }
 
-  out += "\n" + Paint("verdict: " + OverallLine(report), DecisionColor(report.overall.decision),
-                      color) + "\n";
+  out += "\n" +
+         Paint("verdict: " + OverallLine(report), DecisionColor(report.overall.decision), color) +
+         "\n";
   for (const Comparison& c : report.comparisons) {
     out += "  " + Paint(VerdictLine(report, c), DecisionColor(c.decision), color) + "\n";
   }
@@ -142,8 +143,8 @@ std::string MarkdownSection(const std::string& title, const std::string& intro,
 }  // namespace
 
 std::string RenderMarkdown(const Report& report) {
-  std::string out = "### " + EscapeMarkdown(Heading(report)) + "\n\n" +
-                    EscapeMarkdown(RunLine(report)) + "\n\n";
+  std::string out =
+      "### " + EscapeMarkdown(Heading(report)) + "\n\n" + EscapeMarkdown(RunLine(report)) + "\n\n";
   if (report.simulated) out += "> **Note:** " + std::string(kSimulatedNote) + ".\n\n";
   out += "**Verdict: " + EscapeMarkdown(OverallLine(report)) + "**\n\n";
   for (const Comparison& c : report.comparisons) {
@@ -159,11 +160,12 @@ std::string RenderMarkdown(const Report& report) {
                          "Failed attempts: every failed call by its own class. Failed tasks: each "
                          "failed task by its last attempt's class.",
                          FailureTable(report));
-  out += MarkdownSection("Outliers",
-                         "Tasks costing more than " + std::to_string(report.outlier_cost_factor) +
-                             "x their candidate's median task cost (at most " +
-                             std::to_string(kOutliersShown) + " per candidate; all in report.json).",
-                         OutlierTable(report, kOutliersShown));
+  out +=
+      MarkdownSection("Outliers",
+                      "Tasks costing more than " + std::to_string(report.outlier_cost_factor) +
+                          "x their candidate's median task cost (at most " +
+                          std::to_string(kOutliersShown) + " per candidate; all in report.json).",
+                      OutlierTable(report, kOutliersShown));
   if (report.human.present) {
     out += MarkdownSection("Human alternative", EscapeMarkdown(HumanSummary(report)) + ".",
                            HumanTable(report));

@@ -51,8 +51,8 @@ int64_t CountOf(const std::vector<ClassCount>& counts, ErrorClass c) {
 
 ReportTable MainTable(const Report& report) {
   ReportTable t;
-  t.header = {"candidate", "success", "att/task", "$/successful task", "p50 $/task",
-              "p95 $/task", "latency p50"};
+  t.header = {"candidate",  "success",    "att/task",   "$/successful task",
+              "p50 $/task", "p95 $/task", "latency p50"};
   t.right_aligned = {false, true, true, true, true, true, true};
   if (report.human.present) {
     t.header.push_back("ROI");
@@ -74,20 +74,15 @@ ReportTable MainTable(const Report& report) {
 
 ReportTable DetailTable(const Report& report) {
   ReportTable t;
-  t.header = {"candidate",  "tasks run", "not run", "total $",     "$/task",
+  t.header = {"candidate",  "tasks run",  "not run",     "total $",     "$/task",
               "max $/task", "in tok/att", "out tok/att", "latency p95", "retries"};
   t.right_aligned = {false, true, true, true, true, true, true, true, true, true};
   for (const CandidateMetrics& c : report.candidates) {
-    t.rows.push_back({c.id,
-                      std::to_string(c.tasks_run) + "/" + std::to_string(c.tasks_planned),
-                      std::to_string(c.tasks_not_run),
-                      FormatUsd(c.total_cost),
-                      UsdCell(c.cost_per_task),
-                      UsdCell(c.task_cost_max),
-                      FormatRatio(c.MeanInputTokens(), 1),
-                      FormatRatio(c.MeanOutputTokens(), 1),
-                      MillisCell(c.latency_p95_us),
-                      std::to_string(c.retries)});
+    t.rows.push_back({c.id, std::to_string(c.tasks_run) + "/" + std::to_string(c.tasks_planned),
+                      std::to_string(c.tasks_not_run), FormatUsd(c.total_cost),
+                      UsdCell(c.cost_per_task), UsdCell(c.task_cost_max),
+                      FormatRatio(c.MeanInputTokens(), 1), FormatRatio(c.MeanOutputTokens(), 1),
+                      MillisCell(c.latency_p95_us), std::to_string(c.retries)});
   }
   return t;
 }
@@ -101,8 +96,8 @@ ReportTable FailureTable(const Report& report) {
       const int64_t attempts = CountOf(c.attempt_failures, e);
       const int64_t tasks = CountOf(c.task_failures, e);
       if (attempts == 0 && tasks == 0) continue;
-      t.rows.push_back({c.id, std::string(ErrorClassName(e)), std::to_string(attempts),
-                        std::to_string(tasks)});
+      t.rows.push_back(
+          {c.id, std::string(ErrorClassName(e)), std::to_string(attempts), std::to_string(tasks)});
     }
   }
   return t;
@@ -123,8 +118,8 @@ ReportTable OutlierTable(const Report& report, size_t limit) {
                         std::to_string(o.output_tokens), reasons.empty() ? "-" : reasons});
     }
     if (c.outliers.size() > shown) {
-      t.rows.push_back({c.id, "(" + std::to_string(c.outliers.size() - shown) + " more)", "", "",
-                        "", "", ""});
+      t.rows.push_back(
+          {c.id, "(" + std::to_string(c.outliers.size() - shown) + " more)", "", "", "", "", ""});
     }
   }
   return t;
@@ -152,9 +147,9 @@ ReportTable HumanTable(const Report& report) {
 std::string HumanSummary(const Report& report) {
   std::string text = FormatMinutes(report.human.micro_minutes_per_task) + " min at $" +
                      FormatUsd(report.human.hourly_rate) + "/h = $" +
-                     FormatUsd(report.human_cost_per_task) + " per " + report.unit +
-                     "; review " + FormatMinutes(report.human.review_micro_minutes_per_task) +
-                     " min = $" + FormatUsd(report.review_cost_per_task) + " per task";
+                     FormatUsd(report.human_cost_per_task) + " per " + report.unit + "; review " +
+                     FormatMinutes(report.human.review_micro_minutes_per_task) + " min = $" +
+                     FormatUsd(report.review_cost_per_task) + " per task";
   if (report.volume_per_month > 0) {
     text += "; volume " + std::to_string(report.volume_per_month) + " per month";
   }
@@ -186,8 +181,8 @@ std::vector<std::string> NotRunNotes(const Report& report) {
                       " planned tasks not run (budget stop, fatal stop or interruption)");
     }
     if (c.tasks_run > 0 && c.successes == 0) {
-      notes.push_back(c.id + ": no successful " + report.unit +
-                      "; cost per successful " + report.unit + " is n/a");
+      notes.push_back(c.id + ": no successful " + report.unit + "; cost per successful " +
+                      report.unit + " is n/a");
     }
   }
   if (report.ignored_attempts > 0) {

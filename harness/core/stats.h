@@ -36,11 +36,11 @@ const T& NearestRank(const std::vector<T>& sorted, int percent) {
 /// Mean of paired differences with a 95% confidence interval from the normal approximation:
 /// mean +- 1.96 * s / sqrt(n), s the sample standard deviation (n - 1 in the denominator).
 struct PairedDifference {
-  int64_t n = 0;                   // number of pairs
-  std::optional<double> mean;      // unset when n == 0
-  std::optional<double> sd;        // sample standard deviation; unset when n < 2
-  std::optional<double> ci_low;    // unset when n < 2
-  std::optional<double> ci_high;   // unset when n < 2
+  int64_t n = 0;                  // number of pairs
+  std::optional<double> mean;     // unset when n == 0
+  std::optional<double> sd;       // sample standard deviation; unset when n < 2
+  std::optional<double> ci_low;   // unset when n < 2
+  std::optional<double> ci_high;  // unset when n < 2
 };
 
 inline constexpr double kZ95 = 1.96;

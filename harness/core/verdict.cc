@@ -53,7 +53,8 @@ PairedDifference PairedSuccess(const std::vector<SampleTally>& candidate,
     const SampleTally& b = baseline[i];
     if (c.runs == 0 || b.runs == 0) continue;
     // 100 * (c.s / c.n - b.s / b.n) = 100 * (c.s * b.n - b.s * c.n) / (c.n * b.n)
-    const double numerator = 100.0 * static_cast<double>(c.successes * b.runs - b.successes * c.runs);
+    const double numerator =
+        100.0 * static_cast<double>(c.successes * b.runs - b.successes * c.runs);
     differences.push_back(numerator / static_cast<double>(c.runs * b.runs));
   }
   return SummarisePairs(differences);
@@ -106,9 +107,9 @@ Comparison Compare(const CandidateMetrics& candidate, const CandidateMetrics& ba
     out.cost_change = Fraction{c - b, b};
   }
   if (candidate.tasks_run > 0 && baseline.tasks_run > 0) {
-    out.success_change =
-        Fraction{candidate.successes * baseline.tasks_run - baseline.successes * candidate.tasks_run,
-                 candidate.tasks_run * baseline.tasks_run};
+    out.success_change = Fraction{
+        candidate.successes * baseline.tasks_run - baseline.successes * candidate.tasks_run,
+        candidate.tasks_run * baseline.tasks_run};
   }
   out.reason = Decide(candidate, baseline, paired, tolerance_pp);
   out.decision = DecisionFor(out.reason);

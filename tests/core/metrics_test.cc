@@ -51,10 +51,10 @@ TEST_CASE("metrics: hand-worked journal, baseline with a retry and a wrong answe
   // Task latencies 400, 500 (100 + 400), 500, 600 ms: p50 = rank 2 = 500, p95 = rank 4 = 600.
   CHECK(big.latency_p50_us == 500'000);
   CHECK(big.latency_p95_us == 600'000);
-  CHECK(big.SuccessRate().Rounded(1000) == 750);      // 75.0%
-  CHECK(big.AttemptsPerTask().Rounded(100) == 125);   // 1.25
-  CHECK(big.MeanInputTokens().Rounded(10) == 8000);   // 4,000 / 5 = 800.0
-  CHECK(big.MeanOutputTokens().Rounded(10) == 800);   // 400 / 5 = 80.0
+  CHECK(big.SuccessRate().Rounded(1000) == 750);     // 75.0%
+  CHECK(big.AttemptsPerTask().Rounded(100) == 125);  // 1.25
+  CHECK(big.MeanInputTokens().Rounded(10) == 8000);  // 4,000 / 5 = 800.0
+  CHECK(big.MeanOutputTokens().Rounded(10) == 800);  // 400 / 5 = 80.0
   CHECK(CountOf(big.attempt_failures, E::kRateLimit) == 1);
   CHECK(CountOf(big.attempt_failures, E::kIncorrect) == 1);
   CHECK(big.attempt_failures.size() == 2);
@@ -81,7 +81,7 @@ TEST_CASE("metrics: hand-worked journal, cheap candidate with a retry cascade") 
   CHECK(small.task_cost_p95->ToExactString() == "0.00126");
   CHECK(small.task_cost_max->ToExactString() == "0.00126");
   CHECK(small.latency_p50_us == 300'000);
-  CHECK(small.latency_p95_us == 900'000);  // the 3-attempt task
+  CHECK(small.latency_p95_us == 900'000);               // the 3-attempt task
   CHECK(small.MeanInputTokens().Rounded(10) == 21667);  // 13,000 / 6 = 2,166.67
   CHECK(small.MeanOutputTokens().Rounded(10) == 1667);  // 1,000 / 6 = 166.67
   CHECK(CountOf(small.attempt_failures, E::kInvalidOutput) == 2);
@@ -110,9 +110,8 @@ TEST_CASE("metrics: outliers cost more than 3x the median and say why") {
 TEST_CASE("metrics: a task exactly 3x the median is not an outlier") {
   // Task costs $1, $1, $3 (picos): median $1, and $3 is not more than 3 x $1.
   RunManifest m = TwoCandidateManifest(3);
-  std::vector<Attempt> attempts = MakeAttempts({{"s1", "big", 1, 400, 0},
-                                                {"s2", "big", 1, 400, 0},
-                                                {"s3", "big", 1, 1200, 0}});
+  std::vector<Attempt> attempts =
+      MakeAttempts({{"s1", "big", 1, 400, 0}, {"s2", "big", 1, 400, 0}, {"s3", "big", 1, 1200, 0}});
   CHECK(ComputeReport(m, attempts).candidates[0].outliers.empty());
   attempts.back().cost = attempts.back().cost + Money::FromPicos(1);
   CHECK(ComputeReport(m, attempts).candidates[0].outliers.size() == 1);
@@ -122,9 +121,10 @@ TEST_CASE("metrics: planned tasks without an attempt are counted as not run") {
   RunManifest m = TwoCandidateManifest(4);
   m.repeats = 2;
   // small ran two tasks of eight (s1 repeats 0 and 1); big ran s1 repeat 0 only.
-  const std::vector<Attempt> attempts = MakeAttempts({{"s1", "big", 1, 1000, 100, E::kNone, 10, 0},
-                                                      {"s1", "small", 1, 1000, 100, E::kNone, 10, 0},
-                                                      {"s1", "small", 1, 1000, 100, E::kNone, 10, 1}});
+  const std::vector<Attempt> attempts =
+      MakeAttempts({{"s1", "big", 1, 1000, 100, E::kNone, 10, 0},
+                    {"s1", "small", 1, 1000, 100, E::kNone, 10, 0},
+                    {"s1", "small", 1, 1000, 100, E::kNone, 10, 1}});
   const Report r = ComputeReport(m, attempts);
   CHECK(r.candidates[0].tasks_planned == 8);
   CHECK(r.candidates[0].tasks_run == 1);
@@ -150,8 +150,8 @@ TEST_CASE("metrics: a candidate that never ran has no figures, not zeros") {
 
 TEST_CASE("metrics: the last attempt decides the task, by attempt number") {
   // The journal may interleave tasks; attempt 2 of s1 arrives before attempt 1 (merged shards).
-  const std::vector<Attempt> attempts = MakeAttempts({{"s1", "big", 2, 1000, 100, E::kNone},
-                                                      {"s1", "big", 1, 1000, 100, E::kTimeout}});
+  const std::vector<Attempt> attempts = MakeAttempts(
+      {{"s1", "big", 2, 1000, 100, E::kNone}, {"s1", "big", 1, 1000, 100, E::kTimeout}});
   const Report report = ComputeReport(TwoCandidateManifest(1), attempts);
   const CandidateMetrics& big = report.candidates[0];
   CHECK(big.successes == 1);
@@ -226,7 +226,7 @@ TEST_CASE("metrics: negative ROI is flagged and the saving is negative") {
   const RoiMetrics& big2 = r2.candidates[0].roi.value();
   CHECK(big2.negative);
   CHECK(big2.monthly_saving->picos() < 0);
-  CHECK(big2.roi->Rounded(100) == 18);  // 833,333,333 / 4,666,666,667 = 0.1786
+  CHECK(big2.roi->Rounded(100) == 18);    // 833,333,333 / 4,666,666,667 = 0.1786
   CHECK(r2.candidates[1].roi->negative);  // $0.00085 > $0.00083333 too
 }
 

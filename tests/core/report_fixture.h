@@ -13,10 +13,10 @@
 namespace taskcost::testing {
 
 // Prices in picodollars per token (= micro-dollars per million tokens).
-inline constexpr int64_t kBigIn = 2'500'000;     // $2.50 per 1M input tokens
-inline constexpr int64_t kBigOut = 10'000'000;   // $10.00 per 1M output tokens
-inline constexpr int64_t kSmallIn = 150'000;     // $0.15 per 1M
-inline constexpr int64_t kSmallOut = 600'000;    // $0.60 per 1M
+inline constexpr int64_t kBigIn = 2'500'000;    // $2.50 per 1M input tokens
+inline constexpr int64_t kBigOut = 10'000'000;  // $10.00 per 1M output tokens
+inline constexpr int64_t kSmallIn = 150'000;    // $0.15 per 1M
+inline constexpr int64_t kSmallOut = 600'000;   // $0.60 per 1M
 
 struct Call {
   std::string sample;

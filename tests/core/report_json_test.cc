@@ -37,31 +37,56 @@ TEST_CASE("report_json: parses, is versioned and keeps the documented key order"
                                                            "outlier_cost_factor",
                                                            "long_tokens_factor", "ci_z"});
   CHECK(Keys(j.at("human")) ==
-        std::vector<std::string>{"micro_minutes_per_task", "minutes_per_task",
-                                 "hourly_rate_picousd", "hourly_rate_usd",
-                                 "review_micro_minutes_per_task", "review_minutes_per_task",
-                                 "cost_per_task_picousd", "cost_per_task_usd",
-                                 "review_cost_per_task_picousd", "review_cost_per_task_usd"});
-  CHECK(Keys(j.at("candidates").at(0)) ==
         std::vector<std::string>{
-            "id", "model", "provider", "baseline", "tasks_planned", "tasks_run", "tasks_not_run",
-            "successes", "attempts", "retries", "success_rate", "attempts_per_task",
-            "total_cost_picousd", "total_cost_usd", "cost_per_task_picousd", "cost_per_task_usd",
-            "cost_per_successful_task_picousd", "cost_per_successful_task_usd",
-            "task_cost_p50_picousd", "task_cost_p50_usd", "task_cost_p95_picousd",
-            "task_cost_p95_usd", "task_cost_max_picousd", "task_cost_max_usd", "input_tokens",
-            "output_tokens", "mean_input_tokens_per_attempt", "mean_output_tokens_per_attempt",
-            "latency_p50_us", "latency_p50_ms", "latency_p95_us", "latency_p95_ms",
-            "failures_by_attempt", "failures_by_task", "fatal_error", "outliers", "roi"});
+            "micro_minutes_per_task", "minutes_per_task", "hourly_rate_picousd", "hourly_rate_usd",
+            "review_micro_minutes_per_task", "review_minutes_per_task", "cost_per_task_picousd",
+            "cost_per_task_usd", "review_cost_per_task_picousd", "review_cost_per_task_usd"});
+  CHECK(Keys(j.at("candidates").at(0)) ==
+        std::vector<std::string>{"id",
+                                 "model",
+                                 "provider",
+                                 "baseline",
+                                 "tasks_planned",
+                                 "tasks_run",
+                                 "tasks_not_run",
+                                 "successes",
+                                 "attempts",
+                                 "retries",
+                                 "success_rate",
+                                 "attempts_per_task",
+                                 "total_cost_picousd",
+                                 "total_cost_usd",
+                                 "cost_per_task_picousd",
+                                 "cost_per_task_usd",
+                                 "cost_per_successful_task_picousd",
+                                 "cost_per_successful_task_usd",
+                                 "task_cost_p50_picousd",
+                                 "task_cost_p50_usd",
+                                 "task_cost_p95_picousd",
+                                 "task_cost_p95_usd",
+                                 "task_cost_max_picousd",
+                                 "task_cost_max_usd",
+                                 "input_tokens",
+                                 "output_tokens",
+                                 "mean_input_tokens_per_attempt",
+                                 "mean_output_tokens_per_attempt",
+                                 "latency_p50_us",
+                                 "latency_p50_ms",
+                                 "latency_p95_us",
+                                 "latency_p95_ms",
+                                 "failures_by_attempt",
+                                 "failures_by_task",
+                                 "fatal_error",
+                                 "outliers",
+                                 "roi"});
   CHECK(Keys(j.at("candidates").at(1).at("outliers").at(0)) ==
         std::vector<std::string>{"sample_id", "repeat", "cost_picousd", "cost_usd", "attempts",
                                  "input_tokens", "output_tokens", "reasons"});
   CHECK(Keys(j.at("candidates").at(0).at("roi")) ==
-        std::vector<std::string>{"effective_cost_per_task_picousd",
-                                 "effective_cost_per_task_usd", "roi_multiple", "negative_roi",
-                                 "monthly_saving_picousd", "monthly_saving_usd",
-                                 "projected_monthly_cost_picousd", "projected_monthly_cost_usd",
-                                 "monthly_too_large"});
+        std::vector<std::string>{"effective_cost_per_task_picousd", "effective_cost_per_task_usd",
+                                 "roi_multiple", "negative_roi", "monthly_saving_picousd",
+                                 "monthly_saving_usd", "projected_monthly_cost_picousd",
+                                 "projected_monthly_cost_usd", "monthly_too_large"});
   CHECK(Keys(j.at("comparisons").at(0)) ==
         std::vector<std::string>{"candidate", "baseline", "cost_change_pct", "success_change_pp",
                                  "paired_success", "decision", "reason", "text"});
@@ -129,10 +154,10 @@ TEST_CASE("report_json: undefined figures are null") {
 }
 
 TEST_CASE("report_json: output is stable") {
-  const std::string once = ReportToJson(ComputeReport(testing::TwoCandidateManifest(4),
-                                                      testing::HandWorkedJournal()));
-  const std::string twice = ReportToJson(ComputeReport(testing::TwoCandidateManifest(4),
-                                                       testing::HandWorkedJournal()));
+  const std::string once =
+      ReportToJson(ComputeReport(testing::TwoCandidateManifest(4), testing::HandWorkedJournal()));
+  const std::string twice =
+      ReportToJson(ComputeReport(testing::TwoCandidateManifest(4), testing::HandWorkedJournal()));
   CHECK(once == twice);
   CHECK(once.back() == '\n');
   CHECK(once.rfind("{\n  \"format\": \"taskcost-report\",\n  \"version\": 1,\n", 0) == 0);

@@ -39,9 +39,7 @@ std::vector<std::string> Cells(const std::string& row) {
   return cells;
 }
 
-bool IsDelimiterCell(const std::string& cell) {
-  return cell == " :--- " || cell == " ---: ";
-}
+bool IsDelimiterCell(const std::string& cell) { return cell == " :--- " || cell == " ---: "; }
 
 // Checks every table in `markdown` is a valid GFM pipe table: a header row, a delimiter row
 // with as many cells, body rows with as many cells; returns the number of tables.
@@ -104,7 +102,7 @@ TEST_CASE("report_render: money prints 5 significant digits, at least cents, zer
   CHECK(usd("0") == "0.00");
   CHECK(usd("12345.678") == "12345.68");  // at least cents: more than 5 digits
   CHECK(usd("123.456789") == "123.46");
-  CHECK(usd("0.999996") == "1.00");       // 0.99999|6 rounds up to 1.0000, zeros dropped
+  CHECK(usd("0.999996") == "1.00");  // 0.99999|6 rounds up to 1.0000, zeros dropped
   CHECK(usd("-0.00042") == "-0.00042");
   CHECK(usd("0.000123455") == "0.00012346");  // half away from zero at the 5th digit
 }
@@ -140,16 +138,20 @@ TEST_CASE("report_render: terminal table of the hand-worked run") {
   CHECK(lines[5] ==
         "small           3/4 75.0%      1.50   0.00085 (-81.8%)     0.00021     0.00126     "
         "300.0 ms  9.95x");
-  CHECK(Contains(out, "small      s2    0.00087         3       3000         700  "
-                      "long input, long output, 3 attempts\n"));
-  CHECK(Contains(out, "human alternative: 2 min at $50.00/h = $1.6667 per ticket classified; "
-                      "review 0.2 min = $0.16667 per task; volume 1000 per month\n"));
+  CHECK(Contains(out,
+                 "small      s2    0.00087         3       3000         700  "
+                 "long input, long output, 3 attempts\n"));
+  CHECK(Contains(out,
+                 "human alternative: 2 min at $50.00/h = $1.6667 per ticket classified; "
+                 "review 0.2 min = $0.16667 per task; volume 1000 per month\n"));
   CHECK(Contains(out, "big                 0.17133  9.73x           1495.33           4.6667\n"));
-  CHECK(Contains(out, "\nverdict: switch to small — cost per successful ticket classified "
-                      "$0.00085 (-81.8% vs big)\n"));
-  CHECK(Contains(out, "  small: switch — cost per successful ticket classified -81.8% ($0.00085 "
-                      "vs $0.0046667), success 75.0% vs 75.0% (0.0 pp, 95% CI 0.0..0.0 pp, "
-                      "4 paired samples)\n"));
+  CHECK(Contains(out,
+                 "\nverdict: switch to small — cost per successful ticket classified "
+                 "$0.00085 (-81.8% vs big)\n"));
+  CHECK(Contains(out,
+                 "  small: switch — cost per successful ticket classified -81.8% ($0.00085 "
+                 "vs $0.0046667), success 75.0% vs 75.0% (0.0 pp, 95% CI 0.0..0.0 pp, "
+                 "4 paired samples)\n"));
   CHECK_FALSE(Contains(out, "simulated"));
   CHECK_FALSE(Contains(out, "\033["));
 }
@@ -159,7 +161,7 @@ TEST_CASE("report_render: colour only when asked") {
   const std::string colored = RenderTerminal(HandWorkedReport(), true);
   CHECK_FALSE(Contains(plain, "\033["));
   CHECK(Contains(colored, "\033[32mverdict: switch to small"));  // green
-  CHECK(Contains(colored, "\033[1mcandidate "));                  // bold header
+  CHECK(Contains(colored, "\033[1mcandidate "));                 // bold header
 }
 
 TEST_CASE("report_render: simulated runs carry the note") {
@@ -180,8 +182,9 @@ TEST_CASE("report_render: verdict lines state the deciding numbers") {
           "small: inconclusive — cost per successful ticket classified -78.9% ($0.00042 vs "
           "$0.00199), success 93.0% vs 97.0% (-4.0 pp, 95% CI -10.2..2.2 pp, 100 paired "
           "samples); success may be more than 2.0 pp worse (CI reaches below -2.0 pp)");
-    CHECK(OverallLine(r) == "keep big — no candidate is shown cheaper per successful ticket "
-                            "classified without being worse (1 inconclusive)");
+    CHECK(OverallLine(r) ==
+          "keep big — no candidate is shown cheaper per successful ticket "
+          "classified without being worse (1 inconclusive)");
   }
   SUBCASE("with a tolerance of 12 pp the same run is a switch") {
     const Report r = HundredSampleReport({.success_tolerance_pp = 12.0});
@@ -223,11 +226,13 @@ TEST_CASE("report_render: a candidate with no success renders n/a and keeps the 
   CHECK(lines[5] ==
         "small            0/4 0.0%      1.50                n/a     0.00021     0.00126     "
         "300.0 ms    n/a");
-  CHECK(Contains(out, "note: small: no successful ticket classified; cost per successful "
-                      "ticket classified is n/a\n"));
+  CHECK(Contains(out,
+                 "note: small: no successful ticket classified; cost per successful "
+                 "ticket classified is n/a\n"));
   CHECK(Contains(out, "small                   n/a    n/a               n/a              n/a\n"));
-  CHECK(Contains(out, "  small: keep big — 0 of 4 tasks succeeded; cost per successful ticket "
-                      "classified n/a (baseline $0.0046667)\n"));
+  CHECK(Contains(out,
+                 "  small: keep big — 0 of 4 tasks succeeded; cost per successful ticket "
+                 "classified n/a (baseline $0.0046667)\n"));
   CHECK(Contains(RenderMarkdown(r), "| small | 0/4 0.0% | 1.50 | n/a | 0.00021 |"));
 }
 
@@ -240,10 +245,12 @@ TEST_CASE("report_render: tasks not run and fatal stops are reported") {
   const Report r = ComputeReport(testing::TwoCandidateManifest(4), attempts);
   const std::string out = RenderTerminal(r, false);
   CHECK(Contains(out, "note: small: stopped by a fatal quota error\n"));
-  CHECK(Contains(out, "note: small: 1 of 4 planned tasks not run (budget stop, fatal stop or "
-                      "interruption)\n"));
-  CHECK(Contains(out, "  small: inconclusive — stopped by a fatal quota error; 1 of 4 tasks not "
-                      "run\n"));
+  CHECK(Contains(out,
+                 "note: small: 1 of 4 planned tasks not run (budget stop, fatal stop or "
+                 "interruption)\n"));
+  CHECK(Contains(out,
+                 "  small: inconclusive — stopped by a fatal quota error; 1 of 4 tasks not "
+                 "run\n"));
   CHECK(Contains(out, "verdict: keep big"));
 }
 
@@ -267,11 +274,13 @@ TEST_CASE("report_render: Markdown is GitHub-flavoured pipe tables") {
     const std::string md = RenderMarkdown(HandWorkedReport());
     CHECK(CheckGfmTables(md) == 5);  // main, details, failures, outliers, human
     CHECK(md.rfind("### taskcost report: triage, run 2026-11-23T10-04-12Z\n", 0) == 0);
-    CHECK(Contains(md, "| big (baseline) | 3/4 75.0% | 1.25 | 0.0046667 | 0.0035 | 0.0035 | "
-                       "500.0 ms | 9.73x |\n"));
+    CHECK(Contains(md,
+                   "| big (baseline) | 3/4 75.0% | 1.25 | 0.0046667 | 0.0035 | 0.0035 | "
+                   "500.0 ms | 9.73x |\n"));
     CHECK(Contains(md, "| :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"));
-    CHECK(Contains(md, "**Verdict: switch to small — cost per successful ticket classified "
-                       "\\$0.00085 (-81.8% vs big)**\n"));
+    CHECK(Contains(md,
+                   "**Verdict: switch to small — cost per successful ticket classified "
+                   "\\$0.00085 (-81.8% vs big)**\n"));
   }
   SUBCASE("pipes and markup in names are escaped") {
     RunManifest m = testing::TwoCandidateManifest(4);
@@ -287,11 +296,13 @@ TEST_CASE("report_render: Markdown is GitHub-flavoured pipe tables") {
   SUBCASE("a run without failures or outliers says none") {
     const std::vector<Attempt> attempts =
         testing::MakeAttempts({{"s1", "big", 1, 10, 1}, {"s1", "small", 1, 10, 1}});
-    const std::string md = RenderMarkdown(ComputeReport(testing::TwoCandidateManifest(1), attempts));
+    const std::string md =
+        RenderMarkdown(ComputeReport(testing::TwoCandidateManifest(1), attempts));
     CHECK(CheckGfmTables(md) == 2);
-    CHECK(Contains(md, "#### Failures by class\n\nFailed attempts: every failed call by its own "
-                       "class. Failed tasks: each failed task by its last attempt's class.\n\n"
-                       "None.\n"));
+    CHECK(Contains(md,
+                   "#### Failures by class\n\nFailed attempts: every failed call by its own "
+                   "class. Failed tasks: each failed task by its last attempt's class.\n\n"
+                   "None.\n"));
   }
 }
 

@@ -43,7 +43,7 @@ std::vector<SampleTally> Tallies(int fail_from, int fail_to) {
 }  // namespace
 
 TEST_CASE("verdict: switch, keep and inconclusive by the documented rules") {
-  const CandidateMetrics base = Metrics("base", 97, 100, 193'030'000'000);  // $0.00199 x 97
+  const CandidateMetrics base = Metrics("base", 97, 100, 193'030'000'000);   // $0.00199 x 97
   const CandidateMetrics cheap = Metrics("cheap", 93, 100, 39'060'000'000);  // $0.00042 x 93
   const CandidateMetrics dear = Metrics("dear", 97, 100, 300'000'000'000);
   SUBCASE("cheaper and the CI lower bound above -2 pp: switch") {
@@ -81,7 +81,7 @@ TEST_CASE("verdict: switch, keep and inconclusive by the documented rules") {
 }
 
 TEST_CASE("verdict: the change figures come from exact integers") {
-  const CandidateMetrics base = Metrics("base", 97, 100, 193'030'000'000);  // $0.00199 each
+  const CandidateMetrics base = Metrics("base", 97, 100, 193'030'000'000);   // $0.00199 each
   const CandidateMetrics cheap = Metrics("cheap", 93, 100, 39'060'000'000);  // $0.00042 each
   const Comparison c = Compare(cheap, base, Ci(-1, 1), 2.0);
   // (420,000,000 - 1,990,000,000) / 1,990,000,000 = -78.894% -> -78.9
@@ -111,7 +111,8 @@ TEST_CASE("verdict: candidates that cannot be compared say why") {
     CHECK(Compare(Metrics("idle", 0, 0, 0), base, {}, 2.0).reason == VerdictReason::kNoTasksRun);
   }
   SUBCASE("the baseline has no success: inconclusive") {
-    const Comparison c = Compare(Metrics("cheap", 5, 10, 50), Metrics("b", 0, 10, 99), Ci(1, 2), 2.0);
+    const Comparison c =
+        Compare(Metrics("cheap", 5, 10, 50), Metrics("b", 0, 10, 99), Ci(1, 2), 2.0);
     CHECK(c.reason == VerdictReason::kBaselineNoSuccesses);
   }
 }
