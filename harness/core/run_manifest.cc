@@ -146,23 +146,24 @@ std::string FormatScaled(int64_t value, int scale) {
 
 // --- attempts ----------------------------------------------------------------------------
 
+// The usage object's keys, in the order written.
+constexpr std::pair<const char*, int64_t Usage::*> kUsageFields[] = {
+    {"input_tokens", &Usage::input_tokens},
+    {"cached_input_tokens", &Usage::cached_input_tokens},
+    {"cache_write_tokens", &Usage::cache_write_tokens},
+    {"output_tokens", &Usage::output_tokens},
+    {"reasoning_tokens", &Usage::reasoning_tokens},
+};
+
 Json UsageToJson(const Usage& u) {
   Json j = Json::object();
-  j["input_tokens"] = u.input_tokens;
-  j["cached_input_tokens"] = u.cached_input_tokens;
-  j["cache_write_tokens"] = u.cache_write_tokens;
-  j["output_tokens"] = u.output_tokens;
-  j["reasoning_tokens"] = u.reasoning_tokens;
+  for (const auto& [key, member] : kUsageFields) j[key] = u.*member;
   return j;
 }
 
 Usage UsageFromJson(const Fields& f) {
   Usage u;
-  u.input_tokens = f.Int64("input_tokens");
-  u.cached_input_tokens = f.Int64("cached_input_tokens");
-  u.cache_write_tokens = f.Int64("cache_write_tokens");
-  u.output_tokens = f.Int64("output_tokens");
-  u.reasoning_tokens = f.Int64("reasoning_tokens");
+  for (const auto& [key, member] : kUsageFields) u.*member = f.Int64(key);
   return u;
 }
 
