@@ -21,7 +21,7 @@ std::string TornWarning(const std::string& path, const char* what, size_t bytes)
   return path + ": ignored a torn " + what + " (" + std::to_string(bytes) + " bytes)";
 }
 
-Result<std::string> ReadWholeFile(const std::string& path) {
+Result<std::string> ReadFileBytes(const std::string& path) {
   std::FILE* file = std::fopen(path.c_str(), "rb");
   if (file == nullptr) return SystemError(path, "cannot open", errno);
   std::string content;
@@ -102,7 +102,7 @@ Status WriteHeader(std::FILE* file, const std::string& path, const std::string& 
 // (a torn final line is cut off, with a warning).
 Result<size_t> CheckExisting(const std::string& path, const std::string& run_id,
                              std::vector<std::string>* warnings) {
-  Result<std::string> content = ReadWholeFile(path);
+  Result<std::string> content = ReadFileBytes(path);
   if (!content.ok()) return content.errors();
   const std::string& text = content.value();
   const Lines lines = SplitLines(text);
@@ -203,7 +203,7 @@ Status JournalWriter::Sync() {
 }
 
 Result<JournalContents> ReadJournal(const std::string& path) {
-  Result<std::string> content = ReadWholeFile(path);
+  Result<std::string> content = ReadFileBytes(path);
   if (!content.ok()) return content.errors();
   const Lines lines = SplitLines(content.value());
   if (lines.complete.empty()) return ReadJournalHeader(lines.torn, path).errors();
