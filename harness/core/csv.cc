@@ -25,8 +25,8 @@ class CsvParser {
 
  private:
   bool AtLineEnd() const {
-    return text_[pos_] == '\n' || (text_[pos_] == '\r' && pos_ + 1 < text_.size() &&
-                                   text_[pos_ + 1] == '\n');
+    return text_[pos_] == '\n' ||
+           (text_[pos_] == '\r' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '\n');
   }
 
   void ConsumeLineEnd() {
@@ -78,8 +78,9 @@ class CsvParser {
       field += c;
     }
     if (pos_ < text_.size() && text_[pos_] != ',' && !AtLineEnd()) {
-      return Fail(line_, "unexpected text after a closing quote (write a quote inside a quoted "
-                         "field as \"\")");
+      return Fail(line_,
+                  "unexpected text after a closing quote (write a quote inside a quoted "
+                  "field as \"\")");
     }
     return true;
   }

@@ -13,7 +13,8 @@ Result<nlohmann::ordered_json> ParseJsonAt(std::string_view text, const SourceLo
     std::string what = e.what();
     int line = 0, column = 0;
     size_t at = what.find("at line ");
-    if (at != std::string::npos) std::sscanf(what.c_str() + at, "at line %d, column %d", &line, &column);
+    if (at != std::string::npos)
+      std::sscanf(what.c_str() + at, "at line %d, column %d", &line, &column);
     size_t colon = what.find(": ", at == std::string::npos ? 0 : at);
     std::string reason = colon == std::string::npos ? what : what.substr(colon + 2);
     SourceLocation where = start;

@@ -13,9 +13,9 @@ namespace {
 constexpr int64_t kTokensPerQuote = 1'000'000;  // prices are quoted per million tokens
 
 const std::vector<std::string> kTopKeys = {"currency", "models"};
-const std::vector<std::string> kModelKeys = {
-    "input",     "cached_input",           "cache_write", "output",
-    "reasoning", "batch_discount_percent", "as_of",       "source"};
+const std::vector<std::string> kModelKeys = {"input",  "cached_input", "cache_write",
+                                             "output", "reasoning",    "batch_discount_percent",
+                                             "as_of",  "source"};
 
 // A USD price per 1M tokens, as Money per token. Finer than a micro-dollar per 1M tokens
 // would not be a whole number of picodollars per token, so it is refused rather than rounded.
@@ -59,8 +59,8 @@ void ReadProvenance(YamlReader& reader, const YamlField& entry, ModelPrice& pric
       if (IsIsoDate(*text)) {
         price.as_of = *text;
       } else {
-        reader.Fail(as_of, "expected the date the price was taken as YYYY-MM-DD, got " +
-                               Quoted(*text));
+        reader.Fail(as_of,
+                    "expected the date the price was taken as YYYY-MM-DD, got " + Quoted(*text));
       }
     }
   }
@@ -70,8 +70,8 @@ void ReadProvenance(YamlReader& reader, const YamlField& entry, ModelPrice& pric
       if (IsHttpUrl(*text)) {
         price.source = *text;
       } else {
-        reader.Fail(source, "expected the URL of the price page (https://...), got " +
-                                Quoted(*text));
+        reader.Fail(source,
+                    "expected the URL of the price page (https://...), got " + Quoted(*text));
       }
     }
   }
@@ -130,22 +130,17 @@ Result<PriceCatalog> LoadPriceCatalog(const std::string& path) {
 }
 
 Result<PriceCatalog> ParsePriceCatalog(const std::string& yaml_text, const std::string& file) {
-  Result<YAML::Node> document = ParseYaml(yaml_text, file);
-  if (!document.ok()) return document.errors();
-  YamlReader reader(file);
-  YamlField root = reader.Root(document.value());
   PriceCatalog catalog{file, {}};
-  if (reader.IsMap(root)) {
-    reader.CheckKeys(root, kTopKeys);
-    ReadCurrency(reader, root);
-    YamlField models = reader.Child(root, "models");
-    if (reader.Require(models)) {
-      for (const YamlField& entry : reader.Entries(models)) {
-        catalog.models.push_back(ReadModelPrice(reader, entry));
-      }
-    }
-  }
-  if (!reader.ok()) return reader.errors();
+  Status status = ReadYamlDocument(
+      yaml_text, file, kTopKeys, [&](YamlReader& reader, const YamlField& root) {
+        ReadCurrency(reader, root);
+        YamlField models = reader.Child(root, "models");
+        if (!reader.Require(models)) return;
+        for (const YamlField& entry : reader.Entries(models)) {
+          catalog.models.push_back(ReadModelPrice(reader, entry));
+        }
+      });
+  if (!status.ok()) return status.errors();
   return catalog;
 }
 
@@ -155,8 +150,7 @@ Money CallCost(const ModelPrice& price, const Usage& usage) {
   return price.input.Times(usage.input_tokens) +
          price.cached_input.value_or(price.input).Times(usage.cached_input_tokens) +
          price.cache_write.value_or(price.input).Times(usage.cache_write_tokens) +
-         price.output.Times(plain_output) +
-         price.reasoning.value_or(price.output).Times(reasoning);
+         price.output.Times(plain_output) + price.reasoning.value_or(price.output).Times(reasoning);
 }
 
 }  // namespace taskcost

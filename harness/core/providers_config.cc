@@ -25,9 +25,8 @@ constexpr const char* kKeyAdvice =
     "variable's NAME in api_key_env (e.g. OPENAI_API_KEY)";
 
 const std::vector<std::string> kProviderKeys = {
-    "kind",        "base_url",  "api_key_env",     "headers",
-    "api_version", "timeout_s", "max_concurrency", "requests_per_minute",
-    "tokens_per_minute"};
+    "kind",      "base_url",        "api_key_env",         "headers",          "api_version",
+    "timeout_s", "max_concurrency", "requests_per_minute", "tokens_per_minute"};
 
 std::vector<std::string> KindNames() {
   std::vector<std::string> names;
@@ -90,12 +89,12 @@ void ReadBaseUrl(YamlReader& reader, const YamlField& entry, ProviderConfig& con
   if (!reader.Require(field)) return;
   std::optional<std::string> url = reader.String(field);
   if (!url) return;
-  const size_t scheme = url->rfind("https://", 0) == 0 ? 8
-                       : url->rfind("http://", 0) == 0  ? 7
-                                                        : 0;
+  const size_t scheme = url->rfind("https://", 0) == 0 ? 8 : url->rfind("http://", 0) == 0 ? 7 : 0;
   if (scheme == 0 || url->find_first_not_of('/', scheme) == std::string::npos) {
-    reader.Fail(field, "expected an http:// or https:// URL such as https://api.openai.com/v1, "
-                       "got " + Quoted(*url));
+    reader.Fail(field,
+                "expected an http:// or https:// URL such as https://api.openai.com/v1, "
+                "got " +
+                    Quoted(*url));
     return;
   }
   while (url->back() == '/') url->pop_back();
@@ -106,9 +105,10 @@ void ReadApiKeyEnv(YamlReader& reader, const YamlField& entry, ProviderConfig& c
   YamlField field = reader.Child(entry, "api_key_env");
   if (!field.present) {
     if (config.kind != ProviderKind::kOpenAiCompatible) {
-      reader.Add(MakeError("missing required key \"api_key_env\": the NAME of the environment "
-                           "variable that holds the key, e.g. OPENAI_API_KEY",
-                           field.parent_path, field.where));
+      reader.Add(
+          MakeError("missing required key \"api_key_env\": the NAME of the environment "
+                    "variable that holds the key, e.g. OPENAI_API_KEY",
+                    field.parent_path, field.where));
     }
     return;
   }
@@ -116,12 +116,15 @@ void ReadApiKeyEnv(YamlReader& reader, const YamlField& entry, ProviderConfig& c
   if (!name) return;
   if (IsEnvVarName(*name)) {
     config.api_key_env = *name;
+  } else if (name->size() > 1 && name->front() == '$') {
+    reader.Fail(field, "write the variable's bare NAME, without $ or braces");
   } else if (LooksLikeKey(*name)) {
     reader.Fail(field, std::string("this looks like an API key, not a variable name; ") +
                            kKeyAdvice);  // never echo the value
   } else {
-    reader.Fail(field, Quoted(*name) + " is not an environment variable name; expected "
-                                       "upper-case letters, digits and _ such as OPENAI_API_KEY");
+    reader.Fail(field, Quoted(*name) +
+                           " is not an environment variable name; expected "
+                           "upper-case letters, digits and _ such as OPENAI_API_KEY");
   }
 }
 
@@ -148,9 +151,10 @@ void ReadVersion(YamlReader& reader, const YamlField& entry, ProviderConfig& con
     config.api_version = kAnthropicDefaultVersion;
   }
   if (config.kind == ProviderKind::kAzureOpenAi && !field.present) {
-    reader.Add(MakeError("missing required key \"api_version\": Azure OpenAI needs its "
-                         "api-version, e.g. \"2024-10-21\"",
-                         field.parent_path, field.where));
+    reader.Add(
+        MakeError("missing required key \"api_version\": Azure OpenAI needs its "
+                  "api-version, e.g. \"2024-10-21\"",
+                  field.parent_path, field.where));
   }
 }
 
@@ -225,21 +229,16 @@ Result<ProviderCatalog> LoadProviderCatalog(const std::string& path) {
 
 Result<ProviderCatalog> ParseProviderCatalog(const std::string& yaml_text,
                                              const std::string& file) {
-  Result<YAML::Node> document = ParseYaml(yaml_text, file);
-  if (!document.ok()) return document.errors();
-  YamlReader reader(file);
-  YamlField root = reader.Root(document.value());
   ProviderCatalog catalog{file, {}};
-  if (reader.IsMap(root)) {
-    reader.CheckKeys(root, {"providers"});
-    YamlField providers = reader.Child(root, "providers");
-    if (reader.Require(providers)) {
-      for (const YamlField& entry : reader.Entries(providers)) {
-        catalog.providers.push_back(ReadProvider(reader, entry));
-      }
-    }
-  }
-  if (!reader.ok()) return reader.errors();
+  Status status = ReadYamlDocument(
+      yaml_text, file, {"providers"}, [&](YamlReader& reader, const YamlField& root) {
+        YamlField providers = reader.Child(root, "providers");
+        if (!reader.Require(providers)) return;
+        for (const YamlField& entry : reader.Entries(providers)) {
+          catalog.providers.push_back(ReadProvider(reader, entry));
+        }
+      });
+  if (!status.ok()) return status.errors();
   return catalog;
 }
 

@@ -29,8 +29,8 @@ class RowErrors {
   bool empty() const { return listed_.empty(); }
   Errors Take() {
     if (unlisted_ > 0) {
-      listed_.push_back(MakeError("... and " + std::to_string(unlisted_) + " more problems", "",
-                                  {file_, 0, 0}));
+      listed_.push_back(
+          MakeError("... and " + std::to_string(unlisted_) + " more problems", "", {file_, 0, 0}));
     }
     return std::move(listed_);
   }
@@ -53,7 +53,8 @@ void Flatten(const Json& value, const std::string& key, std::map<std::string, st
   }
 }
 
-Result<std::string> SampleId(const Json& row, const SourceLocation& where, const std::string& path) {
+Result<std::string> SampleId(const Json& row, const SourceLocation& where,
+                             const std::string& path) {
   auto id = row.find("id");
   if (id == row.end()) return MakeError("sample has no \"id\" field", path, where);
   if (id->is_number_integer()) return id->dump();
@@ -66,7 +67,8 @@ Result<std::string> SampleId(const Json& row, const SourceLocation& where, const
   return text;
 }
 
-Result<Sample> SampleFromRow(const Json& row, const SourceLocation& where, const std::string& path) {
+Result<Sample> SampleFromRow(const Json& row, const SourceLocation& where,
+                             const std::string& path) {
   if (!row.is_object()) {
     return MakeError("expected a JSON object, got " + JsonKindName(row), path, where);
   }
@@ -96,7 +98,8 @@ std::vector<std::string_view> SplitLines(std::string_view text) {
 }
 
 bool IsBlank(std::string_view line) {
-  return std::all_of(line.begin(), line.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
+  return std::all_of(line.begin(), line.end(),
+                     [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
 }
 
 Result<std::vector<Sample>> Collect(std::vector<Sample> samples, RowErrors errors) {
@@ -112,11 +115,11 @@ Errors CheckCsvHeader(const std::vector<std::string>& header, const std::string&
   std::map<std::string, size_t> seen;
   for (size_t i = 0; i < header.size(); ++i) {
     if (header[i].empty()) {
-      errors.push_back(MakeError("column " + std::to_string(i + 1) + " of the header has no name",
-                                 "", where));
+      errors.push_back(
+          MakeError("column " + std::to_string(i + 1) + " of the header has no name", "", where));
     } else if (!seen.emplace(header[i], i).second) {
-      errors.push_back(MakeError("column " + Quoted(header[i]) + " appears twice in the header",
-                                 "", where));
+      errors.push_back(
+          MakeError("column " + Quoted(header[i]) + " appears twice in the header", "", where));
     }
   }
   if (seen.count("id") == 0) {
@@ -164,10 +167,10 @@ Result<std::vector<Sample>> ParseCsvSamples(std::string_view text, const std::st
     const CsvRecord& record = (*records)[r];
     SourceLocation where{file, record.line, 0};
     if (record.fields.size() != header.size()) {
-      errors.Add({MakeError("expected " + std::to_string(header.size()) +
-                                " fields as in the header, got " +
-                                std::to_string(record.fields.size()),
-                            "", where)});
+      errors.Add(
+          {MakeError("expected " + std::to_string(header.size()) +
+                         " fields as in the header, got " + std::to_string(record.fields.size()),
+                     "", where)});
       continue;
     }
     Json row = Json::object();
@@ -195,7 +198,8 @@ Errors DuplicateSampleIds(const std::vector<Sample>& samples) {
   for (const Sample& sample : samples) {
     auto [it, inserted] = first.emplace(sample.id, &sample);
     if (inserted) continue;
-    errors.push_back(MakeError("duplicate sample id " + Quoted(sample.id) + " (first used at line " +
+    errors.push_back(MakeError("duplicate sample id " + Quoted(sample.id) +
+                                   " (first used at line " +
                                    std::to_string(it->second->where.line) + ")",
                                "", sample.where));
   }

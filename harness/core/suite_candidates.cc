@@ -92,12 +92,14 @@ void CheckBaseline(YamlReader& reader, const YamlField& list, const std::vector<
       continue;
     }
     reader.Fail(reader.Child(items[i], "baseline"),
-                "only one candidate may be the baseline, and " + Quoted(first->id) +
-                    " (line " + std::to_string(first->where.line) + ") already is");
+                "only one candidate may be the baseline, and " + Quoted(first->id) + " (line " +
+                    std::to_string(first->where.line) + ") already is");
   }
   if (first == nullptr) {
-    reader.Fail(list, "no candidate is the baseline; mark the incumbent model with "
-                      "baseline: true (e.g. on " + Quoted(candidates[0].id) + ")");
+    reader.Fail(list,
+                "no candidate is the baseline; mark the incumbent model with "
+                "baseline: true (e.g. on " +
+                    Quoted(candidates[0].id) + ")");
   }
 }
 
@@ -109,8 +111,9 @@ std::vector<Candidate> ReadCandidates(SuiteContext& context, const YamlField& li
   std::vector<Candidate> candidates;
   for (const YamlField& item : items) candidates.push_back(ReadCandidate(reader, item));
   if (list.present && list.node.IsSequence() && candidates.empty()) {
-    reader.Fail(list, "needs at least one candidate, e.g. {id: gpt-4.1, provider: openai, "
-                      "model: gpt-4.1}");
+    reader.Fail(list,
+                "needs at least one candidate, e.g. {id: gpt-4.1, provider: openai, "
+                "model: gpt-4.1}");
   }
   if (candidates.empty()) return candidates;
   CheckUniqueIds(reader, items, candidates);

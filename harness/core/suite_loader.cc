@@ -1,6 +1,7 @@
 #include "harness/core/suite_loader.h"
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "harness/core/content_hash.h"
 #include "harness/core/error_text.h"
@@ -11,9 +12,9 @@ namespace taskcost {
 namespace {
 
 const std::vector<std::string> kTopKeys = {
-    "suite",  "unit",   "description", "samples",   "prompt",    "output",
-    "success", "human", "volume_per_month", "policy", "budget_usd", "providers",
-    "prices", "candidates"};
+    "suite",      "unit",      "description", "samples",          "prompt",
+    "output",     "success",   "human",       "volume_per_month", "policy",
+    "budget_usd", "providers", "prices",      "candidates"};
 
 void ReadName(SuiteContext& context, const YamlField& root, Suite& suite) {
   YamlReader& reader = context.reader;
@@ -22,8 +23,9 @@ void ReadName(SuiteContext& context, const YamlField& root, Suite& suite) {
   std::optional<std::string> name = reader.String(field);
   if (!name) return;
   if (!IsNameOf(*name, "_.-")) {
-    reader.Fail(field, Quoted(*name) + " may contain only letters, digits, '_', '.' and '-' "
-                                       "(it names the results directory)");
+    reader.Fail(field, Quoted(*name) +
+                           " may contain only letters, digits, '_', '.' and '-' "
+                           "(it names the results directory)");
     return;
   }
   suite.name = *name;
@@ -54,16 +56,8 @@ void ReadBudget(SuiteContext& context, const YamlField& root, Suite& suite) {
 // providers: / prices: paths, resolved against the suite's directory; the file must exist.
 std::string ReadCatalogPath(SuiteContext& context, const YamlField& root, const char* key) {
   YamlField field = context.reader.Child(root, key);
-  std::optional<std::string> written = context.reader.String(field);
-  if (!written) return "";
-  std::string resolved = ResolvePath(context.dir, *written);
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(resolved, ec)) {
-    context.reader.Fail(field, "file " + Quoted(*written) + " not found (looked for " +
-                                   resolved + ")");
-    return "";
-  }
-  return resolved;
+  if (!context.reader.String(field)) return "";
+  return ResolveReferencedPath(context, field).value_or("");
 }
 
 void ReadTopLevel(SuiteContext& context, const YamlField& root, Suite& suite) {
@@ -116,16 +110,23 @@ bool IsNameOf(std::string_view text, std::string_view punctuation) {
   return true;
 }
 
-std::optional<std::string> ReadReferencedFile(SuiteContext& context, const YamlField& field,
-                                              std::string* resolved) {
-  const std::string written = field.node.Scalar();
-  *resolved = ResolvePath(context.dir, written);
+std::optional<std::string> ResolveReferencedPath(SuiteContext& context, const YamlField& field) {
+  const std::string& written = field.node.Scalar();
+  std::string resolved = ResolvePath(context.dir, written);
   std::error_code ec;
-  if (!std::filesystem::exists(*resolved, ec)) {
-    context.reader.Fail(field, "file " + Quoted(written) + " not found (looked for " +
-                                   *resolved + ")");
+  if (!std::filesystem::exists(resolved, ec)) {
+    context.reader.Fail(field,
+                        "file " + Quoted(written) + " not found (looked for " + resolved + ")");
     return std::nullopt;
   }
+  return resolved;
+}
+
+std::optional<std::string> ReadReferencedFile(SuiteContext& context, const YamlField& field,
+                                              std::string* resolved) {
+  std::optional<std::string> path = ResolveReferencedPath(context, field);
+  if (!path) return std::nullopt;
+  *resolved = *path;
   Result<std::string> bytes = ReadUserFile(*resolved);
   if (!bytes.ok()) {
     context.reader.Fail(field, *resolved + ": " + bytes.error().message);
@@ -134,7 +135,9 @@ std::optional<std::string> ReadReferencedFile(SuiteContext& context, const YamlF
   return std::move(bytes).value();
 }
 
-Result<Suite> LoadSuite(const std::string& path) {
+namespace {
+
+Result<Suite> LoadSuiteOrThrow(const std::string& path) {
   Result<std::string> text = ReadUserFile(path);
   if (!text.ok()) return text.errors();
   Result<YAML::Node> document = ParseYaml(text.value(), path);
@@ -146,6 +149,18 @@ Result<Suite> LoadSuite(const std::string& path) {
   return suite;
 }
 
+}  // namespace
+
+Result<Suite> LoadSuite(const std::string& path) {
+  try {
+    return LoadSuiteOrThrow(path);
+  } catch (const YAML::Exception& e) {  // the boundary: library faults become user errors
+    return LibraryError(e, path);
+  } catch (const nlohmann::json::exception& e) {
+    return MakeError(std::string("cannot be read as JSON: ") + e.what(), "", {path, 0, 0});
+  }
+}
+
 Status CheckSuiteAgainstCatalogs(const Suite& suite, const ProviderCatalog& providers,
                                  const PriceCatalog& prices) {
   Errors errors;
@@ -154,9 +169,9 @@ Status CheckSuiteAgainstCatalogs(const Suite& suite, const ProviderCatalog& prov
     if (providers.Find(c.provider) == nullptr) {
       std::string suggestion = DidYouMean(c.provider, providers.Names());
       std::string message = "unknown provider " + Quoted(c.provider);
-      message += suggestion.empty() ? " (" + providers.file + " defines: " +
-                                          JoinNames(providers.Names()) + ")"
-                                    : suggestion;
+      message += suggestion.empty()
+                     ? " (" + providers.file + " defines: " + JoinNames(providers.Names()) + ")"
+                     : suggestion;
       errors.push_back(MakeError(message, CandidatePath(i, "provider"), c.provider_where));
     }
     if (prices.Find(c.price) == nullptr) {
@@ -164,10 +179,9 @@ Status CheckSuiteAgainstCatalogs(const Suite& suite, const ProviderCatalog& prov
       if (!suggestion.empty()) suggestion = " (" + suggestion.substr(2) + ")";
       std::string fix = c.price_given ? "add it there or correct " + CandidatePath(i, "price")
                                       : "add it there or set " + CandidatePath(i, "price");
-      errors.push_back(MakeError("no price for " + Quoted(c.price) + " in " + prices.file +
-                                     suggestion + "; " + fix,
-                                 CandidatePath(i, c.price_given ? "price" : "model"),
-                                 c.price_where));
+      errors.push_back(MakeError(
+          "no price for " + Quoted(c.price) + " in " + prices.file + suggestion + "; " + fix,
+          CandidatePath(i, c.price_given ? "price" : "model"), c.price_where));
     }
   }
   if (!errors.empty()) return errors;

@@ -22,14 +22,18 @@ struct TemplateUse {
 /// State shared while one suite.yaml is read.
 struct SuiteContext {
   YamlReader reader;
-  std::string dir;              // suite.yaml's directory; relative paths resolve against it
-  std::string samples_bytes;    // the samples file, for the content hash ("" when inline)
-  std::string schema_bytes;     // the schema file, for the content hash ("" when inline)
+  std::string dir;            // suite.yaml's directory; relative paths resolve against it
+  std::string samples_bytes;  // the samples file, for the content hash ("" when inline)
+  std::string schema_bytes;   // the schema file, for the content hash ("" when inline)
   std::vector<TemplateUse> templates;
 };
 
 /// Whether `text` is non-empty and made only of ASCII letters, digits and `punctuation`.
 bool IsNameOf(std::string_view text, std::string_view punctuation);
+
+/// The path a field names, resolved against the suite's directory, when that file exists; else
+/// records `file "x.jsonl" not found (looked for suites/s/x.jsonl)` at the field.
+std::optional<std::string> ResolveReferencedPath(SuiteContext& context, const YamlField& field);
 
 /// Reads the file a field names, resolved against the suite's directory. On failure records
 /// `file "x.jsonl" not found (looked for suites/s/x.jsonl)` at the field and returns nullopt.

@@ -34,8 +34,8 @@ std::vector<Sample> ReadSamplesFile(SuiteContext& context, const YamlField& fiel
   std::optional<std::string> bytes = ReadReferencedFile(context, field, &resolved);
   if (!bytes) return {};
   context.samples_bytes = *bytes;
-  Result<std::vector<Sample>> samples = extension == ".csv" ? ParseCsvSamples(*bytes, resolved)
-                                                            : ParseJsonlSamples(*bytes, resolved);
+  Result<std::vector<Sample>> samples =
+      extension == ".csv" ? ParseCsvSamples(*bytes, resolved) : ParseJsonlSamples(*bytes, resolved);
   if (!samples.ok()) {
     for (const Error& e : samples.errors()) context.reader.Add(e);
     return {};
@@ -91,8 +91,7 @@ void CheckField(YamlReader& reader, const TemplateUse& use, const std::string& f
   }
   if (lacking.size() > kMaxListedMissing) {
     reader.Add(MakeError("{{" + field + "}} is missing from " +
-                             std::to_string(lacking.size() - kMaxListedMissing) +
-                             " more samples",
+                             std::to_string(lacking.size() - kMaxListedMissing) + " more samples",
                          use.path, use.where));
   }
 }
@@ -102,8 +101,9 @@ void CheckField(YamlReader& reader, const TemplateUse& use, const std::string& f
 std::vector<Sample> ReadSamples(SuiteContext& context, const YamlField& samples) {
   if (samples.node.IsScalar()) return ReadSamplesFile(context, samples);
   if (samples.node.IsSequence()) return ReadInlineSamples(context, samples);
-  context.reader.Fail(samples, "expected a .jsonl or .csv file name, or an inline list of "
-                               "samples");
+  context.reader.Fail(samples,
+                      "expected a .jsonl or .csv file name, or an inline list of "
+                      "samples");
   return {};
 }
 
@@ -111,7 +111,8 @@ void CheckTemplateFields(SuiteContext& context, const std::vector<Sample>& sampl
   for (const TemplateUse& use : context.templates) {
     Status syntax = CheckTemplate(use.text);
     if (!syntax.ok()) {
-      for (const Error& e : syntax.errors()) context.reader.Add(MakeError(e.message, use.path, use.where));
+      for (const Error& e : syntax.errors())
+        context.reader.Add(MakeError(e.message, use.path, use.where));
       continue;
     }
     if (samples.empty()) continue;

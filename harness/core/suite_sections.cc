@@ -34,8 +34,8 @@ std::string ReadSchemaJson(SuiteContext& context, const YamlField& field) {
     return "";
   }
   if (!schema->is_object()) {
-    context.reader.Fail(field, resolved + " must hold a JSON Schema object, got " +
-                                   JsonKindName(schema.value()));
+    context.reader.Fail(
+        field, resolved + " must hold a JSON Schema object, got " + JsonKindName(schema.value()));
     return "";
   }
   return schema->dump();
@@ -64,9 +64,9 @@ void ReadMode(SuiteContext& context, const YamlField& output, OutputSpec& spec) 
     spec.mode = OutputMode::kPrompt;
   } else {
     std::string suggestion = DidYouMean(*mode, {"native", "prompt"});
-    context.reader.Fail(field, "unknown mode " + Quoted(*mode) +
-                                   (suggestion.empty() ? "; expected native or prompt"
-                                                       : suggestion));
+    context.reader.Fail(field,
+                        "unknown mode " + Quoted(*mode) +
+                            (suggestion.empty() ? "; expected native or prompt" : suggestion));
   }
 }
 
@@ -130,11 +130,13 @@ std::optional<ErrorClass> RetryableClass(YamlReader& reader, const YamlField& it
     if (!IsFatal(c) && c != ErrorClass::kIncorrect) retryable.emplace_back(ErrorClassName(c));
   }
   if (parsed && IsFatal(*parsed)) {
-    reader.Fail(item, Quoted(*name) + " is fatal (it stops the candidate) and is never "
-                                      "retried; remove it");
+    reader.Fail(item, Quoted(*name) +
+                          " is fatal (it stops the candidate) and is never "
+                          "retried; remove it");
   } else if (parsed == ErrorClass::kIncorrect) {
-    reader.Fail(item, "\"incorrect\" (a valid answer that fails a success criterion) ends the "
-                      "task and is never retried; remove it");
+    reader.Fail(item,
+                "\"incorrect\" (a valid answer that fails a success criterion) ends the "
+                "task and is never retried; remove it");
   } else if (!parsed || parsed == ErrorClass::kNone) {
     std::string suggestion = DidYouMean(*name, retryable);
     reader.Fail(item, "unknown error class " + Quoted(*name) +
@@ -207,8 +209,9 @@ OutputSpec ReadOutput(SuiteContext& context, const YamlField& output) {
     if (text->size() <= 64 && IsNameOf(*text, "_-")) {
       spec.schema_name = *text;
     } else {
-      context.reader.Fail(name, Quoted(*text) + " must be 1 to 64 letters, digits, '_' or '-' "
-                                                "(providers name the answer with it)");
+      context.reader.Fail(name, Quoted(*text) +
+                                    " must be 1 to 64 letters, digits, '_' or '-' "
+                                    "(providers name the answer with it)");
     }
   }
   ReadMode(context, output, spec);
@@ -222,8 +225,9 @@ std::vector<SuccessCriterion> ReadSuccess(SuiteContext& context, const YamlField
   for (const YamlField& item : reader.Items(success)) {
     if (!reader.IsMap(item)) continue;
     if (item.node.size() != 1) {
-      reader.Fail(item, "expected one criterion per list item, such as field_equals: {field: "
-                        "category, expected: \"{{expected_category}}\"}");
+      reader.Fail(item,
+                  "expected one criterion per list item, such as field_equals: {field: "
+                  "category, expected: \"{{expected_category}}\"}");
       continue;
     }
     reader.CheckKeys(item, {"field_equals"});
@@ -260,8 +264,8 @@ RetryPolicy ReadPolicy(SuiteContext& context, const YamlField& policy) {
   RetryPolicy out;
   YamlReader& reader = context.reader;
   if (!reader.IsMap(policy)) return out;
-  reader.CheckKeys(policy, {"max_attempts", "retry_on", "timeout_s", "backoff_initial_ms",
-                            "backoff_max_ms"});
+  reader.CheckKeys(
+      policy, {"max_attempts", "retry_on", "timeout_s", "backoff_initial_ms", "backoff_max_ms"});
   if (auto attempts = reader.Integer(reader.Child(policy, "max_attempts"), 1, 20)) {
     out.max_attempts = static_cast<int>(*attempts);
   }

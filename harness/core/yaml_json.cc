@@ -91,8 +91,9 @@ class Converter {
       const std::string& key = it->first.Scalar();
       auto [seen, inserted] = first_line.emplace(key, reader_.Where(it->first).line);
       if (!inserted) {
-        Fail(it->first, path, "duplicate key " + Quoted(key) + " (first at line " +
-                                  std::to_string(seen->second) + ")");
+        Fail(it->first, path,
+             "duplicate key " + Quoted(key) + " (first at line " + std::to_string(seen->second) +
+                 ")");
         ok = false;
         continue;
       }

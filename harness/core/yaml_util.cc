@@ -48,13 +48,17 @@ std::string IndexPath(const std::string& parent, size_t index) {
   return parent + "[" + std::to_string(index) + "]";
 }
 
+Error LibraryError(const YAML::Exception& e, const std::string& file) {
+  SourceLocation where{file, 0, 0};
+  if (!e.mark.is_null()) where = {file, e.mark.line + 1, e.mark.column + 1};
+  return MakeError(e.msg, "", where);
+}
+
 Result<YAML::Node> ParseYaml(const std::string& text, const std::string& file) {
   try {
     return YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    SourceLocation where{file, 0, 0};
-    if (!e.mark.is_null()) where = {file, e.mark.line + 1, e.mark.column + 1};
-    return MakeError(e.msg, "", where);
+    return LibraryError(e, file);
   }
 }
 
@@ -69,8 +73,8 @@ YamlField YamlReader::Root(const YAML::Node& document) const {
 }
 
 YamlField YamlReader::Child(const YamlField& map, const std::string& key) const {
-  YamlField field{YAML::Node(), FieldPath(map.path, key), key, map.path, map.key_where,
-                  map.key_where, false};
+  YamlField field{
+      YAML::Node(), FieldPath(map.path, key), key, map.path, map.key_where, map.key_where, false};
   if (!map.present || !map.node.IsMap()) return field;
   for (auto it = map.node.begin(); it != map.node.end(); ++it) {
     if (it->first.IsScalar() && it->first.Scalar() == key) {
@@ -129,8 +133,8 @@ std::vector<YamlField> YamlReader::CheckedEntries(const YamlField& map,
     if (!it->first.IsScalar()) {
       problem = "keys must be plain names, got " + Describe(it->first);
     } else if (auto [seen, inserted] = first_line.emplace(key, key_where.line); !inserted) {
-      problem = "duplicate key " + Quoted(key) + " (first at line " +
-                std::to_string(seen->second) + ")";
+      problem =
+          "duplicate key " + Quoted(key) + " (first at line " + std::to_string(seen->second) + ")";
     } else if (known && std::find(known->begin(), known->end(), key) == known->end()) {
       problem = UnknownKeyMessage(key, *known);
     }
@@ -186,9 +190,9 @@ std::optional<int64_t> YamlReader::Integer(const YamlField& field, int64_t min, 
     return std::nullopt;
   }
   if (value < min || value > max) {
-    std::string range = max == INT64_MAX ? "must be at least " + std::to_string(min)
-                                         : "must be between " + std::to_string(min) + " and " +
-                                               std::to_string(max);
+    std::string range =
+        max == INT64_MAX ? "must be at least " + std::to_string(min)
+                         : "must be between " + std::to_string(min) + " and " + std::to_string(max);
     Fail(field, range + ", got " + *text);
     return std::nullopt;
   }
@@ -200,7 +204,8 @@ std::optional<int64_t> YamlReader::Decimal(const YamlField& field, int scale) {
   if (!text) return std::nullopt;
   Result<int64_t> value = ParseScaledDecimal(*text, scale);
   if (!value.ok()) {
-    Fail(field, IsNumberText(*text) ? value.error().message : "expected a number, got " + Quoted(*text));
+    Fail(field,
+         IsNumberText(*text) ? value.error().message : "expected a number, got " + Quoted(*text));
     return std::nullopt;
   }
   if (value.value() < 0) {
@@ -218,8 +223,8 @@ std::optional<Money> YamlReader::Usd(const YamlField& field) {
     if (!text->empty() && text->front() == '$') {
       Fail(field, "write the amount without the $ sign: " + text->substr(1));
     } else {
-      Fail(field, IsNumberText(*text) ? value.error().message
-                                      : "expected a number, got " + Quoted(*text));
+      Fail(field,
+           IsNumberText(*text) ? value.error().message : "expected a number, got " + Quoted(*text));
     }
     return std::nullopt;
   }

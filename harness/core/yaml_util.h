@@ -25,15 +25,18 @@ std::string IndexPath(const std::string& parent, size_t index);
 /// An empty document parses to a null node.
 Result<YAML::Node> ParseYaml(const std::string& text, const std::string& file);
 
+/// Any yaml-cpp exception as an Error at its mark in `file` (the loaders' last-resort boundary).
+Error LibraryError(const YAML::Exception& e, const std::string& file);
+
 /// A node with its field path and the place errors about it should point at.
 struct YamlField {
-  YAML::Node node;          // !IsDefined() when the key is absent
-  std::string path;         // "candidates[1].provider"; "" for the document root
-  std::string key;          // the last key ("provider"); "" for list items and the root
-  std::string parent_path;  // "candidates[1]"
-  SourceLocation where;     // the value; the key when the value is empty; the parent if absent
-  SourceLocation key_where; // the key (the item for list items); where missing keys are named
-  bool present = false;     // false when the key is absent (then `node` is meaningless)
+  YAML::Node node;           // the value; meaningless when !present
+  std::string path;          // "candidates[1].provider"; "" for the document root
+  std::string key;           // the last key ("provider"); "" for list items and the root
+  std::string parent_path;   // "candidates[1]"
+  SourceLocation where;      // the value; the key when the value is empty; the parent if absent
+  SourceLocation key_where;  // the key (the item for list items); where missing keys are named
+  bool present = false;      // false when the key is absent (then `node` is meaningless)
 };
 
 /// Reads fields of one YAML file, recording an Error for every problem it meets. Each typed
@@ -91,5 +94,27 @@ class YamlReader {
   std::string file_;
   Errors errors_;
 };
+
+/// Parses a whole YAML file whose top is a mapping with only `top_keys`, and hands the reader
+/// and the root to `read(YamlReader&, const YamlField&)`. Returns every error recorded, or Ok.
+/// yaml-cpp exceptions are caught here and become errors.
+template <class ReadRoot>
+Status ReadYamlDocument(const std::string& text, const std::string& file,
+                        const std::vector<std::string>& top_keys, ReadRoot read) {
+  try {
+    Result<YAML::Node> document = ParseYaml(text, file);
+    if (!document.ok()) return document.errors();
+    YamlReader reader(file);
+    YamlField root = reader.Root(document.value());
+    if (reader.IsMap(root)) {
+      reader.CheckKeys(root, top_keys);
+      read(reader, root);
+    }
+    if (!reader.ok()) return reader.errors();
+    return OkStatus();
+  } catch (const YAML::Exception& e) {
+    return LibraryError(e, file);
+  }
+}
 
 }  // namespace taskcost

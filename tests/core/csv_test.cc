@@ -19,14 +19,12 @@ TEST_CASE("csv: RFC 4180 quoting") {
       "3,\"line one\nline two\",last\n";
   Result<std::vector<CsvRecord>> records = ParseCsv(text, "s.csv");
   REQUIRE(records.ok());
-  CHECK(Fields(*records) == std::vector<std::vector<std::string>>{
-                                {"id", "text", "note"},
-                                {"1", "Hello, world", "plain"},
-                                {"2", "She said \"hi\"", ""},
-                                {"3", "line one\nline two", "last"}});
-  SUBCASE("each record keeps the line it starts on") {
-    CHECK((*records)[3].line == 4);
-  }
+  CHECK(Fields(*records) ==
+        std::vector<std::vector<std::string>>{{"id", "text", "note"},
+                                              {"1", "Hello, world", "plain"},
+                                              {"2", "She said \"hi\"", ""},
+                                              {"3", "line one\nline two", "last"}});
+  SUBCASE("each record keeps the line it starts on") { CHECK((*records)[3].line == 4); }
 }
 
 TEST_CASE("csv: byte-order mark, blank lines, no final newline, empty fields") {

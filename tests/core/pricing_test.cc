@@ -42,8 +42,7 @@ TEST_CASE("pricing: each kind of token is billed once at its own price") {
   SUBCASE("cached tokens at the cached rate, not also at the full rate") {
     p.cached_input = Usd("0.50").DividedBy(1'000'000);
     // 1,000 uncached * $2/1M = $0.002; 3,000 cached * $0.50/1M = $0.0015; total $0.0035.
-    CHECK(CallCost(p, Usage{.input_tokens = 1000, .cached_input_tokens = 3000}) ==
-          Usd("0.0035"));
+    CHECK(CallCost(p, Usage{.input_tokens = 1000, .cached_input_tokens = 3000}) == Usd("0.0035"));
   }
   SUBCASE("without a cached price, cache reads cost the input price") {
     // 4,000 * $2/1M = $0.008.
@@ -55,7 +54,9 @@ TEST_CASE("pricing: each kind of token is billed once at its own price") {
     haiku.cache_write = Usd("1.00").DividedBy(1'000'000);
     // 100 in * 0.80 = $0.00008; 2,000 read * 0.08 = $0.00016; 1,500 write * 1.00 = $0.0015;
     // 50 out * 4.00 = $0.0002; total $0.00194.
-    Usage usage{.input_tokens = 100, .cached_input_tokens = 2000, .cache_write_tokens = 1500,
+    Usage usage{.input_tokens = 100,
+                .cached_input_tokens = 2000,
+                .cache_write_tokens = 1500,
                 .output_tokens = 50};
     CHECK(CallCost(haiku, usage) == Usd("0.00194"));
   }
@@ -76,8 +77,8 @@ TEST_CASE("pricing: the catalog file loads exactly") {
         std::vector<std::string>{"gpt-4.1", "claude-haiku-4-5", "o4-mini", "tiny"});
   const ModelPrice* gpt = catalog->Find("gpt-4.1");
   REQUIRE(gpt != nullptr);
-  CHECK(gpt->input.picos() == 2'000'000);         // $2.00 per 1M
-  CHECK(gpt->cached_input->picos() == 500'000);   // $0.50 per 1M
+  CHECK(gpt->input.picos() == 2'000'000);        // $2.00 per 1M
+  CHECK(gpt->cached_input->picos() == 500'000);  // $0.50 per 1M
   CHECK_FALSE(gpt->cache_write.has_value());
   CHECK(gpt->output.picos() == 8'000'000);
   CHECK(gpt->batch_discount_percent == 50);
@@ -129,11 +130,11 @@ TEST_CASE("pricing: every problem in the catalog is reported at its place") {
 }
 
 TEST_CASE("pricing: file-level problems") {
-  SUBCASE("missing models") { CHECK(ParseErrors("currency: USD\n") ==
-                                    "prices.yaml:1:1: missing required key \"models\""); }
+  SUBCASE("missing models") {
+    CHECK(ParseErrors("currency: USD\n") == "prices.yaml:1:1: missing required key \"models\"");
+  }
   SUBCASE("YAML syntax") {
-    CHECK(ParseErrors("models:\n  a: {input: 1\n") ==
-          "prices.yaml:3:1: end of map flow not found");
+    CHECK(ParseErrors("models:\n  a: {input: 1\n") == "prices.yaml:3:1: end of map flow not found");
   }
   SUBCASE("a file that cannot be read") {
     Result<PriceCatalog> r = LoadPriceCatalog("/nonexistent/prices.yaml");

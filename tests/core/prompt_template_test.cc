@@ -38,8 +38,7 @@ TEST_CASE("prompt_template: each missing field names the sample, its line and th
 }
 
 TEST_CASE("prompt_template: field names in order of first use") {
-  CHECK(TemplateFields("{{b}} {{ a }} {{b}} {{c.d}}") ==
-        std::vector<std::string>{"b", "a", "c.d"});
+  CHECK(TemplateFields("{{b}} {{ a }} {{b}} {{c.d}}") == std::vector<std::string>{"b", "a", "c.d"});
   CHECK(TemplateFields("none here").empty());
 }
 

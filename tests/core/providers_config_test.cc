@@ -104,30 +104,40 @@ TEST_CASE("providers_config: a key pasted into the file is refused without echoi
       "keep API keys out of this file: put the key in an environment variable and write the "
       "variable's NAME in api_key_env (e.g. OPENAI_API_KEY)";
   SUBCASE("in api_key_env") {
-    std::string errors = ParseErrors("providers:\n  openai:\n    kind: openai\n"
-                                     "    base_url: https://api.openai.com/v1\n"
-                                     "    api_key_env: " + key + "\n");
-    CHECK(errors == "providers.yaml:5:18: providers.openai.api_key_env: this looks like an API "
-                    "key, not a variable name; " + advice);
+    std::string errors = ParseErrors(
+        "providers:\n  openai:\n    kind: openai\n"
+        "    base_url: https://api.openai.com/v1\n"
+        "    api_key_env: " +
+        key + "\n");
+    CHECK(errors ==
+          "providers.yaml:5:18: providers.openai.api_key_env: this looks like an API "
+          "key, not a variable name; " +
+              advice);
   }
   SUBCASE("a long mixed-case value without a known prefix") {
-    std::string errors = ParseErrors("providers:\n  p:\n    kind: openai-compatible\n"
-                                     "    base_url: http://localhost\n"
-                                     "    api_key_env: Zx9QwErTy7UiOp3AsDfGh\n");
+    std::string errors = ParseErrors(
+        "providers:\n  p:\n    kind: openai-compatible\n"
+        "    base_url: http://localhost\n"
+        "    api_key_env: Zx9QwErTy7UiOp3AsDfGh\n");
     CHECK(errors.find("this looks like an API key") != std::string::npos);
     CHECK(errors.find("Zx9QwErTy7UiOp3AsDfGh") == std::string::npos);
   }
   SUBCASE("in a header or an api_key entry") {
-    std::string errors = ParseErrors("providers:\n  openai:\n    kind: openai\n"
-                                     "    base_url: https://api.openai.com/v1\n"
-                                     "    api_key: " + key + "\n"
-                                     "    headers: {Authorization: Bearer " + key + "}\n");
+    std::string errors = ParseErrors(
+        "providers:\n  openai:\n    kind: openai\n"
+        "    base_url: https://api.openai.com/v1\n"
+        "    api_key: " +
+        key +
+        "\n"
+        "    headers: {Authorization: Bearer " +
+        key + "}\n");
     CHECK(errors == "providers.yaml:5:14: providers.openai.api_key: " + advice + "\n" +
                         "providers.yaml:2:3: providers.openai: missing required key "
                         "\"api_key_env\": the NAME of the environment variable that holds the "
                         "key, e.g. OPENAI_API_KEY\n"
                         "providers.yaml:6:15: providers.openai.headers.Authorization: the "
-                        "Authorization header carries a key; " + advice);
+                        "Authorization header carries a key; " +
+                        advice);
     CHECK(errors.find(key) == std::string::npos);
   }
 }

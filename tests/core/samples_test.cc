@@ -26,9 +26,8 @@ TEST_CASE("samples: fields flatten strings verbatim, other values as JSON, objec
                            {"customer.address.city", "Oslo"},
                            {"tags", R"(["a",1])"}});
   SUBCASE("json is the compact row with the user's key order") {
-    CHECK(s.json ==
-          R"({"id":7,"text":"hi \"you\"","n":3,"ok":true,"none":null,)"
-          R"("customer":{"name":"Ann","address":{"city":"Oslo"}},"tags":["a",1]})");
+    CHECK(s.json == R"({"id":7,"text":"hi \"you\"","n":3,"ok":true,"none":null,)"
+                    R"("customer":{"name":"Ann","address":{"city":"Oslo"}},"tags":["a",1]})");
   }
   CHECK(s.where.file == "s.jsonl");
   CHECK(s.where.line == 1);
@@ -46,13 +45,13 @@ TEST_CASE("samples: JSONL lines are numbered as in the file, blank lines skipped
 
 TEST_CASE("samples: every bad JSONL row is reported at its line") {
   const std::string text =
-      "{\"id\": \"a\", \"text\": \"x\"}\n"       // 1 fine
-      "{\"id\": \"b\", \"text\": \"x\",}\n"      // 2 trailing comma
-      "[1, 2]\n"                                 // 3 not an object
-      "{\"text\": \"no id\"}\n"                  // 4 no id
-      "{\"id\": 1.5}\n"                          // 5 id not a string or integer
-      "{\"id\": \"\"}\n"                         // 6 empty id
-      "{\"id\": \"a\"}\n";                       // 7 duplicate of line 1
+      "{\"id\": \"a\", \"text\": \"x\"}\n"   // 1 fine
+      "{\"id\": \"b\", \"text\": \"x\",}\n"  // 2 trailing comma
+      "[1, 2]\n"                             // 3 not an object
+      "{\"text\": \"no id\"}\n"              // 4 no id
+      "{\"id\": 1.5}\n"                      // 5 id not a string or integer
+      "{\"id\": \"\"}\n"                     // 6 empty id
+      "{\"id\": \"a\"}\n";                   // 7 duplicate of line 1
   Result<std::vector<Sample>> samples = ParseJsonlSamples(text, "s.jsonl");
   REQUIRE_FALSE(samples.ok());
   CHECK(FormatErrors(samples.errors()) ==

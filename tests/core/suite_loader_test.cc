@@ -102,7 +102,8 @@ TEST_CASE("suite_loader: candidates, params and the baseline") {
   CHECK_FALSE(haiku.baseline);
   CHECK(haiku.max_tokens == 1024);  // the default
   // Numbers stay numbers, quoted "0" stays a string, booleans stay booleans.
-  CHECK(haiku.params_json == R"({"temperature":0.2,"top_p":1,"stop":["\n\n"],"seed":"0","json":true})");
+  CHECK(haiku.params_json ==
+        R"({"temperature":0.2,"top_p":1,"stop":["\n\n"],"seed":"0","json":true})");
   CHECK(suite.Baseline() == &suite.candidates[0]);
 
   SUBCASE("a lone candidate is the baseline without saying so") {
@@ -128,8 +129,9 @@ TEST_CASE("suite_loader: samples from CSV and inline lists") {
   TempDir dir;
   SUBCASE("CSV with quoted commas and line breaks") {
     dir.Write("rows.csv", "id,text\nr1,\"Hello, there\"\nr2,\"two\nlines\"\n");
-    Suite suite = Load(dir, Replace(kMinimal, "samples:\n  - {id: a, text: hello}\n"
-                                              "  - {id: b, text: world}\n",
+    Suite suite = Load(dir, Replace(kMinimal,
+                                    "samples:\n  - {id: a, text: hello}\n"
+                                    "  - {id: b, text: world}\n",
                                     "samples: rows.csv\n"));
     REQUIRE(suite.samples.size() == 2);
     CHECK(suite.samples[0].fields.at("text") == "Hello, there");
@@ -154,7 +156,8 @@ TEST_CASE("suite_loader: defaults of the optional sections") {
   CHECK(suite.prompt.system.empty());
   CHECK(suite.output.schema_name == "answer");
   CHECK(suite.output.mode == OutputMode::kNative);
-  CHECK(suite.output.schema_json == R"({"type":"object","properties":{"answer":{"type":"string"}}})");
+  CHECK(suite.output.schema_json ==
+        R"({"type":"object","properties":{"answer":{"type":"string"}}})");
   CHECK(suite.success.empty());
   CHECK_FALSE(suite.human.present);
   CHECK(suite.volume_per_month == 0);
@@ -174,8 +177,9 @@ TEST_CASE("suite_loader: the content hash covers suite.yaml, the samples and the
                                            ReadUserFile(dir + "schema.json").value()}));
   SUBCASE("changing a sample changes the hash") {
     TempDir temp;
-    const std::string yaml = Replace(kMinimal, "samples:\n  - {id: a, text: hello}\n"
-                                               "  - {id: b, text: world}\n",
+    const std::string yaml = Replace(kMinimal,
+                                     "samples:\n  - {id: a, text: hello}\n"
+                                     "  - {id: b, text: world}\n",
                                      "samples: rows.jsonl\n");
     temp.Write("rows.jsonl", "{\"id\": \"a\", \"text\": \"x\"}\n");
     std::string before = Load(temp, yaml).content_hash;
@@ -226,24 +230,26 @@ TEST_CASE("suite_loader: missing required keys") {
 }
 
 TEST_CASE("suite_loader: candidate problems") {
-  const std::string yaml = Replace(
-      kMinimal, "  - {id: one, provider: openai, model: gpt-4.1}\n",
-      "  - {id: one, provider: openai, model: gpt-4.1, baseline: true}\n"
-      "  - {id: one, provider: openai, modle: gpt-4.1}\n"
-      "  - {id: \"two words\", provider: openai, model: m, baseline: true, params: {max_tokens: 0}}\n"
-      "  - {id: three, provider: openai, model: m, baseline: maybe, params: [1]}\n");
-  CHECK(LoadErrors(yaml) ==
-        "suite.yaml:11:33: candidates[1]: unknown key \"modle\", did you mean \"model\"?\n"
-        "suite.yaml:11:5: candidates[1]: missing required key \"model\"\n"
-        "suite.yaml:12:10: candidates[2].id: \"two words\" may contain only letters, digits, '_', "
-        "'.', ':' and '-'\n"
-        "suite.yaml:12:88: candidates[2].params.max_tokens: must be between 1 and 2147483647, "
-        "got 0\n"
-        "suite.yaml:13:55: candidates[3].baseline: expected true or false, got \"maybe\"\n"
-        "suite.yaml:13:70: candidates[3].params: expected a mapping, got a list\n"
-        "suite.yaml:11:10: candidates[1].id: duplicate candidate id \"one\" (first used at line 10)\n"
-        "suite.yaml:12:61: candidates[2].baseline: only one candidate may be the baseline, and "
-        "\"one\" (line 10) already is");
+  const std::string yaml =
+      Replace(kMinimal, "  - {id: one, provider: openai, model: gpt-4.1}\n",
+              "  - {id: one, provider: openai, model: gpt-4.1, baseline: true}\n"
+              "  - {id: one, provider: openai, modle: gpt-4.1}\n"
+              "  - {id: \"two words\", provider: openai, model: m, baseline: true, params: "
+              "{max_tokens: 0}}\n"
+              "  - {id: three, provider: openai, model: m, baseline: maybe, params: [1]}\n");
+  CHECK(
+      LoadErrors(yaml) ==
+      "suite.yaml:11:33: candidates[1]: unknown key \"modle\", did you mean \"model\"?\n"
+      "suite.yaml:11:5: candidates[1]: missing required key \"model\"\n"
+      "suite.yaml:12:10: candidates[2].id: \"two words\" may contain only letters, digits, '_', "
+      "'.', ':' and '-'\n"
+      "suite.yaml:12:88: candidates[2].params.max_tokens: must be between 1 and 2147483647, "
+      "got 0\n"
+      "suite.yaml:13:55: candidates[3].baseline: expected true or false, got \"maybe\"\n"
+      "suite.yaml:13:70: candidates[3].params: expected a mapping, got a list\n"
+      "suite.yaml:11:10: candidates[1].id: duplicate candidate id \"one\" (first used at line 10)\n"
+      "suite.yaml:12:61: candidates[2].baseline: only one candidate may be the baseline, and "
+      "\"one\" (line 10) already is");
   SUBCASE("no baseline among several candidates") {
     CHECK(LoadErrors(Replace(kMinimal, "  - {id: one, provider: openai, model: gpt-4.1}\n",
                              "  - {id: one, provider: openai, model: gpt-4.1}\n"
@@ -324,8 +330,9 @@ TEST_CASE("suite_loader: missing and unreadable files name the path as written a
           "nope.yaml: cannot read file (No such file or directory)");
   }
   SUBCASE("a samples file of another kind") {
-    CHECK(LoadErrors(Replace(kMinimal, "samples:\n  - {id: a, text: hello}\n"
-                                       "  - {id: b, text: world}\n",
+    CHECK(LoadErrors(Replace(kMinimal,
+                             "samples:\n  - {id: a, text: hello}\n"
+                             "  - {id: b, text: world}\n",
                              "samples: rows.txt\n")) ==
           "suite.yaml:2:10: samples: \"rows.txt\" must be a .jsonl or .csv file, or an inline "
           "list of samples");
@@ -348,9 +355,9 @@ TEST_CASE("suite_loader: a schema file that is not JSON or not a schema object")
 
 TEST_CASE("suite_loader: sample rows with problems are reported at their file:line") {
   TempDir dir;
-  const std::string yaml = Replace(
-      kMinimal, "samples:\n  - {id: a, text: hello}\n  - {id: b, text: world}\n",
-      "samples: rows.jsonl\n");
+  const std::string yaml =
+      Replace(kMinimal, "samples:\n  - {id: a, text: hello}\n  - {id: b, text: world}\n",
+              "samples: rows.jsonl\n");
   dir.Write("rows.jsonl",
             "{\"id\": \"a\", \"text\": \"x\"}\n"
             "{\"text\": \"y\"}\n"
@@ -382,8 +389,9 @@ TEST_CASE("suite_loader: every {{field}} must exist in every sample") {
     dir.Write("rows.jsonl",
               "{\"id\": \"a\", \"text\": \"x\", \"expected\": \"1\"}\n"
               "{\"id\": \"b\", \"text\": \"y\"}\n");
-    std::string yaml = Replace(kMinimal, "samples:\n  - {id: a, text: hello}\n"
-                                         "  - {id: b, text: world}\n",
+    std::string yaml = Replace(kMinimal,
+                               "samples:\n  - {id: a, text: hello}\n"
+                               "  - {id: b, text: world}\n",
                                "samples: rows.jsonl\n") +
                        "success:\n  - field_equals: {field: answer, expected: \"{{expected}}\"}\n";
     CHECK(LoadErrors(dir, yaml) ==
@@ -410,14 +418,15 @@ TEST_CASE("suite_loader: catalog checks name the candidate's field") {
   REQUIRE_FALSE(status.ok());
   const std::string file = FixturePath("triage/suite.yaml");
   CHECK(FormatErrors(status.errors()) ==
-        file + ":27:29: candidates[0].provider: unknown provider \"opnai\", did you mean "
-               "\"openai\"?\n" +
-        file + ":27:44: candidates[0].model: no price for \"gpt-41\" in " + prices.file +
-        " (did you mean \"gpt-4.1\"?); add it there or set candidates[0].price\n" +
-        file + ":29:15: candidates[1].provider: unknown provider \"vertex\" (" + providers.file +
-        " defines: openai, anthropic, local, azure)\n" +
-        file + ":31:12: candidates[1].price: no price for \"gpt-5-mega\" in " + prices.file +
-        "; add it there or correct candidates[1].price");
+        file +
+            ":27:29: candidates[0].provider: unknown provider \"opnai\", did you mean "
+            "\"openai\"?\n" +
+            file + ":27:44: candidates[0].model: no price for \"gpt-41\" in " + prices.file +
+            " (did you mean \"gpt-4.1\"?); add it there or set candidates[0].price\n" + file +
+            ":29:15: candidates[1].provider: unknown provider \"vertex\" (" + providers.file +
+            " defines: openai, anthropic, local, azure)\n" + file +
+            ":31:12: candidates[1].price: no price for \"gpt-5-mega\" in " + prices.file +
+            "; add it there or correct candidates[1].price");
 }
 
 }  // namespace taskcost

@@ -32,7 +32,7 @@ TEST_CASE("yaml_util: a syntax error names file:line:col and yaml-cpp's reason")
 TEST_CASE("yaml_util: unknown and duplicate keys") {
   std::vector<std::string> known = {"provider", "model", "price"};
   CHECK(ReadErrors("provider: a\nmodle: b\nprice: 1\nprice: 2\ncolour: red\n",
-               [&](YamlReader& r, const YamlField& root) { r.CheckKeys(root, known); }) ==
+                   [&](YamlReader& r, const YamlField& root) { r.CheckKeys(root, known); }) ==
         "c.yaml:2:1: unknown key \"modle\", did you mean \"model\"?\n"
         "c.yaml:4:1: duplicate key \"price\" (first at line 3)\n"
         "c.yaml:5:1: unknown key \"colour\"; expected one of: provider, model, price");
@@ -58,8 +58,8 @@ TEST_CASE("yaml_util: typed scalars say what they expected and what they got") {
     r.IsMap(r.Child(root, "empty"));
   };
   CHECK(ReadErrors("count: abc\nbig: 25\nunbounded: -1\nseconds: fast\nfine: 0.0001\n"
-               "usd: $2.00\nnegative: -1\nflag: yes\nname: [a]\nempty:\n",
-               read) ==
+                   "usd: $2.00\nnegative: -1\nflag: yes\nname: [a]\nempty:\n",
+                   read) ==
         "c.yaml:1:8: count: expected an integer, got \"abc\"\n"
         "c.yaml:2:6: big: must be between 1 and 20, got 25\n"
         "c.yaml:3:12: unbounded: must be at least 0, got -1\n"
