@@ -1,6 +1,72 @@
-// Placeholder entry point; the verb table lands with the CLI.
+// taskcost: measure what an LLM-powered task really costs per successful task.
+// The entry point: a table of verbs (ninja's kTools), dispatch, and the one place that turns an
+// unexpected exception into "internal error".
 #include <cstdio>
-int main() {
-  std::puts("taskcost: under construction");
-  return 0;
+#include <cstring>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "harness/cli/cli.h"
+
+namespace taskcost {
+namespace {
+
+constexpr Verb kVerbs[] = {
+    {"run", "call every candidate on every sample and report cost per successful task", RunVerb},
+    {"validate", "check a suite, its samples, schema, providers and prices without calling anything",
+     ValidateVerb},
+    {"report", "recompute a run's report from its journal", ReportVerb},
+    {"mock", "serve the bundled simulator (OpenAI and Anthropic wire formats) on loopback",
+     MockVerb},
+};
+
+void PrintUsage(std::FILE* out) {
+  std::fprintf(out,
+               "usage: taskcost <verb> [options]\n\n"
+               "Measures the cost per successful task of LLM candidates, retries and failures "
+               "included.\n\nverbs:\n");
+  for (const Verb& verb : kVerbs) std::fprintf(out, "  %-10s %s\n", verb.name, verb.help);
+  std::fprintf(out, "\n'taskcost <verb> --help' lists a verb's options.\n");
+}
+
+int Main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    PrintUsage(stderr);
+    return kExitBadInput;
+  }
+  const std::string verb = args.front();
+  if (verb == "--help" || verb == "-h" || verb == "help") {
+    PrintUsage(stdout);
+    return kExitOk;
+  }
+  if (verb == "--version") {
+    std::printf("taskcost %s\n", kVersion);
+    return kExitOk;
+  }
+  args.erase(args.begin());
+  std::vector<std::string> names;
+  for (const Verb& v : kVerbs) {
+    if (verb == v.name) return v.handler(args);
+    names.push_back(v.name);
+  }
+  std::string message = "unknown verb '" + verb + "'";
+  if (auto close = ClosestMatch(verb, names)) message += ", did you mean '" + *close + "'?";
+  PrintError(message + " (see 'taskcost --help')");
+  return kExitBadInput;
+}
+
+}  // namespace
+}  // namespace taskcost
+
+int main(int argc, char** argv) {
+  try {
+    return taskcost::Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "taskcost: internal error: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "taskcost: internal error: unknown exception\n");
+  }
+  return 70;
 }

@@ -1,6 +1,7 @@
 // RunManifest (run.json) and the journal's line format (attempts.jsonl): what a run records so
 // that every report figure can be recomputed later from the run directory alone.
-// Formats are specified field by field in docs/formats.md. Plain data; not synchronised.
+// Formats are specified field by field in docs/run-format.md and docs/journal-format.md.
+// Plain data; not synchronised.
 #pragma once
 
 #include <cstdint>
@@ -59,9 +60,14 @@ Result<RunManifest> ManifestFromJson(std::string_view text, const std::string& f
 std::string JournalHeaderLine(const std::string& run_id);
 /// Checks a header line; refuses versions this build cannot read.
 Status CheckJournalHeader(std::string_view line, const std::string& file);
+/// Like CheckJournalHeader, and returns the header's run_id.
+Result<std::string> ReadJournalHeader(std::string_view line, const std::string& file);
 
 /// One attempt as one line of compact JSON (no trailing newline), {"type":"attempt",...}.
+/// Invalid UTF-8 in any text is written as U+FFFD; usage_raw is embedded compacted.
 std::string AttemptToJsonLine(const Attempt& attempt);
+/// Errors carry the JSON pointer of the bad field in Error::path and no file (the journal
+/// reader adds file:line).
 Result<Attempt> AttemptFromJsonLine(std::string_view line);
 
 }  // namespace taskcost

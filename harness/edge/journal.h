@@ -18,15 +18,19 @@ namespace taskcost {
 class JournalWriter {
  public:
   /// Creates `path` with a header line, or opens an existing journal for appending after
-  /// checking its header (resume). A torn final line is cut off first (reported in `warnings`).
+  /// checking its header (resume). A torn final line is cut off first (reported in `warnings`,
+  /// which may be null). An existing journal of another run is refused unless `run_id` is empty.
+  /// Lines are fsynced every `sync_every` appends, on Sync() and when the writer is destroyed.
   static Result<std::unique_ptr<JournalWriter>> Open(const std::string& path,
                                                      const std::string& run_id,
-                                                     std::vector<std::string>* warnings);
+                                                     std::vector<std::string>* warnings,
+                                                     int64_t sync_every = 64);
   ~JournalWriter();
   JournalWriter(const JournalWriter&) = delete;
   JournalWriter& operator=(const JournalWriter&) = delete;
 
-  /// Appends one attempt line and flushes it to the OS. Fails on a write error (disk full).
+  /// Appends one attempt line and flushes it to the OS. Fails on a write error (disk full);
+  /// the partial line is then cut off again and the writer refuses further appends.
   Status Append(const Attempt& attempt);
   /// fsyncs what was written.
   Status Sync();
@@ -36,6 +40,9 @@ class JournalWriter {
   std::FILE* file_;
   std::string path_;
   int64_t lines_since_sync_ = 0;
+  int64_t sync_every_ = 64;
+  int64_t good_size_ = 0;  // bytes of the file that hold complete lines
+  bool failed_ = false;    // a write failed; no more appends
 };
 
 struct JournalContents {

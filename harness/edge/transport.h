@@ -15,6 +15,8 @@ namespace taskcost {
 
 struct Completion {
   uint64_t id = 0;  // the id given to Start
+  /// When response.failure is set, status and body keep whatever arrived before the failure
+  /// (a body cut off half way keeps its 200 and its first half); status is 0 if none did.
   HttpResponse response;
 };
 

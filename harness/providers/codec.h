@@ -39,11 +39,20 @@ struct ProviderReply {
   std::string request_id;      // x-request-id / request-id header
 };
 
-/// Builds the HTTP request for `call` at `provider`. `key` may be empty (no auth header).
+/// Builds the HTTP request for `call` at `provider`. `key` may be empty (no auth header); it
+/// travels only in HttpRequest::auth, never in the URL, headers or body. call.schema_json and
+/// call.params_json must be JSON objects (the suite loader checks): otherwise this throws
+/// std::invalid_argument, as for any broken invariant.
 HttpRequest BuildRequest(const ProviderConfig& provider, const ChatCall& call, const Secret& key);
 
-/// Interprets an HTTP exchange. Never throws on bad input: garbage becomes kInvalidOutput or
-/// kServer with the evidence in error_message.
+/// Interprets the HTTP exchange of `call`. Never throws on bad input: garbage becomes
+/// kInvalidOutput or kServer with the evidence in error_message. Knowing the call, a native
+/// structured-output reply without the forced tool's answer (Anthropic) is kInvalidOutput.
+ProviderReply ParseReply(const ProviderConfig& provider, const HttpResponse& response,
+                         const ChatCall& call);
+
+/// As above when the call is not at hand: the answer is the forced tool's input when the reply
+/// has one, else the text, and a missing tool answer is left to schema validation.
 ProviderReply ParseReply(const ProviderConfig& provider, const HttpResponse& response);
 
 }  // namespace taskcost

@@ -1,0 +1,30 @@
+// Progress on stderr: one elided, overwritten line on a terminal (ninja's LinePrinter), a plain
+// line every few seconds elsewhere (CI logs), nothing with --quiet. Not synchronised.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "harness/runner/runner.h"
+
+namespace taskcost {
+
+class ProgressPrinter {
+ public:
+  /// Decides the mode from isatty(2), TERM, CI and `quiet`.
+  explicit ProgressPrinter(bool quiet);
+  void Update(const RunProgress& progress);
+  /// Prints a notice on its own line (keeping the status line intact on a terminal).
+  void Notice(const std::string& text);
+  /// Ends the status line.
+  void Finish();
+
+ private:
+  enum class Mode { kOff, kTerminal, kPlain };
+  std::string Format(const RunProgress& progress) const;
+  Mode mode_ = Mode::kOff;
+  bool line_open_ = false;
+  std::chrono::steady_clock::time_point last_plain_{};
+};
+
+}  // namespace taskcost

@@ -1,0 +1,20 @@
+// Turning a loaded run into its reports: report.json and report.md written into the run
+// directory, and the terminal table returned for stdout. Used by `run` and `report` alike, so
+// both print the same numbers from the same journal.
+#pragma once
+
+#include <string>
+
+#include "harness/core/result.h"
+#include "harness/edge/run_dir.h"
+
+namespace taskcost {
+
+/// Colour on stdout: a terminal, TERM not dumb, NO_COLOR unset.
+bool StdoutWantsColor();
+
+/// Computes the report from the journal, writes report.json and report.md next to it (unless
+/// `write_files` is false) and returns the terminal rendering.
+Result<std::string> ProduceReports(const LoadedRun& run, bool color, bool write_files);
+
+}  // namespace taskcost

@@ -1,0 +1,39 @@
+// taskcost validate SUITE: checks the suite, its samples, schema, providers and prices without
+// calling anything. Exit 0 when all is well, 2 with one located message per problem.
+#include <cstdio>
+
+#include "harness/cli/cli.h"
+#include "harness/cli/inputs.h"
+#include "harness/cli/options.h"
+#include "harness/core/validate.h"
+
+namespace taskcost {
+
+int ValidateVerb(const std::vector<std::string>& args) {
+  po::options_description options("validate options");
+  std::string suite_path, providers, prices;
+  options.add_options()
+      ("suite", po::value(&suite_path)->required(), "suite.yaml to check")
+      ("providers", po::value(&providers), "providers.yaml (default: the suite's, else configs/)")
+      ("prices", po::value(&prices), "prices.yaml (default: the suite's, else configs/)");
+  po::positional_options_description positional;
+  positional.add("suite", 1);
+  ParseOutcome parsed = ParseVerbArgs("validate", "SUITE [options]", args, options, positional);
+  if (parsed.exit_code) return *parsed.exit_code;
+
+  Result<LoadedInputs> inputs = LoadInputs(suite_path, providers, prices);
+  if (!inputs.ok()) {
+    PrintErrors(inputs.errors());
+    return kExitBadInput;
+  }
+  const Suite& suite = inputs->suite;
+  const Candidate* baseline = suite.Baseline();
+  std::printf("%s: ok: suite \"%s\", %zu samples, %zu candidates (baseline %s), providers %s, "
+              "prices %s\n",
+              suite.file.c_str(), suite.name.c_str(), suite.samples.size(),
+              suite.candidates.size(), baseline ? baseline->id.c_str() : "-",
+              suite.providers_file.c_str(), suite.prices_file.c_str());
+  return kExitOk;
+}
+
+}  // namespace taskcost

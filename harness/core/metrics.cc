@@ -1,0 +1,260 @@
+#include "harness/core/metrics.h"
+
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+#include <tuple>
+#include <unordered_map>
+
+#include "harness/core/verdict.h"
+
+namespace taskcost {
+namespace {
+
+constexpr int64_t kMicroMinutesPerHour = 60 * 1'000'000;
+
+// One task: (sample, repeat) within a candidate, with its attempts folded in.
+struct TaskKey {
+  size_t sample = 0;  // index into manifest.sample_ids
+  int repeat = 0;
+  auto operator<=>(const TaskKey&) const = default;
+};
+
+struct TaskTally {
+  Money cost;
+  int64_t attempts = 0;
+  int64_t input_tokens = 0;
+  int64_t output_tokens = 0;
+  int64_t latency_us = 0;
+  int last_attempt = 0;                    // highest attempt number seen
+  bool success = false;                    // of the last attempt
+  ErrorClass failure = ErrorClass::kNone;  // of the last attempt, when it failed
+};
+
+using TaskMap = std::map<TaskKey, TaskTally>;
+
+// The class a failed attempt counts under: its error, or kIncorrect when it carries none.
+ErrorClass FailureClass(const Attempt& a) {
+  return a.error == ErrorClass::kNone ? ErrorClass::kIncorrect : a.error;
+}
+
+void AddCount(std::vector<ClassCount>& counts, ErrorClass c) {
+  for (ClassCount& entry : counts) {
+    if (entry.error == c) {
+      ++entry.count;
+      return;
+    }
+  }
+  counts.push_back({c, 1});
+}
+
+// Sorts counts into the declaration order of ErrorClass.
+void SortCounts(std::vector<ClassCount>& counts) {
+  std::sort(counts.begin(), counts.end(), [](const ClassCount& a, const ClassCount& b) {
+    return static_cast<int>(a.error) < static_cast<int>(b.error);
+  });
+}
+
+void AddAttempt(const Attempt& a, TaskTally& task, CandidateMetrics& m) {
+  task.cost += a.cost;
+  ++task.attempts;
+  task.input_tokens += a.usage.TotalInput();
+  task.output_tokens += a.usage.output_tokens;
+  task.latency_us += a.latency_us;
+  // The last attempt is the highest-numbered one; a later line with the same number wins.
+  if (task.attempts == 1 || a.attempt >= task.last_attempt) {
+    task.last_attempt = a.attempt;
+    task.success = a.success;
+    task.failure = a.success ? ErrorClass::kNone : FailureClass(a);
+  }
+  ++m.attempts;
+  m.total_cost += a.cost;
+  m.input_tokens += a.usage.TotalInput();
+  m.output_tokens += a.usage.output_tokens;
+  if (!a.success) AddCount(m.attempt_failures, FailureClass(a));
+  if (IsFatal(a.error) && !m.fatal_error) m.fatal_error = a.error;
+}
+
+template <class T>
+std::vector<T> SortedField(const TaskMap& tasks, T TaskTally::*field) {
+  std::vector<T> values;
+  values.reserve(tasks.size());
+  for (const auto& [key, task] : tasks) values.push_back(task.*field);
+  std::sort(values.begin(), values.end());
+  return values;
+}
+
+std::vector<std::string> OutlierReasons(const TaskTally& task, int64_t median_input,
+                                        int64_t median_output, const ReportOptions& options) {
+  std::vector<std::string> reasons;
+  if (task.input_tokens > options.long_tokens_factor * median_input) {
+    reasons.push_back("long input");
+  }
+  if (task.output_tokens > options.long_tokens_factor * median_output) {
+    reasons.push_back("long output");
+  }
+  if (task.attempts > 1) reasons.push_back(std::to_string(task.attempts) + " attempts");
+  return reasons;
+}
+
+void FindOutliers(const RunManifest& manifest, const TaskMap& tasks, const ReportOptions& options,
+                  CandidateMetrics& m) {
+  const Money median = *m.task_cost_p50;
+  const int64_t median_input = NearestRank(SortedField(tasks, &TaskTally::input_tokens), 50);
+  const int64_t median_output = NearestRank(SortedField(tasks, &TaskTally::output_tokens), 50);
+  for (const auto& [key, task] : tasks) {
+    if (task.cost <= median.Times(options.outlier_cost_factor)) continue;
+    m.outliers.push_back({manifest.sample_ids[key.sample], key.repeat, task.cost, task.attempts,
+                          task.input_tokens, task.output_tokens,
+                          OutlierReasons(task, median_input, median_output, options)});
+  }
+  // Highest cost first; ties in sample order as planned, then repeat.
+  std::stable_sort(m.outliers.begin(), m.outliers.end(),
+                   [](const Outlier& a, const Outlier& b) { return a.cost > b.cost; });
+}
+
+// amount x volume, or unset when the product leaves Money's range.
+std::optional<Money> TimesVolume(Money amount, int64_t volume) {
+  try {
+    return amount.Times(volume);
+  } catch (const std::overflow_error&) {
+    return std::nullopt;
+  }
+}
+
+void AddRoi(const Report& report, CandidateMetrics& m) {
+  if (!report.human.present || !m.cost_per_success) return;
+  RoiMetrics roi;
+  roi.effective_cost_per_task = *m.cost_per_success + report.review_cost_per_task;
+  if (roi.effective_cost_per_task.picos() > 0) {
+    roi.roi = Fraction{report.human_cost_per_task.picos(), roi.effective_cost_per_task.picos()};
+  }
+  roi.negative = roi.effective_cost_per_task > report.human_cost_per_task;
+  if (report.volume_per_month > 0) {
+    const Money saving = report.human_cost_per_task - roi.effective_cost_per_task;
+    roi.monthly_saving = TimesVolume(saving, report.volume_per_month);
+    roi.monthly_ai_cost = TimesVolume(*m.cost_per_success, report.volume_per_month);
+    roi.monthly_too_large = !roi.monthly_saving || !roi.monthly_ai_cost;
+  }
+  m.roi = roi;
+}
+
+// Every per-candidate figure that needs the candidate's whole task list.
+void Finish(const RunManifest& manifest, const TaskMap& tasks, const ReportOptions& options,
+            const Report& report, CandidateMetrics& m) {
+  m.tasks_planned = static_cast<int64_t>(manifest.sample_ids.size()) * manifest.repeats;
+  m.tasks_run = static_cast<int64_t>(tasks.size());
+  m.tasks_not_run = std::max<int64_t>(0, m.tasks_planned - m.tasks_run);
+  m.retries = m.attempts - m.tasks_run;
+  for (const auto& [key, task] : tasks) {
+    if (task.success) {
+      ++m.successes;
+    } else {
+      AddCount(m.task_failures, task.failure);
+    }
+  }
+  SortCounts(m.attempt_failures);
+  SortCounts(m.task_failures);
+  if (m.successes > 0) m.cost_per_success = m.total_cost.DividedBy(m.successes);
+  if (!tasks.empty()) {
+    m.cost_per_task = m.total_cost.DividedBy(m.tasks_run);
+    const std::vector<Money> costs = SortedField(tasks, &TaskTally::cost);
+    m.task_cost_p50 = NearestRank(costs, 50);
+    m.task_cost_p95 = NearestRank(costs, 95);
+    m.task_cost_max = costs.back();
+    const std::vector<int64_t> latencies = SortedField(tasks, &TaskTally::latency_us);
+    m.latency_p50_us = NearestRank(latencies, 50);
+    m.latency_p95_us = NearestRank(latencies, 95);
+    FindOutliers(manifest, tasks, options, m);
+  }
+  AddRoi(report, m);
+}
+
+std::vector<SampleTally> TallyBySample(const TaskMap& tasks, size_t samples) {
+  std::vector<SampleTally> tally(samples);
+  for (const auto& [key, task] : tasks) {
+    ++tally[key.sample].runs;
+    if (task.success) ++tally[key.sample].successes;
+  }
+  return tally;
+}
+
+Report ReportHeader(const RunManifest& manifest, const ReportOptions& options) {
+  Report r;
+  r.suite_name = manifest.suite_name;
+  r.run_id = manifest.run_id;
+  r.unit = manifest.unit;
+  r.simulated = manifest.simulated;
+  r.repeats = manifest.repeats;
+  r.samples = static_cast<int64_t>(manifest.sample_ids.size());
+  r.success_tolerance_pp = options.success_tolerance_pp;
+  r.outlier_cost_factor = options.outlier_cost_factor;
+  r.long_tokens_factor = options.long_tokens_factor;
+  r.human = manifest.human;
+  r.volume_per_month = manifest.volume_per_month;
+  if (manifest.human.present) {
+    const Money rate = manifest.human.hourly_rate;
+    r.human_cost_per_task =
+        rate.Scaled(manifest.human.micro_minutes_per_task, kMicroMinutesPerHour);
+    r.review_cost_per_task =
+        rate.Scaled(manifest.human.review_micro_minutes_per_task, kMicroMinutesPerHour);
+  }
+  for (const ManifestCandidate& c : manifest.candidates) {
+    if (r.baseline_id.empty() && c.baseline) r.baseline_id = c.id;
+  }
+  if (r.baseline_id.empty() && !manifest.candidates.empty()) {
+    r.baseline_id = manifest.candidates.front().id;  // none marked: the first is the baseline
+  }
+  return r;
+}
+
+}  // namespace
+
+const CandidateMetrics* Report::Find(const std::string& id) const {
+  for (const CandidateMetrics& c : candidates) {
+    if (c.id == id) return &c;
+  }
+  return nullptr;
+}
+
+Report ComputeReport(const RunManifest& manifest, const std::vector<Attempt>& attempts,
+                     const ReportOptions& options) {
+  Report report = ReportHeader(manifest, options);
+  std::unordered_map<std::string, size_t> candidate_index, sample_index;
+  for (const ManifestCandidate& c : manifest.candidates) {
+    if (!candidate_index.emplace(c.id, report.candidates.size()).second) continue;  // duplicate
+    CandidateMetrics& m = report.candidates.emplace_back();
+    m.id = c.id;
+    m.model = c.model;
+    m.provider = c.provider;
+    m.baseline = c.id == report.baseline_id;
+  }
+  for (size_t i = 0; i < manifest.sample_ids.size(); ++i) {
+    sample_index.emplace(manifest.sample_ids[i], i);
+  }
+  std::vector<TaskMap> tasks(report.candidates.size());
+  for (const Attempt& a : attempts) {
+    auto c = candidate_index.find(a.candidate_id);
+    auto s = sample_index.find(a.sample_id);
+    if (c == candidate_index.end() || s == sample_index.end()) {
+      ++report.ignored_attempts;
+      continue;
+    }
+    AddAttempt(a, tasks[c->second][TaskKey{s->second, a.repeat}], report.candidates[c->second]);
+  }
+  for (size_t i = 0; i < report.candidates.size(); ++i) {
+    Finish(manifest, tasks[i], options, report, report.candidates[i]);
+  }
+  const size_t base = report.baseline_id.empty() ? 0 : candidate_index.at(report.baseline_id);
+  for (size_t i = 0; i < report.candidates.size(); ++i) {
+    if (i == base) continue;
+    PairedDifference paired = PairedSuccess(TallyBySample(tasks[i], manifest.sample_ids.size()),
+                                            TallyBySample(tasks[base], manifest.sample_ids.size()));
+    report.comparisons.push_back(Compare(report.candidates[i], report.candidates[base], paired,
+                                         options.success_tolerance_pp));
+  }
+  report.overall = DecideOverall(report);
+  return report;
+}
+
+}  // namespace taskcost

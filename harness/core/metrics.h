@@ -1,0 +1,161 @@
+// Metrics: the Report, every figure a run's journal yields per candidate (cost per successful
+// task, success rate, percentiles, failures, outliers, ROI) and against the baseline (changes,
+// paired success difference, verdict). Definitions: docs/report-format.md.
+// Pure: ComputeReport reads plain data and returns plain data; not synchronised.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/core/attempt.h"
+#include "harness/core/money.h"
+#include "harness/core/run_manifest.h"
+#include "harness/core/stats.h"
+
+namespace taskcost {
+
+struct ReportOptions {
+  // A candidate may be this many percentage points worse in success (lower bound of the paired
+  // 95% CI) and still be recommended.
+  double success_tolerance_pp = 2.0;
+  // A task is an outlier when it costs more than this multiple of its candidate's median.
+  int64_t outlier_cost_factor = 3;
+  // An outlier's input (output) is "long" above this multiple of the median per task.
+  int64_t long_tokens_factor = 2;
+};
+
+/// How many attempts (or tasks) ended in one error class.
+struct ClassCount {
+  ErrorClass error = ErrorClass::kNone;
+  int64_t count = 0;
+};
+
+/// A task costing more than outlier_cost_factor x its candidate's median task cost.
+struct Outlier {
+  std::string sample_id;
+  int repeat = 0;
+  Money cost;  // every attempt of the task
+  int64_t attempts = 0;
+  int64_t input_tokens = 0;          // Usage::TotalInput summed over the task's attempts
+  int64_t output_tokens = 0;         // output_tokens summed over the task's attempts
+  std::vector<std::string> reasons;  // "long input", "long output", "3 attempts"
+};
+
+/// The human alternative against one candidate (only when the suite has a `human:` block).
+struct RoiMetrics {
+  Money effective_cost_per_task;  // cost per successful task + review cost per task
+  std::optional<Fraction> roi;    // human / effective, in picodollars; unset when effective is 0
+  bool negative = false;          // effective > human: AI plus review costs more
+  std::optional<Money> monthly_saving;   // V * (human - effective); unset when V == 0
+  std::optional<Money> monthly_ai_cost;  // V * cost per successful task; unset when V == 0
+  bool monthly_too_large = false;        // a monthly figure exceeds Money's range (~$9.2M)
+};
+
+struct CandidateMetrics {
+  std::string id;
+  std::string model;
+  std::string provider;
+  bool baseline = false;
+
+  int64_t tasks_planned = 0;  // samples x repeats
+  int64_t tasks_run = 0;      // planned tasks with at least one attempt
+  int64_t tasks_not_run = 0;  // planned - run: budget stop, fatal stop or interruption
+  int64_t successes = 0;      // tasks whose last attempt succeeded
+  int64_t attempts = 0;
+  int64_t retries = 0;  // attempts beyond the first of their task
+
+  Money total_cost;                       // every attempt, failed ones included
+  std::optional<Money> cost_per_task;     // total / tasks_run; unset when none ran
+  std::optional<Money> cost_per_success;  // total / successes; unset when none succeeded
+  std::optional<Money> task_cost_p50;     // nearest-rank over tasks run; unset when none ran
+  std::optional<Money> task_cost_p95;
+  std::optional<Money> task_cost_max;
+
+  int64_t input_tokens = 0;               // Usage::TotalInput over every attempt
+  int64_t output_tokens = 0;              // output_tokens over every attempt
+  std::optional<int64_t> latency_p50_us;  // per task: sum of its attempts' latency
+  std::optional<int64_t> latency_p95_us;
+
+  std::vector<ClassCount> attempt_failures;  // every failed attempt, by its own class
+  std::vector<ClassCount> task_failures;     // every failed task, by its last attempt's class
+  std::optional<ErrorClass> fatal_error;     // first fatal class seen (auth, bad_request, quota)
+  std::vector<Outlier> outliers;             // by cost, highest first
+  std::optional<RoiMetrics> roi;             // human present and at least one success
+
+  Fraction SuccessRate() const { return {successes, tasks_run}; }
+  Fraction AttemptsPerTask() const { return {attempts, tasks_run}; }
+  Fraction MeanInputTokens() const { return {input_tokens, attempts}; }
+  Fraction MeanOutputTokens() const { return {output_tokens, attempts}; }
+};
+
+enum class Decision { kSwitch, kKeep, kInconclusive };
+
+/// Why a verdict was reached; renderers turn it into words.
+enum class VerdictReason {
+  kCheaperNotWorse,      // switch: cheaper, CI lower bound above -tolerance
+  kCostHigher,           // keep: cost per successful task is higher
+  kClearlyWorse,         // keep: CI upper bound below -tolerance
+  kNoSuccesses,          // keep: the candidate has no successful task
+  kMayBeWorse,           // inconclusive: cheaper, but the CI reaches below -tolerance
+  kSameCost,             // inconclusive: same cost per successful task
+  kTooFewPairs,          // inconclusive: fewer than 2 paired samples, no CI
+  kFatalStop,            // inconclusive: the candidate was stopped by a fatal error
+  kNoTasksRun,           // inconclusive: the candidate ran no task
+  kBaselineNoSuccesses,  // inconclusive: nothing to compare with
+  kBaselineFatalStop,    // inconclusive: the baseline was stopped by a fatal error
+};
+
+std::string_view DecisionName(Decision d);            // "switch", "keep", "inconclusive"
+std::string_view VerdictReasonName(VerdictReason r);  // snake_case, e.g. "cheaper_not_worse"
+
+/// One non-baseline candidate against the baseline.
+struct Comparison {
+  std::string candidate_id;
+  std::optional<Fraction> cost_change;     // (c - b) / b over cost per successful task (picos)
+  std::optional<Fraction> success_change;  // c rate - b rate, exact (a fraction of 1)
+  PairedDifference paired;                 // per sample, candidate - baseline, in pp
+  Decision decision = Decision::kInconclusive;
+  VerdictReason reason = VerdictReason::kNoTasksRun;
+};
+
+/// The run's overall recommendation.
+struct OverallVerdict {
+  Decision decision = Decision::kKeep;  // kSwitch (to `candidate_id`) or kKeep (the baseline)
+  std::string candidate_id;             // the candidate to switch to, or the baseline kept
+};
+
+struct Report {
+  std::string suite_name;
+  std::string run_id;
+  std::string unit = "task";
+  bool simulated = false;
+  int repeats = 1;
+  int64_t samples = 0;
+  std::string baseline_id;            // empty when the manifest has no candidate
+  double success_tolerance_pp = 2.0;  // from ReportOptions
+  int64_t outlier_cost_factor = 3;    // from ReportOptions
+  int64_t long_tokens_factor = 2;     // from ReportOptions
+  int64_t ignored_attempts = 0;       // journal lines naming an unknown candidate or sample
+
+  HumanAlternative human;
+  int64_t volume_per_month = 0;
+  Money human_cost_per_task;   // minutes / 60 x rate, rounded to the picodollar
+  Money review_cost_per_task;  // review minutes / 60 x rate, rounded to the picodollar
+
+  std::vector<CandidateMetrics> candidates;  // manifest order
+  std::vector<Comparison> comparisons;       // every non-baseline candidate, manifest order
+  OverallVerdict overall;
+
+  const CandidateMetrics* Find(const std::string& id) const;
+  const CandidateMetrics* Baseline() const { return Find(baseline_id); }
+};
+
+/// Computes every figure from the manifest and the journal's attempts (journal order).
+/// Attempts naming a candidate or sample the manifest does not list are counted in
+/// ignored_attempts and otherwise left out. Never fails; undefined figures are unset.
+Report ComputeReport(const RunManifest& manifest, const std::vector<Attempt>& attempts,
+                     const ReportOptions& options = {});
+
+}  // namespace taskcost

@@ -1,0 +1,223 @@
+#include "harness/core/report_format.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace taskcost {
+namespace {
+
+constexpr int kMoneySignificantDigits = 5;
+constexpr int kPicoDecimals = 12;
+
+// Number of decimal digits of a non-negative integer (1 for 0).
+int DigitCount(uint64_t value) {
+  int digits = 1;
+  while (value >= 10) {
+    value /= 10;
+    ++digits;
+  }
+  return digits;
+}
+
+void DropTrailingZeros(std::string& text, int keep_decimals) {
+  const size_t dot = text.find('.');
+  if (dot == std::string::npos) return;
+  const size_t min_size = keep_decimals == 0 ? dot : dot + 1 + static_cast<size_t>(keep_decimals);
+  while (text.size() > min_size && text.back() == '0') text.pop_back();
+  if (text.back() == '.') text.pop_back();
+}
+
+std::string Plural(int64_t n, const std::string& word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+}  // namespace
+
+std::string FormatUsd(Money amount) {
+  const int64_t picos = amount.picos();
+  if (picos == 0) return "0.00";
+  const uint64_t magnitude =
+      picos < 0 ? 0 - static_cast<uint64_t>(picos) : static_cast<uint64_t>(picos);
+  const int exponent = DigitCount(magnitude) - 1 - kPicoDecimals;  // of the leading digit
+  const int decimals = std::clamp(kMoneySignificantDigits - 1 - exponent, 2, kPicoDecimals);
+  std::string text = amount.ToFixed(decimals);
+  DropTrailingZeros(text, 2);
+  return text;
+}
+
+std::string FormatUsdOrNa(const std::optional<Money>& amount) {
+  return amount ? "$" + FormatUsd(*amount) : "n/a";
+}
+
+std::string FormatScaled(int64_t value, int decimals, bool plus) {
+  const bool negative = value < 0;
+  const uint64_t magnitude =
+      negative ? 0 - static_cast<uint64_t>(value) : static_cast<uint64_t>(value);
+  uint64_t unit = 1;
+  for (int i = 0; i < decimals; ++i) unit *= 10;
+  std::string text = negative ? "-" : (plus && value > 0 ? "+" : "");
+  text += std::to_string(magnitude / unit);
+  if (decimals > 0) {
+    const std::string frac = std::to_string(magnitude % unit);
+    text += "." + std::string(static_cast<size_t>(decimals) - frac.size(), '0') + frac;
+  }
+  return text;
+}
+
+std::string FormatPercent(const Fraction& f, bool plus) {
+  return f.defined() ? FormatScaled(f.Rounded(1000), 1, plus) : "n/a";
+}
+
+std::string FormatRatio(const Fraction& f, int decimals) {
+  if (!f.defined()) return "n/a";
+  int64_t scale = 1;
+  for (int i = 0; i < decimals; ++i) scale *= 10;
+  return FormatScaled(f.Rounded(scale), decimals);
+}
+
+std::string FormatMillis(int64_t micros) { return FormatScaled(MulDivRound(micros, 1, 100), 1); }
+
+std::string FormatTenths(double x, bool plus) { return FormatScaled(RoundTenths(x), 1, plus); }
+
+std::string FormatRoi(const std::optional<Fraction>& roi) {
+  if (!roi || !roi->defined()) return "n/a";
+  // Below 10x <=> num < 10 * den; compared in 128 bits so no product overflows.
+  const bool small = static_cast<__int128>(roi->num) < static_cast<__int128>(roi->den) * 10;
+  return small ? FormatRatio(*roi, 2) + "x" : FormatRatio(*roi, 1) + "x";
+}
+
+std::string FormatMinutes(int64_t micro_minutes) {
+  std::string text = FormatScaled(micro_minutes, 6);
+  DropTrailingZeros(text, 0);
+  return text;
+}
+
+std::string TaskName(const Report& report, const std::string& sample_id, int repeat) {
+  return report.repeats > 1 ? sample_id + "#" + std::to_string(repeat) : sample_id;
+}
+
+namespace {
+
+std::string CostClause(const Report& report, const CandidateMetrics& c, const CandidateMetrics& b,
+                       const Comparison& comparison) {
+  std::string text = "cost per successful " + report.unit + " ";
+  if (comparison.cost_change) text += FormatPercent(*comparison.cost_change, true) + "% ";
+  return text + "(" + FormatUsdOrNa(c.cost_per_success) + " vs " +
+         FormatUsdOrNa(b.cost_per_success) + ")";
+}
+
+std::string SuccessClause(const CandidateMetrics& c, const CandidateMetrics& b,
+                          const Comparison& comparison) {
+  std::string text = "success " + FormatPercent(c.SuccessRate()) + "% vs " +
+                     FormatPercent(b.SuccessRate()) + "% (";
+  if (comparison.success_change) {
+    const Fraction change = *comparison.success_change;
+    text += FormatPercent(change, true) + " pp";
+    const PairedDifference& p = comparison.paired;
+    // The paired mean differs from the rate difference when some tasks did not run.
+    if (p.mean && RoundTenths(*p.mean) != change.Rounded(1000)) {
+      text += "; paired mean " + FormatTenths(*p.mean, true) + " pp";
+    }
+    text += ", ";
+  }
+  const PairedDifference& p = comparison.paired;
+  if (p.ci_low) {
+    text += "95% CI " + FormatTenths(*p.ci_low) + ".." + FormatTenths(*p.ci_high) + " pp, ";
+  }
+  text += Plural(p.n, "paired sample") + (p.ci_low ? "" : ", no CI") + ")";
+  return text;
+}
+
+std::string DecisionWords(const Report& report, Decision d) {
+  switch (d) {
+    case Decision::kSwitch:
+      return "switch";
+    case Decision::kKeep:
+      return "keep " + report.baseline_id;
+    case Decision::kInconclusive:
+      return "inconclusive";
+  }
+  return "inconclusive";
+}
+
+// The sentence for verdicts reached without comparing numbers; empty for the others.
+std::string ShortReason(const Report& report, const CandidateMetrics& c, const CandidateMetrics& b,
+                        VerdictReason reason) {
+  const std::string not_run =
+      std::to_string(c.tasks_not_run) + " of " + std::to_string(c.tasks_planned) + " tasks not run";
+  switch (reason) {
+    case VerdictReason::kBaselineFatalStop:
+      return "the baseline " + b.id + " was stopped by a fatal " +
+             std::string(ErrorClassName(*b.fatal_error)) + " error";
+    case VerdictReason::kFatalStop:
+      return "stopped by a fatal " + std::string(ErrorClassName(*c.fatal_error)) + " error; " +
+             not_run;
+    case VerdictReason::kNoTasksRun:
+      return "no task ran (" + not_run + ")";
+    case VerdictReason::kBaselineNoSuccesses:
+      return "the baseline " + b.id + " has no successful " + report.unit + " to compare with";
+    case VerdictReason::kNoSuccesses:
+      return "0 of " + std::to_string(c.tasks_run) + " tasks succeeded; cost per successful " +
+             report.unit + " n/a (baseline " + FormatUsdOrNa(b.cost_per_success) + ")";
+    default:
+      return "";
+  }
+}
+
+std::string TrailingReason(const Report& report, VerdictReason reason) {
+  const std::string tolerance = FormatTenths(report.success_tolerance_pp) + " pp";
+  switch (reason) {
+    case VerdictReason::kClearlyWorse:
+      return "; success is clearly worse (whole CI below -" + tolerance + ")";
+    case VerdictReason::kMayBeWorse:
+      return "; success may be more than " + tolerance + " worse (CI reaches below -" + tolerance +
+             ")";
+    case VerdictReason::kSameCost:
+      return "; same cost per successful " + report.unit;
+    case VerdictReason::kTooFewPairs:
+      return "; too few paired samples for a confidence interval";
+    default:
+      return "";
+  }
+}
+
+}  // namespace
+
+std::string VerdictLine(const Report& report, const Comparison& comparison) {
+  const CandidateMetrics* c = report.Find(comparison.candidate_id);
+  const CandidateMetrics* b = report.Baseline();
+  if (c == nullptr || b == nullptr) return comparison.candidate_id + ": inconclusive";
+  std::string line = c->id + ": " + DecisionWords(report, comparison.decision) + " — ";
+  const std::string short_reason = ShortReason(report, *c, *b, comparison.reason);
+  if (!short_reason.empty()) return line + short_reason;
+  return line + CostClause(report, *c, *b, comparison) + ", " + SuccessClause(*c, *b, comparison) +
+         TrailingReason(report, comparison.reason);
+}
+
+std::string OverallLine(const Report& report) {
+  if (report.candidates.empty()) return "no candidate in the run";
+  if (report.overall.decision == Decision::kSwitch) {
+    for (const Comparison& comparison : report.comparisons) {
+      if (comparison.candidate_id != report.overall.candidate_id) continue;
+      const CandidateMetrics* c = report.Find(comparison.candidate_id);
+      std::string text = "switch to " + report.overall.candidate_id + " — cost per successful " +
+                         report.unit + " " + FormatUsdOrNa(c->cost_per_success);
+      if (comparison.cost_change) {
+        text += " (" + FormatPercent(*comparison.cost_change, true) + "% vs " + report.baseline_id +
+                ")";
+      }
+      return text;
+    }
+  }
+  if (report.comparisons.empty()) return "keep " + report.baseline_id + " — no other candidate";
+  int64_t inconclusive = 0;
+  for (const Comparison& comparison : report.comparisons) {
+    if (comparison.decision == Decision::kInconclusive) ++inconclusive;
+  }
+  std::string text = "keep " + report.baseline_id + " — no candidate is shown cheaper per " +
+                     "successful " + report.unit + " without being worse";
+  if (inconclusive > 0) text += " (" + std::to_string(inconclusive) + " inconclusive)";
+  return text;
+}
+
+}  // namespace taskcost

@@ -1,0 +1,170 @@
+#include "harness/core/report_json.h"
+
+#include <nlohmann/json.hpp>
+
+#include "harness/core/report_format.h"
+
+namespace taskcost {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// "<name>_picousd" (exact integer) and "<name>_usd" (nearest double); both null when unset.
+void PutMoney(Json& j, const std::string& name, const std::optional<Money>& amount) {
+  j[name + "_picousd"] = amount ? Json(amount->picos()) : Json(nullptr);
+  j[name + "_usd"] = amount ? Json(amount->ToUsdDouble()) : Json(nullptr);
+}
+
+Json FractionOrNull(const Fraction& f, double scale = 1.0) {
+  return f.defined() ? Json(f.ToDouble() * scale) : Json(nullptr);
+}
+
+Json OptionalOrNull(const std::optional<double>& x) { return x ? Json(*x) : Json(nullptr); }
+
+Json ClassCounts(const std::vector<ClassCount>& counts) {
+  Json j = Json::object();
+  for (ErrorClass e : AllErrorClasses()) {
+    int64_t n = 0;
+    for (const ClassCount& entry : counts) {
+      if (entry.error == e) n = entry.count;
+    }
+    j[std::string(ErrorClassName(e))] = n;
+  }
+  return j;
+}
+
+Json OutlierJson(const Outlier& o) {
+  Json j;
+  j["sample_id"] = o.sample_id;
+  j["repeat"] = o.repeat;
+  PutMoney(j, "cost", o.cost);
+  j["attempts"] = o.attempts;
+  j["input_tokens"] = o.input_tokens;
+  j["output_tokens"] = o.output_tokens;
+  j["reasons"] = o.reasons;
+  return j;
+}
+
+Json RoiJson(const std::optional<RoiMetrics>& roi) {
+  if (!roi) return nullptr;
+  Json j;
+  PutMoney(j, "effective_cost_per_task", roi->effective_cost_per_task);
+  j["roi_multiple"] = roi->roi ? FractionOrNull(*roi->roi) : Json(nullptr);
+  j["negative_roi"] = roi->negative;
+  PutMoney(j, "monthly_saving", roi->monthly_saving);
+  PutMoney(j, "projected_monthly_cost", roi->monthly_ai_cost);
+  j["monthly_too_large"] = roi->monthly_too_large;
+  return j;
+}
+
+Json LatencyMs(const std::optional<int64_t>& micros) {
+  return micros ? Json(static_cast<double>(*micros) / 1000.0) : Json(nullptr);
+}
+
+Json OptionalInt(const std::optional<int64_t>& x) { return x ? Json(*x) : Json(nullptr); }
+
+Json CandidateJson(const CandidateMetrics& c) {
+  Json j;
+  j["id"] = c.id;
+  j["model"] = c.model;
+  j["provider"] = c.provider;
+  j["baseline"] = c.baseline;
+  j["tasks_planned"] = c.tasks_planned;
+  j["tasks_run"] = c.tasks_run;
+  j["tasks_not_run"] = c.tasks_not_run;
+  j["successes"] = c.successes;
+  j["attempts"] = c.attempts;
+  j["retries"] = c.retries;
+  j["success_rate"] = FractionOrNull(c.SuccessRate());
+  j["attempts_per_task"] = FractionOrNull(c.AttemptsPerTask());
+  PutMoney(j, "total_cost", c.total_cost);
+  PutMoney(j, "cost_per_task", c.cost_per_task);
+  PutMoney(j, "cost_per_successful_task", c.cost_per_success);
+  PutMoney(j, "task_cost_p50", c.task_cost_p50);
+  PutMoney(j, "task_cost_p95", c.task_cost_p95);
+  PutMoney(j, "task_cost_max", c.task_cost_max);
+  j["input_tokens"] = c.input_tokens;
+  j["output_tokens"] = c.output_tokens;
+  j["mean_input_tokens_per_attempt"] = FractionOrNull(c.MeanInputTokens());
+  j["mean_output_tokens_per_attempt"] = FractionOrNull(c.MeanOutputTokens());
+  j["latency_p50_us"] = OptionalInt(c.latency_p50_us);
+  j["latency_p50_ms"] = LatencyMs(c.latency_p50_us);
+  j["latency_p95_us"] = OptionalInt(c.latency_p95_us);
+  j["latency_p95_ms"] = LatencyMs(c.latency_p95_us);
+  j["failures_by_attempt"] = ClassCounts(c.attempt_failures);
+  j["failures_by_task"] = ClassCounts(c.task_failures);
+  j["fatal_error"] =
+      c.fatal_error ? Json(std::string(ErrorClassName(*c.fatal_error))) : Json(nullptr);
+  j["outliers"] = Json::array();
+  for (const Outlier& o : c.outliers) j["outliers"].push_back(OutlierJson(o));
+  j["roi"] = RoiJson(c.roi);
+  return j;
+}
+
+Json ComparisonJson(const Report& report, const Comparison& c) {
+  Json j;
+  j["candidate"] = c.candidate_id;
+  j["baseline"] = report.baseline_id;
+  j["cost_change_pct"] = c.cost_change ? FractionOrNull(*c.cost_change, 100.0) : Json(nullptr);
+  j["success_change_pp"] =
+      c.success_change ? FractionOrNull(*c.success_change, 100.0) : Json(nullptr);
+  Json paired;
+  paired["n"] = c.paired.n;
+  paired["mean_pp"] = OptionalOrNull(c.paired.mean);
+  paired["sd_pp"] = OptionalOrNull(c.paired.sd);
+  paired["ci95_low_pp"] = OptionalOrNull(c.paired.ci_low);
+  paired["ci95_high_pp"] = OptionalOrNull(c.paired.ci_high);
+  j["paired_success"] = paired;
+  j["decision"] = std::string(DecisionName(c.decision));
+  j["reason"] = std::string(VerdictReasonName(c.reason));
+  j["text"] = VerdictLine(report, c);
+  return j;
+}
+
+Json HumanJson(const Report& report) {
+  if (!report.human.present) return nullptr;
+  Json j;
+  j["micro_minutes_per_task"] = report.human.micro_minutes_per_task;
+  j["minutes_per_task"] = static_cast<double>(report.human.micro_minutes_per_task) / 1e6;
+  PutMoney(j, "hourly_rate", report.human.hourly_rate);
+  j["review_micro_minutes_per_task"] = report.human.review_micro_minutes_per_task;
+  j["review_minutes_per_task"] =
+      static_cast<double>(report.human.review_micro_minutes_per_task) / 1e6;
+  PutMoney(j, "cost_per_task", report.human_cost_per_task);
+  PutMoney(j, "review_cost_per_task", report.review_cost_per_task);
+  return j;
+}
+
+}  // namespace
+
+std::string ReportToJson(const Report& report) {
+  Json j;
+  j["format"] = "taskcost-report";
+  j["version"] = kReportFormatVersion;
+  j["suite"] = report.suite_name;
+  j["run_id"] = report.run_id;
+  j["unit"] = report.unit;
+  j["simulated"] = report.simulated;
+  j["samples"] = report.samples;
+  j["repeats"] = report.repeats;
+  j["baseline"] = report.baseline_id.empty() ? Json(nullptr) : Json(report.baseline_id);
+  j["volume_per_month"] = report.volume_per_month;
+  j["settings"] = {{"success_tolerance_pp", report.success_tolerance_pp},
+                   {"outlier_cost_factor", report.outlier_cost_factor},
+                   {"long_tokens_factor", report.long_tokens_factor},
+                   {"ci_z", kZ95}};
+  j["ignored_attempts"] = report.ignored_attempts;
+  j["human"] = HumanJson(report);
+  j["candidates"] = Json::array();
+  for (const CandidateMetrics& c : report.candidates) j["candidates"].push_back(CandidateJson(c));
+  j["comparisons"] = Json::array();
+  for (const Comparison& c : report.comparisons) {
+    j["comparisons"].push_back(ComparisonJson(report, c));
+  }
+  j["verdict"] = {{"decision", std::string(DecisionName(report.overall.decision))},
+                  {"candidate", report.overall.candidate_id},
+                  {"text", OverallLine(report)}};
+  return j.dump(2) + "\n";
+}
+
+}  // namespace taskcost

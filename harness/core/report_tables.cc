@@ -1,0 +1,195 @@
+#include "harness/core/report_tables.h"
+
+#include <algorithm>
+
+#include "harness/core/report_format.h"
+
+namespace taskcost {
+namespace {
+
+const Comparison* FindComparison(const Report& report, const std::string& id) {
+  for (const Comparison& c : report.comparisons) {
+    if (c.candidate_id == id) return &c;
+  }
+  return nullptr;
+}
+
+std::string CandidateLabel(const CandidateMetrics& c) {
+  return c.baseline ? c.id + " (baseline)" : c.id;
+}
+
+std::string UsdCell(const std::optional<Money>& amount) {
+  return amount ? FormatUsd(*amount) : "n/a";
+}
+
+std::string SuccessCell(const CandidateMetrics& c) {
+  return std::to_string(c.successes) + "/" + std::to_string(c.tasks_run) + " " +
+         (c.SuccessRate().defined() ? FormatPercent(c.SuccessRate()) + "%" : "n/a");
+}
+
+std::string CostPerSuccessCell(const Report& report, const CandidateMetrics& c) {
+  std::string cell = UsdCell(c.cost_per_success);
+  const Comparison* comparison = FindComparison(report, c.id);
+  if (comparison != nullptr && comparison->cost_change) {
+    cell += " (" + FormatPercent(*comparison->cost_change, true) + "%)";
+  }
+  return cell;
+}
+
+std::string MillisCell(const std::optional<int64_t>& micros) {
+  return micros ? FormatMillis(*micros) + " ms" : "n/a";
+}
+
+int64_t CountOf(const std::vector<ClassCount>& counts, ErrorClass c) {
+  for (const ClassCount& entry : counts) {
+    if (entry.error == c) return entry.count;
+  }
+  return 0;
+}
+
+}  // namespace
+
+ReportTable MainTable(const Report& report) {
+  ReportTable t;
+  t.header = {"candidate",  "success",    "att/task",   "$/successful task",
+              "p50 $/task", "p95 $/task", "latency p50"};
+  t.right_aligned = {false, true, true, true, true, true, true};
+  if (report.human.present) {
+    t.header.push_back("ROI");
+    t.right_aligned.push_back(true);
+  }
+  for (const CandidateMetrics& c : report.candidates) {
+    std::vector<std::string> row = {CandidateLabel(c),
+                                    SuccessCell(c),
+                                    FormatRatio(c.AttemptsPerTask(), 2),
+                                    CostPerSuccessCell(report, c),
+                                    UsdCell(c.task_cost_p50),
+                                    UsdCell(c.task_cost_p95),
+                                    MillisCell(c.latency_p50_us)};
+    if (report.human.present) row.push_back(c.roi ? FormatRoi(c.roi->roi) : "n/a");
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
+ReportTable DetailTable(const Report& report) {
+  ReportTable t;
+  t.header = {"candidate",  "tasks run",  "not run",     "total $",     "$/task",
+              "max $/task", "in tok/att", "out tok/att", "latency p95", "retries"};
+  t.right_aligned = {false, true, true, true, true, true, true, true, true, true};
+  for (const CandidateMetrics& c : report.candidates) {
+    t.rows.push_back({c.id, std::to_string(c.tasks_run) + "/" + std::to_string(c.tasks_planned),
+                      std::to_string(c.tasks_not_run), FormatUsd(c.total_cost),
+                      UsdCell(c.cost_per_task), UsdCell(c.task_cost_max),
+                      FormatRatio(c.MeanInputTokens(), 1), FormatRatio(c.MeanOutputTokens(), 1),
+                      MillisCell(c.latency_p95_us), std::to_string(c.retries)});
+  }
+  return t;
+}
+
+ReportTable FailureTable(const Report& report) {
+  ReportTable t;
+  t.header = {"candidate", "class", "failed attempts", "failed tasks (final class)"};
+  t.right_aligned = {false, false, true, true};
+  for (const CandidateMetrics& c : report.candidates) {
+    for (ErrorClass e : AllErrorClasses()) {
+      const int64_t attempts = CountOf(c.attempt_failures, e);
+      const int64_t tasks = CountOf(c.task_failures, e);
+      if (attempts == 0 && tasks == 0) continue;
+      t.rows.push_back(
+          {c.id, std::string(ErrorClassName(e)), std::to_string(attempts), std::to_string(tasks)});
+    }
+  }
+  return t;
+}
+
+ReportTable OutlierTable(const Report& report, size_t limit) {
+  ReportTable t;
+  t.header = {"candidate", "task", "cost $", "attempts", "input tok", "output tok", "reasons"};
+  t.right_aligned = {false, false, true, true, true, true, false};
+  for (const CandidateMetrics& c : report.candidates) {
+    const size_t shown = std::min(limit, c.outliers.size());
+    for (size_t i = 0; i < shown; ++i) {
+      const Outlier& o = c.outliers[i];
+      std::string reasons;
+      for (const std::string& r : o.reasons) reasons += (reasons.empty() ? "" : ", ") + r;
+      t.rows.push_back({c.id, TaskName(report, o.sample_id, o.repeat), FormatUsd(o.cost),
+                        std::to_string(o.attempts), std::to_string(o.input_tokens),
+                        std::to_string(o.output_tokens), reasons.empty() ? "-" : reasons});
+    }
+    if (c.outliers.size() > shown) {
+      t.rows.push_back(
+          {c.id, "(" + std::to_string(c.outliers.size() - shown) + " more)", "", "", "", "", ""});
+    }
+  }
+  return t;
+}
+
+ReportTable HumanTable(const Report& report) {
+  ReportTable t;
+  t.header = {"candidate", "effective $/task", "ROI", "monthly saving $", "AI cost $/month"};
+  t.right_aligned = {false, true, true, true, true};
+  for (const CandidateMetrics& c : report.candidates) {
+    if (!c.roi) {
+      t.rows.push_back({c.id, "n/a", "n/a", "n/a", "n/a"});
+      continue;
+    }
+    const RoiMetrics& r = *c.roi;
+    auto monthly = [&](const std::optional<Money>& amount) {
+      return r.monthly_too_large && !amount ? std::string("too large") : UsdCell(amount);
+    };
+    t.rows.push_back({c.id, FormatUsd(r.effective_cost_per_task), FormatRoi(r.roi),
+                      monthly(r.monthly_saving), monthly(r.monthly_ai_cost)});
+  }
+  return t;
+}
+
+std::string HumanSummary(const Report& report) {
+  std::string text = FormatMinutes(report.human.micro_minutes_per_task) + " min at $" +
+                     FormatUsd(report.human.hourly_rate) + "/h = $" +
+                     FormatUsd(report.human_cost_per_task) + " per " + report.unit + "; review " +
+                     FormatMinutes(report.human.review_micro_minutes_per_task) + " min = $" +
+                     FormatUsd(report.review_cost_per_task) + " per task";
+  if (report.volume_per_month > 0) {
+    text += "; volume " + std::to_string(report.volume_per_month) + " per month";
+  }
+  return text;
+}
+
+std::vector<std::string> NegativeRoiWarnings(const Report& report) {
+  std::vector<std::string> warnings;
+  for (const CandidateMetrics& c : report.candidates) {
+    if (!c.roi || !c.roi->negative) continue;
+    warnings.push_back("NEGATIVE ROI: " + c.id + ": AI plus review costs $" +
+                       FormatUsd(c.roi->effective_cost_per_task) + " per " + report.unit +
+                       ", more than the human alone ($" + FormatUsd(report.human_cost_per_task) +
+                       ")");
+  }
+  return warnings;
+}
+
+std::vector<std::string> NotRunNotes(const Report& report) {
+  std::vector<std::string> notes;
+  for (const CandidateMetrics& c : report.candidates) {
+    if (c.fatal_error) {
+      notes.push_back(c.id + ": stopped by a fatal " + std::string(ErrorClassName(*c.fatal_error)) +
+                      " error");
+    }
+    if (c.tasks_not_run > 0) {
+      notes.push_back(c.id + ": " + std::to_string(c.tasks_not_run) + " of " +
+                      std::to_string(c.tasks_planned) +
+                      " planned tasks not run (budget stop, fatal stop or interruption)");
+    }
+    if (c.tasks_run > 0 && c.successes == 0) {
+      notes.push_back(c.id + ": no successful " + report.unit + "; cost per successful " +
+                      report.unit + " is n/a");
+    }
+  }
+  if (report.ignored_attempts > 0) {
+    notes.push_back(std::to_string(report.ignored_attempts) +
+                    " journal lines name a candidate or sample not in run.json and were ignored");
+  }
+  return notes;
+}
+
+}  // namespace taskcost

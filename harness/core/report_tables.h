@@ -1,0 +1,43 @@
+// Report tables: the cells of every table in a rendered report, built once so the terminal
+// and Markdown renderers print identical figures. Internal to the report renderers.
+// Pure functions; not synchronised.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "harness/core/metrics.h"
+
+namespace taskcost {
+
+/// A table of preformatted cells. Empty rows means "nothing to show".
+struct ReportTable {
+  std::vector<std::string> header;
+  std::vector<bool> right_aligned;  // per column
+  std::vector<std::vector<std::string>> rows;
+};
+
+/// candidate, success, att/task, $/successful task (change vs baseline), p50 and p95 $/task,
+/// latency p50, and ROI when the suite has a human alternative.
+ReportTable MainTable(const Report& report);
+/// tasks run and not run, total, $/task, max $/task, mean tokens per attempt, latency p95,
+/// retries.
+ReportTable DetailTable(const Report& report);
+/// candidate, failure class, failed attempts of that class, failed tasks ending in it.
+ReportTable FailureTable(const Report& report);
+/// The `limit` costliest outliers of each candidate.
+ReportTable OutlierTable(const Report& report, size_t limit);
+/// Per candidate: effective cost per task, ROI, monthly saving and projected AI cost.
+ReportTable HumanTable(const Report& report);
+
+/// "2 min at $50.00/h = $1.6667 per ticket classified; review 0.2 min = $0.16667 per task".
+std::string HumanSummary(const Report& report);
+/// One warning per candidate with negative ROI, "" when none.
+std::vector<std::string> NegativeRoiWarnings(const Report& report);
+/// One note per candidate with tasks not run or a fatal stop.
+std::vector<std::string> NotRunNotes(const Report& report);
+
+inline constexpr const char* kSimulatedNote =
+    "outputs are simulated by the bundled simulator; not a measurement of real models";
+
+}  // namespace taskcost

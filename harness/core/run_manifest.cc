@@ -1,0 +1,520 @@
+#include "harness/core/run_manifest.h"
+
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <utility>
+
+namespace taskcost {
+namespace {
+
+// ordered_json keeps keys in insertion order, so the written key order is the order below, and
+// a provider's usage object keeps its own order through a round trip.
+using Json = nlohmann::ordered_json;
+
+constexpr int64_t kTokensPerMillion = 1'000'000;
+constexpr int kMicroScale = 6;  // micro-minutes, and micro-dollars per 1M tokens
+
+// A field that could not be read: its JSON pointer and what is wrong with it. Thrown inside this
+// file only and turned into an Error at each public entry point.
+struct BadField {
+  std::string pointer;
+  std::string message;
+};
+
+std::string Dump(const Json& j, int indent) {
+  // Invalid UTF-8 (a provider's broken bytes) becomes U+FFFD rather than a crash.
+  return j.dump(indent, ' ', false, Json::error_handler_t::replace);
+}
+
+// "parse error at line 1, column 5: syntax error ..." without nlohmann's "[json.exception...]".
+std::string SyntaxMessage(const nlohmann::json::parse_error& e) {
+  std::string what = e.what();
+  size_t bracket = what.find("] ");
+  return "invalid JSON: " + (bracket == std::string::npos ? what : what.substr(bracket + 2));
+}
+
+// --- reading -----------------------------------------------------------------------------
+
+const Json& Member(const Json& object, const std::string& pointer, const char* key) {
+  if (!object.is_object()) {
+    throw BadField{pointer.empty() ? "/" : pointer,
+                   std::string("expected an object, got ") + object.type_name()};
+  }
+  auto it = object.find(key);
+  if (it == object.end()) throw BadField{pointer + "/" + key, "missing"};
+  return it.value();
+}
+
+[[noreturn]] void WrongType(const Json& v, const std::string& pointer, const char* expected) {
+  throw BadField{pointer, std::string("expected ") + expected + ", got " + v.type_name()};
+}
+
+std::string AsString(const Json& v, const std::string& pointer) {
+  if (!v.is_string()) WrongType(v, pointer, "a string");
+  return v.get<std::string>();
+}
+
+bool AsBool(const Json& v, const std::string& pointer) {
+  if (!v.is_boolean()) WrongType(v, pointer, "true or false");
+  return v.get<bool>();
+}
+
+int64_t AsInt64(const Json& v, const std::string& pointer) {
+  if (!v.is_number_integer()) WrongType(v, pointer, "an integer");
+  if (v.is_number_unsigned() &&
+      v.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+    throw BadField{pointer, "integer out of range"};
+  }
+  return v.get<int64_t>();
+}
+
+int AsInt(const Json& v, const std::string& pointer) {
+  int64_t value = AsInt64(v, pointer);
+  if (value < std::numeric_limits<int>::min() || value > std::numeric_limits<int>::max()) {
+    throw BadField{pointer, "integer out of range"};
+  }
+  return static_cast<int>(value);
+}
+
+// Reads the members of one JSON object, naming every problem by its JSON pointer.
+class Fields {
+ public:
+  Fields(const Json& object, std::string pointer) : object_(object), pointer_(std::move(pointer)) {
+    if (!object_.is_object()) WrongType(object_, pointer_.empty() ? "/" : pointer_, "an object");
+  }
+  const Json& At(const char* key) const { return Member(object_, pointer_, key); }
+  std::string Pointer(const char* key) const { return pointer_ + "/" + key; }
+  bool IsNull(const char* key) const { return At(key).is_null(); }
+
+  std::string String(const char* key) const { return AsString(At(key), Pointer(key)); }
+  bool Bool(const char* key) const { return AsBool(At(key), Pointer(key)); }
+  int64_t Int64(const char* key) const { return AsInt64(At(key), Pointer(key)); }
+  int Int(const char* key) const { return AsInt(At(key), Pointer(key)); }
+  std::optional<int64_t> OptionalInt64(const char* key) const {
+    if (IsNull(key)) return std::nullopt;
+    return Int64(key);
+  }
+  Fields Object(const char* key) const { return Fields(At(key), Pointer(key)); }
+  const Json& Array(const char* key) const {
+    const Json& v = At(key);
+    if (!v.is_array()) WrongType(v, Pointer(key), "an array");
+    return v;
+  }
+  std::vector<std::string> Strings(const char* key) const {
+    std::vector<std::string> out;
+    const Json& array = Array(key);
+    for (size_t i = 0; i < array.size(); ++i) {
+      out.push_back(AsString(array[i], Pointer(key) + "/" + std::to_string(i)));
+    }
+    return out;
+  }
+  // An exact decimal string scaled to 10^-scale units: "0.2" at scale 6 -> 200000.
+  int64_t Scaled(const char* key, int scale) const {
+    std::string text = String(key);
+    Result<int64_t> value = ParseScaledDecimal(text, scale);
+    if (!value.ok()) throw BadField{Pointer(key), value.error().message};
+    return value.value();
+  }
+
+ private:
+  const Json& object_;
+  std::string pointer_;
+};
+
+// Parses `text` and runs `read` on the root; errors carry `file` and the bad field's pointer.
+template <class T, class ReadFn>
+Result<T> ReadDocument(std::string_view text, const std::string& file, ReadFn read) {
+  Json root;
+  try {
+    root = Json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    return MakeError(SyntaxMessage(e), "", SourceLocation{file, 0, 0});
+  }
+  try {
+    return read(Fields(root, ""));
+  } catch (const BadField& bad) {
+    return MakeError(bad.message, bad.pointer, SourceLocation{file, 0, 0});
+  }
+}
+
+// Exact decimal text of value * 10^-scale: FormatScaled(200000, 6) == "0.2".
+std::string FormatScaled(int64_t value, int scale) {
+  int64_t to_picos = 1;
+  for (int i = scale; i < 12; ++i) to_picos *= 10;
+  return Money::FromPicos(value).Times(to_picos).ToExactString();
+}
+
+// --- attempts ----------------------------------------------------------------------------
+
+// The usage object's keys, in the order written.
+constexpr std::pair<const char*, int64_t Usage::*> kUsageFields[] = {
+    {"input_tokens", &Usage::input_tokens},
+    {"cached_input_tokens", &Usage::cached_input_tokens},
+    {"cache_write_tokens", &Usage::cache_write_tokens},
+    {"output_tokens", &Usage::output_tokens},
+    {"reasoning_tokens", &Usage::reasoning_tokens},
+};
+
+Json UsageToJson(const Usage& u) {
+  Json j = Json::object();
+  for (const auto& [key, member] : kUsageFields) j[key] = u.*member;
+  return j;
+}
+
+Usage UsageFromJson(const Fields& f) {
+  Usage u;
+  for (const auto& [key, member] : kUsageFields) u.*member = f.Int64(key);
+  return u;
+}
+
+// The provider's usage text as JSON: an object or array is embedded as itself (compacted);
+// anything else that is not empty is kept as a string so that nothing is lost.
+Json UsageRawToJson(const std::string& raw) {
+  if (raw.empty()) return nullptr;
+  Json parsed = Json::parse(raw, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_object() || parsed.is_array()) return parsed;
+  return raw;
+}
+
+std::string UsageRawFromJson(const Json& v) {
+  if (v.is_null()) return "";
+  if (v.is_string()) return v.get<std::string>();
+  return Dump(v, -1);
+}
+
+Json ChecksToJson(const std::vector<CheckResult>& checks) {
+  Json out = Json::array();
+  for (const CheckResult& c : checks) {
+    Json j = Json::object();
+    j["name"] = c.name;
+    j["pass"] = c.pass;
+    j["reason"] = c.reason;
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+std::vector<CheckResult> ChecksFromJson(const Fields& f) {
+  std::vector<CheckResult> out;
+  const Json& array = f.Array("checks");
+  for (size_t i = 0; i < array.size(); ++i) {
+    Fields c(array[i], f.Pointer("checks") + "/" + std::to_string(i));
+    out.push_back(CheckResult{c.String("name"), c.Bool("pass"), c.String("reason")});
+  }
+  return out;
+}
+
+ErrorClass ErrorFromJson(const Fields& f) {
+  if (f.IsNull("error")) return ErrorClass::kNone;
+  std::string name = f.String("error");
+  std::optional<ErrorClass> c = ParseErrorClass(name);
+  if (!c) throw BadField{f.Pointer("error"), "unknown error class \"" + name + "\""};
+  return *c;
+}
+
+void CheckType(const Fields& f, const char* expected) {
+  std::string type = f.String("type");
+  if (type != expected) {
+    throw BadField{f.Pointer("type"),
+                   "expected \"" + std::string(expected) + "\", got \"" + type + "\""};
+  }
+}
+
+Attempt AttemptFromFields(const Fields& f) {
+  CheckType(f, "attempt");
+  Attempt a;
+  a.sample_id = f.String("sample");
+  a.candidate_id = f.String("candidate");
+  a.repeat = f.Int("repeat");
+  a.attempt = f.Int("attempt");
+  a.started_unix_ms = f.Int64("started_unix_ms");
+  a.latency_us = f.Int64("latency_us");
+  a.http_status = f.Int("http_status");
+  a.error = ErrorFromJson(f);
+  a.error_message = f.String("error_message");
+  a.retry_after_ms = f.OptionalInt64("retry_after_ms");
+  a.finish_reason = f.String("finish_reason");
+  a.request_id = f.String("request_id");
+  a.usage = UsageFromJson(f.Object("usage"));
+  a.usage_raw = UsageRawFromJson(f.At("usage_raw"));
+  a.cost = Money::FromPicos(f.Int64("cost_picousd"));
+  a.output = f.String("output");
+  a.validation_errors = f.Strings("validation_errors");
+  a.checks = ChecksFromJson(f);
+  a.success = f.Bool("success");
+  return a;
+}
+
+// --- manifest ----------------------------------------------------------------------------
+
+std::string Per1M(Money per_token) { return per_token.Times(kTokensPerMillion).ToExactString(); }
+
+Json OptionalPer1M(const std::optional<Money>& per_token) {
+  if (!per_token) return nullptr;
+  return Per1M(*per_token);
+}
+
+// A per-1M price string is micro-dollars per 1M, which is the same integer as picodollars per
+// token (money.h), so it is read at scale 6.
+Money PriceFromJson(const Fields& f, const char* key) {
+  return Money::FromPicos(f.Scaled(key, kMicroScale));
+}
+
+std::optional<Money> OptionalPriceFromJson(const Fields& f, const char* key) {
+  if (f.IsNull(key)) return std::nullopt;
+  return PriceFromJson(f, key);
+}
+
+Json PriceToJson(const ModelPrice& p) {
+  Json j = Json::object();
+  j["model"] = p.model;
+  j["input_per_1m"] = Per1M(p.input);
+  j["output_per_1m"] = Per1M(p.output);
+  j["cached_input_per_1m"] = OptionalPer1M(p.cached_input);
+  j["cache_write_per_1m"] = OptionalPer1M(p.cache_write);
+  j["reasoning_per_1m"] = OptionalPer1M(p.reasoning);
+  j["batch_discount_percent"] = p.batch_discount_percent;
+  j["as_of"] = p.as_of;
+  j["source"] = p.source;
+  return j;
+}
+
+ModelPrice PriceFromFields(const Fields& f) {
+  ModelPrice p;
+  p.model = f.String("model");
+  p.input = PriceFromJson(f, "input_per_1m");
+  p.output = PriceFromJson(f, "output_per_1m");
+  p.cached_input = OptionalPriceFromJson(f, "cached_input_per_1m");
+  p.cache_write = OptionalPriceFromJson(f, "cache_write_per_1m");
+  p.reasoning = OptionalPriceFromJson(f, "reasoning_per_1m");
+  p.batch_discount_percent = f.Int("batch_discount_percent");
+  p.as_of = f.String("as_of");
+  p.source = f.String("source");
+  return p;
+}
+
+Json CandidateToJson(const ManifestCandidate& c) {
+  Json j = Json::object();
+  j["id"] = c.id;
+  j["provider"] = c.provider;
+  j["provider_kind"] = c.provider_kind;
+  j["model"] = c.model;
+  j["baseline"] = c.baseline;
+  j["price"] = PriceToJson(c.price);
+  return j;
+}
+
+ManifestCandidate CandidateFromFields(const Fields& f) {
+  ManifestCandidate c;
+  c.id = f.String("id");
+  c.provider = f.String("provider");
+  c.provider_kind = f.String("provider_kind");
+  c.model = f.String("model");
+  c.baseline = f.Bool("baseline");
+  c.price = PriceFromFields(f.Object("price"));
+  return c;
+}
+
+Json HumanToJson(const HumanAlternative& h) {
+  if (!h.present) return nullptr;
+  Json j = Json::object();
+  j["minutes_per_task"] = FormatScaled(h.micro_minutes_per_task, kMicroScale);
+  j["hourly_rate"] = h.hourly_rate.ToExactString();
+  j["review_minutes_per_task"] = FormatScaled(h.review_micro_minutes_per_task, kMicroScale);
+  return j;
+}
+
+HumanAlternative HumanFromFields(const Fields& parent) {
+  HumanAlternative h;
+  if (parent.IsNull("human")) return h;
+  Fields f = parent.Object("human");
+  h.present = true;
+  h.micro_minutes_per_task = f.Scaled("minutes_per_task", kMicroScale);
+  h.hourly_rate = Money::FromPicos(f.Scaled("hourly_rate", 12));
+  h.review_micro_minutes_per_task = f.Scaled("review_minutes_per_task", kMicroScale);
+  return h;
+}
+
+Json PolicyToJson(const RetryPolicy& p) {
+  Json retry_on = Json::array();
+  for (ErrorClass c : p.retry_on) retry_on.push_back(std::string(ErrorClassName(c)));
+  Json j = Json::object();
+  j["max_attempts"] = p.max_attempts;
+  j["retry_on"] = std::move(retry_on);
+  j["timeout_ms"] = p.timeout.count();
+  j["backoff_initial_ms"] = p.backoff_initial.count();
+  j["backoff_max_ms"] = p.backoff_max.count();
+  return j;
+}
+
+RetryPolicy PolicyFromFields(const Fields& f) {
+  RetryPolicy p;
+  p.max_attempts = f.Int("max_attempts");
+  p.retry_on.clear();
+  std::vector<std::string> names = f.Strings("retry_on");
+  for (size_t i = 0; i < names.size(); ++i) {
+    std::optional<ErrorClass> c = ParseErrorClass(names[i]);
+    if (!c || *c == ErrorClass::kNone) {
+      throw BadField{f.Pointer("retry_on") + "/" + std::to_string(i),
+                     "unknown error class \"" + names[i] + "\""};
+    }
+    p.retry_on.push_back(*c);
+  }
+  p.timeout = std::chrono::milliseconds(f.Int64("timeout_ms"));
+  p.backoff_initial = std::chrono::milliseconds(f.Int64("backoff_initial_ms"));
+  p.backoff_max = std::chrono::milliseconds(f.Int64("backoff_max_ms"));
+  return p;
+}
+
+// Refuses another format, and versions newer than `supported`.
+int CheckFormat(const Fields& f, const char* format, int supported, const char* what) {
+  std::string name = f.String("format");
+  if (name != format) {
+    throw BadField{f.Pointer("format"), "expected \"" + std::string(format) + "\", got \"" +
+                                            name + "\": not a taskcost " + what};
+  }
+  int version = f.Int("version");
+  if (version > supported) {
+    throw BadField{f.Pointer("version"),
+                   what + std::string(" format version ") + std::to_string(version) +
+                       " is newer than this build of taskcost reads (version " +
+                       std::to_string(supported) + "); upgrade taskcost"};
+  }
+  if (version < 1) {
+    throw BadField{f.Pointer("version"), "unknown format version " + std::to_string(version)};
+  }
+  return version;
+}
+
+RunManifest ManifestFromFields(const Fields& f) {
+  RunManifest m;
+  m.format_version = CheckFormat(f, "taskcost-run", kManifestFormatVersion, "run manifest");
+  m.run_id = f.String("run_id");
+  m.suite_name = f.String("suite_name");
+  m.suite_file = f.String("suite_file");
+  m.suite_hash = f.String("suite_hash");
+  m.unit = f.String("unit");
+  m.taskcost_version = f.String("taskcost_version");
+  m.started_unix_ms = f.Int64("started_unix_ms");
+  m.ended_unix_ms = f.Int64("ended_unix_ms");
+  m.simulated = f.Bool("simulated");
+  m.repeats = f.Int("repeats");
+  m.sample_ids = f.Strings("sample_ids");
+  const Json& candidates = f.Array("candidates");
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    m.candidates.push_back(
+        CandidateFromFields(Fields(candidates[i], "/candidates/" + std::to_string(i))));
+  }
+  m.human = HumanFromFields(f);
+  m.volume_per_month = f.Int64("volume_per_month");
+  m.policy = PolicyFromFields(f.Object("policy"));
+  std::optional<int64_t> budget = f.OptionalInt64("budget_picousd");
+  if (budget) m.budget = Money::FromPicos(*budget);
+  m.prices_file = f.String("prices_file");
+  m.providers_file = f.String("providers_file");
+  return m;
+}
+
+}  // namespace
+
+const ManifestCandidate* RunManifest::Baseline() const {
+  for (const ManifestCandidate& c : candidates) {
+    if (c.baseline) return &c;
+  }
+  return nullptr;
+}
+
+std::string ManifestToJson(const RunManifest& m) {
+  Json j = Json::object();
+  j["format"] = "taskcost-run";
+  j["version"] = kManifestFormatVersion;
+  j["run_id"] = m.run_id;
+  j["suite_name"] = m.suite_name;
+  j["suite_file"] = m.suite_file;
+  j["suite_hash"] = m.suite_hash;
+  j["unit"] = m.unit;
+  j["taskcost_version"] = m.taskcost_version;
+  j["started_unix_ms"] = m.started_unix_ms;
+  j["ended_unix_ms"] = m.ended_unix_ms;
+  j["simulated"] = m.simulated;
+  j["repeats"] = m.repeats;
+  j["sample_ids"] = m.sample_ids;
+  Json candidates = Json::array();
+  for (const ManifestCandidate& c : m.candidates) candidates.push_back(CandidateToJson(c));
+  j["candidates"] = std::move(candidates);
+  j["human"] = HumanToJson(m.human);
+  j["volume_per_month"] = m.volume_per_month;
+  j["policy"] = PolicyToJson(m.policy);
+  j["budget_picousd"] = m.budget ? Json(m.budget->picos()) : Json(nullptr);
+  j["budget_usd"] = m.budget ? Json(m.budget->ToUsdDouble()) : Json(nullptr);
+  j["prices_file"] = m.prices_file;
+  j["providers_file"] = m.providers_file;
+  return Dump(j, 2) + "\n";
+}
+
+Result<RunManifest> ManifestFromJson(std::string_view text, const std::string& file) {
+  return ReadDocument<RunManifest>(text, file, ManifestFromFields);
+}
+
+std::string JournalHeaderLine(const std::string& run_id) {
+  Json j = Json::object();
+  j["type"] = "header";
+  j["format"] = "taskcost-journal";
+  j["version"] = kJournalFormatVersion;
+  j["run_id"] = run_id;
+  return Dump(j, -1);
+}
+
+Result<std::string> ReadJournalHeader(std::string_view line, const std::string& file) {
+  SourceLocation first_line{file, 1, 0};
+  Json root = Json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (!root.is_object() || !root.contains("type") || root.at("type") != "header") {
+    return MakeError("not a taskcost journal: the first line is not a journal header", "",
+                     first_line);
+  }
+  try {
+    Fields f(root, "");
+    CheckFormat(f, "taskcost-journal", kJournalFormatVersion, "journal");
+    return f.String("run_id");
+  } catch (const BadField& bad) {
+    return MakeError(bad.message, bad.pointer, first_line);
+  }
+}
+
+Status CheckJournalHeader(std::string_view line, const std::string& file) {
+  Result<std::string> run_id = ReadJournalHeader(line, file);
+  if (!run_id.ok()) return run_id.errors();
+  return OkStatus();
+}
+
+std::string AttemptToJsonLine(const Attempt& a) {
+  Json j = Json::object();
+  j["type"] = "attempt";
+  j["sample"] = a.sample_id;
+  j["candidate"] = a.candidate_id;
+  j["repeat"] = a.repeat;
+  j["attempt"] = a.attempt;
+  j["started_unix_ms"] = a.started_unix_ms;
+  j["latency_us"] = a.latency_us;
+  j["http_status"] = a.http_status;
+  j["error"] = a.error == ErrorClass::kNone ? Json(nullptr) : Json(std::string(ErrorClassName(a.error)));
+  j["error_message"] = a.error_message;
+  j["retry_after_ms"] = a.retry_after_ms ? Json(*a.retry_after_ms) : Json(nullptr);
+  j["finish_reason"] = a.finish_reason;
+  j["request_id"] = a.request_id;
+  j["usage"] = UsageToJson(a.usage);
+  j["usage_raw"] = UsageRawToJson(a.usage_raw);
+  j["cost_picousd"] = a.cost.picos();
+  j["cost_usd"] = a.cost.ToUsdDouble();
+  j["output"] = a.output;
+  j["validation_errors"] = a.validation_errors;
+  j["checks"] = ChecksToJson(a.checks);
+  j["success"] = a.success;
+  return Dump(j, -1);
+}
+
+Result<Attempt> AttemptFromJsonLine(std::string_view line) {
+  return ReadDocument<Attempt>(line, "", AttemptFromFields);
+}
+
+}  // namespace taskcost

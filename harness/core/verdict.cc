@@ -1,0 +1,137 @@
+#include "harness/core/verdict.h"
+
+#include <cassert>
+
+namespace taskcost {
+
+std::string_view DecisionName(Decision d) {
+  switch (d) {
+    case Decision::kSwitch:
+      return "switch";
+    case Decision::kKeep:
+      return "keep";
+    case Decision::kInconclusive:
+      return "inconclusive";
+  }
+  return "inconclusive";
+}
+
+std::string_view VerdictReasonName(VerdictReason r) {
+  switch (r) {
+    case VerdictReason::kCheaperNotWorse:
+      return "cheaper_not_worse";
+    case VerdictReason::kCostHigher:
+      return "cost_higher";
+    case VerdictReason::kClearlyWorse:
+      return "clearly_worse";
+    case VerdictReason::kNoSuccesses:
+      return "no_successes";
+    case VerdictReason::kMayBeWorse:
+      return "may_be_worse";
+    case VerdictReason::kSameCost:
+      return "same_cost";
+    case VerdictReason::kTooFewPairs:
+      return "too_few_pairs";
+    case VerdictReason::kFatalStop:
+      return "fatal_stop";
+    case VerdictReason::kNoTasksRun:
+      return "no_tasks_run";
+    case VerdictReason::kBaselineNoSuccesses:
+      return "baseline_no_successes";
+    case VerdictReason::kBaselineFatalStop:
+      return "baseline_fatal_stop";
+  }
+  return "unknown";
+}
+
+PairedDifference PairedSuccess(const std::vector<SampleTally>& candidate,
+                               const std::vector<SampleTally>& baseline) {
+  assert(candidate.size() == baseline.size());
+  std::vector<double> differences;
+  for (size_t i = 0; i < candidate.size(); ++i) {
+    const SampleTally& c = candidate[i];
+    const SampleTally& b = baseline[i];
+    if (c.runs == 0 || b.runs == 0) continue;
+    // 100 * (c.s / c.n - b.s / b.n) = 100 * (c.s * b.n - b.s * c.n) / (c.n * b.n)
+    const double numerator =
+        100.0 * static_cast<double>(c.successes * b.runs - b.successes * c.runs);
+    differences.push_back(numerator / static_cast<double>(c.runs * b.runs));
+  }
+  return SummarisePairs(differences);
+}
+
+namespace {
+
+// The first rule that applies, in the order docs/report-format.md lists them.
+VerdictReason Decide(const CandidateMetrics& c, const CandidateMetrics& b,
+                     const PairedDifference& paired, double tolerance_pp) {
+  if (b.fatal_error) return VerdictReason::kBaselineFatalStop;
+  if (c.fatal_error) return VerdictReason::kFatalStop;
+  if (c.tasks_run == 0) return VerdictReason::kNoTasksRun;
+  if (!b.cost_per_success) return VerdictReason::kBaselineNoSuccesses;
+  if (!c.cost_per_success) return VerdictReason::kNoSuccesses;
+  const Money cost = *c.cost_per_success;
+  const Money base = *b.cost_per_success;
+  if (cost > base) return VerdictReason::kCostHigher;
+  if (!paired.ci_low) return VerdictReason::kTooFewPairs;
+  if (*paired.ci_high < -tolerance_pp) return VerdictReason::kClearlyWorse;
+  if (cost == base) return VerdictReason::kSameCost;
+  if (*paired.ci_low > -tolerance_pp) return VerdictReason::kCheaperNotWorse;
+  return VerdictReason::kMayBeWorse;
+}
+
+Decision DecisionFor(VerdictReason reason) {
+  switch (reason) {
+    case VerdictReason::kCheaperNotWorse:
+      return Decision::kSwitch;
+    case VerdictReason::kCostHigher:
+    case VerdictReason::kClearlyWorse:
+    case VerdictReason::kNoSuccesses:
+      return Decision::kKeep;
+    default:
+      return Decision::kInconclusive;
+  }
+}
+
+}  // namespace
+
+Comparison Compare(const CandidateMetrics& candidate, const CandidateMetrics& baseline,
+                   const PairedDifference& paired, double tolerance_pp) {
+  Comparison out;
+  out.candidate_id = candidate.id;
+  out.paired = paired;
+  if (candidate.cost_per_success && baseline.cost_per_success &&
+      baseline.cost_per_success->picos() != 0) {
+    const int64_t c = candidate.cost_per_success->picos();
+    const int64_t b = baseline.cost_per_success->picos();
+    out.cost_change = Fraction{c - b, b};
+  }
+  if (candidate.tasks_run > 0 && baseline.tasks_run > 0) {
+    out.success_change = Fraction{
+        candidate.successes * baseline.tasks_run - baseline.successes * candidate.tasks_run,
+        candidate.tasks_run * baseline.tasks_run};
+  }
+  out.reason = Decide(candidate, baseline, paired, tolerance_pp);
+  out.decision = DecisionFor(out.reason);
+  return out;
+}
+
+OverallVerdict DecideOverall(const Report& report) {
+  OverallVerdict out;
+  out.decision = Decision::kKeep;
+  out.candidate_id = report.baseline_id;
+  std::optional<Money> best;
+  for (const Comparison& comparison : report.comparisons) {
+    if (comparison.decision != Decision::kSwitch) continue;
+    const CandidateMetrics* c = report.Find(comparison.candidate_id);
+    if (c == nullptr || !c->cost_per_success) continue;
+    if (!best || *c->cost_per_success < *best) {
+      best = c->cost_per_success;
+      out.decision = Decision::kSwitch;
+      out.candidate_id = c->id;
+    }
+  }
+  return out;
+}
+
+}  // namespace taskcost

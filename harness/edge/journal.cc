@@ -1,0 +1,235 @@
+#include "harness/edge/journal.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string_view>
+
+#include "harness/core/run_manifest.h"
+
+namespace taskcost {
+namespace {
+
+Error SystemError(const std::string& path, const std::string& what, int err) {
+  return MakeError(what + ": " + std::strerror(err), "", SourceLocation{path, 0, 0});
+}
+
+std::string TornWarning(const std::string& path, const char* what, size_t bytes) {
+  return path + ": ignored a torn " + what + " (" + std::to_string(bytes) + " bytes)";
+}
+
+Result<std::string> ReadFileBytes(const std::string& path) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) return SystemError(path, "cannot open", errno);
+  std::string content;
+  char buffer[1 << 16];
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) content.append(buffer, n);
+  const bool failed = std::ferror(file) != 0;
+  const int err = errno;
+  std::fclose(file);
+  if (failed) return SystemError(path, "cannot read", err);
+  return content;
+}
+
+// The complete lines of a file (without their '\n') and whatever follows the last '\n'.
+struct Lines {
+  std::vector<std::string_view> complete;
+  std::string_view torn;
+};
+
+Lines SplitLines(std::string_view text) {
+  Lines out;
+  size_t start = 0;
+  for (size_t nl = text.find('\n'); nl != std::string_view::npos; nl = text.find('\n', start)) {
+    out.complete.push_back(text.substr(start, nl - start));
+    start = nl + 1;
+  }
+  out.torn = text.substr(start);
+  return out;
+}
+
+// How many bytes at the end of a journal are a torn final line: bytes after the last newline,
+// or else a last attempt line that does not parse. 0 when the tail is intact.
+size_t TornTailBytes(const Lines& lines) {
+  if (!lines.torn.empty()) return lines.torn.size();
+  if (lines.complete.size() > 1 && !AttemptFromJsonLine(lines.complete.back()).ok()) {
+    return lines.complete.back().size() + 1;
+  }
+  return 0;
+}
+
+// fsyncs the directory holding `path`, so that a newly created file survives a crash.
+void SyncParentDirectory(const std::string& path) {
+  size_t slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : path.substr(0, slash == 0 ? 1 : slash);
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+// Opens `path` for appending, unbuffered: each fwrite goes straight to the OS, so a failed
+// write leaves nothing behind in a stdio buffer to be flushed later.
+Result<std::FILE*> OpenForAppend(const std::string& path, int extra_flags) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC | extra_flags, 0644);
+  if (fd < 0) return SystemError(path, "cannot open for writing", errno);
+  std::FILE* file = ::fdopen(fd, "a");
+  if (file == nullptr) {
+    int err = errno;
+    ::close(fd);
+    return SystemError(path, "cannot open for writing", err);
+  }
+  std::setvbuf(file, nullptr, _IONBF, 0);
+  return file;
+}
+
+// Writes the header line of a new (or empty) journal and makes it durable.
+Status WriteHeader(std::FILE* file, const std::string& path, const std::string& run_id) {
+  const std::string line = JournalHeaderLine(run_id) + "\n";
+  if (std::fwrite(line.data(), 1, line.size(), file) != line.size() || std::fflush(file) != 0 ||
+      ::fsync(::fileno(file)) != 0) {
+    return SystemError(path, "cannot write the journal header", errno);
+  }
+  SyncParentDirectory(path);
+  return OkStatus();
+}
+
+// Checks an existing journal before appending to it and returns how many of its bytes to keep
+// (a torn final line is cut off, with a warning).
+Result<size_t> CheckExisting(const std::string& path, const std::string& run_id,
+                             std::vector<std::string>* warnings) {
+  Result<std::string> content = ReadFileBytes(path);
+  if (!content.ok()) return content.errors();
+  const std::string& text = content.value();
+  const Lines lines = SplitLines(text);
+  if (lines.complete.empty()) {
+    // Only a torn header line (a crash while creating the file): start it again.
+    if ((JournalHeaderLine(run_id) + "\n").starts_with(text)) {
+      if (!text.empty()) warnings->push_back(TornWarning(path, "header line", text.size()));
+      return size_t{0};
+    }
+    return ReadJournalHeader(text, path).errors();
+  }
+  Result<std::string> header_run = ReadJournalHeader(lines.complete.front(), path);
+  if (!header_run.ok()) return header_run.errors();
+  if (!run_id.empty() && header_run.value() != run_id) {
+    return MakeError("this journal belongs to run \"" + header_run.value() + "\", not \"" +
+                         run_id + "\"",
+                     "", SourceLocation{path, 1, 0});
+  }
+  const size_t torn = TornTailBytes(lines);
+  if (torn > 0) warnings->push_back(TornWarning(path, "final line", torn));
+  return text.size() - torn;
+}
+
+}  // namespace
+
+JournalWriter::JournalWriter(std::FILE* file, std::string path)
+    : file_(file), path_(std::move(path)) {}
+
+Result<std::unique_ptr<JournalWriter>> JournalWriter::Open(const std::string& path,
+                                                           const std::string& run_id,
+                                                           std::vector<std::string>* warnings,
+                                                           int64_t sync_every) {
+  std::vector<std::string> ignored;
+  if (warnings == nullptr) warnings = &ignored;
+  struct stat st;
+  const bool exists = ::stat(path.c_str(), &st) == 0;
+  size_t keep = 0;
+  if (exists) {
+    Result<size_t> checked = CheckExisting(path, run_id, warnings);
+    if (!checked.ok()) return checked.errors();
+    keep = checked.value();
+    if (keep < static_cast<size_t>(st.st_size) &&
+        ::truncate(path.c_str(), static_cast<off_t>(keep)) != 0) {
+      return SystemError(path, "cannot cut off the torn final line", errno);
+    }
+  }
+  Result<std::FILE*> file = OpenForAppend(path, exists ? 0 : O_CREAT | O_EXCL);
+  if (!file.ok()) return file.errors();
+  std::unique_ptr<JournalWriter> writer(new JournalWriter(file.value(), path));
+  writer->sync_every_ = sync_every < 1 ? 1 : sync_every;
+  writer->good_size_ = static_cast<int64_t>(keep);
+  if (keep == 0) {
+    Status header = WriteHeader(writer->file_, path, run_id);
+    if (!header.ok()) return header.errors();
+    writer->good_size_ = static_cast<int64_t>(JournalHeaderLine(run_id).size() + 1);
+  } else if (exists && keep < static_cast<size_t>(st.st_size)) {
+    Status synced = writer->Sync();
+    if (!synced.ok()) return synced.errors();
+  }
+  return writer;
+}
+
+JournalWriter::~JournalWriter() {
+  if (file_ == nullptr) return;
+  if (!failed_) static_cast<void>(Sync());  // a destructor has nowhere to report a failure
+  std::fclose(file_);
+}
+
+Status JournalWriter::Append(const Attempt& attempt) {
+  if (failed_) {
+    return MakeError("an earlier write failed; the journal takes no more lines", "",
+                     SourceLocation{path_, 0, 0});
+  }
+  std::string line = AttemptToJsonLine(attempt);
+  line += '\n';
+  if (std::fwrite(line.data(), 1, line.size(), file_) != line.size() ||
+      std::fflush(file_) != 0) {
+    const int err = errno;
+    failed_ = true;
+    // Cut off whatever part of the line reached the file, so the journal stays readable.
+    std::clearerr(file_);
+    if (::ftruncate(::fileno(file_), static_cast<off_t>(good_size_)) == 0) {
+      ::fsync(::fileno(file_));
+    }
+    return SystemError(path_, "cannot append an attempt", err);
+  }
+  good_size_ += static_cast<int64_t>(line.size());
+  if (++lines_since_sync_ >= sync_every_) return Sync();
+  return OkStatus();
+}
+
+Status JournalWriter::Sync() {
+  lines_since_sync_ = 0;
+  if (std::fflush(file_) != 0 || ::fsync(::fileno(file_)) != 0) {
+    return SystemError(path_, "cannot sync the journal", errno);
+  }
+  return OkStatus();
+}
+
+Result<JournalContents> ReadJournal(const std::string& path) {
+  Result<std::string> content = ReadFileBytes(path);
+  if (!content.ok()) return content.errors();
+  const Lines lines = SplitLines(content.value());
+  if (lines.complete.empty()) return ReadJournalHeader(lines.torn, path).errors();
+  Result<std::string> run_id = ReadJournalHeader(lines.complete.front(), path);
+  if (!run_id.ok()) return run_id.errors();
+
+  JournalContents out;
+  out.run_id = run_id.value();
+  out.attempts.reserve(lines.complete.size() - 1);
+  const size_t torn = TornTailBytes(lines);
+  // A torn complete line can only be the last one, and only when nothing follows it.
+  const size_t readable = lines.complete.size() - (lines.torn.empty() && torn > 0 ? 1 : 0);
+  for (size_t i = 1; i < readable; ++i) {
+    Result<Attempt> attempt = AttemptFromJsonLine(lines.complete[i]);
+    if (!attempt.ok()) {
+      Error e = attempt.error();
+      e.where = SourceLocation{path, static_cast<int>(i + 1), 0};
+      return e;
+    }
+    out.attempts.push_back(std::move(attempt).value());
+  }
+  if (torn > 0) {
+    out.dropped_bytes = static_cast<int64_t>(torn);
+    out.warnings.push_back(TornWarning(path, "final line", torn));
+  }
+  return out;
+}
+
+}  // namespace taskcost

@@ -1,0 +1,77 @@
+#include "harness/edge/run_dir.h"
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "harness/edge/journal.h"
+
+namespace taskcost {
+namespace fs = std::filesystem;
+
+std::string RunIdFor(int64_t unix_ms) {
+  std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H-%M-%SZ", &utc);
+  return buffer;
+}
+
+Status CreateRunDir(const std::string& dir) {
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
+    return MakeError("run directory " + dir +
+                     " already exists and is not empty; pass --resume " + dir +
+                     " to continue it, or choose another --out");
+  }
+  fs::create_directories(dir, ec);
+  if (ec) return MakeError("cannot create run directory " + dir + ": " + ec.message());
+  return OkStatus();
+}
+
+Status WriteFileAtomic(const std::string& path, const std::string& content) {
+  const std::string temp = path + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    if (!out) return MakeError("cannot write " + temp + ": " + std::strerror(errno));
+    out << content;
+    out.flush();
+    if (!out) return MakeError("cannot write " + temp + ": " + std::strerror(errno));
+  }
+  std::error_code ec;
+  fs::rename(temp, path, ec);
+  if (ec) return MakeError("cannot rename " + temp + " to " + path + ": " + ec.message());
+  return OkStatus();
+}
+
+Result<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return MakeError("cannot read " + path + ": " + std::strerror(errno));
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+Result<LoadedRun> LoadRunDir(const std::string& dir) {
+  const std::string manifest_path = (fs::path(dir) / kManifestFile).string();
+  Result<std::string> text = ReadWholeFile(manifest_path);
+  if (!text.ok()) {
+    return MakeError(dir + " is not a run directory (no readable " + kManifestFile + ")");
+  }
+  Result<RunManifest> manifest = ManifestFromJson(*text, manifest_path);
+  if (!manifest.ok()) return manifest.errors();
+  Result<JournalContents> journal = ReadJournal((fs::path(dir) / kJournalFile).string());
+  if (!journal.ok()) return journal.errors();
+  LoadedRun run;
+  run.dir = dir;
+  run.manifest = std::move(manifest).value();
+  run.attempts = std::move(journal->attempts);
+  run.warnings = std::move(journal->warnings);
+  return run;
+}
+
+}  // namespace taskcost

@@ -1,0 +1,39 @@
+// Run directories: results/<suite>/<run-id>/ with run.json, attempts.jsonl and reports. Creating
+// one never overwrites an existing run; loading one gives everything `report` needs.
+// Plain functions over the filesystem; not synchronised.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "harness/core/attempt.h"
+#include "harness/core/result.h"
+#include "harness/core/run_manifest.h"
+
+namespace taskcost {
+
+inline constexpr const char* kManifestFile = "run.json";
+inline constexpr const char* kJournalFile = "attempts.jsonl";
+
+/// "2026-11-23T10-04-12Z" for a Unix time in milliseconds (UTC; no colons, safe in paths).
+std::string RunIdFor(int64_t unix_ms);
+
+/// Creates `dir` (and parents). Fails when it exists and is not empty: a run is never
+/// overwritten (use --resume).
+Status CreateRunDir(const std::string& dir);
+
+/// Writes `content` to `path` through a temporary file and rename, so readers never see half.
+Status WriteFileAtomic(const std::string& path, const std::string& content);
+Result<std::string> ReadWholeFile(const std::string& path);
+
+struct LoadedRun {
+  std::string dir;
+  RunManifest manifest;
+  std::vector<Attempt> attempts;
+  std::vector<std::string> warnings;  // e.g. a torn final journal line that was ignored
+};
+
+/// Reads run.json and attempts.jsonl from a run directory.
+Result<LoadedRun> LoadRunDir(const std::string& dir);
+
+}  // namespace taskcost

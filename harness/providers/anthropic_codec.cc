@@ -1,0 +1,137 @@
+#include "harness/providers/anthropic_codec.h"
+
+#include "harness/providers/codec_util.h"
+#include "harness/providers/retry_after.h"
+
+namespace taskcost::anthropic {
+namespace {
+
+using codec::At;
+using codec::CountAt;
+using codec::Json;
+using codec::StringAt;
+
+constexpr std::string_view kDefaultApiVersion = "2023-06-01";
+
+std::string Url(std::string_view base_url) {
+  while (!base_url.empty() && base_url.back() == '/') base_url.remove_suffix(1);
+  // Tolerate a base URL that already names the API version.
+  bool has_version = base_url.size() >= 3 && base_url.substr(base_url.size() - 3) == "/v1";
+  return codec::JoinUrl(base_url, has_version ? "messages" : "v1/messages");
+}
+
+Json Tools(const ChatCall& call, const std::string& name) {
+  Json tool = Json::object();
+  tool["name"] = name;
+  tool["description"] =
+      "Record the answer. Call this tool with the complete answer as its input; the input "
+      "must be valid against the input schema.";
+  tool["input_schema"] = codec::ParseObjectOrThrow(call.schema_json, "schema");
+  return Json::array({std::move(tool)});
+}
+
+// A message about money, not pace: out of credit, or the workspace's spend limit reached.
+bool IsSpendLimit(std::string_view message) {
+  return codec::ContainsNoCase(message, "credit balance") ||
+         codec::ContainsNoCase(message, "spend limit") ||
+         codec::ContainsNoCase(message, "specified API usage limits");
+}
+
+// Refines the status class and adds the delay; codec::ReadReply set class and message.
+void ReadError(const HttpResponse& response, const std::optional<Json>& body,
+               ProviderReply& reply) {
+  Json error = body ? At(*body, "error") : Json();
+  if (response.status == 529 || StringAt(error, "type") == "overloaded_error") {
+    reply.error = ErrorClass::kRateLimit;
+  }
+  bool money_status = response.status == 400 || response.status == 402 || response.status == 403 ||
+                      response.status == 429;
+  if (money_status && IsSpendLimit(StringAt(error, "message"))) reply.error = ErrorClass::kQuota;
+  if (!IsFatal(reply.error)) reply.retry_after = RetryAfterFromHeaders(response.headers);
+}
+
+// input_tokens excludes both cache reads and cache writes, so each is billed once.
+void ReadUsage(const Json& usage, ProviderReply& reply) {
+  if (!usage.is_object()) return;
+  reply.usage.input_tokens = CountAt(usage, "input_tokens");
+  reply.usage.cached_input_tokens = CountAt(usage, "cache_read_input_tokens");
+  reply.usage.cache_write_tokens = CountAt(usage, "cache_creation_input_tokens");
+  reply.usage.output_tokens = CountAt(usage, "output_tokens");
+  reply.usage_raw = codec::UsageRaw(usage);
+}
+
+void Classify(Answer answer, bool has_tool_use, ProviderReply& reply) {
+  const std::string& stop = reply.finish_reason;
+  if (stop == "refusal") {
+    reply.error = ErrorClass::kRefusal;
+    reply.error_message = "the model declined to answer (stop_reason \"refusal\")";
+  } else if (stop == "max_tokens" || stop == "model_context_window_exceeded") {
+    reply.error = ErrorClass::kTruncated;
+    reply.error_message =
+        "the answer was cut off at the token limit (stop_reason \"" + stop + "\")";
+  } else if (answer == Answer::kToolInput && !has_tool_use) {
+    reply.error = ErrorClass::kInvalidOutput;
+    reply.error_message = "the reply has no tool_use block for the forced answer tool " +
+                          std::string("(stop_reason \"") + stop + "\")";
+  }
+}
+
+void ReadContent(const Json& body, Answer answer, ProviderReply& reply) {
+  const Json& content = At(body, "content");
+  if (!content.is_array()) {
+    codec::SetInvalidShape(reply, body, "a content array");
+    return;
+  }
+  std::string text;
+  const Json* tool_input = nullptr;
+  for (const Json& block : content) {
+    std::string type = StringAt(block, "type");
+    if (type == "text") text += StringAt(block, "text");
+    if (type == "tool_use" && tool_input == nullptr) tool_input = &At(block, "input");
+  }
+  reply.finish_reason = StringAt(body, "stop_reason");
+  bool use_tool = answer != Answer::kText && tool_input != nullptr;
+  reply.output = use_tool ? codec::Dump(*tool_input) : text;
+  Classify(answer, tool_input != nullptr, reply);
+}
+
+}  // namespace
+
+HttpRequest BuildRequest(const ProviderConfig& provider, const ChatCall& call, const Secret& key) {
+  std::string version =
+      provider.api_version.empty() ? std::string(kDefaultApiVersion) : provider.api_version;
+  HttpRequest request = codec::BaseRequest(provider, call, Url(provider.base_url),
+                                           {HttpHeader{"anthropic-version", version}},
+                                           AuthHeader{"x-api-key", "", key});
+  bool structured = call.mode == OutputMode::kNative && !call.schema_json.empty();
+  bool instructed = call.mode == OutputMode::kPrompt && !call.schema_json.empty();
+  std::string system =
+      instructed ? codec::SystemWithSchemaInstruction(call.system, call.schema_json) : call.system;
+  Json body = Json::object();
+  body["model"] = call.model;
+  body["max_tokens"] = call.max_tokens;
+  if (!system.empty()) body["system"] = system;
+  body["messages"] = Json::array({Json{{"role", "user"}, {"content", call.user}}});
+  if (structured) {
+    std::string name = codec::SanitizeSchemaName(call.schema_name);
+    body["tools"] = Tools(call, name);
+    body["tool_choice"] = Json{{"type", "tool"}, {"name", name}};
+  }
+  codec::MergeParams(body, call.params_json);
+  request.body = codec::Dump(body);
+  return request;
+}
+
+ProviderReply ParseReply(const HttpResponse& response, Answer answer) {
+  return codec::ReadReply(
+      response, "request-id",
+      [&](const std::optional<Json>& body, ProviderReply& reply) {
+        ReadError(response, body, reply);
+      },
+      [answer](const Json& body, ProviderReply& reply) {
+        ReadUsage(At(body, "usage"), reply);
+        ReadContent(body, answer, reply);
+      });
+}
+
+}  // namespace taskcost::anthropic

@@ -1,0 +1,22 @@
+// Private to harness/providers: the Anthropic Messages wire format. Native structured output is
+// a forced tool whose input is the answer. Pure; thread-safe.
+#pragma once
+
+#include "harness/providers/codec.h"
+
+namespace taskcost::anthropic {
+
+/// POST {base}/v1/messages with x-api-key auth and the anthropic-version header.
+HttpRequest BuildRequest(const ProviderConfig& provider, const ChatCall& call, const Secret& key);
+
+/// Where the answer is in a reply.
+enum class Answer {
+  kToolInput,  // native structured output: the forced tool's input; no tool_use is invalid
+  kText,       // the text blocks, concatenated
+  kEither,     // the call is unknown: the tool_use input when present, else the text
+};
+
+/// Reads the content blocks, usage (cache reads and writes apart) and errors.
+ProviderReply ParseReply(const HttpResponse& response, Answer answer);
+
+}  // namespace taskcost::anthropic

@@ -1,0 +1,210 @@
+#include "harness/providers/codec_util.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <stdexcept>
+
+namespace taskcost::codec {
+
+std::optional<Json> ParseJson(std::string_view text) {
+  Json parsed = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) return std::nullopt;
+  return parsed;
+}
+
+Json ParseObjectOrThrow(std::string_view text, std::string_view what) {
+  std::optional<Json> parsed = ParseJson(text);
+  if (!parsed || !parsed->is_object()) {
+    throw std::invalid_argument(std::string(what) +
+                                " is not a JSON object: " + Truncate(text, 200));
+  }
+  return *std::move(parsed);
+}
+
+const Json& At(const Json& obj, std::string_view key) {
+  static const Json kNull;
+  if (!obj.is_object()) return kNull;
+  auto it = obj.find(key);
+  return it == obj.end() ? kNull : *it;
+}
+
+int64_t CountAt(const Json& obj, std::string_view key) {
+  const Json& value = At(obj, key);
+  if (value.is_number_unsigned())
+    return static_cast<int64_t>(
+        std::min<uint64_t>(value.get<uint64_t>(), static_cast<uint64_t>(INT64_MAX)));
+  if (value.is_number_integer()) return std::max<int64_t>(0, value.get<int64_t>());
+  if (value.is_number_float()) {
+    double d = value.get<double>();
+    return d >= 0 && d < 9e18 ? static_cast<int64_t>(d) : 0;
+  }
+  return 0;
+}
+
+std::string StringAt(const Json& obj, std::string_view key) {
+  const Json& value = At(obj, key);
+  return value.is_string() ? value.get<std::string>() : std::string();
+}
+
+std::string Truncate(std::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  size_t cut = max_bytes;
+  // Step back over UTF-8 continuation bytes (10xxxxxx) so no character is split.
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(text.substr(0, cut)) + "...";
+}
+
+std::string BodySnippet(std::string_view body) {
+  std::string flat;
+  bool in_space = false;
+  for (char c : body) {
+    bool space = std::isspace(static_cast<unsigned char>(c)) != 0;
+    if (space && !flat.empty()) in_space = true;
+    if (space) continue;
+    if (in_space) flat += ' ';
+    in_space = false;
+    flat += c;
+  }
+  if (flat.empty()) return "empty body";
+  return Truncate(flat, 200);
+}
+
+std::string JoinUrl(std::string_view base, std::string_view path) {
+  while (!base.empty() && base.back() == '/') base.remove_suffix(1);
+  while (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  return std::string(base) + "/" + std::string(path);
+}
+
+bool ContainsNoCase(std::string_view haystack, std::string_view needle) {
+  auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
+                        [](char a, char b) {
+                          return std::tolower(static_cast<unsigned char>(a)) ==
+                                 std::tolower(static_cast<unsigned char>(b));
+                        });
+  return it != haystack.end();
+}
+
+void SetHeader(std::vector<HttpHeader>& headers, std::string name, std::string value) {
+  auto same = [&](const HttpHeader& h) {
+    return h.name.size() == name.size() && ContainsNoCase(h.name, name);
+  };
+  headers.erase(std::remove_if(headers.begin(), headers.end(), same), headers.end());
+  headers.push_back(HttpHeader{std::move(name), std::move(value)});
+}
+
+HttpRequest BaseRequest(const ProviderConfig& provider, const ChatCall& call, std::string url,
+                        const std::vector<HttpHeader>& wire_headers, AuthHeader auth) {
+  HttpRequest request;
+  request.method = "POST";
+  request.url = std::move(url);
+  request.timeout = call.timeout;
+  SetHeader(request.headers, "Content-Type", "application/json");
+  for (const HttpHeader& h : wire_headers) SetHeader(request.headers, h.name, h.value);
+  for (const HttpHeader& h : provider.headers) SetHeader(request.headers, h.name, h.value);
+  if (!auth.secret.empty()) request.auth = std::move(auth);
+  return request;
+}
+
+std::string SanitizeSchemaName(std::string_view name) {
+  std::string out;
+  for (char c : name.substr(0, 64)) {
+    bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+    out += ok ? c : '_';
+  }
+  return out.empty() ? "answer" : out;
+}
+
+std::string SystemWithSchemaInstruction(std::string_view system, std::string_view schema_json) {
+  std::string out(system);
+  if (!out.empty()) out += "\n\n";
+  out +=
+      "Answer with only a JSON object that validates against the following JSON Schema. "
+      "Do not add any other text, explanation or Markdown code fences.\n"
+      "JSON Schema:\n";
+  out += schema_json;
+  return out;
+}
+
+void MergeParams(Json& body, std::string_view params_json) {
+  Json params = ParseObjectOrThrow(params_json, "params");
+  for (auto it = params.begin(); it != params.end(); ++it) body[it.key()] = it.value();
+}
+
+ProviderReply TransportFailureReply(const HttpResponse& response) {
+  ProviderReply reply;
+  reply.error =
+      response.failure == TransportFailure::kTimeout ? ErrorClass::kTimeout : ErrorClass::kNetwork;
+  if (!response.failure_message.empty()) {
+    reply.error_message = Truncate(response.failure_message, kMaxErrorMessage);
+  } else if (response.failure == TransportFailure::kNone) {
+    reply.error_message = "no HTTP status was received";
+  } else {
+    reply.error_message = std::string(ErrorClassName(reply.error));
+  }
+  return reply;
+}
+
+ErrorClass ClassifyStatus(int status) {
+  if (status == 429) return ErrorClass::kRateLimit;
+  if (status == 401 || status == 403) return ErrorClass::kAuth;
+  if (status == 402) return ErrorClass::kQuota;
+  if (status == 408) return ErrorClass::kTimeout;
+  if (status >= 500 && status <= 599) return ErrorClass::kServer;
+  return ErrorClass::kBadRequest;
+}
+
+std::string Dump(const Json& value) {
+  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string UsageRaw(const Json& usage) { return usage.is_object() ? Dump(usage) : std::string(); }
+
+void SetErrorMessage(ProviderReply& reply, int status, std::string_view body,
+                     const std::optional<Json>& parsed) {
+  std::string message;
+  if (parsed) {
+    const Json& error = At(*parsed, "error");
+    message = error.is_string() ? error.get<std::string>() : StringAt(error, "message");
+  }
+  if (message.empty()) {
+    message = "HTTP " + std::to_string(status) + ": " + BodySnippet(body);
+  }
+  reply.error_message = Truncate(message, kMaxErrorMessage);
+}
+
+ProviderReply ReadReply(const HttpResponse& response, std::string_view request_id_header,
+                        const ErrorReader& read_error, const BodyReader& read_body) {
+  if (response.failure != TransportFailure::kNone || response.status == 0) {
+    return TransportFailureReply(response);
+  }
+  ProviderReply reply;
+  std::optional<Json> body = ParseJson(response.body);
+  if (auto id = FindHeader(response.headers, request_id_header)) {
+    reply.request_id = *id;
+  } else if (body) {
+    reply.request_id = StringAt(*body, "request_id");
+  }
+  if (response.status < 200 || response.status > 299) {
+    reply.error = ClassifyStatus(response.status);
+    SetErrorMessage(reply, response.status, response.body, body);
+    read_error(body, reply);
+  } else if (!body) {
+    reply.error = ErrorClass::kInvalidOutput;
+    reply.error_message = "provider response is not JSON: " + BodySnippet(response.body);
+  } else {
+    read_body(*body, reply);
+  }
+  return reply;
+}
+
+void SetInvalidShape(ProviderReply& reply, const Json& body, std::string_view what) {
+  std::string message = StringAt(At(body, "error"), "message");
+  if (message.empty()) {
+    message = "provider response lacks " + std::string(what) + ": " + BodySnippet(Dump(body));
+  }
+  reply.error = ErrorClass::kInvalidOutput;
+  reply.error_message = Truncate(message, kMaxErrorMessage);
+}
+
+}  // namespace taskcost::codec

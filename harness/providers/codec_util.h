@@ -1,0 +1,96 @@
+// Private to harness/providers: the pieces both wire codecs share (JSON reading that never
+// throws, status classification, headers, the prompt-mode instruction). Includes nlohmann,
+// so no header outside this folder may include it. Pure functions; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "harness/core/attempt.h"
+#include "harness/core/http.h"
+#include "harness/core/providers_config.h"
+#include "harness/providers/codec.h"
+
+namespace taskcost::codec {
+
+// Insertion-ordered, so request bodies read in the order they are built and usage_raw keeps
+// the provider's key order.
+using Json = nlohmann::ordered_json;
+
+/// Longest provider error message kept (bytes, cut on a UTF-8 boundary, "..." appended).
+inline constexpr size_t kMaxErrorMessage = 500;
+
+/// Parses JSON text; empty on any syntax error. Never throws.
+std::optional<Json> ParseJson(std::string_view text);
+
+/// Parses a JSON object the caller promised (schema, params); throws std::invalid_argument
+/// naming `what` when it is not one, because the suite loader checks both before any call.
+Json ParseObjectOrThrow(std::string_view text, std::string_view what);
+
+/// obj[key] as a token count: a non-negative integer; 0 when obj is not an object, the key is
+/// absent, null, negative or not a number.
+int64_t CountAt(const Json& obj, std::string_view key);
+/// obj[key] as a string; empty when absent or not a string.
+std::string StringAt(const Json& obj, std::string_view key);
+/// obj[key] when obj is an object holding key; else a null Json.
+const Json& At(const Json& obj, std::string_view key);
+
+/// `text` cut to at most `max_bytes` on a UTF-8 character boundary, "..." appended when cut.
+std::string Truncate(std::string_view text, size_t max_bytes);
+/// A one-line preview of a body that is not JSON (HTML error page, proxy text).
+std::string BodySnippet(std::string_view body);
+
+/// "base" + "/" + "path" with exactly one slash between them.
+std::string JoinUrl(std::string_view base, std::string_view path);
+/// Sets header `name` (case-insensitive), replacing an earlier value.
+void SetHeader(std::vector<HttpHeader>& headers, std::string name, std::string value);
+/// The request skeleton both formats share: URL, JSON content type, the format's own
+/// `wire_headers`, then the provider's configured headers (which override ours), the call's
+/// timeout, and auth {auth_header, auth_prefix, key} when a key is given.
+HttpRequest BaseRequest(const ProviderConfig& provider, const ChatCall& call, std::string url,
+                        const std::vector<HttpHeader>& wire_headers, AuthHeader auth);
+
+/// A name the APIs accept for a response format or tool: [a-zA-Z0-9_-]{1,64}. Other
+/// characters become '_', longer names are cut, an empty name becomes "answer".
+std::string SanitizeSchemaName(std::string_view name);
+/// The system message in prompt mode: `system`, a blank line, then the instruction to answer
+/// with only a JSON object valid against `schema_json` (quoted in full).
+std::string SystemWithSchemaInstruction(std::string_view system, std::string_view schema_json);
+/// Copies every key of the params object into `body`, overriding what is there.
+void MergeParams(Json& body, std::string_view params_json);
+
+/// The reply when no HTTP status arrived: timeout, or network for everything else.
+ProviderReply TransportFailureReply(const HttpResponse& response);
+/// The class of a non-2xx status before any provider-specific refinement:
+/// 429 rate_limit; 401/403 auth; 402 quota; 408 timeout; other 4xx bad_request; 5xx server;
+/// anything else (1xx, 3xx) bad_request, since it means the endpoint is misconfigured.
+ErrorClass ClassifyStatus(int status);
+/// Case-insensitive substring test.
+bool ContainsNoCase(std::string_view haystack, std::string_view needle);
+
+/// Compact JSON text; invalid UTF-8 in strings is replaced (U+FFFD) instead of throwing.
+std::string Dump(const Json& value);
+/// The steps every reply goes through, whatever the format: a transport failure or a missing
+/// status is timeout/network; the request id comes from `request_id_header`, else the body's
+/// "request_id"; a non-2xx status goes to `read_error` (with the body when it is JSON); a 2xx
+/// body that is not JSON is invalid output; a JSON 2xx body goes to `read_body`.
+using ErrorReader = std::function<void(const std::optional<Json>& body, ProviderReply& reply)>;
+using BodyReader = std::function<void(const Json& body, ProviderReply& reply)>;
+ProviderReply ReadReply(const HttpResponse& response, std::string_view request_id_header,
+                        const ErrorReader& read_error, const BodyReader& read_body);
+/// Marks a 2xx JSON body without the expected shape as invalid output: the provider's
+/// error.message when it sent one, else "provider response lacks <what>: <body>".
+void SetInvalidShape(ProviderReply& reply, const Json& body, std::string_view what);
+
+/// The usage object as compact JSON text; "" when `usage` is not an object.
+std::string UsageRaw(const Json& usage);
+/// Fills error_message for an error status from the provider's `error.message`, or from the
+/// body itself when it is not JSON.
+void SetErrorMessage(ProviderReply& reply, int status, std::string_view body,
+                     const std::optional<Json>& parsed);
+
+}  // namespace taskcost::codec

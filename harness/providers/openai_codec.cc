@@ -1,0 +1,180 @@
+#include "harness/providers/openai_codec.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "harness/providers/codec_util.h"
+#include "harness/providers/retry_after.h"
+
+namespace taskcost::openai {
+namespace {
+
+using codec::At;
+using codec::CountAt;
+using codec::Json;
+using codec::StringAt;
+
+// The GA Azure OpenAI data-plane version that accepts response_format json_schema.
+constexpr std::string_view kAzureDefaultApiVersion = "2024-10-21";
+
+std::string PercentEncode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : text) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[u >> 4];
+      out += kHex[u & 0x0F];
+    }
+  }
+  return out;
+}
+
+std::string Url(const ProviderConfig& provider, const ChatCall& call) {
+  if (provider.kind != ProviderKind::kAzureOpenAi) {
+    return codec::JoinUrl(provider.base_url, "chat/completions");
+  }
+  std::string version =
+      provider.api_version.empty() ? std::string(kAzureDefaultApiVersion) : provider.api_version;
+  return codec::JoinUrl(provider.base_url,
+                        "openai/deployments/" + PercentEncode(call.model) + "/chat/completions") +
+         "?api-version=" + PercentEncode(version);
+}
+
+Json Messages(const ChatCall& call) {
+  std::string system = call.system;
+  if (call.mode == OutputMode::kPrompt && !call.schema_json.empty()) {
+    system = codec::SystemWithSchemaInstruction(system, call.schema_json);
+  }
+  Json messages = Json::array();
+  if (!system.empty()) messages.push_back(Json{{"role", "system"}, {"content", system}});
+  messages.push_back(Json{{"role", "user"}, {"content", call.user}});
+  return messages;
+}
+
+Json ResponseFormat(const ChatCall& call) {
+  Json json_schema = Json::object();
+  json_schema["name"] = codec::SanitizeSchemaName(call.schema_name);
+  json_schema["strict"] = true;
+  json_schema["schema"] = codec::ParseObjectOrThrow(call.schema_json, "schema");
+  return Json{{"type", "json_schema"}, {"json_schema", std::move(json_schema)}};
+}
+
+// The longer of the two reset durations OpenAI sends with a 429.
+std::optional<std::chrono::milliseconds> ResetDelay(const std::vector<HttpHeader>& headers) {
+  std::optional<std::chrono::milliseconds> longest;
+  for (std::string_view name : {"x-ratelimit-reset-requests", "x-ratelimit-reset-tokens"}) {
+    std::optional<std::string_view> value = FindHeader(headers, name);
+    if (!value) continue;
+    std::optional<std::chrono::milliseconds> delay = ParseRateLimitDuration(*value);
+    if (delay && (!longest || *delay > *longest)) longest = delay;
+  }
+  return longest;
+}
+
+// Refines the status class and adds the delay; codec::ReadReply set class and message.
+void ReadError(const HttpResponse& response, const std::optional<Json>& body,
+               ProviderReply& reply) {
+  if (body && response.status == 429) {
+    const Json& error = At(*body, "error");
+    if (StringAt(error, "code") == "insufficient_quota" ||
+        StringAt(error, "type") == "insufficient_quota") {
+      reply.error = ErrorClass::kQuota;
+    }
+  }
+  if (IsFatal(reply.error)) return;
+  reply.retry_after = RetryAfterFromHeaders(response.headers);
+  if (!reply.retry_after && response.status == 429) {
+    reply.retry_after = ResetDelay(response.headers);
+  }
+}
+
+// prompt_tokens includes the cached tokens and completion_tokens the reasoning tokens.
+void ReadUsage(const Json& usage, ProviderReply& reply) {
+  if (!usage.is_object()) return;
+  int64_t prompt = CountAt(usage, "prompt_tokens");
+  int64_t cached = CountAt(At(usage, "prompt_tokens_details"), "cached_tokens");
+  reply.usage.input_tokens = std::max<int64_t>(0, prompt - cached);
+  reply.usage.cached_input_tokens = cached;
+  reply.usage.output_tokens = CountAt(usage, "completion_tokens");
+  reply.usage.reasoning_tokens =
+      CountAt(At(usage, "completion_tokens_details"), "reasoning_tokens");
+  reply.usage_raw = codec::UsageRaw(usage);
+}
+
+// message.content is a string, null, or (some compatible servers) an array of text parts.
+std::string ContentText(const Json& content) {
+  if (content.is_string()) return content.get<std::string>();
+  std::string text;
+  if (content.is_array()) {
+    for (const Json& part : content) text += StringAt(part, "text");
+  }
+  return text;
+}
+
+void ReadChoice(const Json& body, ProviderReply& reply) {
+  const Json& choices = At(body, "choices");
+  if (!choices.is_array() || choices.empty() || !At(choices[0], "message").is_object()) {
+    codec::SetInvalidShape(reply, body, "choices[0].message");
+    return;
+  }
+  const Json& choice = choices[0];
+  const Json& message = At(choice, "message");
+  reply.finish_reason = StringAt(choice, "finish_reason");
+  reply.output = ContentText(At(message, "content"));
+  const Json& refusal = At(message, "refusal");
+  if (!refusal.is_null() && refusal != Json("")) {
+    reply.error = ErrorClass::kRefusal;
+    reply.error_message =
+        codec::Truncate(refusal.is_string() ? refusal.get<std::string>() : codec::Dump(refusal),
+                        codec::kMaxErrorMessage);
+  } else if (reply.finish_reason == "content_filter") {
+    reply.error = ErrorClass::kRefusal;
+    reply.error_message =
+        "the answer was withheld by the content filter (finish_reason "
+        "\"content_filter\")";
+  } else if (reply.finish_reason == "length") {
+    reply.error = ErrorClass::kTruncated;
+    reply.error_message =
+        "the answer was cut off at the output token limit (finish_reason "
+        "\"length\")";
+  }
+}
+
+}  // namespace
+
+HttpRequest BuildRequest(const ProviderConfig& provider, const ChatCall& call, const Secret& key) {
+  bool azure = provider.kind == ProviderKind::kAzureOpenAi;
+  HttpRequest request = codec::BaseRequest(
+      provider, call, Url(provider, call), {},
+      azure ? AuthHeader{"api-key", "", key} : AuthHeader{"Authorization", "Bearer ", key});
+  Json body = Json::object();
+  body["model"] = call.model;
+  body["messages"] = Messages(call);
+  // Compatible servers (vLLM, llama.cpp, Ollama) know the older name only.
+  bool legacy_cap = provider.kind == ProviderKind::kOpenAiCompatible;
+  body[legacy_cap ? "max_tokens" : "max_completion_tokens"] = call.max_tokens;
+  if (call.mode == OutputMode::kNative && !call.schema_json.empty()) {
+    body["response_format"] = ResponseFormat(call);
+  }
+  codec::MergeParams(body, call.params_json);
+  request.body = codec::Dump(body);
+  return request;
+}
+
+ProviderReply ParseReply(const HttpResponse& response) {
+  return codec::ReadReply(
+      response, "x-request-id",
+      [&](const std::optional<Json>& body, ProviderReply& reply) {
+        ReadError(response, body, reply);
+      },
+      [](const Json& body, ProviderReply& reply) {
+        ReadUsage(At(body, "usage"), reply);
+        ReadChoice(body, reply);
+      });
+}
+
+}  // namespace taskcost::openai

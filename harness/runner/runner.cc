@@ -1,0 +1,208 @@
+#include "harness/runner/runner.h"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+#include <unordered_map>
+
+namespace taskcost {
+namespace {
+
+using std::chrono::milliseconds;
+
+struct InFlight {
+  size_t task = 0;  // index into tasks and the scheduler
+  int attempt = 1;
+  int64_t started_unix_ms = 0;
+};
+
+using TaskKey = std::tuple<std::string, std::string, int>;  // sample, candidate, repeat
+
+std::string StopReason(const Attempt& a) {
+  std::string reason = std::string(ErrorClassName(a.error));
+  if (!a.error_message.empty()) reason += ": " + a.error_message;
+  if (a.http_status != 0) reason += " (HTTP " + std::to_string(a.http_status) + ")";
+  return reason;
+}
+
+class Loop {
+ public:
+  Loop(const RunPlan& plan, const RunOptions& options, Transport& transport, const Clock& clock,
+       JournalWriter& journal)
+      : plan_(plan), options_(options), transport_(transport), clock_(clock), journal_(journal),
+        tasks_(plan.Tasks()),
+        scheduler_(Limits(), plan.suite->policy, options.budget, options.seed) {}
+
+  void Prepare(const std::vector<Attempt>& previous);
+  Result<RunResult> Run();
+
+ private:
+  SchedulerLimits Limits() const;
+  Status SendDue();
+  Status HandleCompletion(const Completion& completion);
+  void ReportProgress(bool force);
+  bool Interrupted() const {
+    return options_.interrupt != nullptr && options_.interrupt->load(std::memory_order_relaxed);
+  }
+
+  const RunPlan& plan_;
+  const RunOptions& options_;
+  Transport& transport_;
+  const Clock& clock_;
+  JournalWriter& journal_;
+  std::vector<PlannedTask> tasks_;
+  Scheduler scheduler_;
+  std::unordered_map<uint64_t, InFlight> in_flight_;
+  uint64_t next_id_ = 1;
+  RunResult result_;
+  size_t successes_ = 0;
+  SteadyTime started_;
+  SteadyTime last_progress_;
+};
+
+SchedulerLimits Loop::Limits() const {
+  SchedulerLimits limits;
+  limits.global_concurrency = std::max(1, options_.concurrency);
+  for (const PlannedCandidate& pc : plan_.candidates) {
+    const size_t group = static_cast<size_t>(pc.group);
+    if (limits.group_concurrency.size() <= group) limits.group_concurrency.resize(group + 1, 0);
+    limits.group_concurrency[group] = pc.provider.max_concurrency;
+  }
+  return limits;
+}
+
+void Loop::Prepare(const std::vector<Attempt>& previous) {
+  std::map<TaskKey, std::vector<const Attempt*>> by_task;
+  for (const Attempt& a : previous) {
+    by_task[{a.sample_id, a.candidate_id, a.repeat}].push_back(&a);
+    scheduler_.AddSpent(a.cost);
+  }
+  const Suite& suite = *plan_.suite;
+  for (const PlannedTask& task : tasks_) {
+    const PlannedCandidate& pc = plan_.candidates[static_cast<size_t>(task.candidate)];
+    TaskSpec spec{task.candidate, pc.group, 0, WorstCaseCost(plan_, task)};
+    auto it = by_task.find({suite.samples[static_cast<size_t>(task.sample)].id,
+                            pc.candidate->id, task.repeat});
+    bool finished = false;
+    if (it != by_task.end()) {
+      std::sort(it->second.begin(), it->second.end(),
+                [](const Attempt* a, const Attempt* b) { return a->attempt < b->attempt; });
+      spec.attempts_done = it->second.back()->attempt;
+      finished = TaskFinished(it->second, suite.policy);
+      if (it->second.back()->success) ++successes_;
+    }
+    size_t index = scheduler_.AddTask(spec);
+    if (finished) scheduler_.MarkFinished(index);
+  }
+}
+
+Status Loop::SendDue() {
+  for (const SendOrder& order : scheduler_.TakeSends(clock_.Now())) {
+    const PlannedTask& task = tasks_[order.task];
+    const PlannedCandidate& pc = plan_.candidates[static_cast<size_t>(task.candidate)];
+    Result<ChatCall> call = MakeCall(plan_, task);
+    if (!call.ok()) return call.errors();  // the loader checks templates; a bug if reached
+    const uint64_t id = next_id_++;
+    in_flight_[id] = InFlight{order.task, order.attempt, clock_.UnixMillis()};
+    transport_.Start(id, BuildRequest(pc.provider, *call, pc.key));
+  }
+  return OkStatus();
+}
+
+Status Loop::HandleCompletion(const Completion& completion) {
+  auto it = in_flight_.find(completion.id);
+  if (it == in_flight_.end()) return OkStatus();
+  const InFlight flight = it->second;
+  in_flight_.erase(it);
+  const PlannedTask& task = tasks_[flight.task];
+  Attempt attempt =
+      MakeAttempt(plan_, task, flight.attempt, flight.started_unix_ms, completion.response);
+  Status written = journal_.Append(attempt);
+  if (!written.ok()) return written;  // never keep calling what we cannot record
+
+  ++result_.attempts;
+  if (attempt.http_status != 0) ++result_.http_answers;
+  result_.spent += attempt.cost;
+  if (attempt.success) ++successes_;
+  std::optional<milliseconds> retry_after;
+  if (attempt.retry_after_ms) retry_after = milliseconds(*attempt.retry_after_ms);
+  const bool was_stopped = scheduler_.candidate_stopped(task.candidate);
+  scheduler_.OnFinished(flight.task, attempt.error, retry_after, attempt.cost, clock_.Now());
+  if (!was_stopped && scheduler_.candidate_stopped(task.candidate)) {
+    StoppedCandidate stopped{attempt.candidate_id, StopReason(attempt)};
+    if (options_.on_notice) {
+      options_.on_notice("candidate " + stopped.candidate_id + " stopped: " + stopped.reason);
+    }
+    result_.stopped.push_back(std::move(stopped));
+  }
+  return OkStatus();
+}
+
+void Loop::ReportProgress(bool force) {
+  if (!options_.on_progress) return;
+  const SteadyTime now = clock_.Now();
+  if (!force && now - last_progress_ < milliseconds(200)) return;
+  last_progress_ = now;
+  RunProgress p;
+  p.tasks_total = tasks_.size();
+  p.tasks_done = scheduler_.finished_tasks();
+  p.successes = successes_;
+  p.attempts = result_.attempts;
+  p.in_flight = scheduler_.in_flight();
+  p.spent = scheduler_.spent();
+  p.budget = options_.budget;
+  p.elapsed = std::chrono::duration_cast<milliseconds>(now - started_);
+  options_.on_progress(p);
+}
+
+Result<RunResult> Loop::Run() {
+  started_ = clock_.Now();
+  std::optional<SteadyTime> drain_deadline;
+  while (!scheduler_.Done()) {
+    if (Interrupted() && !drain_deadline) {
+      scheduler_.Stop(StopCause::kInterrupted);
+      drain_deadline = clock_.Now() + options_.grace;
+    }
+    if (drain_deadline && clock_.Now() >= *drain_deadline) break;
+    Status sent = SendDue();
+    if (!sent.ok()) return sent.errors();
+    milliseconds wait(200);
+    if (std::optional<SteadyTime> wake = scheduler_.NextWake()) {
+      auto until = std::chrono::duration_cast<milliseconds>(*wake - clock_.Now());
+      wait = std::clamp(until, milliseconds(0), wait);
+    }
+    for (const Completion& completion : transport_.Poll(wait)) {
+      Status handled = HandleCompletion(completion);
+      if (!handled.ok()) return handled.errors();
+    }
+    ReportProgress(false);
+  }
+  for (const auto& [id, flight] : in_flight_) transport_.Cancel(id);
+  if (drain_deadline) scheduler_.Stop(StopCause::kInterrupted);
+  ReportProgress(true);
+  Status synced = journal_.Sync();
+  if (!synced.ok()) return synced.errors();
+  result_.stop = scheduler_.stop_cause();
+  result_.tasks_not_run = scheduler_.Abandoned().size();
+  return result_;
+}
+
+}  // namespace
+
+bool TaskFinished(const std::vector<const Attempt*>& attempts, const RetryPolicy& policy) {
+  if (attempts.empty()) return false;
+  const Attempt& last = *attempts.back();
+  if (last.success || last.error == ErrorClass::kIncorrect || IsFatal(last.error)) return true;
+  if (last.attempt >= policy.max_attempts) return true;
+  return !policy.Retries(last.error);
+}
+
+Result<RunResult> ExecuteRun(const RunPlan& plan, const std::vector<Attempt>& previous,
+                             const RunOptions& options, Transport& transport, const Clock& clock,
+                             JournalWriter& journal) {
+  Loop loop(plan, options, transport, clock, journal);
+  loop.Prepare(previous);
+  return loop.Run();
+}
+
+}  // namespace taskcost

@@ -1,0 +1,69 @@
+// The run loop: drives the Scheduler, the Transport and the Journal until every task is done,
+// the budget is reached, or the user interrupts. The thin, waiting part of a run; every decision
+// lives in Scheduler and RunPlan. Runs on the calling thread; `interrupt` may be set from a
+// signal handler.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "harness/core/attempt.h"
+#include "harness/core/money.h"
+#include "harness/edge/clock.h"
+#include "harness/edge/journal.h"
+#include "harness/edge/transport.h"
+#include "harness/runner/run_plan.h"
+#include "harness/runner/scheduler.h"
+
+namespace taskcost {
+
+struct RunProgress {
+  size_t tasks_total = 0;
+  size_t tasks_done = 0;
+  size_t successes = 0;
+  int64_t attempts = 0;
+  int in_flight = 0;
+  Money spent;
+  std::optional<Money> budget;
+  std::chrono::milliseconds elapsed{0};
+};
+
+struct RunOptions {
+  int concurrency = 64;                 // attempts in flight across the run
+  uint64_t seed = 1;                    // backoff jitter
+  std::optional<Money> budget;          // hard cap; unset = none
+  std::chrono::milliseconds grace{5'000};  // after an interrupt, wait this long for in-flight calls
+  const std::atomic<bool>* interrupt = nullptr;  // set => stop scheduling, drain, return
+  std::function<void(const RunProgress&)> on_progress;  // called at most every ~200 ms
+  std::function<void(const std::string&)> on_notice;   // one-line notices (candidate stopped, ...)
+};
+
+struct StoppedCandidate {
+  std::string candidate_id;
+  std::string reason;  // "auth: Incorrect API key provided (HTTP 401)"
+};
+
+struct RunResult {
+  StopCause stop = StopCause::kNone;
+  std::vector<StoppedCandidate> stopped;  // candidates stopped by a fatal error
+  size_t tasks_not_run = 0;               // planned tasks that will not get another attempt
+  int64_t attempts = 0;                   // attempts made by this invocation
+  int64_t http_answers = 0;               // attempts that got any HTTP status
+  Money spent;                            // by this invocation
+};
+
+/// Runs `plan`. `previous` holds attempts already journaled (resume): finished tasks are not
+/// called again, unfinished ones continue from their attempt count, and their cost counts
+/// against the budget. Fails only when the journal cannot be written (the run stops at once).
+Result<RunResult> ExecuteRun(const RunPlan& plan, const std::vector<Attempt>& previous,
+                             const RunOptions& options, Transport& transport, const Clock& clock,
+                             JournalWriter& journal);
+
+/// Whether a task with these attempts (in order) needs no further attempt under `policy`.
+bool TaskFinished(const std::vector<const Attempt*>& attempts, const RetryPolicy& policy);
+
+}  // namespace taskcost

@@ -1,0 +1,257 @@
+#include <doctest/doctest.h>
+
+#include <map>
+#include <set>
+#include <thread>
+
+#include "harness/edge/transport.h"
+#include "tests/edge/scripted_server.h"
+
+namespace taskcost {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::RefusingPort;
+using testing::ReceivedRequest;
+using testing::Reply;
+using testing::ScriptedServer;
+using Clock = std::chrono::steady_clock;
+
+constexpr char kKey[] = "sk-test-7d1e5c0ffee5ec12e7";
+
+HttpRequest Post(const std::string& url, std::string body = "{}") {
+  HttpRequest r;
+  r.url = url;
+  r.body = std::move(body);
+  r.headers = {{"Content-Type", "application/json"}};
+  r.timeout = 5'000ms;
+  return r;
+}
+
+// Polls until `count` requests have completed (or 10 s have passed) and returns them by id.
+std::map<uint64_t, HttpResponse> WaitFor(Transport& transport, size_t count) {
+  std::map<uint64_t, HttpResponse> done;
+  const auto deadline = Clock::now() + 10s;
+  while (done.size() < count && Clock::now() < deadline) {
+    for (Completion& c : transport.Poll(100ms)) {
+      CHECK_MESSAGE(done.count(c.id) == 0, "id " << c.id << " completed twice");
+      done.emplace(c.id, std::move(c.response));
+    }
+  }
+  REQUIRE(done.size() == count);
+  return done;
+}
+
+HttpResponse RunOne(Transport& transport, HttpRequest request) {
+  transport.Start(1, std::move(request));
+  return WaitFor(transport, 1).at(1);
+}
+
+Reply EchoTarget(const ReceivedRequest& r) { return Reply::Respond(200, r.target); }
+
+}  // namespace
+
+TEST_CASE("curl_transport: a response comes back with its status, headers and body") {
+  ScriptedServer server([](const ReceivedRequest&) {
+    return Reply::Respond(201, R"({"ok":true})",
+                          {{"X-Request-Id", "req-42"}, {"Retry-After", "3"}});
+  });
+  auto transport = MakeCurlTransport();
+  transport->Start(7, Post(server.Url("/v1/chat/completions"), R"({"model":"m"})"));
+  CHECK(transport->InFlight() == 1);
+  std::map<uint64_t, HttpResponse> done = WaitFor(*transport, 1);
+  CHECK(transport->InFlight() == 0);
+
+  const HttpResponse& r = done.at(7);
+  CHECK(r.failure == TransportFailure::kNone);
+  CHECK(r.failure_message.empty());
+  CHECK(r.status == 201);
+  CHECK(r.body == R"({"ok":true})");
+  CHECK(FindHeader(r.headers, "x-request-id") == "req-42");
+  CHECK(FindHeader(r.headers, "retry-after") == "3");
+  CHECK(FindHeader(r.headers, "content-length") == "11");
+  CHECK(r.elapsed > 0us);
+
+  const std::vector<ReceivedRequest> received = server.requests();
+  REQUIRE(received.size() == 1);
+  CHECK(received[0].method == "POST");
+  CHECK(received[0].target == "/v1/chat/completions");
+  CHECK(received[0].body == R"({"model":"m"})");
+  CHECK(FindHeader(received[0].headers, "content-type") == "application/json");
+  CHECK_FALSE(FindHeader(received[0].headers, "expect").has_value());
+}
+
+TEST_CASE("curl_transport: 200 requests in flight all complete with their own ids") {
+  ScriptedServer server(EchoTarget);
+  auto transport = MakeCurlTransport();
+  constexpr uint64_t kCount = 200;
+  for (uint64_t id = 1; id <= kCount; ++id) {
+    transport->Start(id, Post(server.Url("/r/" + std::to_string(id))));
+  }
+  CHECK(transport->InFlight() == kCount);
+  std::map<uint64_t, HttpResponse> done = WaitFor(*transport, kCount);
+  for (const auto& [id, response] : done) {
+    CHECK(response.status == 200);
+    CHECK(response.body == "/r/" + std::to_string(id));
+  }
+  CHECK(transport->InFlight() == 0);
+  CHECK(server.requests().size() == kCount);
+}
+
+TEST_CASE("curl_transport: connections are kept alive and reused") {
+  ScriptedServer server(EchoTarget);
+
+  SUBCASE("one after another on a single connection") {
+    auto transport = MakeCurlTransport();
+    for (uint64_t id = 1; id <= 10; ++id) {
+      transport->Start(id, Post(server.Url("/seq")));
+      CHECK(WaitFor(*transport, 1).at(id).status == 200);
+    }
+    CHECK(server.connections_accepted() == 1);
+  }
+  SUBCASE("many at once over a capped number of connections") {
+    auto transport = MakeCurlTransport({.max_connections_per_host = 2});
+    for (uint64_t id = 1; id <= 30; ++id) transport->Start(id, Post(server.Url("/capped")));
+    std::map<uint64_t, HttpResponse> done = WaitFor(*transport, 30);
+    for (const auto& [id, response] : done) CHECK(response.status == 200);
+    CHECK(server.connections_accepted() <= 2);
+  }
+}
+
+TEST_CASE("curl_transport: failures below HTTP are classified") {
+  ScriptedServer server([](const ReceivedRequest& r) {
+    if (r.target == "/stall") return Reply::Do(Reply::Action::kStall);
+    if (r.target == "/reset") return Reply::Do(Reply::Action::kReset);
+    if (r.target == "/partial") return Reply::Do(Reply::Action::kPartialBody);
+    return Reply::Do(Reply::Action::kGarbage);
+  });
+  auto transport = MakeCurlTransport();
+
+  SUBCASE("no answer within the request's timeout is kTimeout, within the limit") {
+    HttpRequest request = Post(server.Url("/stall"));
+    request.timeout = 200ms;
+    const auto start = Clock::now();
+    HttpResponse r = RunOne(*transport, request);
+    const auto took = Clock::now() - start;
+    CHECK(r.failure == TransportFailure::kTimeout);
+    CHECK(r.status == 0);
+    CHECK(r.failure_message.find("timed out after") != std::string::npos);
+    CHECK(took >= 190ms);
+    CHECK(took < 2s);
+  }
+  SUBCASE("a reset before any answer is kNetwork") {
+    HttpResponse r = RunOne(*transport, Post(server.Url("/reset")));
+    CHECK(r.failure == TransportFailure::kNetwork);
+    CHECK(r.status == 0);
+    CHECK_FALSE(r.failure_message.empty());
+  }
+  SUBCASE("a body cut off half way is kNetwork, keeping the status that arrived") {
+    HttpResponse r = RunOne(*transport, Post(server.Url("/partial")));
+    CHECK(r.failure == TransportFailure::kNetwork);
+    CHECK(r.status == 200);
+    CHECK(r.failure_message.find("transfer closed with") != std::string::npos);
+  }
+  SUBCASE("bytes that are not HTTP are kNetwork") {
+    HttpResponse r = RunOne(*transport, Post(server.Url("/garbage")));
+    CHECK(r.failure == TransportFailure::kNetwork);
+    CHECK(r.status == 0);
+    CHECK_FALSE(r.failure_message.empty());
+  }
+  SUBCASE("a refused port is kConnect") {
+    RefusingPort refusing;
+    HttpResponse r = RunOne(
+        *transport, Post("http://127.0.0.1:" + std::to_string(refusing.port()) + "/v1"));
+    CHECK(r.failure == TransportFailure::kConnect);
+    CHECK(r.status == 0);
+    CHECK(r.failure_message.find("Failed to connect") != std::string::npos);
+  }
+}
+
+TEST_CASE("curl_transport: a cancelled request never completes") {
+  ScriptedServer server([](const ReceivedRequest& r) {
+    return r.target == "/stall" ? Reply::Do(Reply::Action::kStall) : Reply::Respond(200, "ok");
+  });
+  auto transport = MakeCurlTransport();
+  transport->Start(1, Post(server.Url("/stall")));
+  transport->Start(2, Post(server.Url("/fast")));
+  transport->Cancel(1);
+  transport->Cancel(99);  // unknown ids are ignored
+  CHECK(transport->InFlight() == 1);
+  std::map<uint64_t, HttpResponse> done = WaitFor(*transport, 1);
+  CHECK(done.count(2) == 1);
+  CHECK(transport->InFlight() == 0);
+  CHECK(transport->Poll(0ms).empty());
+
+  SUBCASE("and its id may be used again") {
+    transport->Start(1, Post(server.Url("/fast")));
+    CHECK(WaitFor(*transport, 1).at(1).body == "ok");
+  }
+}
+
+TEST_CASE("curl_transport: Wake ends a Poll early") {
+  ScriptedServer server([](const ReceivedRequest&) { return Reply::Do(Reply::Action::kStall); });
+  auto transport = MakeCurlTransport();
+
+  SUBCASE("without a Wake, a Poll with nothing to do waits its whole time") {
+    const auto start = Clock::now();
+    CHECK(transport->Poll(200ms).empty());
+    CHECK(Clock::now() - start >= 190ms);
+  }
+  SUBCASE("woken before the Poll: the next Poll returns at once") {
+    transport->Wake();
+    const auto start = Clock::now();
+    CHECK(transport->Poll(10s).empty());
+    CHECK(Clock::now() - start < 1s);
+  }
+  SUBCASE("woken from another thread while a request is stalled") {
+    HttpRequest request = Post(server.Url("/stall"));
+    request.timeout = 60s;
+    transport->Start(1, std::move(request));
+    const auto start = Clock::now();
+    // The thread may wake before or during the Poll; either way the Poll must end early.
+    std::thread waker([&] { transport->Wake(); });
+    std::vector<Completion> done = transport->Poll(10s);
+    waker.join();
+    CHECK(done.empty());
+    CHECK(Clock::now() - start < 1s);
+    CHECK(transport->InFlight() == 1);
+  }
+}
+
+TEST_CASE("curl_transport: the API key reaches the server and nothing else") {
+  ScriptedServer server([](const ReceivedRequest& r) {
+    if (r.target == "/reset") return Reply::Do(Reply::Action::kReset);
+    return Reply::Respond(200, R"({"id":"x"})", {{"X-Request-Id", "r1"}});
+  });
+  auto transport = MakeCurlTransport();
+  auto with_key = [&](const std::string& target) {
+    HttpRequest request = Post(server.Url(target));
+    request.auth = AuthHeader{"Authorization", "Bearer ", Secret(kKey)};
+    return request;
+  };
+  auto check_no_key = [](const HttpResponse& r) {
+    CHECK(r.body.find(kKey) == std::string::npos);
+    CHECK(r.failure_message.find(kKey) == std::string::npos);
+    for (const HttpHeader& h : r.headers) {
+      CHECK(h.name.find(kKey) == std::string::npos);
+      CHECK(h.value.find(kKey) == std::string::npos);
+    }
+  };
+
+  HttpResponse ok = RunOne(*transport, with_key("/ok"));
+  CHECK(ok.status == 200);
+  check_no_key(ok);
+  HttpResponse failed = RunOne(*transport, with_key("/reset"));
+  CHECK(failed.failure == TransportFailure::kNetwork);
+  check_no_key(failed);
+
+  // curl sends a request again, once, when a reused connection closes without an answer, so
+  // the reset request may arrive twice; every arrival must carry the key.
+  const std::vector<ReceivedRequest> received = server.requests();
+  REQUIRE(received.size() >= 2);
+  for (const ReceivedRequest& r : received) {
+    CHECK(FindHeader(r.headers, "authorization") == std::string("Bearer ") + kKey);
+  }
+}
+
+}  // namespace taskcost
