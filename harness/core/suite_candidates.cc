@@ -34,7 +34,7 @@ void ReadParams(YamlReader& reader, const YamlField& item, Candidate& candidate)
     candidate.max_tokens = static_cast<int>(*value);
   }
   YamlField others = params;
-  others.node = rest;
+  others.node.reset(rest);  // rebind; operator= would write into the document
   if (std::optional<std::string> json = reader.JsonText(others)) candidate.params_json = *json;
 }
 

@@ -41,6 +41,48 @@ std::string ReadSchemaJson(SuiteContext& context, const YamlField& field) {
   return schema->dump();
 }
 
+// The node a JSON Pointer ("/properties/priority/type") names inside an inline YAML schema, or
+// the schema itself when the pointer leads nowhere.
+YAML::Node NodeAtPointer(const YAML::Node& schema, const std::string& pointer) {
+  YAML::Node node = schema;
+  size_t start = 1;
+  while (start <= pointer.size() && !pointer.empty()) {
+    size_t slash = std::min(pointer.find('/', start), pointer.size());
+    std::string token = pointer.substr(start, slash - start);
+    for (size_t at; (at = token.find("~1")) != std::string::npos;) token.replace(at, 2, "/");
+    for (size_t at; (at = token.find("~0")) != std::string::npos;) token.replace(at, 2, "~");
+    YAML::Node next;
+    bool found = false;
+    if (node.IsMap()) {
+      for (auto it = node.begin(); it != node.end() && !found; ++it) {
+        found = it->first.IsScalar() && it->first.Scalar() == token;
+        if (found) next.reset(it->second.IsNull() ? it->first : it->second);
+      }
+    } else if (node.IsSequence() && !token.empty() &&
+               token.find_first_not_of("0123456789") == std::string::npos &&
+               std::stoul(token) < node.size()) {
+      next.reset(node[std::stoul(token)]);
+      found = true;
+    }
+    if (!found) return schema;
+    node.reset(next);  // rebind; yaml-cpp's operator= would write into the document
+    start = slash + 1;
+  }
+  return node;
+}
+
+// Compile's errors carry a JSON Pointer as their path; inline schemas are located exactly.
+void ReportUnusableSchema(SuiteContext& context, const YamlField& field, const Errors& errors) {
+  const std::string what = field.node.IsScalar()
+                               ? Quoted(field.node.Scalar()) + " is not a usable JSON Schema"
+                               : "not a usable JSON Schema";
+  for (const Error& e : errors) {
+    YamlField at = field;
+    if (field.node.IsMap()) at.where = context.reader.Where(NodeAtPointer(field.node, e.path));
+    context.reader.Fail(at, what + (e.path.empty() ? ": " : ": at " + e.path + ": ") + e.message);
+  }
+}
+
 void ReadSchema(SuiteContext& context, const YamlField& output, OutputSpec& spec) {
   YamlField field = context.reader.Child(output, "schema");
   if (!context.reader.Require(field)) return;
@@ -48,7 +90,7 @@ void ReadSchema(SuiteContext& context, const YamlField& output, OutputSpec& spec
   if (schema_json.empty()) return;
   Result<SchemaValidator> compiled = SchemaValidator::Compile(schema_json);
   if (!compiled.ok()) {
-    context.reader.Fail(field, "not a usable JSON Schema: " + compiled.error().message);
+    ReportUnusableSchema(context, field, compiled.errors());
     return;
   }
   spec.schema_json = std::move(schema_json);

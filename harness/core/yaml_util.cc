@@ -78,7 +78,7 @@ YamlField YamlReader::Child(const YamlField& map, const std::string& key) const 
   if (!map.present || !map.node.IsMap()) return field;
   for (auto it = map.node.begin(); it != map.node.end(); ++it) {
     if (it->first.IsScalar() && it->first.Scalar() == key) {
-      field.node = it->second;
+      field.node.reset(it->second);
       field.present = true;
       field.key_where = Where(it->first);
       field.where = it->second.IsNull() ? field.key_where : Where(it->second);

@@ -430,3 +430,31 @@ TEST_CASE("suite_loader: catalog checks name the candidate's field") {
 }
 
 }  // namespace taskcost
+
+namespace taskcost {
+
+TEST_CASE("suite_loader: a schema that does not compile is located in the suite") {
+  const std::string schema_line =
+      "  schema: {type: object, properties: {answer: {type: string}}}\n";
+  SUBCASE("inline: at the offending keyword") {
+    CHECK(LoadErrors(Replace(kMinimal, schema_line,
+                             "  schema:\n"
+                             "    type: object\n"
+                             "    properties:\n"
+                             "      answer: {type: strnig}\n"
+                             "      score: {minimum: 0, type: float}\n")) ==
+          "suite.yaml:11:22: output.schema: not a usable JSON Schema: at "
+          "/properties/answer/type: unknown type \"strnig\", did you mean \"string\"?\n"
+          "suite.yaml:12:33: output.schema: not a usable JSON Schema: at /properties/score/type: "
+          "unknown type \"float\", did you mean \"number\"?");
+  }
+  SUBCASE("from a file: at the schema field, naming the file") {
+    TempDir dir;
+    dir.Write("schema.json", R"({"type": "object", "properties": {"n": {"type": "int"}}})");
+    CHECK(LoadErrors(dir, Replace(kMinimal, schema_line, "  schema: schema.json\n")) ==
+          "suite.yaml:8:11: output.schema: \"schema.json\" is not a usable JSON Schema: at "
+          "/properties/n/type: unknown type \"int\", did you mean \"integer\"?");
+  }
+}
+
+}  // namespace taskcost
