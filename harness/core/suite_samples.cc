@@ -59,7 +59,7 @@ std::vector<Sample> ReadInlineSamples(SuiteContext& context, const YamlField& li
     }
   }
   for (const Error& e : DuplicateSampleIds(samples)) reader.Add(e);
-  if (samples.empty() && reader.ok()) reader.Fail(list, "the list holds no samples");
+  if (list.node.size() == 0) reader.Fail(list, "the list holds no samples");
   return samples;
 }
 

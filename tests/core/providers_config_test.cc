@@ -142,6 +142,14 @@ TEST_CASE("providers_config: a key pasted into the file is refused without echoi
   }
 }
 
+TEST_CASE("providers_config: api_key_env written as a shell expansion") {
+  CHECK(ParseErrors("providers:\n  openai:\n    kind: openai\n"
+                    "    base_url: https://api.openai.com/v1\n"
+                    "    api_key_env: ${OPENAI_API_KEY}\n") ==
+        "providers.yaml:5:18: providers.openai.api_key_env: write the variable's bare NAME, "
+        "without $ or braces");
+}
+
 TEST_CASE("providers_config: file-level problems") {
   CHECK(ParseErrors("provider: {}\n") ==
         "providers.yaml:1:1: unknown key \"provider\", did you mean \"providers\"?\n"

@@ -369,6 +369,11 @@ TEST_CASE("suite_loader: sample rows with problems are reported at their file:li
     dir.Write("rows.jsonl", "\n");
     CHECK(LoadErrors(dir, yaml) == "suite.yaml:2:10: samples: rows.jsonl holds no samples");
   }
+  SUBCASE("an empty inline list") {
+    CHECK(LoadErrors(Replace(kMinimal, "samples:\n  - {id: a, text: hello}\n  - {id: b, text: world}\n",
+                             "samples: []\n")) ==
+          "suite.yaml:2:10: samples: the list holds no samples");
+  }
   SUBCASE("inline samples") {
     CHECK(LoadErrors(Replace(kMinimal, "  - {id: b, text: world}\n",
                              "  - {id: a, text: world}\n  - {text: 3}\n  - [x]\n")) ==
