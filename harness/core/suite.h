@@ -79,6 +79,9 @@ struct Candidate {
   int max_tokens = 1024;         // output cap sent to the provider, from params.max_tokens
   std::string params_json = "{}";  // other request parameters (temperature, ...) as a JSON object
   SourceLocation where;
+  SourceLocation provider_where;  // the `provider` value, for catalog errors
+  SourceLocation price_where;     // the `price` value, or the `model` value when price is not set
+  bool price_given = false;       // true when `price` was written (else price == model)
 };
 
 struct Suite {

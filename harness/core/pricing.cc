@@ -1,0 +1,156 @@
+#include "harness/core/pricing.h"
+
+#include <algorithm>
+#include <array>
+
+#include "harness/core/error_text.h"
+#include "harness/core/user_files.h"
+#include "harness/core/yaml_util.h"
+
+namespace taskcost {
+namespace {
+
+constexpr int64_t kTokensPerQuote = 1'000'000;  // prices are quoted per million tokens
+
+const std::vector<std::string> kTopKeys = {"currency", "models"};
+const std::vector<std::string> kModelKeys = {"input",  "cached_input", "cache_write",
+                                             "output", "reasoning",    "batch_discount_percent",
+                                             "as_of",  "source"};
+
+// A USD price per 1M tokens, as Money per token. Finer than a micro-dollar per 1M tokens
+// would not be a whole number of picodollars per token, so it is refused rather than rounded.
+std::optional<Money> PerTokenPrice(YamlReader& reader, const YamlField& field) {
+  std::optional<Money> per_million = reader.Usd(field);
+  if (!per_million) return std::nullopt;
+  if (per_million->picos() % kTokensPerQuote != 0) {
+    reader.Fail(field, Quoted(field.node.Scalar()) +
+                           " has more than 6 decimals; a price per 1M tokens needs at most 6 to "
+                           "be exact per token");
+    return std::nullopt;
+  }
+  return per_million->DividedBy(kTokensPerQuote);
+}
+
+bool IsLeapYear(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+
+bool IsIsoDate(const std::string& text) {
+  int year = 0, month = 0, day = 0;
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (text[i] < '0' || text[i] > '9') return false;
+  }
+  year = std::stoi(text.substr(0, 4));
+  month = std::stoi(text.substr(5, 2));
+  day = std::stoi(text.substr(8, 2));
+  constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12 || day < 1) return false;
+  int days = kDays[static_cast<size_t>(month - 1)] + (month == 2 && IsLeapYear(year) ? 1 : 0);
+  return day <= days;
+}
+
+bool IsHttpUrl(const std::string& text) {
+  return text.rfind("https://", 0) == 0 || text.rfind("http://", 0) == 0;
+}
+
+void ReadProvenance(YamlReader& reader, const YamlField& entry, ModelPrice& price) {
+  YamlField as_of = reader.Child(entry, "as_of");
+  if (reader.Require(as_of)) {
+    if (std::optional<std::string> text = reader.String(as_of)) {
+      if (IsIsoDate(*text)) {
+        price.as_of = *text;
+      } else {
+        reader.Fail(as_of,
+                    "expected the date the price was taken as YYYY-MM-DD, got " + Quoted(*text));
+      }
+    }
+  }
+  YamlField source = reader.Child(entry, "source");
+  if (reader.Require(source)) {
+    if (std::optional<std::string> text = reader.String(source)) {
+      if (IsHttpUrl(*text)) {
+        price.source = *text;
+      } else {
+        reader.Fail(source,
+                    "expected the URL of the price page (https://...), got " + Quoted(*text));
+      }
+    }
+  }
+}
+
+ModelPrice ReadModelPrice(YamlReader& reader, const YamlField& entry) {
+  ModelPrice price;
+  price.model = entry.key;
+  price.where = entry.key_where;
+  if (!reader.IsMap(entry)) return price;
+  reader.CheckKeys(entry, kModelKeys);
+  auto read_required = [&](const char* key, Money& out) {
+    YamlField field = reader.Child(entry, key);
+    if (!reader.Require(field)) return;
+    if (std::optional<Money> value = PerTokenPrice(reader, field)) out = *value;
+  };
+  read_required("input", price.input);
+  read_required("output", price.output);
+  price.cached_input = PerTokenPrice(reader, reader.Child(entry, "cached_input"));
+  price.cache_write = PerTokenPrice(reader, reader.Child(entry, "cache_write"));
+  price.reasoning = PerTokenPrice(reader, reader.Child(entry, "reasoning"));
+  if (auto percent = reader.Integer(reader.Child(entry, "batch_discount_percent"), 0, 100)) {
+    price.batch_discount_percent = static_cast<int>(*percent);
+  }
+  ReadProvenance(reader, entry, price);
+  return price;
+}
+
+void ReadCurrency(YamlReader& reader, const YamlField& root) {
+  YamlField currency = reader.Child(root, "currency");
+  std::optional<std::string> text = reader.String(currency);
+  if (text && *text != "USD") {
+    reader.Fail(currency, "only USD is supported, got " + Quoted(*text));
+  }
+}
+
+}  // namespace
+
+const ModelPrice* PriceCatalog::Find(const std::string& model) const {
+  for (const ModelPrice& price : models) {
+    if (price.model == model) return &price;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> PriceCatalog::ModelNames() const {
+  std::vector<std::string> names;
+  for (const ModelPrice& price : models) names.push_back(price.model);
+  return names;
+}
+
+Result<PriceCatalog> LoadPriceCatalog(const std::string& path) {
+  Result<std::string> text = ReadUserFile(path);
+  if (!text.ok()) return text.errors();
+  return ParsePriceCatalog(text.value(), path);
+}
+
+Result<PriceCatalog> ParsePriceCatalog(const std::string& yaml_text, const std::string& file) {
+  PriceCatalog catalog{file, {}};
+  Status status = ReadYamlDocument(
+      yaml_text, file, kTopKeys, [&](YamlReader& reader, const YamlField& root) {
+        ReadCurrency(reader, root);
+        YamlField models = reader.Child(root, "models");
+        if (!reader.Require(models)) return;
+        for (const YamlField& entry : reader.Entries(models)) {
+          catalog.models.push_back(ReadModelPrice(reader, entry));
+        }
+      });
+  if (!status.ok()) return status.errors();
+  return catalog;
+}
+
+Money CallCost(const ModelPrice& price, const Usage& usage) {
+  const int64_t reasoning = std::max<int64_t>(0, usage.reasoning_tokens);
+  const int64_t plain_output = std::max<int64_t>(0, usage.output_tokens - reasoning);
+  return price.input.Times(usage.input_tokens) +
+         price.cached_input.value_or(price.input).Times(usage.cached_input_tokens) +
+         price.cache_write.value_or(price.input).Times(usage.cache_write_tokens) +
+         price.output.Times(plain_output) + price.reasoning.value_or(price.output).Times(reasoning);
+}
+
+}  // namespace taskcost

@@ -1,0 +1,191 @@
+#include "harness/core/suite_loader.h"
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "harness/core/content_hash.h"
+#include "harness/core/error_text.h"
+#include "harness/core/suite_parts.h"
+#include "harness/core/user_files.h"
+
+namespace taskcost {
+namespace {
+
+const std::vector<std::string> kTopKeys = {
+    "suite",      "unit",      "description", "samples",          "prompt",
+    "output",     "success",   "human",       "volume_per_month", "policy",
+    "budget_usd", "providers", "prices",      "candidates"};
+
+void ReadName(SuiteContext& context, const YamlField& root, Suite& suite) {
+  YamlReader& reader = context.reader;
+  YamlField field = reader.Child(root, "suite");
+  if (!reader.Require(field)) return;
+  std::optional<std::string> name = reader.String(field);
+  if (!name) return;
+  if (!IsNameOf(*name, "_.-")) {
+    reader.Fail(field, Quoted(*name) +
+                           " may contain only letters, digits, '_', '.' and '-' "
+                           "(it names the results directory)");
+    return;
+  }
+  suite.name = *name;
+}
+
+void ReadUnit(SuiteContext& context, const YamlField& root, Suite& suite) {
+  YamlField field = context.reader.Child(root, "unit");
+  std::optional<std::string> unit = context.reader.String(field);
+  if (!unit) return;
+  if (unit->empty()) {
+    context.reader.Fail(field, "must not be empty (it names one task in reports)");
+    return;
+  }
+  suite.unit = *unit;
+}
+
+void ReadBudget(SuiteContext& context, const YamlField& root, Suite& suite) {
+  YamlField field = context.reader.Child(root, "budget_usd");
+  std::optional<Money> budget = context.reader.Usd(field);
+  if (!budget) return;
+  if (*budget == Money()) {
+    context.reader.Fail(field, "must be greater than 0 (leave budget_usd out for no cap)");
+    return;
+  }
+  suite.budget = *budget;
+}
+
+// providers: / prices: paths, resolved against the suite's directory; the file must exist.
+std::string ReadCatalogPath(SuiteContext& context, const YamlField& root, const char* key) {
+  YamlField field = context.reader.Child(root, key);
+  if (!context.reader.String(field)) return "";
+  return ResolveReferencedPath(context, field).value_or("");
+}
+
+void ReadTopLevel(SuiteContext& context, const YamlField& root, Suite& suite) {
+  YamlReader& reader = context.reader;
+  ReadName(context, root, suite);
+  ReadUnit(context, root, suite);
+  reader.String(reader.Child(root, "description"));  // free text, ignored; must be a scalar
+  if (auto volume = reader.Integer(reader.Child(root, "volume_per_month"), 0, INT64_MAX)) {
+    suite.volume_per_month = *volume;
+  }
+  ReadBudget(context, root, suite);
+  suite.providers_file = ReadCatalogPath(context, root, "providers");
+  suite.prices_file = ReadCatalogPath(context, root, "prices");
+}
+
+Suite ReadSuite(SuiteContext& context, const YamlField& root) {
+  YamlReader& reader = context.reader;
+  Suite suite;
+  suite.file = reader.file();
+  if (!reader.IsMap(root)) return suite;
+  reader.CheckKeys(root, kTopKeys);
+  ReadTopLevel(context, root, suite);
+  YamlField samples = reader.Child(root, "samples");
+  if (reader.Require(samples)) suite.samples = ReadSamples(context, samples);
+  YamlField prompt = reader.Child(root, "prompt");
+  if (reader.Require(prompt)) suite.prompt = ReadPrompt(context, prompt);
+  YamlField output = reader.Child(root, "output");
+  if (reader.Require(output)) suite.output = ReadOutput(context, output);
+  suite.success = ReadSuccess(context, reader.Child(root, "success"), suite.output.schema_json);
+  suite.human = ReadHuman(context, reader.Child(root, "human"));
+  suite.policy = ReadPolicy(context, reader.Child(root, "policy"));
+  YamlField candidates = reader.Child(root, "candidates");
+  if (reader.Require(candidates)) suite.candidates = ReadCandidates(context, candidates);
+  CheckTemplateFields(context, suite.samples);
+  return suite;
+}
+
+std::string CandidatePath(size_t index, const char* field) {
+  return "candidates[" + std::to_string(index) + "]." + field;
+}
+
+}  // namespace
+
+bool IsNameOf(std::string_view text, std::string_view punctuation) {
+  if (text.empty()) return false;
+  for (char c : text) {
+    bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!alnum && punctuation.find(c) == std::string_view::npos) return false;
+  }
+  return true;
+}
+
+std::optional<std::string> ResolveReferencedPath(SuiteContext& context, const YamlField& field) {
+  const std::string& written = field.node.Scalar();
+  std::string resolved = ResolvePath(context.dir, written);
+  std::error_code ec;
+  if (!std::filesystem::exists(resolved, ec)) {
+    context.reader.Fail(field,
+                        "file " + Quoted(written) + " not found (looked for " + resolved + ")");
+    return std::nullopt;
+  }
+  return resolved;
+}
+
+std::optional<std::string> ReadReferencedFile(SuiteContext& context, const YamlField& field,
+                                              std::string* resolved) {
+  std::optional<std::string> path = ResolveReferencedPath(context, field);
+  if (!path) return std::nullopt;
+  *resolved = *path;
+  Result<std::string> bytes = ReadUserFile(*resolved);
+  if (!bytes.ok()) {
+    context.reader.Fail(field, *resolved + ": " + bytes.error().message);
+    return std::nullopt;
+  }
+  return std::move(bytes).value();
+}
+
+namespace {
+
+Result<Suite> LoadSuiteOrThrow(const std::string& path) {
+  Result<std::string> text = ReadUserFile(path);
+  if (!text.ok()) return text.errors();
+  Result<YAML::Node> document = ParseYaml(text.value(), path);
+  if (!document.ok()) return document.errors();
+  SuiteContext context{YamlReader(path), DirectoryOf(path), "", "", {}};
+  Suite suite = ReadSuite(context, context.reader.Root(document.value()));
+  if (!context.reader.ok()) return context.reader.errors();
+  suite.content_hash = ContentHash({text.value(), context.samples_bytes, context.schema_bytes});
+  return suite;
+}
+
+}  // namespace
+
+Result<Suite> LoadSuite(const std::string& path) {
+  try {
+    return LoadSuiteOrThrow(path);
+  } catch (const YAML::Exception& e) {  // the boundary: library faults become user errors
+    return LibraryError(e, path);
+  } catch (const nlohmann::json::exception& e) {
+    return MakeError(std::string("cannot be read as JSON: ") + e.what(), "", {path, 0, 0});
+  }
+}
+
+Status CheckSuiteAgainstCatalogs(const Suite& suite, const ProviderCatalog& providers,
+                                 const PriceCatalog& prices) {
+  Errors errors;
+  for (size_t i = 0; i < suite.candidates.size(); ++i) {
+    const Candidate& c = suite.candidates[i];
+    if (providers.Find(c.provider) == nullptr) {
+      std::string suggestion = DidYouMean(c.provider, providers.Names());
+      std::string message = "unknown provider " + Quoted(c.provider);
+      message += suggestion.empty()
+                     ? " (" + providers.file + " defines: " + JoinNames(providers.Names()) + ")"
+                     : suggestion;
+      errors.push_back(MakeError(message, CandidatePath(i, "provider"), c.provider_where));
+    }
+    if (prices.Find(c.price) == nullptr) {
+      std::string suggestion = DidYouMean(c.price, prices.ModelNames());
+      if (!suggestion.empty()) suggestion = " (" + suggestion.substr(2) + ")";
+      std::string fix = c.price_given ? "add it there or correct " + CandidatePath(i, "price")
+                                      : "add it there or set " + CandidatePath(i, "price");
+      errors.push_back(MakeError(
+          "no price for " + Quoted(c.price) + " in " + prices.file + suggestion + "; " + fix,
+          CandidatePath(i, c.price_given ? "price" : "model"), c.price_where));
+    }
+  }
+  if (!errors.empty()) return errors;
+  return OkStatus();
+}
+
+}  // namespace taskcost

@@ -1,0 +1,55 @@
+// Internal to the suite loader (suite_loader.cc): readers for the sections of suite.yaml. Each
+// reads one section, records every problem in the context's YamlReader and returns what it
+// could read. Not synchronised.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/core/suite.h"
+#include "harness/core/yaml_util.h"
+
+namespace taskcost {
+
+/// A {{template}} of the suite, checked against every sample once all are read.
+struct TemplateUse {
+  std::string path;  // "prompt.user", "success[0].field_equals.expected"
+  SourceLocation where;
+  std::string text;
+};
+
+/// State shared while one suite.yaml is read.
+struct SuiteContext {
+  YamlReader reader;
+  std::string dir;            // suite.yaml's directory; relative paths resolve against it
+  std::string samples_bytes;  // the samples file, for the content hash ("" when inline)
+  std::string schema_bytes;   // the schema file, for the content hash ("" when inline)
+  std::vector<TemplateUse> templates;
+};
+
+/// Whether `text` is non-empty and made only of ASCII letters, digits and `punctuation`.
+bool IsNameOf(std::string_view text, std::string_view punctuation);
+
+/// The path a field names, resolved against the suite's directory, when that file exists; else
+/// records `file "x.jsonl" not found (looked for suites/s/x.jsonl)` at the field.
+std::optional<std::string> ResolveReferencedPath(SuiteContext& context, const YamlField& field);
+
+/// Reads the file a field names, resolved against the suite's directory. On failure records
+/// `file "x.jsonl" not found (looked for suites/s/x.jsonl)` at the field and returns nullopt.
+std::optional<std::string> ReadReferencedFile(SuiteContext& context, const YamlField& field,
+                                              std::string* resolved);
+
+PromptTemplate ReadPrompt(SuiteContext& context, const YamlField& prompt);
+OutputSpec ReadOutput(SuiteContext& context, const YamlField& output);
+/// `schema_json` (may be "") lets a field_equals field be checked against the schema.
+std::vector<SuccessCriterion> ReadSuccess(SuiteContext& context, const YamlField& success,
+                                          const std::string& schema_json);
+HumanAlternative ReadHuman(SuiteContext& context, const YamlField& human);
+RetryPolicy ReadPolicy(SuiteContext& context, const YamlField& policy);
+std::vector<Candidate> ReadCandidates(SuiteContext& context, const YamlField& candidates);
+std::vector<Sample> ReadSamples(SuiteContext& context, const YamlField& samples);
+/// Template syntax, and every {{field}} present in every sample.
+void CheckTemplateFields(SuiteContext& context, const std::vector<Sample>& samples);
+
+}  // namespace taskcost

@@ -1,0 +1,322 @@
+// The prompt, output, success, human and policy sections of suite.yaml.
+#include <algorithm>
+
+#include "harness/core/error_text.h"
+#include "harness/core/json_parse.h"
+#include "harness/core/suite_parts.h"
+#include "harness/core/validate.h"
+
+namespace taskcost {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::optional<std::string> ReadTemplate(SuiteContext& context, const YamlField& field) {
+  std::optional<std::string> text = context.reader.String(field);
+  if (text) context.templates.push_back(TemplateUse{field.path, field.where, *text});
+  return text;
+}
+
+// The schema as compact JSON, from a file or an inline mapping; "" after an error.
+std::string ReadSchemaJson(SuiteContext& context, const YamlField& field) {
+  if (field.node.IsMap()) return context.reader.JsonText(field).value_or("");
+  if (!field.node.IsScalar()) {
+    context.reader.Fail(field, "expected a JSON Schema file name or an inline mapping");
+    return "";
+  }
+  std::string resolved;
+  std::optional<std::string> bytes = ReadReferencedFile(context, field, &resolved);
+  if (!bytes) return "";
+  context.schema_bytes = *bytes;
+  Result<Json> schema = ParseJsonAt(*bytes, {resolved, 1, 0});
+  if (!schema.ok()) {
+    for (const Error& e : schema.errors()) context.reader.Add(e);
+    return "";
+  }
+  if (!schema->is_object()) {
+    context.reader.Fail(
+        field, resolved + " must hold a JSON Schema object, got " + JsonKindName(schema.value()));
+    return "";
+  }
+  return schema->dump();
+}
+
+// The node a JSON Pointer ("/properties/priority/type") names inside an inline YAML schema, or
+// the schema itself when the pointer leads nowhere.
+YAML::Node NodeAtPointer(const YAML::Node& schema, const std::string& pointer) {
+  YAML::Node node = schema;
+  size_t start = 1;
+  while (start <= pointer.size() && !pointer.empty()) {
+    size_t slash = std::min(pointer.find('/', start), pointer.size());
+    std::string token = pointer.substr(start, slash - start);
+    for (size_t at; (at = token.find("~1")) != std::string::npos;) token.replace(at, 2, "/");
+    for (size_t at; (at = token.find("~0")) != std::string::npos;) token.replace(at, 2, "~");
+    YAML::Node next;
+    bool found = false;
+    if (node.IsMap()) {
+      for (auto it = node.begin(); it != node.end() && !found; ++it) {
+        found = it->first.IsScalar() && it->first.Scalar() == token;
+        if (found) next.reset(it->second.IsNull() ? it->first : it->second);
+      }
+    } else if (node.IsSequence() && !token.empty() &&
+               token.find_first_not_of("0123456789") == std::string::npos &&
+               std::stoul(token) < node.size()) {
+      next.reset(node[std::stoul(token)]);
+      found = true;
+    }
+    if (!found) return schema;
+    node.reset(next);  // rebind; yaml-cpp's operator= would write into the document
+    start = slash + 1;
+  }
+  return node;
+}
+
+// Compile's errors carry a JSON Pointer as their path; inline schemas are located exactly.
+void ReportUnusableSchema(SuiteContext& context, const YamlField& field, const Errors& errors) {
+  const std::string what = field.node.IsScalar()
+                               ? Quoted(field.node.Scalar()) + " is not a usable JSON Schema"
+                               : "not a usable JSON Schema";
+  for (const Error& e : errors) {
+    YamlField at = field;
+    if (field.node.IsMap()) at.where = context.reader.Where(NodeAtPointer(field.node, e.path));
+    context.reader.Fail(at, what + (e.path.empty() ? ": " : ": at " + e.path + ": ") + e.message);
+  }
+}
+
+void ReadSchema(SuiteContext& context, const YamlField& output, OutputSpec& spec) {
+  YamlField field = context.reader.Child(output, "schema");
+  if (!context.reader.Require(field)) return;
+  std::string schema_json = ReadSchemaJson(context, field);
+  if (schema_json.empty()) return;
+  Result<SchemaValidator> compiled = SchemaValidator::Compile(schema_json);
+  if (!compiled.ok()) {
+    ReportUnusableSchema(context, field, compiled.errors());
+    return;
+  }
+  spec.schema_json = std::move(schema_json);
+}
+
+void ReadMode(SuiteContext& context, const YamlField& output, OutputSpec& spec) {
+  YamlField field = context.reader.Child(output, "mode");
+  std::optional<std::string> mode = context.reader.String(field);
+  if (!mode) return;
+  if (*mode == "native") {
+    spec.mode = OutputMode::kNative;
+  } else if (*mode == "prompt") {
+    spec.mode = OutputMode::kPrompt;
+  } else {
+    std::string suggestion = DidYouMean(*mode, {"native", "prompt"});
+    context.reader.Fail(field,
+                        "unknown mode " + Quoted(*mode) +
+                            (suggestion.empty() ? "; expected native or prompt" : suggestion));
+  }
+}
+
+// For field_equals: the dotted field must be a property of the schema where the schema lists
+// properties. Returns an error message, or "" when the field exists or cannot be judged.
+std::string SchemaFieldProblem(const std::string& schema_json, const std::string& field) {
+  if (schema_json.empty()) return "";
+  Json node = Json::parse(schema_json);
+  std::string prefix;
+  size_t start = 0;
+  while (start <= field.size()) {
+    size_t dot = std::min(field.find('.', start), field.size());
+    std::string segment = field.substr(start, dot - start);
+    auto properties = node.find("properties");
+    if (!node.is_object() || properties == node.end() || !properties->is_object()) return "";
+    auto child = properties->find(segment);
+    if (child == properties->end()) {
+      std::vector<std::string> names;
+      for (const auto& [name, value] : properties->items()) names.push_back(name);
+      return "the output schema has no property " + Quoted(segment) +
+             (prefix.empty() ? "" : " under " + Quoted(prefix)) + DidYouMean(segment, names);
+    }
+    node = *child;
+    prefix = field.substr(0, dot);
+    start = dot + 1;
+  }
+  return "";
+}
+
+std::optional<SuccessCriterion> ReadFieldEquals(SuiteContext& context, const YamlField& body,
+                                                const std::string& schema_json) {
+  YamlReader& reader = context.reader;
+  if (!reader.IsMap(body)) return std::nullopt;
+  reader.CheckKeys(body, {"field", "expected"});
+  SuccessCriterion criterion{"field_equals", "", "", body.where};
+  YamlField field = reader.Child(body, "field");
+  YamlField expected = reader.Child(body, "expected");
+  const bool has_field = reader.Require(field);
+  const bool has_expected = reader.Require(expected);
+  std::optional<std::string> field_text = reader.String(field);
+  std::optional<std::string> expected_text = ReadTemplate(context, expected);
+  if (!has_field || !has_expected || !field_text || !expected_text) return std::nullopt;
+  std::string problem = SchemaFieldProblem(schema_json, *field_text);
+  if (field_text->empty()) problem = "must name an output field, e.g. category";
+  if (!problem.empty()) {
+    reader.Fail(field, problem);
+    return std::nullopt;
+  }
+  criterion.field = *field_text;
+  criterion.expected = *expected_text;
+  return criterion;
+}
+
+// An ErrorClass that retry_on may list, or nullopt after recording why not.
+std::optional<ErrorClass> RetryableClass(YamlReader& reader, const YamlField& item) {
+  std::optional<std::string> name = reader.String(item);
+  if (!name) return std::nullopt;
+  std::optional<ErrorClass> parsed = ParseErrorClass(*name);
+  std::vector<std::string> retryable;
+  for (ErrorClass c : AllErrorClasses()) {
+    if (!IsFatal(c) && c != ErrorClass::kIncorrect) retryable.emplace_back(ErrorClassName(c));
+  }
+  if (parsed && IsFatal(*parsed)) {
+    reader.Fail(item, Quoted(*name) +
+                          " is fatal (it stops the candidate) and is never "
+                          "retried; remove it");
+  } else if (parsed == ErrorClass::kIncorrect) {
+    reader.Fail(item,
+                "\"incorrect\" (a valid answer that fails a success criterion) ends the "
+                "task and is never retried; remove it");
+  } else if (!parsed || parsed == ErrorClass::kNone) {
+    std::string suggestion = DidYouMean(*name, retryable);
+    reader.Fail(item, "unknown error class " + Quoted(*name) +
+                          (suggestion.empty() ? "; expected some of: " + JoinNames(retryable)
+                                              : suggestion));
+  } else {
+    return parsed;
+  }
+  return std::nullopt;
+}
+
+void ReadRetryOn(YamlReader& reader, const YamlField& policy, RetryPolicy& out) {
+  YamlField field = reader.Child(policy, "retry_on");
+  if (!field.present) return;
+  std::vector<ErrorClass> classes;
+  for (const YamlField& item : reader.Items(field)) {
+    std::optional<ErrorClass> c = RetryableClass(reader, item);
+    if (c && std::find(classes.begin(), classes.end(), *c) == classes.end()) classes.push_back(*c);
+  }
+  out.retry_on = std::move(classes);
+}
+
+void ReadBackoff(YamlReader& reader, const YamlField& policy, RetryPolicy& out) {
+  constexpr int64_t kHourMillis = 3'600'000;
+  YamlField initial = reader.Child(policy, "backoff_initial_ms");
+  YamlField max = reader.Child(policy, "backoff_max_ms");
+  if (auto value = reader.Integer(initial, 0, kHourMillis)) {
+    out.backoff_initial = std::chrono::milliseconds(*value);
+  }
+  if (auto value = reader.Integer(max, 0, kHourMillis)) {
+    if (std::chrono::milliseconds(*value) < out.backoff_initial) {
+      reader.Fail(max, "must be at least backoff_initial_ms (" +
+                           std::to_string(out.backoff_initial.count()) + "), got " +
+                           std::to_string(*value));
+    } else {
+      out.backoff_max = std::chrono::milliseconds(*value);
+    }
+  }
+}
+
+// A decimal that must be > 0, in 1/10^scale units.
+std::optional<int64_t> PositiveDecimal(YamlReader& reader, const YamlField& field, int scale) {
+  std::optional<int64_t> value = reader.Decimal(field, scale);
+  if (value && *value == 0) {
+    reader.Fail(field, "must be greater than 0");
+    return std::nullopt;
+  }
+  return value;
+}
+
+}  // namespace
+
+PromptTemplate ReadPrompt(SuiteContext& context, const YamlField& prompt) {
+  PromptTemplate out;
+  if (!context.reader.IsMap(prompt)) return out;
+  context.reader.CheckKeys(prompt, {"system", "user"});
+  out.system = ReadTemplate(context, context.reader.Child(prompt, "system")).value_or("");
+  YamlField user = context.reader.Child(prompt, "user");
+  if (context.reader.Require(user)) out.user = ReadTemplate(context, user).value_or("");
+  return out;
+}
+
+OutputSpec ReadOutput(SuiteContext& context, const YamlField& output) {
+  OutputSpec spec;
+  if (!context.reader.IsMap(output)) return spec;
+  context.reader.CheckKeys(output, {"schema", "name", "mode"});
+  ReadSchema(context, output, spec);
+  YamlField name = context.reader.Child(output, "name");
+  if (std::optional<std::string> text = context.reader.String(name)) {
+    if (text->size() <= 64 && IsNameOf(*text, "_-")) {
+      spec.schema_name = *text;
+    } else {
+      context.reader.Fail(name, Quoted(*text) +
+                                    " must be 1 to 64 letters, digits, '_' or '-' "
+                                    "(providers name the answer with it)");
+    }
+  }
+  ReadMode(context, output, spec);
+  return spec;
+}
+
+std::vector<SuccessCriterion> ReadSuccess(SuiteContext& context, const YamlField& success,
+                                          const std::string& schema_json) {
+  std::vector<SuccessCriterion> criteria;
+  YamlReader& reader = context.reader;
+  for (const YamlField& item : reader.Items(success)) {
+    if (!reader.IsMap(item)) continue;
+    if (item.node.size() != 1) {
+      reader.Fail(item,
+                  "expected one criterion per list item, such as field_equals: {field: "
+                  "category, expected: \"{{expected_category}}\"}");
+      continue;
+    }
+    reader.CheckKeys(item, {"field_equals"});
+    YamlField body = reader.Child(item, "field_equals");
+    if (!body.present) continue;
+    std::optional<SuccessCriterion> criterion = ReadFieldEquals(context, body, schema_json);
+    if (criterion) criteria.push_back(std::move(*criterion));
+  }
+  return criteria;
+}
+
+HumanAlternative ReadHuman(SuiteContext& context, const YamlField& human) {
+  HumanAlternative out;
+  YamlReader& reader = context.reader;
+  if (!reader.IsMap(human)) return out;
+  reader.CheckKeys(human, {"minutes_per_task", "hourly_rate", "review_minutes_per_task"});
+  out.present = true;
+  YamlField minutes = reader.Child(human, "minutes_per_task");
+  if (reader.Require(minutes)) {
+    out.micro_minutes_per_task = PositiveDecimal(reader, minutes, 6).value_or(0);
+  }
+  YamlField rate = reader.Child(human, "hourly_rate");
+  if (reader.Require(rate)) {
+    std::optional<Money> usd = reader.Usd(rate);
+    if (usd && *usd == Money()) reader.Fail(rate, "must be greater than 0");
+    if (usd) out.hourly_rate = *usd;
+  }
+  YamlField review = reader.Child(human, "review_minutes_per_task");
+  out.review_micro_minutes_per_task = reader.Decimal(review, 6).value_or(0);
+  return out;
+}
+
+RetryPolicy ReadPolicy(SuiteContext& context, const YamlField& policy) {
+  RetryPolicy out;
+  YamlReader& reader = context.reader;
+  if (!reader.IsMap(policy)) return out;
+  reader.CheckKeys(
+      policy, {"max_attempts", "retry_on", "timeout_s", "backoff_initial_ms", "backoff_max_ms"});
+  if (auto attempts = reader.Integer(reader.Child(policy, "max_attempts"), 1, 20)) {
+    out.max_attempts = static_cast<int>(*attempts);
+  }
+  ReadRetryOn(reader, policy, out);
+  if (auto millis = PositiveDecimal(reader, reader.Child(policy, "timeout_s"), 3)) {
+    out.timeout = std::chrono::milliseconds(*millis);
+  }
+  ReadBackoff(reader, policy, out);
+  return out;
+}
+
+}  // namespace taskcost

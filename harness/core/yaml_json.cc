@@ -1,0 +1,124 @@
+// YamlReader::JsonText: YAML nodes to compact JSON under the YAML 1.2 core schema.
+#include <charconv>
+#include <cstdlib>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "harness/core/error_text.h"
+#include "harness/core/yaml_util.h"
+
+namespace taskcost {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+const std::regex kInteger("[-+]?[0-9]+");
+const std::regex kFloat("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
+const std::regex kInfinityOrNan("[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)");
+
+// A plain scalar resolved as YAML 1.2's core schema does; nullopt for .inf and .nan, which
+// JSON cannot hold.
+std::optional<Json> PlainScalarToJson(const std::string& text) {
+  if (text == "~" || text == "null" || text == "Null" || text == "NULL") return Json(nullptr);
+  if (text == "true" || text == "True" || text == "TRUE") return Json(true);
+  if (text == "false" || text == "False" || text == "FALSE") return Json(false);
+  if (std::regex_match(text, kInteger)) {
+    const char* begin = text.data() + (text[0] == '+' ? 1 : 0);
+    int64_t value = 0;
+    auto [ptr, ec] = std::from_chars(begin, text.data() + text.size(), value);
+    if (ec == std::errc() && ptr == text.data() + text.size()) return Json(value);
+    return Json(std::strtod(text.c_str(), nullptr));  // beyond int64: a JSON float
+  }
+  if (std::regex_match(text, kFloat)) {
+    return Json(std::strtod(text.c_str(), nullptr));
+  }
+  if (std::regex_match(text, kInfinityOrNan)) return std::nullopt;
+  return Json(text);
+}
+
+class Converter {
+ public:
+  explicit Converter(YamlReader& reader) : reader_(reader) {}
+
+  std::optional<Json> Convert(const YAML::Node& node, const std::string& path) {
+    switch (node.Type()) {
+      case YAML::NodeType::Scalar:
+        return ConvertScalar(node, path);
+      case YAML::NodeType::Sequence:
+        return ConvertList(node, path);
+      case YAML::NodeType::Map:
+        return ConvertMap(node, path);
+      default:
+        return Json(nullptr);
+    }
+  }
+
+ private:
+  void Fail(const YAML::Node& at, const std::string& path, std::string message) {
+    reader_.Add(MakeError(std::move(message), path, reader_.Where(at)));
+  }
+
+  std::optional<Json> ConvertScalar(const YAML::Node& node, const std::string& path) {
+    const std::string& tag = node.Tag();
+    if (tag == "!" || tag == "tag:yaml.org,2002:str") return Json(node.Scalar());
+    std::optional<Json> value = PlainScalarToJson(node.Scalar());
+    if (!value) Fail(node, path, Quoted(node.Scalar()) + " has no JSON equivalent");
+    return value;
+  }
+
+  std::optional<Json> ConvertList(const YAML::Node& node, const std::string& path) {
+    Json out = Json::array();
+    bool ok = true;
+    for (size_t i = 0; i < node.size(); ++i) {
+      std::optional<Json> item = Convert(node[i], IndexPath(path, i));
+      ok = ok && item.has_value();
+      if (item) out.push_back(std::move(*item));
+    }
+    return ok ? std::optional<Json>(std::move(out)) : std::nullopt;
+  }
+
+  std::optional<Json> ConvertMap(const YAML::Node& node, const std::string& path) {
+    Json out = Json::object();
+    bool ok = true;
+    std::map<std::string, int> first_line;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      if (!it->first.IsScalar()) {
+        Fail(it->first, path, "keys must be plain names");
+        ok = false;
+        continue;
+      }
+      const std::string& key = it->first.Scalar();
+      auto [seen, inserted] = first_line.emplace(key, reader_.Where(it->first).line);
+      if (!inserted) {
+        Fail(it->first, path,
+             "duplicate key " + Quoted(key) + " (first at line " + std::to_string(seen->second) +
+                 ")");
+        ok = false;
+        continue;
+      }
+      std::optional<Json> value = Convert(it->second, FieldPath(path, key));
+      ok = ok && value.has_value();
+      if (value) out[key] = std::move(*value);
+    }
+    return ok ? std::optional<Json>(std::move(out)) : std::nullopt;
+  }
+
+  YamlReader& reader_;
+};
+
+}  // namespace
+
+std::optional<std::string> YamlReader::JsonText(const YamlField& field) {
+  if (!field.present) return std::nullopt;
+  std::optional<Json> json = Converter(*this).Convert(field.node, field.path);
+  if (!json) return std::nullopt;
+  try {
+    return json->dump();
+  } catch (const nlohmann::json::exception&) {
+    Fail(field, "is not valid UTF-8 text");
+    return std::nullopt;
+  }
+}
+
+}  // namespace taskcost
