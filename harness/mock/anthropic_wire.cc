@@ -67,9 +67,11 @@ std::optional<std::string> ReadTools(const Json& body, ParsedCall& call) {
     std::string name = tool.value("name", std::string());
     call.chars += CountChars(name) + CountChars(tool.value("description", std::string()));
     auto schema = tool.find("input_schema");
-    if (schema != tool.end()) call.chars += CountChars(Dump(*schema));
+    std::string schema_text = schema != tool.end() ? Dump(*schema) : "";
+    call.chars += CountChars(schema_text);
     if (!forced.empty() && name == forced && schema != tool.end() && schema->is_object()) {
       call.schema = &*schema;
+      call.schema_text = std::move(schema_text);
       call.tool_name = name;
       found = true;
     }
@@ -86,7 +88,8 @@ void ReadOutputFormat(const Json& body, ParsedCall& call) {
   if (format->value("type", std::string()) == "json_schema" && schema != format->end() &&
       schema->is_object()) {
     call.schema = &*schema;
-    call.chars += CountChars(Dump(*schema));
+    call.schema_text = Dump(*schema);
+    call.chars += CountChars(call.schema_text);
   }
 }
 
@@ -149,11 +152,11 @@ class AnthropicFormat final : public WireFormat {
             "toolu_01" + Base62(bits + 13, 22)};
   }
 
-  std::string RenderCompletion(const ParsedCall& call, const Completion& c, const ReplyIds& ids,
-                               int64_t) const override {
+  std::string RenderCompletion(const std::string& model, const std::string& tool_name,
+                               const Completion& c, const ReplyIds& ids, int64_t) const override {
     Json content = Json::array();
     if (c.tool_input) {
-      content.push_back({{"type", "tool_use"}, {"id", ids.tool_use}, {"name", call.tool_name},
+      content.push_back({{"type", "tool_use"}, {"id", ids.tool_use}, {"name", tool_name},
                          {"input", *c.tool_input}});
     } else {
       content.push_back({{"type", "text"},
@@ -165,7 +168,7 @@ class AnthropicFormat final : public WireFormat {
                   {"output_tokens", c.output_tokens},
                   {"service_tier", "standard"}};
     Json body = {{"id", ids.response},          {"type", "message"},
-                 {"role", "assistant"},         {"model", call.model},
+                 {"role", "assistant"},         {"model", model},
                  {"content", std::move(content)}, {"stop_reason", StopReason(c)},
                  {"stop_sequence", nullptr},    {"usage", std::move(usage)}};
     return Dump(body);

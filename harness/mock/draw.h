@@ -43,7 +43,10 @@ inline double ToUnit(uint64_t bits) { return static_cast<double>(bits >> 11) * 0
 class Draws {
  public:
   Draws(uint64_t seed, std::string_view model, std::string_view sample_key, int attempt)
-      : base_(Combine(Combine(Combine(Mix64(seed), HashBytes(model)), HashBytes(sample_key)),
+      : Draws(seed, model, HashBytes(sample_key), attempt) {}
+  /// The same with the sample key already hashed (HashBytes(sample_key)).
+  Draws(uint64_t seed, std::string_view model, uint64_t sample_key_hash, int attempt)
+      : base_(Combine(Combine(Combine(Mix64(seed), HashBytes(model)), sample_key_hash),
                       static_cast<uint64_t>(attempt))) {}
 
   uint64_t Bits(std::string_view purpose, uint64_t index = 0) const {

@@ -78,7 +78,8 @@ std::optional<std::string> ReadResponseFormat(const Json& body, ParsedCall& call
   auto schema = spec->find("schema");
   if (schema != spec->end() && schema->is_object()) {
     call.schema = &*schema;
-    call.chars += CountChars(Dump(*schema));
+    call.schema_text = Dump(*schema);
+    call.chars += CountChars(call.schema_text);
   }
   return std::nullopt;
 }
@@ -141,8 +142,8 @@ class OpenAiFormat final : public WireFormat {
     return {"chatcmpl-" + Base62(bits, 29), std::string("req_") + hex, ""};
   }
 
-  std::string RenderCompletion(const ParsedCall& call, const Completion& c, const ReplyIds& ids,
-                               int64_t created_unix) const override {
+  std::string RenderCompletion(const std::string& model, const std::string&, const Completion& c,
+                               const ReplyIds& ids, int64_t created_unix) const override {
     const bool refused = c.finish == Completion::Finish::kRefusal;
     Json message = {{"role", "assistant"},
                     {"content", refused ? Json(nullptr) : Json(c.text)},
@@ -155,11 +156,11 @@ class OpenAiFormat final : public WireFormat {
     Json body = {{"id", ids.response},
                  {"object", "chat.completion"},
                  {"created", created_unix},
-                 {"model", call.model},
+                 {"model", model},
                  {"choices", Json::array({std::move(choice)})},
                  {"usage", Usage(c)},
                  {"service_tier", "default"},
-                 {"system_fingerprint", "fp_" + Base62(HashBytes(call.model), 10)}};
+                 {"system_fingerprint", "fp_" + Base62(HashBytes(model), 10)}};
     return Dump(body);
   }
 

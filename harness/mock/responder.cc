@@ -44,6 +44,25 @@ Json FirstHalf(const Json& value) {
   return out;
 }
 
+/// Applies the content faults (and truncation at max_tokens) to a composed answer.
+void Spoil(Fault fault, std::optional<int64_t> max_tokens, const Draws& draws, Completion& c) {
+  const bool over_limit = max_tokens && c.output_tokens > *max_tokens;
+  if (fault == Fault::kMalformedJson) {
+    c.text = BreakJson(c.text, draws.Bits("malformed"));
+    c.tool_input.reset();  // Anthropic: a text block instead of the forced tool_use
+  } else if (fault == Fault::kTruncated || over_limit) {
+    c.finish = Completion::Finish::kLength;
+    c.text = TruncateJson(c.text);
+    if (c.tool_input) c.tool_input = FirstHalf(*c.tool_input);
+    if (max_tokens) c.output_tokens = std::max<int64_t>(0, *max_tokens);
+  } else if (fault == Fault::kRefusal) {
+    c.finish = Completion::Finish::kRefusal;
+    c.text.clear();
+    c.tool_input.reset();
+    c.output_tokens = 12 + c.reasoning_tokens;
+  }
+}
+
 }  // namespace
 
 std::string_view FaultName(Fault f) {
@@ -104,20 +123,13 @@ MockReply Responder::Chat(const WireFormat& wire, const MockRequest& request) {
   if (auto problem = wire.HeaderProblem(request)) {
     return FailureReply(wire, {FailureKind::kInvalidRequest, *problem}, NextIds(wire), {});
   }
-  const Json body = Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
-  if (body.is_discarded() || !body.is_object()) {
-    return FailureReply(wire, {FailureKind::kBadJson, ""}, NextIds(wire), {});
+  const uint64_t body_hash =
+      Combine(HashBytes(request.body), static_cast<uint64_t>(wire.api()));
+  auto understood = Understand(wire, request.body, body_hash);
+  if (auto* failure = std::get_if<Failure>(&understood)) {
+    return FailureReply(wire, *failure, NextIds(wire), {});
   }
-  std::variant<ParsedCall, std::string> parsed;
-  try {
-    parsed = wire.Parse(body);
-  } catch (const Json::exception& e) {
-    parsed = std::string("invalid request: ") + e.what();
-  }
-  if (auto* problem = std::get_if<std::string>(&parsed)) {
-    return FailureReply(wire, {FailureKind::kInvalidRequest, *problem}, NextIds(wire), {});
-  }
-  const ParsedCall& call = std::get<ParsedCall>(parsed);
+  const CallInfo& call = *std::get<const CallInfo*>(understood);
   const ModelProfile* model = profile_.FindModel(call.model);
   if (!model || (model->api != SimulatorApi::kAny && model->api != wire.api())) {
     return FailureReply(wire, {FailureKind::kUnknownModel, call.model}, NextIds(wire), {});
@@ -125,21 +137,22 @@ MockReply Responder::Chat(const WireFormat& wire, const MockRequest& request) {
   if (model->quota_exhausted) {
     return FailureReply(wire, {FailureKind::kQuota, ""}, NextIds(wire), {});
   }
-  const int attempt = ++attempts_[Combine(HashBytes(call.model), HashBytes(request.body))];
-  const int sample = FindSample(call.user_text);
-  const std::string& key =
-      sample >= 0 ? profile_.answers.samples[static_cast<size_t>(sample)].key : call.user_text;
-  const Draws draws(profile_.seed, call.model, key, attempt);
-  const ReplyIds ids = wire.MakeIds(draws.Bits("ids"));
-  const Fault fault = PickFault(*model, draws, attempt);
-  CountFault(fault);
+  return Answer(wire, call, *model, ++attempts_[body_hash]);
+}
 
-  const auto error_delay =
-      Jittered(model->latency.error_ms.value_or(model->latency.base_ms / 10), model->latency, draws);
-  const int64_t retry_after = model->faults.retry_after_s;
+MockReply Responder::Answer(const WireFormat& wire, const CallInfo& call,
+                            const ModelProfile& model, int attempt) {
+  const Draws draws(profile_.seed, call.model, call.key_hash, attempt);
+  const ReplyIds ids = wire.MakeIds(draws.Bits("ids"));
+  const Fault fault = PickFault(model, draws, attempt);
+  CountFault(fault);
+  const LatencyModel& l = model.latency;
+  const auto error_delay = Jittered(l.error_ms.value_or(l.base_ms / 10), l, draws);
+  const int64_t retry_after = model.faults.retry_after_s;
   switch (fault) {
     case Fault::kRateLimit:
-      return FailureReply(wire, {FailureKind::kRateLimit, call.model, retry_after}, ids, error_delay);
+      return FailureReply(wire, {FailureKind::kRateLimit, call.model, retry_after}, ids,
+                          error_delay);
     case Fault::kServerError:
       return FailureReply(wire, {FailureKind::kServer, ""}, ids, error_delay);
     case Fault::kOverloaded:
@@ -152,9 +165,8 @@ MockReply Responder::Chat(const WireFormat& wire, const MockRequest& request) {
     default:
       break;
   }
-  const Completion completion = Compose(call, *model, draws, fault, sample);
+  const Completion completion = Compose(call, model, draws, fault);
   MockReply reply;
-  const LatencyModel& l = model->latency;
   reply.delay = Jittered(l.base_ms + l.per_output_token_ms * double(completion.output_tokens) +
                              l.per_input_token_ms * double(completion.input_tokens),
                          l, draws);
@@ -163,80 +175,96 @@ MockReply Responder::Chat(const WireFormat& wire, const MockRequest& request) {
     return reply;
   }
   reply.headers = {{"content-type", "application/json"}, {wire.request_id_header(), ids.request}};
-  reply.body = wire.RenderCompletion(call, completion, ids, std::time(nullptr));
-  if (model->faults.slow_body_ms > 0 && FaultsApply(*model, attempt)) {
-    reply.slow_body = std::chrono::milliseconds(model->faults.slow_body_ms);
+  reply.body =
+      wire.RenderCompletion(call.model, call.tool_name, completion, ids, std::time(nullptr));
+  if (model.faults.slow_body_ms > 0 && FaultsApply(model, attempt)) {
+    reply.slow_body = std::chrono::milliseconds(model.faults.slow_body_ms);
   }
   return reply;
 }
 
-Completion Responder::Compose(const ParsedCall& call, const ModelProfile& model,
-                              const Draws& draws, Fault fault, int sample) {
-  const Json* schema = call.schema ? call.schema : PromptSchema(call);
+std::variant<const CallInfo*, Failure> Responder::Understand(const WireFormat& wire,
+                                                             const std::string& body,
+                                                             uint64_t body_hash) {
+  if (auto it = calls_.find(body_hash); it != calls_.end()) return &it->second;
+  const Json json = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded() || !json.is_object()) return Failure{FailureKind::kBadJson, ""};
+  std::variant<ParsedCall, std::string> parsed;
+  try {
+    parsed = wire.Parse(json);
+  } catch (const Json::exception& e) {
+    parsed = std::string("invalid request: ") + e.what();
+  }
+  if (auto* problem = std::get_if<std::string>(&parsed)) {
+    return Failure{FailureKind::kInvalidRequest, *problem};
+  }
+  const ParsedCall& p = std::get<ParsedCall>(parsed);
+  CallInfo info;
+  info.model = p.model;
+  info.chars = p.chars;
+  info.schema = SchemaOf(p);
+  info.tool_name = info.schema ? p.tool_name : "";
+  info.max_tokens = p.max_tokens;
+  info.sample = FindSample(p.user_text);
+  info.key_hash = HashBytes(info.sample >= 0 ? profile_.answers.samples[size_t(info.sample)].key
+                                             : p.user_text);
+  if (calls_.size() >= kMaxCacheEntries) calls_.clear();  // a cache: attempts_ is kept
+  return &calls_.emplace(body_hash, std::move(info)).first->second;
+}
+
+Completion Responder::Compose(const CallInfo& call, const ModelProfile& model,
+                              const Draws& draws, Fault fault) {
   AnswerInputs in;
   in.draws = &draws;
   in.accuracy = model.accuracy;
   in.tokens = &model.output_tokens;
-  in.expected = sample >= 0 ? &expected_[static_cast<size_t>(sample)] : nullptr;
+  in.expected = call.sample >= 0 ? &expected_[static_cast<size_t>(call.sample)] : nullptr;
   in.alternatives = &alternatives_;
   GeneratedAnswer answer;
   try {
-    answer = schema ? GenerateAnswer(*schema, in) : GenerateGenericAnswer(in);
+    answer = call.schema ? GenerateAnswer(*call.schema, in) : GenerateGenericAnswer(in);
   } catch (const Json::exception&) {  // a schema with ill-typed keywords: answer generically
     answer = GenerateGenericAnswer(in);
   }
-  if (fault == Fault::kSchemaViolation) ViolateSchema(schema ? *schema : Json(), answer.value);
-
+  if (fault == Fault::kSchemaViolation) {
+    ViolateSchema(call.schema ? *call.schema : Json(), answer.value);
+  }
   Completion c;
   c.text = Dump(answer.value);
   if (!call.tool_name.empty()) c.tool_input = answer.value;
   c.input_tokens = model.input_tokens.chars_div_4 ? (call.chars + 3) / 4 : model.input_tokens.fixed;
-  c.cached_tokens = static_cast<int64_t>(std::floor(double(c.input_tokens) * model.cached_input_fraction));
-  c.cache_write_tokens = static_cast<int64_t>(std::floor(double(c.input_tokens) * model.cache_write_fraction));
+  c.cached_tokens = static_cast<int64_t>(double(c.input_tokens) * model.cached_input_fraction);
+  c.cache_write_tokens = static_cast<int64_t>(double(c.input_tokens) * model.cache_write_fraction);
   c.reasoning_tokens = model.reasoning_tokens;
   c.output_tokens = OutputTokens(model.output_tokens, answer.free_words, c.text) + c.reasoning_tokens;
-
-  const bool over_limit = call.max_tokens && c.output_tokens > *call.max_tokens;
-  if (fault == Fault::kMalformedJson) {
-    c.text = BreakJson(c.text, draws.Bits("malformed"));
-    c.tool_input.reset();  // Anthropic: a text block instead of the forced tool_use
-  } else if (fault == Fault::kTruncated || over_limit) {
-    c.finish = Completion::Finish::kLength;
-    c.text = TruncateJson(c.text);
-    if (c.tool_input) c.tool_input = FirstHalf(*c.tool_input);
-    if (call.max_tokens) c.output_tokens = std::max<int64_t>(0, *call.max_tokens);
-  } else if (fault == Fault::kRefusal) {
-    c.finish = Completion::Finish::kRefusal;
-    c.text.clear();
-    c.tool_input.reset();
-    c.output_tokens = 12 + c.reasoning_tokens;
-  }
+  Spoil(fault, call.max_tokens, draws, c);
   return c;
 }
 
-const Json* Responder::PromptSchema(const ParsedCall& call) {
-  if (schema_of_text_.size() > kMaxCacheEntries) schema_of_text_.clear();
-  for (const std::string* text : {&call.system_text, &call.user_text}) {
-    if (text->empty()) continue;
-    const uint64_t h = HashBytes(*text);
-    auto it = schema_of_text_.find(h);
-    if (it == schema_of_text_.end()) {
-      std::optional<Json> found = FindEmbeddedSchema(*text);
-      std::shared_ptr<const Json> schema;
-      if (found) schema = std::make_shared<const Json>(std::move(*found));
-      it = schema_of_text_.emplace(h, std::move(schema)).first;
-    }
-    if (it->second) return it->second.get();
+std::shared_ptr<const Json> Responder::SchemaOf(const ParsedCall& call) {
+  if (!call.schema) {
+    if (auto s = PromptSchema(call.system_text)) return s;
+    return PromptSchema(call.user_text);
   }
-  return nullptr;
+  auto [it, inserted] = schemas_.emplace(HashBytes(call.schema_text), nullptr);
+  if (inserted) it->second = std::make_shared<const Json>(*call.schema);
+  return it->second;
 }
 
-int Responder::FindSample(const std::string& user_text) {
+std::shared_ptr<const Json> Responder::PromptSchema(const std::string& text) {
+  if (text.empty()) return nullptr;
+  if (schemas_.size() >= kMaxCacheEntries) schemas_.clear();
+  auto [it, inserted] = schemas_.emplace(HashBytes(text, /*seed=*/1), nullptr);
+  if (inserted) {
+    if (std::optional<Json> found = FindEmbeddedSchema(text)) {
+      it->second = std::make_shared<const Json>(std::move(*found));
+    }
+  }
+  return it->second;
+}
+
+int Responder::FindSample(const std::string& user_text) const {
   const auto& samples = profile_.answers.samples;
-  if (samples.empty()) return -1;
-  if (sample_of_text_.size() > kMaxCacheEntries) sample_of_text_.clear();
-  const uint64_t h = HashBytes(user_text);
-  if (auto it = sample_of_text_.find(h); it != sample_of_text_.end()) return it->second;
   int best = -1;
   size_t best_length = 0;
   for (size_t i = 0; i < samples.size(); ++i) {
@@ -246,7 +274,6 @@ int Responder::FindSample(const std::string& user_text) {
       best_length = key.size();
     }
   }
-  sample_of_text_.emplace(h, best);
   return best;
 }
 

@@ -23,6 +23,7 @@ struct ParsedCall {
   std::string user_text;           // user texts, joined by "\n"
   int64_t chars = 0;               // characters of every message text, tool and schema
   const Json* schema = nullptr;    // native structured-output schema, inside the parsed body
+  std::string schema_text;         // that schema as compact JSON text
   std::string tool_name;           // Anthropic forced tool: answer with a tool_use block
   std::optional<int64_t> max_tokens;
 };
@@ -79,8 +80,10 @@ class WireFormat {
   /// Reads the body; a string is the reason for a 400 invalid_request_error.
   virtual std::variant<ParsedCall, std::string> Parse(const Json& body) const = 0;
   virtual ReplyIds MakeIds(uint64_t bits) const = 0;
-  virtual std::string RenderCompletion(const ParsedCall& call, const Completion& completion,
-                                       const ReplyIds& ids, int64_t created_unix) const = 0;
+  /// `tool_name` is the forced tool's name when completion.tool_input is set.
+  virtual std::string RenderCompletion(const std::string& model, const std::string& tool_name,
+                                       const Completion& completion, const ReplyIds& ids,
+                                       int64_t created_unix) const = 0;
   /// Status and body of a failure in this format's error shape.
   virtual std::pair<int, std::string> RenderFailure(const Failure& failure,
                                                     const ReplyIds& ids) const = 0;

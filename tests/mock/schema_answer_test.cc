@@ -1,11 +1,32 @@
 #include <doctest/doctest.h>
 
-#include <regex>
+#include <cctype>
 
 #include "harness/mock/schema_answer.h"
 
 namespace taskcost::mock {
 namespace {
+
+/// True when `text` has `shape`: '9' is a digit, 'h' a lowercase hex digit, '*' a run of
+/// lowercase letters (one or more), anything else itself.
+bool HasShape(const std::string& text, const std::string& shape) {
+  size_t i = 0;
+  for (char want : shape) {
+    if (want == '*') {
+      size_t start = i;
+      while (i < text.size() && std::islower(static_cast<unsigned char>(text[i]))) ++i;
+      if (i == start) return false;
+      continue;
+    }
+    if (i >= text.size()) return false;
+    const unsigned char c = static_cast<unsigned char>(text[i++]);
+    if (want == '9' ? !std::isdigit(c)
+                    : want == 'h' ? !(std::isdigit(c) || (c >= 'a' && c <= 'f')) : c != want) {
+      return false;
+    }
+  }
+  return i == text.size();
+}
 
 struct Fixture {
   Draws draws{1, "m", "sample", 1};
@@ -52,10 +73,9 @@ TEST_CASE("schema answer: every keyword of the common subset is honoured") {
   CHECK(v.at("score").get<double>() > 0);
   CHECK(v.at("score").get<double>() <= 1);
   CHECK(v.at("flag").is_boolean());
-  CHECK(std::regex_match(v.at("when").get<std::string>(), std::regex(R"(2025-\d\d-\d\d)")));
-  CHECK(std::regex_match(v.at("mail").get<std::string>(), std::regex(R"([a-z]+\.[a-z]+@example\.com)")));
-  CHECK(std::regex_match(v.at("id").get<std::string>(),
-                         std::regex(R"([0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12})")));
+  CHECK(HasShape(v.at("when").get<std::string>(), "2025-99-99"));
+  CHECK(HasShape(v.at("mail").get<std::string>(), "*.*@example.com"));
+  CHECK(HasShape(v.at("id").get<std::string>(), "hhhhhhhh-hhhh-4hhh-8hhh-hhhhhhhhhhhh"));
   CHECK(v.at("short").get<std::string>().size() <= 4);
   CHECK(v.at("long").get<std::string>().size() >= 200);
   REQUIRE(v.at("tags").size() == 2);
