@@ -101,9 +101,12 @@ Json ErrorBody(const std::string& type, const std::string& message, const ReplyI
 
 const char* StopReason(const Completion& c) {
   switch (c.finish) {
-    case Completion::Finish::kLength: return "max_tokens";
-    case Completion::Finish::kRefusal: return "refusal";
-    case Completion::Finish::kStop: break;
+    case Completion::Finish::kLength:
+      return "max_tokens";
+    case Completion::Finish::kRefusal:
+      return "refusal";
+    case Completion::Finish::kStop:
+      break;
   }
   return c.tool_input ? "tool_use" : "end_turn";
 }
@@ -156,7 +159,9 @@ class AnthropicFormat final : public WireFormat {
                                const Completion& c, const ReplyIds& ids, int64_t) const override {
     Json content = Json::array();
     if (c.tool_input) {
-      content.push_back({{"type", "tool_use"}, {"id", ids.tool_use}, {"name", tool_name},
+      content.push_back({{"type", "tool_use"},
+                         {"id", ids.tool_use},
+                         {"name", tool_name},
                          {"input", *c.tool_input}});
     } else {
       content.push_back({{"type", "text"},
@@ -167,10 +172,14 @@ class AnthropicFormat final : public WireFormat {
                   {"cache_read_input_tokens", c.cached_tokens},
                   {"output_tokens", c.output_tokens},
                   {"service_tier", "standard"}};
-    Json body = {{"id", ids.response},          {"type", "message"},
-                 {"role", "assistant"},         {"model", model},
-                 {"content", std::move(content)}, {"stop_reason", StopReason(c)},
-                 {"stop_sequence", nullptr},    {"usage", std::move(usage)}};
+    Json body = {{"id", ids.response},
+                 {"type", "message"},
+                 {"role", "assistant"},
+                 {"model", model},
+                 {"content", std::move(content)},
+                 {"stop_reason", StopReason(c)},
+                 {"stop_sequence", nullptr},
+                 {"usage", std::move(usage)}};
     return Dump(body);
   }
 
@@ -181,22 +190,29 @@ class AnthropicFormat final : public WireFormat {
     switch (f.kind) {
       case FailureKind::kBadJson:
         return error(400, "invalid_request_error", "The request body is not valid JSON.");
-      case FailureKind::kInvalidRequest: return error(400, "invalid_request_error", f.detail);
+      case FailureKind::kInvalidRequest:
+        return error(400, "invalid_request_error", f.detail);
       case FailureKind::kMissingKey:
         return error(401, "authentication_error", "x-api-key header is required");
-      case FailureKind::kWrongKey: return error(401, "authentication_error", "invalid x-api-key");
-      case FailureKind::kUnknownModel: return error(404, "not_found_error", "model: " + f.detail);
-      case FailureKind::kNoRoute: return error(404, "not_found_error", "Not Found");
-      case FailureKind::kQuota: return error(400, "invalid_request_error", kQuotaMessage);
-      case FailureKind::kRateLimit: return error(429, "rate_limit_error", kRateLimitMessage);
-      case FailureKind::kServer: return error(500, "api_error", "Internal server error");
-      case FailureKind::kOverloaded: return error(529, "overloaded_error", "Overloaded");
+      case FailureKind::kWrongKey:
+        return error(401, "authentication_error", "invalid x-api-key");
+      case FailureKind::kUnknownModel:
+        return error(404, "not_found_error", "model: " + f.detail);
+      case FailureKind::kNoRoute:
+        return error(404, "not_found_error", "Not Found");
+      case FailureKind::kQuota:
+        return error(400, "invalid_request_error", kQuotaMessage);
+      case FailureKind::kRateLimit:
+        return error(429, "rate_limit_error", kRateLimitMessage);
+      case FailureKind::kServer:
+        return error(500, "api_error", "Internal server error");
+      case FailureKind::kOverloaded:
+        return error(529, "overloaded_error", "Overloaded");
     }
     return error(500, "api_error", "Internal server error");
   }
 
-  void AddRateLimitHeaders(int64_t retry_after_s,
-                           std::vector<HttpHeader>& headers) const override {
+  void AddRateLimitHeaders(int64_t retry_after_s, std::vector<HttpHeader>& headers) const override {
     std::time_t reset = std::time(nullptr) + retry_after_s;
     std::tm utc{};
     gmtime_r(&reset, &utc);
@@ -210,7 +226,9 @@ class AnthropicFormat final : public WireFormat {
   std::string RenderModels(const std::vector<const ModelProfile*>& models) const override {
     Json data = Json::array();
     for (const ModelProfile* m : models) {
-      data.push_back({{"type", "model"}, {"id", m->name}, {"display_name", m->name},
+      data.push_back({{"type", "model"},
+                      {"id", m->name},
+                      {"display_name", m->name},
                       {"created_at", "2025-01-01T00:00:00Z"}});
     }
     Json body = {{"data", data},

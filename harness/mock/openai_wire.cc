@@ -97,8 +97,8 @@ Json Usage(const Completion& c) {
 }
 
 Json ErrorBody(const std::string& message, const std::string& type, const Json& code) {
-  return Json{{"error",
-               {{"message", message}, {"type", type}, {"param", nullptr}, {"code", code}}}};
+  return Json{
+      {"error", {{"message", message}, {"type", type}, {"param", nullptr}, {"code", code}}}};
 }
 
 class OpenAiFormat final : public WireFormat {
@@ -196,8 +196,7 @@ class OpenAiFormat final : public WireFormat {
     return {500, Dump(ErrorBody("unknown failure", "server_error", nullptr))};
   }
 
-  void AddRateLimitHeaders(int64_t retry_after_s,
-                           std::vector<HttpHeader>& headers) const override {
+  void AddRateLimitHeaders(int64_t retry_after_s, std::vector<HttpHeader>& headers) const override {
     headers.push_back({"x-ratelimit-limit-requests", "500"});
     headers.push_back({"x-ratelimit-remaining-requests", "0"});
     headers.push_back({"x-ratelimit-reset-requests", std::to_string(retry_after_s) + "s"});
@@ -206,8 +205,8 @@ class OpenAiFormat final : public WireFormat {
   std::string RenderModels(const std::vector<const ModelProfile*>& models) const override {
     Json data = Json::array();
     for (const ModelProfile* m : models) {
-      data.push_back({{"id", m->name}, {"object", "model"}, {"created", 1700000000},
-                      {"owned_by", "system"}});
+      data.push_back(
+          {{"id", m->name}, {"object", "model"}, {"created", 1700000000}, {"owned_by", "system"}});
     }
     return Dump(Json{{"object", "list"}, {"data", std::move(data)}});
   }

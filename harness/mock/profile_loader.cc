@@ -1,5 +1,7 @@
 // LoadSimulatorProfile / ParseSimulatorProfile: YAML to a checked SimulatorProfile. Every problem
 // is reported with file:line:col and the dotted path ("models.gpt-4.1.accuracy").
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -8,8 +10,6 @@
 #include <fstream>
 #include <sstream>
 #include <tuple>
-
-#include <yaml-cpp/yaml.h>
 
 #include "harness/mock/answer_samples.h"
 #include "harness/mock/simulator.h"
@@ -58,8 +58,8 @@ class ProfileReader {
   std::optional<double> Number(const YAML::Node& node, const std::string& path, double lo,
                                double hi, const char* message) {
     double value = 0;
-    if (!node.IsScalar() || !YAML::convert<double>::decode(node, value) ||
-        !std::isfinite(value) || value < lo || value > hi) {
+    if (!node.IsScalar() || !YAML::convert<double>::decode(node, value) || !std::isfinite(value) ||
+        value < lo || value > hi) {
       Fail(node, path, message);
       return std::nullopt;
     }
@@ -115,7 +115,8 @@ void ReadLatency(ProfileReader& r, const YAML::Node& node, const std::string& pa
   if (!r.Mapping(node, path, {"base", "per_output_token", "per_input_token", "jitter", "error"})) {
     return;
   }
-  if (node["base"]) Assign(r.Number(node["base"], path + ".base", 0, 1e9, kNonNegative), out.base_ms);
+  if (node["base"])
+    Assign(r.Number(node["base"], path + ".base", 0, 1e9, kNonNegative), out.base_ms);
   if (node["per_output_token"]) {
     Assign(r.Number(node["per_output_token"], path + ".per_output_token", 0, 1e9, kNonNegative),
            out.per_output_token_ms);
@@ -124,7 +125,8 @@ void ReadLatency(ProfileReader& r, const YAML::Node& node, const std::string& pa
     Assign(r.Number(node["per_input_token"], path + ".per_input_token", 0, 1e9, kNonNegative),
            out.per_input_token_ms);
   }
-  if (node["jitter"]) Assign(r.Number(node["jitter"], path + ".jitter", 0, 1, kProbability), out.jitter);
+  if (node["jitter"])
+    Assign(r.Number(node["jitter"], path + ".jitter", 0, 1, kProbability), out.jitter);
   if (node["error"]) {
     if (auto v = r.Number(node["error"], path + ".error", 0, 1e9, kNonNegative)) out.error_ms = *v;
   }
@@ -208,10 +210,13 @@ void ReadFaults(ProfileReader& r, const YAML::Node& node, const std::string& pat
   for (const auto& [name, member] : kRates) allowed.push_back(name);
   if (!r.Mapping(node, path, allowed)) return;
   for (const auto& [name, member] : kRates) {
-    if (node[name]) Assign(r.Number(node[name], path + "." + name, 0, 1, kProbability), out.*member);
+    if (node[name])
+      Assign(r.Number(node[name], path + "." + name, 0, 1, kProbability), out.*member);
   }
-  if (node["slow_body_ms"]) Assign(r.Count(node["slow_body_ms"], path + ".slow_body_ms"), out.slow_body_ms);
-  if (node["retry_after_s"]) Assign(r.Count(node["retry_after_s"], path + ".retry_after_s"), out.retry_after_s);
+  if (node["slow_body_ms"])
+    Assign(r.Count(node["slow_body_ms"], path + ".slow_body_ms"), out.slow_body_ms);
+  if (node["retry_after_s"])
+    Assign(r.Count(node["retry_after_s"], path + ".retry_after_s"), out.retry_after_s);
   if (out.Sum() > 1 + 1e-9) {
     std::ostringstream sum;
     sum << out.Sum();
@@ -250,6 +255,7 @@ ModelProfile ReadModel(ProfileReader& r, const YAML::Node& key, const YAML::Node
   m.name = key.Scalar();
   m.where = r.Where(key);
   const std::string path = "models." + m.name;
+  if (node.IsNull()) return m;  // "name:" alone: every default
   if (!r.Mapping(node, path,
                  {"api", "latency_ms", "accuracy", "output_tokens", "input_tokens",
                   "cached_input_fraction", "cache_write_fraction", "reasoning_tokens",
@@ -258,20 +264,27 @@ ModelProfile ReadModel(ProfileReader& r, const YAML::Node& key, const YAML::Node
   }
   if (node["api"]) ReadApi(r, node["api"], path + ".api", m.api);
   if (node["latency_ms"]) ReadLatency(r, node["latency_ms"], path + ".latency_ms", m.latency);
-  if (node["accuracy"]) Assign(r.Number(node["accuracy"], path + ".accuracy", 0, 1, kProbability), m.accuracy);
-  if (node["output_tokens"]) ReadOutputTokens(r, node["output_tokens"], path + ".output_tokens", m.output_tokens);
-  if (node["input_tokens"]) ReadInputTokens(r, node["input_tokens"], path + ".input_tokens", m.input_tokens);
-  for (auto [name, member] : {std::pair{"cached_input_fraction", &ModelProfile::cached_input_fraction},
-                              std::pair{"cache_write_fraction", &ModelProfile::cache_write_fraction}}) {
+  if (node["accuracy"])
+    Assign(r.Number(node["accuracy"], path + ".accuracy", 0, 1, kProbability), m.accuracy);
+  if (node["output_tokens"])
+    ReadOutputTokens(r, node["output_tokens"], path + ".output_tokens", m.output_tokens);
+  if (node["input_tokens"])
+    ReadInputTokens(r, node["input_tokens"], path + ".input_tokens", m.input_tokens);
+  for (auto [name, member] :
+       {std::pair{"cached_input_fraction", &ModelProfile::cached_input_fraction},
+        std::pair{"cache_write_fraction", &ModelProfile::cache_write_fraction}}) {
     if (node[name]) Assign(r.Number(node[name], path + "." + name, 0, 1, kProbability), m.*member);
   }
   if (m.cached_input_fraction + m.cache_write_fraction > 1 + 1e-9) {
     r.Fail(node, path, "cached_input_fraction + cache_write_fraction is more than 1");
   }
-  if (node["reasoning_tokens"]) Assign(r.Count(node["reasoning_tokens"], path + ".reasoning_tokens"), m.reasoning_tokens);
-  if (node["quota_exhausted"]) Assign(r.Bool(node["quota_exhausted"], path + ".quota_exhausted"), m.quota_exhausted);
+  if (node["reasoning_tokens"])
+    Assign(r.Count(node["reasoning_tokens"], path + ".reasoning_tokens"), m.reasoning_tokens);
+  if (node["quota_exhausted"])
+    Assign(r.Bool(node["quota_exhausted"], path + ".quota_exhausted"), m.quota_exhausted);
   if (node["faults"]) ReadFaults(r, node["faults"], path + ".faults", m.faults);
-  if (node["fault_attempts"]) ReadFaultAttempts(r, node["fault_attempts"], path + ".fault_attempts", m.fault_attempts);
+  if (node["fault_attempts"])
+    ReadFaultAttempts(r, node["fault_attempts"], path + ".fault_attempts", m.fault_attempts);
   return m;
 }
 
@@ -280,7 +293,13 @@ void ReadModels(ProfileReader& r, const YAML::Node& node, SimulatorProfile& out)
     r.Fail(node, "models", "expected a mapping of model names to their behaviour");
     return;
   }
-  for (const auto& entry : node) out.models.push_back(ReadModel(r, entry.first, entry.second));
+  for (const auto& entry : node) {
+    if (out.FindModel(entry.first.Scalar())) {
+      r.Fail(entry.first, "models." + entry.first.Scalar(), "duplicate model");
+      continue;
+    }
+    out.models.push_back(ReadModel(r, entry.first, entry.second));
+  }
 }
 
 /// The samples path as shown in errors: joined to the profile's directory, not absolutised.
@@ -303,7 +322,8 @@ void CheckFieldsUsed(ProfileReader& r, const YAML::Node& fields_node, const Answ
 
 void ReadAnswerFile(ProfileReader& r, const YAML::Node& node, AnswerKey& key) {
   key.samples_file = ResolveAgainst(r.file(), node["samples"].Scalar());
-  auto rows = mock::ReadAnswerSamples(key.samples_file, key.samples_file, key.key_field, key.fields);
+  auto rows =
+      mock::ReadAnswerSamples(key.samples_file, key.samples_file, key.key_field, key.fields);
   if (!rows.ok()) {
     if (rows.error().where.file.empty()) {
       r.Fail(node["samples"], "answers.samples",
@@ -322,7 +342,8 @@ void ReadAnswers(ProfileReader& r, const YAML::Node& node, AnswerKey& key) {
   key.present = true;
   if (node["key_field"]) Assign(r.String(node["key_field"], "answers.key_field"), key.key_field);
   if (node["fields"] && !node["fields"].IsMap()) {
-    r.Fail(node["fields"], "answers.fields", "expected a mapping of output fields to sample fields");
+    r.Fail(node["fields"], "answers.fields",
+           "expected a mapping of output fields to sample fields");
   } else if (node["fields"]) {
     for (const auto& entry : node["fields"]) {
       std::string path = "answers.fields." + entry.first.Scalar();
@@ -394,8 +415,9 @@ Result<SimulatorProfile> ParseSimulatorProfile(const std::string& yaml, const st
 
 Result<SimulatorProfile> LoadSimulatorProfile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return MakeError("cannot read simulator profile: " + std::string(std::strerror(errno)),
-                            "", {path, 0, 0});
+  if (!in)
+    return MakeError("cannot read simulator profile: " + std::string(std::strerror(errno)), "",
+                     {path, 0, 0});
   std::ostringstream text;
   text << in.rdbuf();
   return ParseSimulatorProfile(text.str(), path);

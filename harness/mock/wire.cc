@@ -24,8 +24,6 @@ std::string Base62(uint64_t bits, int n) {
   return out;
 }
 
-std::string Dump(const Json& j) {
-  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
+std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
 }  // namespace taskcost::mock
