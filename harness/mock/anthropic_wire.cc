@@ -18,21 +18,6 @@ constexpr const char* kRateLimitMessage =
     "requested, or try again later.";
 constexpr const char* kRefusal = "I can't help with that request.";
 
-/// A string, or an array of blocks whose text blocks are joined.
-std::string BlocksText(const Json& content) {
-  if (content.is_string()) return content.get<std::string>();
-  std::string out;
-  if (!content.is_array()) return out;
-  for (const Json& block : content) {
-    if (!block.is_object()) continue;
-    auto text = block.find("text");
-    if (text == block.end() || !text->is_string()) continue;
-    if (!out.empty()) out += '\n';
-    out += text->get<std::string>();
-  }
-  return out;
-}
-
 std::optional<std::string> ReadMessages(const Json& messages, ParsedCall& call) {
   if (!messages.is_array()) return "messages: Input should be a valid list";
   if (messages.empty()) return "messages: at least one message is required";
@@ -42,12 +27,9 @@ std::optional<std::string> ReadMessages(const Json& messages, ParsedCall& call) 
     if (!m.is_object() || role == m.end() || !role->is_string()) {
       return "messages." + std::to_string(i) + ".role: Field required";
     }
-    std::string text = m.contains("content") ? BlocksText(m.at("content")) : "";
+    std::string text = m.contains("content") ? ContentText(m.at("content")) : "";
     call.chars += CountChars(text);
-    if (role->get<std::string>() == "user") {
-      if (!call.user_text.empty() && !text.empty()) call.user_text += '\n';
-      call.user_text += text;
-    }
+    if (role->get<std::string>() == "user") AppendLine(call.user_text, text);
   }
   return std::nullopt;
 }
@@ -141,7 +123,7 @@ class AnthropicFormat final : public WireFormat {
     if (!body.contains("messages")) return "messages: Field required";
     if (auto problem = ReadMessages(body.at("messages"), call)) return *problem;
     if (body.contains("system")) {
-      call.system_text = BlocksText(body.at("system"));
+      call.system_text = ContentText(body.at("system"));
       call.chars += CountChars(call.system_text);
     }
     if (body.value("stream", false)) return "stream: the simulator does not stream";

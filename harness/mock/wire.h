@@ -96,6 +96,11 @@ class WireFormat {
 const WireFormat& OpenAiWire();
 const WireFormat& AnthropicWire();
 
+/// The text of message content: a string, or an array of blocks whose text blocks are joined
+/// by "\n" (OpenAI content parts and Anthropic content blocks alike).
+std::string ContentText(const Json& content);
+/// Appends `text` to `to` on a new line; nothing when `text` is empty.
+void AppendLine(std::string& to, const std::string& text);
 /// Characters (Unicode code points) of UTF-8 text.
 int64_t CountChars(std::string_view utf8);
 /// `n` characters of base62 drawn from `bits` (and its successors).
