@@ -62,12 +62,13 @@ struct Connection {
 
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string& host, int port,
                                                       RequestHandler handler) {
+  if (port < 0 || port > 65535) {
+    return MakeError("port " + std::to_string(port) + " is out of range");
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
   const std::string ip = host == "localhost" ? "127.0.0.1" : host;
-  if (port < 0 || port > 65535)
-    return MakeError("port " + std::to_string(port) + " is out of range");
   if (inet_pton(AF_INET, ip.c_str(), &addr.sin_addr) != 1) {
     return MakeError("\"" + host + "\" is not an IPv4 address");
   }

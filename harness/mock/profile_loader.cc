@@ -407,9 +407,10 @@ Result<SimulatorProfile> ParseSimulatorProfile(const std::string& yaml, const st
 
 Result<SimulatorProfile> LoadSimulatorProfile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in)
+  if (!in) {
     return MakeError("cannot read simulator profile: " + std::string(std::strerror(errno)), "",
                      {path, 0, 0});
+  }
   std::ostringstream text;
   text << in.rdbuf();
   return ParseSimulatorProfile(text.str(), path);
