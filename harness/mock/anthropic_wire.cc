@@ -18,21 +18,6 @@ constexpr const char* kRateLimitMessage =
     "requested, or try again later.";
 constexpr const char* kRefusal = "I can't help with that request.";
 
-/// A string, or an array of blocks whose text blocks are joined.
-std::string BlocksText(const Json& content) {
-  if (content.is_string()) return content.get<std::string>();
-  std::string out;
-  if (!content.is_array()) return out;
-  for (const Json& block : content) {
-    if (!block.is_object()) continue;
-    auto text = block.find("text");
-    if (text == block.end() || !text->is_string()) continue;
-    if (!out.empty()) out += '\n';
-    out += text->get<std::string>();
-  }
-  return out;
-}
-
 std::optional<std::string> ReadMessages(const Json& messages, ParsedCall& call) {
   if (!messages.is_array()) return "messages: Input should be a valid list";
   if (messages.empty()) return "messages: at least one message is required";
@@ -42,12 +27,9 @@ std::optional<std::string> ReadMessages(const Json& messages, ParsedCall& call) 
     if (!m.is_object() || role == m.end() || !role->is_string()) {
       return "messages." + std::to_string(i) + ".role: Field required";
     }
-    std::string text = m.contains("content") ? BlocksText(m.at("content")) : "";
+    std::string text = m.contains("content") ? ContentText(m.at("content")) : "";
     call.chars += CountChars(text);
-    if (role->get<std::string>() == "user") {
-      if (!call.user_text.empty() && !text.empty()) call.user_text += '\n';
-      call.user_text += text;
-    }
+    if (role->get<std::string>() == "user") AppendLine(call.user_text, text);
   }
   return std::nullopt;
 }
@@ -101,9 +83,12 @@ Json ErrorBody(const std::string& type, const std::string& message, const ReplyI
 
 const char* StopReason(const Completion& c) {
   switch (c.finish) {
-    case Completion::Finish::kLength: return "max_tokens";
-    case Completion::Finish::kRefusal: return "refusal";
-    case Completion::Finish::kStop: break;
+    case Completion::Finish::kLength:
+      return "max_tokens";
+    case Completion::Finish::kRefusal:
+      return "refusal";
+    case Completion::Finish::kStop:
+      break;
   }
   return c.tool_input ? "tool_use" : "end_turn";
 }
@@ -138,7 +123,7 @@ class AnthropicFormat final : public WireFormat {
     if (!body.contains("messages")) return "messages: Field required";
     if (auto problem = ReadMessages(body.at("messages"), call)) return *problem;
     if (body.contains("system")) {
-      call.system_text = BlocksText(body.at("system"));
+      call.system_text = ContentText(body.at("system"));
       call.chars += CountChars(call.system_text);
     }
     if (body.value("stream", false)) return "stream: the simulator does not stream";
@@ -156,7 +141,9 @@ class AnthropicFormat final : public WireFormat {
                                const Completion& c, const ReplyIds& ids, int64_t) const override {
     Json content = Json::array();
     if (c.tool_input) {
-      content.push_back({{"type", "tool_use"}, {"id", ids.tool_use}, {"name", tool_name},
+      content.push_back({{"type", "tool_use"},
+                         {"id", ids.tool_use},
+                         {"name", tool_name},
                          {"input", *c.tool_input}});
     } else {
       content.push_back({{"type", "text"},
@@ -167,10 +154,14 @@ class AnthropicFormat final : public WireFormat {
                   {"cache_read_input_tokens", c.cached_tokens},
                   {"output_tokens", c.output_tokens},
                   {"service_tier", "standard"}};
-    Json body = {{"id", ids.response},          {"type", "message"},
-                 {"role", "assistant"},         {"model", model},
-                 {"content", std::move(content)}, {"stop_reason", StopReason(c)},
-                 {"stop_sequence", nullptr},    {"usage", std::move(usage)}};
+    Json body = {{"id", ids.response},
+                 {"type", "message"},
+                 {"role", "assistant"},
+                 {"model", model},
+                 {"content", std::move(content)},
+                 {"stop_reason", StopReason(c)},
+                 {"stop_sequence", nullptr},
+                 {"usage", std::move(usage)}};
     return Dump(body);
   }
 
@@ -181,22 +172,29 @@ class AnthropicFormat final : public WireFormat {
     switch (f.kind) {
       case FailureKind::kBadJson:
         return error(400, "invalid_request_error", "The request body is not valid JSON.");
-      case FailureKind::kInvalidRequest: return error(400, "invalid_request_error", f.detail);
+      case FailureKind::kInvalidRequest:
+        return error(400, "invalid_request_error", f.detail);
       case FailureKind::kMissingKey:
         return error(401, "authentication_error", "x-api-key header is required");
-      case FailureKind::kWrongKey: return error(401, "authentication_error", "invalid x-api-key");
-      case FailureKind::kUnknownModel: return error(404, "not_found_error", "model: " + f.detail);
-      case FailureKind::kNoRoute: return error(404, "not_found_error", "Not Found");
-      case FailureKind::kQuota: return error(400, "invalid_request_error", kQuotaMessage);
-      case FailureKind::kRateLimit: return error(429, "rate_limit_error", kRateLimitMessage);
-      case FailureKind::kServer: return error(500, "api_error", "Internal server error");
-      case FailureKind::kOverloaded: return error(529, "overloaded_error", "Overloaded");
+      case FailureKind::kWrongKey:
+        return error(401, "authentication_error", "invalid x-api-key");
+      case FailureKind::kUnknownModel:
+        return error(404, "not_found_error", "model: " + f.detail);
+      case FailureKind::kNoRoute:
+        return error(404, "not_found_error", "Not Found");
+      case FailureKind::kQuota:
+        return error(400, "invalid_request_error", kQuotaMessage);
+      case FailureKind::kRateLimit:
+        return error(429, "rate_limit_error", kRateLimitMessage);
+      case FailureKind::kServer:
+        return error(500, "api_error", "Internal server error");
+      case FailureKind::kOverloaded:
+        return error(529, "overloaded_error", "Overloaded");
     }
     return error(500, "api_error", "Internal server error");
   }
 
-  void AddRateLimitHeaders(int64_t retry_after_s,
-                           std::vector<HttpHeader>& headers) const override {
+  void AddRateLimitHeaders(int64_t retry_after_s, std::vector<HttpHeader>& headers) const override {
     std::time_t reset = std::time(nullptr) + retry_after_s;
     std::tm utc{};
     gmtime_r(&reset, &utc);
@@ -210,7 +208,9 @@ class AnthropicFormat final : public WireFormat {
   std::string RenderModels(const std::vector<const ModelProfile*>& models) const override {
     Json data = Json::array();
     for (const ModelProfile* m : models) {
-      data.push_back({{"type", "model"}, {"id", m->name}, {"display_name", m->name},
+      data.push_back({{"type", "model"},
+                      {"id", m->name},
+                      {"display_name", m->name},
                       {"created_at", "2025-01-01T00:00:00Z"}});
     }
     Json body = {{"data", data},

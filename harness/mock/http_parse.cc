@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <optional>
-
 #include <nlohmann/json.hpp>
+#include <optional>
 
 namespace taskcost::mock {
 namespace {
@@ -122,22 +121,38 @@ HeadResult ParseRequestHead(std::string_view data) {
 
 std::string_view StatusReason(int status) {
   switch (status) {
-    case 100: return "Continue";
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 411: return "Length Required";
-    case 413: return "Payload Too Large";
-    case 417: return "Expectation Failed";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    case 529: return "Site Overloaded";
-    default: return "Unknown";
+    case 100:
+      return "Continue";
+    case 200:
+      return "OK";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 411:
+      return "Length Required";
+    case 413:
+      return "Payload Too Large";
+    case 417:
+      return "Expectation Failed";
+    case 429:
+      return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
+    case 529:
+      return "Site Overloaded";
+    default:
+      return "Unknown";
   }
 }
 
@@ -164,10 +179,11 @@ std::string FormatResponseHead(int status, const std::vector<HttpHeader>& header
 }
 
 std::string JsonErrorBody(const std::string& message) {
-  nlohmann::ordered_json body = {
-      {"error",
-       {{"message", message}, {"type", "invalid_request_error"}, {"param", nullptr},
-        {"code", nullptr}}}};
+  nlohmann::ordered_json body = {{"error",
+                                  {{"message", message},
+                                   {"type", "invalid_request_error"},
+                                   {"param", nullptr},
+                                   {"code", nullptr}}}};
   return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

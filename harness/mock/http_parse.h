@@ -15,11 +15,11 @@ namespace taskcost::mock {
 
 /// A parsed request head; the body follows it in the stream.
 struct RequestHead {
-  MockRequest request;          // method, target and headers; body empty
-  size_t head_bytes = 0;        // bytes up to and including the blank line
-  size_t content_length = 0;    // 0 when absent on a method without a body
-  bool keep_alive = true;       // HTTP/1.1 unless "Connection: close"; HTTP/1.0 if asked
-  bool expect_continue = false; // "Expect: 100-continue"
+  MockRequest request;           // method, target and headers; body empty
+  size_t head_bytes = 0;         // bytes up to and including the blank line
+  size_t content_length = 0;     // 0 when absent on a method without a body
+  bool keep_alive = true;        // HTTP/1.1 unless "Connection: close"; HTTP/1.0 if asked
+  bool expect_continue = false;  // "Expect: 100-continue"
 };
 
 /// Why a head was refused: the status to answer with (then close) and a short reason.

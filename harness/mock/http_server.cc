@@ -38,17 +38,17 @@ struct Connection {
   uint64_t serial = 0;
   bool closed = false;
 
-  std::string in;               // received, not yet consumed
-  size_t scanned = 0;           // bytes of `in` already searched for the end of the head
+  std::string in;                   // received, not yet consumed
+  size_t scanned = 0;               // bytes of `in` already searched for the end of the head
   std::optional<RequestHead> head;  // parsed head of the request whose body is arriving
   bool continue_sent = false;
 
-  bool busy = false;            // a request is being answered; later input waits
-  bool stalled = false;         // never answer again; discard input until the client leaves
+  bool busy = false;     // a request is being answered; later input waits
+  bool stalled = false;  // never answer again; discard input until the client leaves
   bool counted_in_flight = false;
   bool keep_alive = true;
   bool close_after_flush = false;
-  bool reply_done = false;      // every byte of the reply is queued
+  bool reply_done = false;  // every byte of the reply is queued
   MockReply reply;
   enum class Next { kExecute, kChunk } next = Next::kExecute;
   size_t body_sent = 0;
@@ -62,11 +62,13 @@ struct Connection {
 
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string& host, int port,
                                                       RequestHandler handler) {
+  if (port < 0 || port > 65535) {
+    return MakeError("port " + std::to_string(port) + " is out of range");
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
   const std::string ip = host == "localhost" ? "127.0.0.1" : host;
-  if (port < 0 || port > 65535) return MakeError("port " + std::to_string(port) + " is out of range");
   if (inet_pton(AF_INET, ip.c_str(), &addr.sin_addr) != 1) {
     return MakeError("\"" + host + "\" is not an IPv4 address");
   }
@@ -98,7 +100,10 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string& host, i
 }
 
 HttpServer::HttpServer(int listen_fd, int epoll_fd, int wake_fd, int port, RequestHandler handler)
-    : listen_fd_(listen_fd), epoll_fd_(epoll_fd), wake_fd_(wake_fd), port_(port),
+    : listen_fd_(listen_fd),
+      epoll_fd_(epoll_fd),
+      wake_fd_(wake_fd),
+      port_(port),
       handler_(std::move(handler)) {
   epoll_event ev{};
   ev.events = EPOLLIN;

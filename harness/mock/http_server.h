@@ -109,13 +109,13 @@ class HttpServer {
   std::vector<Timer> timers_;                             // min-heap on (due_ns, sequence)
   uint64_t next_serial_ = 1;
   uint64_t next_sequence_ = 1;
-  std::vector<std::unique_ptr<Connection>> closed_;       // freed at the end of each loop turn
-  int reserve_fd_ = -1;                                   // released to shed load on EMFILE
+  std::vector<std::unique_ptr<Connection>> closed_;  // freed at the end of each loop turn
+  int reserve_fd_ = -1;                              // released to shed load on EMFILE
 
   // Counters change under mutex_ before the bytes they count are sent, so a client that has
   // seen a reply also sees it counted.
   mutable std::mutex mutex_;
-  SimulatorStats stats_;                                  // guarded by mutex_
+  SimulatorStats stats_;  // guarded by mutex_
   std::atomic<bool> stopping_{false};
   std::thread thread_;
   std::once_flag stop_once_;

@@ -25,27 +25,6 @@ constexpr const char* kQuotaMessage =
     "https://platform.openai.com/docs/guides/error-codes/api-errors.";
 constexpr const char* kRefusal = "I'm sorry, but I can't help with that request.";
 
-/// The text of a message's content: a string, or an array of {type: "text", text} parts.
-std::string ContentText(const Json& content) {
-  if (content.is_string()) return content.get<std::string>();
-  std::string out;
-  if (!content.is_array()) return out;
-  for (const Json& part : content) {
-    if (!part.is_object()) continue;
-    auto text = part.find("text");
-    if (text == part.end() || !text->is_string()) continue;
-    if (!out.empty()) out += '\n';
-    out += text->get<std::string>();
-  }
-  return out;
-}
-
-void Append(std::string& to, const std::string& text) {
-  if (text.empty()) return;
-  if (!to.empty()) to += '\n';
-  to += text;
-}
-
 std::optional<std::string> ReadMessages(const Json& messages, ParsedCall& call) {
   if (!messages.is_array()) return "Invalid type for 'messages': expected an array.";
   if (messages.empty()) {
@@ -61,8 +40,8 @@ std::optional<std::string> ReadMessages(const Json& messages, ParsedCall& call) 
     std::string text = m.contains("content") ? ContentText(m.at("content")) : "";
     call.chars += CountChars(text);
     const std::string r = role->get<std::string>();
-    if (r == "system" || r == "developer") Append(call.system_text, text);
-    if (r == "user") Append(call.user_text, text);
+    if (r == "system" || r == "developer") AppendLine(call.system_text, text);
+    if (r == "user") AppendLine(call.user_text, text);
   }
   return std::nullopt;
 }
@@ -97,8 +76,8 @@ Json Usage(const Completion& c) {
 }
 
 Json ErrorBody(const std::string& message, const std::string& type, const Json& code) {
-  return Json{{"error",
-               {{"message", message}, {"type", type}, {"param", nullptr}, {"code", code}}}};
+  return Json{
+      {"error", {{"message", message}, {"type", type}, {"param", nullptr}, {"code", code}}}};
 }
 
 class OpenAiFormat final : public WireFormat {
@@ -196,8 +175,7 @@ class OpenAiFormat final : public WireFormat {
     return {500, Dump(ErrorBody("unknown failure", "server_error", nullptr))};
   }
 
-  void AddRateLimitHeaders(int64_t retry_after_s,
-                           std::vector<HttpHeader>& headers) const override {
+  void AddRateLimitHeaders(int64_t retry_after_s, std::vector<HttpHeader>& headers) const override {
     headers.push_back({"x-ratelimit-limit-requests", "500"});
     headers.push_back({"x-ratelimit-remaining-requests", "0"});
     headers.push_back({"x-ratelimit-reset-requests", std::to_string(retry_after_s) + "s"});
@@ -206,8 +184,8 @@ class OpenAiFormat final : public WireFormat {
   std::string RenderModels(const std::vector<const ModelProfile*>& models) const override {
     Json data = Json::array();
     for (const ModelProfile* m : models) {
-      data.push_back({{"id", m->name}, {"object", "model"}, {"created", 1700000000},
-                      {"owned_by", "system"}});
+      data.push_back(
+          {{"id", m->name}, {"object", "model"}, {"created", 1700000000}, {"owned_by", "system"}});
     }
     return Dump(Json{{"object", "list"}, {"data", std::move(data)}});
   }

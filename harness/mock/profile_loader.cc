@@ -1,5 +1,7 @@
 // LoadSimulatorProfile / ParseSimulatorProfile: YAML to a checked SimulatorProfile. Every problem
 // is reported with file:line:col and the dotted path ("models.gpt-4.1.accuracy").
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -8,8 +10,6 @@
 #include <fstream>
 #include <sstream>
 #include <tuple>
-
-#include <yaml-cpp/yaml.h>
 
 #include "harness/mock/answer_samples.h"
 #include "harness/mock/simulator.h"
@@ -20,6 +20,11 @@ namespace {
 constexpr const char* kProbability = "expected a number between 0 and 1";
 constexpr const char* kNonNegative = "expected a number >= 0";
 constexpr const char* kCount = "expected a whole number >= 0";
+
+template <class T>
+void Set(std::optional<T> value, T& out) {
+  if (value) out = *value;
+}
 
 class ProfileReader {
  public:
@@ -58,8 +63,8 @@ class ProfileReader {
   std::optional<double> Number(const YAML::Node& node, const std::string& path, double lo,
                                double hi, const char* message) {
     double value = 0;
-    if (!node.IsScalar() || !YAML::convert<double>::decode(node, value) ||
-        !std::isfinite(value) || value < lo || value > hi) {
+    if (!node.IsScalar() || !YAML::convert<double>::decode(node, value) || !std::isfinite(value) ||
+        value < lo || value > hi) {
       Fail(node, path, message);
       return std::nullopt;
     }
@@ -92,6 +97,20 @@ class ProfileReader {
     return node.Scalar();
   }
 
+  /// map[key], when present, into `out`: a probability, a number >= 0, or a whole number >= 0.
+  void ProbabilityAt(const YAML::Node& map, const std::string& key, const std::string& path,
+                     double& out) {
+    if (map[key]) Set(Number(map[key], Join(path, key), 0, 1, kProbability), out);
+  }
+  void NonNegativeAt(const YAML::Node& map, const std::string& key, const std::string& path,
+                     double& out) {
+    if (map[key]) Set(Number(map[key], Join(path, key), 0, 1e9, kNonNegative), out);
+  }
+  void CountAt(const YAML::Node& map, const std::string& key, const std::string& path,
+               int64_t& out) {
+    if (map[key]) Set(Count(map[key], Join(path, key)), out);
+  }
+
   static std::string Join(const std::string& path, const std::string& key) {
     return path.empty() ? key : path + "." + key;
   }
@@ -101,32 +120,23 @@ class ProfileReader {
   Errors errors_;
 };
 
-template <class T>
-void Assign(std::optional<T> value, T& out) {
-  if (value) out = *value;
-}
-
 void ReadLatency(ProfileReader& r, const YAML::Node& node, const std::string& path,
                  LatencyModel& out) {
   if (node.IsScalar()) {
-    Assign(r.Number(node, path, 0, 1e9, kNonNegative), out.base_ms);
+    Set(r.Number(node, path, 0, 1e9, kNonNegative), out.base_ms);
     return;
   }
   if (!r.Mapping(node, path, {"base", "per_output_token", "per_input_token", "jitter", "error"})) {
     return;
   }
-  if (node["base"]) Assign(r.Number(node["base"], path + ".base", 0, 1e9, kNonNegative), out.base_ms);
-  if (node["per_output_token"]) {
-    Assign(r.Number(node["per_output_token"], path + ".per_output_token", 0, 1e9, kNonNegative),
-           out.per_output_token_ms);
-  }
-  if (node["per_input_token"]) {
-    Assign(r.Number(node["per_input_token"], path + ".per_input_token", 0, 1e9, kNonNegative),
-           out.per_input_token_ms);
-  }
-  if (node["jitter"]) Assign(r.Number(node["jitter"], path + ".jitter", 0, 1, kProbability), out.jitter);
+  r.NonNegativeAt(node, "base", path, out.base_ms);
+  r.NonNegativeAt(node, "per_output_token", path, out.per_output_token_ms);
+  r.NonNegativeAt(node, "per_input_token", path, out.per_input_token_ms);
+  r.ProbabilityAt(node, "jitter", path, out.jitter);
   if (node["error"]) {
-    if (auto v = r.Number(node["error"], path + ".error", 0, 1e9, kNonNegative)) out.error_ms = *v;
+    double error_ms = 0;
+    r.NonNegativeAt(node, "error", path, error_ms);
+    out.error_ms = error_ms;
   }
 }
 
@@ -184,11 +194,8 @@ void ReadOutputTokens(ProfileReader& r, const YAML::Node& node, const std::strin
   }
   if (!r.Mapping(node, path, {"base", "per_field_word", "words"})) return;
   out.kind = OutputTokenModel::Kind::kWords;
-  if (node["base"]) Assign(r.Number(node["base"], path + ".base", 0, 1e9, kNonNegative), out.base);
-  if (node["per_field_word"]) {
-    Assign(r.Number(node["per_field_word"], path + ".per_field_word", 0, 1e6, kNonNegative),
-           out.per_field_word);
-  }
+  r.NonNegativeAt(node, "base", path, out.base);
+  r.NonNegativeAt(node, "per_field_word", path, out.per_field_word);
   if (node["words"]) ReadWords(r, node["words"], path + ".words", out);
 }
 
@@ -207,11 +214,9 @@ void ReadFaults(ProfileReader& r, const YAML::Node& node, const std::string& pat
   std::vector<std::string> allowed = {"slow_body_ms", "retry_after_s"};
   for (const auto& [name, member] : kRates) allowed.push_back(name);
   if (!r.Mapping(node, path, allowed)) return;
-  for (const auto& [name, member] : kRates) {
-    if (node[name]) Assign(r.Number(node[name], path + "." + name, 0, 1, kProbability), out.*member);
-  }
-  if (node["slow_body_ms"]) Assign(r.Count(node["slow_body_ms"], path + ".slow_body_ms"), out.slow_body_ms);
-  if (node["retry_after_s"]) Assign(r.Count(node["retry_after_s"], path + ".retry_after_s"), out.retry_after_s);
+  for (const auto& [name, member] : kRates) r.ProbabilityAt(node, name, path, out.*member);
+  r.CountAt(node, "slow_body_ms", path, out.slow_body_ms);
+  r.CountAt(node, "retry_after_s", path, out.retry_after_s);
   if (out.Sum() > 1 + 1e-9) {
     std::ostringstream sum;
     sum << out.Sum();
@@ -233,7 +238,7 @@ void ReadFaultAttempts(ProfileReader& r, const YAML::Node& node, const std::stri
 }
 
 void ReadApi(ProfileReader& r, const YAML::Node& node, const std::string& path, SimulatorApi& out) {
-  const std::string& v = node.IsScalar() ? node.Scalar() : "";
+  const std::string v = node.IsScalar() ? node.Scalar() : "";
   if (v == "any") {
     out = SimulatorApi::kAny;
   } else if (v == "openai") {
@@ -250,28 +255,28 @@ ModelProfile ReadModel(ProfileReader& r, const YAML::Node& key, const YAML::Node
   m.name = key.Scalar();
   m.where = r.Where(key);
   const std::string path = "models." + m.name;
+  if (node.IsNull()) return m;  // "name:" alone: every default
   if (!r.Mapping(node, path,
                  {"api", "latency_ms", "accuracy", "output_tokens", "input_tokens",
                   "cached_input_fraction", "cache_write_fraction", "reasoning_tokens",
                   "quota_exhausted", "faults", "fault_attempts"})) {
     return m;
   }
-  if (node["api"]) ReadApi(r, node["api"], path + ".api", m.api);
-  if (node["latency_ms"]) ReadLatency(r, node["latency_ms"], path + ".latency_ms", m.latency);
-  if (node["accuracy"]) Assign(r.Number(node["accuracy"], path + ".accuracy", 0, 1, kProbability), m.accuracy);
-  if (node["output_tokens"]) ReadOutputTokens(r, node["output_tokens"], path + ".output_tokens", m.output_tokens);
-  if (node["input_tokens"]) ReadInputTokens(r, node["input_tokens"], path + ".input_tokens", m.input_tokens);
-  for (auto [name, member] : {std::pair{"cached_input_fraction", &ModelProfile::cached_input_fraction},
-                              std::pair{"cache_write_fraction", &ModelProfile::cache_write_fraction}}) {
-    if (node[name]) Assign(r.Number(node[name], path + "." + name, 0, 1, kProbability), m.*member);
-  }
+  auto at = [&](const char* key) { return std::pair{node[key], path + "." + key}; };
+  if (auto [n, p] = at("api"); n) ReadApi(r, n, p, m.api);
+  if (auto [n, p] = at("latency_ms"); n) ReadLatency(r, n, p, m.latency);
+  if (auto [n, p] = at("output_tokens"); n) ReadOutputTokens(r, n, p, m.output_tokens);
+  if (auto [n, p] = at("input_tokens"); n) ReadInputTokens(r, n, p, m.input_tokens);
+  if (auto [n, p] = at("quota_exhausted"); n) Set(r.Bool(n, p), m.quota_exhausted);
+  if (auto [n, p] = at("faults"); n) ReadFaults(r, n, p, m.faults);
+  if (auto [n, p] = at("fault_attempts"); n) ReadFaultAttempts(r, n, p, m.fault_attempts);
+  r.ProbabilityAt(node, "accuracy", path, m.accuracy);
+  r.ProbabilityAt(node, "cached_input_fraction", path, m.cached_input_fraction);
+  r.ProbabilityAt(node, "cache_write_fraction", path, m.cache_write_fraction);
+  r.CountAt(node, "reasoning_tokens", path, m.reasoning_tokens);
   if (m.cached_input_fraction + m.cache_write_fraction > 1 + 1e-9) {
     r.Fail(node, path, "cached_input_fraction + cache_write_fraction is more than 1");
   }
-  if (node["reasoning_tokens"]) Assign(r.Count(node["reasoning_tokens"], path + ".reasoning_tokens"), m.reasoning_tokens);
-  if (node["quota_exhausted"]) Assign(r.Bool(node["quota_exhausted"], path + ".quota_exhausted"), m.quota_exhausted);
-  if (node["faults"]) ReadFaults(r, node["faults"], path + ".faults", m.faults);
-  if (node["fault_attempts"]) ReadFaultAttempts(r, node["fault_attempts"], path + ".fault_attempts", m.fault_attempts);
   return m;
 }
 
@@ -280,7 +285,13 @@ void ReadModels(ProfileReader& r, const YAML::Node& node, SimulatorProfile& out)
     r.Fail(node, "models", "expected a mapping of model names to their behaviour");
     return;
   }
-  for (const auto& entry : node) out.models.push_back(ReadModel(r, entry.first, entry.second));
+  for (const auto& entry : node) {
+    if (out.FindModel(entry.first.Scalar())) {
+      r.Fail(entry.first, "models." + entry.first.Scalar(), "duplicate model");
+      continue;
+    }
+    out.models.push_back(ReadModel(r, entry.first, entry.second));
+  }
 }
 
 /// The samples path as shown in errors: joined to the profile's directory, not absolutised.
@@ -303,7 +314,8 @@ void CheckFieldsUsed(ProfileReader& r, const YAML::Node& fields_node, const Answ
 
 void ReadAnswerFile(ProfileReader& r, const YAML::Node& node, AnswerKey& key) {
   key.samples_file = ResolveAgainst(r.file(), node["samples"].Scalar());
-  auto rows = mock::ReadAnswerSamples(key.samples_file, key.samples_file, key.key_field, key.fields);
+  auto rows =
+      mock::ReadAnswerSamples(key.samples_file, key.samples_file, key.key_field, key.fields);
   if (!rows.ok()) {
     if (rows.error().where.file.empty()) {
       r.Fail(node["samples"], "answers.samples",
@@ -320,9 +332,10 @@ void ReadAnswerFile(ProfileReader& r, const YAML::Node& node, AnswerKey& key) {
 void ReadAnswers(ProfileReader& r, const YAML::Node& node, AnswerKey& key) {
   if (!r.Mapping(node, "answers", {"samples", "key_field", "fields"})) return;
   key.present = true;
-  if (node["key_field"]) Assign(r.String(node["key_field"], "answers.key_field"), key.key_field);
+  if (node["key_field"]) Set(r.String(node["key_field"], "answers.key_field"), key.key_field);
   if (node["fields"] && !node["fields"].IsMap()) {
-    r.Fail(node["fields"], "answers.fields", "expected a mapping of output fields to sample fields");
+    r.Fail(node["fields"], "answers.fields",
+           "expected a mapping of output fields to sample fields");
   } else if (node["fields"]) {
     for (const auto& entry : node["fields"]) {
       std::string path = "answers.fields." + entry.first.Scalar();
@@ -342,8 +355,8 @@ void ReadTop(ProfileReader& r, const YAML::Node& root, SimulatorProfile& out) {
   if (root["seed"]) {
     if (auto seed = r.Count(root["seed"], "seed")) out.seed = static_cast<uint64_t>(*seed);
   }
-  if (root["require_key"]) Assign(r.Bool(root["require_key"], "require_key"), out.require_key);
-  if (root["api_key"]) Assign(r.String(root["api_key"], "api_key"), out.api_key);
+  if (root["require_key"]) Set(r.Bool(root["require_key"], "require_key"), out.require_key);
+  if (root["api_key"]) Set(r.String(root["api_key"], "api_key"), out.api_key);
   if (!root["models"]) {
     r.Fail(root, "models", "missing: the models the simulator serves");
   } else {
@@ -394,8 +407,10 @@ Result<SimulatorProfile> ParseSimulatorProfile(const std::string& yaml, const st
 
 Result<SimulatorProfile> LoadSimulatorProfile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return MakeError("cannot read simulator profile: " + std::string(std::strerror(errno)),
-                            "", {path, 0, 0});
+  if (!in) {
+    return MakeError("cannot read simulator profile: " + std::string(std::strerror(errno)), "",
+                     {path, 0, 0});
+  }
   std::ostringstream text;
   text << in.rdbuf();
   return ParseSimulatorProfile(text.str(), path);

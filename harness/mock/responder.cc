@@ -8,6 +8,7 @@ namespace taskcost::mock {
 namespace {
 
 constexpr size_t kMaxCacheEntries = 200'000;
+constexpr int64_t kRefusalTokens = 12;  // output tokens of a refusal, reasoning aside
 
 std::string_view PathOf(std::string_view target) { return target.substr(0, target.find('?')); }
 
@@ -27,9 +28,12 @@ std::chrono::microseconds Jittered(double ms, const LatencyModel& latency, const
 
 int64_t OutputTokens(const OutputTokenModel& m, int64_t free_words, const std::string& text) {
   switch (m.kind) {
-    case OutputTokenModel::Kind::kFixed: return m.fixed;
-    case OutputTokenModel::Kind::kCharsDiv4: return (CountChars(text) + 3) / 4;
-    case OutputTokenModel::Kind::kWords: break;
+    case OutputTokenModel::Kind::kFixed:
+      return m.fixed;
+    case OutputTokenModel::Kind::kCharsDiv4:
+      return (CountChars(text) + 3) / 4;
+    case OutputTokenModel::Kind::kWords:
+      break;
   }
   return static_cast<int64_t>(
       std::ceil(m.base + m.per_field_word * static_cast<double>(free_words) - 1e-9));
@@ -59,7 +63,7 @@ void Spoil(Fault fault, std::optional<int64_t> max_tokens, const Draws& draws, C
     c.finish = Completion::Finish::kRefusal;
     c.text.clear();
     c.tool_input.reset();
-    c.output_tokens = 12 + c.reasoning_tokens;
+    c.output_tokens = kRefusalTokens + c.reasoning_tokens;
   }
 }
 
@@ -67,16 +71,26 @@ void Spoil(Fault fault, std::optional<int64_t> max_tokens, const Draws& draws, C
 
 std::string_view FaultName(Fault f) {
   switch (f) {
-    case Fault::kNone: return "none";
-    case Fault::kMalformedJson: return "malformed_json";
-    case Fault::kSchemaViolation: return "schema_violation";
-    case Fault::kRateLimit: return "rate_limit";
-    case Fault::kServerError: return "server_error";
-    case Fault::kOverloaded: return "overloaded";
-    case Fault::kTruncated: return "truncated";
-    case Fault::kRefusal: return "refusal";
-    case Fault::kReset: return "reset";
-    case Fault::kStall: return "stall";
+    case Fault::kNone:
+      return "none";
+    case Fault::kMalformedJson:
+      return "malformed_json";
+    case Fault::kSchemaViolation:
+      return "schema_violation";
+    case Fault::kRateLimit:
+      return "rate_limit";
+    case Fault::kServerError:
+      return "server_error";
+    case Fault::kOverloaded:
+      return "overloaded";
+    case Fault::kTruncated:
+      return "truncated";
+    case Fault::kRefusal:
+      return "refusal";
+    case Fault::kReset:
+      return "reset";
+    case Fault::kStall:
+      return "stall";
   }
   return "none";
 }
@@ -123,8 +137,7 @@ MockReply Responder::Chat(const WireFormat& wire, const MockRequest& request) {
   if (auto problem = wire.HeaderProblem(request)) {
     return FailureReply(wire, {FailureKind::kInvalidRequest, *problem}, NextIds(wire), {});
   }
-  const uint64_t body_hash =
-      Combine(HashBytes(request.body), static_cast<uint64_t>(wire.api()));
+  const uint64_t body_hash = Combine(HashBytes(request.body), static_cast<uint64_t>(wire.api()));
   auto understood = Understand(wire, request.body, body_hash);
   if (auto* failure = std::get_if<Failure>(&understood)) {
     return FailureReply(wire, *failure, NextIds(wire), {});
@@ -140,8 +153,8 @@ MockReply Responder::Chat(const WireFormat& wire, const MockRequest& request) {
   return Answer(wire, call, *model, ++attempts_[body_hash]);
 }
 
-MockReply Responder::Answer(const WireFormat& wire, const CallInfo& call,
-                            const ModelProfile& model, int attempt) {
+MockReply Responder::Answer(const WireFormat& wire, const CallInfo& call, const ModelProfile& model,
+                            int attempt) {
   const Draws draws(profile_.seed, call.model, call.key_hash, attempt);
   const ReplyIds ids = wire.MakeIds(draws.Bits("ids"));
   const Fault fault = PickFault(model, draws, attempt);
@@ -206,14 +219,14 @@ std::variant<const CallInfo*, Failure> Responder::Understand(const WireFormat& w
   info.tool_name = info.schema ? p.tool_name : "";
   info.max_tokens = p.max_tokens;
   info.sample = FindSample(p.user_text);
-  info.key_hash = HashBytes(info.sample >= 0 ? profile_.answers.samples[size_t(info.sample)].key
-                                             : p.user_text);
+  info.key_hash =
+      HashBytes(info.sample >= 0 ? profile_.answers.samples[size_t(info.sample)].key : p.user_text);
   if (calls_.size() >= kMaxCacheEntries) calls_.clear();  // a cache: attempts_ is kept
   return &calls_.emplace(body_hash, std::move(info)).first->second;
 }
 
-Completion Responder::Compose(const CallInfo& call, const ModelProfile& model,
-                              const Draws& draws, Fault fault) {
+Completion Responder::Compose(const CallInfo& call, const ModelProfile& model, const Draws& draws,
+                              Fault fault) {
   AnswerInputs in;
   in.draws = &draws;
   in.accuracy = model.accuracy;
@@ -236,7 +249,8 @@ Completion Responder::Compose(const CallInfo& call, const ModelProfile& model,
   c.cached_tokens = static_cast<int64_t>(double(c.input_tokens) * model.cached_input_fraction);
   c.cache_write_tokens = static_cast<int64_t>(double(c.input_tokens) * model.cache_write_fraction);
   c.reasoning_tokens = model.reasoning_tokens;
-  c.output_tokens = OutputTokens(model.output_tokens, answer.free_words, c.text) + c.reasoning_tokens;
+  c.output_tokens =
+      OutputTokens(model.output_tokens, answer.free_words, c.text) + c.reasoning_tokens;
   Spoil(fault, call.max_tokens, draws, c);
   return c;
 }
@@ -280,12 +294,15 @@ int Responder::FindSample(const std::string& user_text) const {
 Fault Responder::PickFault(const ModelProfile& model, const Draws& draws, int attempt) const {
   if (!FaultsApply(model, attempt)) return Fault::kNone;
   const FaultRates& f = model.faults;
-  const std::pair<double, Fault> order[] = {
-      {f.malformed_json, Fault::kMalformedJson}, {f.schema_violation, Fault::kSchemaViolation},
-      {f.rate_limit, Fault::kRateLimit},         {f.server_error, Fault::kServerError},
-      {f.overloaded, Fault::kOverloaded},        {f.truncated, Fault::kTruncated},
-      {f.refusal, Fault::kRefusal},              {f.reset, Fault::kReset},
-      {f.stall, Fault::kStall}};
+  const std::pair<double, Fault> order[] = {{f.malformed_json, Fault::kMalformedJson},
+                                            {f.schema_violation, Fault::kSchemaViolation},
+                                            {f.rate_limit, Fault::kRateLimit},
+                                            {f.server_error, Fault::kServerError},
+                                            {f.overloaded, Fault::kOverloaded},
+                                            {f.truncated, Fault::kTruncated},
+                                            {f.refusal, Fault::kRefusal},
+                                            {f.reset, Fault::kReset},
+                                            {f.stall, Fault::kStall}};
   const double u = draws.Unit("fault");
   double cumulative = 0;
   for (const auto& [rate, fault] : order) {

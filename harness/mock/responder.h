@@ -23,20 +23,28 @@ namespace taskcost::mock {
 
 /// The fault an attempt suffers, if any (FaultRates order).
 enum class Fault {
-  kNone, kMalformedJson, kSchemaViolation, kRateLimit, kServerError, kOverloaded, kTruncated,
-  kRefusal, kReset, kStall,
+  kNone,
+  kMalformedJson,
+  kSchemaViolation,
+  kRateLimit,
+  kServerError,
+  kOverloaded,
+  kTruncated,
+  kRefusal,
+  kReset,
+  kStall,
 };
 std::string_view FaultName(Fault f);  // "malformed_json", ...
 
 /// What a reply needs from one distinct request body; parsed once, then reused for retries.
 struct CallInfo {
   std::string model;
-  int64_t chars = 0;                    // for input_tokens: chars_div_4
-  std::shared_ptr<const Json> schema;   // native, or found in the prompt; null = generic answer
-  std::string tool_name;                // Anthropic forced tool
+  int64_t chars = 0;                   // for input_tokens: chars_div_4
+  std::shared_ptr<const Json> schema;  // native, or found in the prompt; null = generic answer
+  std::string tool_name;               // Anthropic forced tool
   std::optional<int64_t> max_tokens;
-  int sample = -1;                      // index into the answers, -1 = none matched
-  uint64_t key_hash = 0;                // hash of the sample key, else of the user text
+  int sample = -1;        // index into the answers, -1 = none matched
+  uint64_t key_hash = 0;  // hash of the sample key, else of the user text
 };
 
 class Responder {
@@ -57,8 +65,8 @@ class Responder {
                          std::chrono::microseconds delay) const;
   std::optional<Failure> CheckKey(const WireFormat& wire, const MockRequest& request) const;
   /// The cached CallInfo of a body (by `body_hash`), parsing it on first sight.
-  std::variant<const CallInfo*, Failure> Understand(const WireFormat& wire,
-                                                    const std::string& body, uint64_t body_hash);
+  std::variant<const CallInfo*, Failure> Understand(const WireFormat& wire, const std::string& body,
+                                                    uint64_t body_hash);
   Completion Compose(const CallInfo& call, const ModelProfile& model, const Draws& draws,
                      Fault fault);
   std::shared_ptr<const Json> SchemaOf(const ParsedCall& call);
@@ -74,7 +82,7 @@ class Responder {
   std::unordered_map<uint64_t, int> attempts_;             // hash(format, body) -> times seen
   std::unordered_map<uint64_t, CallInfo> calls_;           // hash(format, body) -> parsed
   std::unordered_map<uint64_t, std::shared_ptr<const Json>> schemas_;  // by text hash
-  uint64_t sequence_ = 0;                                  // ids of replies before a model
+  uint64_t sequence_ = 0;  // ids of replies before a model
 
   mutable std::mutex mutex_;
   std::map<std::string, int64_t> fault_counts_;  // guarded by mutex_

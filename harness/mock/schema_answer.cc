@@ -10,14 +10,14 @@ namespace {
 constexpr int kMaxDepth = 16;
 
 constexpr const char* kWords[] = {
-    "customer", "reports", "order",    "account", "payment", "issue",   "request", "needs",
-    "review",   "delivery", "refund",  "login",   "error",   "billing", "charge",  "package",
-    "late",     "update",   "support", "ticket",  "invoice", "shipping", "return", "item",
-    "missing",  "access",   "reset",   "password", "card",   "declined", "damaged", "replace",
-    "status",   "tracking", "confirm", "address", "change",  "cancel",  "subscription", "plan",
-    "upgrade",  "app",      "crash",   "slow",    "page",    "email",   "notice",  "asks",
-    "about",    "with",     "after",   "before",  "since",   "today",   "again",   "still",
-    "cannot",   "wants",    "clear",   "priority", "follow", "up",      "team",    "checks"};
+    "customer", "reports",  "order",   "account",  "payment", "issue",    "request",      "needs",
+    "review",   "delivery", "refund",  "login",    "error",   "billing",  "charge",       "package",
+    "late",     "update",   "support", "ticket",   "invoice", "shipping", "return",       "item",
+    "missing",  "access",   "reset",   "password", "card",    "declined", "damaged",      "replace",
+    "status",   "tracking", "confirm", "address",  "change",  "cancel",   "subscription", "plan",
+    "upgrade",  "app",      "crash",   "slow",     "page",    "email",    "notice",       "asks",
+    "about",    "with",     "after",   "before",   "since",   "today",    "again",        "still",
+    "cannot",   "wants",    "clear",   "priority", "follow",  "up",       "team",         "checks"};
 constexpr size_t kWordCount = sizeof(kWords) / sizeof(kWords[0]);
 
 std::string TypeOf(const Json& s) {
@@ -72,7 +72,8 @@ class Generator {
       }
     }
     if (!choices.empty()) {
-      int64_t pick = in_.draws->Between("wrong:" + path, 0, static_cast<int64_t>(choices.size()) - 1);
+      int64_t pick =
+          in_.draws->Between("wrong:" + path, 0, static_cast<int64_t>(choices.size()) - 1);
       return choices[static_cast<size_t>(pick)];
     }
     return Perturb(s, path, expected, depth);
@@ -158,8 +159,8 @@ class Generator {
     if (auto req = s.find("required"); req != s.end() && req->is_array()) {
       for (const Json& name : *req) {
         if (name.is_string() && !out.contains(name.get<std::string>())) {
-          out[name.get<std::string>()] = Value(Json::object(), Child(path, name.get<std::string>()),
-                                               depth + 1);
+          out[name.get<std::string>()] =
+              Value(Json::object(), Child(path, name.get<std::string>()), depth + 1);
         }
       }
     }
@@ -224,7 +225,8 @@ class Generator {
       out = Words(path, n);
     }
     size_t min_len = s.value("minLength", size_t{0});
-    for (uint64_t i = 0; out.size() < min_len; ++i) out += (out.empty() ? "" : " ") + Word(path, 1000 + i);
+    for (uint64_t i = 0; out.size() < min_len; ++i)
+      out += (out.empty() ? "" : " ") + Word(path, 1000 + i);
     size_t max_len = s.value("maxLength", out.size());
     if (out.size() > max_len) out.resize(max_len);
     return Json(out);
@@ -316,10 +318,10 @@ GeneratedAnswer GenerateGenericAnswer(const AnswerInputs& in) {
 
 void ViolateSchema(const Json& schema, Json& answer) {
   const Json empty = Json::object();
-  const Json& props = schema.is_object() && schema.contains("properties") &&
-                              schema.at("properties").is_object()
-                          ? schema.at("properties")
-                          : empty;
+  const Json& props =
+      schema.is_object() && schema.contains("properties") && schema.at("properties").is_object()
+          ? schema.at("properties")
+          : empty;
   if (!answer.is_object()) {
     answer = Json::array();
     return;

@@ -8,8 +8,8 @@ namespace taskcost {
 Result<std::unique_ptr<Simulator>> Simulator::Start(SimulatorProfile profile,
                                                     SimulatorOptions options) {
   std::unique_ptr<Simulator> simulator(new Simulator());
-  simulator->host_ = options.host == "0.0.0.0" || options.host == "localhost" ? "127.0.0.1"
-                                                                              : options.host;
+  simulator->host_ =
+      options.host == "0.0.0.0" || options.host == "localhost" ? "127.0.0.1" : options.host;
   simulator->responder_ = std::make_unique<mock::Responder>(std::move(profile));
   mock::Responder* responder = simulator->responder_.get();
   auto server = mock::HttpServer::Start(

@@ -25,8 +25,8 @@ struct LatencyModel {
   double base_ms = 0;
   double per_output_token_ms = 0;
   double per_input_token_ms = 0;
-  double jitter = 0;                // fraction in [0, 1]
-  std::optional<double> error_ms;   // default base_ms / 10
+  double jitter = 0;               // fraction in [0, 1]
+  std::optional<double> error_ms;  // default base_ms / 10
 };
 
 /// Prompt tokens reported in usage.
@@ -46,7 +46,7 @@ struct OutputTokenModel {
   int64_t fixed = 0;
   double base = 20;
   double per_field_word = 1.3;
-  int min_words = 5;   // words in each free-text string field: a draw in [min_words, max_words]
+  int min_words = 5;  // words in each free-text string field: a draw in [min_words, max_words]
   int max_words = 15;
 };
 
@@ -70,44 +70,44 @@ struct FaultRates {
 
 /// How one model behaves.
 struct ModelProfile {
-  std::string name;                      // what requests put in "model"
+  std::string name;                       // what requests put in "model"
   SimulatorApi api = SimulatorApi::kAny;  // a request in the other format gets 404
   LatencyModel latency;
-  double accuracy = 1.0;                 // probability each mapped field gets the right value
+  double accuracy = 1.0;  // probability each mapped field gets the right value
   InputTokenModel input_tokens;
   OutputTokenModel output_tokens;
-  double cached_input_fraction = 0;      // share of input tokens reported as cache reads
-  double cache_write_fraction = 0;       // share reported as cache creation (Anthropic only)
-  int64_t reasoning_tokens = 0;          // added to output tokens and reported apart
-  bool quota_exhausted = false;          // every request: OpenAI 429 insufficient_quota /
-                                         // Anthropic 400 credit balance too low
+  double cached_input_fraction = 0;  // share of input tokens reported as cache reads
+  double cache_write_fraction = 0;   // share reported as cache creation (Anthropic only)
+  int64_t reasoning_tokens = 0;      // added to output tokens and reported apart
+  bool quota_exhausted = false;      // every request: OpenAI 429 insufficient_quota /
+                                     // Anthropic 400 credit balance too low
   FaultRates faults;
-  std::vector<int> fault_attempts;       // attempts (1-based) faults apply to; empty = all
+  std::vector<int> fault_attempts;  // attempts (1-based) faults apply to; empty = all
   SourceLocation where;
 };
 
 /// One row of the answers file, reduced to what the simulator needs.
 struct AnswerSample {
-  std::string key;                               // the row's key_field value
-  std::map<std::string, std::string> expected;   // output field -> right value as JSON text
-  SourceLocation where;                          // file and line of the row
+  std::string key;                              // the row's key_field value
+  std::map<std::string, std::string> expected;  // output field -> right value as JSON text
+  SourceLocation where;                         // file and line of the row
 };
 
 /// How the simulator knows the right answer: the sample whose key text appears in the user
 /// message is the one being asked; mapped output fields take its values.
 struct AnswerKey {
   bool present = false;
-  std::string samples_file;                     // resolved path of the JSONL file
+  std::string samples_file;  // resolved path of the JSONL file
   std::string key_field = "text";
-  std::map<std::string, std::string> fields;    // output field (dotted path) -> sample field
+  std::map<std::string, std::string> fields;  // output field (dotted path) -> sample field
   std::vector<AnswerSample> samples;
 };
 
 struct SimulatorProfile {
-  std::string file;                // where it was loaded from; "" when built in code
+  std::string file;  // where it was loaded from; "" when built in code
   uint64_t seed = 0;
-  bool require_key = false;        // when true, requests without a key get 401
-  std::string api_key;             // when set (and require_key), the only key accepted
+  bool require_key = false;  // when true, requests without a key get 401
+  std::string api_key;       // when set (and require_key), the only key accepted
   AnswerKey answers;
   std::vector<ModelProfile> models;
 
@@ -127,17 +127,17 @@ struct SimulatorOptions {
 
 /// A thread-safe snapshot of what the simulator has done since it started.
 struct SimulatorStats {
-  int64_t requests = 0;               // complete HTTP requests received
-  std::map<int, int64_t> by_status;   // responses whose status line was sent, by status
+  int64_t requests = 0;                   // complete HTTP requests received
+  std::map<int, int64_t> by_status;       // responses whose status line was sent, by status
   std::map<std::string, int64_t> faults;  // injected faults by name ("rate_limit", ...)
-  int64_t resets = 0;                 // connections closed without an answer (reset fault)
-  int64_t stalls = 0;                 // requests left unanswered (stall fault)
+  int64_t resets = 0;                     // connections closed without an answer (reset fault)
+  int64_t stalls = 0;                     // requests left unanswered (stall fault)
   int64_t connections_accepted = 0;
   int64_t connections_open = 0;
   int64_t peak_connections_open = 0;
-  int64_t in_flight = 0;              // requests received and not yet fully answered
+  int64_t in_flight = 0;  // requests received and not yet fully answered
   int64_t peak_in_flight = 0;
-  double cpu_seconds = 0;             // CPU time of the event-loop thread, user + system
+  double cpu_seconds = 0;  // CPU time of the event-loop thread, user + system
 };
 
 namespace mock {

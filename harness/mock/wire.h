@@ -19,12 +19,12 @@ namespace taskcost::mock {
 /// One model call, read from either format.
 struct ParsedCall {
   std::string model;
-  std::string system_text;         // system (and developer) texts, joined by "\n"
-  std::string user_text;           // user texts, joined by "\n"
-  int64_t chars = 0;               // characters of every message text, tool and schema
-  const Json* schema = nullptr;    // native structured-output schema, inside the parsed body
-  std::string schema_text;         // that schema as compact JSON text
-  std::string tool_name;           // Anthropic forced tool: answer with a tool_use block
+  std::string system_text;       // system (and developer) texts, joined by "\n"
+  std::string user_text;         // user texts, joined by "\n"
+  int64_t chars = 0;             // characters of every message text, tool and schema
+  const Json* schema = nullptr;  // native structured-output schema, inside the parsed body
+  std::string schema_text;       // that schema as compact JSON text
+  std::string tool_name;         // Anthropic forced tool: answer with a tool_use block
   std::optional<int64_t> max_tokens;
 };
 
@@ -32,12 +32,12 @@ struct ParsedCall {
 struct Completion {
   enum class Finish { kStop, kLength, kRefusal };
   Finish finish = Finish::kStop;
-  std::string text;                 // the answer text (JSON text, possibly spoiled)
-  std::optional<Json> tool_input;   // set in Anthropic tool mode when a tool_use is sent
-  int64_t input_tokens = 0;         // every prompt token, cached and cache-written included
+  std::string text;                // the answer text (JSON text, possibly spoiled)
+  std::optional<Json> tool_input;  // set in Anthropic tool mode when a tool_use is sent
+  int64_t input_tokens = 0;        // every prompt token, cached and cache-written included
   int64_t cached_tokens = 0;
   int64_t cache_write_tokens = 0;
-  int64_t output_tokens = 0;        // reasoning included
+  int64_t output_tokens = 0;  // reasoning included
   int64_t reasoning_tokens = 0;
 };
 
@@ -47,10 +47,10 @@ enum class FailureKind {
   kInvalidRequest,  // `detail` says what is wrong
   kMissingKey,
   kWrongKey,
-  kUnknownModel,    // `detail` is the model
-  kNoRoute,         // `detail` is "METHOD /path"
+  kUnknownModel,  // `detail` is the model
+  kNoRoute,       // `detail` is "METHOD /path"
   kQuota,
-  kRateLimit,       // `detail` is the model
+  kRateLimit,  // `detail` is the model
   kServer,
   kOverloaded,
 };
@@ -96,6 +96,11 @@ class WireFormat {
 const WireFormat& OpenAiWire();
 const WireFormat& AnthropicWire();
 
+/// The text of message content: a string, or an array of blocks whose text blocks are joined
+/// by "\n" (OpenAI content parts and Anthropic content blocks alike).
+std::string ContentText(const Json& content);
+/// Appends `text` to `to` on a new line; nothing when `text` is empty.
+void AppendLine(std::string& to, const std::string& text);
 /// Characters (Unicode code points) of UTF-8 text.
 int64_t CountChars(std::string_view utf8);
 /// `n` characters of base62 drawn from `bits` (and its successors).

@@ -13,8 +13,8 @@ const std::string kUser = "Ticket: The app crashes every time I open the setting
 /// A simulator whose models `m` (OpenAI) and `c` (Anthropic) suffer `fault` on every attempt.
 std::unique_ptr<Simulator> WithFault(const std::string& fault, const std::string& extra = "") {
   const std::string faults = "faults: {" + fault + ": 1" + extra + "}";
-  return StartSimulator(FixtureProfile("  m: {" + faults + "}\n  c: {api: anthropic, " +
-                                       faults + "}\n"));
+  return StartSimulator(
+      FixtureProfile("  m: {" + faults + "}\n  c: {api: anthropic, " + faults + "}\n"));
 }
 
 std::string OpenAiContent(const RawResponse& r) {
@@ -40,7 +40,8 @@ TEST_CASE("faults: malformed_json sends text no JSON parser accepts") {
 
 TEST_CASE("faults: schema_violation sends valid JSON outside the enum") {
   auto sim = WithFault("schema_violation");
-  Json answer = Json::parse(OpenAiContent(PostOpenAi(sim->port(), OpenAiBody("m", kUser, TriageSchema()))));
+  Json answer =
+      Json::parse(OpenAiContent(PostOpenAi(sim->port(), OpenAiBody("m", kUser, TriageSchema()))));
   CHECK(answer.at("category") == "unlisted_value");
   Json tool = PostAnthropic(sim->port(), AnthropicBody("c", kUser, TriageSchema())).JsonBody();
   CHECK(tool.at("content").at(0).at("input").at("category") == "unlisted_value");
@@ -84,7 +85,8 @@ TEST_CASE("faults: truncated output stops at the length limit mid-JSON") {
   auto sim = WithFault("truncated");
   Json openai = PostOpenAi(sim->port(), OpenAiBody("m", kUser, TriageSchema())).JsonBody();
   CHECK(openai.at("choices").at(0).at("finish_reason") == "length");
-  CHECK_FALSE(ParsesAsJson(openai.at("choices").at(0).at("message").at("content").get<std::string>()));
+  CHECK_FALSE(
+      ParsesAsJson(openai.at("choices").at(0).at("message").at("content").get<std::string>()));
   CHECK(openai.at("usage").at("completion_tokens") == 400);  // the request's max_completion_tokens
   Json anthropic = PostAnthropic(sim->port(), AnthropicBody("c", kUser, TriageSchema())).JsonBody();
   CHECK(anthropic.at("stop_reason") == "max_tokens");
@@ -142,8 +144,8 @@ TEST_CASE("faults: slow_body_ms sends the body in chunks over that time") {
 }
 
 TEST_CASE("faults: fault_attempts limits faults to the listed attempts") {
-  auto sim = StartSimulator(
-      FixtureProfile("  m: {faults: {server_error: 1}, fault_attempts: [1, 3]}\n"));
+  auto sim =
+      StartSimulator(FixtureProfile("  m: {faults: {server_error: 1}, fault_attempts: [1, 3]}\n"));
   const std::string body = OpenAiBody("m", kUser, TriageSchema());
   CHECK(PostOpenAi(sim->port(), body).status == 500);  // attempt 1
   CHECK(PostOpenAi(sim->port(), body).status == 200);  // attempt 2
@@ -159,8 +161,9 @@ TEST_CASE("faults: rates are probabilities over many tasks") {
   MockClient client(sim->port());
   int limited = 0;
   for (int i = 0; i < 400; ++i) {
-    RawResponse r = client.Request("POST", "/v1/chat/completions", kOpenAiHeaders,
-                                   OpenAiBody("m", "Ticket number " + std::to_string(i), std::nullopt));
+    RawResponse r =
+        client.Request("POST", "/v1/chat/completions", kOpenAiHeaders,
+                       OpenAiBody("m", "Ticket number " + std::to_string(i), std::nullopt));
     limited += r.status == 429;
   }
   CHECK(limited > 70);

@@ -39,9 +39,7 @@ TEST_CASE("http: request heads are framed by Content-Length only") {
 }
 
 TEST_CASE("http: keep-alive follows the version and the Connection header") {
-  auto head = [](const std::string& text) {
-    return std::get<RequestHead>(ParseRequestHead(text));
-  };
+  auto head = [](const std::string& text) { return std::get<RequestHead>(ParseRequestHead(text)); };
   CHECK(head("GET / HTTP/1.1\r\n\r\n").keep_alive);
   CHECK_FALSE(head("GET / HTTP/1.1\r\nConnection: close\r\n\r\n").keep_alive);
   CHECK_FALSE(head("GET / HTTP/1.0\r\n\r\n").keep_alive);
@@ -60,14 +58,16 @@ TEST_CASE("http: one connection serves several requests (keep-alive and pipelini
   auto sim = StartSimulator(FixtureProfile("  m: {}\n"));
   MockClient client(sim->port());
   for (int i = 0; i < 5; ++i) {
-    CHECK(client.Request("POST", "/v1/chat/completions", kOpenAiHeaders,
-                         OpenAiBody("m", kUser, TriageSchema()))
+    CHECK(client
+              .Request("POST", "/v1/chat/completions", kOpenAiHeaders,
+                       OpenAiBody("m", kUser, TriageSchema()))
               .status == 200);
   }
   // Two requests in one write: answered in order on the same connection.
   const std::string body = OpenAiBody("m", kUser, std::nullopt);
-  std::string one = "POST /v1/chat/completions HTTP/1.1\r\ncontent-length: " +
-                    std::to_string(body.size()) + "\r\n\r\n" + body;
+  std::string one =
+      "POST /v1/chat/completions HTTP/1.1\r\ncontent-length: " + std::to_string(body.size()) +
+      "\r\n\r\n" + body;
   client.Send(one + one);
   CHECK(client.Read()->status == 200);
   CHECK(client.Read()->status == 200);
@@ -102,8 +102,8 @@ TEST_CASE("http: a body without Content-Length gets 411 and the connection close
 TEST_CASE("http: Connection: close is honoured after the reply") {
   auto sim = StartSimulator(FixtureProfile("  m: {}\n"));
   MockClient client(sim->port());
-  RawResponse r = client.Request("POST", "/v1/chat/completions",
-                                 {{"connection", "close"}}, OpenAiBody("m", kUser, std::nullopt));
+  RawResponse r = client.Request("POST", "/v1/chat/completions", {{"connection", "close"}},
+                                 OpenAiBody("m", kUser, std::nullopt));
   CHECK(r.status == 200);
   CHECK(r.Header("connection") == "close");
   CHECK(client.EndsWithoutBytes());
@@ -116,8 +116,9 @@ TEST_CASE("http: hundreds of connections in flight are all answered after their 
   constexpr int kClients = 300;
   std::vector<std::unique_ptr<MockClient>> clients;
   const std::string body = OpenAiBody("m", kUser, TriageSchema());
-  const std::string request = "POST /v1/chat/completions HTTP/1.1\r\ncontent-length: " +
-                              std::to_string(body.size()) + "\r\n\r\n" + body;
+  const std::string request =
+      "POST /v1/chat/completions HTTP/1.1\r\ncontent-length: " + std::to_string(body.size()) +
+      "\r\n\r\n" + body;
   const auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < kClients; ++i) {
     clients.push_back(std::make_unique<MockClient>(sim->port()));

@@ -12,13 +12,12 @@
 
 #include <cerrno>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "harness/core/http.h"
 #include "harness/mock/simulator.h"
@@ -113,7 +112,8 @@ class MockClient {
                       const std::vector<HttpHeader>& headers, const std::string& body) {
     std::string raw = method + " " + path + " HTTP/1.1\r\nhost: 127.0.0.1\r\n";
     for (const HttpHeader& h : headers) raw += h.name + ": " + h.value + "\r\n";
-    if (method != "GET" || !body.empty()) raw += "content-length: " + std::to_string(body.size()) + "\r\n";
+    if (method != "GET" || !body.empty())
+      raw += "content-length: " + std::to_string(body.size()) + "\r\n";
     raw += "\r\n" + body;
     Send(raw);
     std::optional<RawResponse> r = Read();
@@ -160,10 +160,13 @@ inline std::string ReadText(const std::string& path) {
 }
 
 /// The support-triage answer schema used by the fixtures.
-inline Json TriageSchema() { return Json::parse(ReadText(SourcePath("tests/data/mock/schema.json"))); }
+inline Json TriageSchema() {
+  return Json::parse(ReadText(SourcePath("tests/data/mock/schema.json")));
+}
 
 /// A profile whose answers come from the fixture samples; `models_yaml` is the models block.
-inline SimulatorProfile FixtureProfile(const std::string& models_yaml, const std::string& top = "") {
+inline SimulatorProfile FixtureProfile(const std::string& models_yaml,
+                                       const std::string& top = "") {
   std::string yaml = "seed: 7\n" + top +
                      "answers:\n"
                      "  samples: suites/support-triage/samples.jsonl\n"

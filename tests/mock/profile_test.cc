@@ -45,7 +45,8 @@ TEST_CASE("simulator profile: fixed numbers for hand-computed tests") {
       "    output_tokens: 200\n"
       "    accuracy: 1\n"
       "    faults: {rate_limit: 1, retry_after_s: 3}\n"
-      "    fault_attempts: [1, 3]\n",
+      "    fault_attempts: [1, 3]\n"
+      "  all-defaults:\n",
       "p.yaml");
   REQUIRE_MESSAGE(profile.ok(), FormatErrors(profile.errors()));
   const ModelProfile& m = profile->models.at(0);
@@ -57,6 +58,7 @@ TEST_CASE("simulator profile: fixed numbers for hand-computed tests") {
   CHECK(m.faults.retry_after_s == 3);
   CHECK(m.fault_attempts == std::vector<int>{1, 3});
   CHECK_FALSE(profile->answers.present);
+  CHECK(profile->FindModel("all-defaults")->accuracy == 1);
 }
 
 TEST_CASE("simulator profile: errors name file:line:col and the field path") {
@@ -88,24 +90,26 @@ TEST_CASE("simulator profile: errors name file:line:col and the field path") {
           "p.yaml:3:15: models.m.accuracy: expected a number between 0 and 1\n"
           "p.yaml:4:10: models.m.api: expected openai, anthropic or any");
   }
+  SUBCASE("a model named twice") {
+    CHECK(ErrorsOf("models:\n  m: {}\n  m: {}\n") == "p.yaml:3:3: models.m: duplicate model");
+  }
   SUBCASE("models are required") {
     CHECK(ErrorsOf("seed: 1\n") == "p.yaml:1:1: models: missing: the models the simulator serves");
   }
   SUBCASE("YAML syntax errors keep their position") {
-    CHECK(ErrorsOf("models:\n  m: {accuracy: 1\n") ==
-          "p.yaml:3:1: end of map flow not found");
+    CHECK(ErrorsOf("models:\n  m: {accuracy: 1\n") == "p.yaml:3:1: end of map flow not found");
   }
 }
 
 TEST_CASE("simulator profile: the answers file is checked where the profile names it") {
   const std::string profile_file = SourcePath("tests/data/mock/fixture.yaml");
   SUBCASE("a missing file is a located error") {
-    auto profile = ParseSimulatorProfile(
-        "answers:\n  samples: nowhere.jsonl\nmodels:\n  m: {}\n", profile_file);
+    auto profile = ParseSimulatorProfile("answers:\n  samples: nowhere.jsonl\nmodels:\n  m: {}\n",
+                                         profile_file);
     REQUIRE_FALSE(profile.ok());
-    CHECK(FormatErrors(profile.errors()) ==
-          profile_file + ":2:12: answers.samples: cannot read " +
-              SourcePath("tests/data/mock/nowhere.jsonl") + ": No such file or directory");
+    CHECK(FormatErrors(profile.errors()) == profile_file + ":2:12: answers.samples: cannot read " +
+                                                SourcePath("tests/data/mock/nowhere.jsonl") +
+                                                ": No such file or directory");
   }
   SUBCASE("a mapped field no sample has") {
     auto profile = ParseSimulatorProfile(

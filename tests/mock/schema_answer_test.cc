@@ -1,8 +1,8 @@
+#include "harness/mock/schema_answer.h"
+
 #include <doctest/doctest.h>
 
 #include <cctype>
-
-#include "harness/mock/schema_answer.h"
 
 namespace taskcost::mock {
 namespace {
@@ -20,8 +20,9 @@ bool HasShape(const std::string& text, const std::string& shape) {
     }
     if (i >= text.size()) return false;
     const unsigned char c = static_cast<unsigned char>(text[i++]);
-    if (want == '9' ? !std::isdigit(c)
-                    : want == 'h' ? !(std::isdigit(c) || (c >= 'a' && c <= 'f')) : c != want) {
+    if (want == '9'   ? !std::isdigit(c)
+        : want == 'h' ? !(std::isdigit(c) || (c >= 'a' && c <= 'f'))
+                      : c != want) {
       return false;
     }
   }
@@ -141,7 +142,8 @@ TEST_CASE("schema answer: spoiling an answer") {
     ViolateSchema(Json::parse(R"({"properties":{"a":{"enum":["x"]}}})"), answer);
     CHECK(answer.at("a") == "unlisted_value");
     answer = {{"a", "x"}, {"b", 1}};
-    ViolateSchema(Json::parse(R"({"properties":{"a":{"type":"string"}},"required":["b"]})"), answer);
+    ViolateSchema(Json::parse(R"({"properties":{"a":{"type":"string"}},"required":["b"]})"),
+                  answer);
     CHECK(answer == Json{{"a", "x"}});
     answer = {{"a", "x"}};
     ViolateSchema(Json::parse(R"({"properties":{"a":{"type":"string"}}})"), answer);

@@ -1,6 +1,7 @@
+#include "harness/mock/simulator.h"
+
 #include <doctest/doctest.h>
 
-#include "harness/mock/simulator.h"
 #include "tests/mock/mock_client.h"
 
 namespace taskcost {
@@ -69,11 +70,12 @@ TEST_CASE("simulator: an Anthropic forced tool is answered with a tool_use block
 
 TEST_CASE("simulator: prompt mode finds the schema the codec appends to the system text") {
   auto sim = StartSimulator(FixtureProfile(kPerfectModels));
-  const std::string system = "You triage support tickets. Reply with JSON matching this schema: " +
-                             TriageSchema().dump() + " and nothing else.";
+  const std::string system =
+      "You triage support tickets. Reply with JSON matching this schema: " + TriageSchema().dump() +
+      " and nothing else.";
   SUBCASE("Anthropic answers as text") {
-    RawResponse r = PostAnthropic(
-        sim->port(), AnthropicBody("claude-haiku-4-5", kUser, std::nullopt, system));
+    RawResponse r =
+        PostAnthropic(sim->port(), AnthropicBody("claude-haiku-4-5", kUser, std::nullopt, system));
     Json body = r.JsonBody();
     CHECK(body.at("stop_reason") == "end_turn");
     REQUIRE(body.at("content").at(0).at("type") == "text");
@@ -144,7 +146,8 @@ TEST_CASE("simulator: fixed token counts appear in usage") {
       "  c: {api: anthropic, input_tokens: 1000, output_tokens: 200, cached_input_fraction: 0.25,"
       " cache_write_fraction: 0.1}\n"));
   SUBCASE("OpenAI: prompt_tokens includes cached; completion_tokens includes reasoning") {
-    Json usage = PostOpenAi(sim->port(), OpenAiBody("m", kUser, TriageSchema())).JsonBody().at("usage");
+    Json usage =
+        PostOpenAi(sim->port(), OpenAiBody("m", kUser, TriageSchema())).JsonBody().at("usage");
     CHECK(usage.at("prompt_tokens") == 1000);
     CHECK(usage.at("prompt_tokens_details").at("cached_tokens") == 250);
     CHECK(usage.at("completion_tokens") == 230);
@@ -152,8 +155,9 @@ TEST_CASE("simulator: fixed token counts appear in usage") {
     CHECK(usage.at("total_tokens") == 1230);
   }
   SUBCASE("Anthropic: input_tokens excludes cache reads and writes") {
-    Json usage =
-        PostAnthropic(sim->port(), AnthropicBody("c", kUser, TriageSchema())).JsonBody().at("usage");
+    Json usage = PostAnthropic(sim->port(), AnthropicBody("c", kUser, TriageSchema()))
+                     .JsonBody()
+                     .at("usage");
     CHECK(usage.at("input_tokens") == 650);  // 1000 - 250 read - 100 written
     CHECK(usage.at("cache_read_input_tokens") == 250);
     CHECK(usage.at("cache_creation_input_tokens") == 100);
@@ -179,7 +183,8 @@ TEST_CASE("simulator: unknown models get the provider's 404") {
     RawResponse r = PostOpenAi(sim->port(), OpenAiBody("gpt-9", kUser, std::nullopt));
     CHECK(r.status == 404);
     CHECK(r.body ==
-          R"({"error":{"message":"The model `gpt-9` does not exist or you do not have access to it.","type":"invalid_request_error","param":null,"code":"model_not_found"}})");
+          R"({"error":{"message":"The model `gpt-9` does not exist or you do not have access )"
+          R"(to it.","type":"invalid_request_error","param":null,"code":"model_not_found"}})");
   }
   SUBCASE("Anthropic not_found_error") {
     RawResponse r = PostAnthropic(sim->port(), AnthropicBody("claude-9", kUser, std::nullopt));
@@ -196,19 +201,22 @@ TEST_CASE("simulator: unknown models get the provider's 404") {
 }
 
 TEST_CASE("simulator: require_key refuses requests without the key") {
-  auto sim = StartSimulator(FixtureProfile(kPerfectModels, "require_key: true\napi_key: sk-right\n"));
+  auto sim =
+      StartSimulator(FixtureProfile(kPerfectModels, "require_key: true\napi_key: sk-right\n"));
   const int port = sim->port();
   SUBCASE("OpenAI") {
     MockClient client(port);
-    RawResponse wrong = client.Request(
-        "POST", "/v1/chat/completions", {{"authorization", "Bearer sk-wrong"}},
-        OpenAiBody("gpt-4.1", kUser, std::nullopt));
+    RawResponse wrong =
+        client.Request("POST", "/v1/chat/completions", {{"authorization", "Bearer sk-wrong"}},
+                       OpenAiBody("gpt-4.1", kUser, std::nullopt));
     CHECK(wrong.status == 401);
     CHECK(wrong.body ==
-          R"({"error":{"message":"Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}})");
-    RawResponse right = client.Request("POST", "/v1/chat/completions",
-                                       {{"authorization", "Bearer sk-right"}},
-                                       OpenAiBody("gpt-4.1", kUser, std::nullopt));
+          R"({"error":{"message":"Incorrect API key provided. You can find your API key at )"
+          R"(https://platform.openai.com/account/api-keys.","type":"invalid_request_error",)"
+          R"("param":null,"code":"invalid_api_key"}})");
+    RawResponse right =
+        client.Request("POST", "/v1/chat/completions", {{"authorization", "Bearer sk-right"}},
+                       OpenAiBody("gpt-4.1", kUser, std::nullopt));
     CHECK(right.status == 200);
   }
   SUBCASE("Anthropic") {
@@ -263,8 +271,8 @@ TEST_CASE("simulator: requests the real APIs would refuse") {
     CHECK(m.JsonBody().at("error").at("message") == "max_tokens: Field required");
   }
   SUBCASE("OpenAI without messages") {
-    RawResponse r = client.Request("POST", "/v1/chat/completions", kOpenAiHeaders,
-                                   R"({"model":"gpt-4.1"})");
+    RawResponse r =
+        client.Request("POST", "/v1/chat/completions", kOpenAiHeaders, R"({"model":"gpt-4.1"})");
     CHECK(r.status == 400);
     CHECK(r.JsonBody().at("error").at("message") == "Missing required parameter: 'messages'.");
   }
