@@ -19,7 +19,7 @@ namespace taskcost {
 struct ReportOptions {
   // A candidate may be this many percentage points worse in success (lower bound of the paired
   // 95% CI) and still be recommended.
-  double success_tolerance_pp = 2.0;
+  double success_tolerance_pp = 5.0;
   // A task is an outlier when it costs more than this multiple of its candidate's median.
   int64_t outlier_cost_factor = 3;
   // An outlier's input (output) is "long" above this multiple of the median per task.
@@ -134,7 +134,7 @@ struct Report {
   int repeats = 1;
   int64_t samples = 0;
   std::string baseline_id;            // empty when the manifest has no candidate
-  double success_tolerance_pp = 2.0;  // from ReportOptions
+  double success_tolerance_pp = 5.0;  // from ReportOptions
   int64_t outlier_cost_factor = 3;    // from ReportOptions
   int64_t long_tokens_factor = 2;     // from ReportOptions
   int64_t ignored_attempts = 0;       // journal lines naming an unknown candidate or sample

@@ -47,7 +47,8 @@ class Draws {
   /// The same with the sample key already hashed (HashBytes(sample_key)).
   Draws(uint64_t seed, std::string_view model, uint64_t sample_key_hash, int attempt)
       : base_(Combine(Combine(Combine(Mix64(seed), HashBytes(model)), sample_key_hash),
-                      static_cast<uint64_t>(attempt))) {}
+                      static_cast<uint64_t>(attempt))),
+        shared_(Combine(Mix64(seed), sample_key_hash)) {}
 
   uint64_t Bits(std::string_view purpose, uint64_t index = 0) const {
     return Combine(Combine(base_, HashBytes(purpose)), index);
@@ -56,6 +57,12 @@ class Draws {
   double Unit(std::string_view purpose, uint64_t index = 0) const {
     return ToUnit(Bits(purpose, index));
   }
+  /// A number in [0, 1) that depends on the seed and the sample only: the same for every model
+  /// and attempt. Used for correctness, so a sample that is hard for one model is hard for every
+  /// less accurate one (real models share difficulty; paired comparisons depend on it).
+  double SharedUnit(std::string_view purpose) const {
+    return ToUnit(Combine(shared_, HashBytes(purpose)));
+  }
   /// An integer in [lo, hi] (hi >= lo).
   int64_t Between(std::string_view purpose, int64_t lo, int64_t hi, uint64_t index = 0) const {
     return lo + static_cast<int64_t>(Bits(purpose, index) % static_cast<uint64_t>(hi - lo + 1));
@@ -63,6 +70,7 @@ class Draws {
 
  private:
   uint64_t base_;
+  uint64_t shared_;
 };
 
 }  // namespace taskcost::mock

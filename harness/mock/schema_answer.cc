@@ -54,7 +54,7 @@ class Generator {
   }
 
   Json Mapped(const Json& s, const std::string& path, const Json& expected, int depth) {
-    if (in_.draws->Unit("correct:" + path) < in_.accuracy) return expected;
+    if (in_.draws->SharedUnit("correct:" + path) < in_.accuracy) return expected;
     std::vector<Json> choices;
     const Json* pool = nullptr;
     if (auto e = s.find("enum"); e != s.end() && e->is_array() && e->size() >= 2) {

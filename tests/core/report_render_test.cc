@@ -181,7 +181,7 @@ TEST_CASE("report_render: verdict lines state the deciding numbers") {
     CHECK(VerdictLine(r, r.comparisons.at(0)) ==
           "small: inconclusive — cost per successful ticket classified -78.9% ($0.00042 vs "
           "$0.00199), success 93.0% vs 97.0% (-4.0 pp, 95% CI -10.2..2.2 pp, 100 paired "
-          "samples); success may be more than 2.0 pp worse (CI reaches below -2.0 pp)");
+          "samples); success may be more than 5.0 pp worse (CI reaches below -5.0 pp)");
     CHECK(OverallLine(r) ==
           "keep big — no candidate is shown cheaper per successful ticket "
           "classified without being worse (1 inconclusive)");
