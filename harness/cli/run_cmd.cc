@@ -176,7 +176,7 @@ int RunVerb(const std::vector<std::string>& args) {
       return kExitIncomplete;
     }
     simulator = std::move(started).value();
-    PointAtSimulator(*plan, simulator->BaseUrl());
+    PointAtSimulator(plan.value(), simulator->BaseUrl());
     std::fprintf(stderr, "taskcost: simulated run: outputs come from the bundled simulator (%s), "
                          "not from real models\n", a.simulate.c_str());
   }

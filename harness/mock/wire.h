@@ -1,0 +1,111 @@
+// Wire formats the simulator speaks (internal): OpenAI Chat Completions and Anthropic Messages.
+// Each reads a request body into a format-neutral ParsedCall and renders completions, failures
+// and model lists in the real API's shapes. Stateless singletons; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "harness/mock/http_server.h"
+#include "harness/mock/schema_answer.h"
+#include "harness/mock/simulator.h"
+
+namespace taskcost::mock {
+
+/// One model call, read from either format.
+struct ParsedCall {
+  std::string model;
+  std::string system_text;       // system (and developer) texts, joined by "\n"
+  std::string user_text;         // user texts, joined by "\n"
+  int64_t chars = 0;             // characters of every message text, tool and schema
+  const Json* schema = nullptr;  // native structured-output schema, inside the parsed body
+  std::string schema_text;       // that schema as compact JSON text
+  std::string tool_name;         // Anthropic forced tool: answer with a tool_use block
+  std::optional<int64_t> max_tokens;
+};
+
+/// What the model said, independent of format.
+struct Completion {
+  enum class Finish { kStop, kLength, kRefusal };
+  Finish finish = Finish::kStop;
+  std::string text;                // the answer text (JSON text, possibly spoiled)
+  std::optional<Json> tool_input;  // set in Anthropic tool mode when a tool_use is sent
+  int64_t input_tokens = 0;        // every prompt token, cached and cache-written included
+  int64_t cached_tokens = 0;
+  int64_t cache_write_tokens = 0;
+  int64_t output_tokens = 0;  // reasoning included
+  int64_t reasoning_tokens = 0;
+};
+
+/// Replies that are not completions.
+enum class FailureKind {
+  kBadJson,         // body is not a JSON object
+  kInvalidRequest,  // `detail` says what is wrong
+  kMissingKey,
+  kWrongKey,
+  kUnknownModel,  // `detail` is the model
+  kNoRoute,       // `detail` is "METHOD /path"
+  kQuota,
+  kRateLimit,  // `detail` is the model
+  kServer,
+  kOverloaded,
+};
+
+struct Failure {
+  FailureKind kind;
+  std::string detail;
+  int64_t retry_after_s = 1;
+};
+
+/// Identifiers of one reply, derived from a deterministic draw.
+struct ReplyIds {
+  std::string response;  // "chatcmpl-..." / "msg_..."
+  std::string request;   // the request-id header value
+  std::string tool_use;  // "toolu_..." (Anthropic)
+};
+
+class WireFormat {
+ public:
+  virtual ~WireFormat() = default;
+  virtual SimulatorApi api() const = 0;
+  virtual const char* request_id_header() const = 0;  // "x-request-id" / "request-id"
+  /// The API key the request carries, if any.
+  virtual std::optional<std::string_view> ApiKey(const MockRequest& request) const = 0;
+  /// A required header that is missing or wrong (Anthropic: anthropic-version).
+  virtual std::optional<std::string> HeaderProblem(const MockRequest& request) const = 0;
+  /// Reads the body; a string is the reason for a 400 invalid_request_error.
+  virtual std::variant<ParsedCall, std::string> Parse(const Json& body) const = 0;
+  virtual ReplyIds MakeIds(uint64_t bits) const = 0;
+  /// `tool_name` is the forced tool's name when completion.tool_input is set.
+  virtual std::string RenderCompletion(const std::string& model, const std::string& tool_name,
+                                       const Completion& completion, const ReplyIds& ids,
+                                       int64_t created_unix) const = 0;
+  /// Status and body of a failure in this format's error shape.
+  virtual std::pair<int, std::string> RenderFailure(const Failure& failure,
+                                                    const ReplyIds& ids) const = 0;
+  /// Headers a 429 carries besides Retry-After.
+  virtual void AddRateLimitHeaders(int64_t retry_after_s,
+                                   std::vector<HttpHeader>& headers) const = 0;
+  virtual std::string RenderModels(const std::vector<const ModelProfile*>& models) const = 0;
+};
+
+const WireFormat& OpenAiWire();
+const WireFormat& AnthropicWire();
+
+/// The text of message content: a string, or an array of blocks whose text blocks are joined
+/// by "\n" (OpenAI content parts and Anthropic content blocks alike).
+std::string ContentText(const Json& content);
+/// Appends `text` to `to` on a new line; nothing when `text` is empty.
+void AppendLine(std::string& to, const std::string& text);
+/// Characters (Unicode code points) of UTF-8 text.
+int64_t CountChars(std::string_view utf8);
+/// `n` characters of base62 drawn from `bits` (and its successors).
+std::string Base62(uint64_t bits, int n);
+/// Compact JSON text; invalid UTF-8 is replaced rather than thrown on.
+std::string Dump(const Json& j);
+
+}  // namespace taskcost::mock
