@@ -52,28 +52,17 @@ bool IsHttpUrl(const std::string& text) {
   return text.rfind("https://", 0) == 0 || text.rfind("http://", 0) == 0;
 }
 
-void ReadProvenance(YamlReader& reader, const YamlField& entry, ModelPrice& price) {
-  YamlField as_of = reader.Child(entry, "as_of");
-  if (reader.Require(as_of)) {
-    if (std::optional<std::string> text = reader.String(as_of)) {
-      if (IsIsoDate(*text)) {
-        price.as_of = *text;
-      } else {
-        reader.Fail(as_of,
-                    "expected the date the price was taken as YYYY-MM-DD, got " + Quoted(*text));
-      }
-    }
-  }
-  YamlField source = reader.Child(entry, "source");
-  if (reader.Require(source)) {
-    if (std::optional<std::string> text = reader.String(source)) {
-      if (IsHttpUrl(*text)) {
-        price.source = *text;
-      } else {
-        reader.Fail(source,
-                    "expected the URL of the price page (https://...), got " + Quoted(*text));
-      }
-    }
+// A required string that must pass `valid`, else "expected <what>, got \"...\"".
+void ReadCheckedString(YamlReader& reader, const YamlField& entry, const char* key,
+                       bool (*valid)(const std::string&), const char* what, std::string& out) {
+  YamlField field = reader.Child(entry, key);
+  if (!reader.Require(field)) return;
+  std::optional<std::string> text = reader.String(field);
+  if (!text) return;
+  if (valid(*text)) {
+    out = *text;
+  } else {
+    reader.Fail(field, std::string("expected ") + what + ", got " + Quoted(*text));
   }
 }
 
@@ -96,7 +85,10 @@ ModelPrice ReadModelPrice(YamlReader& reader, const YamlField& entry) {
   if (auto percent = reader.Integer(reader.Child(entry, "batch_discount_percent"), 0, 100)) {
     price.batch_discount_percent = static_cast<int>(*percent);
   }
-  ReadProvenance(reader, entry, price);
+  ReadCheckedString(reader, entry, "as_of", IsIsoDate, "the date the price was taken as YYYY-MM-DD",
+                    price.as_of);
+  ReadCheckedString(reader, entry, "source", IsHttpUrl, "the URL of the price page (https://...)",
+                    price.source);
   return price;
 }
 
@@ -131,8 +123,8 @@ Result<PriceCatalog> LoadPriceCatalog(const std::string& path) {
 
 Result<PriceCatalog> ParsePriceCatalog(const std::string& yaml_text, const std::string& file) {
   PriceCatalog catalog{file, {}};
-  Status status = ReadYamlDocument(
-      yaml_text, file, kTopKeys, [&](YamlReader& reader, const YamlField& root) {
+  Status status =
+      ReadYamlDocument(yaml_text, file, kTopKeys, [&](YamlReader& reader, const YamlField& root) {
         ReadCurrency(reader, root);
         YamlField models = reader.Child(root, "models");
         if (!reader.Require(models)) return;

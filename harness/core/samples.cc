@@ -78,7 +78,7 @@ Result<Sample> SampleFromRow(const Json& row, const SourceLocation& where,
   try {
     sample.json = row.dump();
   } catch (const nlohmann::json::exception&) {
-    return MakeError("is not valid UTF-8 text", path, where);
+    return MakeError("not valid UTF-8 text", path, where);
   }
   for (const auto& [key, value] : row.items()) Flatten(value, key, sample.fields);
   return sample;

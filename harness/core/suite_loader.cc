@@ -22,7 +22,7 @@ void ReadName(SuiteContext& context, const YamlField& root, Suite& suite) {
   if (!reader.Require(field)) return;
   std::optional<std::string> name = reader.String(field);
   if (!name) return;
-  if (!IsNameOf(*name, "_.-")) {
+  if (!IsNameOf(*name, "_.-") || *name == "." || *name == "..") {
     reader.Fail(field, Quoted(*name) +
                            " may contain only letters, digits, '_', '.' and '-' "
                            "(it names the results directory)");

@@ -76,7 +76,9 @@ void ReportUnusableSchema(SuiteContext& context, const YamlField& field, const E
   const std::string what = field.node.IsScalar()
                                ? Quoted(field.node.Scalar()) + " is not a usable JSON Schema"
                                : "not a usable JSON Schema";
-  for (const Error& e : errors) {
+  constexpr std::string_view kRedundant = "schema is not usable: ";
+  for (Error e : errors) {
+    if (e.message.rfind(kRedundant, 0) == 0) e.message.erase(0, kRedundant.size());
     YamlField at = field;
     if (field.node.IsMap()) at.where = context.reader.Where(NodeAtPointer(field.node, e.path));
     context.reader.Fail(at, what + (e.path.empty() ? ": " : ": at " + e.path + ": ") + e.message);

@@ -42,6 +42,22 @@ class Converter {
   explicit Converter(YamlReader& reader) : reader_(reader) {}
 
   std::optional<Json> Convert(const YAML::Node& node, const std::string& path) {
+    if (depth_ >= kMaxDepth) {  // also ends an alias that refers to itself: &a [*a]
+      too_deep_ = true;
+      return std::nullopt;
+    }
+    ++depth_;
+    std::optional<Json> json = ConvertAny(node, path);
+    --depth_;
+    return json;
+  }
+
+  bool too_deep() const { return too_deep_; }
+
+ private:
+  static constexpr int kMaxDepth = 100;
+
+  std::optional<Json> ConvertAny(const YAML::Node& node, const std::string& path) {
     switch (node.Type()) {
       case YAML::NodeType::Scalar:
         return ConvertScalar(node, path);
@@ -54,7 +70,6 @@ class Converter {
     }
   }
 
- private:
   void Fail(const YAML::Node& at, const std::string& path, std::string message) {
     reader_.Add(MakeError(std::move(message), path, reader_.Where(at)));
   }
@@ -105,18 +120,24 @@ class Converter {
   }
 
   YamlReader& reader_;
+  int depth_ = 0;
+  bool too_deep_ = false;
 };
 
 }  // namespace
 
 std::optional<std::string> YamlReader::JsonText(const YamlField& field) {
   if (!field.present) return std::nullopt;
-  std::optional<Json> json = Converter(*this).Convert(field.node, field.path);
+  Converter converter(*this);
+  std::optional<Json> json = converter.Convert(field.node, field.path);
+  if (converter.too_deep()) {
+    Fail(field, "nested too deeply, or an alias refers to a value that contains it");
+  }
   if (!json) return std::nullopt;
   try {
     return json->dump();
   } catch (const nlohmann::json::exception&) {
-    Fail(field, "is not valid UTF-8 text");
+    Fail(field, "not valid UTF-8 text");
     return std::nullopt;
   }
 }

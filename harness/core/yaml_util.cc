@@ -1,5 +1,7 @@
 #include "harness/core/yaml_util.h"
 
+#include <yaml-cpp/depthguard.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
@@ -51,6 +53,9 @@ std::string IndexPath(const std::string& parent, size_t index) {
 Error LibraryError(const YAML::Exception& e, const std::string& file) {
   SourceLocation where{file, 0, 0};
   if (!e.mark.is_null()) where = {file, e.mark.line + 1, e.mark.column + 1};
+  if (dynamic_cast<const YAML::DeepRecursion*>(&e) != nullptr) {
+    return MakeError("nested too deeply to read", "", where);  // yaml-cpp says "bad file"
+  }
   return MakeError(e.msg, "", where);
 }
 
@@ -185,11 +190,12 @@ std::optional<int64_t> YamlReader::Integer(const YamlField& field, int64_t min, 
   int64_t value = 0;
   const char* end = text->data() + text->size();
   auto [ptr, ec] = std::from_chars(text->data(), end, value);
-  if (ec != std::errc() || ptr != end) {
+  const bool out_of_range = ec == std::errc::result_out_of_range && ptr == end;
+  if (!out_of_range && (ec != std::errc() || ptr != end)) {
     Fail(field, "expected an integer, got " + Quoted(*text));
     return std::nullopt;
   }
-  if (value < min || value > max) {
+  if (out_of_range || value < min || value > max) {
     std::string range =
         max == INT64_MAX ? "must be at least " + std::to_string(min)
                          : "must be between " + std::to_string(min) + " and " + std::to_string(max);

@@ -48,6 +48,7 @@ TEST_CASE("yaml_util: typed scalars say what they expected and what they got") {
   auto read = [](YamlReader& r, const YamlField& root) {
     r.Integer(r.Child(root, "count"), 1, 20);
     r.Integer(r.Child(root, "big"), 1, 20);
+    r.Integer(r.Child(root, "huge"), 1, 20);
     r.Integer(r.Child(root, "unbounded"), 0, INT64_MAX);
     r.Decimal(r.Child(root, "seconds"), 3);
     r.Decimal(r.Child(root, "fine"), 3);
@@ -57,19 +58,21 @@ TEST_CASE("yaml_util: typed scalars say what they expected and what they got") {
     r.String(r.Child(root, "name"));
     r.IsMap(r.Child(root, "empty"));
   };
-  CHECK(ReadErrors("count: abc\nbig: 25\nunbounded: -1\nseconds: fast\nfine: 0.0001\n"
+  CHECK(ReadErrors("count: abc\nbig: 25\nhuge: 99999999999999999999\nunbounded: -1\nseconds: "
+                   "fast\nfine: 0.0001\n"
                    "usd: $2.00\nnegative: -1\nflag: yes\nname: [a]\nempty:\n",
                    read) ==
         "c.yaml:1:8: count: expected an integer, got \"abc\"\n"
         "c.yaml:2:6: big: must be between 1 and 20, got 25\n"
-        "c.yaml:3:12: unbounded: must be at least 0, got -1\n"
-        "c.yaml:4:10: seconds: expected a number, got \"fast\"\n"
-        "c.yaml:5:7: fine: \"0.0001\" is finer than 1e-3 and cannot be represented exactly\n"
-        "c.yaml:6:6: usd: write the amount without the $ sign: 2.00\n"
-        "c.yaml:7:11: negative: must not be negative, got -1\n"
-        "c.yaml:8:7: flag: expected true or false, got \"yes\"\n"
-        "c.yaml:9:7: name: expected a string, got a list\n"
-        "c.yaml:10:1: empty: expected a mapping, got an empty value");
+        "c.yaml:3:7: huge: must be between 1 and 20, got 99999999999999999999\n"
+        "c.yaml:4:12: unbounded: must be at least 0, got -1\n"
+        "c.yaml:5:10: seconds: expected a number, got \"fast\"\n"
+        "c.yaml:6:7: fine: \"0.0001\" is finer than 1e-3 and cannot be represented exactly\n"
+        "c.yaml:7:6: usd: write the amount without the $ sign: 2.00\n"
+        "c.yaml:8:11: negative: must not be negative, got -1\n"
+        "c.yaml:9:7: flag: expected true or false, got \"yes\"\n"
+        "c.yaml:10:7: name: expected a string, got a list\n"
+        "c.yaml:11:1: empty: expected a mapping, got an empty value");
 }
 
 TEST_CASE("yaml_util: exact values come from the scalar's text") {
@@ -90,6 +93,18 @@ TEST_CASE("yaml_util: YAML to JSON keeps YAML types, key order and quoted string
     CHECK(Json("a: {b: .inf}\n") == "c.yaml:1:8: a.b: \".inf\" has no JSON equivalent");
     CHECK(Json("a: 1\na: 2\n") == "c.yaml:2:1: duplicate key \"a\" (first at line 1)");
   }
+}
+
+}  // namespace taskcost
+
+namespace taskcost {
+
+TEST_CASE("yaml_util: an alias that contains itself is refused, not followed forever") {
+  CHECK(Json("a: &x [1, *x]\n") ==
+        "c.yaml:1:1: nested too deeply, or an alias refers to a value that contains it");
+  Result<YAML::Node> deep = ParseYaml(std::string(5000, '['), "c.yaml");
+  REQUIRE_FALSE(deep.ok());
+  CHECK(deep.error().message == "nested too deeply to read");
 }
 
 }  // namespace taskcost
