@@ -22,12 +22,16 @@ TEST_CASE("simulator profile: the demo profile loads with its four candidates") 
   REQUIRE_MESSAGE(profile.ok(), FormatErrors(profile.errors()));
   CHECK(profile->seed == 42);
   REQUIRE(profile->models.size() == 4);
-  CHECK(profile->models[0].name == "gpt-4.1");
-  CHECK(profile->models[0].accuracy == doctest::Approx(0.97));
-  CHECK(profile->models[0].latency.base_ms == 480);
+  // Every candidate model of suites/support-triage is modelled, in its own wire format; the
+  // figures themselves are the demo's to tune.
+  for (const char* model : {"gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano"}) {
+    REQUIRE_MESSAGE(profile->FindModel(model) != nullptr, model);
+    CHECK(profile->FindModel(model)->api == SimulatorApi::kOpenAi);
+  }
+  REQUIRE(profile->FindModel("claude-haiku-4-5") != nullptr);
   CHECK(profile->FindModel("claude-haiku-4-5")->api == SimulatorApi::kAnthropic);
-  CHECK(profile->FindModel("claude-haiku-4-5")->faults.overloaded == doctest::Approx(0.03));
-  CHECK(profile->FindModel("gpt-4.1-nano")->faults.malformed_json == doctest::Approx(0.08));
+  // The cheaper models are the less accurate ones, as the demo's story needs.
+  CHECK(profile->FindModel("gpt-4.1-nano")->accuracy < profile->FindModel("gpt-4.1")->accuracy);
   REQUIRE(profile->answers.present);
   CHECK(profile->answers.key_field == "text");
   CHECK(profile->answers.fields.at("category") == "expected_category");
