@@ -42,5 +42,9 @@ int RunVerb(const std::vector<std::string>& args);
 int ValidateVerb(const std::vector<std::string>& args);
 int ReportVerb(const std::vector<std::string>& args);
 int MockVerb(const std::vector<std::string>& args);
+int BaselineVerb(const std::vector<std::string>& args);
+int GateVerb(const std::vector<std::string>& args);
+int CompareVerb(const std::vector<std::string>& args);
+int PricesVerb(const std::vector<std::string>& args);
 
 }  // namespace taskcost

@@ -19,6 +19,13 @@ constexpr Verb kVerbs[] = {
     {"report", "recompute a run's report from its journal", ReportVerb},
     {"mock", "serve the bundled simulator (OpenAI and Anthropic wire formats) on loopback",
      MockVerb},
+    {"baseline", "save a run's figures as a baseline file for gate (baseline save RUN_DIR)",
+     BaselineVerb},
+    {"gate", "check a run against a baseline; exit 1 when a cost or success limit fails",
+     GateVerb},
+    {"compare", "two runs of one suite side by side, paired by sample (McNemar)", CompareVerb},
+    {"prices", "import LiteLLM's price registry into prices.yaml (prices import-litellm FILE)",
+     PricesVerb},
 };
 
 void PrintUsage(std::FILE* out) {

@@ -1,19 +1,49 @@
-// taskcost report RUN_DIR: recomputes every figure from the run's journal alone.
+// taskcost report RUN_DIR: recomputes every figure from the run's journal alone. With --prices
+// NEW (and/or --batch) the recorded usage is re-priced under another catalog or the batch tier,
+// printed only: the run's own report files keep the prices it ran at.
 #include <cstdio>
 
 #include "harness/cli/cli.h"
 #include "harness/cli/options.h"
 #include "harness/cli/report_output.h"
+#include "harness/core/reprice.h"
 
 namespace taskcost {
+namespace {
+
+// The run as priced under `prices_file` (its own prices when empty), at the batch tier if asked.
+Result<PricedRun> RepricedRun(const LoadedRun& run, const std::string& prices_file, bool batch) {
+  CandidatePrices prices;
+  if (!prices_file.empty()) {
+    Result<PriceCatalog> catalog = LoadPriceCatalog(prices_file);
+    if (!catalog.ok()) return catalog.errors();
+    Result<CandidatePrices> found = PricesFromCatalog(run.manifest, *catalog);
+    if (!found.ok()) return found.errors();
+    prices = std::move(found).value();
+  } else {
+    for (const ManifestCandidate& c : run.manifest.candidates) prices[c.id] = c.price;
+  }
+  if (batch) {
+    for (auto& [id, price] : prices) price = BatchTier(price);
+  }
+  PricedRun priced = Reprice(run.manifest, run.attempts, prices);
+  if (!prices_file.empty()) priced.manifest.prices_file = prices_file;
+  return priced;
+}
+
+}  // namespace
 
 int ReportVerb(const std::vector<std::string>& args) {
   po::options_description options("report options");
-  std::string dir;
-  bool no_write = false;
+  std::string dir, prices;
+  bool no_write = false, batch = false;
   options.add_options()
       ("run-dir", po::value(&dir)->required(), "the run directory (results/<suite>/<run-id>)")
-      ("no-write", po::bool_switch(&no_write), "print only; do not rewrite report.json/.md");
+      ("no-write", po::bool_switch(&no_write), "print only; do not rewrite report.json/.md")
+      ("prices", po::value(&prices), "re-price the recorded usage under this prices.yaml "
+       "(printed only; the run's files are left as they are)")
+      ("batch", po::bool_switch(&batch), "re-price at each model's batch tier "
+       "(batch_discount_percent off input and output)");
   po::positional_options_description positional;
   positional.add("run-dir", 1);
   ParseOutcome parsed = ParseVerbArgs("report", "RUN_DIR [options]", args, options, positional);
@@ -25,12 +55,26 @@ int ReportVerb(const std::vector<std::string>& args) {
     return kExitBadInput;
   }
   for (const std::string& warning : run->warnings) PrintWarning(warning);
-  Result<std::string> text = ProduceReports(*run, StdoutWantsColor(), !no_write);
+  const bool reprice = !prices.empty() || batch;
+  LoadedRun shown = run.value();
+  std::string summary;
+  if (reprice) {
+    Result<PricedRun> priced = RepricedRun(*run, prices, batch);
+    if (!priced.ok()) {
+      PrintErrors(priced.errors());
+      return kExitBadInput;
+    }
+    summary = RepriceSummary({run->manifest, run->attempts}, *priced);
+    shown.manifest = priced->manifest;
+    shown.attempts = priced->attempts;
+  }
+  Result<std::string> text = ProduceReports(shown, StdoutWantsColor(), !no_write && !reprice);
   if (!text.ok()) {
     PrintErrors(text.errors());
     return kExitIncomplete;
   }
   std::fputs(text->c_str(), stdout);
+  if (reprice) std::fputs(("\n" + summary).c_str(), stdout);
   return kExitOk;
 }
 

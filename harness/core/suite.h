@@ -70,6 +70,20 @@ struct RetryPolicy {
   bool Retries(ErrorClass c) const;
 };
 
+/// Thresholds of `taskcost gate` (the suite's `gate:` block; the verb's flags override them).
+/// Percentages and percentage points are exact decimals in basis points (1/100 of a percent):
+/// 10% is 1000. An unset limit is not checked. Rules: docs/ci.md.
+struct GateSpec {
+  std::optional<int64_t> max_cost_increase_bp = 1000;  // cost per successful task vs baseline
+  std::optional<int64_t> max_success_drop_bp = 500;    // success rate vs baseline, in pp x 100
+  std::optional<int64_t> min_success_bp;               // absolute floor of the success rate
+  std::optional<Money> max_p95_cost;                   // p95 cost per task, every candidate
+  std::optional<Money> max_total_cost;                 // the whole run, every candidate
+  std::optional<int64_t> min_quality_milli;            // mean expert score (1-5) x 1000
+  std::vector<std::string> candidates;                 // candidate ids gated; empty = all
+  SourceLocation where;                                // the `gate:` key; empty when absent
+};
+
 struct Candidate {
   std::string id;        // unique within the suite; names the candidate in reports
   std::string provider;  // a name in providers.yaml
@@ -100,6 +114,7 @@ struct Suite {
   std::string prices_file;       // overrides configs/prices.yaml when set (resolved path)
   std::vector<Candidate> candidates;
   std::vector<Sample> samples;
+  GateSpec gate;                 // defaults when the suite has no `gate:` block
 
   const Candidate* Baseline() const;
   const Candidate* FindCandidate(const std::string& id) const;

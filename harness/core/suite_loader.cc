@@ -14,7 +14,7 @@ namespace {
 const std::vector<std::string> kTopKeys = {
     "suite",      "unit",      "description", "samples",          "prompt",
     "output",     "success",   "human",       "volume_per_month", "policy",
-    "budget_usd", "providers", "prices",      "candidates"};
+    "budget_usd", "providers", "prices",      "candidates",       "gate"};
 
 void ReadName(SuiteContext& context, const YamlField& root, Suite& suite) {
   YamlReader& reader = context.reader;
@@ -91,6 +91,7 @@ Suite ReadSuite(SuiteContext& context, const YamlField& root) {
   suite.policy = ReadPolicy(context, reader.Child(root, "policy"));
   YamlField candidates = reader.Child(root, "candidates");
   if (reader.Require(candidates)) suite.candidates = ReadCandidates(context, candidates);
+  suite.gate = ReadGate(context, reader.Child(root, "gate"), suite.candidates);
   CheckTemplateFields(context, suite.samples);
   return suite;
 }

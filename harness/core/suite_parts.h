@@ -48,6 +48,9 @@ std::vector<SuccessCriterion> ReadSuccess(SuiteContext& context, const YamlField
 HumanAlternative ReadHuman(SuiteContext& context, const YamlField& human);
 RetryPolicy ReadPolicy(SuiteContext& context, const YamlField& policy);
 std::vector<Candidate> ReadCandidates(SuiteContext& context, const YamlField& candidates);
+/// The `gate:` block; `candidates` (already read) checks the ids it names.
+GateSpec ReadGate(SuiteContext& context, const YamlField& gate,
+                  const std::vector<Candidate>& candidates);
 std::vector<Sample> ReadSamples(SuiteContext& context, const YamlField& samples);
 /// Template syntax, and every {{field}} present in every sample.
 void CheckTemplateFields(SuiteContext& context, const std::vector<Sample>& samples);

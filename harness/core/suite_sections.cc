@@ -231,7 +231,73 @@ std::optional<int64_t> PositiveDecimal(YamlReader& reader, const YamlField& fiel
   return value;
 }
 
+// A gate limit: a non-negative decimal in 1/10^scale units, at most `max` (written `max_text`)
+// when `max` > 0, or `off` / null to switch a default limit off.
+std::optional<int64_t> GateLimit(YamlReader& reader, const YamlField& field, int scale,
+                                 int64_t max, const char* max_text,
+                                 std::optional<int64_t> fallback) {
+  if (!field.present) return fallback;
+  if (field.node.IsNull() || (field.node.IsScalar() && field.node.Scalar() == "off")) {
+    return std::nullopt;
+  }
+  std::optional<int64_t> value = reader.Decimal(field, scale);
+  if (value && max > 0 && *value > max) {
+    reader.Fail(field, std::string("must be at most ") + max_text + ", got " +
+                           field.node.Scalar());
+    return fallback;
+  }
+  return value ? value : fallback;
+}
+
+std::optional<Money> GateMoney(YamlReader& reader, const YamlField& field) {
+  if (!field.present || field.node.IsNull() ||
+      (field.node.IsScalar() && field.node.Scalar() == "off")) {
+    return std::nullopt;
+  }
+  return reader.Usd(field);
+}
+
+std::vector<std::string> GateCandidates(YamlReader& reader, const YamlField& list,
+                                        const std::vector<Candidate>& candidates) {
+  std::vector<std::string> ids, known;
+  for (const Candidate& c : candidates) known.push_back(c.id);
+  for (const YamlField& item : reader.Items(list)) {
+    std::optional<std::string> id = reader.String(item);
+    if (!id) continue;
+    if (std::find(known.begin(), known.end(), *id) == known.end()) {
+      std::string suggestion = DidYouMean(*id, known);
+      reader.Fail(item, "unknown candidate " + Quoted(*id) +
+                            (suggestion.empty() ? "; the suite has: " + JoinNames(known)
+                                                : suggestion));
+    } else if (std::find(ids.begin(), ids.end(), *id) == ids.end()) {
+      ids.push_back(*id);
+    }
+  }
+  return ids;
+}
+
 }  // namespace
+
+GateSpec ReadGate(SuiteContext& context, const YamlField& gate,
+                  const std::vector<Candidate>& candidates) {
+  GateSpec spec;
+  YamlReader& reader = context.reader;
+  if (!gate.present || !reader.IsMap(gate)) return spec;
+  reader.CheckKeys(gate, {"max_cost_increase_pct", "max_success_drop_pp", "min_success_pct",
+                          "max_p95_cost_usd", "max_total_cost_usd", "min_quality", "candidates"});
+  spec.where = gate.key_where;
+  auto child = [&](const char* key) { return reader.Child(gate, key); };
+  spec.max_cost_increase_bp =
+      GateLimit(reader, child("max_cost_increase_pct"), 2, 0, "", spec.max_cost_increase_bp);
+  spec.max_success_drop_bp =
+      GateLimit(reader, child("max_success_drop_pp"), 2, 10'000, "100", spec.max_success_drop_bp);
+  spec.min_success_bp = GateLimit(reader, child("min_success_pct"), 2, 10'000, "100", std::nullopt);
+  spec.max_p95_cost = GateMoney(reader, child("max_p95_cost_usd"));
+  spec.max_total_cost = GateMoney(reader, child("max_total_cost_usd"));
+  spec.min_quality_milli = GateLimit(reader, child("min_quality"), 3, 5'000, "5", std::nullopt);
+  spec.candidates = GateCandidates(reader, child("candidates"), candidates);
+  return spec;
+}
 
 PromptTemplate ReadPrompt(SuiteContext& context, const YamlField& prompt) {
   PromptTemplate out;

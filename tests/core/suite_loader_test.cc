@@ -463,3 +463,60 @@ TEST_CASE("suite_loader: a schema that does not compile is located in the suite"
 }
 
 }  // namespace taskcost
+
+namespace taskcost {
+
+TEST_CASE("suite_loader: the gate block sets the gate's limits") {
+  SUBCASE("without a gate block: +10% cost, -5 pp success, nothing else") {
+    Suite suite = Load(TempDir(), kMinimal);
+    CHECK(suite.gate.max_cost_increase_bp == 1000);
+    CHECK(suite.gate.max_success_drop_bp == 500);
+    CHECK_FALSE(suite.gate.min_success_bp.has_value());
+    CHECK_FALSE(suite.gate.max_p95_cost.has_value());
+    CHECK_FALSE(suite.gate.max_total_cost.has_value());
+    CHECK_FALSE(suite.gate.min_quality_milli.has_value());
+    CHECK(suite.gate.candidates.empty());
+  }
+  SUBCASE("every key, exact") {
+    Suite suite = Load(TempDir(), std::string(kMinimal) +
+                                      "gate:\n"
+                                      "  max_cost_increase_pct: 7.5\n"
+                                      "  max_success_drop_pp: 2\n"
+                                      "  min_success_pct: 90\n"
+                                      "  max_p95_cost_usd: 0.0025\n"
+                                      "  max_total_cost_usd: 1.50\n"
+                                      "  min_quality: 4.25\n"
+                                      "  candidates: [one]\n");
+    CHECK(suite.gate.max_cost_increase_bp == 750);
+    CHECK(suite.gate.max_success_drop_bp == 200);
+    CHECK(suite.gate.min_success_bp == 9000);
+    CHECK(suite.gate.max_p95_cost == Money::FromPicos(2'500'000'000));
+    CHECK(suite.gate.max_total_cost == Money::ParseUsd("1.5").value());
+    CHECK(suite.gate.min_quality_milli == 4250);
+    CHECK(suite.gate.candidates == std::vector<std::string>{"one"});
+    CHECK(suite.gate.where.line == 11);
+  }
+  SUBCASE("off or null switches a default limit off") {
+    Suite suite = Load(TempDir(), std::string(kMinimal) +
+                                      "gate: {max_cost_increase_pct: off, max_success_drop_pp: ~}\n");
+    CHECK_FALSE(suite.gate.max_cost_increase_bp.has_value());
+    CHECK_FALSE(suite.gate.max_success_drop_bp.has_value());
+  }
+  SUBCASE("problems are located") {
+    CHECK(LoadErrors(std::string(kMinimal) +
+                     "gate:\n"
+                     "  max_cost_increse_pct: 5\n"
+                     "  min_success_pct: 120\n"
+                     "  max_p95_cost_usd: $0.01\n"
+                     "  min_quality: high\n"
+                     "  candidates: [one, tow]\n") ==
+          "suite.yaml:12:3: gate: unknown key \"max_cost_increse_pct\", did you mean "
+          "\"max_cost_increase_pct\"?\n"
+          "suite.yaml:13:20: gate.min_success_pct: must be at most 100, got 120\n"
+          "suite.yaml:14:21: gate.max_p95_cost_usd: write the amount without the $ sign: 0.01\n"
+          "suite.yaml:15:16: gate.min_quality: expected a number, got \"high\"\n"
+          "suite.yaml:16:21: gate.candidates[1]: unknown candidate \"tow\"; the suite has: one");
+  }
+}
+
+}  // namespace taskcost

@@ -1,0 +1,80 @@
+// taskcost baseline save RUN_DIR [-o FILE]: the run's figures as a reviewable baseline file
+// that `taskcost gate` checks later runs against (docs/gate-format.md).
+#include <cstdio>
+#include <filesystem>
+
+#include "harness/cli/cli.h"
+#include "harness/cli/options.h"
+#include "harness/cli/output_files.h"
+#include "harness/core/baseline.h"
+#include "harness/core/metrics.h"
+#include "harness/edge/run_dir.h"
+
+namespace taskcost {
+namespace {
+
+void WarnIfIncomplete(const RunFigures& figures, const RunManifest& manifest) {
+  if (manifest.ended_unix_ms == 0) {
+    PrintWarning("run " + manifest.run_id + " did not finish (no end time in run.json)");
+  }
+  for (const CandidateFigures& c : figures.candidates) {
+    if (c.tasks_run < figures.samples * figures.repeats) {
+      PrintWarning("candidate " + c.id + " ran " + std::to_string(c.tasks_run) + " of " +
+                   std::to_string(figures.samples * figures.repeats) +
+                   " planned tasks; the baseline covers only those");
+    }
+  }
+}
+
+}  // namespace
+
+int BaselineVerb(const std::vector<std::string>& args) {
+  if (args.empty() || args.front() != "save") {
+    const char* usage = "usage: taskcost baseline save RUN_DIR [-o FILE]";
+    if (!args.empty() && (args.front() == "--help" || args.front() == "-h")) {
+      std::printf("%s\n", usage);
+      return kExitOk;
+    }
+    PrintError(std::string(usage) + " (the only subcommand is save)");
+    return kExitBadInput;
+  }
+  po::options_description options("baseline save options");
+  std::string dir, out;
+  options.add_options()
+      ("run-dir", po::value(&dir)->required(), "the run directory (results/<suite>/<run-id>)")
+      ("output,o", po::value(&out), "baseline file to write (default baselines/<suite>.json; "
+       "- for stdout)");
+  po::positional_options_description positional;
+  positional.add("run-dir", 1);
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  ParseOutcome parsed = ParseVerbArgs("baseline save", "RUN_DIR [-o FILE]", rest, options,
+                                      positional);
+  if (parsed.exit_code) return *parsed.exit_code;
+
+  Result<LoadedRun> run = LoadRunDir(dir);
+  if (!run.ok()) {
+    PrintErrors(run.errors());
+    return kExitBadInput;
+  }
+  for (const std::string& warning : run->warnings) PrintWarning(warning);
+  RunFigures figures = FiguresOf(run->manifest, ComputeReport(run->manifest, run->attempts));
+  figures.suite_file = PortablePath(figures.suite_file, WorkingDirectory());
+  WarnIfIncomplete(figures, run->manifest);
+  const std::string json = BaselineToJson(figures);
+  if (out == "-") {
+    std::fputs(json.c_str(), stdout);
+    return kExitOk;
+  }
+  if (out.empty()) out = "baselines/" + figures.suite_name + ".json";
+  Status wrote = WriteOutputFile(out, json);
+  if (!wrote.ok()) {
+    PrintErrors(wrote.errors());
+    return kExitIncomplete;
+  }
+  std::printf("baseline of suite %s (run %s, %zu candidates) written to %s\n",
+              figures.suite_name.c_str(), figures.run_id.c_str(), figures.candidates.size(),
+              out.c_str());
+  return kExitOk;
+}
+
+}  // namespace taskcost

@@ -1,0 +1,112 @@
+#include "harness/core/reprice.h"
+
+#include "harness/core/catalog_writer.h"
+#include "harness/core/error_text.h"
+#include "harness/core/metrics.h"
+#include "harness/core/report_format.h"
+
+namespace taskcost {
+namespace {
+
+// "$2.50" per 1M tokens.
+std::string Rate(Money per_token) { return "$" + PerMillionText(per_token); }
+
+void AddChange(std::vector<std::string>& out, const char* name, Money before, Money after) {
+  if (before != after) out.push_back(std::string(name) + " " + Rate(before) + " -> " + Rate(after));
+}
+
+// An optional rate that falls back to `before_base` / `after_base`; unset on both sides means it
+// follows its base rate, whose change is reported already.
+void AddOptionalChange(std::vector<std::string>& out, const char* name,
+                       const std::optional<Money>& before, Money before_base,
+                       const std::optional<Money>& after, Money after_base) {
+  if (before || after) {
+    AddChange(out, name, before.value_or(before_base), after.value_or(after_base));
+  }
+}
+
+std::string ChangePercent(Money before, Money after) {
+  if (before.picos() == 0) return after.picos() == 0 ? "0.0%" : "n/a";
+  return FormatPercent({(after - before).picos(), before.picos()}, true) + "%";
+}
+
+}  // namespace
+
+Result<CandidatePrices> PricesFromCatalog(const RunManifest& manifest,
+                                          const PriceCatalog& catalog) {
+  CandidatePrices prices;
+  Errors errors;
+  for (const ManifestCandidate& c : manifest.candidates) {
+    const std::string& key = c.price.model.empty() ? c.model : c.price.model;
+    if (const ModelPrice* price = catalog.Find(key)) {
+      prices[c.id] = *price;
+      continue;
+    }
+    errors.push_back(MakeError("no price for " + Quoted(key) + " (candidate " + c.id + ") in " +
+                               catalog.file + DidYouMean(key, catalog.ModelNames())));
+  }
+  if (!errors.empty()) return errors;
+  return prices;
+}
+
+ModelPrice BatchTier(const ModelPrice& price) {
+  ModelPrice batch = price;
+  const int64_t keep = 100 - price.batch_discount_percent;
+  // Unset cache rates fall back to the list input price, not the discounted one.
+  batch.cached_input = price.cached_input.value_or(price.input);
+  batch.cache_write = price.cache_write.value_or(price.input);
+  batch.input = price.input.Scaled(keep, 100);
+  batch.output = price.output.Scaled(keep, 100);
+  if (price.reasoning) batch.reasoning = price.reasoning->Scaled(keep, 100);
+  batch.batch_discount_percent = 0;
+  return batch;
+}
+
+PricedRun Reprice(const RunManifest& manifest, const std::vector<Attempt>& attempts,
+                  const CandidatePrices& prices) {
+  PricedRun run{manifest, attempts};
+  for (ManifestCandidate& c : run.manifest.candidates) {
+    auto found = prices.find(c.id);
+    if (found != prices.end()) c.price = found->second;
+  }
+  for (Attempt& a : run.attempts) {
+    auto found = prices.find(a.candidate_id);
+    if (found != prices.end()) a.cost = CallCost(found->second, a.usage);
+  }
+  return run;
+}
+
+std::vector<std::string> RateChanges(const ModelPrice& before, const ModelPrice& after) {
+  std::vector<std::string> out;
+  AddChange(out, "input", before.input, after.input);
+  AddOptionalChange(out, "cached input", before.cached_input, before.input, after.cached_input,
+                    after.input);
+  AddOptionalChange(out, "cache write", before.cache_write, before.input, after.cache_write,
+                    after.input);
+  AddChange(out, "output", before.output, after.output);
+  AddOptionalChange(out, "reasoning", before.reasoning, before.output, after.reasoning,
+                    after.output);
+  return out;
+}
+
+std::string RepriceSummary(const PricedRun& recorded, const PricedRun& repriced) {
+  const Report before = ComputeReport(recorded.manifest, recorded.attempts);
+  const Report after = ComputeReport(repriced.manifest, repriced.attempts);
+  std::string out = "re-priced from recorded usage (total cost per candidate, recorded -> now):\n";
+  for (const ManifestCandidate& c : repriced.manifest.candidates) {
+    const CandidateMetrics* was = before.Find(c.id);
+    const CandidateMetrics* now = after.Find(c.id);
+    const ManifestCandidate* old_c = nullptr;
+    for (const ManifestCandidate& o : recorded.manifest.candidates) {
+      if (o.id == c.id && old_c == nullptr) old_c = &o;
+    }
+    if (was == nullptr || now == nullptr || old_c == nullptr) continue;
+    out += "  " + c.id + ": $" + FormatUsd(was->total_cost) + " -> $" +
+           FormatUsd(now->total_cost) + " (" + ChangePercent(was->total_cost, now->total_cost) + ")";
+    std::vector<std::string> changes = RateChanges(old_c->price, c.price);
+    out += changes.empty() ? "; same rates\n" : "; " + JoinNames(changes) + " per 1M tokens\n";
+  }
+  return out;
+}
+
+}  // namespace taskcost

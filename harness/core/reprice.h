@@ -1,0 +1,51 @@
+// Re-pricing a recorded run: every attempt's cost recomputed from its recorded usage under other
+// prices ("what would last week's run cost at today's prices, or on the batch tier?"), and the
+// gate's price-versus-usage attribution. Pure functions; not synchronised.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "harness/core/attempt.h"
+#include "harness/core/pricing.h"
+#include "harness/core/result.h"
+#include "harness/core/run_manifest.h"
+
+namespace taskcost {
+
+/// Prices by candidate id.
+using CandidatePrices = std::map<std::string, ModelPrice>;
+
+/// A run as if it had been priced differently: the manifest's prices replaced and every
+/// attempt's cost recomputed with CallCost from its recorded usage.
+struct PricedRun {
+  RunManifest manifest;
+  std::vector<Attempt> attempts;
+};
+
+/// The price each manifest candidate gets from `catalog`, looked up by the catalog key the run
+/// used (ManifestCandidate::price.model). Fails naming every key the catalog lacks, with a
+/// suggestion for a near miss.
+Result<CandidatePrices> PricesFromCatalog(const RunManifest& manifest, const PriceCatalog& catalog);
+
+/// The batch tier of a price: input and output (reasoning too) cut by batch_discount_percent,
+/// rounded half away from zero to the picodollar per token; cache reads and writes keep their
+/// own rates when set. The result has batch_discount_percent 0.
+ModelPrice BatchTier(const ModelPrice& price);
+
+/// The run re-priced: candidates in `prices` get the new price and their attempts new costs;
+/// other candidates and their attempts are left as recorded.
+PricedRun Reprice(const RunManifest& manifest, const std::vector<Attempt>& attempts,
+                  const CandidatePrices& prices);
+
+/// One line per candidate comparing the recorded total with the re-priced one:
+/// "  big    $0.032 -> $0.016 (-50.0%)  m-big: input $5.00 -> $2.50, output $15.00 -> $7.50 per 1M".
+std::string RepriceSummary(const PricedRun& recorded, const PricedRun& repriced);
+
+/// The rates of `after` that differ from `before`, as "input $2.00 -> $2.20" items (USD per 1M
+/// tokens). An optional rate set on one side only is compared with the rate it falls back to on
+/// the other; one unset on both sides follows its base rate and is not listed. Empty when equal.
+std::vector<std::string> RateChanges(const ModelPrice& before, const ModelPrice& after);
+
+}  // namespace taskcost
