@@ -7,7 +7,6 @@
 #include "harness/cli/options.h"
 #include "harness/cli/output_files.h"
 #include "harness/core/baseline.h"
-#include "harness/core/metrics.h"
 #include "harness/edge/run_dir.h"
 
 namespace taskcost {
@@ -57,7 +56,7 @@ int BaselineVerb(const std::vector<std::string>& args) {
     return kExitBadInput;
   }
   for (const std::string& warning : run->warnings) PrintWarning(warning);
-  RunFigures figures = FiguresOf(run->manifest, ComputeReport(run->manifest, run->attempts));
+  RunFigures figures = FiguresOf(run->manifest, run->attempts);
   figures.suite_file = PortablePath(figures.suite_file, WorkingDirectory());
   WarnIfIncomplete(figures, run->manifest);
   const std::string json = BaselineToJson(figures);

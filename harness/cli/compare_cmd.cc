@@ -28,8 +28,8 @@ int CompareVerb(const std::vector<std::string>& args) {
   for (const LoadedRun* run : {&a.value(), &b.value()}) {
     for (const std::string& warning : run->warnings) PrintWarning(warning);
   }
-  Result<RunComparison> comparison = CompareRuns({a->manifest, a->attempts, dir_a},
-                                                 {b->manifest, b->attempts, dir_b});
+  Result<RunComparison> comparison =
+      CompareRuns({a->manifest, a->attempts, dir_a}, {b->manifest, b->attempts, dir_b});
   if (!comparison.ok()) {
     PrintErrors(comparison.errors());
     return kExitBadInput;

@@ -10,7 +10,6 @@
 #include "harness/cli/options.h"
 #include "harness/cli/output_files.h"
 #include "harness/core/gate.h"
-#include "harness/core/metrics.h"
 #include "harness/core/reprice.h"
 #include "harness/core/suite_loader.h"
 #include "harness/edge/run_dir.h"
@@ -113,7 +112,7 @@ Result<GateSpec> GateSpecFor(const GateArgs& a, const RunManifest& manifest) {
 }
 
 RunFigures Figures(const RunManifest& manifest, const std::vector<Attempt>& attempts) {
-  RunFigures figures = FiguresOf(manifest, ComputeReport(manifest, attempts));
+  RunFigures figures = FiguresOf(manifest, attempts);
   figures.suite_file = PortablePath(figures.suite_file, WorkingDirectory());
   return figures;
 }

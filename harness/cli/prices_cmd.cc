@@ -68,10 +68,11 @@ int ImportLiteLlmVerb(const std::vector<std::string>& args) {
     return kExitBadInput;
   }
   std::fputs(RenderImport(*imported, a.file).c_str(), stdout);
-  const std::string yaml = PriceCatalogToYaml(
-      imported->catalog, "USD per 1M tokens, exact decimals. Written by `taskcost prices "
-                         "import-litellm` from " + a.file + (a.options.batch ? " (batch tier)" : "") +
-                         " and " + a.current + "; fields: docs/configs.md.");
+  const std::string comment = "USD per 1M tokens, exact decimals. Written by `taskcost prices "
+                              "import-litellm` from " + a.file +
+                              (a.options.batch ? " (batch tier)" : "") + " and " + a.current +
+                              "; fields: docs/configs.md.";
+  const std::string yaml = PriceCatalogToYaml(imported->catalog, comment);
   Result<PriceCatalog> check = ParsePriceCatalog(yaml, a.out.empty() ? "(catalog)" : a.out);
   if (!check.ok()) {  // --as-of or --source not in the catalog's format
     for (const Error& e : check.errors()) PrintError(e.path + ": " + e.message);

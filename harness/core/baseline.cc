@@ -166,8 +166,9 @@ CandidateFigures CandidateFromJson(FieldReader& r, const Json& j, const std::str
 
 Status CheckFormat(FieldReader& r, const Json& root) {
   if (!root.is_object() || root.value("format", Json()) != Json(kFormatName)) {
-    r.Fail("", "not a taskcost baseline (expected \"format\": \"taskcost-baseline\"); save one "
-               "with: taskcost baseline save RUN_DIR -o FILE");
+    r.Fail("",
+           "not a taskcost baseline (expected \"format\": \"taskcost-baseline\"); save one "
+           "with: taskcost baseline save RUN_DIR -o FILE");
     return r.errors();
   }
   const int64_t version = r.Integer(root, "", "version");
@@ -223,6 +224,10 @@ RunFigures FiguresOf(const RunManifest& manifest, const Report& report) {
     if (f.Find(c.id) == nullptr) f.candidates.push_back(std::move(c));
   }
   return f;
+}
+
+RunFigures FiguresOf(const RunManifest& manifest, const std::vector<Attempt>& attempts) {
+  return FiguresOf(manifest, ComputeReport(manifest, attempts));
 }
 
 std::string PortablePath(const std::string& path, const std::string& cwd) {

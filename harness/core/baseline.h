@@ -24,7 +24,7 @@ inline constexpr int kBaselineFormatVersion = 1;
 struct CandidateFigures {
   std::string id;
   std::string model;
-  ModelPrice price;          // the rates the run was priced at; `model` is the catalog key
+  ModelPrice price;  // the rates the run was priced at; `model` is the catalog key
   int64_t tasks_run = 0;
   int64_t successes = 0;
   int64_t attempts = 0;
@@ -44,14 +44,14 @@ struct CandidateFigures {
 /// A run reduced to what a gate needs; a baseline file holds one.
 struct RunFigures {
   std::string suite_name;
-  std::string suite_file;    // relative, '/'-separated; never an absolute machine path
-  std::string suite_hash;    // "sha256:..."
+  std::string suite_file;  // relative, '/'-separated; never an absolute machine path
+  std::string suite_hash;  // "sha256:..."
   std::string run_id;
   bool simulated = false;
   int64_t samples = 0;
   int repeats = 1;
-  std::string prices_as_of;  // the latest as_of among the candidates' prices
-  Money total_cost;          // every candidate
+  std::string prices_as_of;                  // the latest as_of among the candidates' prices
+  Money total_cost;                          // every candidate
   std::vector<CandidateFigures> candidates;  // manifest order
 
   const CandidateFigures* Find(const std::string& id) const;
@@ -61,6 +61,8 @@ struct RunFigures {
 /// The figures of a run from its manifest and its report (ComputeReport of the same run).
 /// `suite_file` is the manifest's as given; make it portable with PortablePath.
 RunFigures FiguresOf(const RunManifest& manifest, const Report& report);
+/// The same, computing the report from the run's attempts (ComputeReport, default options).
+RunFigures FiguresOf(const RunManifest& manifest, const std::vector<Attempt>& attempts);
 
 /// `path` as a relative, '/'-separated path that names no machine directory: relative to
 /// `cwd` (absolute) when it lies below it, else its file name alone. Lexical only.

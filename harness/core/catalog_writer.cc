@@ -11,8 +11,8 @@ constexpr int64_t kPicosPerMicro = 1'000'000;  // pUSD per token = micro-USD per
 std::string YamlText(const std::string& text) {
   bool plain = !text.empty();
   for (char c : text) {
-    const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                      (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' || c == '/';
+    const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '.' || c == '_' || c == '-' || c == '/';
     plain = plain && safe;
   }
   const bool reserved = text == "null" || text == "true" || text == "false" || text == "Null" ||

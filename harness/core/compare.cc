@@ -7,7 +7,6 @@
 #include <utility>
 
 #include "harness/core/error_text.h"
-#include "harness/core/metrics.h"
 #include "harness/core/report_format.h"
 #include "harness/core/reprice.h"
 
@@ -56,15 +55,17 @@ void PairTasks(const RunData& a, const RunData& b, CandidateChange& change) {
 
 void AddNotes(const RunData& a, const RunData& b, RunComparison& out) {
   if (a.manifest.suite_hash != b.manifest.suite_hash) {
-    out.notes.push_back("the suite differs between the runs (suite.yaml, samples or schema); "
-                        "tasks are paired by sample id");
+    out.notes.push_back(
+        "the suite differs between the runs (suite.yaml, samples or schema); "
+        "tasks are paired by sample id");
   }
   if (a.manifest.simulated != b.manifest.simulated) {
     out.notes.push_back("one run is simulated and the other is not");
   }
   for (const CandidateChange& c : out.candidates) {
     std::vector<std::string> rates = RateChanges(c.a.price, c.b.price);
-    if (c.a.model != c.b.model) rates.insert(rates.begin(), "model " + c.a.model + " -> " + c.b.model);
+    if (c.a.model != c.b.model)
+      rates.insert(rates.begin(), "model " + c.a.model + " -> " + c.b.model);
     if (!rates.empty()) {
       out.notes.push_back(c.id + " was priced differently: " + JoinNames(rates) + " per 1M tokens");
     }
@@ -83,7 +84,8 @@ std::string TaskList(const std::vector<TaskRef>& tasks, bool with_repeat) {
 std::string PerTaskChange(const Fraction& before, const Fraction& after) {
   if (!before.defined() || !after.defined() || before.num == 0) return "n/a";
   return FormatPercent({after.num * before.den - before.num * after.den, before.num * after.den},
-                       true) + "%";
+                       true) +
+         "%";
 }
 
 std::string PValue(double p) {
@@ -111,17 +113,19 @@ std::string RenderCandidate(const RunComparison& r, const CandidateChange& c) {
   std::string cost_change = "n/a";
   if (c.a.cost_per_success && c.b.cost_per_success && c.a.cost_per_success->picos() != 0) {
     cost_change = FormatPercent({(*c.b.cost_per_success - *c.a.cost_per_success).picos(),
-                                 c.a.cost_per_success->picos()}, true) + "%";
+                                 c.a.cost_per_success->picos()},
+                                true) +
+                  "%";
   }
   out += Row("cost per successful " + r.unit, FormatUsdOrNa(c.a.cost_per_success),
              FormatUsdOrNa(c.b.cost_per_success), cost_change);
   const Fraction rate_change{c.b.successes * c.a.tasks_run - c.a.successes * c.b.tasks_run,
                              c.a.tasks_run * c.b.tasks_run};
-  out += Row("success rate", Rate(c.a), Rate(c.b),
-             (rate_change.defined() ? FormatPercent(rate_change, true) + " pp" : "n/a") +
-                 "; paired: " + std::to_string(c.lost.size()) + " lost, " +
-                 std::to_string(c.gained.size()) + " gained, McNemar exact p " +
-                 PValue(c.mcnemar_p));
+  out +=
+      Row("success rate", Rate(c.a), Rate(c.b),
+          (rate_change.defined() ? FormatPercent(rate_change, true) + " pp" : "n/a") +
+              "; paired: " + std::to_string(c.lost.size()) + " lost, " +
+              std::to_string(c.gained.size()) + " gained, McNemar exact p " + PValue(c.mcnemar_p));
   out += Row("input tokens per task", FormatRatio(c.a.InputTokensPerTask(), 1),
              FormatRatio(c.b.InputTokensPerTask(), 1),
              PerTaskChange(c.a.InputTokensPerTask(), c.b.InputTokensPerTask()));
@@ -155,8 +159,8 @@ Result<RunComparison> CompareRuns(const RunData& a, const RunData& b) {
   RunComparison out;
   out.suite_name = a.manifest.suite_name;
   out.unit = b.manifest.unit;
-  out.a = FiguresOf(a.manifest, ComputeReport(a.manifest, a.attempts));
-  out.b = FiguresOf(b.manifest, ComputeReport(b.manifest, b.attempts));
+  out.a = FiguresOf(a.manifest, a.attempts);
+  out.b = FiguresOf(b.manifest, b.attempts);
   out.a_label = a.label;
   out.b_label = b.label;
   out.several_repeats = a.manifest.repeats > 1 || b.manifest.repeats > 1;

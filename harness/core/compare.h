@@ -29,7 +29,7 @@ struct CandidateChange {
   std::string id;
   CandidateFigures a;  // run A's figures
   CandidateFigures b;  // run B's figures
-  int64_t pairs = 0;          // tasks that ran in both
+  int64_t pairs = 0;   // tasks that ran in both
   int64_t both_succeeded = 0;
   int64_t both_failed = 0;
   std::vector<TaskRef> lost;    // succeeded in A, failed in B (sample order)
@@ -44,11 +44,11 @@ struct RunComparison {
   RunFigures b;
   std::string a_label;  // the run directories as given
   std::string b_label;
-  std::vector<std::string> notes;       // suite changed, prices differ, ...
+  std::vector<std::string> notes;           // suite changed, prices differ, ...
   std::vector<CandidateChange> candidates;  // in both runs, A's order
   std::vector<std::string> only_in_a;
   std::vector<std::string> only_in_b;
-  bool several_repeats = false;         // task names carry "#repeat"
+  bool several_repeats = false;  // task names carry "#repeat"
 };
 
 /// One run as loaded from its directory.

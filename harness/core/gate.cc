@@ -42,7 +42,8 @@ std::vector<std::string> UsageMoves(const CandidateFigures& b, const CandidateFi
       FormatRatio(n.InputTokensPerTask(), 1));
   add("output tokens per task", FormatRatio(b.OutputTokensPerTask(), 1),
       FormatRatio(n.OutputTokensPerTask(), 1));
-  add("attempts per task", FormatRatio(b.AttemptsPerTask(), 2), FormatRatio(n.AttemptsPerTask(), 2));
+  add("attempts per task", FormatRatio(b.AttemptsPerTask(), 2),
+      FormatRatio(n.AttemptsPerTask(), 2));
   add("success rate", Percent(b.SuccessRate()), Percent(n.SuccessRate()));
   return moves;
 }
@@ -83,17 +84,15 @@ GateCheck CostCheck(const CandidateFigures& b, const CandidateFigures& n,
   const Money base = *b.cost_per_success;
   const Money now = *n.cost_per_success;
   check.change = MoneyChange(base, now);
-  const bool over = base.picos() == 0
-                        ? now.picos() > 0
-                        : Int128(now.picos() - base.picos()) * kBasisPointsPerOne >
-                              Int128(limit_bp) * base.picos();
+  const bool over = base.picos() == 0 ? now.picos() > 0
+                                      : Int128(now.picos() - base.picos()) * kBasisPointsPerOne >
+                                            Int128(limit_bp) * base.picos();
   check.outcome = over ? CheckOutcome::kFail : CheckOutcome::kPass;
   check.why = CostAttribution(b, n, at_old_prices);
   return check;
 }
 
-GateCheck SuccessDropCheck(const CandidateFigures& b, const CandidateFigures& n,
-                           int64_t limit_bp) {
+GateCheck SuccessDropCheck(const CandidateFigures& b, const CandidateFigures& n, int64_t limit_bp) {
   GateCheck check{n.id, "success_drop", "success rate"};
   check.baseline = Rate(b);
   check.now = Rate(n);
@@ -108,8 +107,8 @@ GateCheck SuccessDropCheck(const CandidateFigures& b, const CandidateFigures& n,
   // drop = sb/tb - sn/tn, compared exactly over the common denominator tb * tn.
   const Int128 drop = Int128(b.successes) * n.tasks_run - Int128(n.successes) * b.tasks_run;
   const Int128 denominator = Int128(b.tasks_run) * n.tasks_run;
-  check.change = FormatPercent({static_cast<int64_t>(-drop), static_cast<int64_t>(denominator)},
-                               true) + " pp";
+  check.change =
+      FormatPercent({static_cast<int64_t>(-drop), static_cast<int64_t>(denominator)}, true) + " pp";
   const bool over = drop * kBasisPointsPerOne > Int128(limit_bp) * denominator;
   check.outcome = over ? CheckOutcome::kFail : CheckOutcome::kPass;
   return check;
@@ -121,8 +120,8 @@ GateCheck MinSuccessCheck(const CandidateFigures& b, const CandidateFigures& n, 
   check.now = Rate(n);
   check.change = "n/a";
   check.limit = ">= " + BasisPointsText(min_bp) + "%";
-  const bool below = n.tasks_run == 0 || Int128(n.successes) * kBasisPointsPerOne <
-                                             Int128(min_bp) * n.tasks_run;
+  const bool below =
+      n.tasks_run == 0 || Int128(n.successes) * kBasisPointsPerOne < Int128(min_bp) * n.tasks_run;
   check.outcome = below ? CheckOutcome::kFail : CheckOutcome::kPass;
   if (n.tasks_run == 0) check.why = "no task ran in this run";
   return check;
@@ -132,8 +131,8 @@ GateCheck P95Check(const CandidateFigures& b, const CandidateFigures& n, Money l
   GateCheck check{n.id, "p95_cost", "p95 cost per task"};
   check.baseline = FormatUsdOrNa(b.task_cost_p95);
   check.now = FormatUsdOrNa(n.task_cost_p95);
-  check.change = b.task_cost_p95 && n.task_cost_p95
-                     ? MoneyChange(*b.task_cost_p95, *n.task_cost_p95) : "n/a";
+  check.change =
+      b.task_cost_p95 && n.task_cost_p95 ? MoneyChange(*b.task_cost_p95, *n.task_cost_p95) : "n/a";
   check.limit = "<= $" + FormatUsd(limit);
   const bool over = !n.task_cost_p95 || *n.task_cost_p95 > limit;
   check.outcome = over ? CheckOutcome::kFail : CheckOutcome::kPass;
@@ -220,13 +219,12 @@ Status CheckComparable(const GateInput& in, const std::vector<std::string>& ids)
     const bool in_baseline = in.baseline.Find(id) != nullptr;
     const bool in_run = in.run.Find(id) != nullptr;
     if (in_baseline && in_run) continue;
-    std::string where = !in_baseline && !in_run
-                            ? "is in neither the baseline " + in.baseline_label + " nor run " +
-                                  in.run_label
-                            : in_baseline ? "is in the baseline " + in.baseline_label +
-                                                " but not in run " + in.run_label
-                                          : "is in run " + in.run_label +
-                                                " but not in the baseline " + in.baseline_label;
+    std::string where =
+        !in_baseline && !in_run
+            ? "is in neither the baseline " + in.baseline_label + " nor run " + in.run_label
+        : in_baseline
+            ? "is in the baseline " + in.baseline_label + " but not in run " + in.run_label
+            : "is in run " + in.run_label + " but not in the baseline " + in.baseline_label;
     errors.push_back(MakeError("candidate " + Quoted(id) + " " + where + fix));
   }
   if (!errors.empty()) return errors;
@@ -272,9 +270,12 @@ void AddNotes(const GateInput& in, const std::vector<std::string>& ids, GateRepo
 
 std::string_view CheckOutcomeName(CheckOutcome outcome) {
   switch (outcome) {
-    case CheckOutcome::kPass: return "pass";
-    case CheckOutcome::kFail: return "fail";
-    case CheckOutcome::kSkipped: return "skipped";
+    case CheckOutcome::kPass:
+      return "pass";
+    case CheckOutcome::kFail:
+      return "fail";
+    case CheckOutcome::kSkipped:
+      return "skipped";
   }
   return "pass";
 }

@@ -26,19 +26,19 @@ struct GateCheck {
                           // quality, total_cost
   std::string title;      // "cost per successful task"
   CheckOutcome outcome = CheckOutcome::kPass;
-  std::string baseline;   // the baseline's value as printed ("$0.008", "98.0% (98/100)"), or "n/a"
-  std::string now;        // this run's value, or "n/a"
-  std::string change;     // "+30.0%", "-2.0 pp", or "n/a"
-  std::string limit;      // "+10%", "-5 pp", ">= 90%", "<= $0.005"
-  std::string why;        // what moved a cost (prices or usage), or why skipped; may be empty
+  std::string baseline;  // the baseline's value as printed ("$0.008", "98.0% (98/100)"), or "n/a"
+  std::string now;       // this run's value, or "n/a"
+  std::string change;    // "+30.0%", "-2.0 pp", or "n/a"
+  std::string limit;     // "+10%", "-5 pp", ">= 90%", "<= $0.005"
+  std::string why;       // what moved a cost (prices or usage), or why skipped; may be empty
 };
 
 struct GateReport {
   std::string suite_name;
   std::string run_id;
-  std::string run_label;       // the run directory as given
+  std::string run_label;  // the run directory as given
   std::string baseline_run_id;
-  std::string baseline_label;  // the baseline file as given
+  std::string baseline_label;      // the baseline file as given
   std::vector<std::string> notes;  // differences worth knowing that are not checks
   std::vector<GateCheck> checks;
 
@@ -64,7 +64,8 @@ std::string CheckSentence(const GateCheck& check);
 /// A title line, notes, one line per check ("FAIL  big  cost per ...; why") and a result line.
 std::string RenderGateText(const GateReport& report);
 /// JUnit XML (Jenkins/Surefire shape): one testsuite, one testcase per candidate and check,
-/// <failure> with the numbers, <skipped> with the reason. tests/data/junit.xsd is the schema it is checked against.
+/// <failure> with the numbers, <skipped> with the reason. tests/data/junit.xsd is the schema it is
+/// checked against.
 std::string RenderGateJUnit(const GateReport& report);
 /// A Markdown job summary: verdict heading, one table row per check, reasons and notes.
 std::string RenderGateMarkdown(const GateReport& report);

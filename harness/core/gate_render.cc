@@ -25,12 +25,24 @@ std::string Xml(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      case '\n': out += "&#10;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      case '\n':
+        out += "&#10;";
+        break;
       default:
         if (static_cast<unsigned char>(c) >= 0x20 || c == '\t') out += c;
     }
@@ -57,8 +69,8 @@ std::string TestCase(const GateReport& report, const GateCheck& check) {
   if (check.outcome == CheckOutcome::kSkipped) {
     out += "      <skipped message=\"" + Xml(check.why) + "\"/>\n";
   } else {
-    out += "      <failure message=\"" + Xml(CheckSentence(check)) + "\" type=\"" +
-           Xml(check.id) + "\">" + FailureBody(check) + "</failure>\n";
+    out += "      <failure message=\"" + Xml(CheckSentence(check)) + "\" type=\"" + Xml(check.id) +
+           "\">" + FailureBody(check) + "</failure>\n";
   }
   return out + "    </testcase>\n";
 }
@@ -81,9 +93,9 @@ std::string CheckSentence(const GateCheck& check) {
 }
 
 std::string RenderGateText(const GateReport& report) {
-  std::string out = "taskcost gate: suite " + report.suite_name + ", run " + report.run_id +
-                    " (" + report.run_label + ") against baseline " + report.baseline_run_id +
-                    " (" + report.baseline_label + ")\n";
+  std::string out = "taskcost gate: suite " + report.suite_name + ", run " + report.run_id + " (" +
+                    report.run_label + ") against baseline " + report.baseline_run_id + " (" +
+                    report.baseline_label + ")\n";
   for (const std::string& note : report.notes) out += "note: " + note + "\n";
   for (const GateCheck& check : report.checks) {
     const char* tag = check.outcome == CheckOutcome::kPass   ? "PASS"
@@ -97,11 +109,10 @@ std::string RenderGateText(const GateReport& report) {
 }
 
 std::string RenderGateJUnit(const GateReport& report) {
-  const std::string counts = " tests=\"" + std::to_string(report.checks.size()) +
-                             "\" failures=\"" + std::to_string(report.Count(CheckOutcome::kFail)) +
+  const std::string counts = " tests=\"" + std::to_string(report.checks.size()) + "\" failures=\"" +
+                             std::to_string(report.Count(CheckOutcome::kFail)) +
                              "\" errors=\"0\" skipped=\"" +
-                             std::to_string(report.Count(CheckOutcome::kSkipped)) +
-                             "\" time=\"0\"";
+                             std::to_string(report.Count(CheckOutcome::kSkipped)) + "\" time=\"0\"";
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += "<testsuites name=\"taskcost gate\"" + counts + ">\n";
   out += "  <testsuite name=\"" + Xml("taskcost gate: " + report.suite_name) + "\"" + counts +
@@ -122,7 +133,7 @@ std::string RenderGateMarkdown(const GateReport& report) {
   out += "| result | candidate | check | baseline | now | change | limit |\n";
   out += "|---|---|---|---|---:|---:|---:|\n";
   for (const GateCheck& check : report.checks) {
-    const std::string result = check.outcome == CheckOutcome::kFail ? "**FAIL**"
+    const std::string result = check.outcome == CheckOutcome::kFail   ? "**FAIL**"
                                : check.outcome == CheckOutcome::kPass ? "pass"
                                                                       : "skipped";
     out += "| " + result + " | " + Cell(Who(check)) + " | " + Cell(check.title) + " | " +

@@ -96,7 +96,8 @@ Result<std::optional<Money>> PerToken(const LiteLlmModel& m, const char* field,
   if (!price.ok()) {
     return MakeError(price.error().message + " (USD per token)", path, {file});
   }
-  if (*price < Money()) return MakeError("must not be negative, got " + found->second, path, {file});
+  if (*price < Money())
+    return MakeError("must not be negative, got " + found->second, path, {file});
   return std::optional<Money>(*price);
 }
 
@@ -123,8 +124,10 @@ Result<EntryRates> ReadRates(const LiteLlmModel& m, const std::string& file) {
   Errors errors;
   auto read = [&](const char* field, std::optional<Money>& out) {
     Result<std::optional<Money>> value = PerToken(m, field, file);
-    if (value.ok()) out = *value;
-    else errors.push_back(value.error());
+    if (value.ok())
+      out = *value;
+    else
+      errors.push_back(value.error());
   };
   read(kLiteLlmInput, r.input);
   read(kLiteLlmOutput, r.output);
@@ -149,8 +152,9 @@ Result<ModelPrice> PriceFromEntry(const LiteLlmModel& m, const ModelPrice* curre
   const std::optional<Money> output = options.batch ? r.batch_out : r.output;
   Errors errors;
   for (auto [field, value] : {std::pair{in_field, input}, std::pair{out_field, output}}) {
-    if (!value) errors.push_back(MakeError("missing; a catalog entry needs it", Quoted(m.key) +
-                                           "." + field, {file}));
+    if (!value)
+      errors.push_back(
+          MakeError("missing; a catalog entry needs it", Quoted(m.key) + "." + field, {file}));
   }
   if (!errors.empty()) return errors;
   ModelPrice price;

@@ -58,7 +58,7 @@ struct ModelImport {
 };
 
 struct ImportResult {
-  PriceCatalog catalog;            // the current catalog's models (updated), then those added
+  PriceCatalog catalog;             // the current catalog's models (updated), then those added
   std::vector<ModelImport> models;  // same order
 };
 

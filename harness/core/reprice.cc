@@ -101,8 +101,8 @@ std::string RepriceSummary(const PricedRun& recorded, const PricedRun& repriced)
       if (o.id == c.id && old_c == nullptr) old_c = &o;
     }
     if (was == nullptr || now == nullptr || old_c == nullptr) continue;
-    out += "  " + c.id + ": $" + FormatUsd(was->total_cost) + " -> $" +
-           FormatUsd(now->total_cost) + " (" + ChangePercent(was->total_cost, now->total_cost) + ")";
+    out += "  " + c.id + ": $" + FormatUsd(was->total_cost) + " -> $" + FormatUsd(now->total_cost) +
+           " (" + ChangePercent(was->total_cost, now->total_cost) + ")";
     std::vector<std::string> changes = RateChanges(old_c->price, c.price);
     out += changes.empty() ? "; same rates\n" : "; " + JoinNames(changes) + " per 1M tokens\n";
   }

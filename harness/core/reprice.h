@@ -40,7 +40,8 @@ PricedRun Reprice(const RunManifest& manifest, const std::vector<Attempt>& attem
                   const CandidatePrices& prices);
 
 /// One line per candidate comparing the recorded total with the re-priced one:
-/// "  big    $0.032 -> $0.016 (-50.0%)  m-big: input $5.00 -> $2.50, output $15.00 -> $7.50 per 1M".
+/// "  big    $0.032 -> $0.016 (-50.0%)  m-big: input $5.00 -> $2.50, output $15.00 -> $7.50 per
+/// 1M".
 std::string RepriceSummary(const PricedRun& recorded, const PricedRun& repriced);
 
 /// The rates of `after` that differ from `before`, as "input $2.00 -> $2.20" items (USD per 1M

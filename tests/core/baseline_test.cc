@@ -165,7 +165,7 @@ TEST_CASE("baseline: unreadable baselines are refused with the field's JSON poin
   CHECK(ReadErrors(Replace(kHandWorkedJson, "\"successes\": 3", "\"successes\": \"3\"")) ==
         "base.json: /candidates/0/successes: expected a whole number >= 0, got \"3\"");
   CHECK(ReadErrors(Replace(kHandWorkedJson, "\"total_cost_usd\": \"0.014\"",
-                       "\"total_cost_usd\": 0.014")) ==
+                           "\"total_cost_usd\": 0.014")) ==
         "base.json: /candidates/0/total_cost_usd: expected an exact decimal string such as "
         "\"0.0084\", got 0.014");
   CHECK(ReadErrors(Replace(kHandWorkedJson, "\"successes\": 3", "\"successes\": 5")) ==
@@ -174,18 +174,17 @@ TEST_CASE("baseline: unreadable baselines are refused with the field's JSON poin
         "base.json: /candidates/1/id: candidate \"big\" is listed twice");
   CHECK(ReadErrors(Replace(kHandWorkedJson, "      \"quality\": null,\n", "")) ==
         "base.json: /candidates/0: missing key \"quality\"");
-  CHECK(ReadErrors("{\"format\": ") == "base.json:1:12: not valid JSON: syntax error while parsing "
-                                   "value - unexpected end of input; expected '[', '{', or a "
-                                   "literal");
+  CHECK(ReadErrors("{\"format\": ") ==
+        "base.json:1:12: not valid JSON: syntax error while parsing "
+        "value - unexpected end of input; expected '[', '{', or a "
+        "literal");
 }
 
 TEST_CASE("baseline: recorded suite paths are relative and name no machine directory") {
   CHECK(PortablePath("suites/x/suite.yaml", "/home/a/repo") == "suites/x/suite.yaml");
   CHECK(PortablePath("./suites/x/../x/suite.yaml", "/home/a/repo") == "suites/x/suite.yaml");
-  CHECK(PortablePath("/home/a/repo/suites/x/suite.yaml", "/home/a/repo") ==
-        "suites/x/suite.yaml");
-  CHECK(PortablePath("/home/a/repo/suites/x/suite.yaml", "/home/a/repo/") ==
-        "suites/x/suite.yaml");
+  CHECK(PortablePath("/home/a/repo/suites/x/suite.yaml", "/home/a/repo") == "suites/x/suite.yaml");
+  CHECK(PortablePath("/home/a/repo/suites/x/suite.yaml", "/home/a/repo/") == "suites/x/suite.yaml");
   CHECK(PortablePath("/tmp/build-7/suite.yaml", "/home/a/repo") == "suite.yaml");
   CHECK(PortablePath("../other/suite.yaml", "/home/a/repo") == "../other/suite.yaml");
 }

@@ -102,8 +102,9 @@ TEST_CASE("compare: candidates on one side only are named; other suites are refu
   b.suite_name = "checkout";
   Result<RunComparison> other = CompareRuns({a, journal, "a"}, {b, journal, "b"});
   REQUIRE_FALSE(other.ok());
-  CHECK(other.error().message == "run a is of suite \"triage\" and run b of suite \"checkout\"; "
-                                 "compare two runs of the same suite");
+  CHECK(other.error().message ==
+        "run a is of suite \"triage\" and run b of suite \"checkout\"; "
+        "compare two runs of the same suite");
 }
 
 }  // namespace taskcost

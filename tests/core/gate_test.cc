@@ -21,7 +21,7 @@ ModelPrice Price(int64_t in, int64_t out) {
 // A candidate whose every task is one call of `in` + 100 output tokens at `price`, with
 // `successes` of `tasks` succeeding.
 CandidateFigures Figures(const std::string& id, int64_t tasks, int64_t successes, int64_t in,
-                           const ModelPrice& price) {
+                         const ModelPrice& price) {
   CandidateFigures c;
   c.id = id;
   c.model = price.model;
@@ -126,8 +126,9 @@ TEST_CASE("gate: a price change alone is reported as prices, not usage") {
   const GateCheck& cost = report.checks[0];
   CHECK(cost.change == "+10.0%");
   CHECK(cost.outcome == CheckOutcome::kPass);
-  CHECK(cost.why == "prices +10.0% (input $5.00 -> $6.00 per 1M tokens); usage 0.0% (tokens "
-                    "and attempts unchanged)");
+  CHECK(cost.why ==
+        "prices +10.0% (input $5.00 -> $6.00 per 1M tokens); usage 0.0% (tokens "
+        "and attempts unchanged)");
   CHECK(report.notes == std::vector<std::string>{
                             "prices as of 2026-11-01 in the baseline, 2026-12-01 in this run"});
 
@@ -139,8 +140,9 @@ TEST_CASE("gate: a price change alone is reported as prices, not usage") {
     const GateCheck moved = g.Report().checks[0];
     CHECK(moved.change == "+28.0%");
     CHECK(moved.outcome == CheckOutcome::kFail);
-    CHECK(moved.why == "prices +13.0% (input $5.00 -> $6.00 per 1M tokens); usage +15.0% (input "
-                       "tokens per task 300.0 -> 390.0)");
+    CHECK(moved.why ==
+          "prices +13.0% (input $5.00 -> $6.00 per 1M tokens); usage +15.0% (input "
+          "tokens per task 300.0 -> 390.0)");
   }
 }
 
@@ -150,8 +152,9 @@ TEST_CASE("gate: the success rate may fall at most the limit, in percentage poin
     g.run = Run("run-2", {Figures("big", 4, 3, 300, Price(kIn, kOut))});
     const GateCheck check = g.Report().checks[1];
     CHECK(check.outcome == CheckOutcome::kFail);
-    CHECK(CheckSentence(check) == "success rate: baseline 100.0% (4/4), now 75.0% (3/4), change "
-                                  "-25.0 pp, limit -5 pp");
+    CHECK(CheckSentence(check) ==
+          "success rate: baseline 100.0% (4/4), now 75.0% (3/4), change "
+          "-25.0 pp, limit -5 pp");
   }
   SUBCASE("100/100 -> 95/100 is exactly -5 pp and holds; 94/100 does not") {
     g.baseline = Run("run-1", {Figures("big", 100, 100, 300, Price(kIn, kOut))});
@@ -188,17 +191,20 @@ TEST_CASE("gate: absolute limits on success, p95, total cost and quality") {
   const GateReport report = g.Report();
   REQUIRE(report.checks.size() == 4);
   // 3/4 = 75% < 90%; p95 $0.003 <= $0.003 holds; quality unknown; total 4 x $0.003 = $0.012.
-  CHECK(CheckSentence(report.checks[0]) == "minimum success rate: baseline 100.0% (4/4), now "
-                                           "75.0% (3/4), change n/a, limit >= 90%");
+  CHECK(CheckSentence(report.checks[0]) ==
+        "minimum success rate: baseline 100.0% (4/4), now "
+        "75.0% (3/4), change n/a, limit >= 90%");
   CHECK(report.checks[0].outcome == CheckOutcome::kFail);
-  CHECK(CheckSentence(report.checks[1]) == "p95 cost per task: baseline $0.003, now $0.003, "
-                                           "change 0.0%, limit <= $0.003");
+  CHECK(CheckSentence(report.checks[1]) ==
+        "p95 cost per task: baseline $0.003, now $0.003, "
+        "change 0.0%, limit <= $0.003");
   CHECK(report.checks[1].outcome == CheckOutcome::kPass);
   CHECK(report.checks[2].outcome == CheckOutcome::kSkipped);
   CHECK(report.checks[2].why == "no quality scores for this run");
   CHECK(report.checks[3].candidate.empty());
-  CHECK(CheckSentence(report.checks[3]) == "total run cost: baseline $0.012, now $0.012, change "
-                                           "0.0%, limit <= $0.01");
+  CHECK(CheckSentence(report.checks[3]) ==
+        "total run cost: baseline $0.012, now $0.012, change "
+        "0.0%, limit <= $0.01");
   CHECK(report.checks[3].outcome == CheckOutcome::kFail);
   CHECK(report.Count(CheckOutcome::kFail) == 2);
 
@@ -237,7 +243,8 @@ TEST_CASE("gate: another suite or a candidate missing on one side is bad input")
     Result<GateReport> report = g.Evaluate();
     REQUIRE_FALSE(report.ok());
     CHECK(report.error().message.rfind("candidate \"nano\" is in neither the baseline base.json "
-                                       "nor run results/run-2;", 0) == 0);
+                                       "nor run results/run-2;",
+                                       0) == 0);
   }
 }
 

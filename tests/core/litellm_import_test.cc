@@ -79,8 +79,8 @@ TEST_CASE("litellm_import: numbers keep the exact text they have in the file") {
 }
 
 TEST_CASE("litellm_import: bad files are refused with their place") {
-  Result<LiteLlmFile> broken = ParseLiteLlm("{\n  \"a\": {\"input_cost_per_token\": 1e-06,}\n}",
-                                            "litellm.json");
+  Result<LiteLlmFile> broken =
+      ParseLiteLlm("{\n  \"a\": {\"input_cost_per_token\": 1e-06,}\n}", "litellm.json");
   REQUIRE_FALSE(broken.ok());
   CHECK(broken.error().ToString().rfind("litellm.json:2:", 0) == 0);
   Result<LiteLlmFile> list = ParseLiteLlm("[1, 2]", "litellm.json");

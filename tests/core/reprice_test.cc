@@ -31,8 +31,8 @@ RunManifest Manifest() {
 TEST_CASE("reprice: recorded usage priced at other rates") {
   const RunManifest m = Manifest();
   // big at $1.25 / $5.00 (half): 4,000 in + 400 out = $0.005 + $0.002 = $0.007, half of $0.014.
-  const PricedRun run = Reprice(m, HandWorkedJournal(),
-                                {{"big", Price("big-model", 1'250'000, 5'000'000)}});
+  const PricedRun run =
+      Reprice(m, HandWorkedJournal(), {{"big", Price("big-model", 1'250'000, 5'000'000)}});
   const Report report = ComputeReport(run.manifest, run.attempts);
   CHECK(report.Find("big")->total_cost == Money::ParseUsd("0.007").value());
   CHECK(report.Find("small")->total_cost == Money::ParseUsd("0.00255").value());  // as recorded

@@ -497,8 +497,8 @@ TEST_CASE("suite_loader: the gate block sets the gate's limits") {
     CHECK(suite.gate.where.line == 11);
   }
   SUBCASE("off or null switches a default limit off") {
-    Suite suite = Load(TempDir(), std::string(kMinimal) +
-                                      "gate: {max_cost_increase_pct: off, max_success_drop_pp: ~}\n");
+    Suite suite = Load(TempDir(), std::string(kMinimal) + "gate: {max_cost_increase_pct: off, "
+                                                          "max_success_drop_pp: ~}\n");
     CHECK_FALSE(suite.gate.max_cost_increase_bp.has_value());
     CHECK_FALSE(suite.gate.max_success_drop_bp.has_value());
   }

@@ -67,7 +67,8 @@ samples: samples.jsonl
 providers: providers.yaml
 prices: prices.yaml
 prompt:
-  system: ")" + System(system_chars) + R"("
+  system: ")" +
+         System(system_chars) + R"("
   user: "Ticket: {{text}}"
 output: {schema: schema.json}
 success:
@@ -158,8 +159,9 @@ TEST_CASE("e2e gate: a run gated against its own suite's baseline passes") {
 TEST_CASE("e2e gate: the example suite, run again unchanged, passes against its baseline") {
   TempDir out;
   const std::string source = TASKCOST_SOURCE_DIR;
-  const std::vector<std::string> run = {"run", "suites/support-triage/suite.yaml", "--simulate",
-                                        "configs/simulator.yaml", "--quiet", "--out"};
+  const std::vector<std::string> run = {"run",        "suites/support-triage/suite.yaml",
+                                        "--simulate", "configs/simulator.yaml",
+                                        "--quiet",    "--out"};
   for (const char* dir : {"/run-1", "/run-2"}) {
     std::vector<std::string> args = run;
     args.push_back(out.path() + dir);
@@ -173,9 +175,9 @@ TEST_CASE("e2e gate: the example suite, run again unchanged, passes against its 
   CHECK(nlohmann::json::parse(text).at("suite_file") == "suites/support-triage/suite.yaml");
   CHECK(text.find(out.path()) == std::string::npos);
   CHECK(text.find(source) == std::string::npos);
-  CliOutcome gate = RunCli({"gate", out.path() + "/run-2", "--baseline", baseline, "--junit",
-                            out.path() + "/gate.xml"},
-                           source, {{"GITHUB_STEP_SUMMARY", ""}});
+  CliOutcome gate = RunCli(
+      {"gate", out.path() + "/run-2", "--baseline", baseline, "--junit", out.path() + "/gate.xml"},
+      source, {{"GITHUB_STEP_SUMMARY", ""}});
   INFO(gate.out, gate.err);
   CHECK(gate.exit_code == 0);
   CHECK(gate.out.find("gate passed: 0 of 8 checks failed\n") != std::string::npos);
@@ -219,8 +221,9 @@ TEST_CASE("e2e gate: a prompt padded by 30% more input tokens fails the cost che
         std::string::npos);
 
   SUBCASE("the job summary is appended, not overwritten") {
-    CHECK(g.Read("summary.md").find("| **FAIL** | big | cost per successful task | $0.003 | "
-                                    "$0.00345 | +15.0% | +10% |") != std::string::npos);
+    CHECK(g.Read("summary.md")
+              .find("| **FAIL** | big | cost per successful task | $0.003 | "
+                    "$0.00345 | +15.0% | +10% |") != std::string::npos);
     g.Cli({"gate", "run-2", "--baseline", "base.json"}, {{"GITHUB_STEP_SUMMARY", summary}});
     const std::string twice = g.Read("summary.md");
     CHECK(twice.find("## taskcost gate") != twice.rfind("## taskcost gate"));
@@ -230,8 +233,8 @@ TEST_CASE("e2e gate: a prompt padded by 30% more input tokens fails the cost che
               .exit_code == 0);
   }
   SUBCASE("a gate: block in the suite sets the limit") {
-    g.dir.Write("suite.yaml", SuiteYaml("tiny-gate", kPaddedSystemChars) +
-                                  "gate: {max_cost_increase_pct: 20}\n");
+    g.dir.Write("suite.yaml",
+                SuiteYaml("tiny-gate", kPaddedSystemChars) + "gate: {max_cost_increase_pct: 20}\n");
     CHECK(g.Cli({"gate", "run-2", "--baseline", "base.json"}).exit_code == 0);
   }
   SUBCASE("compare pairs the runs and shows the token change") {
@@ -278,9 +281,10 @@ TEST_CASE("e2e gate: a baseline of another suite, or a missing candidate, is bad
   g.Run("run-1");
   CliOutcome gate = g.Cli({"gate", "run-1", "--baseline", "other.json", "--junit", "gate.xml"});
   CHECK(gate.exit_code == 2);
-  CHECK(gate.err == "taskcost: error: baseline other.json is for suite \"checkout\", but run "
-                    "run-1 is of suite \"tiny-gate\"; gate a run against a baseline of its own "
-                    "suite\n");
+  CHECK(gate.err ==
+        "taskcost: error: baseline other.json is for suite \"checkout\", but run "
+        "run-1 is of suite \"tiny-gate\"; gate a run against a baseline of its own "
+        "suite\n");
 
   SUBCASE("a candidate missing from the baseline") {
     REQUIRE(g.Cli({"baseline", "save", "run-1", "-o", "base.json"}).exit_code == 0);
@@ -292,12 +296,11 @@ TEST_CASE("e2e gate: a baseline of another suite, or a missing candidate, is bad
     CHECK(missing.exit_code == 2);
     CHECK(missing.err.find("candidate \"small\" is in run run-1 but not in the baseline "
                            "base.json") != std::string::npos);
-    CHECK(g.Cli({"gate", "run-1", "--baseline", "base.json", "--candidate", "big"}).exit_code ==
-          0);
+    CHECK(g.Cli({"gate", "run-1", "--baseline", "base.json", "--candidate", "big"}).exit_code == 0);
   }
   SUBCASE("a bad flag value") {
-    CliOutcome bad = g.Cli({"gate", "run-1", "--baseline", "other.json", "--min-success-pct",
-                            "ninety"});
+    CliOutcome bad =
+        g.Cli({"gate", "run-1", "--baseline", "other.json", "--min-success-pct", "ninety"});
     CHECK(bad.exit_code == 2);
     CHECK(bad.err.find("--min-success-pct: expected a number >= 0 or off, got \"ninety\"") !=
           std::string::npos);
@@ -320,8 +323,7 @@ models:
   // big: 4 x (300 x $2.50 + 100 x $7.50) / 1M = 4 x $0.0015 = $0.006, half of $0.012.
   CHECK(report.out.find("  big: $0.012 -> $0.006 (-50.0%); input $5.00 -> $2.50, output $15.00 "
                         "-> $7.50 per 1M tokens\n") != std::string::npos);
-  CHECK(report.out.find("  small: $0.00256 -> $0.00256 (0.0%); same rates\n") !=
-        std::string::npos);
+  CHECK(report.out.find("  small: $0.00256 -> $0.00256 (0.0%); same rates\n") != std::string::npos);
   CHECK(g.Read("run-1/report.json") == recorded);  // the run's own report is left alone
 
   SUBCASE("and on the batch tier") {
@@ -329,8 +331,9 @@ models:
     CHECK(batch.out.find("  big: $0.012 -> $0.003 (-75.0%)") != std::string::npos);
   }
   SUBCASE("a catalog without a run's model is refused") {
-    g.dir.Write("bad.yaml", "currency: USD\nmodels:\n  m-bigg: {input: 1, output: 1, as_of: "
-                            "2026-12-01, source: \"https://example.invalid/x\"}\n");
+    g.dir.Write("bad.yaml",
+                "currency: USD\nmodels:\n  m-bigg: {input: 1, output: 1, as_of: "
+                "2026-12-01, source: \"https://example.invalid/x\"}\n");
     CliOutcome bad = g.Cli({"report", "run-1", "--prices", "bad.yaml"});
     CHECK(bad.exit_code == 2);
     CHECK(bad.err.find("no price for \"m-big\" (candidate big) in bad.yaml, did you mean "
