@@ -101,6 +101,10 @@ Result<GateSpec> GateSpecFor(const GateArgs& a, const RunManifest& manifest) {
   if (!path.empty()) {
     Result<Suite> suite = LoadSuite(path);
     if (!suite.ok()) return suite.errors();
+    if (suite->name != manifest.suite_name) {
+      return MakeError(path + " is suite \"" + suite->name + "\", but the run is of suite \"" +
+                       manifest.suite_name + "\"; pass that suite's file with --suite");
+    }
     spec = suite->gate;
   } else {
     PrintWarning("suite file " + manifest.suite_file + " not found; using the default limits "

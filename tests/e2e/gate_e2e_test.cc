@@ -305,6 +305,12 @@ TEST_CASE("e2e gate: a baseline of another suite, or a missing candidate, is bad
     CHECK(bad.err.find("--min-success-pct: expected a number >= 0 or off, got \"ninety\"") !=
           std::string::npos);
   }
+  SUBCASE("limits from another suite's file") {
+    CliOutcome bad = g.Cli({"gate", "run-1", "--baseline", "other.json", "--suite", "other.yaml"});
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err == "taskcost: error: other.yaml is suite \"checkout\", but the run is of suite "
+                     "\"tiny-gate\"; pass that suite's file with --suite\n");
+  }
 }
 
 TEST_CASE("e2e gate: report --prices re-prices recorded usage under another catalog") {
