@@ -14,6 +14,7 @@ struct InFlight {
   size_t task = 0;  // index into tasks and the scheduler
   int attempt = 1;
   int64_t started_unix_ms = 0;
+  std::string cache_key;  // empty without a response cache
 };
 
 using TaskKey = std::tuple<std::string, std::string, int>;  // sample, candidate, repeat
@@ -39,7 +40,8 @@ class Loop {
  private:
   SchedulerLimits Limits() const;
   Status SendDue();
-  Status HandleCompletion(const Completion& completion);
+  Status HandleCompletion(const Completion& completion, bool cached);
+  void StoreInCache(const InFlight& flight, const Attempt& attempt, const HttpResponse& response);
   void ReportProgress(bool force);
   bool Interrupted() const {
     return options_.interrupt != nullptr && options_.interrupt->load(std::memory_order_relaxed);
@@ -56,6 +58,7 @@ class Loop {
   uint64_t next_id_ = 1;
   RunResult result_;
   size_t successes_ = 0;
+  bool cache_failed_ = false;  // a cache write failed: stop writing, say so once
   SteadyTime started_;
   SteadyTime last_progress_;
 };
@@ -75,7 +78,7 @@ void Loop::Prepare(const std::vector<Attempt>& previous) {
   std::map<TaskKey, std::vector<const Attempt*>> by_task;
   for (const Attempt& a : previous) {
     by_task[{a.sample_id, a.candidate_id, a.repeat}].push_back(&a);
-    scheduler_.AddSpent(a.cost);
+    if (!a.cached) scheduler_.AddSpent(a.cost);
   }
   const Suite& suite = *plan_.suite;
   for (const PlannedTask& task : tasks_) {
@@ -96,20 +99,38 @@ void Loop::Prepare(const std::vector<Attempt>& previous) {
   }
 }
 
+// A response-cache hit completes at once and frees its slot, so sends are taken again until a
+// round had no hit.
 Status Loop::SendDue() {
-  for (const SendOrder& order : scheduler_.TakeSends(clock_.Now())) {
-    const PlannedTask& task = tasks_[order.task];
-    const PlannedCandidate& pc = plan_.candidates[static_cast<size_t>(task.candidate)];
-    Result<ChatCall> call = MakeCall(plan_, task);
-    if (!call.ok()) return call.errors();  // the loader checks templates; a bug if reached
-    const uint64_t id = next_id_++;
-    in_flight_[id] = InFlight{order.task, order.attempt, clock_.UnixMillis()};
-    transport_.Start(id, BuildRequest(pc.provider, *call, pc.key));
+  for (bool answered_locally = true; answered_locally;) {
+    answered_locally = false;
+    for (const SendOrder& order : scheduler_.TakeSends(clock_.Now())) {
+      const PlannedTask& task = tasks_[order.task];
+      const PlannedCandidate& pc = plan_.candidates[static_cast<size_t>(task.candidate)];
+      Result<ChatCall> call = MakeCall(plan_, task);
+      if (!call.ok()) return call.errors();  // the loader checks templates; a bug if reached
+      HttpRequest request = BuildRequest(pc.provider, *call, pc.key);
+      const uint64_t id = next_id_++;
+      InFlight& flight = in_flight_[id];
+      flight = InFlight{order.task, order.attempt, clock_.UnixMillis()};
+      if (options_.cache == nullptr) {
+        transport_.Start(id, std::move(request));
+        continue;
+      }
+      flight.cache_key = CacheKeyFor(plan_, task, order.attempt, request);
+      if (std::optional<HttpResponse> hit = options_.cache->Lookup(flight.cache_key)) {
+        Status handled = HandleCompletion(Completion{id, std::move(*hit)}, /*cached=*/true);
+        if (!handled.ok()) return handled;
+        answered_locally = true;
+      } else {
+        transport_.Start(id, std::move(request));
+      }
+    }
   }
   return OkStatus();
 }
 
-Status Loop::HandleCompletion(const Completion& completion) {
+Status Loop::HandleCompletion(const Completion& completion, bool cached) {
   auto it = in_flight_.find(completion.id);
   if (it == in_flight_.end()) return OkStatus();
   const InFlight flight = it->second;
@@ -117,17 +138,21 @@ Status Loop::HandleCompletion(const Completion& completion) {
   const PlannedTask& task = tasks_[flight.task];
   Attempt attempt =
       MakeAttempt(plan_, task, flight.attempt, flight.started_unix_ms, completion.response);
+  attempt.cached = cached;
   Status written = journal_.Append(attempt);
   if (!written.ok()) return written;  // never keep calling what we cannot record
+  if (!cached) StoreInCache(flight, attempt, completion.response);
 
+  const Money spent = cached ? Money() : attempt.cost;  // the task still costs attempt.cost
   ++result_.attempts;
+  if (cached) ++result_.cached_attempts;
   if (attempt.http_status != 0) ++result_.http_answers;
-  result_.spent += attempt.cost;
+  result_.spent += spent;
   if (attempt.success) ++successes_;
   std::optional<milliseconds> retry_after;
   if (attempt.retry_after_ms) retry_after = milliseconds(*attempt.retry_after_ms);
   const bool was_stopped = scheduler_.candidate_stopped(task.candidate);
-  scheduler_.OnFinished(flight.task, attempt.error, retry_after, attempt.cost, clock_.Now());
+  scheduler_.OnFinished(flight.task, attempt.error, retry_after, spent, clock_.Now());
   if (!was_stopped && scheduler_.candidate_stopped(task.candidate)) {
     StoppedCandidate stopped{attempt.candidate_id, StopReason(attempt)};
     if (options_.on_notice) {
@@ -136,6 +161,18 @@ Status Loop::HandleCompletion(const Completion& completion) {
     result_.stopped.push_back(std::move(stopped));
   }
   return OkStatus();
+}
+
+// Keeps a provider's answer for re-runs: only a 2xx JSON answer whose usage the codec read.
+void Loop::StoreInCache(const InFlight& flight, const Attempt& attempt,
+                        const HttpResponse& response) {
+  if (options_.cache == nullptr || cache_failed_ || attempt.usage_raw.empty()) return;
+  Result<bool> stored = options_.cache->Store(flight.cache_key, response);
+  if (stored.ok()) return;
+  cache_failed_ = true;
+  if (options_.on_notice) {
+    options_.on_notice(stored.error().ToString() + "; later answers are not cached");
+  }
 }
 
 void Loop::ReportProgress(bool force) {
@@ -172,7 +209,7 @@ Result<RunResult> Loop::Run() {
       wait = std::clamp(until, milliseconds(0), wait);
     }
     for (const Completion& completion : transport_.Poll(wait)) {
-      Status handled = HandleCompletion(completion);
+      Status handled = HandleCompletion(completion, /*cached=*/false);
       if (!handled.ok()) return handled.errors();
     }
     ReportProgress(false);
