@@ -96,8 +96,8 @@ ReportTable DetailTable(const Report& report) {
 
 ReportTable RepeatSpreadTable(const Report& report) {
   ReportTable t;
-  t.header = {"candidate",         "min $/successful task", "max", "sd", "min success",
-              "max success", "sd"};
+  t.header = {"candidate",   "min $/successful task", "max $/successful task",
+              "sd $/successful task", "min success", "max success", "sd success"};
   t.right_aligned = {false, true, true, true, true, true, true};
   auto rate = [](const std::optional<Fraction>& f) {
     return f ? FormatPercent(*f) + "%" : std::string("n/a");
