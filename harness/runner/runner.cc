@@ -40,7 +40,10 @@ class Loop {
  private:
   SchedulerLimits Limits() const;
   Status SendDue();
-  Status HandleCompletion(const Completion& completion, bool cached);
+  Status SendRound();
+  void StartOrAnswer(uint64_t id, HttpRequest request);
+  Status CompleteCacheHits();
+  Status HandleCompletion(const Completion& completion, bool cached = false);
   void StoreInCache(const InFlight& flight, const Attempt& attempt, const HttpResponse& response);
   void ReportProgress(bool force);
   bool Interrupted() const {
@@ -58,7 +61,8 @@ class Loop {
   uint64_t next_id_ = 1;
   RunResult result_;
   size_t successes_ = 0;
-  bool cache_failed_ = false;  // a cache write failed: stop writing, say so once
+  std::vector<Completion> cache_hits_;  // answered by the response cache, not yet handled
+  bool cache_failed_ = false;           // a cache write failed: stop writing, say so once
   SteadyTime started_;
   SteadyTime last_progress_;
 };
@@ -99,33 +103,50 @@ void Loop::Prepare(const std::vector<Attempt>& previous) {
   }
 }
 
-// A response-cache hit completes at once and frees its slot, so sends are taken again until a
-// round had no hit.
+// Sends what the scheduler allows now. A response-cache hit completes at once and frees its
+// slot, so sends are taken again until a round had no hit.
 Status Loop::SendDue() {
-  for (bool answered_locally = true; answered_locally;) {
-    answered_locally = false;
-    for (const SendOrder& order : scheduler_.TakeSends(clock_.Now())) {
-      const PlannedTask& task = tasks_[order.task];
-      const PlannedCandidate& pc = plan_.candidates[static_cast<size_t>(task.candidate)];
-      Result<ChatCall> call = MakeCall(plan_, task);
-      if (!call.ok()) return call.errors();  // the loader checks templates; a bug if reached
-      HttpRequest request = BuildRequest(pc.provider, *call, pc.key);
-      const uint64_t id = next_id_++;
-      InFlight& flight = in_flight_[id];
-      flight = InFlight{order.task, order.attempt, clock_.UnixMillis()};
-      if (options_.cache == nullptr) {
-        transport_.Start(id, std::move(request));
-        continue;
-      }
-      flight.cache_key = CacheKeyFor(plan_, task, order.attempt, request);
-      if (std::optional<HttpResponse> hit = options_.cache->Lookup(flight.cache_key)) {
-        Status handled = HandleCompletion(Completion{id, std::move(*hit)}, /*cached=*/true);
-        if (!handled.ok()) return handled;
-        answered_locally = true;
-      } else {
-        transport_.Start(id, std::move(request));
-      }
+  for (;;) {
+    Status sent = SendRound();
+    if (!sent.ok() || cache_hits_.empty()) return sent;
+    Status answered = CompleteCacheHits();
+    if (!answered.ok()) return answered;
+  }
+}
+
+Status Loop::SendRound() {
+  for (const SendOrder& order : scheduler_.TakeSends(clock_.Now())) {
+    const PlannedTask& task = tasks_[order.task];
+    const PlannedCandidate& pc = plan_.candidates[static_cast<size_t>(task.candidate)];
+    Result<ChatCall> call = MakeCall(plan_, task);
+    if (!call.ok()) return call.errors();  // the loader checks templates; a bug if reached
+    const uint64_t id = next_id_++;
+    in_flight_[id] = InFlight{order.task, order.attempt, clock_.UnixMillis()};
+    StartOrAnswer(id, BuildRequest(pc.provider, *call, pc.key));
+  }
+  return OkStatus();
+}
+
+// Sends the request, unless the response cache holds its answer: then the answer waits in
+// cache_hits_ for CompleteCacheHits.
+void Loop::StartOrAnswer(uint64_t id, HttpRequest request) {
+  InFlight& flight = in_flight_.at(id);
+  if (options_.cache != nullptr) {
+    flight.cache_key = CacheKeyFor(plan_, tasks_[flight.task], flight.attempt, request);
+    if (std::optional<HttpResponse> hit = options_.cache->Lookup(flight.cache_key)) {
+      cache_hits_.push_back(Completion{id, std::move(*hit)});
+      return;
     }
+  }
+  transport_.Start(id, std::move(request));
+}
+
+Status Loop::CompleteCacheHits() {
+  const std::vector<Completion> hits = std::move(cache_hits_);
+  cache_hits_.clear();
+  for (const Completion& hit : hits) {
+    Status handled = HandleCompletion(hit, /*cached=*/true);
+    if (!handled.ok()) return handled;
   }
   return OkStatus();
 }
@@ -209,7 +230,7 @@ Result<RunResult> Loop::Run() {
       wait = std::clamp(until, milliseconds(0), wait);
     }
     for (const Completion& completion : transport_.Poll(wait)) {
-      Status handled = HandleCompletion(completion, /*cached=*/false);
+      Status handled = HandleCompletion(completion);
       if (!handled.ok()) return handled.errors();
     }
     ReportProgress(false);
