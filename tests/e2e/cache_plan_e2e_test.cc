@@ -7,11 +7,13 @@
 #include <sstream>
 
 #include "tests/e2e/cli_process.h"
+#include "tests/e2e/sim_suite.h"
 
 namespace taskcost {
 namespace {
 using nlohmann::json;
 
+// Catalogs: tests/e2e/sim_suite.h (big $5 / $15, small $0.80 / $4 per 1M tokens).
 // Every call sends 160 bytes the model reads: the system prompt (20 bytes), "Ticket: " (8) and a
 // 16-byte ticket, and the 116-byte schema below.
 const char* kSamples =
@@ -43,17 +45,6 @@ candidates:
   - {id: small, provider: sim-anthropic, model: m-small, params: {max_tokens: 100}}
 )";
 
-const char* kProviders = R"(providers:
-  sim: {kind: openai, base_url: "http://127.0.0.1:9/v1", api_key_env: SIZED_OPENAI_KEY}
-  sim-anthropic: {kind: anthropic, base_url: "http://127.0.0.1:9", api_key_env: SIZED_ANTHROPIC_KEY}
-)";
-
-const char* kPrices = R"(currency: USD
-models:
-  m-big: {input: 5.00, output: 15.00, as_of: 2026-11-23, source: "https://example.invalid/big"}
-  m-small: {input: 0.80, output: 4.00, as_of: 2026-11-23, source: "https://example.invalid/small"}
-)";
-
 // Fixed tokens; small's first attempt of every task is malformed, so its tasks take two calls.
 // big: 1,000 x $5/1M + 200 x $15/1M = $0.008 a call; small: $0.0008 + $0.0004 = $0.0012 a call.
 const char* kProfile = R"(seed: 3
@@ -71,14 +62,7 @@ models:
 
 struct SizedSuite {
   TempDir dir;
-  SizedSuite() {
-    dir.Write("samples.jsonl", kSamples);
-    dir.Write("schema.json", kSchema);
-    dir.Write("suite.yaml", kSuite);
-    dir.Write("providers.yaml", kProviders);
-    dir.Write("prices.yaml", kPrices);
-    dir.Write("profile.yaml", kProfile);
-  }
+  SizedSuite() { WriteSimSuite(dir, {kSamples, kSchema, kSuite, kProfile}); }
   CliOutcome Cli(const std::string& verb, const std::vector<std::string>& extra) const {
     std::vector<std::string> args = {verb, "suite.yaml", "--simulate", "profile.yaml"};
     if (verb == "run") args.push_back("--quiet");
@@ -103,15 +87,6 @@ struct SizedSuite {
     return std::filesystem::exists(dir.path() + "/" + path);
   }
 };
-
-const json& Candidate(const json& report, const std::string& id) {
-  for (const json& c : report.at("candidates")) {
-    if (c.at("id") == id) return c;
-  }
-  FAIL("no candidate " << id);
-  static json none;
-  return none;
-}
 
 bool Contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
@@ -155,9 +130,9 @@ TEST_CASE("e2e cache: a second run is answered from the cache with the same task
   for (const char* id : {"big", "small"}) {
     for (const char* figure : kTaskFigures) {
       INFO(id, " ", figure);
-      CHECK(Candidate(replay, id).at(figure) == Candidate(paid, id).at(figure));
+      CHECK(ReportCandidate(replay, id).at(figure) == ReportCandidate(paid, id).at(figure));
     }
-    CHECK(Candidate(replay, id).at("spent_picousd") == 0);
+    CHECK(ReportCandidate(replay, id).at("spent_picousd") == 0);
   }
   CHECK(replay.at("verdict") == paid.at("verdict"));
   const std::vector<json> journal = suite.Journal("run2");
@@ -254,7 +229,7 @@ TEST_CASE("e2e plan: run refuses to start when the worst case exceeds the budget
                                 "budget of $0.02 (expected $0.004328); --allow-partial: the run "
                                 "stops when the budget is reached\n"));
     CHECK(Contains(partial.err, "taskcost: warning: budget reached: "));
-    CHECK(Candidate(suite.Report("run1"), "big").at("successes") == 4);
+    CHECK(ReportCandidate(suite.Report("run1"), "big").at("successes") == 4);
   }
 }
 
@@ -264,8 +239,8 @@ TEST_CASE("e2e selection: --limit, --samples and --candidates run a subset") {
     REQUIRE(suite.Run("run", {"--limit", "2"}).exit_code == 0);
     const json report = suite.Report("run");
     CHECK(report.at("samples") == 2);
-    CHECK(Candidate(report, "big").at("tasks_planned") == 2);
-    CHECK(Candidate(report, "big").at("attempts") == 2);
+    CHECK(ReportCandidate(report, "big").at("tasks_planned") == 2);
+    CHECK(ReportCandidate(report, "big").at("attempts") == 2);
   }
   SUBCASE("--samples keeps suite order; --candidates keeps the baseline and drops the rest") {
     CliOutcome run = suite.Run("run", {"--samples", "S4,S2", "--candidates", "big"});
