@@ -18,7 +18,7 @@ int PlanVerb(const std::vector<std::string>& args) {
   positional.add("suite", 1);
   ParseOutcome parsed = ParseVerbArgs("plan", "SUITE [options]", args, options, positional);
   if (parsed.exit_code) return *parsed.exit_code;
-  if (std::optional<int> bad = CheckPlanArgs(a)) return *bad;
+  if (std::optional<int> bad = CheckPlanArgs(a, parsed.vars)) return *bad;
 
   Result<LoadedInputs> inputs = LoadInputs(a.suite_path, a.providers, a.prices);
   if (!inputs.ok()) {
@@ -32,7 +32,8 @@ int PlanVerb(const std::vector<std::string>& args) {
     return kExitBadInput;
   }
   // Keys are not needed to plan: nothing is sent.
-  Result<RunPlan> plan = BuildRunPlan(suite, inputs->providers, inputs->prices, {}, false, a.repeat);
+  Result<RunPlan> plan =
+      BuildRunPlan(suite, inputs->providers, inputs->prices, {}, false, a.repeat);
   if (!plan.ok()) {
     PrintErrors(plan.errors());
     return kExitBadInput;

@@ -57,13 +57,13 @@ std::optional<int> ParseRunArgs(const std::vector<std::string>& args, RunArgs* a
     PrintError("--concurrency must be at least 1");
     return kExitBadInput;
   }
-  if (!a->resume.empty() && (a->plan.limit > 0 || !a->plan.samples.empty() ||
+  if (!a->resume.empty() && (parsed.vars.count("limit") || !a->plan.samples.empty() ||
                              !a->plan.candidates.empty())) {
     PrintError("--resume continues the run's own samples and candidates; drop --limit, "
                "--samples and --candidates");
     return kExitBadInput;
   }
-  return CheckPlanArgs(a->plan);
+  return CheckPlanArgs(a->plan, parsed.vars);
 }
 
 // A resumed run covers what its manifest lists, whatever the flags say.
@@ -75,7 +75,8 @@ Selection SelectionOf(const RunManifest& manifest) {
 }
 
 // Refuses (exit 2) a run whose worst case exceeds the budget, unless --allow-partial.
-std::optional<int> CheckBudget(const RunPlan& plan, const ResponseCache* cache, bool allow_partial) {
+std::optional<int> CheckBudget(const RunPlan& plan, const ResponseCache* cache,
+                               bool allow_partial) {
   const std::optional<Money>& budget = plan.suite->budget;
   if (!budget) return std::nullopt;
   const RunEstimate estimate = EstimateWithCache(plan, cache);

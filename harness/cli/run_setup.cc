@@ -36,9 +36,11 @@ std::string Count(size_t n, const std::string& word) {
 
 void AddPlanOptions(po::options_description& options, PlanArgs* a) {
   options.add_options()
-      ("providers", po::value(&a->providers), "providers.yaml (default: the suite's, else configs/)")
+      ("providers", po::value(&a->providers),
+       "providers.yaml (default: the suite's, else configs/)")
       ("prices", po::value(&a->prices), "prices.yaml (default: the suite's, else configs/)")
-      ("budget", po::value(&a->budget), "hard spending cap in USD (overrides the suite's budget_usd)")
+      ("budget", po::value(&a->budget),
+       "hard spending cap in USD (overrides the suite's budget_usd)")
       ("repeat", po::value(&a->repeat)->default_value(1), "run each task this many times")
       ("limit", po::value(&a->limit), "only the first N samples (after --samples)")
       ("samples", po::value(&a->samples), "only these samples: ID,ID,... (suite order is kept)")
@@ -53,13 +55,13 @@ void AddPlanOptions(po::options_description& options, PlanArgs* a) {
        "the response cache");
 }
 
-std::optional<int> CheckPlanArgs(const PlanArgs& a) {
+std::optional<int> CheckPlanArgs(const PlanArgs& a, const po::variables_map& vars) {
   if (a.repeat < 1) {
     PrintError("--repeat must be at least 1");
     return kExitBadInput;
   }
-  if (a.limit < 0) {
-    PrintError("--limit must be at least 1");
+  if (vars.count("limit") && a.limit < 1) {
+    PrintError("--limit must be at least 1, got " + std::to_string(a.limit));
     return kExitBadInput;
   }
   for (const auto& [flag, value] : {std::pair{"--samples", &a.samples},

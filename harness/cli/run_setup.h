@@ -33,8 +33,9 @@ struct PlanArgs {
 /// Adds the shared options (everything in PlanArgs but the positional suite).
 void AddPlanOptions(po::options_description& options, PlanArgs* args);
 
-/// Checks the shared options' values; prints the problem and returns the exit code on error.
-std::optional<int> CheckPlanArgs(const PlanArgs& args);
+/// Checks the shared options' values (`vars`: what was given); prints the problem and returns
+/// the exit code on error.
+std::optional<int> CheckPlanArgs(const PlanArgs& args, const po::variables_map& vars);
 
 /// --samples, --limit and --candidates as a Selection.
 Selection SelectionFrom(const PlanArgs& args);

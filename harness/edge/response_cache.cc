@@ -44,7 +44,8 @@ std::optional<HttpResponse> ParseEntry(const std::string& text, const std::strin
   if (!head.is_object()) return std::nullopt;
   try {
     if (head.at("format").get<std::string>() != kEntryFormat ||
-        head.at("version").get<int>() != kEntryVersion || head.at("key").get<std::string>() != key ||
+        head.at("version").get<int>() != kEntryVersion ||
+        head.at("key").get<std::string>() != key ||
         head.at("body_bytes").get<size_t>() != text.size() - newline - 1) {
       return std::nullopt;
     }

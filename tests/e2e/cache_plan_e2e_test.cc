@@ -192,7 +192,8 @@ TEST_CASE("e2e plan: expected and worst-case cost per candidate, worked by hand"
     REQUIRE(narrowed.exit_code == 0);
     // 2 samples x 2 repeats = 4 big tasks: the same figures as above.
     CHECK(Contains(narrowed.out, "2 samples x 2 repeats x 1 candidate = 4 tasks"));
-    CHECK(Contains(narrowed.out, "total               4                                 0.0038        0.0411\n"));
+    CHECK(Contains(narrowed.out, "total               4                                 0.0038"
+                                 "        0.0411\n"));
   }
   SUBCASE("after a run, attempts the cache will answer cost nothing") {
     REQUIRE(suite.Run("run1").exit_code == 0);
@@ -263,6 +264,9 @@ TEST_CASE("e2e selection: --limit, --samples and --candidates run a subset") {
     CHECK(no_baseline.exit_code == 2);
     CHECK(Contains(no_baseline.err, "taskcost: error: --candidates: the baseline \"big\" must be "
                                     "among them"));
+    CliOutcome zero = suite.Run("run", {"--limit", "0"});
+    CHECK(zero.exit_code == 2);
+    CHECK(zero.err == "taskcost: error: --limit must be at least 1, got 0\n");
     CHECK_FALSE(suite.Exists("run"));
   }
 }
