@@ -12,12 +12,16 @@ namespace taskcost {
 int PlanVerb(const std::vector<std::string>& args) {
   PlanArgs a;
   po::options_description options("plan options");
-  options.add_options()("suite", po::value(&a.suite_path)->required(), "suite.yaml to plan");
+  options.add_options()("suite", po::value(&a.suite_path), "suite.yaml to plan");
   AddPlanOptions(options, &a);
   po::positional_options_description positional;
   positional.add("suite", 1);
   ParseOutcome parsed = ParseVerbArgs("plan", "SUITE [options]", args, options, positional);
   if (parsed.exit_code) return *parsed.exit_code;
+  if (a.suite_path.empty()) {
+    PrintError("plan needs a SUITE; see 'taskcost plan --help'");
+    return kExitBadInput;
+  }
   if (std::optional<int> bad = CheckPlanArgs(a, parsed.vars)) return *bad;
 
   Result<LoadedInputs> inputs = LoadInputs(a.suite_path, a.providers, a.prices);
