@@ -37,3 +37,8 @@ server.on('error', (err) => {
 for (const signal of ['SIGTERM', 'SIGINT']) {
   process.on(signal, () => process.exit(0));
 }
+// If the test script is killed without running its trap (a ctest timeout), do not outlive it.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) process.exit(0);
+}, 500).unref();
