@@ -1,6 +1,8 @@
 // Checks one interop run directory (report.json + attempts.jsonl) against figures worked out by
 // hand from the usage objects the mock-llm rules in run_interop.sh return.
-// Usage: node check_run.js RUN_DIR   (exit 0: every check passed; exit 1: the failures are listed)
+// Usage: node check_run.js RUN_DIR live|replay
+//   live: every call reached the server; replay: every call was answered by the response cache
+//   (same figures, nothing spent). Exit 0: every check passed; 1: the failures are listed.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -57,7 +59,7 @@ function expectEq(what, actual, expected) {
   if (a !== e) failures.push(`${what}: expected ${e}, got ${a}`);
 }
 
-function checkJournal(runDir) {
+function checkJournal(runDir, replay) {
   const lines = fs.readFileSync(path.join(runDir, 'attempts.jsonl'), 'utf8')
       .split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
   expectEq('journal header type', lines[0].type, 'header');
@@ -78,12 +80,16 @@ function checkJournal(runDir) {
              {S1: 150, S2: 240, S3: 140}[a.sample]);
     expectEq(`${at} cost_picousd`, a.cost_picousd, (kCost[a.candidate] || {})[a.sample]);
     expectEq(`${at} success`, a.success, true);
+    expectEq(`${at} answered by the response cache`, a.cached === true, replay);
   }
 }
 
-function checkReport(runDir) {
+function checkReport(runDir, replay) {
   const report = JSON.parse(fs.readFileSync(path.join(runDir, 'report.json'), 'utf8'));
   expectEq('report simulated', report.simulated, false);
+  // Spent: both candidates' totals when every call reached the server (1,992,000,000 pUSD).
+  expectEq('report spent_picousd', report.spent_picousd, replay ? 0 : 1660000000 + 332000000);
+  expectEq('report cached_attempts', report.cached_attempts, replay ? 6 : 0);
   expectEq('report candidates', report.candidates.map((c) => c.id), ['big', 'small']);
   for (const c of report.candidates) {
     const want = kCandidates[c.id];
@@ -97,6 +103,8 @@ function checkReport(runDir) {
     expectEq(`${at} retries`, c.retries, 0);
     expectEq(`${at} fatal_error`, c.fatal_error, null);
     expectEq(`${at} total_cost_picousd`, c.total_cost_picousd, want.total);
+    expectEq(`${at} spent_picousd`, c.spent_picousd, replay ? 0 : want.total);
+    expectEq(`${at} cached_attempts`, c.cached_attempts, replay ? 3 : 0);
     expectEq(`${at} cost_per_successful_task_picousd`, c.cost_per_successful_task_picousd,
              want.per_success);
     expectEq(`${at} input/output tokens`, [c.input_tokens, c.output_tokens], [410, 120]);
@@ -107,14 +115,14 @@ function checkReport(runDir) {
   expectEq('verdict', [report.verdict.decision, report.verdict.candidate], ['switch', 'small']);
 }
 
-const runDir = process.argv[2];
-if (!runDir) {
-  console.error('usage: check_run.js RUN_DIR');
+const [runDir, expect] = process.argv.slice(2);
+if (!runDir || !['live', 'replay'].includes(expect)) {
+  console.error('usage: check_run.js RUN_DIR live|replay');
   process.exit(2);
 }
 try {
-  checkJournal(runDir);
-  checkReport(runDir);
+  checkJournal(runDir, expect === 'replay');
+  checkReport(runDir, expect === 'replay');
 } catch (err) {
   failures.push(`could not read the run directory ${runDir}: ${err.message}`);
 }
@@ -122,4 +130,4 @@ if (failures.length > 0) {
   for (const f of failures) console.error(`FAIL: ${runDir}: ${f}`);
   process.exit(1);
 }
-console.log(`ok: ${runDir}: 6 attempts, usage, costs and verdict as computed by hand`);
+console.log(`ok: ${runDir}: 6 attempts (${expect}), usage, costs and verdict as computed by hand`);

@@ -144,7 +144,7 @@ node -e '
   .catch((e) => { console.error(`negative control: ${e}`); process.exit(1); });
 ' "$port" "$TASKCOST_INTEROP_KEY" || fail "the mock accepted a request it should reject"
 
-# --- (d, part 2) the suite: 3 samples x 2 candidates, run once per output mode ----------------
+# --- (d, part 2) the suite: 3 samples x 2 candidates, one copy per output mode ---------------
 cat >"$work/samples.jsonl" <<'EOF'
 {"id": "S1", "text": "I was charged twice for my plan this month, please refund one.", "expected_category": "billing", "expected_priority": "high"}
 {"id": "S2", "text": "Where is my order? Tracking has not moved since Tuesday.", "expected_category": "shipping", "expected_priority": "normal"}
@@ -164,7 +164,7 @@ models:
   interop-small: {input: 0.40, cached_input: 0.10, output: 1.60, as_of: 2026-11-23, source: "https://example.invalid/interop-test"}
 EOF
 
-run_mode() {  # run_mode prompt|native
+write_suite() {  # write_suite prompt|native
   local mode="$1" dir="$work/$1"
   mkdir -p "$dir"
   cat >"$dir/providers.yaml" <<EOF
@@ -196,27 +196,40 @@ candidates:
   - {id: big, provider: mockllm, model: interop-big, baseline: true, params: {temperature: 0, max_tokens: 200}}
   - {id: small, provider: mockllm, model: interop-small, params: {temperature: 0, max_tokens: 200}}
 EOF
-  # --- (e) run -------------------------------------------------------------------------------
-  local rc=0
-  (cd "$dir" && "$taskcost" run suite.yaml --out run --concurrency 4 --quiet) \
-    >"$dir/run.out" 2>"$dir/run.err" || rc=$?
-  if [ "$rc" -ne 0 ]; then
-    cat "$dir/run.out" "$dir/run.err" >&2
-    grep -o '"error_message":"[^"]*"' "$dir/run/attempts.jsonl" 2>/dev/null | sort -u >&2 || true
-    fail "$mode mode: taskcost run exited $rc"
-  fi
-  # --- (f) check -----------------------------------------------------------------------------
-  node "$here/check_run.js" "$dir/run" || fail "$mode mode: the run directory does not match"
-  "$taskcost" report "$dir/run" --no-write >"$dir/report.out" 2>&1 ||
-    fail "$mode mode: taskcost report failed: $(cat "$dir/report.out")"
-  grep -q 'verdict: switch to small' "$dir/report.out" ||
-    fail "$mode mode: taskcost report has no 'verdict: switch to small': $(cat "$dir/report.out")"
-  if grep -rlF "$TASKCOST_INTEROP_KEY" "$dir/run" "$dir/run.out" "$dir/run.err" "$dir/report.out"; then
-    fail "$mode mode: the API key was written to the files listed above"
-  fi
-  echo "ok: $mode mode"
 }
 
-run_mode prompt
-run_mode native
-echo "PASS: taskcost against $kPackage@$kVersion (prompt and native output modes)"
+# --- (e) run and (f) check ----------------------------------------------------------------------
+# run_and_check MODE OUT live|replay: runs the suite of MODE into $work/MODE/OUT with the response
+# cache in $work/MODE/cache, then checks the run directory, the report and key hygiene.
+run_and_check() {
+  local mode="$1" out="$2" expect="$3" dir="$work/$1"
+  local what="$mode mode ($out)" rc=0
+  (cd "$dir" && "$taskcost" run suite.yaml --out "$out" --cache-dir cache --concurrency 4 --quiet) \
+    >"$dir/$out.stdout" 2>"$dir/$out.stderr" || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    cat "$dir/$out.stdout" "$dir/$out.stderr" >&2
+    grep -o '"error_message":"[^"]*"' "$dir/$out/attempts.jsonl" 2>/dev/null | sort -u >&2 || true
+    fail "$what: taskcost run exited $rc"
+  fi
+  node "$here/check_run.js" "$dir/$out" "$expect" || fail "$what: the run directory does not match"
+  "$taskcost" report "$dir/$out" --no-write >"$dir/$out.report" 2>&1 ||
+    fail "$what: taskcost report failed: $(cat "$dir/$out.report")"
+  grep -q 'verdict: switch to small' "$dir/$out.report" ||
+    fail "$what: taskcost report has no 'verdict: switch to small': $(cat "$dir/$out.report")"
+  # Everything taskcost wrote: the run, the response cache, its output and the report.
+  if grep -rlF "$TASKCOST_INTEROP_KEY" "$dir/$out" "$dir/cache" "$dir/$out".*; then
+    fail "$what: the API key was written to the files listed above"
+  fi
+  echo "ok: $what"
+}
+
+write_suite prompt
+write_suite native
+run_and_check prompt run live
+run_and_check native run live
+# The mock is stopped: a re-run must be answered entirely by the response cache, with the same
+# figures (what the tasks cost) and nothing spent.
+kill "$mock_pid"
+wait "$mock_pid" 2>/dev/null || true
+run_and_check prompt replay replay
+echo "PASS: taskcost against $kPackage@$kVersion (prompt and native modes, cache replay)"
