@@ -1,0 +1,297 @@
+#include "bench/benchmarks.h"
+
+#include <algorithm>
+#include <cstdarg>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "bench/fixture.h"
+#include "bench/process.h"
+
+namespace taskcost::bench {
+namespace {
+namespace fs = std::filesystem;
+using std::chrono::seconds;
+
+constexpr int kConcurrency = 64;
+
+std::string Format(const char* format, ...) __attribute__((format(printf, 1, 2)));
+std::string Format(const char* format, ...) {
+  char text[256];
+  va_list args;
+  va_start(args, format);
+  std::vsnprintf(text, sizeof text, format, args);
+  va_end(args);
+  return text;
+}
+
+double Median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values.empty() ? 0 : values[values.size() / 2];
+}
+
+Verdict Judge(const BenchContext& ctx, bool met) {
+  if (ctx.smoke) return Verdict::kNotJudged;
+  return met ? Verdict::kPass : Verdict::kFail;
+}
+
+std::string MakeDir(const BenchContext& ctx, const std::string& name) {
+  const fs::path dir = fs::path(ctx.work) / name;
+  fs::create_directories(dir);
+  return dir.string();
+}
+
+// The simulator as its own process, so its CPU is measured apart from the harness's.
+struct SimProcess {
+  Child child;
+  std::string base_url;
+};
+
+Result<SimProcess> StartSimulator(const BenchContext& ctx, const std::string& dir,
+                                  const std::string& profile) {
+  const std::string log = dir + "/mock.log";
+  Result<Child> child =
+      Child::Start({ctx.taskcost, "mock", "--profile", profile, "--port", "0"}, log);
+  if (!child.ok()) return child.errors();
+  Result<std::string> url = child->ReadLine(seconds(30));
+  if (!url.ok() || !url->starts_with("http://")) {
+    child->Terminate();
+    return MakeError("the simulator did not start; see " + log);
+  }
+  return SimProcess{std::move(child).value(), *url};
+}
+
+// One `taskcost run` of the fixture suite, with what it used and what its journal holds.
+struct HarnessRun {
+  ChildUsage usage;
+  JournalCounts journal;
+  double sim_cpu_s = 0;  // the simulator's CPU during the run
+};
+
+Result<HarnessRun> RunHarness(const BenchContext& ctx, SimProcess& sim, const std::string& dir,
+                              const std::string& suite, const std::string& name, int repeat) {
+  const std::string out = dir + "/" + name;
+  const std::string log = dir + "/" + name + ".log";
+  const double sim_before = sim.child.CpuSecondsSoFar();
+  Result<ChildUsage> usage = RunToEnd({ctx.taskcost, "run", suite, "--repeat",
+                                       std::to_string(repeat), "--concurrency",
+                                       std::to_string(kConcurrency), "--out", out, "--quiet"},
+                                      log);
+  if (!usage.ok()) return usage.errors();
+  HarnessRun run{*usage, {}, sim.child.CpuSecondsSoFar() - sim_before};
+  if (usage->exit_code != 0) {
+    return MakeError("taskcost run exited with " + std::to_string(usage->exit_code) + "; see " +
+                     log);
+  }
+  Result<JournalCounts> counts = CountJournal(out);
+  if (!counts.ok()) return counts.errors();
+  run.journal = *counts;
+  if (run.journal.attempts == 0) return MakeError(out + ": the journal holds no attempt");
+  return run;
+}
+
+// One run of the curl baseline: its own figures (the loop only) and the simulator's CPU.
+struct BaselineRun {
+  int64_t requests = 0;
+  double cpu_s = 0;
+  double wall_s = 0;
+  double sim_cpu_s = 0;
+};
+
+Result<BaselineRun> RunBaseline(const BenchContext& ctx, SimProcess& sim, const std::string& dir,
+                               const std::string& suite, int repeat) {
+  const std::string log = dir + "/baseline.log";
+  const double sim_before = sim.child.CpuSecondsSoFar();
+  std::string line;
+  Result<ChildUsage> usage = RunToEnd({ctx.baseline, "--suite", suite, "--repeat",
+                                       std::to_string(repeat), "--concurrency",
+                                       std::to_string(kConcurrency)},
+                                      log, &line);
+  if (!usage.ok()) return usage.errors();
+  if (usage->exit_code != 0) {
+    return MakeError("curl_baseline exited with " + std::to_string(usage->exit_code) + "; see " +
+                     log);
+  }
+  nlohmann::json figures = nlohmann::json::parse(line, nullptr, false);
+  if (figures.is_discarded()) return MakeError("curl_baseline printed no figures: " + line);
+  BaselineRun run;
+  run.requests = figures.at("requests").get<int64_t>();
+  run.cpu_s = figures.at("user_s").get<double>() + figures.at("system_s").get<double>();
+  run.wall_s = figures.at("wall_s").get<double>();
+  run.sim_cpu_s = sim.child.CpuSecondsSoFar() - sim_before;
+  return run;
+}
+
+std::string Percent(double share) { return Format("%.0f%% of a core", 100 * share); }
+
+Figure SimulatorShare(const std::string& benchmark, double sim_cpu_s, double wall_s,
+                      int64_t requests) {
+  return Figure{benchmark, "simulator CPU (own process)",
+                Percent(sim_cpu_s / wall_s) + Format(", %.0f us/request",
+                                                     1e6 * sim_cpu_s / std::max<int64_t>(1, requests)),
+                "", Verdict::kInfo};
+}
+
+}  // namespace
+
+Result<std::vector<Figure>> CpuBenchmark(const BenchContext& ctx) {
+  const std::string dir = MakeDir(ctx, "cpu");
+  Result<std::string> profile = WriteProfile(ctx.source, dir, {.latency_ms = 0});
+  if (!profile.ok()) return profile.errors();
+  Result<SimProcess> sim = StartSimulator(ctx, dir, *profile);
+  if (!sim.ok()) return sim.errors();
+  Result<std::string> suite = WriteSuite(ctx.source, dir, {.base_url = sim->base_url});
+  if (!suite.ok()) return suite.errors();
+
+  const int repeat = ctx.smoke ? 2 : 200;  // x 100 samples
+  const int rounds = ctx.smoke ? 1 : 3;    // interleaved; medians are reported
+  std::vector<double> harness_us, baseline_us, ratios, harness_share, sim_share, sim_us;
+  int64_t attempts = 0;
+  for (int round = 0; round < rounds; ++round) {
+    Result<HarnessRun> h =
+        RunHarness(ctx, sim.value(), dir, *suite, "run-" + std::to_string(round), repeat);
+    if (!h.ok()) return h.errors();
+    Result<BaselineRun> b = RunBaseline(ctx, sim.value(), dir, *suite, repeat);
+    if (!b.ok()) return b.errors();
+    attempts = h->journal.attempts;
+    if (b->requests != attempts) {
+      return MakeError("the baseline sent " + std::to_string(b->requests) +
+                       " requests, the harness made " + std::to_string(attempts) + " attempts");
+    }
+    harness_us.push_back(1e6 * h->usage.cpu_s() / static_cast<double>(attempts));
+    baseline_us.push_back(1e6 * b->cpu_s / static_cast<double>(b->requests));
+    ratios.push_back(harness_us.back() / baseline_us.back());
+    harness_share.push_back(h->usage.cpu_s() / h->usage.wall_s);
+    sim_share.push_back(h->sim_cpu_s / h->usage.wall_s);
+    sim_us.push_back(1e6 * h->sim_cpu_s / static_cast<double>(attempts));
+  }
+  sim->child.Terminate();
+  const double ratio = Median(ratios);
+  const std::string runs = Format("%lld attempts, median of %d", static_cast<long long>(attempts),
+                                  rounds);
+  return std::vector<Figure>{
+      {"cpu", "harness CPU per attempt (whole taskcost run)", Format("%.1f us", Median(harness_us)),
+       "", Verdict::kInfo},
+      {"cpu", "curl-multi baseline CPU per request (loop)", Format("%.1f us", Median(baseline_us)),
+       "", Verdict::kInfo},
+      {"cpu", "harness / baseline (" + runs + ")", Format("%.2fx", ratio), "<= 2.00x",
+       Judge(ctx, ratio <= 2.0)},
+      {"cpu", "harness CPU during its run", Percent(Median(harness_share)), "", Verdict::kInfo},
+      {"cpu", "simulator CPU during the harness run",
+       Percent(Median(sim_share)) + Format(", %.0f us/request", Median(sim_us)), "",
+       Verdict::kInfo},
+  };
+}
+
+Result<std::vector<Figure>> LatencyBenchmark(const BenchContext& ctx) {
+  const std::string dir = MakeDir(ctx, "latency");
+  const int latency_ms = ctx.smoke ? 20 : 200;
+  const int repeat = ctx.smoke ? 2 : 20;  // x 100 samples = 2,000 tasks
+  Result<std::string> profile = WriteProfile(ctx.source, dir, {.latency_ms = latency_ms});
+  if (!profile.ok()) return profile.errors();
+  Result<SimProcess> sim = StartSimulator(ctx, dir, *profile);
+  if (!sim.ok()) return sim.errors();
+  Result<std::string> suite = WriteSuite(ctx.source, dir, {.base_url = sim->base_url});
+  if (!suite.ok()) return suite.errors();
+  Result<HarnessRun> h = RunHarness(ctx, sim.value(), dir, *suite, "run", repeat);
+  if (!h.ok()) return h.errors();
+  sim->child.Terminate();
+
+  const int64_t tasks = int64_t{kSamples} * repeat;
+  const double ideal_s = static_cast<double>(tasks) / kConcurrency * latency_ms / 1000.0;
+  const double ratio = h->usage.wall_s / ideal_s;
+  const std::string setup = Format("%lld tasks, %d ms, concurrency %d",
+                                   static_cast<long long>(tasks), latency_ms, kConcurrency);
+  return std::vector<Figure>{
+      {"latency", "wall time (" + setup + ")", Format("%.2f s", h->usage.wall_s), "",
+       Verdict::kInfo},
+      {"latency", "ideal: tasks / concurrency x latency", Format("%.2f s", ideal_s), "",
+       Verdict::kInfo},
+      {"latency", "wall / ideal", Format("%.3fx", ratio), "<= 1.10x", Judge(ctx, ratio <= 1.10)},
+      {"latency", "harness CPU during the run", Percent(h->usage.cpu_s() / h->usage.wall_s), "",
+       Verdict::kInfo},
+      SimulatorShare("latency", h->sim_cpu_s, h->usage.wall_s, h->journal.attempts),
+  };
+}
+
+Result<std::vector<Figure>> RateBenchmark(const BenchContext& ctx) {
+  const std::string dir = MakeDir(ctx, "rate");
+  const int rpm = ctx.smoke ? 6000 : 1200;
+  const int repeat = ctx.smoke ? 2 : 20;  // x 100 samples
+  Result<std::string> profile =
+      WriteProfile(ctx.source, dir, {.latency_ms = 50, .requests_per_minute = rpm});
+  if (!profile.ok()) return profile.errors();
+  Result<SimProcess> sim = StartSimulator(ctx, dir, *profile);
+  if (!sim.ok()) {
+    std::ifstream log(dir + "/mock.log");
+    std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+    if (text.find("rate_limit") == std::string::npos) return sim.errors();
+    return std::vector<Figure>{{"rate", "rate-limited run", "not measured",
+                                "simulator rate_limit window (branch ratelimit) not on main yet",
+                                Verdict::kPending}};
+  }
+  Result<std::string> suite = WriteSuite(
+      ctx.source, dir, {.base_url = sim->base_url, .requests_per_minute = rpm});
+  if (!suite.ok()) return suite.errors();
+  Result<HarnessRun> h = RunHarness(ctx, sim.value(), dir, *suite, "run", repeat);
+  if (!h.ok()) return h.errors();
+  sim->child.Terminate();
+
+  const int64_t tasks = int64_t{kSamples} * repeat;
+  const double minimum_s = 60.0 * static_cast<double>(tasks) / rpm;
+  const double ratio = h->usage.wall_s / minimum_s;
+  const double share_429 =
+      static_cast<double>(h->journal.status_429) / static_cast<double>(h->journal.attempts);
+  const std::string setup = Format("%lld tasks, %d requests/minute", static_cast<long long>(tasks),
+                                   rpm);
+  return std::vector<Figure>{
+      {"rate", "wall time (" + setup + ")", Format("%.1f s", h->usage.wall_s), "",
+       Verdict::kInfo},
+      {"rate", "limit-implied minimum: tasks / limit", Format("%.1f s", minimum_s), "",
+       Verdict::kInfo},
+      {"rate", "wall / minimum", Format("%.3fx", ratio), "<= 1.15x", Judge(ctx, ratio <= 1.15)},
+      {"rate", Format("requests answered 429 (%lld of %lld)",
+                      static_cast<long long>(h->journal.status_429),
+                      static_cast<long long>(h->journal.attempts)),
+       Format("%.2f%%", 100 * share_429), "<= 2%", Judge(ctx, share_429 <= 0.02)},
+      SimulatorShare("rate", h->sim_cpu_s, h->usage.wall_s, h->journal.attempts),
+  };
+}
+
+Result<std::vector<Figure>> MemoryBenchmark(const BenchContext& ctx) {
+  const std::string dir = MakeDir(ctx, "memory");
+  Result<std::string> profile = WriteProfile(ctx.source, dir, {.latency_ms = 0});
+  if (!profile.ok()) return profile.errors();
+  Result<SimProcess> sim = StartSimulator(ctx, dir, *profile);
+  if (!sim.ok()) return sim.errors();
+  Result<std::string> suite = WriteSuite(ctx.source, dir, {.base_url = sim->base_url});
+  if (!suite.ok()) return suite.errors();
+
+  const std::vector<int> repeats = ctx.smoke ? std::vector<int>{1, 2, 4}
+                                             : std::vector<int>{100, 500, 1000};
+  std::vector<Figure> figures;
+  std::vector<double> peak_mb;
+  for (int repeat : repeats) {
+    Result<HarnessRun> h =
+        RunHarness(ctx, sim.value(), dir, *suite, "run-" + std::to_string(repeat), repeat);
+    if (!h.ok()) return h.errors();
+    peak_mb.push_back(static_cast<double>(h->usage.max_rss_kb) * 1024.0 / 1e6);  // MB = 10^6 B
+    figures.push_back({"memory",
+                       Format("peak RSS at %lld attempts (%.1f s, %.0f us CPU/attempt)",
+                              static_cast<long long>(h->journal.attempts), h->usage.wall_s,
+                              1e6 * h->usage.cpu_s() / static_cast<double>(h->journal.attempts)),
+                       Format("%.1f MB", peak_mb.back()), "", Verdict::kInfo});
+  }
+  sim->child.Terminate();
+  figures.back().target = "<= 150 MB";
+  figures.back().verdict = Judge(ctx, peak_mb.back() <= 150.0);
+  const double growth = peak_mb.back() - peak_mb.front();
+  figures.push_back({"memory", "growth from the smallest to the largest run",
+                     Format("%+.1f MB", growth), "flat: <= +10 MB",
+                     Judge(ctx, growth <= 10.0)});
+  return figures;
+}
+
+}  // namespace taskcost::bench
