@@ -1,7 +1,11 @@
 #include "bench/fixture.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <string_view>
+#include <vector>
 
 namespace taskcost::bench {
 namespace {
@@ -107,6 +111,7 @@ Result<JournalCounts> CountJournal(const std::string& run_dir) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return MakeError(path.string() + ": cannot read");
   JournalCounts counts;
+  std::vector<int64_t> latencies;
   std::string line;
   while (std::getline(in, line)) {
     if (line.find("\"type\":\"attempt\"") == std::string::npos) continue;
@@ -114,6 +119,15 @@ Result<JournalCounts> CountJournal(const std::string& run_dir) {
     if (line.find("\"success\":true") != std::string::npos) ++counts.successes;
     if (line.find("\"http_status\":429,") != std::string::npos) ++counts.status_429;
     if (line.find("\"http_status\":0,") != std::string::npos) ++counts.no_status;
+    constexpr std::string_view kLatency = "\"latency_us\":";
+    if (size_t at = line.find(kLatency); at != std::string::npos) {
+      latencies.push_back(std::strtoll(line.c_str() + at + kLatency.size(), nullptr, 10));
+    }
+  }
+  if (!latencies.empty()) {
+    std::nth_element(latencies.begin(), latencies.begin() + latencies.size() / 2,
+                     latencies.end());
+    counts.median_latency_us = latencies[latencies.size() / 2];
   }
   return counts;
 }

@@ -42,6 +42,7 @@ struct JournalCounts {
   int64_t successes = 0;
   int64_t status_429 = 0;   // attempts answered 429
   int64_t no_status = 0;    // attempts with no HTTP status (network, timeout)
+  int64_t median_latency_us = 0;  // attempts' send-to-last-byte time, as curl measured it
 };
 
 Result<JournalCounts> CountJournal(const std::string& run_dir);

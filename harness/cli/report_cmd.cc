@@ -19,13 +19,14 @@ int ReportVerb(const std::vector<std::string>& args) {
   ParseOutcome parsed = ParseVerbArgs("report", "RUN_DIR [options]", args, options, positional);
   if (parsed.exit_code) return *parsed.exit_code;
 
-  Result<LoadedRun> run = LoadRunDir(dir);
-  if (!run.ok()) {
-    PrintErrors(run.errors());
+  std::vector<std::string> warnings;
+  Result<Report> report = ReportFromRunDir(dir, &warnings);  // streams: flat in memory
+  if (!report.ok()) {
+    PrintErrors(report.errors());
     return kExitBadInput;
   }
-  for (const std::string& warning : run->warnings) PrintWarning(warning);
-  Result<std::string> text = ProduceReports(*run, StdoutWantsColor(), !no_write);
+  for (const std::string& warning : warnings) PrintWarning(warning);
+  Result<std::string> text = WriteReports(*report, dir, StdoutWantsColor(), !no_write);
   if (!text.ok()) {
     PrintErrors(text.errors());
     return kExitIncomplete;
