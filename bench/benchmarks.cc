@@ -145,16 +145,33 @@ Figure SimulatorShare(const std::string& benchmark, double sim_cpu_s, double wal
                 "", Verdict::kInfo};
 }
 
-}  // namespace
+// A benchmark's scratch directory, its simulator, and the suite pointed at that simulator.
+struct Setup {
+  std::string dir;
+  SimProcess sim;
+  std::string suite;
+};
 
-Result<std::vector<Figure>> CpuBenchmark(const BenchContext& ctx) {
-  const std::string dir = MakeDir(ctx, "cpu");
-  Result<std::string> profile = WriteProfile(ctx.source, dir, {.latency_ms = 0});
+// `client_rpm` > 0 states the provider's requests_per_minute in the catalog (a client cap).
+Result<Setup> SetUp(const BenchContext& ctx, const std::string& name, const ProfileSpec& spec,
+                    int client_rpm = 0) {
+  const std::string dir = MakeDir(ctx, name);
+  Result<std::string> profile = WriteProfile(ctx.source, dir, spec);
   if (!profile.ok()) return profile.errors();
   Result<SimProcess> sim = StartSimulator(ctx, dir, *profile);
   if (!sim.ok()) return sim.errors();
-  Result<std::string> suite = WriteSuite(ctx.source, dir, {.base_url = sim->base_url});
+  Result<std::string> suite = WriteSuite(
+      ctx.source, dir, {.base_url = sim->base_url, .requests_per_minute = client_rpm});
   if (!suite.ok()) return suite.errors();
+  return Setup{dir, std::move(sim).value(), *suite};
+}
+
+}  // namespace
+
+Result<std::vector<Figure>> CpuBenchmark(const BenchContext& ctx) {
+  Result<Setup> setup = SetUp(ctx, "cpu", {.latency_ms = 0});
+  if (!setup.ok()) return setup.errors();
+  auto& [dir, sim, suite] = setup.value();
 
   const int repeat = ctx.smoke ? 1 : 200;  // x 100 samples
   const int rounds = ctx.smoke ? 1 : 3;    // interleaved; medians are reported
@@ -163,11 +180,11 @@ Result<std::vector<Figure>> CpuBenchmark(const BenchContext& ctx) {
   int64_t attempts = 0;
   for (int round = 0; round < rounds; ++round) {
     Result<HarnessRun> h =
-        RunHarness(ctx, sim.value(), dir, *suite, "run-" + std::to_string(round), repeat);
+        RunHarness(ctx, sim, dir, suite, "run-" + std::to_string(round), repeat);
     if (!h.ok()) return h.errors();
     Result<ChildUsage> report = RunReport(ctx, dir + "/run-" + std::to_string(round));
     if (!report.ok()) return report.errors();
-    Result<BaselineRun> b = RunBaseline(ctx, sim.value(), dir, *suite, repeat);
+    Result<BaselineRun> b = RunBaseline(ctx, sim, dir, suite, repeat);
     if (!b.ok()) return b.errors();
     attempts = h->journal.attempts;
     if (b->requests != attempts) {
@@ -182,7 +199,7 @@ Result<std::vector<Figure>> CpuBenchmark(const BenchContext& ctx) {
     sim_share.push_back(h->sim_cpu_s / h->usage.wall_s);
     sim_us.push_back(1e6 * h->sim_cpu_s / static_cast<double>(attempts));
   }
-  sim->child.Terminate();
+  sim.child.Terminate();
   const double ratio = Median(ratios);
   const std::string runs = Format("%lld attempts, median of %d", static_cast<long long>(attempts),
                                   rounds);
@@ -203,26 +220,22 @@ Result<std::vector<Figure>> CpuBenchmark(const BenchContext& ctx) {
 }
 
 Result<std::vector<Figure>> LatencyBenchmark(const BenchContext& ctx) {
-  const std::string dir = MakeDir(ctx, "latency");
   const int latency_ms = ctx.smoke ? 20 : 200;
   const int repeat = ctx.smoke ? 2 : 20;  // x 100 samples = 2,000 tasks
-  Result<std::string> profile = WriteProfile(ctx.source, dir, {.latency_ms = latency_ms});
-  if (!profile.ok()) return profile.errors();
-  Result<SimProcess> sim = StartSimulator(ctx, dir, *profile);
-  if (!sim.ok()) return sim.errors();
-  Result<std::string> suite = WriteSuite(ctx.source, dir, {.base_url = sim->base_url});
-  if (!suite.ok()) return suite.errors();
-  Result<HarnessRun> h = RunHarness(ctx, sim.value(), dir, *suite, "run", repeat);
+  Result<Setup> setup = SetUp(ctx, "latency", {.latency_ms = latency_ms});
+  if (!setup.ok()) return setup.errors();
+  auto& [dir, sim, suite] = setup.value();
+  Result<HarnessRun> h = RunHarness(ctx, sim, dir, suite, "run", repeat);
   if (!h.ok()) return h.errors();
-  sim->child.Terminate();
+  sim.child.Terminate();
 
   const int64_t tasks = int64_t{kSamples} * repeat;
   const double ideal_s = static_cast<double>(tasks) / kConcurrency * latency_ms / 1000.0;
   const double ratio = h->usage.wall_s / ideal_s;
-  const std::string setup = Format("%lld tasks, %d ms, concurrency %d",
+  const std::string shape = Format("%lld tasks, %d ms, concurrency %d",
                                    static_cast<long long>(tasks), latency_ms, kConcurrency);
   return std::vector<Figure>{
-      {"latency", "wall time (" + setup + ")", Format("%.2f s", h->usage.wall_s), "",
+      {"latency", "wall time (" + shape + ")", Format("%.2f s", h->usage.wall_s), "",
        Verdict::kInfo},
       {"latency", "ideal: tasks / concurrency x latency", Format("%.2f s", ideal_s), "",
        Verdict::kInfo},
@@ -236,27 +249,22 @@ Result<std::vector<Figure>> LatencyBenchmark(const BenchContext& ctx) {
 }
 
 Result<std::vector<Figure>> RateBenchmark(const BenchContext& ctx) {
-  const std::string dir = MakeDir(ctx, "rate");
   const int rpm = 6000;                   // 100 requests a second
   const int repeat = ctx.smoke ? 2 : 20;  // x 100 samples
-  Result<std::string> profile =
-      WriteProfile(ctx.source, dir, {.latency_ms = kRateLatencyMs, .requests_per_minute = rpm});
-  if (!profile.ok()) return profile.errors();
-  Result<SimProcess> sim = StartSimulator(ctx, dir, *profile);
-  if (!sim.ok()) {
-    std::ifstream log(dir + "/mock.log");
+  Result<Setup> setup =
+      SetUp(ctx, "rate", {.latency_ms = kRateLatencyMs, .requests_per_minute = rpm}, rpm);
+  if (!setup.ok()) {
+    std::ifstream log(ctx.work + "/rate/mock.log");
     std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
-    if (text.find("unknown key \"rate_limit\"") == std::string::npos) return sim.errors();
+    if (text.find("unknown key \"rate_limit\"") == std::string::npos) return setup.errors();
     return std::vector<Figure>{{"rate", "rate-limited run", "not measured",
                                 "simulator rate_limit (branch ratelimit) not merged",
                                 Verdict::kPending}};
   }
-  Result<std::string> suite = WriteSuite(
-      ctx.source, dir, {.base_url = sim->base_url, .requests_per_minute = rpm});
-  if (!suite.ok()) return suite.errors();
-  Result<HarnessRun> h = RunHarness(ctx, sim.value(), dir, *suite, "run", repeat);
+  auto& [dir, sim, suite] = setup.value();
+  Result<HarnessRun> h = RunHarness(ctx, sim, dir, suite, "run", repeat);
   if (!h.ok()) return h.errors();
-  sim->child.Terminate();
+  sim.child.Terminate();
 
   // The simulator's window is a token bucket holding one second's allowance (window_s: 1),
   // refilled continuously: the first rpm/60 requests may go at once, the rest at rpm/60 a
@@ -268,10 +276,10 @@ Result<std::vector<Figure>> RateBenchmark(const BenchContext& ctx) {
   const double ratio = h->usage.wall_s / minimum_s;
   const double share_429 =
       static_cast<double>(h->journal.status_429) / static_cast<double>(h->journal.attempts);
-  const std::string setup = Format("%lld tasks, %d requests/minute", static_cast<long long>(tasks),
+  const std::string shape = Format("%lld tasks, %d requests/minute", static_cast<long long>(tasks),
                                    rpm);
   return std::vector<Figure>{
-      {"rate", "wall time (" + setup + ")", Format("%.1f s", h->usage.wall_s), "",
+      {"rate", "wall time (" + shape + ")", Format("%.1f s", h->usage.wall_s), "",
        Verdict::kInfo},
       {"rate", "limit-implied minimum (1 s burst, then the rate)", Format("%.1f s", minimum_s),
        "", Verdict::kInfo},
@@ -285,13 +293,9 @@ Result<std::vector<Figure>> RateBenchmark(const BenchContext& ctx) {
 }
 
 Result<std::vector<Figure>> MemoryBenchmark(const BenchContext& ctx) {
-  const std::string dir = MakeDir(ctx, "memory");
-  Result<std::string> profile = WriteProfile(ctx.source, dir, {.latency_ms = 0});
-  if (!profile.ok()) return profile.errors();
-  Result<SimProcess> sim = StartSimulator(ctx, dir, *profile);
-  if (!sim.ok()) return sim.errors();
-  Result<std::string> suite = WriteSuite(ctx.source, dir, {.base_url = sim->base_url});
-  if (!suite.ok()) return suite.errors();
+  Result<Setup> setup = SetUp(ctx, "memory", {.latency_ms = 0});
+  if (!setup.ok()) return setup.errors();
+  auto& [dir, sim, suite] = setup.value();
 
   const std::vector<int> repeats = ctx.smoke ? std::vector<int>{1, 2, 3}
                                              : std::vector<int>{100, 500, 1000};
@@ -299,7 +303,7 @@ Result<std::vector<Figure>> MemoryBenchmark(const BenchContext& ctx) {
   std::vector<double> peak_mb;
   for (int repeat : repeats) {
     Result<HarnessRun> h =
-        RunHarness(ctx, sim.value(), dir, *suite, "run-" + std::to_string(repeat), repeat);
+        RunHarness(ctx, sim, dir, suite, "run-" + std::to_string(repeat), repeat);
     if (!h.ok()) return h.errors();
     peak_mb.push_back(static_cast<double>(h->usage.max_rss_kb) * 1024.0 / 1e6);  // MB = 10^6 B
     figures.push_back({"memory",
@@ -308,7 +312,7 @@ Result<std::vector<Figure>> MemoryBenchmark(const BenchContext& ctx) {
                               1e6 * h->usage.cpu_s() / static_cast<double>(h->journal.attempts)),
                        Format("%.1f MB", peak_mb.back()), "", Verdict::kInfo});
   }
-  sim->child.Terminate();
+  sim.child.Terminate();
   figures.back().target = "<= 150 MB";
   figures.back().verdict = Judge(ctx, peak_mb.back() <= 150.0);
   // Flat: no attempt is kept, only a fixed-size tally per task (the report's exact percentiles
