@@ -26,7 +26,7 @@ int ReportVerb(const std::vector<std::string>& args) {
     return kExitBadInput;
   }
   for (const std::string& warning : warnings) PrintWarning(warning);
-  Result<std::string> text = WriteReports(*report, dir, StdoutWantsColor(), !no_write);
+  Result<std::string> text = EmitReports(*report, dir, StdoutWantsColor(), !no_write);
   if (!text.ok()) {
     PrintErrors(text.errors());
     return kExitIncomplete;

@@ -20,7 +20,7 @@ bool StdoutWantsColor() {
 }
 
 Result<std::string> ProduceReports(const LoadedRun& run, bool color, bool write_files) {
-  return WriteReports(ComputeReport(run.manifest, run.attempts), run.dir, color, write_files);
+  return EmitReports(ComputeReport(run.manifest, run.attempts), run.dir, color, write_files);
 }
 
 Result<Report> ReportFromRunDir(const std::string& dir, std::vector<std::string>* warnings) {
@@ -35,7 +35,7 @@ Result<Report> ReportFromRunDir(const std::string& dir, std::vector<std::string>
   return builder.Finish();
 }
 
-Result<std::string> WriteReports(const Report& report, const std::string& dir, bool color,
+Result<std::string> EmitReports(const Report& report, const std::string& dir, bool color,
                                  bool write_files) {
   if (write_files) {
     const std::filesystem::path path(dir);

@@ -26,7 +26,7 @@ Result<Report> ReportFromRunDir(const std::string& dir, std::vector<std::string>
 
 /// Writes report.json and report.md into `dir` (unless `write_files` is false) and returns the
 /// terminal rendering of `report`.
-Result<std::string> WriteReports(const Report& report, const std::string& dir, bool color,
+Result<std::string> EmitReports(const Report& report, const std::string& dir, bool color,
                                  bool write_files);
 
 }  // namespace taskcost

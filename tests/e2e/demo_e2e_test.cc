@@ -105,7 +105,7 @@ TEST_CASE("e2e: the demo's printed figures recompute from the journal and the pr
   TempDir out;
   const std::string root = TASKCOST_SOURCE_DIR;
   CliOutcome run = RunCli({"run", "suites/support-triage/suite.yaml", "--simulate", "--quiet",
-                           "--out", out.path() + "/run"},
+                           "--no-cache", "--out", out.path() + "/run"},
                           root);
   INFO(run.err);
   REQUIRE(run.exit_code == 0);
