@@ -176,7 +176,7 @@ Result<std::vector<Figure>> CpuBenchmark(const BenchContext& ctx) {
   const int repeat = ctx.smoke ? 1 : 200;  // x 100 samples
   const int rounds = ctx.smoke ? 1 : 3;    // interleaved; medians are reported
   std::vector<double> harness_us, baseline_us, ratios, report_us, harness_share, sim_share,
-      sim_us;
+      sim_us, baseline_share, baseline_sim_share;
   int64_t attempts = 0;
   for (int round = 0; round < rounds; ++round) {
     Result<HarnessRun> h =
@@ -198,6 +198,8 @@ Result<std::vector<Figure>> CpuBenchmark(const BenchContext& ctx) {
     harness_share.push_back(h->usage.cpu_s() / h->usage.wall_s);
     sim_share.push_back(h->sim_cpu_s / h->usage.wall_s);
     sim_us.push_back(1e6 * h->sim_cpu_s / static_cast<double>(attempts));
+    baseline_share.push_back(b->cpu_s / b->wall_s);
+    baseline_sim_share.push_back(b->sim_cpu_s / b->wall_s);
   }
   sim.child.Terminate();
   const double ratio = Median(ratios);
@@ -215,6 +217,9 @@ Result<std::vector<Figure>> CpuBenchmark(const BenchContext& ctx) {
       {"cpu", "harness CPU during its run", Percent(Median(harness_share)), "", Verdict::kInfo},
       {"cpu", "simulator CPU during the harness run",
        Percent(Median(sim_share)) + Format(", %.0f us/request", Median(sim_us)), "",
+       Verdict::kInfo},
+      {"cpu", "baseline CPU, simulator CPU during the baseline run",
+       Percent(Median(baseline_share)) + ", " + Percent(Median(baseline_sim_share)), "",
        Verdict::kInfo},
   };
 }
