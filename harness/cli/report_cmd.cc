@@ -31,6 +31,32 @@ Result<PricedRun> RepricedRun(const LoadedRun& run, const std::string& prices_fi
   return priced;
 }
 
+// `report --prices/--batch`: the whole run in memory, re-priced, printed with what changed.
+int RepricedReport(const std::string& dir, const std::string& prices, bool batch) {
+  Result<LoadedRun> run = LoadRunDir(dir);
+  if (!run.ok()) {
+    PrintErrors(run.errors());
+    return kExitBadInput;
+  }
+  for (const std::string& warning : run->warnings) PrintWarning(warning);
+  Result<PricedRun> priced = RepricedRun(*run, prices, batch);
+  if (!priced.ok()) {
+    PrintErrors(priced.errors());
+    return kExitBadInput;
+  }
+  const std::string summary = RepriceSummary({run->manifest, run->attempts}, *priced);
+  LoadedRun shown = run.value();
+  shown.manifest = priced->manifest;
+  shown.attempts = priced->attempts;
+  Result<std::string> text = ProduceReports(shown, StdoutWantsColor(), false);
+  if (!text.ok()) {
+    PrintErrors(text.errors());
+    return kExitIncomplete;
+  }
+  std::fputs((*text + "\n" + summary).c_str(), stdout);
+  return kExitOk;
+}
+
 }  // namespace
 
 int ReportVerb(const std::vector<std::string>& args) {
@@ -49,32 +75,22 @@ int ReportVerb(const std::vector<std::string>& args) {
   ParseOutcome parsed = ParseVerbArgs("report", "RUN_DIR [options]", args, options, positional);
   if (parsed.exit_code) return *parsed.exit_code;
 
-  Result<LoadedRun> run = LoadRunDir(dir);
-  if (!run.ok()) {
-    PrintErrors(run.errors());
+  const bool reprice = !prices.empty() || batch;
+  if (reprice) return RepricedReport(dir, prices, batch);
+
+  std::vector<std::string> warnings;
+  Result<Report> report = ReportFromRunDir(dir, &warnings);  // streams: flat in memory
+  if (!report.ok()) {
+    PrintErrors(report.errors());
     return kExitBadInput;
   }
-  for (const std::string& warning : run->warnings) PrintWarning(warning);
-  const bool reprice = !prices.empty() || batch;
-  LoadedRun shown = run.value();
-  std::string summary;
-  if (reprice) {
-    Result<PricedRun> priced = RepricedRun(*run, prices, batch);
-    if (!priced.ok()) {
-      PrintErrors(priced.errors());
-      return kExitBadInput;
-    }
-    summary = RepriceSummary({run->manifest, run->attempts}, *priced);
-    shown.manifest = priced->manifest;
-    shown.attempts = priced->attempts;
-  }
-  Result<std::string> text = ProduceReports(shown, StdoutWantsColor(), !no_write && !reprice);
+  for (const std::string& warning : warnings) PrintWarning(warning);
+  Result<std::string> text = EmitReports(*report, dir, StdoutWantsColor(), !no_write);
   if (!text.ok()) {
     PrintErrors(text.errors());
     return kExitIncomplete;
   }
   std::fputs(text->c_str(), stdout);
-  if (reprice) std::fputs(("\n" + summary).c_str(), stdout);
   return kExitOk;
 }
 

@@ -9,6 +9,7 @@
 #include "harness/core/metrics.h"
 #include "harness/core/report_json.h"
 #include "harness/core/report_render.h"
+#include "harness/edge/journal.h"
 
 namespace taskcost {
 
@@ -19,12 +20,28 @@ bool StdoutWantsColor() {
 }
 
 Result<std::string> ProduceReports(const LoadedRun& run, bool color, bool write_files) {
-  Report report = ComputeReport(run.manifest, run.attempts);
+  return EmitReports(ComputeReport(run.manifest, run.attempts), run.dir, color, write_files);
+}
+
+Result<Report> ReportFromRunDir(const std::string& dir, std::vector<std::string>* warnings) {
+  Result<RunManifest> manifest = LoadRunManifest(dir);
+  if (!manifest.ok()) return manifest.errors();
+  ReportBuilder builder(*manifest);
+  Result<JournalSummary> journal =
+      ReadJournalEach((std::filesystem::path(dir) / kJournalFile).string(),
+                      [&builder](Attempt&& a) { builder.Add(a); });
+  if (!journal.ok()) return journal.errors();
+  warnings->insert(warnings->end(), journal->warnings.begin(), journal->warnings.end());
+  return builder.Finish();
+}
+
+Result<std::string> EmitReports(const Report& report, const std::string& dir, bool color,
+                                 bool write_files) {
   if (write_files) {
-    const std::filesystem::path dir(run.dir);
-    Status json = WriteFileAtomic((dir / "report.json").string(), ReportToJson(report));
+    const std::filesystem::path path(dir);
+    Status json = WriteFileAtomic((path / "report.json").string(), ReportToJson(report));
     if (!json.ok()) return json.errors();
-    Status md = WriteFileAtomic((dir / "report.md").string(), RenderMarkdown(report));
+    Status md = WriteFileAtomic((path / "report.md").string(), RenderMarkdown(report));
     if (!md.ok()) return md.errors();
   }
   return RenderTerminal(report, color);

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
+#include "harness/core/metrics.h"
 #include "harness/core/result.h"
 #include "harness/edge/run_dir.h"
 
@@ -16,5 +18,15 @@ bool StdoutWantsColor();
 /// Computes the report from the journal, writes report.json and report.md next to it (unless
 /// `write_files` is false) and returns the terminal rendering.
 Result<std::string> ProduceReports(const LoadedRun& run, bool color, bool write_files);
+
+/// The report of the run directory `dir`, its journal streamed through a ReportBuilder: memory
+/// does not grow with the number of attempts. Journal warnings (a torn final line) are appended
+/// to `warnings`. Fails as LoadRunDir does.
+Result<Report> ReportFromRunDir(const std::string& dir, std::vector<std::string>* warnings);
+
+/// Writes report.json and report.md into `dir` (unless `write_files` is false) and returns the
+/// terminal rendering of `report`.
+Result<std::string> EmitReports(const Report& report, const std::string& dir, bool color,
+                                 bool write_files);
 
 }  // namespace taskcost

@@ -302,12 +302,13 @@ int RunCommand::WriteReports(const RunResult& result) {
   Status ended = WriteFileAtomic(manifest_path_, ManifestToJson(manifest_));
   if (!ended.ok()) PrintErrors(ended.errors());
 
-  Result<LoadedRun> run = LoadRunDir(dir_);
-  if (!run.ok()) {
-    PrintErrors(run.errors());
+  std::vector<std::string> journal_warnings;  // run's own journal: nothing torn to report
+  Result<Report> report = ReportFromRunDir(dir_, &journal_warnings);
+  if (!report.ok()) {
+    PrintErrors(report.errors());
     return kExitIncomplete;
   }
-  Result<std::string> text = ProduceReports(*run, StdoutWantsColor(), true);
+  Result<std::string> text = EmitReports(*report, dir_, StdoutWantsColor(), true);
   if (!text.ok()) {
     PrintErrors(text.errors());
     return kExitIncomplete;

@@ -273,48 +273,74 @@ const CandidateMetrics* Report::Find(const std::string& id) const {
   return nullptr;
 }
 
-Report ComputeReport(const RunManifest& manifest, const std::vector<Attempt>& attempts,
-                     const ReportOptions& options) {
-  Report report = ReportHeader(manifest, options);
+struct ReportBuilder::State {
+  const RunManifest& manifest;
+  const ReportOptions options;
+  Report report;
   std::unordered_map<std::string, size_t> candidate_index, sample_index;
+  std::vector<TaskMap> tasks;  // per candidate
+};
+
+ReportBuilder::ReportBuilder(const RunManifest& manifest, const ReportOptions& options)
+    : state_(new State{manifest, options, ReportHeader(manifest, options)}) {
+  State& s = *state_;
   for (const ManifestCandidate& c : manifest.candidates) {
-    if (!candidate_index.emplace(c.id, report.candidates.size()).second) continue;  // duplicate
-    CandidateMetrics& m = report.candidates.emplace_back();
+    if (!s.candidate_index.emplace(c.id, s.report.candidates.size()).second) continue;  // dup
+    CandidateMetrics& m = s.report.candidates.emplace_back();
     m.id = c.id;
     m.model = c.model;
     m.provider = c.provider;
-    m.baseline = c.id == report.baseline_id;
+    m.baseline = c.id == s.report.baseline_id;
   }
   for (size_t i = 0; i < manifest.sample_ids.size(); ++i) {
-    sample_index.emplace(manifest.sample_ids[i], i);
+    s.sample_index.emplace(manifest.sample_ids[i], i);
   }
-  std::vector<TaskMap> tasks(report.candidates.size());
-  for (const Attempt& a : attempts) {
-    auto c = candidate_index.find(a.candidate_id);
-    auto s = sample_index.find(a.sample_id);
-    if (c == candidate_index.end() || s == sample_index.end()) {
-      ++report.ignored_attempts;
-      continue;
-    }
-    AddAttempt(a, tasks[c->second][TaskKey{s->second, a.repeat}], report.candidates[c->second]);
+  s.tasks.resize(s.report.candidates.size());
+}
+
+ReportBuilder::~ReportBuilder() = default;
+
+void ReportBuilder::Add(const Attempt& a) {
+  State& s = *state_;
+  auto c = s.candidate_index.find(a.candidate_id);
+  auto sample = s.sample_index.find(a.sample_id);
+  if (c == s.candidate_index.end() || sample == s.sample_index.end()) {
+    ++s.report.ignored_attempts;
+    return;
   }
+  AddAttempt(a, s.tasks[c->second][TaskKey{sample->second, a.repeat}],
+             s.report.candidates[c->second]);
+}
+
+Report ReportBuilder::Finish() {
+  State& s = *state_;
+  Report& report = s.report;
+  const RunManifest& manifest = s.manifest;
   for (size_t i = 0; i < report.candidates.size(); ++i) {
     CandidateMetrics& m = report.candidates[i];
-    Finish(manifest, tasks[i], options, report, m);
+    taskcost::Finish(manifest, s.tasks[i], s.options, report, m);
     report.total_cost += m.total_cost;
     report.spent += m.spent;
     report.cached_attempts += m.cached_attempts;
   }
-  const size_t base = report.baseline_id.empty() ? 0 : candidate_index.at(report.baseline_id);
+  const size_t base = report.baseline_id.empty() ? 0 : s.candidate_index.at(report.baseline_id);
   for (size_t i = 0; i < report.candidates.size(); ++i) {
     if (i == base) continue;
-    PairedDifference paired = PairedSuccess(TallyBySample(tasks[i], manifest.sample_ids.size()),
-                                            TallyBySample(tasks[base], manifest.sample_ids.size()));
+    PairedDifference paired =
+        PairedSuccess(TallyBySample(s.tasks[i], manifest.sample_ids.size()),
+                      TallyBySample(s.tasks[base], manifest.sample_ids.size()));
     report.comparisons.push_back(Compare(report.candidates[i], report.candidates[base], paired,
-                                         options.success_tolerance_pp));
+                                         s.options.success_tolerance_pp));
   }
   report.overall = DecideOverall(report);
-  return report;
+  return std::move(report);
+}
+
+Report ComputeReport(const RunManifest& manifest, const std::vector<Attempt>& attempts,
+                     const ReportOptions& options) {
+  ReportBuilder builder(manifest, options);
+  for (const Attempt& a : attempts) builder.Add(a);
+  return builder.Finish();
 }
 
 }  // namespace taskcost

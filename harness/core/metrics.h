@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -187,5 +188,24 @@ struct Report {
 /// ignored_attempts and otherwise left out. Never fails; undefined figures are unset.
 Report ComputeReport(const RunManifest& manifest, const std::vector<Attempt>& attempts,
                      const ReportOptions& options = {});
+
+/// ComputeReport one attempt at a time, for journals read as a stream: keeps a small tally per
+/// task, never the attempts, so memory does not grow with attempts. `manifest` must outlive the
+/// builder. Add attempts in journal order, then Finish once.
+class ReportBuilder {
+ public:
+  explicit ReportBuilder(const RunManifest& manifest, const ReportOptions& options = {});
+  ~ReportBuilder();
+  ReportBuilder(const ReportBuilder&) = delete;
+  ReportBuilder& operator=(const ReportBuilder&) = delete;
+
+  void Add(const Attempt& attempt);
+  /// The report over every attempt added so far. Call once; the builder is spent afterwards.
+  Report Finish();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace taskcost

@@ -245,8 +245,11 @@ void CurlTransport::Configure(Transfer& t, const HttpRequest& request) {
                    static_cast<long>(options_.connect_timeout.count()));
   curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
                    options_.allow_http2 ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1);
-  // Wait for a connection that may multiplex rather than opening one per request.
-  curl_easy_setopt(e, CURLOPT_PIPEWAIT, options_.allow_http2 ? 1L : 0L);
+  // Wait for a connection that may multiplex rather than opening one per request. Only over TLS,
+  // where ALPN settles HTTP/2 at the handshake: over plain http:// curl learns the protocol only
+  // from the first response, so every other request of a burst would wait a whole reply.
+  const bool tls = request.url.starts_with("https://");
+  curl_easy_setopt(e, CURLOPT_PIPEWAIT, options_.allow_http2 && tls ? 1L : 0L);
   curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(e, CURLOPT_NOPROXY, no_proxy_.c_str());
   SetMethodAndBody(t, request.method);

@@ -5,8 +5,14 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <condition_variable>
+#include <cstdlib>
 #include <cstring>
+#include <mutex>
+#include <optional>
 #include <string_view>
+#include <thread>
+#include <utility>
 
 #include "harness/core/run_manifest.h"
 
@@ -34,6 +40,37 @@ Result<std::string> ReadFileBytes(const std::string& path) {
   if (failed) return SystemError(path, "cannot read", err);
   return content;
 }
+
+// Reads a file one line at a time with a reused buffer; a line keeps its '\n', so the last one
+// lacks it exactly when the file does not end with a newline (a torn write).
+class LineReader {
+ public:
+  static Result<std::unique_ptr<LineReader>> Open(const std::string& path) {
+    std::FILE* file = std::fopen(path.c_str(), "rb");
+    if (file == nullptr) return SystemError(path, "cannot open", errno);
+    return std::unique_ptr<LineReader>(new LineReader(file));
+  }
+  ~LineReader() {
+    std::free(buffer_);
+    std::fclose(file_);
+  }
+  LineReader(const LineReader&) = delete;
+  LineReader& operator=(const LineReader&) = delete;
+
+  /// The next line; valid until the next call. Unset at the end of the file or on an error.
+  std::optional<std::string_view> Next() {
+    const ssize_t n = ::getline(&buffer_, &capacity_, file_);
+    if (n < 0) return std::nullopt;
+    return std::string_view(buffer_, static_cast<size_t>(n));
+  }
+  bool failed() const { return std::ferror(file_) != 0; }
+
+ private:
+  explicit LineReader(std::FILE* file) : file_(file) {}
+  std::FILE* file_;
+  char* buffer_ = nullptr;
+  size_t capacity_ = 0;
+};
 
 // The complete lines of a file (without their '\n') and whatever follows the last '\n'.
 struct Lines {
@@ -128,8 +165,53 @@ Result<size_t> CheckExisting(const std::string& path, const std::string& run_id,
 
 }  // namespace
 
+// fsyncs a file descriptor on its own thread when asked; requests made while one runs are
+// merged into the next. The first failure is kept for the writer to report.
+struct JournalWriter::Syncer {
+  explicit Syncer(int fd) : fd(fd), thread([this] { Loop(); }) {}
+  ~Syncer() {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      stopping = true;
+    }
+    wake.notify_one();
+    thread.join();
+  }
+  void Request() {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      requested = true;
+    }
+    wake.notify_one();
+  }
+  int TakeError() {
+    std::lock_guard<std::mutex> lock(mu);
+    return std::exchange(error, 0);
+  }
+  void Loop() {
+    std::unique_lock<std::mutex> lock(mu);
+    while (true) {
+      wake.wait(lock, [this] { return requested || stopping; });
+      if (!requested) return;
+      requested = false;
+      lock.unlock();
+      const int err = ::fsync(fd) == 0 ? 0 : errno;
+      lock.lock();
+      if (error == 0) error = err;
+    }
+  }
+
+  const int fd;
+  std::mutex mu;
+  std::condition_variable wake;
+  bool requested = false;  // guarded by mu
+  bool stopping = false;   // guarded by mu
+  int error = 0;           // guarded by mu: errno of the first failed background fsync
+  std::thread thread;      // last: starts once the fields above are ready
+};
+
 JournalWriter::JournalWriter(std::FILE* file, std::string path)
-    : file_(file), path_(std::move(path)) {}
+    : file_(file), syncer_(std::make_unique<Syncer>(::fileno(file))), path_(std::move(path)) {}
 
 Result<std::unique_ptr<JournalWriter>> JournalWriter::Open(const std::string& path,
                                                            const std::string& run_id,
@@ -167,6 +249,7 @@ Result<std::unique_ptr<JournalWriter>> JournalWriter::Open(const std::string& pa
 
 JournalWriter::~JournalWriter() {
   if (file_ == nullptr) return;
+  syncer_.reset();  // waits for a background fsync in progress
   if (!failed_) static_cast<void>(Sync());  // a destructor has nowhere to report a failure
   std::fclose(file_);
 }
@@ -175,6 +258,9 @@ Status JournalWriter::Append(const Attempt& attempt) {
   if (failed_) {
     return MakeError("an earlier write failed; the journal takes no more lines", "",
                      SourceLocation{path_, 0, 0});
+  }
+  if (const int err = syncer_->TakeError(); err != 0) {
+    return SystemError(path_, "cannot sync the journal", err);
   }
   std::string line = AttemptToJsonLine(attempt);
   line += '\n';
@@ -190,7 +276,10 @@ Status JournalWriter::Append(const Attempt& attempt) {
     return SystemError(path_, "cannot append an attempt", err);
   }
   good_size_ += static_cast<int64_t>(line.size());
-  if (++lines_since_sync_ >= sync_every_) return Sync();
+  if (++lines_since_sync_ >= sync_every_) {
+    lines_since_sync_ = 0;
+    syncer_->Request();
+  }
   return OkStatus();
 }
 
@@ -203,31 +292,56 @@ Status JournalWriter::Sync() {
 }
 
 Result<JournalContents> ReadJournal(const std::string& path) {
-  Result<std::string> content = ReadFileBytes(path);
-  if (!content.ok()) return content.errors();
-  const Lines lines = SplitLines(content.value());
-  if (lines.complete.empty()) return ReadJournalHeader(lines.torn, path).errors();
-  Result<std::string> run_id = ReadJournalHeader(lines.complete.front(), path);
-  if (!run_id.ok()) return run_id.errors();
-
   JournalContents out;
-  out.run_id = run_id.value();
-  out.attempts.reserve(lines.complete.size() - 1);
-  const size_t torn = TornTailBytes(lines);
-  // A torn complete line can only be the last one, and only when nothing follows it.
-  const size_t readable = lines.complete.size() - (lines.torn.empty() && torn > 0 ? 1 : 0);
-  for (size_t i = 1; i < readable; ++i) {
-    Result<Attempt> attempt = AttemptFromJsonLine(lines.complete[i]);
-    if (!attempt.ok()) {
-      Error e = attempt.error();
-      e.where = SourceLocation{path, static_cast<int>(i + 1), 0};
-      return e;
-    }
-    out.attempts.push_back(std::move(attempt).value());
+  Result<JournalSummary> summary =
+      ReadJournalEach(path, [&out](Attempt&& a) { out.attempts.push_back(std::move(a)); });
+  if (!summary.ok()) return summary.errors();
+  out.run_id = std::move(summary->run_id);
+  out.dropped_bytes = summary->dropped_bytes;
+  out.warnings = std::move(summary->warnings);
+  return out;
+}
+
+Result<JournalSummary> ReadJournalEach(const std::string& path,
+                                       const std::function<void(Attempt&&)>& visit) {
+  Result<std::unique_ptr<LineReader>> opened = LineReader::Open(path);
+  if (!opened.ok()) return opened.errors();
+  LineReader& reader = **opened;
+  std::optional<std::string_view> header = reader.Next();
+  if (!header || !header->ends_with('\n')) {  // no complete line: a torn or missing header
+    Result<std::string> run_id = ReadJournalHeader(header.value_or(""), path);
+    if (!run_id.ok()) return run_id.errors();
+    return JournalSummary{run_id.value()};
   }
-  if (torn > 0) {
-    out.dropped_bytes = static_cast<int64_t>(torn);
-    out.warnings.push_back(TornWarning(path, "final line", torn));
+  Result<std::string> run_id = ReadJournalHeader(header->substr(0, header->size() - 1), path);
+  if (!run_id.ok()) return run_id.errors();
+  JournalSummary out{run_id.value()};
+  // A line that does not parse is a torn write only when it is the last one; it waits here
+  // until the next line (damage) or the end of the file (torn) decides.
+  std::optional<Error> bad_line;
+  size_t bad_line_bytes = 0;
+  int line_number = 1;
+  while (std::optional<std::string_view> line = reader.Next()) {
+    ++line_number;
+    if (bad_line) return *bad_line;
+    if (!line->ends_with('\n')) {  // bytes after the last newline
+      bad_line_bytes = line->size();
+      break;
+    }
+    Result<Attempt> attempt = AttemptFromJsonLine(line->substr(0, line->size() - 1));
+    if (!attempt.ok()) {
+      bad_line = attempt.error();
+      bad_line->where = SourceLocation{path, line_number, 0};
+      bad_line_bytes = line->size();
+      continue;
+    }
+    ++out.attempts;
+    visit(std::move(attempt).value());
+  }
+  if (reader.failed()) return SystemError(path, "cannot read", errno);
+  if (bad_line_bytes > 0) {
+    out.dropped_bytes = static_cast<int64_t>(bad_line_bytes);
+    out.warnings.push_back(TornWarning(path, "final line", bad_line_bytes));
   }
   return out;
 }

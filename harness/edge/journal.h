@@ -1,11 +1,13 @@
 // Journal: the append-only attempts.jsonl, the run's source of truth. Each attempt is written as
-// one line and flushed to the OS as it ends (fsync at close and every `sync_every` lines), so a
-// killed run loses at most the line being written. The reader tolerates a torn final line and
-// reports what it dropped (leveldb's log Reporter). A JournalWriter is used from one thread.
+// one line and flushed to the OS as it ends (fsync at close, and in the background every
+// `sync_every` lines), so a killed run loses at most the line being written. The reader tolerates
+// a torn final line and reports what it dropped (leveldb's log Reporter). A JournalWriter is used
+// from one thread (it owns a helper thread that only fsyncs).
 #pragma once
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,7 +22,9 @@ class JournalWriter {
   /// Creates `path` with a header line, or opens an existing journal for appending after
   /// checking its header (resume). A torn final line is cut off first (reported in `warnings`,
   /// which may be null). An existing journal of another run is refused unless `run_id` is empty.
-  /// Lines are fsynced every `sync_every` appends, on Sync() and when the writer is destroyed.
+  /// Lines are fsynced on Sync(), when the writer is destroyed, and every `sync_every` appends
+  /// by a helper thread, so the caller never waits for the disk there (an fsync can take tens
+  /// of milliseconds; a run loop blocked on it leaves its connections idle).
   static Result<std::unique_ptr<JournalWriter>> Open(const std::string& path,
                                                      const std::string& run_id,
                                                      std::vector<std::string>* warnings,
@@ -30,14 +34,18 @@ class JournalWriter {
   JournalWriter& operator=(const JournalWriter&) = delete;
 
   /// Appends one attempt line and flushes it to the OS. Fails on a write error (disk full);
-  /// the partial line is then cut off again and the writer refuses further appends.
+  /// the partial line is then cut off again and the writer refuses further appends. Also fails
+  /// when a background fsync failed since the last call.
   Status Append(const Attempt& attempt);
   /// fsyncs what was written.
   Status Sync();
 
  private:
+  struct Syncer;  // the helper thread that fsyncs every sync_every lines
+
   JournalWriter(std::FILE* file, std::string path);
   std::FILE* file_;
+  std::unique_ptr<Syncer> syncer_;
   std::string path_;
   int64_t lines_since_sync_ = 0;
   int64_t sync_every_ = 64;
@@ -55,5 +63,19 @@ struct JournalContents {
 /// Reads a whole journal. Fails when the file is missing, its header is absent or of a newer
 /// version, or a line other than the last is corrupt (that is damage, not a torn write).
 Result<JournalContents> ReadJournal(const std::string& path);
+
+/// What ReadJournalEach found besides the attempts.
+struct JournalSummary {
+  std::string run_id;
+  int64_t attempts = 0;               // attempts handed to the visitor
+  int64_t dropped_bytes = 0;          // as in JournalContents
+  std::vector<std::string> warnings;  // as in JournalContents
+};
+
+/// Reads a journal line by line, handing each attempt to `visit` in file order and keeping none:
+/// memory stays flat however long the journal is. Same checks and failures as ReadJournal; on
+/// failure `visit` may already have seen the attempts before the damaged line.
+Result<JournalSummary> ReadJournalEach(const std::string& path,
+                                       const std::function<void(Attempt&&)>& visit);
 
 }  // namespace taskcost

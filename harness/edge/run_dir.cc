@@ -56,13 +56,17 @@ Result<std::string> ReadWholeFile(const std::string& path) {
   return buffer.str();
 }
 
-Result<LoadedRun> LoadRunDir(const std::string& dir) {
+Result<RunManifest> LoadRunManifest(const std::string& dir) {
   const std::string manifest_path = (fs::path(dir) / kManifestFile).string();
   Result<std::string> text = ReadWholeFile(manifest_path);
   if (!text.ok()) {
     return MakeError(dir + " is not a run directory (no readable " + kManifestFile + ")");
   }
-  Result<RunManifest> manifest = ManifestFromJson(*text, manifest_path);
+  return ManifestFromJson(*text, manifest_path);
+}
+
+Result<LoadedRun> LoadRunDir(const std::string& dir) {
+  Result<RunManifest> manifest = LoadRunManifest(dir);
   if (!manifest.ok()) return manifest.errors();
   Result<JournalContents> journal = ReadJournal((fs::path(dir) / kJournalFile).string());
   if (!journal.ok()) return journal.errors();

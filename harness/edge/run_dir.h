@@ -36,4 +36,8 @@ struct LoadedRun {
 /// Reads run.json and attempts.jsonl from a run directory.
 Result<LoadedRun> LoadRunDir(const std::string& dir);
 
+/// Reads only run.json of a run directory; the journal can then be streamed with
+/// ReadJournalEach(dir + "/" + kJournalFile, ...).
+Result<RunManifest> LoadRunManifest(const std::string& dir);
+
 }  // namespace taskcost
