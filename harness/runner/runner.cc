@@ -25,6 +25,15 @@ std::string StopReason(const Attempt& a) {
   return reason;
 }
 
+// Tokens one attempt may use, as rate limits count them: the prompt at about 4 bytes a token
+// (schema included) plus the whole output allowance. Actual usage corrects it on the reply.
+int64_t EstimatedTokens(const RunPlan& plan, const PlannedTask& task) {
+  Result<ChatCall> call = MakeCall(plan, task);
+  if (!call.ok()) return 0;
+  const size_t bytes = call->system.size() + call->user.size() + call->schema_json.size();
+  return static_cast<int64_t>(bytes + 3) / 4 + std::max(0, call->max_tokens);
+}
+
 class Loop {
  public:
   Loop(const RunPlan& plan, const RunOptions& options, Transport& transport, const Clock& clock,
@@ -39,6 +48,7 @@ class Loop {
  private:
   SchedulerLimits Limits() const;
   Status SendDue();
+  AttemptOutcome Outcome(const Attempt& attempt, const HttpResponse& response) const;
   Status HandleCompletion(const Completion& completion);
   void ReportProgress(bool force);
   bool Interrupted() const {
@@ -63,10 +73,13 @@ class Loop {
 SchedulerLimits Loop::Limits() const {
   SchedulerLimits limits;
   limits.global_concurrency = std::max(1, options_.concurrency);
+  limits.probe_first = true;
   for (const PlannedCandidate& pc : plan_.candidates) {
     const size_t group = static_cast<size_t>(pc.group);
     if (limits.group_concurrency.size() <= group) limits.group_concurrency.resize(group + 1, 0);
     limits.group_concurrency[group] = pc.provider.max_concurrency;
+    if (limits.group_rate.size() <= group) limits.group_rate.resize(group + 1);
+    limits.group_rate[group] = {pc.provider.requests_per_minute, pc.provider.tokens_per_minute};
   }
   return limits;
 }
@@ -78,9 +91,12 @@ void Loop::Prepare(const std::vector<Attempt>& previous) {
     scheduler_.AddSpent(a.cost);
   }
   const Suite& suite = *plan_.suite;
+  std::map<std::string, int> models;  // a provider's quotas are per model
   for (const PlannedTask& task : tasks_) {
     const PlannedCandidate& pc = plan_.candidates[static_cast<size_t>(task.candidate)];
-    TaskSpec spec{task.candidate, pc.group, 0, WorstCaseCost(plan_, task)};
+    const int model = models.emplace(pc.candidate->model, int(models.size())).first->second;
+    TaskSpec spec{task.candidate, pc.group, 0, WorstCaseCost(plan_, task),
+                  EstimatedTokens(plan_, task), model};
     auto it = by_task.find({suite.samples[static_cast<size_t>(task.sample)].id,
                             pc.candidate->id, task.repeat});
     bool finished = false;
@@ -109,6 +125,19 @@ Status Loop::SendDue() {
   return OkStatus();
 }
 
+AttemptOutcome Loop::Outcome(const Attempt& attempt, const HttpResponse& response) const {
+  AttemptOutcome outcome;
+  outcome.error = attempt.error;
+  if (attempt.retry_after_ms) outcome.retry_after = milliseconds(*attempt.retry_after_ms);
+  outcome.cost = attempt.cost;
+  outcome.http_answer = attempt.http_status != 0;
+  outcome.tokens_used = attempt.usage.TotalInput() + attempt.usage.output_tokens;
+  if (std::optional<RateLimitState> state = RateLimitFromHeaders(response.headers)) {
+    outcome.rate_limit = ReadingOf(*state, clock_.UnixMillis());
+  }
+  return outcome;
+}
+
 Status Loop::HandleCompletion(const Completion& completion) {
   auto it = in_flight_.find(completion.id);
   if (it == in_flight_.end()) return OkStatus();
@@ -124,10 +153,8 @@ Status Loop::HandleCompletion(const Completion& completion) {
   if (attempt.http_status != 0) ++result_.http_answers;
   result_.spent += attempt.cost;
   if (attempt.success) ++successes_;
-  std::optional<milliseconds> retry_after;
-  if (attempt.retry_after_ms) retry_after = milliseconds(*attempt.retry_after_ms);
   const bool was_stopped = scheduler_.candidate_stopped(task.candidate);
-  scheduler_.OnFinished(flight.task, attempt.error, retry_after, attempt.cost, clock_.Now());
+  scheduler_.OnFinished(flight.task, Outcome(attempt, completion.response), clock_.Now());
   if (!was_stopped && scheduler_.candidate_stopped(task.candidate)) {
     StoppedCandidate stopped{attempt.candidate_id, StopReason(attempt)};
     if (options_.on_notice) {
@@ -168,7 +195,8 @@ Result<RunResult> Loop::Run() {
     if (!sent.ok()) return sent.errors();
     milliseconds wait(200);
     if (std::optional<SteadyTime> wake = scheduler_.NextWake()) {
-      auto until = std::chrono::duration_cast<milliseconds>(*wake - clock_.Now());
+      // Rounded up: waking a hair early for a refilling bucket would only spin.
+      auto until = std::chrono::ceil<milliseconds>(*wake - clock_.Now());
       wait = std::clamp(until, milliseconds(0), wait);
     }
     for (const Completion& completion : transport_.Poll(wait)) {
