@@ -9,16 +9,15 @@ namespace {
 
 using Seconds = std::chrono::duration<double>;
 
-// Without a reset time a reading is trusted for one minute, the period limits are stated in.
-constexpr auto kDefaultValidity = std::chrono::seconds(60);
-
 double SecondsBetween(SteadyTime from, SteadyTime to) { return Seconds(to - from).count(); }
 
 }  // namespace
 
-TokenBucket::TokenBucket(double capacity, double per_second, SteadyTime now)
+TokenBucket::TokenBucket(double capacity, double per_second, SteadyTime now,
+                         std::chrono::milliseconds lag)
     : capacity_(std::max(0.0, capacity)),
       per_second_(std::max(0.0, per_second)),
+      lag_(lag),
       level_(capacity_),
       at_(now) {}
 
@@ -32,7 +31,11 @@ void TokenBucket::Set(double level, SteadyTime now) {
   at_ = std::max(at_, now);
 }
 
-void TokenBucket::Take(double amount, SteadyTime now) { Set(Level(now) - amount, now); }
+void TokenBucket::Take(double amount, SteadyTime now) {
+  const double level = Level(now);
+  Set(level - amount, now);
+  if (level >= capacity_ && amount > 0) at_ = std::max(at_, now + lag_);
+}
 
 void TokenBucket::Give(double amount, SteadyTime now) { Set(Level(now) + amount, now); }
 
@@ -44,7 +47,7 @@ void TokenBucket::SetCapacity(double capacity, SteadyTime now) {
 
 SteadyTime TokenBucket::ReadyAt(double amount) const {
   const double need = std::min(amount, capacity_);
-  if (level_ >= need) return at_;
+  if (level_ >= need) return SteadyTime::min();
   if (per_second_ <= 0) return SteadyTime::max();
   const double wait_s = (need - level_) / per_second_;
   if (wait_s > 1e9) return SteadyTime::max();
@@ -68,7 +71,10 @@ void ServerQuota::Refund(double amount, SteadyTime now) {
 
 void ServerQuota::Observe(const QuotaReading& reading, SteadyTime sent, double sent_since,
                           SteadyTime now) {
-  if (!reading.remaining || (!reading.limit && !reading.reset_after)) return;
+  if (!reading.remaining || (!reading.limit && !reading.reset_after)) {
+    Forget();
+    return;
+  }
   const double remaining = static_cast<double>(*reading.remaining);
   // Providers state limits per minute and refill continuously. Without a limit, assume no
   // refill before the reset, when the reading expires.
@@ -80,9 +86,9 @@ void ServerQuota::Observe(const QuotaReading& reading, SteadyTime sent, double s
     const double full = remaining + per_second * Seconds(*reading.reset_after).count();
     capacity = std::min(capacity, std::max({full, remaining, 1.0}));
   }
-  const double refilled = per_second * std::max(0.0, SecondsBetween(sent, now));
-  const double lowest = remaining + refilled - sent_since;
-  const double highest = remaining + 1 + refilled;
+  const double lowest =
+      remaining - sent_since + per_second * std::max(0.0, SecondsBetween(sent + kArrivalLag, now));
+  const double highest = remaining + 1 + per_second * std::max(0.0, SecondsBetween(sent, now));
   if (!Known(now) || bucket_->per_second() != per_second) {
     bucket_.emplace(capacity, per_second, now);
     bucket_->Set(lowest, now);
@@ -90,15 +96,14 @@ void ServerQuota::Observe(const QuotaReading& reading, SteadyTime sent, double s
     bucket_->SetCapacity(capacity, now);
     bucket_->Set(std::clamp(bucket_->Level(now), lowest, highest), now);
   }
-  valid_until_ = now + (reading.reset_after
-                            ? std::max<SteadyTime::duration>(*reading.reset_after,
-                                                             std::chrono::seconds(1))
-                            : SteadyTime::duration(kDefaultValidity));
+  expires_.reset();
+  if (per_second <= 0) expires_ = now + *reading.reset_after;
 }
 
 SteadyTime ServerQuota::ReadyAt(double amount) const {
   if (!bucket_) return SteadyTime::min();
-  return std::min(bucket_->ReadyAt(amount), valid_until_);
+  const SteadyTime ready = bucket_->ReadyAt(amount);
+  return expires_ ? std::min(ready, *expires_) : ready;
 }
 
 bool ServerQuota::Ready(double amount, SteadyTime now) const { return now >= ReadyAt(amount); }

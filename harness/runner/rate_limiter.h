@@ -13,13 +13,21 @@ namespace taskcost {
 
 using SteadyTime = std::chrono::steady_clock::time_point;
 
+/// How long after we send a request the provider is assumed to have counted it (network,
+/// queueing): providers count requests on arrival, before the model runs, so a reply's
+/// latency says little about when.
+inline constexpr std::chrono::milliseconds kArrivalLag{100};
+
 /// A bucket of `capacity` units refilled continuously at `per_second`. Take may leave it below
 /// zero (a debt repaid by the refill); an amount larger than the capacity is ready when the
-/// bucket is full, so nothing waits forever.
+/// bucket is full, so nothing waits forever. With a `lag`, a Take from a full bucket starts the
+/// refill that much later: a provider's own bucket starts refilling when our first request
+/// reaches it, which may be well after we sent it (a new connection, TLS).
 class TokenBucket {
  public:
   /// Starts full at `now`. `per_second` <= 0 never refills.
-  TokenBucket(double capacity, double per_second, SteadyTime now);
+  TokenBucket(double capacity, double per_second, SteadyTime now,
+              std::chrono::milliseconds lag = std::chrono::milliseconds(0));
 
   double Level(SteadyTime now) const;
   void Take(double amount, SteadyTime now);
@@ -28,8 +36,8 @@ class TokenBucket {
   /// Sets the level, at most the capacity.
   void Set(double level, SteadyTime now);
   void SetCapacity(double capacity, SteadyTime now);
-  /// The earliest time the level reaches min(amount, capacity); SteadyTime::max() when it
-  /// never will. Ready(amount, now) is exactly now >= ReadyAt(amount).
+  /// The earliest time the level reaches min(amount, capacity): SteadyTime::min() when it has,
+  /// SteadyTime::max() when it never will. Ready(amount, now) is exactly now >= ReadyAt(amount).
   SteadyTime ReadyAt(double amount) const;
   bool Ready(double amount, SteadyTime now) const { return now >= ReadyAt(amount); }
 
@@ -39,7 +47,8 @@ class TokenBucket {
  private:
   double capacity_;
   double per_second_;
-  double level_;    // at at_
+  SteadyTime::duration lag_;
+  double level_;    // at at_; no refill before at_
   SteadyTime at_;
 };
 
@@ -62,21 +71,23 @@ RateLimitReading ReadingOf(const RateLimitState& state, int64_t now_unix_ms);
 /// A provider's quota (requests or tokens) mirrored from its rate-limit headers: a bucket that
 /// refills at `limit` per minute and holds `remaining + refill until reset` (what the provider
 /// will hold when it says it is full), charged with every send and re-anchored by every reading.
-/// Unknown (no constraint) until a usable reading arrives, and again once the last reading's
-/// reset has passed with no newer one (the provider is full by then, and it may have stopped
-/// sending headers).
+/// Unknown (no constraint) until a usable reading arrives, and again after a reply without one
+/// (the provider stopped saying) or, for a reading without a limit, once its reset has passed.
 class ServerQuota {
  public:
   /// True when a reading constrains sends at `now`.
-  bool Known(SteadyTime now) const { return bucket_ && now < valid_until_; }
+  bool Known(SteadyTime now) const { return bucket_ && (!expires_ || now < *expires_); }
   void OnSend(double amount, SteadyTime now);
   /// Actual usage came back lower (`amount` > 0) or higher (< 0) than what OnSend charged.
   void Refund(double amount, SteadyTime now);
-  /// A reply to a request sent at `sent` carried `reading`. `sent_since` is what we sent at or
-  /// after `sent`, that request excluded: the provider may not have counted it yet. The level
-  /// is kept within what the reading allows: at least remaining + refill - sent_since, at most
-  /// remaining + 1 (the provider rounds down) + refill.
+  /// A reply to a request sent at `sent` carried `reading` (an unusable one forgets the quota).
+  /// `sent_since` is what we sent at or after `sent`, that request excluded: the provider may
+  /// not have counted it yet. The level is kept within what the reading allows: at least
+  /// remaining - sent_since + the refill since the provider counted the request (taken to be
+  /// kArrivalLag after `sent`), at most remaining + 1 (it rounds down) + the refill since
+  /// `sent`.
   void Observe(const QuotaReading& reading, SteadyTime sent, double sent_since, SteadyTime now);
+  void Forget() { bucket_.reset(); }
   /// Earliest time `amount` may be sent; SteadyTime::min() when unconstrained.
   SteadyTime ReadyAt(double amount) const;
   bool Ready(double amount, SteadyTime now) const;
@@ -84,7 +95,7 @@ class ServerQuota {
 
  private:
   std::optional<TokenBucket> bucket_;
-  SteadyTime valid_until_{};
+  std::optional<SteadyTime> expires_;  // a reading without a limit lasts until its reset
 };
 
 /// Additive-increase, multiplicative-decrease concurrency limit for one provider. Starts at

@@ -10,11 +10,12 @@ namespace {
 // minute's: providers enforce per-minute limits over short windows too (OpenAI documents
 // 60,000/min enforced as 1,000/s), so a minute's burst at once would be refused, while a
 // continuous refill loses nothing over a run. A request bigger than that waits for a full
-// bucket and leaves it in debt.
+// bucket and leaves it in debt. The refill after a full bucket starts kArrivalLag late, as the
+// provider's does when our first request reaches it.
 std::optional<TokenBucket> PerMinuteBucket(int64_t per_minute) {
   if (per_minute <= 0) return std::nullopt;
   const double per_second = static_cast<double>(per_minute) / 60;
-  return TokenBucket(std::max(1.0, per_second), per_second, SteadyTime{});
+  return TokenBucket(std::max(1.0, per_second), per_second, SteadyTime{}, kArrivalLag);
 }
 
 // Sends this close together may reach the provider in either order.
@@ -232,7 +233,10 @@ void Scheduler::TakeFeedback(Lane& lane, const Task& task, const AttemptOutcome&
       group.aimd.OnAnswered(task.sent_at);
     }
   }
-  if (outcome.rate_limit) {
+  if (outcome.http_answer && !outcome.rate_limit) {  // the provider does not say (any more)
+    lane.requests.Forget();
+    lane.tokens.Forget();
+  } else if (outcome.rate_limit) {
     const double requests_since = lane.requests_sent - task.requests_mark - 1;
     const double tokens_since =
         lane.tokens_sent - task.tokens_mark - static_cast<double>(task.spec.estimated_tokens);

@@ -36,6 +36,16 @@ TEST_CASE("rate_limiter: a token bucket refills continuously up to its capacity"
     // -1,000 refills to the full 500 in 3 s.
     CHECK(tokens.ReadyAt(1500) == T(3000));
   }
+  SUBCASE("with a lag, leaving full starts the refill later") {
+    TokenBucket lagged(10, 10, T(0), milliseconds(100));
+    lagged.Take(10, T(0));
+    CHECK(lagged.Level(T(100)) == doctest::Approx(0));
+    CHECK(lagged.ReadyAt(1) == T(200));
+    lagged.Take(1, T(200));  // not from full: no new lag
+    CHECK(lagged.ReadyAt(1) == T(300));
+    lagged.Give(5, T(250));  // given back during the refill: ready at once
+    CHECK(lagged.ReadyAt(1) == SteadyTime::min());
+  }
   SUBCASE("giving back is capped at the capacity; a bucket without refill never readies") {
     b.Give(100, T(100));
     CHECK(b.Level(T(100)) == doctest::Approx(10));
@@ -51,22 +61,30 @@ TEST_CASE("rate_limiter: the provider's quota follows its rate-limit headers") {
   CHECK(q.ReadyAt(1) == SteadyTime::min());
 
   // A 600/min quota enforced over 1 s: after our request it has 9 left and is full again in
-  // 100 ms, so it holds 9 + 10/s x 0.1 s = 10. Sent at 0, read at 5 ms: 9 + 0.05 now.
+  // 100 ms, so it holds 9 + 10/s x 0.1 s = 10. Sent at 0, the reply read at 5 ms: the provider
+  // may have counted it just before answering, so 9 are left now, no more.
   q.Observe(Reading(600, 9, 100), T(0), 0, T(5));
   REQUIRE(q.Known(T(5)));
-  CHECK(*q.Level(T(5)) == doctest::Approx(9.05));
+  CHECK(*q.Level(T(5)) == doctest::Approx(9));
   for (int i = 0; i < 9; ++i) q.OnSend(1, T(5));
-  CHECK(*q.Level(T(5)) == doctest::Approx(0.05));
-  // The 10th request waits for the refill: 0.95 at 10/s = 95 ms.
-  CHECK(q.ReadyAt(1) == T(100));
+  CHECK(*q.Level(T(5)) == doctest::Approx(0));
+  // The 10th request waits for the refill: 1 at 10/s = 100 ms.
+  CHECK(q.ReadyAt(1) == T(105));
+  CHECK(*q.Level(T(60'000)) == doctest::Approx(10));  // never more than it holds
 
   SUBCASE("no more than what remains is sent before it refills") {
     ServerQuota empty;
     // Three of ours went with or after the request the reply answers; the provider may not
-    // have counted them: 0 + 10/s x 0.05 s - 3 = -2.5, so one more fits after 350 ms.
+    // have counted them: 0 - 3 = -3, so one more fits after 400 ms.
     empty.Observe(Reading(600, 0, 1000), T(0), 3, T(50));
-    CHECK(*empty.Level(T(50)) == doctest::Approx(-2.5));
-    CHECK(empty.ReadyAt(1) == T(400));
+    CHECK(*empty.Level(T(50)) == doctest::Approx(-3));
+    CHECK(empty.ReadyAt(1) == T(450));
+  }
+  SUBCASE("a slow reply: the provider counted the request long before it answered") {
+    ServerQuota slow;
+    // Sent at 0, answered at 500 ms; counted by kArrivalLag (100 ms): 0 + 10/s x 0.4 s = 4.
+    slow.Observe(Reading(600, 0, 1000), T(0), 0, T(500));
+    CHECK(*slow.Level(T(500)) == doctest::Approx(4));
   }
   SUBCASE("a reading below our estimate pulls it down (someone else spends the quota)") {
     ServerQuota shared;
@@ -79,24 +97,23 @@ TEST_CASE("rate_limiter: the provider's quota follows its rate-limit headers") {
     q.Observe(Reading(600, 6, 400), T(10), 0, T(10));
     CHECK(*q.Level(T(10)) == doctest::Approx(6));
   }
-  SUBCASE("after the reset passes with no newer reading the quota is unknown again") {
-    // Valid for max(reset, 1 s) after the reading: the provider is full by then, whatever our
-    // own count says (here 100 more sent, which would take 10 s to repay).
-    q.OnSend(100, T(5));
-    CHECK(q.Known(T(1004)));
-    CHECK_FALSE(q.Known(T(1005)));
-    CHECK(q.ReadyAt(1) == T(1005));
+  SUBCASE("a reading between the bounds keeps our own count") {
+    // At 45 ms we count 0.4; a reply to a request sent at 5 ms says 0 left: between 0 and
+    // 0 + 1 + 10/s x 40 ms = 1.4.
+    q.Observe(Reading(600, 0, 1000), T(5), 0, T(45));
+    CHECK(*q.Level(T(45)) == doctest::Approx(0.4));
   }
-  SUBCASE("a reading without a limit or reset cannot be used") {
-    ServerQuota unusable;
-    unusable.Observe(QuotaReading{std::nullopt, 0, std::nullopt}, T(0), 0, T(0));
-    CHECK_FALSE(unusable.Known(T(0)));
+  SUBCASE("a reply without usable headers forgets the quota") {
+    q.Observe(QuotaReading{std::nullopt, 0, std::nullopt}, T(10), 0, T(10));
+    CHECK_FALSE(q.Known(T(10)));
+    CHECK(q.ReadyAt(1) == SteadyTime::min());
   }
-  SUBCASE("without a limit, what remains lasts until the reset") {
+  SUBCASE("without a limit, what remains lasts until the reset, then nothing is known") {
     ServerQuota until_reset;
     until_reset.Observe(QuotaReading{std::nullopt, 2, milliseconds(5000)}, T(0), 0, T(0));
     until_reset.OnSend(2, T(0));
     CHECK(until_reset.ReadyAt(1) == T(5000));
+    CHECK_FALSE(until_reset.Known(T(5000)));
   }
 }
 

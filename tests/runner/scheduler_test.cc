@@ -175,14 +175,15 @@ TEST_CASE("scheduler: resumed tasks keep their attempt count") {
 }
 
 TEST_CASE("scheduler: requests_per_minute paces sends, holding one second's allowance") {
-  // 600/min: 10 at once, then one every 100 ms, even with concurrency to spare.
+  // 600/min: 10 at once, then one every 100 ms, even with concurrency to spare. The refill
+  // starts 100 ms after the first send (the provider's starts when our first request arrives).
   Scheduler s(RateLimits(50, 600), Policy(), std::nullopt, 1);
   for (int i = 0; i < 30; ++i) s.AddTask(TaskSpec{});
   CHECK(s.TakeSends(T(0)).size() == 10);
-  CHECK(s.NextWake() == T(100));
-  CHECK(s.TakeSends(T(99)).empty());
-  CHECK(s.TakeSends(T(100)).size() == 1);
-  CHECK(s.TakeSends(T(450)).size() == 3);  // 3.5 refilled: 3 go, half a request is kept
+  CHECK(s.NextWake() == T(200));
+  CHECK(s.TakeSends(T(199)).empty());
+  CHECK(s.TakeSends(T(200)).size() == 1);
+  CHECK(s.TakeSends(T(550)).size() == 3);  // 3.5 refilled: 3 go, half a request is kept
 
   SUBCASE("a whole run never goes faster than the limit, nor slower") {
     Scheduler run(RateLimits(50, 600), Policy(), std::nullopt, 1);
@@ -190,8 +191,8 @@ TEST_CASE("scheduler: requests_per_minute paces sends, holding one second's allo
     std::vector<SteadyTime> sent = RunInstantly(run);
     REQUIRE(sent.size() == 30);
     for (size_t i = 0; i < sent.size(); ++i) {
-      // The (i+1)th send needs i+1 requests: 10 held plus one per 100 ms.
-      const int64_t earliest = i < 10 ? 0 : (int64_t(i) - 9) * 100;
+      // The (i+1)th send needs i+1 requests: 10 held plus one per 100 ms after the lag.
+      const int64_t earliest = i < 10 ? 0 : 100 + (int64_t(i) - 9) * 100;
       CHECK(sent[i] == T(earliest));
     }
   }
@@ -205,7 +206,7 @@ TEST_CASE("scheduler: tokens_per_minute charges the estimate and refunds what wa
   for (int i = 0; i < 3; ++i) s.AddTask(spec);
   std::vector<SendOrder> first = s.TakeSends(T(0));
   REQUIRE(first.size() == 1);  // 400 left, the next needs 600
-  CHECK(s.NextWake() == T(200));
+  CHECK(s.NextWake() == T(300));  // 100 ms lag, then 200 at 1,000/s
   // The reply used 100 tokens: 500 come back, 900 are there, the next goes now.
   s.OnFinished(first[0].task, Answered(100), T(10));
   CHECK(s.TakeSends(T(10)).size() == 1);
@@ -216,9 +217,9 @@ TEST_CASE("scheduler: tokens_per_minute charges the estimate and refunds what wa
     big.AddTask(spec);
     big.AddTask(spec);
     CHECK(big.TakeSends(T(0)).size() == 1);
-    // -1,500 refills to the full 1,000 in 2.5 s.
-    CHECK(big.NextWake() == T(2500));
-    CHECK(big.TakeSends(T(2500)).size() == 1);
+    // -1,500 refills to the full 1,000 in 2.5 s, after the 100 ms lag.
+    CHECK(big.NextWake() == T(2600));
+    CHECK(big.TakeSends(T(2600)).size() == 1);
   }
 }
 
@@ -286,10 +287,19 @@ TEST_CASE("scheduler: rate-limit headers slow sends before the remaining quota r
   AttemptOutcome reply = Answered();
   reply.rate_limit = RateLimitReading{QuotaReading{600, 4, milliseconds(600)}, {}};
   s.OnFinished(probe[0].task, reply, T(50));
-  // 4 + 10/s x 50 ms = 4.5: four go, not the 16 concurrency allows.
+  // Four go, not the 16 concurrency allows; the next when one more has refilled.
   CHECK(s.TakeSends(T(50)).size() == 4);
-  CHECK(s.NextWake() == T(100));  // the 5th whole request is there at 100 ms
-  CHECK(s.TakeSends(T(100)).size() == 1);
+  CHECK(s.NextWake() == T(150));
+  CHECK(s.TakeSends(T(150)).size() == 1);
+
+  SUBCASE("a reply without headers after them forgets the quota") {
+    std::vector<SendOrder> more = s.TakeSends(T(10'000));
+    REQUIRE(more.size() == 10);  // the quota is full again: it holds 10
+    s.OnFinished(more[0].task, Answered(), T(10'010));
+    // The quota is empty by our count, but no longer known: concurrency alone holds sends
+    // back, 14 in flight of 16.
+    CHECK(s.TakeSends(T(10'010)).size() == 2);
+  }
 
   SUBCASE("a reply without rate-limit headers ends the probe with nothing to hold sends back") {
     Scheduler plain(Probing(RateLimits(16, 0)), Policy(), std::nullopt, 1);
