@@ -39,6 +39,7 @@ void PrintWarning(const std::string& message);
 struct ParsedArgs;
 
 int RunVerb(const std::vector<std::string>& args);
+int PlanVerb(const std::vector<std::string>& args);
 int ValidateVerb(const std::vector<std::string>& args);
 int ReportVerb(const std::vector<std::string>& args);
 int MockVerb(const std::vector<std::string>& args);

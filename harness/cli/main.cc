@@ -14,6 +14,8 @@ namespace {
 
 constexpr Verb kVerbs[] = {
     {"run", "call every candidate on every sample and report cost per successful task", RunVerb},
+    {"plan", "estimate a run's expected and worst-case cost per candidate without calling anything",
+     PlanVerb},
     {"validate", "check a suite, its samples, schema, providers and prices without calling anything",
      ValidateVerb},
     {"report", "recompute a run's report from its journal", ReportVerb},

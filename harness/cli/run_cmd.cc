@@ -1,6 +1,7 @@
 // taskcost run SUITE: the downgrade test. Loads and checks everything first (exit 2 before a
 // cent is spent), then runs every candidate on every sample, journaling each attempt, and prints
-// the report. --simulate runs against the bundled simulator; --resume continues a killed run.
+// the report. --simulate runs against the bundled simulator; --resume continues a killed run;
+// the response cache answers requests an earlier run already paid for.
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -8,12 +9,11 @@
 #include <filesystem>
 
 #include "harness/cli/cli.h"
-#include "harness/cli/inputs.h"
-#include "harness/cli/options.h"
 #include "harness/cli/progress.h"
 #include "harness/cli/report_output.h"
+#include "harness/cli/run_setup.h"
+#include "harness/core/report_format.h"
 #include "harness/edge/run_dir.h"
-#include "harness/mock/simulator.h"
 #include "harness/runner/runner.h"
 
 namespace taskcost {
@@ -24,70 +24,74 @@ std::atomic<bool> g_interrupted{false};
 extern "C" void OnSignal(int) { g_interrupted.store(true); }
 
 struct RunArgs {
-  std::string suite_path, providers, prices, out, results = "results", budget, simulate, resume;
+  PlanArgs plan;  // what the run covers, shared with `taskcost plan`
+  std::string out, resume;
   int concurrency = 64;
-  int repeat = 1;
   uint64_t seed = 1;
   bool quiet = false;
+  bool allow_partial = false;
 };
 
 std::optional<int> ParseRunArgs(const std::vector<std::string>& args, RunArgs* a) {
   po::options_description options("run options");
   options.add_options()
-      ("suite", po::value(&a->suite_path), "suite.yaml to run")
-      ("providers", po::value(&a->providers), "providers.yaml (default: the suite's, else configs/)")
-      ("prices", po::value(&a->prices), "prices.yaml (default: the suite's, else configs/)")
+      ("suite", po::value(&a->plan.suite_path), "suite.yaml to run")
       ("concurrency", po::value(&a->concurrency)->default_value(64), "attempts in flight at once")
       ("out", po::value(&a->out), "run directory (default: RESULTS/<suite>/<run-id>)")
-      ("results", po::value(&a->results)->default_value("results"), "results root directory")
-      ("budget", po::value(&a->budget), "hard spending cap in USD (overrides the suite's budget_usd)")
-      ("repeat", po::value(&a->repeat)->default_value(1), "run each task this many times")
       ("seed", po::value(&a->seed)->default_value(1), "seed for retry jitter")
-      ("simulate", po::value(&a->simulate)->implicit_value("configs/simulator.yaml"),
-       "run against the bundled simulator with this profile (default configs/simulator.yaml); "
-       "outputs are simulated, no key needed")
+      ("allow-partial", po::bool_switch(&a->allow_partial),
+       "start even when the worst case exceeds the budget, and stop at the cap")
       ("resume", po::value(&a->resume), "continue the run in this directory without repeating "
        "finished tasks")
       ("quiet,q", po::bool_switch(&a->quiet), "no progress on stderr");
+  AddPlanOptions(options, &a->plan);
   po::positional_options_description positional;
   positional.add("suite", 1);
   ParseOutcome parsed = ParseVerbArgs("run", "SUITE [options]", args, options, positional);
   if (parsed.exit_code) return parsed.exit_code;
-  if (a->suite_path.empty() && a->resume.empty()) {
+  if (a->plan.suite_path.empty() && a->resume.empty()) {
     PrintError("run needs a SUITE (or --resume RUN_DIR); see 'taskcost run --help'");
     return kExitBadInput;
   }
-  if (a->concurrency < 1 || a->repeat < 1) {
-    PrintError("--concurrency and --repeat must be at least 1");
+  if (a->concurrency < 1) {
+    PrintError("--concurrency must be at least 1");
     return kExitBadInput;
   }
-  return std::nullopt;
+  if (!a->resume.empty() && (parsed.vars.count("limit") || !a->plan.samples.empty() ||
+                             !a->plan.candidates.empty())) {
+    PrintError("--resume continues the run's own samples and candidates; drop --limit, "
+               "--samples and --candidates");
+    return kExitBadInput;
+  }
+  return CheckPlanArgs(a->plan, parsed.vars);
 }
 
-KeyLookup KeysFromEnvironment(const ProviderCatalog& providers) {
-  KeyLookup keys;
-  for (const ProviderConfig& p : providers.providers) {
-    if (p.api_key_env.empty()) continue;
-    if (const char* value = std::getenv(p.api_key_env.c_str())) keys[p.api_key_env] = Secret(value);
-  }
-  return keys;
+// A resumed run covers what its manifest lists, whatever the flags say.
+Selection SelectionOf(const RunManifest& manifest) {
+  Selection selection;
+  selection.sample_ids = manifest.sample_ids;
+  for (const ManifestCandidate& c : manifest.candidates) selection.candidate_ids.push_back(c.id);
+  return selection;
 }
 
-void PointAtSimulator(RunPlan& plan, const std::string& base_url) {
-  for (PlannedCandidate& pc : plan.candidates) {
-    if (pc.provider.kind == ProviderKind::kAnthropic) {
-      pc.provider.base_url = base_url;
-    } else {
-      pc.provider.base_url = base_url + "/v1";
-      if (pc.provider.kind == ProviderKind::kAzureOpenAi) pc.provider.kind = ProviderKind::kOpenAi;
-    }
-    pc.provider.headers.clear();
-    // The real provider's caps do not bind the simulator, which enforces its profile's own
-    // rate_limit windows (and says so in its headers).
-    pc.provider.requests_per_minute = 0;
-    pc.provider.tokens_per_minute = 0;
-    if (pc.key.empty()) pc.key = Secret("simulated-key");
+// Refuses (exit 2) a run whose worst case exceeds the budget, unless --allow-partial.
+std::optional<int> CheckBudget(const RunPlan& plan, const ResponseCache* cache,
+                               bool allow_partial) {
+  const std::optional<Money>& budget = plan.suite->budget;
+  if (!budget) return std::nullopt;
+  const RunEstimate estimate = EstimateWithCache(plan, cache);
+  if (estimate.worst_case <= *budget) return std::nullopt;
+  const std::string figures = "the worst case, $" + FormatUsd(estimate.worst_case) +
+                              ", exceeds the budget of $" + FormatUsd(*budget) + " (expected $" +
+                              FormatUsd(estimate.expected) + ")";
+  if (allow_partial) {
+    PrintWarning(figures + "; --allow-partial: the run stops when the budget is reached");
+    return std::nullopt;
   }
+  std::fputs(EstimateText(plan, estimate, cache).c_str(), stderr);
+  PrintError(figures + "; nothing was spent. Raise --budget, select fewer tasks (--limit, "
+             "--samples, --candidates), or pass --allow-partial to run and stop at the cap");
+  return kExitBadInput;
 }
 
 int ExitFor(const RunResult& result) {
@@ -115,103 +119,149 @@ void SayWhyIncomplete(const RunResult& result, const std::string& dir) {
   }
 }
 
-}  // namespace
+// One invocation of `run`, step by step; each step prints its own errors and returns the exit
+// code when the run cannot go on.
+class RunCommand {
+ public:
+  explicit RunCommand(RunArgs args) : a_(std::move(args)) {}
+  int Main();
 
-int RunVerb(const std::vector<std::string>& args) {
-  RunArgs a;
-  if (std::optional<int> exit_code = ParseRunArgs(args, &a)) return *exit_code;
+ private:
+  std::optional<int> LoadPrevious();
+  std::optional<int> BuildPlan();
+  std::optional<int> StartSimulator();
+  std::optional<int> OpenRunDir();
+  int Execute();
+  int WriteReports(const RunResult& result);
 
-  std::optional<LoadedRun> previous;
-  if (!a.resume.empty()) {
-    Result<LoadedRun> loaded = LoadRunDir(a.resume);
-    if (!loaded.ok()) {
-      PrintErrors(loaded.errors());
-      return kExitBadInput;
-    }
-    previous = std::move(loaded).value();
-    for (const std::string& w : previous->warnings) PrintWarning(w);
-    if (a.suite_path.empty()) a.suite_path = previous->manifest.suite_file;
-    if (previous->manifest.simulated && a.simulate.empty()) {
-      PrintError("run " + a.resume + " used the simulator; resume it with --simulate");
-      return kExitBadInput;
-    }
+  RunArgs a_;
+  std::optional<LoadedRun> previous_;
+  LoadedInputs inputs_;  // the plan points into inputs_.suite: never moved after BuildPlan
+  std::optional<RunPlan> plan_;
+  std::unique_ptr<ResponseCache> cache_;
+  std::unique_ptr<Simulator> simulator_;
+  SystemClock clock_;
+  RunManifest manifest_;
+  std::string dir_;
+  std::string manifest_path_;
+};
+
+int RunCommand::Main() {
+  for (auto step : {&RunCommand::LoadPrevious, &RunCommand::BuildPlan,
+                    &RunCommand::StartSimulator}) {
+    if (std::optional<int> exit_code = (this->*step)()) return *exit_code;
   }
+  if (!previous_) {  // a resumed run was accepted when it started
+    if (auto refused = CheckBudget(*plan_, cache_.get(), a_.allow_partial)) return *refused;
+  }
+  if (std::optional<int> exit_code = OpenRunDir()) return *exit_code;
+  return Execute();
+}
 
-  Result<LoadedInputs> inputs = LoadInputs(a.suite_path, a.providers, a.prices);
+std::optional<int> RunCommand::LoadPrevious() {
+  if (a_.resume.empty()) return std::nullopt;
+  Result<LoadedRun> loaded = LoadRunDir(a_.resume);
+  if (!loaded.ok()) {
+    PrintErrors(loaded.errors());
+    return kExitBadInput;
+  }
+  previous_ = std::move(loaded).value();
+  for (const std::string& w : previous_->warnings) PrintWarning(w);
+  if (a_.plan.suite_path.empty()) a_.plan.suite_path = previous_->manifest.suite_file;
+  if (previous_->manifest.simulated && a_.plan.simulate.empty()) {
+    PrintError("run " + a_.resume + " used the simulator; resume it with --simulate");
+    return kExitBadInput;
+  }
+  a_.plan.repeat = previous_->manifest.repeats;
+  return std::nullopt;
+}
+
+std::optional<int> RunCommand::BuildPlan() {
+  Result<LoadedInputs> inputs = LoadInputs(a_.plan.suite_path, a_.plan.providers, a_.plan.prices);
   if (!inputs.ok()) {
     PrintErrors(inputs.errors());
     return kExitBadInput;
   }
-  Suite& suite = inputs->suite;
-  if (!a.budget.empty()) {
-    Result<Money> budget = Money::ParseUsd(a.budget);
-    if (!budget.ok() || budget->picos() <= 0) {
-      PrintError("--budget: expected a positive amount in USD, got \"" + a.budget + "\"");
-      return kExitBadInput;
-    }
-    suite.budget = *budget;
+  inputs_ = std::move(inputs).value();
+  Suite& suite = inputs_.suite;
+  Status budget = ApplyBudgetFlag(a_.plan, suite);
+  if (!budget.ok()) {
+    PrintErrors(budget.errors());
+    return kExitBadInput;
   }
-  if (previous && previous->manifest.suite_hash != suite.content_hash) {
-    PrintError("the suite changed since run " + a.resume + " started (" +
-               previous->manifest.suite_hash + " then, " + suite.content_hash +
+  if (previous_ && previous_->manifest.suite_hash != suite.content_hash) {
+    PrintError("the suite changed since run " + a_.resume + " started (" +
+               previous_->manifest.suite_hash + " then, " + suite.content_hash +
                " now); a resumed run must use the same suite and samples");
     return kExitBadInput;
   }
-
-  const bool simulated = !a.simulate.empty();
-  if (previous) a.repeat = previous->manifest.repeats;
-  Result<RunPlan> plan = BuildRunPlan(suite, inputs->providers, inputs->prices,
-                                      KeysFromEnvironment(inputs->providers), !simulated, a.repeat);
+  Result<RunPlan> plan =
+      BuildRunPlan(suite, inputs_.providers, inputs_.prices, KeysFromEnvironment(inputs_.providers),
+                   a_.plan.simulate.empty(), a_.plan.repeat);
   if (!plan.ok()) {
     PrintErrors(plan.errors());
     return kExitBadInput;
   }
-
-  std::unique_ptr<Simulator> simulator;
-  if (simulated) {
-    Result<SimulatorProfile> profile = LoadSimulatorProfile(a.simulate);
-    if (!profile.ok()) {
-      PrintErrors(profile.errors());
-      return kExitBadInput;
-    }
-    Result<std::unique_ptr<Simulator>> started = Simulator::Start(std::move(profile).value());
-    if (!started.ok()) {
-      PrintErrors(started.errors());
-      return kExitIncomplete;
-    }
-    simulator = std::move(started).value();
-    PointAtSimulator(plan.value(), simulator->BaseUrl());
-    std::fprintf(stderr, "taskcost: simulated run: outputs come from the bundled simulator (%s), "
-                         "not from real models\n", a.simulate.c_str());
+  plan_ = std::move(plan).value();
+  Status selected =
+      SelectSubset(*plan_, previous_ ? SelectionOf(previous_->manifest) : SelectionFrom(a_.plan));
+  if (!selected.ok()) {
+    PrintErrors(selected.errors());
+    return kExitBadInput;
   }
+  cache_ = CacheFrom(a_.plan);
+  return std::nullopt;
+}
 
-  SystemClock clock;
-  RunManifest manifest;
-  std::string dir;
-  if (previous) {
-    dir = previous->dir;
-    manifest = previous->manifest;
+std::optional<int> RunCommand::StartSimulator() {
+  if (a_.plan.simulate.empty()) return std::nullopt;
+  Result<SimulatorSetup> setup = LoadSimulatorSetup(a_.plan.simulate);
+  if (!setup.ok()) {
+    PrintErrors(setup.errors());
+    return kExitBadInput;
+  }
+  Result<std::unique_ptr<Simulator>> started = Simulator::Start(std::move(setup->profile));
+  if (!started.ok()) {
+    PrintErrors(started.errors());
+    return kExitIncomplete;
+  }
+  simulator_ = std::move(started).value();
+  PointAtSimulator(*plan_, simulator_->BaseUrl(), setup->cache_endpoint);
+  std::fprintf(stderr, "taskcost: simulated run: outputs come from the bundled simulator (%s), "
+                       "not from real models\n", a_.plan.simulate.c_str());
+  return std::nullopt;
+}
+
+std::optional<int> RunCommand::OpenRunDir() {
+  const Suite& suite = inputs_.suite;
+  if (previous_) {
+    dir_ = previous_->dir;
+    manifest_ = previous_->manifest;
   } else {
-    const int64_t now = clock.UnixMillis();
+    const int64_t now = clock_.UnixMillis();
     const std::string run_id = RunIdFor(now);
-    dir = a.out.empty() ? (fs::path(a.results) / suite.name / run_id).string() : a.out;
-    Status created = CreateRunDir(dir);
+    dir_ = a_.out.empty() ? (fs::path(a_.plan.results) / suite.name / run_id).string() : a_.out;
+    Status created = CreateRunDir(dir_);
     if (!created.ok()) {
       PrintErrors(created.errors());
       return kExitBadInput;
     }
-    manifest = MakeManifest(*plan, run_id, now, simulated, kVersion);
+    manifest_ = MakeManifest(*plan_, run_id, now, simulator_ != nullptr, kVersion);
   }
-  manifest.ended_unix_ms = 0;
-  manifest.budget = suite.budget;
-  const std::string manifest_path = (fs::path(dir) / kManifestFile).string();
-  Status wrote = WriteFileAtomic(manifest_path, ManifestToJson(manifest));
+  manifest_.ended_unix_ms = 0;
+  manifest_.budget = suite.budget;
+  manifest_path_ = (fs::path(dir_) / kManifestFile).string();
+  Status wrote = WriteFileAtomic(manifest_path_, ManifestToJson(manifest_));
   if (!wrote.ok()) {
     PrintErrors(wrote.errors());
     return kExitIncomplete;
   }
+  return std::nullopt;
+}
+
+int RunCommand::Execute() {
   std::vector<std::string> warnings;
-  auto journal = JournalWriter::Open((fs::path(dir) / kJournalFile).string(), manifest.run_id,
+  auto journal = JournalWriter::Open((fs::path(dir_) / kJournalFile).string(), manifest_.run_id,
                                      &warnings);
   if (!journal.ok()) {
     PrintErrors(journal.errors());
@@ -219,36 +269,40 @@ int RunVerb(const std::vector<std::string>& args) {
   }
   for (const std::string& w : warnings) PrintWarning(w);
 
-  ProgressPrinter progress(a.quiet);
+  ProgressPrinter progress(a_.quiet);
   RunOptions options;
-  options.concurrency = a.concurrency;
-  options.seed = a.seed;
-  options.budget = suite.budget;
+  options.concurrency = a_.concurrency;
+  options.seed = a_.seed;
+  options.budget = inputs_.suite.budget;
   options.interrupt = &g_interrupted;
   options.on_progress = [&](const RunProgress& p) { progress.Update(p); };
   options.on_notice = [&](const std::string& text) { progress.Notice(text); };
+  options.cache = cache_.get();
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
 
   std::unique_ptr<Transport> transport = MakeCurlTransport();
   const std::vector<Attempt> none;
-  Result<RunResult> result = ExecuteRun(*plan, previous ? previous->attempts : none, options,
-                                        *transport, clock, **journal);
+  Result<RunResult> result = ExecuteRun(*plan_, previous_ ? previous_->attempts : none, options,
+                                        *transport, clock_, **journal);
   progress.Finish();
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   journal->reset();
-  if (simulator) simulator->Stop();
+  if (simulator_) simulator_->Stop();
   if (!result.ok()) {
     PrintErrors(result.errors());
     return kExitIncomplete;
   }
+  return WriteReports(*result);
+}
 
-  manifest.ended_unix_ms = clock.UnixMillis();
-  Status ended = WriteFileAtomic(manifest_path, ManifestToJson(manifest));
+int RunCommand::WriteReports(const RunResult& result) {
+  manifest_.ended_unix_ms = clock_.UnixMillis();
+  Status ended = WriteFileAtomic(manifest_path_, ManifestToJson(manifest_));
   if (!ended.ok()) PrintErrors(ended.errors());
 
-  Result<LoadedRun> run = LoadRunDir(dir);
+  Result<LoadedRun> run = LoadRunDir(dir_);
   if (!run.ok()) {
     PrintErrors(run.errors());
     return kExitIncomplete;
@@ -260,9 +314,17 @@ int RunVerb(const std::vector<std::string>& args) {
   }
   std::fputs(text->c_str(), stdout);
   std::fprintf(stderr, "taskcost: run directory %s (run.json, attempts.jsonl, report.json, "
-                       "report.md)\n", dir.c_str());
-  SayWhyIncomplete(*result, dir);
-  return ExitFor(*result);
+                       "report.md)\n", dir_.c_str());
+  SayWhyIncomplete(result, dir_);
+  return ExitFor(result);
+}
+
+}  // namespace
+
+int RunVerb(const std::vector<std::string>& args) {
+  RunArgs a;
+  if (std::optional<int> exit_code = ParseRunArgs(args, &a)) return *exit_code;
+  return RunCommand(std::move(a)).Main();
 }
 
 }  // namespace taskcost

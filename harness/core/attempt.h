@@ -87,6 +87,9 @@ struct Attempt {
   std::vector<std::string> validation_errors;  // "/priority: ..." from the schema validator
   std::vector<CheckResult> checks;             // success criteria, in suite order
   bool success = false;  // error == kNone: valid against the schema and every criterion holds
+  // Answered from the local response cache instead of the provider: `usage` and `cost` are the
+  // original call's (what the task costs), but this run spent nothing on it.
+  bool cached = false;
 };
 
 }  // namespace taskcost

@@ -1,6 +1,7 @@
 #include "harness/core/metrics.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <stdexcept>
 #include <tuple>
@@ -69,6 +70,11 @@ void AddAttempt(const Attempt& a, TaskTally& task, CandidateMetrics& m) {
   }
   ++m.attempts;
   m.total_cost += a.cost;
+  if (a.cached) {
+    ++m.cached_attempts;
+  } else {
+    m.spent += a.cost;
+  }
   m.input_tokens += a.usage.TotalInput();
   m.output_tokens += a.usage.output_tokens;
   if (!a.success) AddCount(m.attempt_failures, FailureClass(a));
@@ -111,6 +117,55 @@ void FindOutliers(const RunManifest& manifest, const TaskMap& tasks, const Repor
   // Highest cost first; ties in sample order as planned, then repeat.
   std::stable_sort(m.outliers.begin(), m.outliers.end(),
                    [](const Outlier& a, const Outlier& b) { return a.cost > b.cost; });
+}
+
+bool FractionLess(const Fraction& a, const Fraction& b) { return a.num * b.den < b.num * a.den; }
+
+std::map<int, RepeatFigures> FiguresByRepeat(const TaskMap& tasks, int repeats) {
+  std::map<int, RepeatFigures> by_repeat;
+  for (int r = 0; r < repeats; ++r) by_repeat[r].repeat = r;
+  for (const auto& [key, task] : tasks) {
+    RepeatFigures& figures = by_repeat[key.repeat];
+    figures.repeat = key.repeat;
+    ++figures.tasks_run;
+    if (task.success) ++figures.successes;
+    figures.cost += task.cost;
+  }
+  return by_repeat;
+}
+
+RepeatSpread SpreadOverRepeats(const TaskMap& tasks, int repeats) {
+  RepeatSpread spread;
+  std::vector<double> costs, rates_pp;
+  for (auto& [r, figures] : FiguresByRepeat(tasks, repeats)) {
+    if (figures.successes > 0) {
+      figures.cost_per_success = figures.cost.DividedBy(figures.successes);
+      const Money cost = *figures.cost_per_success;
+      if (!spread.cost_per_success_min || cost < *spread.cost_per_success_min) {
+        spread.cost_per_success_min = cost;
+      }
+      if (!spread.cost_per_success_max || cost > *spread.cost_per_success_max) {
+        spread.cost_per_success_max = cost;
+      }
+      costs.push_back(static_cast<double>(cost.picos()));
+    }
+    if (figures.tasks_run > 0) {
+      const Fraction rate = figures.SuccessRate();
+      if (!spread.success_rate_min || FractionLess(rate, *spread.success_rate_min)) {
+        spread.success_rate_min = rate;
+      }
+      if (!spread.success_rate_max || FractionLess(*spread.success_rate_max, rate)) {
+        spread.success_rate_max = rate;
+      }
+      rates_pp.push_back(100.0 * rate.ToDouble());
+    }
+    spread.repeats.push_back(figures);
+  }
+  if (std::optional<double> sd = SummarisePairs(costs).sd) {
+    spread.cost_per_success_sd = Money::FromPicos(std::llround(*sd));
+  }
+  spread.success_rate_sd_pp = SummarisePairs(rates_pp).sd;
+  return spread;
 }
 
 // amount x volume, or unset when the product leaves Money's range.
@@ -168,6 +223,7 @@ void Finish(const RunManifest& manifest, const TaskMap& tasks, const ReportOptio
     FindOutliers(manifest, tasks, options, m);
   }
   AddRoi(report, m);
+  if (manifest.repeats > 1) m.repeat_spread = SpreadOverRepeats(tasks, manifest.repeats);
 }
 
 std::vector<SampleTally> TallyBySample(const TaskMap& tasks, size_t samples) {
@@ -243,7 +299,11 @@ Report ComputeReport(const RunManifest& manifest, const std::vector<Attempt>& at
     AddAttempt(a, tasks[c->second][TaskKey{s->second, a.repeat}], report.candidates[c->second]);
   }
   for (size_t i = 0; i < report.candidates.size(); ++i) {
-    Finish(manifest, tasks[i], options, report, report.candidates[i]);
+    CandidateMetrics& m = report.candidates[i];
+    Finish(manifest, tasks[i], options, report, m);
+    report.total_cost += m.total_cost;
+    report.spent += m.spent;
+    report.cached_attempts += m.cached_attempts;
   }
   const size_t base = report.baseline_id.empty() ? 0 : candidate_index.at(report.baseline_id);
   for (size_t i = 0; i < report.candidates.size(); ++i) {

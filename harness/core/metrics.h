@@ -53,6 +53,30 @@ struct RoiMetrics {
   bool monthly_too_large = false;        // a monthly figure exceeds Money's range (~$9.2M)
 };
 
+/// One repeat of one candidate: its tasks as if they were a run of their own.
+struct RepeatFigures {
+  int repeat = 0;
+  int64_t tasks_run = 0;
+  int64_t successes = 0;
+  Money cost;                             // every attempt of the repeat's tasks
+  std::optional<Money> cost_per_success;  // cost / successes; unset when none succeeded
+
+  Fraction SuccessRate() const { return {successes, tasks_run}; }
+};
+
+/// How much a candidate's figures move from one repeat to the next (runs with repeats > 1).
+/// Min, max and the sample standard deviation (n - 1) over the repeats where the figure is
+/// defined; the deviation needs two such repeats.
+struct RepeatSpread {
+  std::vector<RepeatFigures> repeats;  // 0 .. repeats-1, then any other repeat the journal has
+  std::optional<Money> cost_per_success_min;
+  std::optional<Money> cost_per_success_max;
+  std::optional<Money> cost_per_success_sd;  // from the picodollar values in double, rounded
+  std::optional<Fraction> success_rate_min;
+  std::optional<Fraction> success_rate_max;
+  std::optional<double> success_rate_sd_pp;  // percentage points
+};
+
 struct CandidateMetrics {
   std::string id;
   std::string model;
@@ -67,6 +91,8 @@ struct CandidateMetrics {
   int64_t retries = 0;  // attempts beyond the first of their task
 
   Money total_cost;                       // every attempt, failed ones included
+  Money spent;                            // what the run paid: attempts not answered by the cache
+  int64_t cached_attempts = 0;            // answered by the response cache: in total_cost, $0 spent
   std::optional<Money> cost_per_task;     // total / tasks_run; unset when none ran
   std::optional<Money> cost_per_success;  // total / successes; unset when none succeeded
   std::optional<Money> task_cost_p50;     // nearest-rank over tasks run; unset when none ran
@@ -83,6 +109,7 @@ struct CandidateMetrics {
   std::optional<ErrorClass> fatal_error;     // first fatal class seen (auth, bad_request, quota)
   std::vector<Outlier> outliers;             // by cost, highest first
   std::optional<RoiMetrics> roi;             // human present and at least one success
+  std::optional<RepeatSpread> repeat_spread;  // only when the run has more than one repeat
 
   Fraction SuccessRate() const { return {successes, tasks_run}; }
   Fraction AttemptsPerTask() const { return {attempts, tasks_run}; }
@@ -138,6 +165,9 @@ struct Report {
   int64_t outlier_cost_factor = 3;    // from ReportOptions
   int64_t long_tokens_factor = 2;     // from ReportOptions
   int64_t ignored_attempts = 0;       // journal lines naming an unknown candidate or sample
+  Money total_cost;                   // what the tasks cost: every counted attempt, cached included
+  Money spent;                        // what the run paid: counted attempts not from the cache
+  int64_t cached_attempts = 0;        // counted attempts answered by the response cache
 
   HumanAlternative human;
   int64_t volume_per_month = 0;

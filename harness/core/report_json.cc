@@ -63,6 +63,33 @@ Json LatencyMs(const std::optional<int64_t>& micros) {
 
 Json OptionalInt(const std::optional<int64_t>& x) { return x ? Json(*x) : Json(nullptr); }
 
+Json OptionalRate(const std::optional<Fraction>& f) {
+  return f ? FractionOrNull(*f) : Json(nullptr);
+}
+
+Json RepeatSpreadJson(const std::optional<RepeatSpread>& spread) {
+  if (!spread) return nullptr;
+  Json j;
+  j["repeats"] = Json::array();
+  for (const RepeatFigures& r : spread->repeats) {
+    Json one;
+    one["repeat"] = r.repeat;
+    one["tasks_run"] = r.tasks_run;
+    one["successes"] = r.successes;
+    one["success_rate"] = FractionOrNull(r.SuccessRate());
+    PutMoney(one, "cost", r.cost);
+    PutMoney(one, "cost_per_successful_task", r.cost_per_success);
+    j["repeats"].push_back(std::move(one));
+  }
+  PutMoney(j, "cost_per_successful_task_min", spread->cost_per_success_min);
+  PutMoney(j, "cost_per_successful_task_max", spread->cost_per_success_max);
+  PutMoney(j, "cost_per_successful_task_sd", spread->cost_per_success_sd);
+  j["success_rate_min"] = OptionalRate(spread->success_rate_min);
+  j["success_rate_max"] = OptionalRate(spread->success_rate_max);
+  j["success_rate_sd_pp"] = OptionalOrNull(spread->success_rate_sd_pp);
+  return j;
+}
+
 Json CandidateJson(const CandidateMetrics& c) {
   Json j;
   j["id"] = c.id;
@@ -78,6 +105,8 @@ Json CandidateJson(const CandidateMetrics& c) {
   j["success_rate"] = FractionOrNull(c.SuccessRate());
   j["attempts_per_task"] = FractionOrNull(c.AttemptsPerTask());
   PutMoney(j, "total_cost", c.total_cost);
+  PutMoney(j, "spent", c.spent);
+  j["cached_attempts"] = c.cached_attempts;
   PutMoney(j, "cost_per_task", c.cost_per_task);
   PutMoney(j, "cost_per_successful_task", c.cost_per_success);
   PutMoney(j, "task_cost_p50", c.task_cost_p50);
@@ -98,6 +127,7 @@ Json CandidateJson(const CandidateMetrics& c) {
   j["outliers"] = Json::array();
   for (const Outlier& o : c.outliers) j["outliers"].push_back(OutlierJson(o));
   j["roi"] = RoiJson(c.roi);
+  j["repeat_spread"] = RepeatSpreadJson(c.repeat_spread);
   return j;
 }
 
@@ -154,6 +184,9 @@ std::string ReportToJson(const Report& report) {
                    {"long_tokens_factor", report.long_tokens_factor},
                    {"ci_z", kZ95}};
   j["ignored_attempts"] = report.ignored_attempts;
+  PutMoney(j, "total_cost", report.total_cost);
+  PutMoney(j, "spent", report.spent);
+  j["cached_attempts"] = report.cached_attempts;
   j["human"] = HumanJson(report);
   j["candidates"] = Json::array();
   for (const CandidateMetrics& c : report.candidates) j["candidates"].push_back(CandidateJson(c));

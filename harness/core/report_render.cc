@@ -13,6 +13,8 @@ constexpr const char* kRed = "\033[31m";
 constexpr const char* kGreen = "\033[32m";
 constexpr const char* kYellow = "\033[33m";
 constexpr const char* kReset = "\033[0m";
+constexpr const char* kRepeatSpreadIntro =
+    "each repeat taken as a run of its own; sd is the sample standard deviation over repeats";
 
 std::string Paint(const std::string& text, const char* code, bool color) {
   return color ? code + text + kReset : text;
@@ -41,7 +43,9 @@ std::string Pad(const std::string& text, size_t width, bool right) {
   return right ? fill + text : text + fill;
 }
 
-std::string TerminalTable(const ReportTable& t, bool color) {
+}  // namespace
+
+std::string RenderTerminalTable(const ReportTable& t, bool color) {
   std::vector<size_t> widths(t.header.size(), 0);
   for (size_t i = 0; i < t.header.size(); ++i) widths[i] = Width(t.header[i]);
   for (const auto& row : t.rows) {
@@ -60,6 +64,8 @@ std::string TerminalTable(const ReportTable& t, bool color) {
   return out;
 }
 
+namespace {
+
 std::string Heading(const Report& report) {
   std::string text = "taskcost report: " + report.suite_name;
   if (!report.run_id.empty()) text += ", run " + report.run_id;
@@ -75,27 +81,33 @@ std::string RunLine(const Report& report) {
 }  // namespace
 
 std::string RenderTerminal(const Report& report, bool color) {
-  std::string out = Paint(Heading(report), kBold, color) + "\n" + RunLine(report) + "\n";
+  std::string out = Paint(Heading(report), kBold, color) + "\n" + RunLine(report) + "\n" +
+                    SpendLine(report) + "\n";
   if (report.simulated) out += Paint("note: " + std::string(kSimulatedNote), kYellow, color) + "\n";
-  out += "\n" + TerminalTable(MainTable(report), color);
-  out += "\n" + TerminalTable(DetailTable(report), color);
+  out += "\n" + RenderTerminalTable(MainTable(report), color);
+  out += "\n" + RenderTerminalTable(DetailTable(report), color);
   for (const std::string& note : NotRunNotes(report))
     out += Paint("note: " + note, kYellow, color) + "\n";
+  const ReportTable spread = RepeatSpreadTable(report);
+  if (!spread.rows.empty()) {
+    out += "\n" + Paint("repeat spread", kBold, color) + " (" + kRepeatSpreadIntro + ")\n";
+    out += RenderTerminalTable(spread, color);
+  }
 
   const ReportTable failures = FailureTable(report);
   out += "\n" + Paint("failures", kBold, color) +
          " (failed attempts: every failed call by its own class; failed tasks: each failed task "
          "by its last attempt's class)\n";
-  out += failures.rows.empty() ? "none\n" : TerminalTable(failures, color);
+  out += failures.rows.empty() ? "none\n" : RenderTerminalTable(failures, color);
 
   const ReportTable outliers = OutlierTable(report, kOutliersShown);
   out += "\n" + Paint("outliers", kBold, color) + " (tasks costing more than " +
          std::to_string(report.outlier_cost_factor) + "x their candidate's median task cost)\n";
-  out += outliers.rows.empty() ? "none\n" : TerminalTable(outliers, color);
+  out += outliers.rows.empty() ? "none\n" : RenderTerminalTable(outliers, color);
 
   if (report.human.present) {
     out += "\n" + Paint("human alternative", kBold, color) + ": " + HumanSummary(report) + "\n";
-    out += TerminalTable(HumanTable(report), color);
+    out += RenderTerminalTable(HumanTable(report), color);
     for (const std::string& w : NegativeRoiWarnings(report)) out += Paint(w, kRed, color) + "\n";
   }
 
@@ -143,8 +155,9 @@ std::string MarkdownSection(const std::string& title, const std::string& intro,
 }  // namespace
 
 std::string RenderMarkdown(const Report& report) {
-  std::string out =
-      "### " + EscapeMarkdown(Heading(report)) + "\n\n" + EscapeMarkdown(RunLine(report)) + "\n\n";
+  std::string out = "### " + EscapeMarkdown(Heading(report)) + "\n\n" +
+                    EscapeMarkdown(RunLine(report)) + "\n\n" + EscapeMarkdown(SpendLine(report)) +
+                    "\n\n";
   if (report.simulated) out += "> **Note:** " + std::string(kSimulatedNote) + ".\n\n";
   out += "**Verdict: " + EscapeMarkdown(OverallLine(report)) + "**\n\n";
   for (const Comparison& c : report.comparisons) {
@@ -156,6 +169,10 @@ std::string RenderMarkdown(const Report& report) {
   const std::vector<std::string> notes = NotRunNotes(report);
   if (!notes.empty()) out += "\n";
   for (const std::string& note : notes) out += "- " + EscapeMarkdown(note) + "\n";
+  const ReportTable spread = RepeatSpreadTable(report);
+  if (!spread.rows.empty()) {
+    out += MarkdownSection("Repeat spread", std::string(kRepeatSpreadIntro) + ".", spread);
+  }
   out += MarkdownSection("Failures by class",
                          "Failed attempts: every failed call by its own class. Failed tasks: each "
                          "failed task by its last attempt's class.",

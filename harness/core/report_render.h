@@ -6,6 +6,7 @@
 #include <string>
 
 #include "harness/core/metrics.h"
+#include "harness/core/report_tables.h"
 
 namespace taskcost {
 
@@ -16,6 +17,9 @@ inline constexpr size_t kOutliersShown = 5;
 /// the verdict lines. ANSI colour (bold headings, green switch, yellow inconclusive, red
 /// warnings) only when `color` is true; the caller decides from isatty and NO_COLOR.
 std::string RenderTerminal(const Report& report, bool color);
+
+/// One table as aligned plain-text columns (bold header with `color`), each line ending in "\n".
+std::string RenderTerminalTable(const ReportTable& table, bool color);
 
 /// The same content as GFM: a heading, pipe tables with alignment rows, the verdict as a list.
 std::string RenderMarkdown(const Report& report);

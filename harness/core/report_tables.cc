@@ -77,12 +77,38 @@ ReportTable DetailTable(const Report& report) {
   t.header = {"candidate",  "tasks run",  "not run",     "total $",     "$/task",
               "max $/task", "in tok/att", "out tok/att", "latency p95", "retries"};
   t.right_aligned = {false, true, true, true, true, true, true, true, true, true};
+  const bool cache = report.cached_attempts > 0;
+  if (cache) {
+    t.header.insert(t.header.end(), {"cached att", "spent $"});
+    t.right_aligned.insert(t.right_aligned.end(), {true, true});
+  }
   for (const CandidateMetrics& c : report.candidates) {
     t.rows.push_back({c.id, std::to_string(c.tasks_run) + "/" + std::to_string(c.tasks_planned),
                       std::to_string(c.tasks_not_run), FormatUsd(c.total_cost),
                       UsdCell(c.cost_per_task), UsdCell(c.task_cost_max),
                       FormatRatio(c.MeanInputTokens(), 1), FormatRatio(c.MeanOutputTokens(), 1),
                       MillisCell(c.latency_p95_us), std::to_string(c.retries)});
+    if (cache) t.rows.back().insert(t.rows.back().end(),
+                                    {std::to_string(c.cached_attempts), FormatUsd(c.spent)});
+  }
+  return t;
+}
+
+ReportTable RepeatSpreadTable(const Report& report) {
+  ReportTable t;
+  t.header = {"candidate",   "min $/successful task", "max $/successful task",
+              "sd $/successful task", "min success", "max success", "sd success"};
+  t.right_aligned = {false, true, true, true, true, true, true};
+  auto rate = [](const std::optional<Fraction>& f) {
+    return f ? FormatPercent(*f) + "%" : std::string("n/a");
+  };
+  for (const CandidateMetrics& c : report.candidates) {
+    if (!c.repeat_spread) continue;
+    const RepeatSpread& s = *c.repeat_spread;
+    t.rows.push_back({c.id, UsdCell(s.cost_per_success_min), UsdCell(s.cost_per_success_max),
+                      UsdCell(s.cost_per_success_sd), rate(s.success_rate_min),
+                      rate(s.success_rate_max),
+                      s.success_rate_sd_pp ? FormatTenths(*s.success_rate_sd_pp) + " pp" : "n/a"});
   }
   return t;
 }
@@ -142,6 +168,16 @@ ReportTable HumanTable(const Report& report) {
                       monthly(r.monthly_saving), monthly(r.monthly_ai_cost)});
   }
   return t;
+}
+
+std::string SpendLine(const Report& report) {
+  std::string text = "spent this run: $" + FormatUsd(report.spent);
+  if (report.cached_attempts == 0) return text + " (every attempt called its provider)";
+  int64_t attempts = 0;
+  for (const CandidateMetrics& c : report.candidates) attempts += c.attempts;
+  return text + "; the tasks cost $" + FormatUsd(report.total_cost) + " (" +
+         std::to_string(report.cached_attempts) + " of " + std::to_string(attempts) +
+         " attempts answered by the response cache, priced at their original usage)";
 }
 
 std::string HumanSummary(const Report& report) {

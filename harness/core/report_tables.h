@@ -1,5 +1,6 @@
 // Report tables: the cells of every table in a rendered report, built once so the terminal
-// and Markdown renderers print identical figures. Internal to the report renderers.
+// and Markdown renderers print identical figures. Internal to the report renderers (and
+// `taskcost plan`, which prints its estimate as a ReportTable).
 // Pure functions; not synchronised.
 #pragma once
 
@@ -21,8 +22,11 @@ struct ReportTable {
 /// latency p50, and ROI when the suite has a human alternative.
 ReportTable MainTable(const Report& report);
 /// tasks run and not run, total, $/task, max $/task, mean tokens per attempt, latency p95,
-/// retries.
+/// retries; and, when the response cache answered any attempt, cached attempts and spent $.
 ReportTable DetailTable(const Report& report);
+/// Per candidate across repeats: min, max and standard deviation of cost per successful task
+/// and of success rate. No rows when the run has one repeat.
+ReportTable RepeatSpreadTable(const Report& report);
 /// candidate, failure class, failed attempts of that class, failed tasks ending in it.
 ReportTable FailureTable(const Report& report);
 /// The `limit` costliest outliers of each candidate.
@@ -30,6 +34,9 @@ ReportTable OutlierTable(const Report& report, size_t limit);
 /// Per candidate: effective cost per task, ROI, monthly saving and projected AI cost.
 ReportTable HumanTable(const Report& report);
 
+/// What the run paid against what its tasks cost: "spent this run: $0.00; the tasks cost
+/// $0.032 (8 of 8 attempts answered by the response cache at their original usage)".
+std::string SpendLine(const Report& report);
 /// "2 min at $50.00/h = $1.6667 per ticket classified; review 0.2 min = $0.16667 per task".
 std::string HumanSummary(const Report& report);
 /// One warning per candidate with negative ROI, "" when none.

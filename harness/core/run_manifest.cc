@@ -90,6 +90,11 @@ class Fields {
   bool Bool(const char* key) const { return AsBool(At(key), Pointer(key)); }
   int64_t Int64(const char* key) const { return AsInt64(At(key), Pointer(key)); }
   int Int(const char* key) const { return AsInt(At(key), Pointer(key)); }
+  // An optional boolean member: false when absent.
+  bool OptionalBool(const char* key) const {
+    auto it = object_.find(key);
+    return it != object_.end() && AsBool(it.value(), Pointer(key));
+  }
   std::optional<int64_t> OptionalInt64(const char* key) const {
     if (IsNull(key)) return std::nullopt;
     return Int64(key);
@@ -242,6 +247,7 @@ Attempt AttemptFromFields(const Fields& f) {
   a.validation_errors = f.Strings("validation_errors");
   a.checks = ChecksFromJson(f);
   a.success = f.Bool("success");
+  a.cached = f.OptionalBool("cached");
   return a;
 }
 
@@ -510,6 +516,7 @@ std::string AttemptToJsonLine(const Attempt& a) {
   j["validation_errors"] = a.validation_errors;
   j["checks"] = ChecksToJson(a.checks);
   j["success"] = a.success;
+  if (a.cached) j["cached"] = true;  // optional: written only when true
   return Dump(j, -1);
 }
 

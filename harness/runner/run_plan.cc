@@ -1,9 +1,12 @@
 #include "harness/runner/run_plan.h"
 
 #include <algorithm>
+#include <set>
 
+#include "harness/core/error_text.h"
 #include "harness/core/prompt_template.h"
 #include "harness/core/suite_loader.h"
+#include "harness/edge/response_cache.h"
 
 namespace taskcost {
 
@@ -97,15 +100,127 @@ Result<ChatCall> MakeCall(const RunPlan& plan, const PlannedTask& task) {
   return call;
 }
 
-Money WorstCaseCost(const RunPlan& plan, const PlannedTask& task) {
-  const PlannedCandidate& pc = plan.candidates.at(static_cast<size_t>(task.candidate));
+namespace {
+
+// Bytes a call sends that the model reads: the rendered prompts and the schema.
+int64_t PromptBytes(const RunPlan& plan, const PlannedTask& task) {
   Result<ChatCall> call = MakeCall(plan, task);
   int64_t bytes = 0;
   if (call.ok()) bytes = static_cast<int64_t>(call->system.size() + call->user.size());
-  bytes += static_cast<int64_t>(plan.suite->output.schema_json.size());
-  const int64_t input_tokens = bytes / 3 + 32;
+  return bytes + static_cast<int64_t>(plan.suite->output.schema_json.size());
+}
+
+int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// Keeps the ids in `wanted` (each must be one of `known`); errors name `flag`.
+Status CheckIds(const std::vector<std::string>& wanted, const std::vector<std::string>& known,
+                const std::string& flag, const std::string& what) {
+  Errors errors;
+  for (const std::string& id : wanted) {
+    if (std::find(known.begin(), known.end(), id) != known.end()) continue;
+    errors.push_back(
+        MakeError("unknown " + what + " " + Quoted(id) + DidYouMean(id, known), flag));
+  }
+  if (!errors.empty()) return errors;
+  return OkStatus();
+}
+
+}  // namespace
+
+Status SelectSubset(RunPlan& plan, const Selection& selection) {
+  const Suite& suite = *plan.suite;
+  Errors errors;
+  if (!selection.sample_ids.empty()) {
+    std::vector<std::string> known;
+    for (int s : plan.samples) known.push_back(suite.samples.at(static_cast<size_t>(s)).id);
+    Status ids = CheckIds(selection.sample_ids, known, "--samples", "sample");
+    if (!ids.ok()) errors = ids.errors();
+    const std::set<std::string> wanted(selection.sample_ids.begin(), selection.sample_ids.end());
+    std::erase_if(plan.samples, [&](int s) {
+      return wanted.count(suite.samples.at(static_cast<size_t>(s)).id) == 0;
+    });
+  }
+  if (selection.limit && plan.samples.size() > static_cast<size_t>(*selection.limit)) {
+    plan.samples.resize(static_cast<size_t>(std::max(0, *selection.limit)));
+  }
+  if (!selection.candidate_ids.empty()) {
+    std::vector<std::string> known;
+    for (const PlannedCandidate& pc : plan.candidates) known.push_back(pc.candidate->id);
+    Status ids = CheckIds(selection.candidate_ids, known, "--candidates", "candidate");
+    if (!ids.ok()) errors.insert(errors.end(), ids.errors().begin(), ids.errors().end());
+    const std::set<std::string> wanted(selection.candidate_ids.begin(),
+                                       selection.candidate_ids.end());
+    const Candidate* baseline = suite.Baseline();
+    if (ids.ok() && baseline != nullptr && wanted.count(baseline->id) == 0) {
+      errors.push_back(MakeError(
+          "the baseline " + Quoted(baseline->id) +
+              " must be among them: every candidate is compared with it (when it ran before, "
+              "the response cache answers it at no cost)",
+          "--candidates"));
+    }
+    std::erase_if(plan.candidates, [&](const PlannedCandidate& pc) {
+      return wanted.count(pc.candidate->id) == 0;
+    });
+  }
+  if (!errors.empty()) return errors;
+  return OkStatus();
+}
+
+Money WorstCaseCost(const RunPlan& plan, const PlannedTask& task) {
+  const PlannedCandidate& pc = plan.candidates.at(static_cast<size_t>(task.candidate));
+  const int64_t input_tokens = PromptBytes(plan, task) / 3 + 32;
   return pc.price.input.Times(input_tokens) +
          pc.price.output.Times(pc.candidate->max_tokens);
+}
+
+std::string CacheKeyFor(const RunPlan& plan, const PlannedTask& task, int attempt,
+                        const HttpRequest& request) {
+  const PlannedCandidate& pc = plan.candidates.at(static_cast<size_t>(task.candidate));
+  std::string url = request.url;
+  if (!pc.cache_endpoint.empty()) {
+    const std::string& base = pc.provider.base_url;
+    url = pc.cache_endpoint + (url.starts_with(base) ? url.substr(base.size()) : url);
+  }
+  return ResponseCacheKey(
+      {ProviderKindName(pc.provider.kind), url, request.body, task.repeat, attempt});
+}
+
+std::string CacheKeyFor(const RunPlan& plan, const PlannedTask& task, int attempt) {
+  const PlannedCandidate& pc = plan.candidates.at(static_cast<size_t>(task.candidate));
+  Result<ChatCall> call = MakeCall(plan, task);
+  if (!call.ok()) return "";  // the loader checks templates; such a task is never sent
+  return CacheKeyFor(plan, task, attempt, BuildRequest(pc.provider, *call, pc.key));
+}
+
+RunEstimate EstimateRun(const RunPlan& plan, const CachedAttempt& cached) {
+  RunEstimate estimate;
+  estimate.max_attempts = std::max(1, plan.suite->policy.max_attempts);
+  for (const PlannedCandidate& pc : plan.candidates) {
+    estimate.candidates.push_back(CandidateEstimate{pc.candidate->id});
+  }
+  for (const PlannedTask& task : plan.Tasks()) {
+    const PlannedCandidate& pc = plan.candidates.at(static_cast<size_t>(task.candidate));
+    CandidateEstimate& c = estimate.candidates.at(static_cast<size_t>(task.candidate));
+    const int64_t input = CeilDiv(PromptBytes(plan, task), 4);
+    const int64_t output = CeilDiv(pc.candidate->max_tokens, 4);
+    const Money reserve = WorstCaseCost(plan, task);
+    ++c.tasks;
+    c.input_tokens += input;
+    c.output_tokens += output;
+    for (int attempt = 1; attempt <= estimate.max_attempts; ++attempt) {
+      if (cached && cached(task, attempt)) {
+        ++c.cached_attempts;
+        continue;
+      }
+      if (attempt == 1) c.expected += pc.price.input.Times(input) + pc.price.output.Times(output);
+      c.worst_case += reserve;
+    }
+  }
+  for (const CandidateEstimate& c : estimate.candidates) {
+    estimate.expected += c.expected;
+    estimate.worst_case += c.worst_case;
+  }
+  return estimate;
 }
 
 Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_number,

@@ -4,8 +4,10 @@
 // made from a reply. Immutable once built; safe to read from several threads.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +27,9 @@ struct PlannedCandidate {
   ModelPrice price;
   Secret key;               // empty when the provider needs none
   int group = 0;            // index of the provider, for per-provider concurrency
+  // How the response cache names this endpoint: empty = the request URL. --simulate sets it to
+  // the simulator's profile hash, because the simulator's port changes with every run.
+  std::string cache_endpoint;
 };
 
 /// One task: a sample, a candidate, a repeat. Indices into the suite and the plan.
@@ -55,12 +60,59 @@ Result<RunPlan> BuildRunPlan(const Suite& suite, const ProviderCatalog& provider
                              const PriceCatalog& prices, const KeyLookup& keys,
                              bool keys_required, int repeats);
 
+/// Which part of a suite a run covers (run and plan: --samples, --limit, --candidates).
+struct Selection {
+  std::vector<std::string> sample_ids;     // empty = every sample
+  std::optional<int> limit;                // the first N of the selected samples (N >= 1)
+  std::vector<std::string> candidate_ids;  // empty = every candidate; must include the baseline
+};
+
+/// Narrows `plan` to `selection`, keeping suite order. Errors (exit 2) name the flag: an unknown
+/// id (with a did-you-mean), a candidate list without the baseline.
+Status SelectSubset(RunPlan& plan, const Selection& selection);
+
 /// The call for one task (prompts rendered from its sample).
 Result<ChatCall> MakeCall(const RunPlan& plan, const PlannedTask& task);
 
 /// Worst-case cost of one attempt: the rendered prompt and schema estimated generously at
 /// one token per 3 bytes, all at the uncached input price, plus max_tokens at the output price.
 Money WorstCaseCost(const RunPlan& plan, const PlannedTask& task);
+
+/// The response cache's key for attempt `attempt` of `task`, sent as `request`.
+std::string CacheKeyFor(const RunPlan& plan, const PlannedTask& task, int attempt,
+                        const HttpRequest& request);
+/// The same, building the task's request.
+std::string CacheKeyFor(const RunPlan& plan, const PlannedTask& task, int attempt);
+
+/// What a run is expected to cost, and at most, before a cent is spent (`taskcost plan`).
+/// Rules (docs/plan.md):
+///   input tokens of a call  = ceil(bytes of system + user prompt + schema / 4)
+///   output tokens of a call = ceil(max_tokens / 4)
+///   expected = one attempt per task at those tokens (uncached input price, output price)
+///   worst case = WorstCaseCost x max_attempts per task (the scheduler's reservation rule)
+/// Attempts the response cache will answer cost nothing in either figure.
+struct CandidateEstimate {
+  std::string candidate_id;
+  int64_t tasks = 0;
+  int64_t input_tokens = 0;    // estimated, over every task's first attempt
+  int64_t output_tokens = 0;   // estimated, over every task's first attempt
+  int64_t cached_attempts = 0;  // of the tasks x max_attempts possible, answered by the cache
+  Money expected;
+  Money worst_case;
+};
+
+struct RunEstimate {
+  std::vector<CandidateEstimate> candidates;  // plan order
+  int max_attempts = 1;
+  Money expected;    // sum over candidates
+  Money worst_case;  // sum over candidates
+};
+
+/// Whether the response cache holds the answer to attempt `attempt` (1-based) of `task`.
+using CachedAttempt = std::function<bool(const PlannedTask& task, int attempt)>;
+
+/// Estimates every task of `plan`. `cached` may be empty (no cache).
+RunEstimate EstimateRun(const RunPlan& plan, const CachedAttempt& cached = {});
 
 /// The journal record for a finished exchange: classification, validation against the schema,
 /// success criteria, usage and exact cost. Pure.

@@ -14,6 +14,7 @@ struct InFlight {
   size_t task = 0;  // index into tasks and the scheduler
   int attempt = 1;
   int64_t started_unix_ms = 0;
+  std::string cache_key;  // empty without a response cache
 };
 
 using TaskKey = std::tuple<std::string, std::string, int>;  // sample, candidate, repeat
@@ -34,6 +35,21 @@ int64_t EstimatedTokens(const RunPlan& plan, const PlannedTask& task) {
   return static_cast<int64_t>(bytes + 3) / 4 + std::max(0, call->max_tokens);
 }
 
+// What the scheduler learns from a finished attempt: a cache hit reached no provider.
+AttemptOutcome OutcomeOf(const Attempt& attempt, const HttpResponse& response, Money spent,
+                         bool cached, int64_t now_unix_ms) {
+  AttemptOutcome outcome;
+  outcome.error = attempt.error;
+  if (attempt.retry_after_ms) outcome.retry_after = milliseconds(*attempt.retry_after_ms);
+  outcome.cost = spent;
+  outcome.not_sent = cached;
+  outcome.http_answer = attempt.http_status != 0;
+  outcome.tokens_used = attempt.usage.TotalInput() + attempt.usage.output_tokens;
+  std::optional<RateLimitState> state = RateLimitFromHeaders(response.headers);
+  if (state && !cached) outcome.rate_limit = ReadingOf(*state, now_unix_ms);
+  return outcome;
+}
+
 class Loop {
  public:
   Loop(const RunPlan& plan, const RunOptions& options, Transport& transport, const Clock& clock,
@@ -48,8 +64,11 @@ class Loop {
  private:
   SchedulerLimits Limits() const;
   Status SendDue();
-  AttemptOutcome Outcome(const Attempt& attempt, const HttpResponse& response) const;
-  Status HandleCompletion(const Completion& completion);
+  Status SendRound();
+  void StartOrAnswer(uint64_t id, HttpRequest request);
+  Status CompleteCacheHits();
+  Status HandleCompletion(const Completion& completion, bool cached = false);
+  void StoreInCache(const InFlight& flight, const Attempt& attempt, const HttpResponse& response);
   void ReportProgress(bool force);
   bool Interrupted() const {
     return options_.interrupt != nullptr && options_.interrupt->load(std::memory_order_relaxed);
@@ -66,6 +85,8 @@ class Loop {
   uint64_t next_id_ = 1;
   RunResult result_;
   size_t successes_ = 0;
+  std::vector<Completion> cache_hits_;  // answered by the response cache, not yet handled
+  bool cache_failed_ = false;           // a cache write failed: stop writing, say so once
   SteadyTime started_;
   SteadyTime last_progress_;
 };
@@ -88,7 +109,7 @@ void Loop::Prepare(const std::vector<Attempt>& previous) {
   std::map<TaskKey, std::vector<const Attempt*>> by_task;
   for (const Attempt& a : previous) {
     by_task[{a.sample_id, a.candidate_id, a.repeat}].push_back(&a);
-    scheduler_.AddSpent(a.cost);
+    if (!a.cached) scheduler_.AddSpent(a.cost);
   }
   const Suite& suite = *plan_.suite;
   std::map<std::string, int> models;  // a provider's quotas are per model
@@ -112,7 +133,18 @@ void Loop::Prepare(const std::vector<Attempt>& previous) {
   }
 }
 
+// Sends what the scheduler allows now. A response-cache hit completes at once and frees its
+// slot, so sends are taken again until a round had no hit.
 Status Loop::SendDue() {
+  for (;;) {
+    Status sent = SendRound();
+    if (!sent.ok() || cache_hits_.empty()) return sent;
+    Status answered = CompleteCacheHits();
+    if (!answered.ok()) return answered;
+  }
+}
+
+Status Loop::SendRound() {
   for (const SendOrder& order : scheduler_.TakeSends(clock_.Now())) {
     const PlannedTask& task = tasks_[order.task];
     const PlannedCandidate& pc = plan_.candidates[static_cast<size_t>(task.candidate)];
@@ -120,25 +152,36 @@ Status Loop::SendDue() {
     if (!call.ok()) return call.errors();  // the loader checks templates; a bug if reached
     const uint64_t id = next_id_++;
     in_flight_[id] = InFlight{order.task, order.attempt, clock_.UnixMillis()};
-    transport_.Start(id, BuildRequest(pc.provider, *call, pc.key));
+    StartOrAnswer(id, BuildRequest(pc.provider, *call, pc.key));
   }
   return OkStatus();
 }
 
-AttemptOutcome Loop::Outcome(const Attempt& attempt, const HttpResponse& response) const {
-  AttemptOutcome outcome;
-  outcome.error = attempt.error;
-  if (attempt.retry_after_ms) outcome.retry_after = milliseconds(*attempt.retry_after_ms);
-  outcome.cost = attempt.cost;
-  outcome.http_answer = attempt.http_status != 0;
-  outcome.tokens_used = attempt.usage.TotalInput() + attempt.usage.output_tokens;
-  if (std::optional<RateLimitState> state = RateLimitFromHeaders(response.headers)) {
-    outcome.rate_limit = ReadingOf(*state, clock_.UnixMillis());
+// Sends the request, unless the response cache holds its answer: then the answer waits in
+// cache_hits_ for CompleteCacheHits.
+void Loop::StartOrAnswer(uint64_t id, HttpRequest request) {
+  InFlight& flight = in_flight_.at(id);
+  if (options_.cache != nullptr) {
+    flight.cache_key = CacheKeyFor(plan_, tasks_[flight.task], flight.attempt, request);
+    if (std::optional<HttpResponse> hit = options_.cache->Lookup(flight.cache_key)) {
+      cache_hits_.push_back(Completion{id, std::move(*hit)});
+      return;
+    }
   }
-  return outcome;
+  transport_.Start(id, std::move(request));
 }
 
-Status Loop::HandleCompletion(const Completion& completion) {
+Status Loop::CompleteCacheHits() {
+  const std::vector<Completion> hits = std::move(cache_hits_);
+  cache_hits_.clear();
+  for (const Completion& hit : hits) {
+    Status handled = HandleCompletion(hit, /*cached=*/true);
+    if (!handled.ok()) return handled;
+  }
+  return OkStatus();
+}
+
+Status Loop::HandleCompletion(const Completion& completion, bool cached) {
   auto it = in_flight_.find(completion.id);
   if (it == in_flight_.end()) return OkStatus();
   const InFlight flight = it->second;
@@ -146,15 +189,21 @@ Status Loop::HandleCompletion(const Completion& completion) {
   const PlannedTask& task = tasks_[flight.task];
   Attempt attempt =
       MakeAttempt(plan_, task, flight.attempt, flight.started_unix_ms, completion.response);
+  attempt.cached = cached;
   Status written = journal_.Append(attempt);
   if (!written.ok()) return written;  // never keep calling what we cannot record
+  if (!cached) StoreInCache(flight, attempt, completion.response);
 
+  const Money spent = cached ? Money() : attempt.cost;  // the task still costs attempt.cost
   ++result_.attempts;
+  if (cached) ++result_.cached_attempts;
   if (attempt.http_status != 0) ++result_.http_answers;
-  result_.spent += attempt.cost;
+  result_.spent += spent;
   if (attempt.success) ++successes_;
   const bool was_stopped = scheduler_.candidate_stopped(task.candidate);
-  scheduler_.OnFinished(flight.task, Outcome(attempt, completion.response), clock_.Now());
+  scheduler_.OnFinished(flight.task,
+                        OutcomeOf(attempt, completion.response, spent, cached, clock_.UnixMillis()),
+                        clock_.Now());
   if (!was_stopped && scheduler_.candidate_stopped(task.candidate)) {
     StoppedCandidate stopped{attempt.candidate_id, StopReason(attempt)};
     if (options_.on_notice) {
@@ -163,6 +212,18 @@ Status Loop::HandleCompletion(const Completion& completion) {
     result_.stopped.push_back(std::move(stopped));
   }
   return OkStatus();
+}
+
+// Keeps a provider's answer for re-runs: only a 2xx JSON answer whose usage the codec read.
+void Loop::StoreInCache(const InFlight& flight, const Attempt& attempt,
+                        const HttpResponse& response) {
+  if (options_.cache == nullptr || cache_failed_ || attempt.usage_raw.empty()) return;
+  Result<bool> stored = options_.cache->Store(flight.cache_key, response);
+  if (stored.ok()) return;
+  cache_failed_ = true;
+  if (options_.on_notice) {
+    options_.on_notice(stored.error().ToString() + "; later answers are not cached");
+  }
 }
 
 void Loop::ReportProgress(bool force) {

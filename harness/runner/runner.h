@@ -15,6 +15,7 @@
 #include "harness/core/money.h"
 #include "harness/edge/clock.h"
 #include "harness/edge/journal.h"
+#include "harness/edge/response_cache.h"
 #include "harness/edge/transport.h"
 #include "harness/runner/run_plan.h"
 #include "harness/runner/scheduler.h"
@@ -40,6 +41,9 @@ struct RunOptions {
   const std::atomic<bool>* interrupt = nullptr;  // set => stop scheduling, drain, return
   std::function<void(const RunProgress&)> on_progress;  // called at most every ~200 ms
   std::function<void(const std::string&)> on_notice;   // one-line notices (candidate stopped, ...)
+  // Answers identical requests from disk and stores new answers; unset = no cache (--no-cache).
+  // Must outlive the run.
+  const ResponseCache* cache = nullptr;
 };
 
 struct StoppedCandidate {
@@ -53,7 +57,8 @@ struct RunResult {
   size_t tasks_not_run = 0;               // planned tasks that will not get another attempt
   int64_t attempts = 0;                   // attempts made by this invocation
   int64_t http_answers = 0;               // attempts that got any HTTP status
-  Money spent;                            // by this invocation
+  int64_t cached_attempts = 0;            // attempts answered by the response cache
+  Money spent;                            // by this invocation; cached attempts cost nothing
 };
 
 /// Runs `plan`. `previous` holds attempts already journaled (resume): finished tasks are not

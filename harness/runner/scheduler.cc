@@ -220,11 +220,18 @@ void Scheduler::OnFinished(size_t index, ErrorClass error,
 void Scheduler::TakeFeedback(Lane& lane, const Task& task, const AttemptOutcome& outcome,
                              SteadyTime now) {
   Group& group = groups_[static_cast<size_t>(lane.group)];
+  const double tokens = static_cast<double>(task.spec.estimated_tokens);
+  if (outcome.not_sent) {
+    if (group.requests) group.requests->Give(1, now);
+    if (group.tokens) group.tokens->Give(tokens, now);
+    lane.requests.Refund(1, now);
+    lane.tokens.Refund(tokens, now);
+    return;
+  }
   lane.answered = true;
   if (outcome.http_answer) {
     // The estimate charged at send, corrected by what the reply says was used.
-    const double unused =
-        static_cast<double>(task.spec.estimated_tokens) - static_cast<double>(outcome.tokens_used);
+    const double unused = tokens - static_cast<double>(outcome.tokens_used);
     if (group.tokens) group.tokens->Give(unused, now);
     lane.tokens.Refund(unused, now);
     if (outcome.error == ErrorClass::kRateLimit) {
@@ -238,8 +245,7 @@ void Scheduler::TakeFeedback(Lane& lane, const Task& task, const AttemptOutcome&
     lane.tokens.Forget();
   } else if (outcome.rate_limit) {
     const double requests_since = lane.requests_sent - task.requests_mark - 1;
-    const double tokens_since =
-        lane.tokens_sent - task.tokens_mark - static_cast<double>(task.spec.estimated_tokens);
+    const double tokens_since = lane.tokens_sent - task.tokens_mark - tokens;
     lane.requests.Observe(outcome.rate_limit->requests, task.sent_at, requests_since, now);
     lane.tokens.Observe(outcome.rate_limit->tokens, task.sent_at, tokens_since, now);
   }

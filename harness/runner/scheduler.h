@@ -53,6 +53,8 @@ struct AttemptOutcome {
   ErrorClass error = ErrorClass::kNone;
   std::optional<std::chrono::milliseconds> retry_after;  // Retry-After or reset headers
   Money cost;                                            // actual cost of the attempt
+  bool not_sent = false;     // answered without reaching the provider (response cache): its
+                             // rate charges are given back and it teaches nothing about limits
   bool http_answer = false;  // an HTTP status arrived (429 included)
   int64_t tokens_used = 0;   // every token the reply's usage reports; 0 when it has none
   std::optional<RateLimitReading> rate_limit;  // the reply's rate-limit headers

@@ -243,3 +243,88 @@ TEST_CASE("metrics: monthly figures beyond Money's range are unset, not a crash"
 }
 
 }  // namespace taskcost
+
+namespace taskcost {
+
+TEST_CASE("metrics: cached attempts cost their original usage in task figures, $0 in spend") {
+  // big's s1 and s2 ($0.0035 each) were answered by the response cache.
+  std::vector<Attempt> attempts = HandWorkedJournal();
+  for (Attempt& a : attempts) {
+    if (a.candidate_id == "big" && (a.sample_id == "s1" || a.sample_id == "s2")) a.cached = true;
+  }
+  const Report r = ComputeReport(TwoCandidateManifest(4), attempts);
+  const CandidateMetrics& big = *r.Find("big");
+  CHECK(big.cached_attempts == 2);
+  CHECK(big.total_cost.picos() == 14'000'000'000);          // unchanged: $0.014
+  CHECK(Picos(big.cost_per_success) == 4'666'666'667);      // unchanged: $0.014 / 3
+  CHECK(big.spent.picos() == 7'000'000'000);                // $0.014 - 2 x $0.0035
+  const CandidateMetrics& small = *r.Find("small");
+  CHECK(small.cached_attempts == 0);
+  CHECK(small.spent == small.total_cost);                   // $0.00255
+  CHECK(r.total_cost.picos() == 16'550'000'000);            // $0.014 + $0.00255
+  CHECK(r.spent.picos() == 9'550'000'000);                  // $0.007 + $0.00255
+  CHECK(r.cached_attempts == 2);
+
+  SUBCASE("the same journal without the cache: spent equals the task cost") {
+    const Report plain = ComputeReport(TwoCandidateManifest(4), HandWorkedJournal());
+    CHECK(plain.spent == plain.total_cost);
+    CHECK(plain.cached_attempts == 0);
+    CHECK(Picos(plain.Find("big")->cost_per_success) == Picos(big.cost_per_success));
+  }
+}
+
+TEST_CASE("metrics: the spread across repeats of cost per successful task and success rate") {
+  RunManifest m = TwoCandidateManifest(2);
+  m.repeats = 3;
+  // big: a call of 1,000 in + 100 out = $0.0035; 1,000 in + 300 out = $0.0055.
+  //   repeat 0: s1 ok, s2 ok                       2/2, $0.007  -> $0.0035 per success
+  //   repeat 1: s1 ok, s2 incorrect                1/2, $0.007  -> $0.007
+  //   repeat 2: s1 invalid ($0.0055) then ok, s2 ok  2/2, $0.0125 -> $0.00625
+  //   min $0.0035, max $0.007; sd of (3.5, 7, 6.25) x 1e9 picos = 1,842,778,699 picos
+  //   success 100%, 50%, 100%: sd = sqrt(((16.67)^2 + (33.33)^2 + (16.67)^2) / 2) = 28.87 pp
+  // small ($0.00021 a call): repeat 0 both incorrect (0/2), repeat 1 both ok, repeat 2 not run.
+  //   cost per success only in repeat 1: min = max = $0.00021, no sd; success 0% and 100%.
+  const std::vector<Attempt> attempts = MakeAttempts({
+      {"s1", "big", 1, 1000, 100, E::kNone, 0, 0},
+      {"s2", "big", 1, 1000, 100, E::kNone, 0, 0},
+      {"s1", "big", 1, 1000, 100, E::kNone, 0, 1},
+      {"s2", "big", 1, 1000, 100, E::kIncorrect, 0, 1},
+      {"s1", "big", 1, 1000, 300, E::kInvalidOutput, 0, 2},
+      {"s1", "big", 2, 1000, 100, E::kNone, 0, 2},
+      {"s2", "big", 1, 1000, 100, E::kNone, 0, 2},
+      {"s1", "small", 1, 1000, 100, E::kIncorrect, 0, 0},
+      {"s2", "small", 1, 1000, 100, E::kIncorrect, 0, 0},
+      {"s1", "small", 1, 1000, 100, E::kNone, 0, 1},
+      {"s2", "small", 1, 1000, 100, E::kNone, 0, 1},
+  });
+  const Report r = ComputeReport(m, attempts);
+
+  REQUIRE(r.Find("big")->repeat_spread.has_value());
+  const RepeatSpread& big = *r.Find("big")->repeat_spread;
+  REQUIRE(big.repeats.size() == 3);
+  CHECK(big.repeats[1].successes == 1);
+  CHECK(big.repeats[2].cost.picos() == 12'500'000'000);
+  CHECK(Picos(big.repeats[2].cost_per_success) == 6'250'000'000);
+  CHECK(Picos(big.cost_per_success_min) == 3'500'000'000);
+  CHECK(Picos(big.cost_per_success_max) == 7'000'000'000);
+  CHECK(Picos(big.cost_per_success_sd) == 1'842'778'699);
+  CHECK(big.success_rate_min->num == 1);
+  CHECK(big.success_rate_min->den == 2);
+  CHECK(big.success_rate_max->ToDouble() == 1.0);
+  CHECK(*big.success_rate_sd_pp == doctest::Approx(28.8675).epsilon(1e-5));
+
+  const RepeatSpread& small = *r.Find("small")->repeat_spread;
+  CHECK(small.repeats[2].tasks_run == 0);
+  CHECK(Picos(small.cost_per_success_min) == 210'000'000);
+  CHECK(Picos(small.cost_per_success_max) == 210'000'000);
+  CHECK_FALSE(small.cost_per_success_sd.has_value());  // one repeat with a success
+  CHECK(small.success_rate_min->ToDouble() == 0.0);
+  CHECK(*small.success_rate_sd_pp == doctest::Approx(70.7107).epsilon(1e-5));
+
+  SUBCASE("one repeat: no spread at all") {
+    const Report once = ComputeReport(TwoCandidateManifest(4), HandWorkedJournal());
+    CHECK_FALSE(once.Find("big")->repeat_spread.has_value());
+  }
+}
+
+}  // namespace taskcost

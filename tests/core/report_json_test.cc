@@ -32,6 +32,8 @@ TEST_CASE("report_json: parses, is versioned and keeps the documented key order"
   CHECK(Keys(j) == std::vector<std::string>{"format", "version", "suite", "run_id", "unit",
                                             "simulated", "samples", "repeats", "baseline",
                                             "volume_per_month", "settings", "ignored_attempts",
+                                            "total_cost_picousd", "total_cost_usd",
+                                            "spent_picousd", "spent_usd", "cached_attempts",
                                             "human", "candidates", "comparisons", "verdict"});
   CHECK(Keys(j.at("settings")) == std::vector<std::string>{"success_tolerance_pp",
                                                            "outlier_cost_factor",
@@ -56,6 +58,9 @@ TEST_CASE("report_json: parses, is versioned and keeps the documented key order"
                                  "attempts_per_task",
                                  "total_cost_picousd",
                                  "total_cost_usd",
+                                 "spent_picousd",
+                                 "spent_usd",
+                                 "cached_attempts",
                                  "cost_per_task_picousd",
                                  "cost_per_task_usd",
                                  "cost_per_successful_task_picousd",
@@ -78,7 +83,8 @@ TEST_CASE("report_json: parses, is versioned and keeps the documented key order"
                                  "failures_by_task",
                                  "fatal_error",
                                  "outliers",
-                                 "roi"});
+                                 "roi",
+                                 "repeat_spread"});
   CHECK(Keys(j.at("candidates").at(1).at("outliers").at(0)) ==
         std::vector<std::string>{"sample_id", "repeat", "cost_picousd", "cost_usd", "attempts",
                                  "input_tokens", "output_tokens", "reasons"});

@@ -129,13 +129,14 @@ TEST_CASE("report_render: terminal table of the hand-worked run") {
   const std::vector<std::string> lines = Lines(out);
   CHECK(lines[0] == "taskcost report: triage, run 2026-11-23T10-04-12Z");
   CHECK(lines[1] == "unit: ticket classified; 4 samples x 1 repeat; baseline big");
-  CHECK(lines[3] ==
+  CHECK(lines[2] == "spent this run: $0.01655 (every attempt called its provider)");
+  CHECK(lines[4] ==
         "candidate         success  att/task  $/successful task  p50 $/task  p95 $/task  "
         "latency p50    ROI");
-  CHECK(lines[4] ==
+  CHECK(lines[5] ==
         "big (baseline)  3/4 75.0%      1.25          0.0046667      0.0035      0.0035     "
         "500.0 ms  9.73x");
-  CHECK(lines[5] ==
+  CHECK(lines[6] ==
         "small           3/4 75.0%      1.50   0.00085 (-81.8%)     0.00021     0.00126     "
         "300.0 ms  9.95x");
   CHECK(Contains(out,
@@ -223,7 +224,7 @@ TEST_CASE("report_render: a candidate with no success renders n/a and keeps the 
   const Report r = ComputeReport(m, attempts);
   const std::string out = RenderTerminal(r, false);
   const std::vector<std::string> lines = Lines(out);
-  CHECK(lines[5] ==
+  CHECK(lines[6] ==
         "small            0/4 0.0%      1.50                n/a     0.00021     0.00126     "
         "300.0 ms    n/a");
   CHECK(Contains(out,
@@ -304,6 +305,56 @@ TEST_CASE("report_render: Markdown is GitHub-flavoured pipe tables") {
                    "class. Failed tasks: each failed task by its last attempt's class.\n\n"
                    "None.\n"));
   }
+}
+
+}  // namespace taskcost
+
+namespace taskcost {
+
+TEST_CASE("report_render: spend this run is kept apart from what the tasks cost") {
+  std::vector<Attempt> attempts = testing::HandWorkedJournal();
+  for (Attempt& a : attempts) a.cached = a.candidate_id == "big";  // big's 5 attempts: $0.014
+  const Report r = ComputeReport(testing::TwoCandidateManifest(4), attempts);
+  const std::string out = RenderTerminal(r, false);
+  CHECK(Lines(out)[2] ==
+        "spent this run: $0.00255; the tasks cost $0.01655 (5 of 11 attempts answered by the "
+        "response cache, priced at their original usage)");
+  // The details table gains the cached attempts and the spend per candidate.
+  CHECK(Contains(out, "retries  cached att  spent $\n"));
+  CHECK(Contains(out, "900.0 ms        2           0  0.00255\n"));
+  CHECK(Contains(out, "600.0 ms        1           5     0.00\n"));
+  // Cost per successful task still uses the original usage.
+  CHECK(Contains(out, "big (baseline)  3/4 75.0%      1.25          0.0046667"));
+  const std::string md = RenderMarkdown(r);
+  CHECK(Contains(md, "\n\nspent this run: \\$0.00255; the tasks cost \\$0.01655 (5 of 11"));
+  CHECK(CheckGfmTables(md) >= 2);
+}
+
+TEST_CASE("report_render: runs with repeats show the spread across repeats") {
+  RunManifest m = testing::TwoCandidateManifest(1);
+  m.repeats = 2;
+  using E = ErrorClass;
+  // big: repeat 0 ok ($0.0035), repeat 1 a retry ($0.0035 x 2): $0.0035 and $0.007 per success.
+  // small: repeat 0 incorrect, repeat 1 ok: success 0% and 100%, sd 70.7 pp.
+  const Report r = ComputeReport(m, testing::MakeAttempts({
+                                        {"s1", "big", 1, 1000, 100, E::kNone, 0, 0},
+                                        {"s1", "big", 1, 1000, 100, E::kInvalidOutput, 0, 1},
+                                        {"s1", "big", 2, 1000, 100, E::kNone, 0, 1},
+                                        {"s1", "small", 1, 1000, 100, E::kIncorrect, 0, 0},
+                                        {"s1", "small", 1, 1000, 100, E::kNone, 0, 1},
+                                    }));
+  const std::string out = RenderTerminal(r, false);
+  CHECK(Contains(out, "\nrepeat spread (each repeat taken as a run of its own; sd is the sample "
+                      "standard deviation over repeats)\n"));
+  // sd of $0.0035 and $0.007 = $0.0035 / sqrt(2) = $0.0024749 (rounded to 5 digits).
+  CHECK(Contains(out, "candidate  min $/successful task  max $/successful task  "
+                      "sd $/successful task  min success  max success  sd success\n"
+                      "big                       0.0035                  0.007             "
+                      "0.0024749       100.0%       100.0%      0.0 pp\n"
+                      "small                    0.00021                0.00021             "
+                      "      n/a         0.0%       100.0%     70.7 pp\n"));
+  CHECK(Contains(RenderMarkdown(r), "#### Repeat spread"));
+  CHECK_FALSE(Contains(RenderTerminal(HandWorkedReport(), false), "repeat spread"));
 }
 
 }  // namespace taskcost

@@ -61,6 +61,7 @@ void CheckSameAttempt(const Attempt& a, const Attempt& b) {
     CHECK(a.checks[i].reason == b.checks[i].reason);
   }
   CHECK(a.success == b.success);
+  CHECK(a.cached == b.cached);
 }
 
 std::string ErrorOf(std::string_view line) {
@@ -132,6 +133,27 @@ TEST_CASE("run_manifest: an attempt line has a stable key order and null rules")
     std::string line = AttemptToJsonLine(a);
     line.insert(line.size() - 1, R"(,"added_later":{"x":1})");
     CHECK(AttemptFromJsonLine(line).ok());
+  }
+}
+
+TEST_CASE("run_manifest: cached is an optional field, written only when true") {
+  Attempt a = FullAttempt();
+  const std::string plain = AttemptToJsonLine(a);
+  CHECK(plain.find("cached\"") == std::string::npos);  // lines of uncached calls are unchanged
+  CHECK_FALSE(AttemptFromJsonLine(plain).value().cached);
+
+  a.cached = true;
+  const std::string cached = AttemptToJsonLine(a);
+  CHECK(cached.substr(cached.size() - 30) == R"("success":false,"cached":true})");
+  Result<Attempt> back = AttemptFromJsonLine(cached);
+  REQUIRE(back.ok());
+  CheckSameAttempt(a, back.value());
+  CHECK(AttemptToJsonLine(back.value()) == cached);
+
+  SUBCASE("cached must be a boolean") {
+    std::string line = cached;
+    line.replace(line.size() - 5, 4, "\"y\"");
+    CHECK(ErrorOf(line) == "/cached: expected true or false, got string");
   }
 }
 

@@ -1,10 +1,12 @@
 // End to end: the real taskcost binary, the real curl transport and the simulator on
 // 127.0.0.1 (started by --simulate on port 0). Figures are worked out by hand from the profile.
+// Catalogs: tests/e2e/sim_suite.h (m-big $5 / $15, m-small $0.80 / $4.00 per 1M tokens).
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
 
 #include "tests/e2e/cli_process.h"
+#include "tests/e2e/sim_suite.h"
 
 namespace taskcost {
 namespace {
@@ -41,18 +43,6 @@ candidates:
   - {id: small, provider: sim-anthropic, model: m-small}
 )";
 
-const char* kProviders = R"(providers:
-  sim: {kind: openai, base_url: "http://127.0.0.1:9/v1", api_key_env: TINY_OPENAI_KEY}
-  sim-anthropic: {kind: anthropic, base_url: "http://127.0.0.1:9", api_key_env: TINY_ANTHROPIC_KEY}
-)";
-
-// $5 / $15 and $0.80 / $4.00 per million tokens.
-const char* kPrices = R"(currency: USD
-models:
-  m-big: {input: 5.00, output: 15.00, as_of: 2026-11-23, source: "https://example.invalid/big"}
-  m-small: {input: 0.80, output: 4.00, as_of: 2026-11-23, source: "https://example.invalid/small"}
-)";
-
 // Fixed token counts; big always right; small's first attempt of every task is malformed JSON.
 const char* kProfile = R"(seed: 7
 answers: {samples: samples.jsonl, key_field: text, fields: {category: expected}}
@@ -68,14 +58,7 @@ models:
 
 struct TinySuite {
   TempDir dir;
-  TinySuite() {
-    dir.Write("samples.jsonl", kSamples);
-    dir.Write("schema.json", kSchema);
-    dir.Write("suite.yaml", kSuite);
-    dir.Write("providers.yaml", kProviders);
-    dir.Write("prices.yaml", kPrices);
-    dir.Write("profile.yaml", kProfile);
-  }
+  TinySuite() { WriteSimSuite(dir, {kSamples, kSchema, kSuite, kProfile}); }
   CliOutcome Run(std::vector<std::string> extra = {}) const {
     std::vector<std::string> args = {"run", "suite.yaml", "--simulate", "profile.yaml",
                                      "--out", "run", "--quiet"};
@@ -84,15 +67,6 @@ struct TinySuite {
   }
   json Report() const { return json::parse(ReadFileText(dir.path() + "/run/report.json")); }
 };
-
-const json& Candidate(const json& report, const std::string& id) {
-  for (const json& c : report.at("candidates")) {
-    if (c.at("id") == id) return c;
-  }
-  FAIL("no candidate " << id);
-  static json none;
-  return none;
-}
 
 }  // namespace
 
@@ -105,7 +79,7 @@ TEST_CASE("e2e: cost per successful task matches the hand-computed figure") {
 
   // big: 1,000 in x $5/1M + 200 out x $15/1M = $0.005 + $0.003 = $0.008 per call, one call a
   // task, four successes: total $0.032, $0.008 per successful task.
-  const json& big = Candidate(report, "big");
+  const json& big = ReportCandidate(report, "big");
   CHECK(big.at("successes") == 4);
   CHECK(big.at("attempts") == 4);
   CHECK(big.at("total_cost_picousd") == 32'000'000'000);
@@ -114,7 +88,7 @@ TEST_CASE("e2e: cost per successful task matches the hand-computed figure") {
   // small (Anthropic format): 1,000 in x $0.80/1M + 100 out x $4/1M = $0.0008 + $0.0004 =
   // $0.0012 per call. The malformed first attempt is billed too: two calls a task, $0.0024 per
   // successful task, $0.0096 in all; 2.00 attempts per task.
-  const json& small = Candidate(report, "small");
+  const json& small = ReportCandidate(report, "small");
   CHECK(small.at("successes") == 4);
   CHECK(small.at("attempts") == 8);
   CHECK(small.at("failures_by_attempt").at("invalid_output") == 4);
@@ -148,15 +122,15 @@ TEST_CASE("e2e: keys come from the environment and never reach the run directory
   TinySuite suite;
   SUBCASE("a real (non-simulated) run without the key is refused before anything is sent") {
     CliOutcome run = RunCli({"run", "suite.yaml", "--out", "run"}, suite.dir.path(),
-                            {{"TINY_OPENAI_KEY", ""}, {"TINY_ANTHROPIC_KEY", "x"}});
+                            {{"SIM_OPENAI_KEY", ""}, {"SIM_ANTHROPIC_KEY", "x"}});
     CHECK(run.exit_code == 2);
-    CHECK(run.err.find("environment variable TINY_OPENAI_KEY is not set") != std::string::npos);
+    CHECK(run.err.find("environment variable SIM_OPENAI_KEY is not set") != std::string::npos);
   }
   SUBCASE("a key that is set is sent but written nowhere") {
     CliOutcome run = RunCli({"run", "suite.yaml", "--simulate", "profile.yaml", "--out", "run"},
                             suite.dir.path(),
-                            {{"TINY_OPENAI_KEY", "sk-test-TOPSECRET-1"},
-                             {"TINY_ANTHROPIC_KEY", "sk-ant-TOPSECRET-2"}});
+                            {{"SIM_OPENAI_KEY", "sk-test-TOPSECRET-1"},
+                             {"SIM_ANTHROPIC_KEY", "sk-ant-TOPSECRET-2"}});
     REQUIRE(run.exit_code == 0);
     for (const char* file : {"run.json", "attempts.jsonl", "report.json", "report.md"}) {
       std::string text = ReadFileText(suite.dir.path() + "/run/" + file);
@@ -173,12 +147,12 @@ TEST_CASE("e2e: a refused key stops that candidate, the others finish, exit 3") 
   CliOutcome run = RunCli({"run", "suite.yaml", "--simulate", "profile.yaml", "--out", "run",
                            "--quiet", "--concurrency", "1"},
                           suite.dir.path(),
-                          {{"TINY_OPENAI_KEY", "good-key"}, {"TINY_ANTHROPIC_KEY", "bad-key"}});
+                          {{"SIM_OPENAI_KEY", "good-key"}, {"SIM_ANTHROPIC_KEY", "bad-key"}});
   CHECK(run.exit_code == 3);
   CHECK(run.err.find("candidate small was stopped: auth") != std::string::npos);
   json report = suite.Report();
-  CHECK(Candidate(report, "big").at("successes") == 4);
-  CHECK(Candidate(report, "small").at("fatal_error") == "auth");
+  CHECK(ReportCandidate(report, "big").at("successes") == 4);
+  CHECK(ReportCandidate(report, "small").at("fatal_error") == "auth");
 }
 
 TEST_CASE("e2e: an existing run directory is never overwritten") {
@@ -203,12 +177,12 @@ TEST_CASE("e2e: a provider that is not listening is classified as network and co
   TinySuite suite;
   suite.dir.Write("suite.yaml", std::string(kSuite) + "budget_usd: 1\n");
   CliOutcome run = RunCli({"run", "suite.yaml", "--out", "run", "--quiet"}, suite.dir.path(),
-                          {{"TINY_OPENAI_KEY", "k"}, {"TINY_ANTHROPIC_KEY", "k"}});
+                          {{"SIM_OPENAI_KEY", "k"}, {"SIM_ANTHROPIC_KEY", "k"}});
   // Port 9 (discard) on loopback is closed: every attempt fails to connect, three each.
   CHECK(run.exit_code == 3);
   CHECK(run.err.find("no provider answered") != std::string::npos);
   json report = suite.Report();
-  CHECK(Candidate(report, "big").at("failures_by_attempt").at("network") == 12);
+  CHECK(ReportCandidate(report, "big").at("failures_by_attempt").at("network") == 12);
 }
 
 }  // namespace taskcost

@@ -318,4 +318,19 @@ TEST_CASE("scheduler: rate-limit headers slow sends before the remaining quota r
   }
 }
 
+TEST_CASE("scheduler: an answer from the response cache gives its rate charges back") {
+  Scheduler s(RateLimits(50, 600, 60'000), Policy(), std::nullopt, 1);
+  TaskSpec spec;
+  spec.estimated_tokens = 100;
+  for (int i = 0; i < 30; ++i) s.AddTask(spec);
+  std::vector<SendOrder> first = s.TakeSends(T(0));
+  REQUIRE(first.size() == 10);  // one second's allowance of requests
+  CHECK(s.TakeSends(T(0)).empty());
+  AttemptOutcome hit = Answered(120);
+  hit.not_sent = true;
+  for (const SendOrder& o : first) s.OnFinished(o.task, hit, T(0));
+  // Nothing reached the provider: the next 10 go at once.
+  CHECK(s.TakeSends(T(0)).size() == 10);
+}
+
 }  // namespace taskcost

@@ -1,0 +1,200 @@
+#include "harness/cli/run_setup.h"
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "harness/cli/cli.h"
+#include "harness/core/content_hash.h"
+#include "harness/core/report_format.h"
+#include "harness/core/report_render.h"
+#include "harness/edge/run_dir.h"
+
+namespace taskcost {
+namespace {
+
+// "S1, S3,S4" -> {"S1", "S3", "S4"}.
+std::vector<std::string> SplitIds(const std::string& text) {
+  std::vector<std::string> ids;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    std::string id = text.substr(start, comma - start);
+    const size_t first = id.find_first_not_of(" \t");
+    const size_t last = id.find_last_not_of(" \t");
+    if (first != std::string::npos) ids.push_back(id.substr(first, last - first + 1));
+    start = comma + 1;
+  }
+  return ids;
+}
+
+std::string Count(size_t n, const std::string& word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+}  // namespace
+
+void AddPlanOptions(po::options_description& options, PlanArgs* a) {
+  options.add_options()
+      ("providers", po::value(&a->providers),
+       "providers.yaml (default: the suite's, else configs/)")
+      ("prices", po::value(&a->prices), "prices.yaml (default: the suite's, else configs/)")
+      ("budget", po::value(&a->budget),
+       "hard spending cap in USD (overrides the suite's budget_usd)")
+      ("repeat", po::value(&a->repeat)->default_value(1), "run each task this many times")
+      ("limit", po::value(&a->limit), "only the first N samples (after --samples)")
+      ("samples", po::value(&a->samples), "only these samples: ID,ID,... (suite order is kept)")
+      ("candidates", po::value(&a->candidates),
+       "only these candidates: ID,ID,... (the baseline must be among them)")
+      ("simulate", po::value(&a->simulate)->implicit_value("configs/simulator.yaml"),
+       "run against the bundled simulator with this profile (default configs/simulator.yaml); "
+       "outputs are simulated, no key needed")
+      ("results", po::value(&a->results)->default_value("results"), "results root directory")
+      ("cache-dir", po::value(&a->cache_dir), "response cache directory (default RESULTS/.cache)")
+      ("no-cache", po::bool_switch(&a->no_cache), "call every provider; neither read nor write "
+       "the response cache");
+}
+
+std::optional<int> CheckPlanArgs(const PlanArgs& a, const po::variables_map& vars) {
+  if (a.repeat < 1) {
+    PrintError("--repeat must be at least 1");
+    return kExitBadInput;
+  }
+  if (vars.count("limit") && a.limit < 1) {
+    PrintError("--limit must be at least 1, got " + std::to_string(a.limit));
+    return kExitBadInput;
+  }
+  for (const auto& [flag, value] : {std::pair{"--samples", &a.samples},
+                                    std::pair{"--candidates", &a.candidates}}) {
+    if (!value->empty() && SplitIds(*value).empty()) {
+      PrintError(std::string(flag) + ": expected ids separated by commas, got \"" + *value + "\"");
+      return kExitBadInput;
+    }
+  }
+  return std::nullopt;
+}
+
+Selection SelectionFrom(const PlanArgs& a) {
+  Selection selection;
+  selection.sample_ids = SplitIds(a.samples);
+  selection.candidate_ids = SplitIds(a.candidates);
+  if (a.limit > 0) selection.limit = a.limit;
+  return selection;
+}
+
+std::unique_ptr<ResponseCache> CacheFrom(const PlanArgs& a) {
+  if (a.no_cache) return nullptr;
+  const std::string dir =
+      a.cache_dir.empty() ? (std::filesystem::path(a.results) / ".cache").string() : a.cache_dir;
+  return std::make_unique<ResponseCache>(dir);
+}
+
+Status ApplyBudgetFlag(const PlanArgs& a, Suite& suite) {
+  if (a.budget.empty()) return OkStatus();
+  Result<Money> budget = Money::ParseUsd(a.budget);
+  if (!budget.ok() || budget->picos() <= 0) {
+    return MakeError("expected a positive amount in USD, got \"" + a.budget + "\"", "--budget");
+  }
+  suite.budget = *budget;
+  return OkStatus();
+}
+
+Result<SimulatorSetup> LoadSimulatorSetup(const std::string& profile_path) {
+  Result<SimulatorProfile> profile = LoadSimulatorProfile(profile_path);
+  if (!profile.ok()) return profile.errors();
+  Result<std::string> text = ReadWholeFile(profile_path);
+  if (!text.ok()) return text.errors();
+  std::string answers;
+  if (profile->answers.present) {
+    Result<std::string> read = ReadWholeFile(profile->answers.samples_file);
+    if (!read.ok()) return read.errors();
+    answers = std::move(read).value();
+  }
+  SimulatorSetup setup;
+  setup.cache_endpoint =
+      "simulator:" + ContentHash({kVersion, "\n", *text, "\n", answers});
+  setup.profile = std::move(profile).value();
+  return setup;
+}
+
+void PointAtSimulator(RunPlan& plan, const std::string& base_url,
+                      const std::string& cache_endpoint) {
+  for (PlannedCandidate& pc : plan.candidates) {
+    if (pc.provider.kind == ProviderKind::kAnthropic) {
+      pc.provider.base_url = base_url;
+    } else {
+      pc.provider.base_url = base_url + "/v1";
+      if (pc.provider.kind == ProviderKind::kAzureOpenAi) pc.provider.kind = ProviderKind::kOpenAi;
+    }
+    pc.provider.headers.clear();
+    // The real provider's caps do not bind the simulator, which enforces its profile's own
+    // rate_limit windows (and says so in its headers).
+    pc.provider.requests_per_minute = 0;
+    pc.provider.tokens_per_minute = 0;
+    pc.cache_endpoint = cache_endpoint;
+    if (pc.key.empty()) pc.key = Secret("simulated-key");
+  }
+}
+
+KeyLookup KeysFromEnvironment(const ProviderCatalog& providers) {
+  KeyLookup keys;
+  for (const ProviderConfig& p : providers.providers) {
+    if (p.api_key_env.empty()) continue;
+    if (const char* value = std::getenv(p.api_key_env.c_str())) keys[p.api_key_env] = Secret(value);
+  }
+  return keys;
+}
+
+RunEstimate EstimateWithCache(const RunPlan& plan, const ResponseCache* cache) {
+  if (cache == nullptr) return EstimateRun(plan);
+  return EstimateRun(plan, [&](const PlannedTask& task, int attempt) {
+    return cache->Lookup(CacheKeyFor(plan, task, attempt)).has_value();
+  });
+}
+
+std::string EstimateText(const RunPlan& plan, const RunEstimate& estimate,
+                         const ResponseCache* cache) {
+  ReportTable t;
+  t.header = {"candidate", "tasks", "in tok/task", "out tok/task", "expected $", "worst case $"};
+  t.right_aligned = {false, true, true, true, true, true};
+  int64_t tasks = 0, cached = 0;
+  for (size_t i = 0; i < estimate.candidates.size(); ++i) {
+    const CandidateEstimate& c = estimate.candidates[i];
+    const bool baseline = plan.candidates[i].candidate->baseline;
+    t.rows.push_back({baseline ? c.candidate_id + " (baseline)" : c.candidate_id,
+                      std::to_string(c.tasks), FormatRatio({c.input_tokens, c.tasks}, 1),
+                      FormatRatio({c.output_tokens, c.tasks}, 1), FormatUsd(c.expected),
+                      FormatUsd(c.worst_case)});
+    tasks += c.tasks;
+    cached += c.cached_attempts;
+  }
+  t.rows.push_back({"total", std::to_string(tasks), "", "", FormatUsd(estimate.expected),
+                    FormatUsd(estimate.worst_case)});
+  const Suite& suite = *plan.suite;
+  std::string out = "taskcost plan: " + suite.name + ": " + Count(plan.samples.size(), "sample") +
+                    " x " + Count(static_cast<size_t>(plan.repeats), "repeat") + " x " +
+                    Count(plan.candidates.size(), "candidate") + " = " +
+                    Count(static_cast<size_t>(tasks), "task") + ", at most " +
+                    Count(static_cast<size_t>(estimate.max_attempts), "attempt") + " a task\n\n";
+  out += RenderTerminalTable(t, false) + "\n";
+  if (cache != nullptr && cached > 0) {
+    out += "response cache (" + cache->dir() + "): " + std::to_string(cached) + " of " +
+           std::to_string(tasks * estimate.max_attempts) +
+           " possible attempts are answered from it and cost nothing\n";
+  }
+  if (suite.budget) {
+    out += "budget: $" + FormatUsd(*suite.budget) + "; the worst case " +
+           (estimate.worst_case > *suite.budget ? "EXCEEDS it (run refuses to start unless "
+                                                  "--allow-partial)"
+                                                : "is within it") +
+           "\n";
+  } else {
+    out += "budget: none set (budget_usd or --budget)\n";
+  }
+  out += "expected: one attempt a task, input = (prompt + schema bytes) / 4 tokens, output = "
+         "max_tokens / 4 tokens; worst case: every attempt, input = bytes / 3 + 32 tokens, "
+         "output = max_tokens (docs/plan.md)\n";
+  return out;
+}
+
+}  // namespace taskcost

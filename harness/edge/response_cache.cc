@@ -1,0 +1,136 @@
+#include "harness/edge/response_cache.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <vector>
+
+#include "harness/core/content_hash.h"
+
+namespace taskcost {
+namespace {
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+
+constexpr const char* kEntryFormat = "taskcost-response-cache";
+constexpr int kEntryVersion = 1;
+constexpr std::string_view kHashPrefix = "sha256:";
+
+// The entry's first line: everything but the body, which follows verbatim (any bytes).
+std::string EntryHead(const std::string& key, const HttpResponse& response) {
+  Json headers = Json::array();
+  for (const HttpHeader& h : response.headers) headers.push_back(Json::array({h.name, h.value}));
+  Json head = {{"format", kEntryFormat},
+               {"version", kEntryVersion},
+               {"key", key},
+               {"status", response.status},
+               {"elapsed_us", response.elapsed.count()},
+               {"headers", std::move(headers)},
+               {"body_bytes", response.body.size()}};
+  return head.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+// Reads an entry's text; nullopt for anything that is not a whole entry of `key`.
+std::optional<HttpResponse> ParseEntry(const std::string& text, const std::string& key) {
+  const size_t newline = text.find('\n');
+  if (newline == std::string::npos) return std::nullopt;
+  const Json head = Json::parse(text.substr(0, newline), nullptr, /*allow_exceptions=*/false);
+  if (!head.is_object()) return std::nullopt;
+  try {
+    if (head.at("format").get<std::string>() != kEntryFormat ||
+        head.at("version").get<int>() != kEntryVersion ||
+        head.at("key").get<std::string>() != key ||
+        head.at("body_bytes").get<size_t>() != text.size() - newline - 1) {
+      return std::nullopt;
+    }
+    HttpResponse response;
+    response.status = head.at("status").get<int>();
+    response.elapsed = std::chrono::microseconds(head.at("elapsed_us").get<int64_t>());
+    for (const Json& h : head.at("headers")) {
+      response.headers.push_back({h.at(0).get<std::string>(), h.at(1).get<std::string>()});
+    }
+    response.body = text.substr(newline + 1);
+    if (!IsCacheable(response)) return std::nullopt;
+    return response;
+  } catch (const Json::exception&) {
+    return std::nullopt;  // a field missing or of the wrong type: a damaged entry
+  }
+}
+
+// A temporary name no other writer (thread or process) uses at the same time.
+std::string TempNameFor(const std::string& path) {
+  static std::atomic<uint64_t> counter{0};
+  return path + ".tmp." + std::to_string(getpid()) + "." + std::to_string(++counter);
+}
+
+}  // namespace
+
+std::string ResponseCacheKey(const CacheRequest& request) {
+  const std::string occurrence =
+      std::to_string(request.repeat) + "/" + std::to_string(request.attempt);
+  const std::string_view fields[] = {request.provider_kind, request.url, request.body,
+                                     occurrence};
+  std::vector<std::string> lengths;
+  lengths.reserve(std::size(fields));  // the views below point into these strings
+  std::vector<std::string_view> parts = {"taskcost-response-cache-key-v1\n"};
+  for (std::string_view field : fields) {
+    parts.push_back(lengths.emplace_back(std::to_string(field.size()) + ":"));
+    parts.push_back(field);
+  }
+  return ContentHash(parts);
+}
+
+bool IsCacheable(const HttpResponse& response) {
+  return response.status >= 200 && response.status < 300 &&
+         response.failure == TransportFailure::kNone && Json::accept(response.body);
+}
+
+std::string ResponseCache::PathFor(const std::string& key) const {
+  std::string_view hex = key;
+  if (hex.substr(0, kHashPrefix.size()) == kHashPrefix) hex.remove_prefix(kHashPrefix.size());
+  if (hex.size() < 3) return (fs::path(dir_) / std::string(hex)).string();
+  return (fs::path(dir_) / std::string(hex.substr(0, 2)) / std::string(hex.substr(2))).string();
+}
+
+std::optional<HttpResponse> ResponseCache::Lookup(const std::string& key) const {
+  std::ifstream in(PathFor(key), std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in.good() && !in.eof()) return std::nullopt;
+  return ParseEntry(text.str(), key);
+}
+
+Result<bool> ResponseCache::Store(const std::string& key, const HttpResponse& response) const {
+  if (!IsCacheable(response)) return false;
+  const std::string path = PathFor(key);
+  std::error_code ec;
+  fs::create_directories(fs::path(path).parent_path(), ec);
+  if (ec) return MakeError("response cache: cannot create " + dir_ + ": " + ec.message());
+  const std::string temp = TempNameFor(path);
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out << EntryHead(key, response) << response.body;
+    out.flush();
+    if (!out) {
+      const std::string reason = std::strerror(errno);
+      fs::remove(temp, ec);
+      return MakeError("response cache: cannot write " + temp + ": " + reason);
+    }
+  }
+  fs::rename(temp, path, ec);
+  if (ec) {
+    const std::string reason = ec.message();
+    fs::remove(temp, ec);
+    return MakeError("response cache: cannot rename " + temp + " to " + path + ": " + reason);
+  }
+  return true;
+}
+
+}  // namespace taskcost

@@ -1,0 +1,274 @@
+// End to end: the response cache across runs, `taskcost plan`, the budget refusal and the
+// selection flags, through the real binary, the curl transport and the simulator on 127.0.0.1.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "tests/e2e/cli_process.h"
+#include "tests/e2e/sim_suite.h"
+
+namespace taskcost {
+namespace {
+using nlohmann::json;
+
+// Catalogs: tests/e2e/sim_suite.h (big $5 / $15, small $0.80 / $4 per 1M tokens).
+// Every call sends 160 bytes the model reads: the system prompt (20 bytes), "Ticket: " (8) and a
+// 16-byte ticket, and the 116-byte schema below.
+const char* kSamples =
+    R"({"id": "S1", "text": "my invoice wrong", "expected": "billing"}
+{"id": "S2", "text": "app crash at one", "expected": "technical"}
+{"id": "S3", "text": "bill me yearly!!", "expected": "billing"}
+{"id": "S4", "text": "error 503 today!", "expected": "technical"}
+)";
+
+const char* kSchema =
+    R"({"properties":{"category":{"enum":["billing","technical"],"type":"string"}},)"
+    R"("required":["category"],"type":"object"})";
+
+const char* kSuite = R"(suite: sized
+unit: ticket
+samples: samples.jsonl
+providers: providers.yaml
+prices: prices.yaml
+prompt:
+  system: "Classify the ticket."
+  user: "Ticket: {{text}}"
+output: {schema: schema.json}
+success:
+  - field_equals: {field: category, expected: "{{expected}}"}
+policy: {max_attempts: 3, timeout_s: 10, backoff_initial_ms: 0, backoff_max_ms: 0}
+budget_usd: 1.00
+candidates:
+  - {id: big, provider: sim, model: m-big, baseline: true, params: {max_tokens: 200}}
+  - {id: small, provider: sim-anthropic, model: m-small, params: {max_tokens: 100}}
+)";
+
+// Fixed tokens; small's first attempt of every task is malformed, so its tasks take two calls.
+// big: 1,000 x $5/1M + 200 x $15/1M = $0.008 a call; small: $0.0008 + $0.0004 = $0.0012 a call.
+const char* kProfile = R"(seed: 3
+answers: {samples: samples.jsonl, key_field: text, fields: {category: expected}}
+models:
+  m-big: {accuracy: 1, input_tokens: 1000, output_tokens: 200, latency_ms: 5}
+  m-small:
+    accuracy: 1
+    input_tokens: 1000
+    output_tokens: 100
+    latency_ms: 5
+    faults: {malformed_json: 1}
+    fault_attempts: [1]
+)";
+
+struct SizedSuite {
+  TempDir dir;
+  SizedSuite() { WriteSimSuite(dir, {kSamples, kSchema, kSuite, kProfile}); }
+  CliOutcome Cli(const std::string& verb, const std::vector<std::string>& extra) const {
+    std::vector<std::string> args = {verb, "suite.yaml", "--simulate", "profile.yaml"};
+    if (verb == "run") args.push_back("--quiet");
+    args.insert(args.end(), extra.begin(), extra.end());
+    return RunCli(args, dir.path());
+  }
+  CliOutcome Run(const std::string& out, std::vector<std::string> extra = {}) const {
+    extra.insert(extra.begin(), {"--out", out});
+    return Cli("run", extra);
+  }
+  json Report(const std::string& out) const {
+    return json::parse(ReadFileText(dir.path() + "/" + out + "/report.json"));
+  }
+  std::vector<json> Journal(const std::string& out) const {
+    std::istringstream in(ReadFileText(dir.path() + "/" + out + "/attempts.jsonl"));
+    std::vector<json> lines;
+    for (std::string line; std::getline(in, line);) lines.push_back(json::parse(line));
+    lines.erase(lines.begin());  // the header
+    return lines;
+  }
+  bool Exists(const std::string& path) const {
+    return std::filesystem::exists(dir.path() + "/" + path);
+  }
+};
+
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// The figures that describe what the tasks cost, which a cached re-run must reproduce.
+const char* kTaskFigures[] = {"tasks_run",
+                              "successes",
+                              "attempts",
+                              "total_cost_picousd",
+                              "cost_per_task_picousd",
+                              "cost_per_successful_task_picousd",
+                              "task_cost_p50_picousd",
+                              "task_cost_p95_picousd",
+                              "input_tokens",
+                              "output_tokens",
+                              "latency_p50_us",
+                              "latency_p95_us"};
+
+}  // namespace
+
+TEST_CASE("e2e cache: a second run is answered from the cache with the same task figures") {
+  SizedSuite suite;
+  CliOutcome first = suite.Run("run1");
+  INFO(first.err);
+  REQUIRE(first.exit_code == 0);
+  const json paid = suite.Report("run1");
+  // big 4 x $0.008 + small 8 x $0.0012 = $0.032 + $0.0096 = $0.0416, all of it spent.
+  CHECK(paid.at("total_cost_picousd") == 41'600'000'000);
+  CHECK(paid.at("spent_picousd") == 41'600'000'000);
+  CHECK(paid.at("cached_attempts") == 0);
+  CHECK(suite.Exists("results/.cache"));  // the default: <results>/.cache
+
+  CliOutcome second = suite.Run("run2");
+  INFO(second.err);
+  REQUIRE(second.exit_code == 0);
+  const json replay = suite.Report("run2");
+  CHECK(replay.at("spent_picousd") == 0);
+  CHECK(replay.at("cached_attempts") == 12);
+  CHECK(replay.at("total_cost_picousd") == 41'600'000'000);
+  for (const char* id : {"big", "small"}) {
+    for (const char* figure : kTaskFigures) {
+      INFO(id, " ", figure);
+      CHECK(ReportCandidate(replay, id).at(figure) == ReportCandidate(paid, id).at(figure));
+    }
+    CHECK(ReportCandidate(replay, id).at("spent_picousd") == 0);
+  }
+  CHECK(replay.at("verdict") == paid.at("verdict"));
+  const std::vector<json> journal = suite.Journal("run2");
+  REQUIRE(journal.size() == 12);
+  for (const json& line : journal) CHECK(line.at("cached") == true);
+  for (const json& line : suite.Journal("run1")) CHECK_FALSE(line.contains("cached"));
+  CHECK(Contains(second.out, "spent this run: $0.00; the tasks cost $0.0416 (12 of 12 attempts "
+                             "answered by the response cache, priced at their original usage)"));
+
+  SUBCASE("--no-cache calls every provider again") {
+    CliOutcome third = suite.Run("run3", {"--no-cache"});
+    INFO(third.err);
+    REQUIRE(third.exit_code == 0);
+    const json again = suite.Report("run3");
+    CHECK(again.at("cached_attempts") == 0);
+    CHECK(again.at("spent_picousd") == 41'600'000'000);
+    CHECK(Contains(third.out, "spent this run: $0.0416 (every attempt called its provider)"));
+  }
+  SUBCASE("another --cache-dir starts empty and fills up") {
+    CliOutcome third = suite.Run("run3", {"--cache-dir", "elsewhere"});
+    REQUIRE(third.exit_code == 0);
+    CHECK(suite.Report("run3").at("cached_attempts") == 0);
+    CHECK(suite.Exists("elsewhere"));
+  }
+}
+
+TEST_CASE("e2e plan: expected and worst-case cost per candidate, worked by hand") {
+  SizedSuite suite;
+  // Every call: 160 bytes -> expected input 160 / 4 = 40 tokens; worst-case input
+  // 160 / 3 + 32 = 53 + 32 = 85 tokens; 3 attempts a task at worst.
+  // big (max_tokens 200, expected output 50 tokens):
+  //   expected 4 x (40 x $5/1M + 50 x $15/1M) = 4 x ($0.0002 + $0.00075) = $0.0038
+  //   worst    12 x (85 x $5/1M + 200 x $15/1M) = 12 x ($0.000425 + $0.003) = $0.0411
+  // small (max_tokens 100, expected output 25 tokens):
+  //   expected 4 x (40 x $0.80/1M + 25 x $4/1M) = 4 x ($0.000032 + $0.0001) = $0.000528
+  //   worst    12 x (85 x $0.80/1M + 100 x $4/1M) = 12 x ($0.000068 + $0.0004) = $0.005616
+  // total: expected $0.004328, worst case $0.046716.
+  CliOutcome plan = suite.Cli("plan", {});
+  INFO(plan.err);
+  REQUIRE(plan.exit_code == 0);
+  CHECK(plan.out ==
+        "taskcost plan: sized: 4 samples x 1 repeat x 2 candidates = 8 tasks, at most 3 "
+        "attempts a task\n\n"
+        "candidate       tasks  in tok/task  out tok/task  expected $  worst case $\n"
+        "big (baseline)      4         40.0          50.0      0.0038        0.0411\n"
+        "small               4         40.0          25.0    0.000528      0.005616\n"
+        "total               8                               0.004328      0.046716\n\n"
+        "budget: $1.00; the worst case is within it\n"
+        "expected: one attempt a task, input = (prompt + schema bytes) / 4 tokens, output = "
+        "max_tokens / 4 tokens; worst case: every attempt, input = bytes / 3 + 32 tokens, "
+        "output = max_tokens (docs/plan.md)\n");
+  CHECK_FALSE(suite.Exists("results"));  // nothing ran, nothing was written
+
+  SUBCASE("selection and repeats change the plan as they would the run") {
+    CliOutcome narrowed = suite.Cli("plan", {"--limit", "2", "--candidates", "big",
+                                             "--repeat", "2"});
+    REQUIRE(narrowed.exit_code == 0);
+    // 2 samples x 2 repeats = 4 big tasks: the same figures as above.
+    CHECK(Contains(narrowed.out, "2 samples x 2 repeats x 1 candidate = 4 tasks"));
+    CHECK(Contains(narrowed.out, "total               4                                 0.0038"
+                                 "        0.0411\n"));
+  }
+  SUBCASE("after a run, attempts the cache will answer cost nothing") {
+    REQUIRE(suite.Run("run1").exit_code == 0);
+    CliOutcome warm = suite.Cli("plan", {});
+    // Cached: every task's attempt 1, and attempt 2 of small's tasks (12 of 24). Left: big's
+    // attempts 2-3 (8 x $0.003425 = $0.0274) and small's attempt 3 (4 x $0.000468 = $0.001872).
+    CHECK(Contains(warm.out, "big (baseline)      4         40.0          50.0        0.00"
+                             "        0.0274\n"));
+    CHECK(Contains(warm.out, "total               8                                   0.00"
+                             "      0.029272\n"));
+    CHECK(Contains(warm.out, "12 of 24 possible attempts are answered from it and cost nothing"));
+  }
+}
+
+TEST_CASE("e2e plan: run refuses to start when the worst case exceeds the budget") {
+  SizedSuite suite;
+  CliOutcome refused = suite.Run("run1", {"--budget", "0.02"});
+  CHECK(refused.exit_code == 2);
+  CHECK(Contains(refused.err, "total               8                               0.004328"
+                              "      0.046716\n"));
+  CHECK(Contains(refused.err,
+                 "taskcost: error: the worst case, $0.046716, exceeds the budget of $0.02 "
+                 "(expected $0.004328); nothing was spent. Raise --budget, select fewer tasks "
+                 "(--limit, --samples, --candidates), or pass --allow-partial to run and stop at "
+                 "the cap\n"));
+  CHECK_FALSE(suite.Exists("run1"));
+
+  SUBCASE("--allow-partial starts and stops at the cap") {
+    // The first attempts (reserved at $0.003425 and $0.000468 each) all fit in $0.02; once
+    // they cost $0.0368, small's retries no longer do.
+    CliOutcome partial = suite.Run("run1", {"--budget", "0.02", "--allow-partial"});
+    CHECK(partial.exit_code == 3);
+    CHECK(Contains(partial.err, "taskcost: warning: the worst case, $0.046716, exceeds the "
+                                "budget of $0.02 (expected $0.004328); --allow-partial: the run "
+                                "stops when the budget is reached\n"));
+    CHECK(Contains(partial.err, "taskcost: warning: budget reached: "));
+    CHECK(ReportCandidate(suite.Report("run1"), "big").at("successes") == 4);
+  }
+}
+
+TEST_CASE("e2e selection: --limit, --samples and --candidates run a subset") {
+  SizedSuite suite;
+  SUBCASE("--limit 2 runs the first two samples") {
+    REQUIRE(suite.Run("run", {"--limit", "2"}).exit_code == 0);
+    const json report = suite.Report("run");
+    CHECK(report.at("samples") == 2);
+    CHECK(ReportCandidate(report, "big").at("tasks_planned") == 2);
+    CHECK(ReportCandidate(report, "big").at("attempts") == 2);
+  }
+  SUBCASE("--samples keeps suite order; --candidates keeps the baseline and drops the rest") {
+    CliOutcome run = suite.Run("run", {"--samples", "S4,S2", "--candidates", "big"});
+    INFO(run.err);
+    REQUIRE(run.exit_code == 0);
+    const json report = suite.Report("run");
+    CHECK(report.at("samples") == 2);
+    REQUIRE(report.at("candidates").size() == 1);
+    const json manifest = json::parse(ReadFileText(suite.dir.path() + "/run/run.json"));
+    CHECK(manifest.at("sample_ids") == json::array({"S2", "S4"}));
+    for (const json& line : suite.Journal("run")) CHECK(line.at("candidate") == "big");
+  }
+  SUBCASE("unknown ids and a missing baseline are input errors, before anything runs") {
+    CliOutcome typo = suite.Run("run", {"--samples", "S1,s9", "--candidates", "bgi"});
+    CHECK(typo.exit_code == 2);
+    CHECK(typo.err == "taskcost: error: --samples: unknown sample \"s9\"\n"
+                      "taskcost: error: --candidates: unknown candidate \"bgi\", did you mean "
+                      "\"big\"?\n");
+    CliOutcome no_baseline = suite.Run("run", {"--candidates", "small"});
+    CHECK(no_baseline.exit_code == 2);
+    CHECK(Contains(no_baseline.err, "taskcost: error: --candidates: the baseline \"big\" must be "
+                                    "among them"));
+    CliOutcome zero = suite.Run("run", {"--limit", "0"});
+    CHECK(zero.exit_code == 2);
+    CHECK(zero.err == "taskcost: error: --limit must be at least 1, got 0\n");
+    CHECK_FALSE(suite.Exists("run"));
+  }
+}
+
+}  // namespace taskcost

@@ -1,0 +1,65 @@
+// PlanFixture: a small suite with byte counts chosen so that plan estimates and costs can be
+// worked out by hand, for the run_plan and response-cache runner tests. Not synchronised.
+//
+//   system "Sort it." (8 bytes), user "T: {{text}}" (3 bytes + the text),
+//   schema {"type":"object"} (17 bytes)
+//   S1: text of 20 bytes -> 48 bytes a call; S2: text of 32 bytes -> 60 bytes a call
+//   big   (baseline): $5.00 in / $15.00 out per 1M, max_tokens 200
+//   small:            $0.80 in / $4.00 out per 1M,  max_tokens 100
+//   max_attempts 3, no backoff (tests drive time with a FakeClock that never advances)
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "harness/runner/run_plan.h"
+
+namespace taskcost::testing {
+
+inline Money PerMillion(const char* usd) {
+  return Money::ParseUsd(usd).value().DividedBy(1'000'000);
+}
+
+struct PlanFixture {
+  Suite suite;
+  ProviderCatalog providers;
+  PriceCatalog prices;
+
+  PlanFixture() {
+    suite.name = "plan";
+    suite.file = "plan.yaml";
+    suite.prompt.system = "Sort it.";
+    suite.prompt.user = "T: {{text}}";
+    suite.output.schema_json = R"({"type":"object"})";
+    suite.policy.backoff_initial = std::chrono::milliseconds(0);
+    suite.policy.backoff_max = std::chrono::milliseconds(0);
+    AddSample("S1", std::string(20, 'a'));
+    AddSample("S2", std::string(32, 'b'));
+    Candidate big{"big", "fake", "m-big", "m-big", true};
+    big.max_tokens = 200;
+    Candidate small{"small", "fake", "m-small", "m-small", false};
+    small.max_tokens = 100;
+    suite.candidates = {big, small};
+    ProviderConfig provider;
+    provider.name = "fake";
+    provider.kind = ProviderKind::kOpenAiCompatible;
+    provider.base_url = "http://fake.invalid/v1";
+    providers.providers.push_back(provider);
+    prices.models.push_back(ModelPrice{"m-big", PerMillion("5.00"), PerMillion("15.00")});
+    prices.models.push_back(ModelPrice{"m-small", PerMillion("0.80"), PerMillion("4.00")});
+  }
+
+  void AddSample(const std::string& id, const std::string& text) {
+    Sample s;
+    s.id = id;
+    s.fields = {{"id", id}, {"text", text}};
+    s.json = nlohmann::json{{"id", id}, {"text", text}}.dump();
+    suite.samples.push_back(s);
+  }
+
+  RunPlan Plan(int repeats = 1) const {
+    return BuildRunPlan(suite, providers, prices, {}, false, repeats).value();
+  }
+};
+
+}  // namespace taskcost::testing

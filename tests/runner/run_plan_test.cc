@@ -1,0 +1,142 @@
+#include "harness/runner/run_plan.h"
+
+#include <doctest/doctest.h>
+
+#include "tests/runner/plan_fixture.h"
+
+namespace taskcost {
+namespace {
+
+using testing::PlanFixture;
+
+std::vector<std::string> SampleIds(const RunPlan& plan) {
+  std::vector<std::string> ids;
+  for (int s : plan.samples) ids.push_back(plan.suite->samples[static_cast<size_t>(s)].id);
+  return ids;
+}
+
+std::vector<std::string> CandidateIds(const RunPlan& plan) {
+  std::vector<std::string> ids;
+  for (const PlannedCandidate& pc : plan.candidates) ids.push_back(pc.candidate->id);
+  return ids;
+}
+
+std::string ErrorText(const Status& status) {
+  REQUIRE_FALSE(status.ok());
+  return FormatErrors(status.errors());
+}
+
+}  // namespace
+
+TEST_CASE("run_plan: the estimate follows the documented rules, worked by hand") {
+  PlanFixture f;
+  const RunPlan plan = f.Plan();
+  const RunEstimate e = EstimateRun(plan);
+  REQUIRE(e.candidates.size() == 2);
+  CHECK(e.max_attempts == 3);
+
+  // Input tokens = ceil(bytes / 4): S1 48 bytes -> 12, S2 60 bytes -> 15.
+  // big: output = 200 / 4 = 50 tokens at $15/1M = $0.00075 a call.
+  //   expected S1 = 12 x $5/1M + $0.00075 = $0.00006 + $0.00075 = $0.00081
+  //   expected S2 = 15 x $5/1M + $0.00075 = $0.000075 + $0.00075 = $0.000825
+  //   worst case a call = (bytes / 3 + 32) x $5/1M + 200 x $15/1M:
+  //     S1 (16 + 32 = 48) x $5/1M + $0.003 = $0.00324; S2 (20 + 32 = 52) -> $0.00326
+  //   x 3 attempts: ($0.00324 + $0.00326) x 3 = $0.0195
+  const CandidateEstimate& big = e.candidates[0];
+  CHECK(big.candidate_id == "big");
+  CHECK(big.tasks == 2);
+  CHECK(big.input_tokens == 27);
+  CHECK(big.output_tokens == 100);
+  CHECK(big.expected == Money::ParseUsd("0.001635").value());
+  CHECK(big.worst_case == Money::ParseUsd("0.0195").value());
+
+  // small: output = 100 / 4 = 25 tokens at $4/1M = $0.0001 a call.
+  //   expected = (12 + 15) x $0.80/1M + 2 x $0.0001 = $0.0000216 + $0.0002 = $0.0002216
+  //   worst = ((48 + 52) x $0.80/1M + 2 x 100 x $4/1M) x 3 = ($0.00008 + $0.0008) x 3 = $0.00264
+  const CandidateEstimate& small = e.candidates[1];
+  CHECK(small.output_tokens == 50);
+  CHECK(small.expected == Money::ParseUsd("0.0002216").value());
+  CHECK(small.worst_case == Money::ParseUsd("0.00264").value());
+
+  CHECK(e.expected == Money::ParseUsd("0.0018566").value());
+  CHECK(e.worst_case == Money::ParseUsd("0.02214").value());
+  CHECK(big.cached_attempts == 0);
+
+  SUBCASE("the worst case per call is exactly the scheduler's reservation") {
+    CHECK(WorstCaseCost(plan, PlannedTask{0, 0, 0}) == Money::ParseUsd("0.00324").value());
+  }
+  SUBCASE("repeats multiply every figure") {
+    const RunEstimate twice = EstimateRun(f.Plan(2));
+    CHECK(twice.candidates[0].tasks == 4);
+    CHECK(twice.expected == Money::ParseUsd("0.0037132").value());
+    CHECK(twice.worst_case == Money::ParseUsd("0.04428").value());
+  }
+  SUBCASE("max_attempts scales only the worst case") {
+    f.suite.policy.max_attempts = 1;
+    const RunEstimate once = EstimateRun(f.Plan());
+    CHECK(once.expected == Money::ParseUsd("0.0018566").value());
+    CHECK(once.worst_case == Money::ParseUsd("0.00738").value());  // $0.02214 / 3
+  }
+}
+
+TEST_CASE("run_plan: attempts the cache will answer cost nothing in the estimate") {
+  PlanFixture f;
+  const RunPlan plan = f.Plan();
+  // The cache holds the first attempt of every big task and attempt 2 of big's S1.
+  const RunEstimate e = EstimateRun(plan, [](const PlannedTask& task, int attempt) {
+    return task.candidate == 0 && (attempt == 1 || (attempt == 2 && task.sample == 0));
+  });
+  const CandidateEstimate& big = e.candidates[0];
+  CHECK(big.cached_attempts == 3);
+  CHECK(big.expected == Money());
+  // Left: S1 attempt 3 ($0.00324) and S2 attempts 2 and 3 (2 x $0.00326) = $0.00976.
+  CHECK(big.worst_case == Money::ParseUsd("0.00976").value());
+  CHECK(big.input_tokens == 27);  // token estimates describe the tasks, cached or not
+  CHECK(e.candidates[1].worst_case == Money::ParseUsd("0.00264").value());
+}
+
+TEST_CASE("run_plan: --samples, --limit and --candidates narrow the plan in suite order") {
+  PlanFixture f;
+  f.AddSample("S3", "c");
+  f.AddSample("S4", "d");
+
+  SUBCASE("--samples keeps suite order, whatever order the ids are given in") {
+    RunPlan plan = f.Plan();
+    REQUIRE(SelectSubset(plan, Selection{{"S4", "S2", "S4"}}).ok());
+    CHECK(SampleIds(plan) == std::vector<std::string>{"S2", "S4"});
+    CHECK(plan.Tasks().size() == 4);  // 2 samples x 2 candidates
+  }
+  SUBCASE("--limit takes the first N, after --samples") {
+    RunPlan plan = f.Plan();
+    REQUIRE(SelectSubset(plan, Selection{{}, 3}).ok());
+    CHECK(SampleIds(plan) == std::vector<std::string>{"S1", "S2", "S3"});
+    RunPlan both = f.Plan();
+    REQUIRE(SelectSubset(both, Selection{{"S2", "S3", "S4"}, 2}).ok());
+    CHECK(SampleIds(both) == std::vector<std::string>{"S2", "S3"});
+    RunPlan more = f.Plan();
+    REQUIRE(SelectSubset(more, Selection{{}, 10}).ok());
+    CHECK(more.samples.size() == 4);
+  }
+  SUBCASE("--candidates keeps the named candidates") {
+    f.suite.candidates.push_back(Candidate{"tiny", "fake", "m-small", "m-small", false});
+    RunPlan plan = f.Plan();
+    REQUIRE(SelectSubset(plan, Selection{{}, {}, {"tiny", "big"}}).ok());
+    CHECK(CandidateIds(plan) == std::vector<std::string>{"big", "tiny"});
+    CHECK(plan.Tasks()[1].candidate == 1);  // task indices follow the narrowed list
+  }
+  SUBCASE("unknown ids are errors with a suggestion") {
+    RunPlan plan = f.Plan();
+    CHECK(ErrorText(SelectSubset(plan, Selection{{"S1", "s2", "X9"}, {}, {"smal"}})) ==
+          "--samples: unknown sample \"s2\", did you mean \"S2\"?\n"
+          "--samples: unknown sample \"X9\"\n"
+          "--candidates: unknown candidate \"smal\", did you mean \"small\"?");
+  }
+  SUBCASE("the baseline must be among the candidates") {
+    RunPlan plan = f.Plan();
+    CHECK(ErrorText(SelectSubset(plan, Selection{{}, {}, {"small"}})) ==
+          "--candidates: the baseline \"big\" must be among them: every candidate is compared "
+          "with it (when it ran before, the response cache answers it at no cost)");
+  }
+}
+
+}  // namespace taskcost
