@@ -33,7 +33,8 @@ std::chrono::microseconds RateWindow::Bucket::WaitFor(double amount, Time now) c
   if (per_minute <= 0) return {};
   const double missing = Need(amount) - Level(now);
   if (missing <= 0) return {};
-  return std::chrono::microseconds(std::max<int64_t>(1, CeilWhole(missing / PerSecond(per_minute) * 1e6)));
+  const int64_t micros = CeilWhole(missing / PerSecond(per_minute) * 1e6);
+  return std::chrono::microseconds(std::max<int64_t>(1, micros));
 }
 
 void RateWindow::Bucket::Take(double amount, Time now) {

@@ -151,7 +151,8 @@ std::vector<SendOrder> Scheduler::TakeSends(SteadyTime now) {
     Lane& lane = lanes_[next_lane_++ % lanes];
     std::deque<size_t>& queue = lane.ready;
     while (!queue.empty() && tasks_[queue.front()].state != State::kReady) queue.pop_front();
-    if (queue.empty() || !ConcurrencyAllows(lane) || now < RateReadyAt(lane, tasks_[queue.front()])) {
+    if (queue.empty() || !ConcurrencyAllows(lane) ||
+        now < RateReadyAt(lane, tasks_[queue.front()])) {
       ++blocked;
       continue;
     }
@@ -175,7 +176,7 @@ std::vector<SendOrder> Scheduler::TakeSends(SteadyTime now) {
 void Scheduler::MarkSent(Lane& lane, Task& task, SteadyTime now) {
   Group& group = groups_[static_cast<size_t>(lane.group)];
   const double tokens = static_cast<double>(task.spec.estimated_tokens);
-  if (lane.requests_sent == 0) lane.first_sent = now;
+  if (!lane.answered && lane.in_flight == 0) lane.first_sent = now;  // the probe
   if (lane.requests_sent == 0 || now - lane.burst_at > kBurst) {
     lane.burst_at = now;
     lane.burst_requests = lane.requests_sent;

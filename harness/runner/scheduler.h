@@ -92,8 +92,8 @@ class Scheduler {
   /// replies feed the provider's AIMD concurrency limit.
   void OnFinished(size_t task, const AttemptOutcome& outcome, SteadyTime now);
   /// The same with only the error, Retry-After and cost known.
-  void OnFinished(size_t task, ErrorClass error, std::optional<std::chrono::milliseconds> retry_after,
-                  Money cost, SteadyTime now);
+  void OnFinished(size_t task, ErrorClass error,
+                  std::optional<std::chrono::milliseconds> retry_after, Money cost, SteadyTime now);
 
   /// Drops every task of `candidate` that is not in flight (a fatal error).
   void StopCandidate(int candidate);
@@ -152,7 +152,7 @@ class Scheduler {
     ServerQuota tokens;
     SteadyTime paused_until{};
     bool answered = false;  // a reply came back (see SchedulerLimits::probe_first)
-    SteadyTime first_sent{};
+    SteadyTime first_sent{};  // of the probe
     int in_flight = 0;
     double requests_sent = 0;  // counters of every send
     double tokens_sent = 0;
@@ -161,7 +161,8 @@ class Scheduler {
     double burst_tokens = 0;
   };
 
-  std::chrono::milliseconds BackoffDelay(int attempt, std::optional<std::chrono::milliseconds> retry_after);
+  std::chrono::milliseconds BackoffDelay(int attempt,
+                                         std::optional<std::chrono::milliseconds> retry_after);
   size_t LaneOf(const TaskSpec& spec);
   Group& GroupOf(const TaskSpec& spec);
   int GroupLimit(const Group& group) const;

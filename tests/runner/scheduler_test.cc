@@ -155,7 +155,9 @@ TEST_CASE("scheduler: the budget is reserved before sending, so spend never pass
   std::vector<SendOrder> sends = s.TakeSends(T(0));
   CHECK(sends.size() == 3);
   CHECK(s.stop_cause() == StopCause::kBudget);
-  for (const SendOrder& o : sends) s.OnFinished(o.task, ErrorClass::kNone, std::nullopt, Usd("0.10"), T(1));
+  for (const SendOrder& o : sends) {
+    s.OnFinished(o.task, ErrorClass::kNone, std::nullopt, Usd("0.10"), T(1));
+  }
   CHECK(s.spent() == Usd("0.30"));
   CHECK(s.reserved() == Money{});
   CHECK(s.TakeSends(T(2)).empty());
