@@ -127,6 +127,10 @@ void PointAtSimulator(RunPlan& plan, const std::string& base_url,
       if (pc.provider.kind == ProviderKind::kAzureOpenAi) pc.provider.kind = ProviderKind::kOpenAi;
     }
     pc.provider.headers.clear();
+    // The real provider's caps do not bind the simulator, which enforces its profile's own
+    // rate_limit windows (and says so in its headers).
+    pc.provider.requests_per_minute = 0;
+    pc.provider.tokens_per_minute = 0;
     pc.cache_endpoint = cache_endpoint;
     if (pc.key.empty()) pc.key = Secret("simulated-key");
   }

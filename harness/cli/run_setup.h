@@ -55,7 +55,7 @@ struct SimulatorSetup {
 Result<SimulatorSetup> LoadSimulatorSetup(const std::string& profile_path);
 
 /// Points every candidate of `plan` at the simulator at `base_url` (no /v1), with a dummy key
-/// where none is set.
+/// where none is set and without the real provider's rate caps.
 void PointAtSimulator(RunPlan& plan, const std::string& base_url,
                       const std::string& cache_endpoint);
 

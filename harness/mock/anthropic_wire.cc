@@ -1,8 +1,6 @@
 // The Anthropic Messages wire format: POST /v1/messages, x-api-key auth, anthropic-version
 // required, native structured output as a forced tool (tool_choice {type: "tool", name}) answered
 // with a tool_use block, errors as {"type": "error", "error": {...}, "request_id"}.
-#include <ctime>
-
 #include "harness/mock/wire.h"
 
 namespace taskcost::mock {
@@ -11,11 +9,17 @@ namespace {
 constexpr const char* kQuotaMessage =
     "Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing "
     "to upgrade or purchase credits.";
-constexpr const char* kRateLimitMessage =
-    "This request would exceed the rate limit for your organization of 50 requests per minute. "
-    "For details, refer to: https://docs.claude.com/en/api/rate-limits. You can see the "
-    "response headers for current usage. Please reduce the prompt length or the maximum tokens "
-    "requested, or try again later.";
+std::string RateLimitMessage(const Failure& f) {
+  std::string limit = "50 requests";
+  if (f.window) {
+    const auto& q = f.tokens_refused ? f.window->tokens : f.window->requests;
+    if (q) limit = std::to_string(q->limit) + (f.tokens_refused ? " tokens" : " requests");
+  }
+  return "This request would exceed the rate limit for your organization of " + limit +
+         " per minute. For details, refer to: https://docs.claude.com/en/api/rate-limits. You "
+         "can see the response headers for current usage. Please reduce the prompt length or "
+         "the maximum tokens requested, or try again later.";
+}
 constexpr const char* kRefusal = "I can't help with that request.";
 
 std::optional<std::string> ReadMessages(const Json& messages, ParsedCall& call) {
@@ -185,7 +189,7 @@ class AnthropicFormat final : public WireFormat {
       case FailureKind::kQuota:
         return error(400, "invalid_request_error", kQuotaMessage);
       case FailureKind::kRateLimit:
-        return error(429, "rate_limit_error", kRateLimitMessage);
+        return error(429, "rate_limit_error", RateLimitMessage(f));
       case FailureKind::kServer:
         return error(500, "api_error", "Internal server error");
       case FailureKind::kOverloaded:
@@ -194,15 +198,17 @@ class AnthropicFormat final : public WireFormat {
     return error(500, "api_error", "Internal server error");
   }
 
-  void AddRateLimitHeaders(int64_t retry_after_s, std::vector<HttpHeader>& headers) const override {
-    std::time_t reset = std::time(nullptr) + retry_after_s;
-    std::tm utc{};
-    gmtime_r(&reset, &utc);
-    char when[32];
-    std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    headers.push_back({"anthropic-ratelimit-requests-limit", "50"});
-    headers.push_back({"anthropic-ratelimit-requests-remaining", "0"});
-    headers.push_back({"anthropic-ratelimit-requests-reset", when});
+  void AddRateLimitHeaders(const RateHeaders& values,
+                           std::vector<HttpHeader>& headers) const override {
+    auto add = [&](const std::optional<QuotaHeader>& q, const std::string& quota) {
+      if (!q) return;
+      const std::string prefix = "anthropic-ratelimit-" + quota + "-";
+      headers.push_back({prefix + "limit", std::to_string(q->limit)});
+      headers.push_back({prefix + "remaining", std::to_string(q->remaining)});
+      headers.push_back({prefix + "reset", Rfc3339(values.now_unix_ms + q->reset_ms)});
+    };
+    add(values.requests, "requests");
+    add(values.tokens, "tokens");
   }
 
   std::string RenderModels(const std::vector<const ModelProfile*>& models) const override {

@@ -285,6 +285,10 @@ void HttpServer::Dispatch(Connection& c, MockRequest request) {
     ++s.requests;
     s.peak_in_flight = std::max(s.peak_in_flight, ++s.in_flight);
   });
+  request.received = std::chrono::steady_clock::now();
+  request.received_unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
   try {
     c.reply = handler_(request);
   } catch (const std::exception& e) {

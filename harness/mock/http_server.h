@@ -25,6 +25,8 @@ struct MockRequest {
   std::string target;               // "/v1/chat/completions?x=1", as sent
   std::vector<HttpHeader> headers;  // names as sent
   std::string body;
+  std::chrono::steady_clock::time_point received{};  // when the request was complete
+  int64_t received_unix_ms = 0;                      // the same on the wall clock
 };
 
 /// What to do with a request.

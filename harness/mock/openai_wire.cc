@@ -163,7 +163,8 @@ class OpenAiFormat final : public WireFormat {
       case FailureKind::kQuota:
         return {429, Dump(ErrorBody(kQuotaMessage, "insufficient_quota", "insufficient_quota"))};
       case FailureKind::kRateLimit:
-        return {429, Dump(ErrorBody(RateLimitMessage(f), "requests", "rate_limit_exceeded"))};
+        return {429, Dump(ErrorBody(RateLimitMessage(f), f.tokens_refused ? "tokens" : "requests",
+                                    "rate_limit_exceeded"))};
       case FailureKind::kServer:
         return {500, Dump(ErrorBody("The server had an error while processing your request. "
                                     "Sorry about that!",
@@ -175,10 +176,16 @@ class OpenAiFormat final : public WireFormat {
     return {500, Dump(ErrorBody("unknown failure", "server_error", nullptr))};
   }
 
-  void AddRateLimitHeaders(int64_t retry_after_s, std::vector<HttpHeader>& headers) const override {
-    headers.push_back({"x-ratelimit-limit-requests", "500"});
-    headers.push_back({"x-ratelimit-remaining-requests", "0"});
-    headers.push_back({"x-ratelimit-reset-requests", std::to_string(retry_after_s) + "s"});
+  void AddRateLimitHeaders(const RateHeaders& values,
+                           std::vector<HttpHeader>& headers) const override {
+    auto add = [&](const std::optional<QuotaHeader>& q, const std::string& quota) {
+      if (!q) return;
+      headers.push_back({"x-ratelimit-limit-" + quota, std::to_string(q->limit)});
+      headers.push_back({"x-ratelimit-remaining-" + quota, std::to_string(q->remaining)});
+      headers.push_back({"x-ratelimit-reset-" + quota, GoDuration(q->reset_ms)});
+    };
+    add(values.requests, "requests");
+    add(values.tokens, "tokens");
   }
 
   std::string RenderModels(const std::vector<const ModelProfile*>& models) const override {
@@ -192,11 +199,19 @@ class OpenAiFormat final : public WireFormat {
 
  private:
   static std::string RateLimitMessage(const Failure& f) {
-    return "Rate limit reached for " + f.detail +
-           " in organization org-simulator on requests per min (RPM): Limit 500, Used 500, "
-           "Requested 1. Please try again in " +
-           std::to_string(f.retry_after_s) +
-           "s. Visit https://platform.openai.com/account/rate-limits to learn more.";
+    std::string quota = "requests per min (RPM)";
+    int64_t limit = 500, used = 500;
+    std::string wait = std::to_string(f.retry_after_s) + "s";
+    if (f.window) {
+      const auto& q = f.tokens_refused ? f.window->tokens : f.window->requests;
+      if (f.tokens_refused) quota = "tokens per min (TPM)";
+      if (q) limit = q->limit, used = q->limit - q->remaining;
+      wait = GoDuration(f.retry_after_ms);
+    }
+    return "Rate limit reached for " + f.detail + " in organization org-simulator on " + quota +
+           ": Limit " + std::to_string(limit) + ", Used " + std::to_string(used) +
+           ", Requested " + std::to_string(f.requested) + ". Please try again in " + wait +
+           ". Visit https://platform.openai.com/account/rate-limits to learn more.";
   }
 };
 

@@ -224,6 +224,22 @@ void ReadFaults(ProfileReader& r, const YAML::Node& node, const std::string& pat
   }
 }
 
+void ReadRateLimit(ProfileReader& r, const YAML::Node& node, const std::string& path,
+                   RateLimitProfile& out) {
+  if (!r.Mapping(node, path, {"requests_per_minute", "tokens_per_minute", "window_s"})) return;
+  r.CountAt(node, "requests_per_minute", path, out.requests_per_minute);
+  r.CountAt(node, "tokens_per_minute", path, out.tokens_per_minute);
+  if (const YAML::Node window = node["window_s"]) {
+    constexpr const char* kWindow = "expected a number of seconds in (0, 60]";
+    std::optional<double> seconds = r.Number(window, path + ".window_s", 0, 60, kWindow);
+    if (seconds && *seconds <= 0) {
+      r.Fail(window, path + ".window_s", kWindow);
+    } else {
+      Set(seconds, out.window_s);
+    }
+  }
+}
+
 void ReadFaultAttempts(ProfileReader& r, const YAML::Node& node, const std::string& path,
                        std::vector<int>& out) {
   if (!node.IsSequence()) {
@@ -259,7 +275,7 @@ ModelProfile ReadModel(ProfileReader& r, const YAML::Node& key, const YAML::Node
   if (!r.Mapping(node, path,
                  {"api", "latency_ms", "accuracy", "output_tokens", "input_tokens",
                   "cached_input_fraction", "cache_write_fraction", "reasoning_tokens",
-                  "quota_exhausted", "faults", "fault_attempts"})) {
+                  "quota_exhausted", "faults", "fault_attempts", "rate_limit"})) {
     return m;
   }
   auto at = [&](const char* key) { return std::pair{node[key], path + "." + key}; };
@@ -270,6 +286,7 @@ ModelProfile ReadModel(ProfileReader& r, const YAML::Node& key, const YAML::Node
   if (auto [n, p] = at("quota_exhausted"); n) Set(r.Bool(n, p), m.quota_exhausted);
   if (auto [n, p] = at("faults"); n) ReadFaults(r, n, p, m.faults);
   if (auto [n, p] = at("fault_attempts"); n) ReadFaultAttempts(r, n, p, m.fault_attempts);
+  if (auto [n, p] = at("rate_limit"); n) ReadRateLimit(r, n, p, m.rate_limit);
   r.ProbabilityAt(node, "accuracy", path, m.accuracy);
   r.ProbabilityAt(node, "cached_input_fraction", path, m.cached_input_fraction);
   r.ProbabilityAt(node, "cache_write_fraction", path, m.cache_write_fraction);
@@ -351,12 +368,15 @@ void ReadAnswers(ProfileReader& r, const YAML::Node& node, AnswerKey& key) {
 }
 
 void ReadTop(ProfileReader& r, const YAML::Node& root, SimulatorProfile& out) {
-  if (!r.Mapping(root, "", {"seed", "require_key", "api_key", "answers", "models"})) return;
+  if (!r.Mapping(root, "", {"seed", "require_key", "api_key", "answers", "rate_limit", "models"})) {
+    return;
+  }
   if (root["seed"]) {
     if (auto seed = r.Count(root["seed"], "seed")) out.seed = static_cast<uint64_t>(*seed);
   }
   if (root["require_key"]) Set(r.Bool(root["require_key"], "require_key"), out.require_key);
   if (root["api_key"]) Set(r.String(root["api_key"], "api_key"), out.api_key);
+  if (root["rate_limit"]) ReadRateLimit(r, root["rate_limit"], "rate_limit", out.rate_limit);
   if (!root["models"]) {
     r.Fail(root, "models", "missing: the models the simulator serves");
   } else {

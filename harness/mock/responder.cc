@@ -96,6 +96,10 @@ std::string_view FaultName(Fault f) {
 }
 
 Responder::Responder(SimulatorProfile profile) : profile_(std::move(profile)) {
+  if (profile_.rate_limit.enabled()) shared_window_.emplace(profile_.rate_limit);
+  for (const ModelProfile& m : profile_.models) {
+    if (m.rate_limit.enabled()) model_windows_.emplace(m.name, RateWindow(m.rate_limit));
+  }
   for (const AnswerSample& sample : profile_.answers.samples) {
     std::map<std::string, Json> expected;
     for (const auto& [field, text] : sample.expected) {
@@ -114,7 +118,13 @@ std::map<std::string, int64_t> Responder::FaultCounts() const {
   return fault_counts_;
 }
 
+int64_t Responder::RateLimited() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return rate_limited_;
+}
+
 MockReply Responder::Handle(const MockRequest& request) {
+  now_unix_ms_ = request.received_unix_ms;
   const std::string_view path = PathOf(request.target);
   const bool post = request.method == "POST";
   if (post && EndsWith(path, "/chat/completions")) return Chat(OpenAiWire(), request);
@@ -150,50 +160,106 @@ MockReply Responder::Chat(const WireFormat& wire, const MockRequest& request) {
   if (model->quota_exhausted) {
     return FailureReply(wire, {FailureKind::kQuota, ""}, NextIds(wire), {});
   }
-  return Answer(wire, call, *model, ++attempts_[body_hash]);
+  // A request a full window refuses never reaches the model: it is not an attempt, so its
+  // retry gets the draws it would have had.
+  int& seen = attempts_[body_hash];
+  const std::vector<RateWindow*> windows = WindowsOf(*model);
+  Answered answered = Answer(wire, call, *model, seen + 1, !windows.empty());
+  if (auto refused = Admit(wire, *model, windows, answered, request)) return *refused;
+  ++seen;
+  CountFault(answered.fault);
+  return std::move(answered.reply);
 }
 
-MockReply Responder::Answer(const WireFormat& wire, const CallInfo& call, const ModelProfile& model,
-                            int attempt) {
+std::vector<RateWindow*> Responder::WindowsOf(const ModelProfile& model) {
+  std::vector<RateWindow*> windows;
+  if (shared_window_) windows.push_back(&*shared_window_);
+  if (auto it = model_windows_.find(model.name); it != model_windows_.end()) {
+    windows.push_back(&it->second);
+  }
+  return windows;
+}
+
+std::optional<MockReply> Responder::Admit(const WireFormat& wire, const ModelProfile& model,
+                                          const std::vector<RateWindow*>& windows,
+                                          Answered& answered, const MockRequest& request) {
+  if (windows.empty()) return std::nullopt;
+  const auto now = request.received;
+  RateWindow* refusing = nullptr;
+  std::chrono::microseconds wait{0};
+  for (RateWindow* w : windows) {
+    if (auto w_wait = w->WaitFor(answered.tokens, now); w_wait > wait) {
+      wait = w_wait;
+      refusing = w;
+    }
+  }
+  if (refusing) {
+    Failure f{FailureKind::kRateLimit, model.name};
+    f.retry_after_ms = (wait.count() + 999) / 1000;
+    f.retry_after_s = (f.retry_after_ms + 999) / 1000;
+    f.window = refusing->Headers(now, request.received_unix_ms);
+    f.tokens_refused = refusing->TokensRefuse(answered.tokens, now);
+    f.requested = f.tokens_refused ? answered.tokens : 1;
+    const LatencyModel& l = model.latency;
+    const double error_ms = l.error_ms.value_or(l.base_ms / 10);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++rate_limited_;
+    }
+    return FailureReply(wire, f, NextIds(wire),
+                        std::chrono::microseconds(std::llround(error_ms * 1000)));
+  }
+  for (RateWindow* w : windows) w->Charge(answered.tokens, now);
+  // The model's own window is the one its headers describe; else the shared one.
+  wire.AddRateLimitHeaders(windows.back()->Headers(now, request.received_unix_ms),
+                           answered.reply.headers);
+  return std::nullopt;
+}
+
+Responder::Answered Responder::Answer(const WireFormat& wire, const CallInfo& call,
+                                      const ModelProfile& model, int attempt, bool windowed) {
   const Draws draws(profile_.seed, call.model, call.key_hash, attempt);
   const ReplyIds ids = wire.MakeIds(draws.Bits("ids"));
-  const Fault fault = PickFault(model, draws, attempt);
-  CountFault(fault);
+  Answered out;
+  out.fault = PickFault(model, draws, attempt);
   const LatencyModel& l = model.latency;
   const auto error_delay = Jittered(l.error_ms.value_or(l.base_ms / 10), l, draws);
   const int64_t retry_after = model.faults.retry_after_s;
-  switch (fault) {
+  const bool fault_headers = !windowed;
+  switch (out.fault) {
     case Fault::kRateLimit:
-      return FailureReply(wire, {FailureKind::kRateLimit, call.model, retry_after}, ids,
-                          error_delay);
+      out.reply = FailureReply(wire, {FailureKind::kRateLimit, call.model, retry_after}, ids,
+                               error_delay, fault_headers);
+      return out;
     case Fault::kServerError:
-      return FailureReply(wire, {FailureKind::kServer, ""}, ids, error_delay);
+      out.reply = FailureReply(wire, {FailureKind::kServer, ""}, ids, error_delay);
+      return out;
     case Fault::kOverloaded:
-      return FailureReply(wire, {FailureKind::kOverloaded, "", retry_after}, ids, error_delay);
-    case Fault::kStall: {
-      MockReply stall;
-      stall.action = ReplyAction::kStall;
-      return stall;
-    }
+      out.reply = FailureReply(wire, {FailureKind::kOverloaded, "", retry_after}, ids, error_delay);
+      return out;
+    case Fault::kStall:
+      out.reply.action = ReplyAction::kStall;
+      return out;
     default:
       break;
   }
-  const Completion completion = Compose(call, model, draws, fault);
-  MockReply reply;
+  const Completion completion = Compose(call, model, draws, out.fault);
+  MockReply& reply = out.reply;
   reply.delay = Jittered(l.base_ms + l.per_output_token_ms * double(completion.output_tokens) +
                              l.per_input_token_ms * double(completion.input_tokens),
                          l, draws);
-  if (fault == Fault::kReset) {
+  if (out.fault == Fault::kReset) {
     reply.action = ReplyAction::kReset;
-    return reply;
+    return out;
   }
+  out.tokens = completion.input_tokens + completion.output_tokens;
   reply.headers = {{"content-type", "application/json"}, {wire.request_id_header(), ids.request}};
   reply.body =
       wire.RenderCompletion(call.model, call.tool_name, completion, ids, std::time(nullptr));
   if (model.faults.slow_body_ms > 0 && FaultsApply(model, attempt)) {
     reply.slow_body = std::chrono::milliseconds(model.faults.slow_body_ms);
   }
-  return reply;
+  return out;
 }
 
 std::variant<const CallInfo*, Failure> Responder::Understand(const WireFormat& wire,
@@ -334,7 +400,8 @@ ReplyIds Responder::NextIds(const WireFormat& wire) {
 }
 
 MockReply Responder::FailureReply(const WireFormat& wire, const Failure& failure,
-                                  const ReplyIds& ids, std::chrono::microseconds delay) const {
+                                  const ReplyIds& ids, std::chrono::microseconds delay,
+                                  bool fault_headers) const {
   MockReply reply;
   std::tie(reply.status, reply.body) = wire.RenderFailure(failure, ids);
   reply.delay = delay;
@@ -342,8 +409,18 @@ MockReply Responder::FailureReply(const WireFormat& wire, const Failure& failure
   if (failure.kind == FailureKind::kRateLimit || failure.kind == FailureKind::kOverloaded) {
     reply.headers.push_back({"retry-after", std::to_string(failure.retry_after_s)});
   }
-  if (failure.kind == FailureKind::kRateLimit) {
-    wire.AddRateLimitHeaders(failure.retry_after_s, reply.headers);
+  if (failure.kind != FailureKind::kRateLimit) return reply;
+  if (failure.window) {
+    if (wire.api() == SimulatorApi::kOpenAi) {
+      reply.headers.push_back({"retry-after-ms", std::to_string(failure.retry_after_ms)});
+    }
+    wire.AddRateLimitHeaders(*failure.window, reply.headers);
+  } else if (fault_headers) {
+    // An injected fault, not a real window: a made-up, exhausted quota of the usual size.
+    const int64_t limit = wire.api() == SimulatorApi::kAnthropic ? 50 : 500;
+    RateHeaders made_up{QuotaHeader{limit, 0, failure.retry_after_s * 1000}, std::nullopt,
+                        now_unix_ms_};
+    wire.AddRateLimitHeaders(made_up, reply.headers);
   }
   return reply;
 }

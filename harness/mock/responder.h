@@ -1,7 +1,8 @@
 // The simulator's behaviour (internal): turns one HTTP request into the reply a model with the
-// profile's behaviour would give: route, auth, model lookup, attempt counting, deterministic
-// draws, answer generation, faults, usage and latency. No sockets and no clock (the reply says
-// how long to wait). Handle() is called from one thread; FaultCounts() from any.
+// profile's behaviour would give: route, auth, model lookup, rate-limit windows, attempt
+// counting, deterministic draws, answer generation, faults, usage and latency. No sockets and no
+// clock: the request says when it arrived, the reply how long to wait. Handle() is called from
+// one thread; FaultCounts() and RateLimited() from any.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "harness/mock/http_server.h"
+#include "harness/mock/rate_window.h"
 #include "harness/mock/schema_answer.h"
 #include "harness/mock/simulator.h"
 #include "harness/mock/wire.h"
@@ -55,14 +57,31 @@ class Responder {
   MockReply Handle(const MockRequest& request);
   /// Injected faults so far, by name. Thread-safe.
   std::map<std::string, int64_t> FaultCounts() const;
+  /// 429s sent because a rate_limit window was full. Thread-safe.
+  int64_t RateLimited() const;
 
  private:
+  /// A reply decided but not yet sent: the fault it carries and the tokens its usage reports.
+  struct Answered {
+    MockReply reply;
+    Fault fault = Fault::kNone;
+    int64_t tokens = 0;
+  };
+
   MockReply Chat(const WireFormat& wire, const MockRequest& request);
-  MockReply Answer(const WireFormat& wire, const CallInfo& call, const ModelProfile& model,
-                   int attempt);
+  Answered Answer(const WireFormat& wire, const CallInfo& call, const ModelProfile& model,
+                  int attempt, bool windowed);
+  /// The rate_limit windows `model` is subject to (the profile's, its own); none when unlimited.
+  std::vector<RateWindow*> WindowsOf(const ModelProfile& model);
+  /// Charges `answered` to the windows and adds their headers; a 429 when one is full.
+  std::optional<MockReply> Admit(const WireFormat& wire, const ModelProfile& model,
+                                 const std::vector<RateWindow*>& windows, Answered& answered,
+                                 const MockRequest& request);
   MockReply Models(const WireFormat& wire) const;
+  /// `fault_headers`: an injected 429 carries made-up rate-limit headers (none when a window
+  /// supplies the real ones).
   MockReply FailureReply(const WireFormat& wire, const Failure& failure, const ReplyIds& ids,
-                         std::chrono::microseconds delay) const;
+                         std::chrono::microseconds delay, bool fault_headers = true) const;
   std::optional<Failure> CheckKey(const WireFormat& wire, const MockRequest& request) const;
   /// The cached CallInfo of a body (by `body_hash`), parsing it on first sight.
   std::variant<const CallInfo*, Failure> Understand(const WireFormat& wire, const std::string& body,
@@ -83,9 +102,13 @@ class Responder {
   std::unordered_map<uint64_t, CallInfo> calls_;           // hash(format, body) -> parsed
   std::unordered_map<uint64_t, std::shared_ptr<const Json>> schemas_;  // by text hash
   uint64_t sequence_ = 0;  // ids of replies before a model
+  std::optional<RateWindow> shared_window_;               // profile.rate_limit
+  std::unordered_map<std::string, RateWindow> model_windows_;  // by model name
+  int64_t now_unix_ms_ = 0;  // of the request being handled
 
   mutable std::mutex mutex_;
   std::map<std::string, int64_t> fault_counts_;  // guarded by mutex_
+  int64_t rate_limited_ = 0;                     // guarded by mutex_
 };
 
 }  // namespace taskcost::mock

@@ -31,6 +31,7 @@ std::string Simulator::BaseUrl() const {
 SimulatorStats Simulator::Stats() const {
   SimulatorStats stats = server_->Stats();
   stats.faults = responder_->FaultCounts();
+  stats.rate_limited = responder_->RateLimited();
   return stats;
 }
 

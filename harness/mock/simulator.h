@@ -68,6 +68,17 @@ struct FaultRates {
   double Sum() const;
 };
 
+/// A provider rate limit the simulator enforces for real: requests and tokens per minute (0 =
+/// no limit) in token buckets that hold `window_s` seconds' allowance (at least 1) and refill
+/// continuously. Refused requests get 429 with Retry-After; see docs/simulator.md.
+struct RateLimitProfile {
+  int64_t requests_per_minute = 0;
+  int64_t tokens_per_minute = 0;  // counted from each reply's usage: input + output
+  double window_s = 1;            // in (0, 60]; 60 = a whole minute's burst at once
+
+  bool enabled() const { return requests_per_minute > 0 || tokens_per_minute > 0; }
+};
+
 /// How one model behaves.
 struct ModelProfile {
   std::string name;                       // what requests put in "model"
@@ -83,6 +94,7 @@ struct ModelProfile {
                                      // Anthropic 400 credit balance too low
   FaultRates faults;
   std::vector<int> fault_attempts;  // attempts (1-based) faults apply to; empty = all
+  RateLimitProfile rate_limit;      // this model's own limit, besides the profile's
   SourceLocation where;
 };
 
@@ -109,6 +121,7 @@ struct SimulatorProfile {
   bool require_key = false;  // when true, requests without a key get 401
   std::string api_key;       // when set (and require_key), the only key accepted
   AnswerKey answers;
+  RateLimitProfile rate_limit;  // shared by every model
   std::vector<ModelProfile> models;
 
   const ModelProfile* FindModel(const std::string& name) const;
@@ -130,6 +143,7 @@ struct SimulatorStats {
   int64_t requests = 0;                   // complete HTTP requests received
   std::map<int, int64_t> by_status;       // responses whose status line was sent, by status
   std::map<std::string, int64_t> faults;  // injected faults by name ("rate_limit", ...)
+  int64_t rate_limited = 0;               // 429s sent because a rate_limit window was full
   int64_t resets = 0;                     // connections closed without an answer (reset fault)
   int64_t stalls = 0;                     // requests left unanswered (stall fault)
   int64_t connections_accepted = 0;

@@ -1,5 +1,8 @@
 #include "harness/mock/wire.h"
 
+#include <cstdio>
+#include <ctime>
+
 namespace taskcost::mock {
 
 std::string ContentText(const Json& content) {
@@ -40,6 +43,35 @@ std::string Base62(uint64_t bits, int n) {
     x /= 62;
   }
   return out;
+}
+
+std::string GoDuration(int64_t millis) {
+  if (millis <= 0) return "0s";
+  if (millis < 1000) return std::to_string(millis) + "ms";
+  const int64_t hours = millis / 3'600'000;
+  const int64_t minutes = millis / 60'000 % 60;
+  const int64_t second_ms = millis % 60'000;
+  std::string seconds = std::to_string(second_ms / 1000);
+  if (second_ms % 1000 != 0) {
+    char fraction[8];
+    std::snprintf(fraction, sizeof fraction, ".%03d", static_cast<int>(second_ms % 1000));
+    seconds += fraction;
+    while (seconds.back() == '0') seconds.pop_back();
+  }
+  std::string out;
+  if (hours > 0) out += std::to_string(hours) + "h";
+  if (hours > 0 || minutes > 0) out += std::to_string(minutes) + "m";
+  return out + seconds + "s";
+}
+
+std::string Rfc3339(int64_t unix_millis) {
+  const std::time_t seconds = static_cast<std::time_t>(unix_millis / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char when[40];
+  const size_t n = std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &utc);
+  std::snprintf(when + n, sizeof when - n, ".%03dZ", static_cast<int>(unix_millis % 1000));
+  return when;
 }
 
 std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }

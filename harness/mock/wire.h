@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "harness/mock/http_server.h"
+#include "harness/mock/rate_window.h"
 #include "harness/mock/schema_answer.h"
 #include "harness/mock/simulator.h"
 
@@ -59,6 +60,12 @@ struct Failure {
   FailureKind kind;
   std::string detail;
   int64_t retry_after_s = 1;
+  // kRateLimit from a full rate_limit window (not an injected fault): which quota refused, its
+  // state, and the exact wait.
+  std::optional<RateHeaders> window;
+  bool tokens_refused = false;
+  int64_t requested = 1;  // units of the refusing quota the request needed
+  int64_t retry_after_ms = 0;
 };
 
 /// Identifiers of one reply, derived from a deterministic draw.
@@ -87,8 +94,8 @@ class WireFormat {
   /// Status and body of a failure in this format's error shape.
   virtual std::pair<int, std::string> RenderFailure(const Failure& failure,
                                                     const ReplyIds& ids) const = 0;
-  /// Headers a 429 carries besides Retry-After.
-  virtual void AddRateLimitHeaders(int64_t retry_after_s,
+  /// The rate-limit headers of `values` (x-ratelimit-* / anthropic-ratelimit-*).
+  virtual void AddRateLimitHeaders(const RateHeaders& values,
                                    std::vector<HttpHeader>& headers) const = 0;
   virtual std::string RenderModels(const std::vector<const ModelProfile*>& models) const = 0;
 };
@@ -105,6 +112,11 @@ void AppendLine(std::string& to, const std::string& text);
 int64_t CountChars(std::string_view utf8);
 /// `n` characters of base62 drawn from `bits` (and its successors).
 std::string Base62(uint64_t bits, int n);
+/// A duration as Go prints it, to the millisecond, as OpenAI's reset headers carry it:
+/// "0s", "120ms", "1.5s", "1m0s", "2h0m0s".
+std::string GoDuration(int64_t millis);
+/// An RFC 3339 UTC time with milliseconds: "2026-01-02T03:04:05.250Z".
+std::string Rfc3339(int64_t unix_millis);
 /// Compact JSON text; invalid UTF-8 is replaced rather than thrown on.
 std::string Dump(const Json& j);
 

@@ -29,10 +29,12 @@ anthropic::Answer AnswerOf(const ChatCall& call) {
 
 ProviderReply Parse(const ProviderConfig& provider, const HttpResponse& response,
                     anthropic::Answer answer) {
-  return Guarded([&] {
+  ProviderReply reply = Guarded([&] {
     if (provider.kind == ProviderKind::kAnthropic) return anthropic::ParseReply(response, answer);
     return openai::ParseReply(response);
   });
+  reply.rate_limit = RateLimitFromHeaders(response.headers);  // on every reply, errors included
+  return reply;
 }
 
 }  // namespace

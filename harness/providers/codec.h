@@ -11,6 +11,7 @@
 #include "harness/core/http.h"
 #include "harness/core/providers_config.h"
 #include "harness/core/suite.h"
+#include "harness/providers/retry_after.h"
 
 namespace taskcost {
 
@@ -37,6 +38,7 @@ struct ProviderReply {
   std::string usage_raw;       // provider's usage object, compact JSON text; "" when none
   std::optional<std::chrono::milliseconds> retry_after;  // Retry-After or reset headers
   std::string request_id;      // x-request-id / request-id header
+  std::optional<RateLimitState> rate_limit;  // x-ratelimit-* / anthropic-ratelimit-* headers
 };
 
 /// Builds the HTTP request for `call` at `provider`. `key` may be empty (no auth header); it

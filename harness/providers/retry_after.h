@@ -1,8 +1,11 @@
-// How long a provider asks us to wait: the Retry-After family of headers and OpenAI's
-// rate-limit reset durations ("6m0s"). Pure functions on header text. Thread-safe.
+// How long a provider asks us to wait and how much quota it says is left: the Retry-After
+// family of headers, OpenAI's x-ratelimit-* headers (reset durations such as "6m0s") and
+// Anthropic's anthropic-ratelimit-* headers (RFC 3339 reset times). Pure functions on header
+// text. Thread-safe.
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -24,5 +27,35 @@ std::optional<std::chrono::milliseconds> ParseRetryAfterSeconds(std::string_view
 /// or else `Retry-After` (seconds). Empty when neither is present and readable.
 std::optional<std::chrono::milliseconds> RetryAfterFromHeaders(
     const std::vector<HttpHeader>& headers);
+
+/// One quota (requests or tokens) as a reply's rate-limit headers state it. Any field may be
+/// missing. Providers state limits per minute.
+struct RateLimitWindow {
+  std::optional<int64_t> limit;      // *-limit: the most the quota allows per minute
+  std::optional<int64_t> remaining;  // *-remaining: what is left right now
+  std::optional<std::chrono::milliseconds> reset_after;  // x-ratelimit-reset-*: until it is full
+  std::optional<int64_t> reset_unix_ms;  // anthropic-ratelimit-*-reset: when it is full (UTC ms)
+
+  bool empty() const { return !limit && !remaining && !reset_after && !reset_unix_ms; }
+  /// The reset as a delay from `now_unix_ms`: reset_after, else reset_unix_ms - now (0 when
+  /// already past). Empty when neither was sent.
+  std::optional<std::chrono::milliseconds> ResetAfter(int64_t now_unix_ms) const;
+};
+
+/// The rate-limit headers of one reply.
+struct RateLimitState {
+  RateLimitWindow requests;
+  RateLimitWindow tokens;
+};
+
+/// An RFC 3339 date-time ("2026-01-02T03:04:05Z", "2026-01-02T03:04:05.250+01:00") as
+/// milliseconds since the Unix epoch, fractions rounded up. Empty when malformed.
+std::optional<int64_t> ParseRfc3339Millis(std::string_view text);
+
+/// Reads x-ratelimit-{limit,remaining,reset}-{requests,tokens} (OpenAI, Azure and many
+/// compatible servers) or, when any is present, anthropic-ratelimit-{requests,tokens}-*
+/// (input-tokens standing in for tokens when tokens is absent). Unreadable values are left
+/// out; empty when no rate-limit header could be read.
+std::optional<RateLimitState> RateLimitFromHeaders(const std::vector<HttpHeader>& headers);
 
 }  // namespace taskcost

@@ -26,6 +26,30 @@ std::string StopReason(const Attempt& a) {
   return reason;
 }
 
+// Tokens one attempt may use, as rate limits count them: the prompt at about 4 bytes a token
+// (schema included) plus the whole output allowance. Actual usage corrects it on the reply.
+int64_t EstimatedTokens(const RunPlan& plan, const PlannedTask& task) {
+  Result<ChatCall> call = MakeCall(plan, task);
+  if (!call.ok()) return 0;
+  const size_t bytes = call->system.size() + call->user.size() + call->schema_json.size();
+  return static_cast<int64_t>(bytes + 3) / 4 + std::max(0, call->max_tokens);
+}
+
+// What the scheduler learns from a finished attempt: a cache hit reached no provider.
+AttemptOutcome OutcomeOf(const Attempt& attempt, const HttpResponse& response, Money spent,
+                         bool cached, int64_t now_unix_ms) {
+  AttemptOutcome outcome;
+  outcome.error = attempt.error;
+  if (attempt.retry_after_ms) outcome.retry_after = milliseconds(*attempt.retry_after_ms);
+  outcome.cost = spent;
+  outcome.not_sent = cached;
+  outcome.http_answer = attempt.http_status != 0;
+  outcome.tokens_used = attempt.usage.TotalInput() + attempt.usage.output_tokens;
+  std::optional<RateLimitState> state = RateLimitFromHeaders(response.headers);
+  if (state && !cached) outcome.rate_limit = ReadingOf(*state, now_unix_ms);
+  return outcome;
+}
+
 class Loop {
  public:
   Loop(const RunPlan& plan, const RunOptions& options, Transport& transport, const Clock& clock,
@@ -70,10 +94,13 @@ class Loop {
 SchedulerLimits Loop::Limits() const {
   SchedulerLimits limits;
   limits.global_concurrency = std::max(1, options_.concurrency);
+  limits.probe_first = true;
   for (const PlannedCandidate& pc : plan_.candidates) {
     const size_t group = static_cast<size_t>(pc.group);
     if (limits.group_concurrency.size() <= group) limits.group_concurrency.resize(group + 1, 0);
     limits.group_concurrency[group] = pc.provider.max_concurrency;
+    if (limits.group_rate.size() <= group) limits.group_rate.resize(group + 1);
+    limits.group_rate[group] = {pc.provider.requests_per_minute, pc.provider.tokens_per_minute};
   }
   return limits;
 }
@@ -85,9 +112,12 @@ void Loop::Prepare(const std::vector<Attempt>& previous) {
     if (!a.cached) scheduler_.AddSpent(a.cost);
   }
   const Suite& suite = *plan_.suite;
+  std::map<std::string, int> models;  // a provider's quotas are per model
   for (const PlannedTask& task : tasks_) {
     const PlannedCandidate& pc = plan_.candidates[static_cast<size_t>(task.candidate)];
-    TaskSpec spec{task.candidate, pc.group, 0, WorstCaseCost(plan_, task)};
+    const int model = models.emplace(pc.candidate->model, int(models.size())).first->second;
+    TaskSpec spec{task.candidate, pc.group, 0, WorstCaseCost(plan_, task),
+                  EstimatedTokens(plan_, task), model};
     auto it = by_task.find({suite.samples[static_cast<size_t>(task.sample)].id,
                             pc.candidate->id, task.repeat});
     bool finished = false;
@@ -170,10 +200,10 @@ Status Loop::HandleCompletion(const Completion& completion, bool cached) {
   if (attempt.http_status != 0) ++result_.http_answers;
   result_.spent += spent;
   if (attempt.success) ++successes_;
-  std::optional<milliseconds> retry_after;
-  if (attempt.retry_after_ms) retry_after = milliseconds(*attempt.retry_after_ms);
   const bool was_stopped = scheduler_.candidate_stopped(task.candidate);
-  scheduler_.OnFinished(flight.task, attempt.error, retry_after, spent, clock_.Now());
+  scheduler_.OnFinished(flight.task,
+                        OutcomeOf(attempt, completion.response, spent, cached, clock_.UnixMillis()),
+                        clock_.Now());
   if (!was_stopped && scheduler_.candidate_stopped(task.candidate)) {
     StoppedCandidate stopped{attempt.candidate_id, StopReason(attempt)};
     if (options_.on_notice) {
@@ -226,7 +256,8 @@ Result<RunResult> Loop::Run() {
     if (!sent.ok()) return sent.errors();
     milliseconds wait(200);
     if (std::optional<SteadyTime> wake = scheduler_.NextWake()) {
-      auto until = std::chrono::duration_cast<milliseconds>(*wake - clock_.Now());
+      // Rounded up: waking a hair early for a refilling bucket would only spin.
+      auto until = std::chrono::ceil<milliseconds>(*wake - clock_.Now());
       wait = std::clamp(until, milliseconds(0), wait);
     }
     for (const Completion& completion : transport_.Poll(wait)) {

@@ -4,25 +4,66 @@
 
 namespace taskcost {
 
+namespace {
+
+// A bucket for a providers.yaml cap of `per_minute`. It holds one second's allowance, not the
+// minute's: providers enforce per-minute limits over short windows too (OpenAI documents
+// 60,000/min enforced as 1,000/s), so a minute's burst at once would be refused, while a
+// continuous refill loses nothing over a run. A request bigger than that waits for a full
+// bucket and leaves it in debt. The refill after a full bucket starts kArrivalLag late, as the
+// provider's does when our first request reaches it.
+std::optional<TokenBucket> PerMinuteBucket(int64_t per_minute) {
+  if (per_minute <= 0) return std::nullopt;
+  const double per_second = static_cast<double>(per_minute) / 60;
+  return TokenBucket(std::max(1.0, per_second), per_second, SteadyTime{}, kArrivalLag);
+}
+
+// Sends this close together may reach the provider in either order.
+constexpr auto kBurst = std::chrono::milliseconds(10);
+
+SteadyTime Later(SteadyTime a, SteadyTime b) { return a < b ? b : a; }
+
+}  // namespace
+
 Scheduler::Scheduler(SchedulerLimits limits, RetryPolicy policy, std::optional<Money> budget,
                      uint64_t seed)
     : limits_(std::move(limits)), policy_(std::move(policy)), budget_(budget), rng_(seed) {
   if (limits_.global_concurrency < 1) limits_.global_concurrency = 1;
 }
 
-size_t Scheduler::AddTask(const TaskSpec& spec) {
-  const size_t group = static_cast<size_t>(spec.group);
-  if (ready_.size() <= group) {
-    ready_.resize(group + 1);
-    group_in_flight_.resize(group + 1, 0);
+Scheduler::Group& Scheduler::GroupOf(const TaskSpec& spec) {
+  const size_t index = static_cast<size_t>(spec.group);
+  while (groups_.size() <= index) {
+    const size_t g = groups_.size();
+    const int configured = g < limits_.group_concurrency.size() ? limits_.group_concurrency[g] : 0;
+    const GroupRateLimit rate = g < limits_.group_rate.size() ? limits_.group_rate[g]
+                                                               : GroupRateLimit{};
+    groups_.push_back(Group{configured,
+                            AimdLimit(configured > 0 ? configured : limits_.global_concurrency),
+                            PerMinuteBucket(rate.requests_per_minute),
+                            PerMinuteBucket(rate.tokens_per_minute)});
   }
-  tasks_.push_back(Task{spec, State::kDropped, spec.attempts_done});
+  return groups_[index];
+}
+
+size_t Scheduler::LaneOf(const TaskSpec& spec) {
+  GroupOf(spec);
+  for (size_t i = 0; i < lanes_.size(); ++i) {
+    if (lanes_[i].group == spec.group && lanes_[i].model == spec.model) return i;
+  }
+  lanes_.push_back(Lane{spec.group, spec.model});
+  return lanes_.size() - 1;
+}
+
+size_t Scheduler::AddTask(const TaskSpec& spec) {
+  const size_t lane = LaneOf(spec);
+  tasks_.push_back(Task{spec, State::kDropped, spec.attempts_done, lane});
   const size_t index = tasks_.size() - 1;
   if (spec.attempts_done >= policy_.max_attempts) {
     Finish(tasks_.back());
   } else {
     SetState(tasks_.back(), State::kReady);
-    ready_[group].push_back(index);
+    lanes_[lane].ready.push_back(index);
   }
   return index;
 }
@@ -49,13 +90,43 @@ bool Scheduler::candidate_stopped(int candidate) const {
          stopped_candidates_.end();
 }
 
-bool Scheduler::Admit(const Task& task) const {
-  const size_t group = static_cast<size_t>(task.spec.group);
-  if (group < limits_.group_concurrency.size() && limits_.group_concurrency[group] > 0 &&
-      group_in_flight_[group] >= limits_.group_concurrency[group]) {
-    return false;
+int Scheduler::GroupLimit(const Group& group) const {
+  const int adaptive = group.aimd.limit();
+  return group.configured > 0 ? std::min(group.configured, adaptive) : adaptive;
+}
+
+int Scheduler::concurrency_limit(int group) const {
+  const size_t index = static_cast<size_t>(group);
+  if (index >= groups_.size()) return limits_.global_concurrency;
+  return GroupLimit(groups_[index]);
+}
+
+bool Scheduler::ConcurrencyAllows(const Lane& lane) const {
+  if (in_flight_ >= limits_.global_concurrency) return false;
+  const Group& group = groups_[static_cast<size_t>(lane.group)];
+  return group.in_flight < GroupLimit(group);
+}
+
+SteadyTime Scheduler::RateReadyAt(const Lane& lane, const Task& task) const {
+  const Group& group = groups_[static_cast<size_t>(lane.group)];
+  const double tokens = static_cast<double>(task.spec.estimated_tokens);
+  SteadyTime at = lane.paused_until;
+  // Nothing paces the start: the first request's rate-limit headers tell how much may follow,
+  // so the others wait for its reply rather than burst into a wall of 429s.
+  const bool probing = limits_.probe_first && !lane.answered && lane.in_flight > 0 &&
+                       !group.requests && !group.tokens;
+  if (probing) at = Later(at, lane.first_sent + kProbeWait);
+  if (group.requests) at = Later(at, group.requests->ReadyAt(1));
+  if (group.tokens) at = Later(at, group.tokens->ReadyAt(tokens));
+  at = Later(at, lane.requests.ReadyAt(1));
+  return Later(at, lane.tokens.ReadyAt(tokens));
+}
+
+std::optional<size_t> Scheduler::Head(const Lane& lane) const {
+  for (size_t index : lane.ready) {
+    if (tasks_[index].state == State::kReady) return index;
   }
-  return true;
+  return std::nullopt;
 }
 
 void Scheduler::PromoteDue(SteadyTime now) {
@@ -66,7 +137,7 @@ void Scheduler::PromoteDue(SteadyTime now) {
     if (task.state != State::kWaiting) continue;  // dropped meanwhile
     SetState(task, State::kReady);
     // Retries go first: finishing started tasks keeps the journal's open set small.
-    ready_[static_cast<size_t>(task.spec.group)].push_front(index);
+    lanes_[task.lane].ready.push_front(index);
   }
 }
 
@@ -74,13 +145,14 @@ std::vector<SendOrder> Scheduler::TakeSends(SteadyTime now) {
   std::vector<SendOrder> sends;
   if (stop_cause_ != StopCause::kNone) return sends;
   PromoteDue(now);
-  const size_t groups = ready_.size();
-  size_t blocked = 0;  // groups in a row that could not send
-  while (in_flight_ < limits_.global_concurrency && blocked < groups) {
-    const size_t group = next_group_++ % groups;
-    std::deque<size_t>& queue = ready_[group];
+  const size_t lanes = lanes_.size();
+  size_t blocked = 0;  // lanes in a row that could not send
+  while (in_flight_ < limits_.global_concurrency && blocked < lanes) {
+    Lane& lane = lanes_[next_lane_++ % lanes];
+    std::deque<size_t>& queue = lane.ready;
     while (!queue.empty() && tasks_[queue.front()].state != State::kReady) queue.pop_front();
-    if (queue.empty() || !Admit(tasks_[queue.front()])) {
+    if (queue.empty() || !ConcurrencyAllows(lane) ||
+        now < RateReadyAt(lane, tasks_[queue.front()])) {
       ++blocked;
       continue;
     }
@@ -95,10 +167,32 @@ std::vector<SendOrder> Scheduler::TakeSends(SteadyTime now) {
     SetState(task, State::kInFlight);
     ++task.attempts;
     ++in_flight_;
-    ++group_in_flight_[group];
     reserved_ += task.spec.reserve;
+    MarkSent(lane, task, now);
   }
   return sends;
+}
+
+void Scheduler::MarkSent(Lane& lane, Task& task, SteadyTime now) {
+  Group& group = groups_[static_cast<size_t>(lane.group)];
+  const double tokens = static_cast<double>(task.spec.estimated_tokens);
+  if (!lane.answered && lane.in_flight == 0) lane.first_sent = now;  // the probe
+  if (lane.requests_sent == 0 || now - lane.burst_at > kBurst) {
+    lane.burst_at = now;
+    lane.burst_requests = lane.requests_sent;
+    lane.burst_tokens = lane.tokens_sent;
+  }
+  task.sent_at = now;
+  task.requests_mark = lane.burst_requests;
+  task.tokens_mark = lane.burst_tokens;
+  lane.requests_sent += 1;
+  lane.tokens_sent += tokens;
+  ++lane.in_flight;
+  ++group.in_flight;
+  if (group.requests) group.requests->Take(1, now);
+  if (group.tokens) group.tokens->Take(tokens, now);
+  lane.requests.OnSend(1, now);
+  lane.tokens.OnSend(tokens, now);
 }
 
 std::chrono::milliseconds Scheduler::BackoffDelay(
@@ -117,13 +211,64 @@ std::chrono::milliseconds Scheduler::BackoffDelay(
 void Scheduler::OnFinished(size_t index, ErrorClass error,
                            std::optional<std::chrono::milliseconds> retry_after, Money cost,
                            SteadyTime now) {
+  AttemptOutcome outcome;
+  outcome.error = error;
+  outcome.retry_after = retry_after;
+  outcome.cost = cost;
+  OnFinished(index, outcome, now);
+}
+
+void Scheduler::TakeFeedback(Lane& lane, const Task& task, const AttemptOutcome& outcome,
+                             SteadyTime now) {
+  Group& group = groups_[static_cast<size_t>(lane.group)];
+  const double tokens = static_cast<double>(task.spec.estimated_tokens);
+  if (outcome.not_sent) {
+    if (group.requests) group.requests->Give(1, now);
+    if (group.tokens) group.tokens->Give(tokens, now);
+    lane.requests.Refund(1, now);
+    lane.tokens.Refund(tokens, now);
+    return;
+  }
+  lane.answered = true;
+  if (outcome.http_answer) {
+    // The estimate charged at send, corrected by what the reply says was used.
+    const double unused = tokens - static_cast<double>(outcome.tokens_used);
+    if (group.tokens) group.tokens->Give(unused, now);
+    lane.tokens.Refund(unused, now);
+    if (outcome.error == ErrorClass::kRateLimit) {
+      group.aimd.OnRateLimited(task.sent_at, group.in_flight + 1, now);
+    } else {
+      group.aimd.OnAnswered(task.sent_at);
+    }
+  }
+  if (outcome.http_answer && !outcome.rate_limit) {  // the provider does not say (any more)
+    lane.requests.Forget();
+    lane.tokens.Forget();
+  } else if (outcome.rate_limit) {
+    const double requests_since = lane.requests_sent - task.requests_mark - 1;
+    const double tokens_since = lane.tokens_sent - task.tokens_mark - tokens;
+    lane.requests.Observe(outcome.rate_limit->requests, task.sent_at, requests_since, now);
+    lane.tokens.Observe(outcome.rate_limit->tokens, task.sent_at, tokens_since, now);
+  }
+  const bool told_to_wait =
+      outcome.error == ErrorClass::kRateLimit || outcome.error == ErrorClass::kServer;
+  if (told_to_wait && outcome.retry_after) {
+    lane.paused_until = Later(lane.paused_until, now + *outcome.retry_after);
+  }
+}
+
+void Scheduler::OnFinished(size_t index, const AttemptOutcome& outcome, SteadyTime now) {
   Task& task = tasks_.at(index);
   if (task.state != State::kInFlight) return;
+  Lane& lane = lanes_[task.lane];
   --in_flight_;
-  --group_in_flight_[static_cast<size_t>(task.spec.group)];
+  --lane.in_flight;
+  --groups_[static_cast<size_t>(lane.group)].in_flight;
   reserved_ -= task.spec.reserve;
-  spent_ += cost;
+  spent_ += outcome.cost;
+  TakeFeedback(lane, task, outcome, now);
 
+  const ErrorClass error = outcome.error;
   const bool answered = error == ErrorClass::kNone || error == ErrorClass::kIncorrect;
   if (IsFatal(error)) StopCandidate(task.spec.candidate);
   if (answered || IsFatal(error) || task.attempts >= policy_.max_attempts ||
@@ -136,7 +281,7 @@ void Scheduler::OnFinished(size_t index, ErrorClass error,
     return;
   }
   SetState(task, State::kWaiting);
-  waiting_.push(Wake{now + BackoffDelay(task.attempts, retry_after), index});
+  waiting_.push(Wake{now + BackoffDelay(task.attempts, outcome.retry_after), index});
 }
 
 void Scheduler::StopCandidate(int candidate) {
@@ -159,8 +304,16 @@ bool Scheduler::Done() const {
 }
 
 std::optional<SteadyTime> Scheduler::NextWake() const {
-  if (waiting_.empty() || stop_cause_ != StopCause::kNone) return std::nullopt;
-  return waiting_.top().at;
+  if (stop_cause_ != StopCause::kNone) return std::nullopt;
+  std::optional<SteadyTime> wake;
+  if (!waiting_.empty()) wake = waiting_.top().at;
+  for (const Lane& lane : lanes_) {
+    std::optional<size_t> head = Head(lane);
+    if (!head || !ConcurrencyAllows(lane)) continue;  // a finishing attempt wakes the loop
+    const SteadyTime at = RateReadyAt(lane, tasks_[*head]);
+    if (at != SteadyTime::max() && (!wake || at < *wake)) wake = at;
+  }
+  return wake;
 }
 
 std::vector<size_t> Scheduler::Abandoned() const {

@@ -1,9 +1,11 @@
 // Scheduler: decides which attempt to send when. A plain state machine with no threads, sockets
 // or clock of its own: the run loop feeds it events (an attempt finished, time passed) and asks
-// it what to send. It enforces concurrency limits (global and per provider group), retries with
-// capped exponential backoff and jitter (honouring Retry-After), the budget by reserving each
-// call's worst-case cost before it is sent, and stops a candidate on a fatal error.
-// Not synchronised: one thread owns it.
+// it what to send. It enforces concurrency limits (global and per provider group, the latter
+// lowered by AIMD on repeated 429/529), rate limits (providers.yaml requests and tokens per
+// minute as token buckets; the provider's own quota as its rate-limit headers report it;
+// Retry-After pauses), retries with capped exponential backoff and jitter, the budget by
+// reserving each call's worst-case cost before it is sent, and stops a candidate on a fatal
+// error. Not synchronised: one thread owns it.
 #pragma once
 
 #include <chrono>
@@ -17,15 +19,24 @@
 #include "harness/core/attempt.h"
 #include "harness/core/money.h"
 #include "harness/core/suite.h"
+#include "harness/runner/rate_limiter.h"
 #include "harness/runner/rng.h"
 
 namespace taskcost {
 
-using SteadyTime = std::chrono::steady_clock::time_point;
+/// A provider's client-side rate caps (providers.yaml); 0 = none.
+struct GroupRateLimit {
+  int requests_per_minute = 0;
+  int64_t tokens_per_minute = 0;
+};
 
 struct SchedulerLimits {
   int global_concurrency = 64;          // attempts in flight across the run
-  std::vector<int> group_concurrency;   // per provider group; index = TaskSpec::group
+  std::vector<int> group_concurrency;   // per provider group; index = TaskSpec::group; 0 = none
+  std::vector<GroupRateLimit> group_rate;  // per provider group; missing = no caps
+  // For a provider without caps, send one request per model first and wait for its reply (its
+  // rate-limit headers tell how much may follow) or for kProbeWait, whichever comes first.
+  bool probe_first = false;
 };
 
 struct TaskSpec {
@@ -33,6 +44,20 @@ struct TaskSpec {
   int group = 0;           // provider group, for concurrency limits
   int attempts_done = 0;   // attempts already journaled (resume)
   Money reserve;           // worst-case cost of one attempt, reserved while it is in flight
+  int64_t estimated_tokens = 0;  // input + max output tokens of one attempt, for token limits
+  int model = 0;  // tasks with equal group and model share the provider's per-model quota
+};
+
+/// What the run loop learned from one finished attempt.
+struct AttemptOutcome {
+  ErrorClass error = ErrorClass::kNone;
+  std::optional<std::chrono::milliseconds> retry_after;  // Retry-After or reset headers
+  Money cost;                                            // actual cost of the attempt
+  bool not_sent = false;     // answered without reaching the provider (response cache): its
+                             // rate charges are given back and it teaches nothing about limits
+  bool http_answer = false;  // an HTTP status arrived (429 included)
+  int64_t tokens_used = 0;   // every token the reply's usage reports; 0 when it has none
+  std::optional<RateLimitReading> rate_limit;  // the reply's rate-limit headers
 };
 
 /// One attempt to send now: task index (from AddTask) and its 1-based attempt number.
@@ -45,6 +70,8 @@ enum class StopCause { kNone, kBudget, kInterrupted };
 
 class Scheduler {
  public:
+  static constexpr std::chrono::milliseconds kProbeWait{1000};
+
   Scheduler(SchedulerLimits limits, RetryPolicy policy, std::optional<Money> budget,
             uint64_t seed);
 
@@ -58,9 +85,15 @@ class Scheduler {
   /// Attempts that may start at `now` within every limit; each is counted in flight at once.
   std::vector<SendOrder> TakeSends(SteadyTime now);
 
-  /// An attempt ended. `cost` is its actual cost; its reservation is released.
-  void OnFinished(size_t task, ErrorClass error, std::optional<std::chrono::milliseconds> retry_after,
-                  Money cost, SteadyTime now);
+  /// An attempt ended; its reservation is released and `outcome.cost` spent. Rate feedback:
+  /// the rate-limit reading re-anchors the provider's quota for the task's model; the token
+  /// estimate charged at send is corrected by the actual usage; a 429/529 or 5xx with
+  /// Retry-After pauses every task of that model at that provider until then; rate-limited
+  /// replies feed the provider's AIMD concurrency limit.
+  void OnFinished(size_t task, const AttemptOutcome& outcome, SteadyTime now);
+  /// The same with only the error, Retry-After and cost known.
+  void OnFinished(size_t task, ErrorClass error,
+                  std::optional<std::chrono::milliseconds> retry_after, Money cost, SteadyTime now);
 
   /// Drops every task of `candidate` that is not in flight (a fatal error).
   void StopCandidate(int candidate);
@@ -69,10 +102,14 @@ class Scheduler {
 
   /// True when nothing is in flight and nothing more will be sent.
   bool Done() const;
-  /// The earliest time a waiting retry becomes ready, if any.
+  /// When TakeSends may next have something to send because time passed: a waiting retry
+  /// comes due, a pause ends, or a rate bucket refills enough for the next task of a provider
+  /// that has concurrency to spare. Empty when only a finishing attempt can unblock anything.
   std::optional<SteadyTime> NextWake() const;
 
   int in_flight() const { return in_flight_; }
+  /// The provider group's concurrency limit now: its configured maximum, lowered by AIMD.
+  int concurrency_limit(int group) const;
   Money spent() const { return spent_; }
   Money reserved() const { return reserved_; }
   StopCause stop_cause() const { return stop_cause_; }
@@ -88,15 +125,52 @@ class Scheduler {
     TaskSpec spec;
     State state = State::kReady;
     int attempts = 0;
+    size_t lane = 0;
+    SteadyTime sent_at{};   // of the attempt in flight
+    double requests_mark = 0;  // the lane's send counters before the burst it was sent in
+    double tokens_mark = 0;
   };
   struct Wake {
     SteadyTime at;
     size_t task;
     bool operator>(const Wake& o) const { return at > o.at; }
   };
+  // One provider group: concurrency (AIMD) and the providers.yaml caps.
+  struct Group {
+    int configured = 0;  // max in flight from providers.yaml; 0 = only the global limit
+    AimdLimit aimd;
+    std::optional<TokenBucket> requests;  // requests_per_minute
+    std::optional<TokenBucket> tokens;    // tokens_per_minute
+    int in_flight = 0;
+  };
+  // The tasks of one model at one provider: its queue and the provider's quota for it.
+  struct Lane {
+    int group = 0;
+    int model = 0;
+    std::deque<size_t> ready;
+    ServerQuota requests;
+    ServerQuota tokens;
+    SteadyTime paused_until{};
+    bool answered = false;  // a reply came back (see SchedulerLimits::probe_first)
+    SteadyTime first_sent{};  // of the probe
+    int in_flight = 0;
+    double requests_sent = 0;  // counters of every send
+    double tokens_sent = 0;
+    SteadyTime burst_at{};  // the current burst of sends began then, with these counters
+    double burst_requests = 0;
+    double burst_tokens = 0;
+  };
 
-  std::chrono::milliseconds BackoffDelay(int attempt, std::optional<std::chrono::milliseconds> retry_after);
-  bool Admit(const Task& task) const;
+  std::chrono::milliseconds BackoffDelay(int attempt,
+                                         std::optional<std::chrono::milliseconds> retry_after);
+  size_t LaneOf(const TaskSpec& spec);
+  Group& GroupOf(const TaskSpec& spec);
+  int GroupLimit(const Group& group) const;
+  bool ConcurrencyAllows(const Lane& lane) const;
+  SteadyTime RateReadyAt(const Lane& lane, const Task& task) const;
+  std::optional<size_t> Head(const Lane& lane) const;
+  void MarkSent(Lane& lane, Task& task, SteadyTime now);
+  void TakeFeedback(Lane& lane, const Task& task, const AttemptOutcome& outcome, SteadyTime now);
   void Finish(Task& task);
   void SetState(Task& task, State state);
   void PromoteDue(SteadyTime now);
@@ -106,11 +180,11 @@ class Scheduler {
   std::optional<Money> budget_;
   Rng rng_;
   std::vector<Task> tasks_;
-  std::vector<std::deque<size_t>> ready_;  // per group
+  std::vector<Group> groups_;  // index = TaskSpec::group
+  std::vector<Lane> lanes_;
   std::priority_queue<Wake, std::vector<Wake>, std::greater<Wake>> waiting_;
-  std::vector<int> group_in_flight_;
   std::vector<int> stopped_candidates_;
-  size_t next_group_ = 0;  // round robin across groups
+  size_t next_lane_ = 0;  // round robin across lanes
   int in_flight_ = 0;
   size_t finished_ = 0;
   size_t pending_ = 0;  // tasks ready or waiting

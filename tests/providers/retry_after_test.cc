@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <optional>
 #include <string>
 
 namespace taskcost {
@@ -60,6 +61,79 @@ TEST_CASE("retry_after: headers, retry-after-ms first") {
         milliseconds(2000));
   CHECK_FALSE(RetryAfterFromHeaders({{"x-ratelimit-reset-tokens", "6m0s"}}).has_value());
   CHECK_FALSE(RetryAfterFromHeaders({}).has_value());
+}
+
+TEST_CASE("retry_after: RFC 3339 times as Anthropic sends them") {
+  CHECK(ParseRfc3339Millis("2026-01-02T03:04:05Z") == 1'767'323'045'000);
+  CHECK(ParseRfc3339Millis("2026-01-02T03:04:05.25Z") == 1'767'323'045'250);
+  CHECK(ParseRfc3339Millis("2026-01-02T03:04:05.0001Z") == 1'767'323'045'001);  // rounded up
+  CHECK(ParseRfc3339Millis("2026-01-02T04:04:05+01:00") == 1'767'323'045'000);
+  CHECK(ParseRfc3339Millis("2026-01-01T22:04:05-05:00") == 1'767'323'045'000);
+  CHECK(ParseRfc3339Millis("1999-12-31t23:59:59z") == 946'684'799'000);
+  for (const char* bad : {"", "2026-01-02", "2026-01-02T03:04Z", "2026-13-02T03:04:05Z",
+                          "2026-01-02T03:04:05", "2026-01-02T03:04:05.Z", "26-01-02T03:04:05Z",
+                          "2026-01-02T03:04:05Z junk", "2026-01-02T03:04:05+0100"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(ParseRfc3339Millis(bad).has_value());
+  }
+}
+
+TEST_CASE("retry_after: OpenAI's x-ratelimit headers") {
+  std::optional<RateLimitState> state = RateLimitFromHeaders({
+      {"x-ratelimit-limit-requests", "500"},
+      {"X-RateLimit-Remaining-Requests", "499"},
+      {"x-ratelimit-reset-requests", "120ms"},
+      {"x-ratelimit-limit-tokens", "200000"},
+      {"x-ratelimit-remaining-tokens", "198500"},
+      {"x-ratelimit-reset-tokens", "1m0.45s"},
+  });
+  REQUIRE(state.has_value());
+  CHECK(state->requests.limit == 500);
+  CHECK(state->requests.remaining == 499);
+  CHECK(state->requests.reset_after == milliseconds(120));
+  CHECK(state->tokens.limit == 200'000);
+  CHECK(state->tokens.remaining == 198'500);
+  CHECK(state->tokens.reset_after == milliseconds(60'450));
+  CHECK_FALSE(state->requests.reset_unix_ms.has_value());
+
+  SUBCASE("unreadable values are left out; no rate-limit header at all is no state") {
+    std::optional<RateLimitState> partial = RateLimitFromHeaders(
+        {{"x-ratelimit-limit-requests", "many"}, {"x-ratelimit-remaining-requests", "-1"},
+         {"x-ratelimit-reset-requests", "soon"}, {"x-ratelimit-remaining-tokens", "10"}});
+    REQUIRE(partial.has_value());
+    CHECK(partial->requests.empty());
+    CHECK(partial->tokens.remaining == 10);
+    CHECK_FALSE(RateLimitFromHeaders({{"retry-after", "2"}}).has_value());
+  }
+}
+
+TEST_CASE("retry_after: Anthropic's anthropic-ratelimit headers reset at a time") {
+  std::optional<RateLimitState> state = RateLimitFromHeaders({
+      {"anthropic-ratelimit-requests-limit", "50"},
+      {"anthropic-ratelimit-requests-remaining", "0"},
+      {"anthropic-ratelimit-requests-reset", "2026-01-02T03:04:05.250Z"},
+      {"anthropic-ratelimit-input-tokens-limit", "40000"},
+      {"anthropic-ratelimit-input-tokens-remaining", "39000"},
+      {"anthropic-ratelimit-input-tokens-reset", "2026-01-02T03:04:06Z"},
+  });
+  REQUIRE(state.has_value());
+  CHECK(state->requests.limit == 50);
+  CHECK(state->requests.remaining == 0);
+  CHECK(state->requests.reset_unix_ms == 1'767'323'045'250);
+  // 1 s before the reset time, it is 1 s away; after it, none.
+  CHECK(state->requests.ResetAfter(1'767'323'044'250) == milliseconds(1000));
+  CHECK(state->requests.ResetAfter(1'767'323'046'000) == milliseconds(0));
+  // Without anthropic-ratelimit-tokens-*, the input-token quota stands in.
+  CHECK(state->tokens.limit == 40'000);
+  CHECK(state->tokens.reset_unix_ms == 1'767'323'046'000);
+
+  SUBCASE("the combined tokens quota wins when sent") {
+    std::optional<RateLimitState> both = RateLimitFromHeaders(
+        {{"anthropic-ratelimit-tokens-remaining", "5"},
+         {"anthropic-ratelimit-input-tokens-remaining", "9"}});
+    REQUIRE(both.has_value());
+    CHECK(both->tokens.remaining == 5);
+  }
 }
 
 }  // namespace
