@@ -222,15 +222,46 @@ TEST_CASE("e2e plan: run refuses to start when the worst case exceeds the budget
   CHECK_FALSE(suite.Exists("run1"));
 
   SUBCASE("--allow-partial starts and stops at the cap") {
-    // The first attempts (reserved at $0.003425 and $0.000468 each) all fit in $0.02; once
-    // they cost $0.0368, small's retries no longer do.
-    CliOutcome partial = suite.Run("run1", {"--budget", "0.02", "--allow-partial"});
+    // Usage within the plan's worst case (input 80 <= bytes / 3 + 32 = 85 tokens, output <=
+    // max_tokens), so each reservation covers its call: big 80 x $5/1M + 200 x $15/1M = $0.0034
+    // a call, small 80 x $0.80/1M + 100 x $4/1M = $0.000464 a call. The whole run would cost
+    // 4 x $0.0034 + 8 x $0.000464 = $0.017312; $0.012 stops it part-way. Which tasks ran depends
+    // on the order replies come back in; that spend stays under the cap does not.
+    suite.dir.Write("profile.yaml", R"(seed: 3
+answers: {samples: samples.jsonl, key_field: text, fields: {category: expected}}
+models:
+  m-big: {accuracy: 1, input_tokens: 80, output_tokens: 200, latency_ms: 5}
+  m-small:
+    accuracy: 1
+    input_tokens: 80
+    output_tokens: 100
+    latency_ms: 5
+    faults: {malformed_json: 1}
+    fault_attempts: [1]
+)");
+    CliOutcome partial = suite.Run("run1", {"--budget", "0.012", "--allow-partial"});
+    INFO(partial.err);
     CHECK(partial.exit_code == 3);
     CHECK(Contains(partial.err, "taskcost: warning: the worst case, $0.046716, exceeds the "
-                                "budget of $0.02 (expected $0.004328); --allow-partial: the run "
+                                "budget of $0.012 (expected $0.004328); --allow-partial: the run "
                                 "stops when the budget is reached\n"));
     CHECK(Contains(partial.err, "taskcost: warning: budget reached: "));
-    CHECK(ReportCandidate(suite.Report("run1"), "big").at("successes") == 4);
+    const json report = suite.Report("run1");
+    const json& big = ReportCandidate(report, "big");
+    const json& small = ReportCandidate(report, "small");
+    const int64_t big_calls = big.at("attempts").get<int64_t>();
+    const int64_t small_calls = small.at("attempts").get<int64_t>();
+    CHECK(report.at("spent_picousd") == big_calls * 3'400'000'000 + small_calls * 464'000'000);
+    CHECK(report.at("spent_picousd") <= 12'000'000'000);
+    CHECK(big_calls + small_calls < 12);  // the full run's calls
+    int64_t not_run = 0;
+    for (const json* c : {&big, &small}) {
+      CHECK(c->at("tasks_run").get<int64_t>() + c->at("tasks_not_run").get<int64_t>() ==
+            c->at("tasks_planned").get<int64_t>());
+      not_run += c->at("tasks_not_run").get<int64_t>();
+    }
+    CHECK(not_run >= 1);
+    CHECK(big.at("successes") == big_calls);  // big never fails: every call is a success
   }
 }
 
