@@ -95,6 +95,15 @@ class Fields {
     auto it = object_.find(key);
     return it != object_.end() && AsBool(it.value(), Pointer(key));
   }
+  // An optional number from 0 to 1: nullopt when absent.
+  std::optional<double> OptionalScore(const char* key) const {
+    auto it = object_.find(key);
+    if (it == object_.end()) return std::nullopt;
+    if (!it->is_number()) WrongType(*it, Pointer(key), "a number");
+    const double v = it->template get<double>();
+    if (v < 0 || v > 1) throw BadField{Pointer(key), "must be between 0 and 1"};
+    return v;
+  }
   std::optional<int64_t> OptionalInt64(const char* key) const {
     if (IsNull(key)) return std::nullopt;
     return Int64(key);
@@ -194,6 +203,10 @@ Json ChecksToJson(const std::vector<CheckResult>& checks) {
     j["name"] = c.name;
     j["pass"] = c.pass;
     j["reason"] = c.reason;
+    // Written only when set, so journals of suites without scores keep their shape.
+    if (c.score) j["score"] = *c.score;
+    if (c.quality) j["quality"] = true;
+    if (c.scorer_error) j["scorer_error"] = true;
     out.push_back(std::move(j));
   }
   return out;
@@ -204,7 +217,11 @@ std::vector<CheckResult> ChecksFromJson(const Fields& f) {
   const Json& array = f.Array("checks");
   for (size_t i = 0; i < array.size(); ++i) {
     Fields c(array[i], f.Pointer("checks") + "/" + std::to_string(i));
-    out.push_back(CheckResult{c.String("name"), c.Bool("pass"), c.String("reason")});
+    CheckResult check{c.String("name"), c.Bool("pass"), c.String("reason")};
+    check.score = c.OptionalScore("score");
+    check.quality = c.OptionalBool("quality");
+    check.scorer_error = c.OptionalBool("scorer_error");
+    out.push_back(std::move(check));
   }
   return out;
 }

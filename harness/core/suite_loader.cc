@@ -13,7 +13,7 @@ namespace {
 
 const std::vector<std::string> kTopKeys = {
     "suite",      "unit",      "description", "samples",          "prompt",
-    "output",     "success",   "human",       "volume_per_month", "policy",
+    "output",     "success",   "quality",   "human",       "volume_per_month", "policy",
     "budget_usd", "providers", "prices",      "candidates",       "gate"};
 
 void ReadName(SuiteContext& context, const YamlField& root, Suite& suite) {
@@ -86,7 +86,10 @@ Suite ReadSuite(SuiteContext& context, const YamlField& root) {
   if (reader.Require(prompt)) suite.prompt = ReadPrompt(context, prompt);
   YamlField output = reader.Child(root, "output");
   if (reader.Require(output)) suite.output = ReadOutput(context, output);
-  suite.success = ReadSuccess(context, reader.Child(root, "success"), suite.output.schema_json);
+  suite.success =
+      ReadScorers(context, reader.Child(root, "success"), suite.output.schema_json, false);
+  suite.quality =
+      ReadScorers(context, reader.Child(root, "quality"), suite.output.schema_json, true);
   suite.human = ReadHuman(context, reader.Child(root, "human"));
   suite.policy = ReadPolicy(context, reader.Child(root, "policy"));
   YamlField candidates = reader.Child(root, "candidates");

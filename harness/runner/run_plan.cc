@@ -7,6 +7,7 @@
 #include "harness/core/prompt_template.h"
 #include "harness/core/suite_loader.h"
 #include "harness/edge/response_cache.h"
+#include "harness/scorers/scorer_set.h"
 
 namespace taskcost {
 
@@ -53,6 +54,7 @@ Result<RunPlan> BuildRunPlan(const Suite& suite, const ProviderCatalog& provider
   plan.suite = &suite;
   plan.repeats = std::max(1, repeats);
   plan.validator = std::make_shared<const SchemaValidator>(std::move(validator).value());
+  plan.scorers = std::make_shared<const ScorerSet>(suite.success, suite.quality);
   for (size_t i = 0; i < suite.samples.size(); ++i) plan.samples.push_back(static_cast<int>(i));
 
   Errors errors;
@@ -259,13 +261,13 @@ Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_nu
     a.error_message = "output does not match the schema: " + a.validation_errors.front();
     return a;
   }
-  a.checks = EvaluateSuccess(suite.success, sample, a.output);
-  for (const CheckResult& check : a.checks) {
-    if (!check.pass) {
-      a.error = ErrorClass::kIncorrect;
-      a.error_message = check.name + ": " + check.reason;
-      return a;
-    }
+  a.checks = plan.scorers ? plan.scorers->Evaluate(sample, a.output)
+                           : ScorerSet(suite.success, suite.quality).Evaluate(sample, a.output);
+  const CheckResult* deciding = nullptr;
+  a.error = ErrorOfChecks(a.checks, &deciding);
+  if (a.error != ErrorClass::kNone) {
+    a.error_message = deciding->name + ": " + deciding->reason;
+    return a;
   }
   a.success = true;
   return a;

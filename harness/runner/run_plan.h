@@ -39,12 +39,15 @@ struct PlannedTask {
   int repeat = 0;
 };
 
+class ScorerSet;
+
 struct RunPlan {
   const Suite* suite = nullptr;  // must outlive the plan
   std::vector<PlannedCandidate> candidates;
   std::vector<int> samples;      // indices into suite->samples, in run order
   int repeats = 1;
   std::shared_ptr<const SchemaValidator> validator;
+  std::shared_ptr<const ScorerSet> scorers;  // the suite's success: and quality: scorers
 
   /// Tasks ordered sample-major so every candidate progresses evenly.
   std::vector<PlannedTask> Tasks() const;

@@ -281,7 +281,10 @@ Result<RunResult> Loop::Run() {
 bool TaskFinished(const std::vector<const Attempt*>& attempts, const RetryPolicy& policy) {
   if (attempts.empty()) return false;
   const Attempt& last = *attempts.back();
-  if (last.success || last.error == ErrorClass::kIncorrect || IsFatal(last.error)) return true;
+  if (last.success || last.error == ErrorClass::kIncorrect ||
+      last.error == ErrorClass::kScorerError || IsFatal(last.error)) {
+    return true;
+  }
   if (last.attempt >= policy.max_attempts) return true;
   return !policy.Retries(last.error);
 }
