@@ -128,6 +128,20 @@ Json CandidateJson(const CandidateMetrics& c) {
   for (const Outlier& o : c.outliers) j["outliers"].push_back(OutlierJson(o));
   j["roi"] = RoiJson(c.roi);
   j["repeat_spread"] = RepeatSpreadJson(c.repeat_spread);
+  j["quality_score"] = OptionalOrNull(c.quality_score);
+  j["quality_tasks"] = c.quality_tasks;
+  j["unjudged_tasks"] = c.unjudged_tasks;
+  j["scorers"] = Json::array();
+  for (const ScorerFigures& f : c.scorers) {
+    Json one = Json::object();
+    one["name"] = f.name;
+    one["list"] = f.quality ? "quality" : "success";
+    one["failed_tasks"] = f.failed_tasks;
+    one["scorer_errors"] = f.scorer_errors;
+    one["scored_tasks"] = f.scored_tasks;
+    one["mean_score"] = OptionalOrNull(f.MeanScore());
+    j["scorers"].push_back(std::move(one));
+  }
   return j;
 }
 

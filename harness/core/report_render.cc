@@ -100,6 +100,16 @@ std::string RenderTerminal(const Report& report, bool color) {
          "by its last attempt's class)\n";
   out += failures.rows.empty() ? "none\n" : RenderTerminalTable(failures, color);
 
+  const ReportTable scorers = ScorerTable(report);
+  if (!scorers.rows.empty()) {
+    out += "\n" + Paint("scorers", kBold, color) +
+           " (each task's last answer; scorer errors are not the model's failures)\n";
+    out += RenderTerminalTable(scorers, color);
+  }
+  for (const std::string& note : UnjudgedNotes(report)) {
+    out += Paint("note: " + note, kYellow, color) + "\n";
+  }
+
   const ReportTable outliers = OutlierTable(report, kOutliersShown);
   out += "\n" + Paint("outliers", kBold, color) + " (tasks costing more than " +
          std::to_string(report.outlier_cost_factor) + "x their candidate's median task cost)\n";
@@ -177,6 +187,15 @@ std::string RenderMarkdown(const Report& report) {
                          "Failed attempts: every failed call by its own class. Failed tasks: each "
                          "failed task by its last attempt's class.",
                          FailureTable(report));
+  const ReportTable scorers = ScorerTable(report);
+  if (!scorers.rows.empty()) {
+    out += MarkdownSection("Scorers",
+                           "Each task's last answer. Scorer errors are not the model's failures.",
+                           scorers);
+  }
+  for (const std::string& note : UnjudgedNotes(report)) {
+    out += "\n> " + EscapeMarkdown(note) + "\n";
+  }
   out +=
       MarkdownSection("Outliers",
                       "Tasks costing more than " + std::to_string(report.outlier_cost_factor) +

@@ -215,16 +215,18 @@ class ScorerReader {
 
   // command: [argv...] or command: {run: [argv...], timeout_s: 10}
   bool ReadCommand() {
-    YamlField argv = body_;
-    if (body_.node.IsMap()) {
-      if (!Keys({"run", "timeout_s"})) return false;
-      argv = Child("run");
-      if (!reader_.Require(argv)) return false;
-      YamlField timeout = Child("timeout_s");
-      std::optional<int64_t> millis = reader_.Decimal(timeout, 3);
-      if (millis && *millis == 0) reader_.Fail(timeout, "must be greater than 0");
-      if (millis && *millis > 0) out_.timeout = std::chrono::milliseconds(*millis);
-    }
+    if (!body_.node.IsMap()) return ReadArgv(body_);
+    if (!Keys({"run", "timeout_s"})) return false;
+    YamlField timeout = Child("timeout_s");
+    std::optional<int64_t> millis = reader_.Decimal(timeout, 3);
+    if (millis && *millis == 0) reader_.Fail(timeout, "must be greater than 0");
+    if (millis && *millis > 0) out_.timeout = std::chrono::milliseconds(*millis);
+    // A fresh field, never assigned: yaml-cpp's Node::operator= writes into the document.
+    const YamlField argv = Child("run");
+    return reader_.Require(argv) && ReadArgv(argv);
+  }
+
+  bool ReadArgv(const YamlField& argv) {
     if (!reader_.IsList(argv)) return false;
     for (const YamlField& item : reader_.Items(argv)) {
       std::optional<std::string> word = reader_.String(item);
@@ -256,7 +258,7 @@ std::vector<SuccessCriterion> ReadScorers(SuiteContext& context, const YamlField
     if (!reader.IsMap(item)) continue;
     if (item.node.size() != 1) {
       reader.Fail(item,
-                  "expected one scorer per list item, such as field_equals: {field: "
+                  "expected one criterion per list item, such as field_equals: {field: "
                   "category, expected: \"{{expected_category}}\"}");
       continue;
     }

@@ -58,9 +58,17 @@ class CommandScorer : public Scorer {
   using Scorer::Scorer;
 
   std::string Name() const override {
-    const std::string& last = spec_.command.back();
-    size_t slash = last.rfind('/');
-    return "command(" + (slash == std::string::npos ? last : last.substr(slash + 1)) + ")";
+    // The script when one is named (python3 scorers/check.py -> check.py), else the program.
+    std::string named = spec_.command.front();
+    for (size_t i = 1; i < spec_.command.size(); ++i) {
+      const std::string& arg = spec_.command[i];
+      if (!arg.starts_with("-") && arg.find_first_of("/.") != std::string::npos) {
+        named = arg;
+        break;
+      }
+    }
+    size_t slash = named.rfind('/');
+    return "command(" + (slash == std::string::npos ? named : named.substr(slash + 1)) + ")";
   }
 
   CheckResult Score(const ScorerInput& input) const override {

@@ -70,11 +70,26 @@ struct SubsetWalk {
     }
   }
 
-  // Each expected item matches the first unused item of `got` that contains it wholly; an item
-  // with no such match is scored against the unused item it matches best.
+  // Each expected item takes the first unused item of `got` that contains it wholly; the items
+  // left then take, in order, the unused item they match best (partly), if any.
   void WalkList(const json& expected, const json& got, const std::string& pointer) {
     std::vector<bool> used(got.size(), false);
+    std::vector<size_t> unmatched;
     for (size_t i = 0; i < expected.size(); ++i) {
+      bool found = false;
+      for (size_t j = 0; j < got.size() && !found; ++j) {
+        if (used[j]) continue;
+        SubsetWalk trial;
+        trial.Walk(expected[i], &got[j], "");
+        found = trial.first_mismatch.empty();
+        if (found) {
+          used[j] = true;
+          matched += trial.matched;
+        }
+      }
+      if (!found) unmatched.push_back(i);
+    }
+    for (size_t i : unmatched) {
       const std::string at = pointer + "/" + std::to_string(i);
       std::optional<size_t> best;
       SubsetWalk best_walk;
@@ -82,11 +97,10 @@ struct SubsetWalk {
         if (used[j]) continue;
         SubsetWalk trial;
         trial.Walk(expected[i], &got[j], at);
-        if (!best || trial.matched > best_walk.matched) {
+        if (trial.matched > 0 && (!best || trial.matched > best_walk.matched)) {
           best = j;
           best_walk = std::move(trial);
         }
-        if (best_walk.first_mismatch.empty()) break;
       }
       if (!best) {
         Mismatch(at, "missing");
@@ -94,7 +108,7 @@ struct SubsetWalk {
       }
       used[*best] = true;
       matched += best_walk.matched;
-      if (!best_walk.first_mismatch.empty()) Mismatch(at, best_walk.first_mismatch);
+      if (first_mismatch.empty()) first_mismatch = best_walk.first_mismatch;
     }
   }
 };
