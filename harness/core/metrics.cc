@@ -205,7 +205,7 @@ void AddRoi(const Report& report, CandidateMetrics& m) {
 ScorerFigures& ScorerEntry(std::vector<ScorerFigures>& scorers, const std::string& name,
                           bool quality) {
   for (ScorerFigures& f : scorers) {
-    if (f.name == name) return f;
+    if (f.name == name && f.quality == quality) return f;
   }
   scorers.push_back(ScorerFigures{name, quality});
   return scorers.back();
