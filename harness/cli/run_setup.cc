@@ -127,7 +127,13 @@ Result<SimulatorSetup> LoadSimulatorSetup(const std::string& profile_path) {
 
 void PointAtSimulator(RunPlan& plan, const std::string& base_url,
                       const std::string& cache_endpoint) {
+  std::vector<PlannedCandidate*> all;
   for (PlannedCandidate& pc : plan.candidates) {
+    all.push_back(&pc);
+    for (PlannedCandidate& step : pc.steps) all.push_back(&step);
+  }
+  for (PlannedCandidate* each : all) {
+    PlannedCandidate& pc = *each;
     if (pc.provider.kind == ProviderKind::kAnthropic) {
       pc.provider.base_url = base_url;
     } else {

@@ -71,7 +71,8 @@ struct Attempt {
   std::string sample_id;
   std::string candidate_id;
   int repeat = 0;
-  int attempt = 1;
+  int attempt = 1;  // within the step, for a cascade
+  std::string step;  // a cascade's step: the id of the candidate that made this call; else ""
 
   // Timing.
   int64_t started_unix_ms = 0;  // wall clock when the request was sent

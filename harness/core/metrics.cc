@@ -31,6 +31,8 @@ struct TaskTally {
   bool success = false;                    // of the last attempt
   ErrorClass failure = ErrorClass::kNone;  // of the last attempt, when it failed
   std::vector<CheckResult> checks;         // of the last attempt, reasons dropped
+  std::string step;                        // a cascade's step of the last attempt
+  int64_t steps = 0;                       // a cascade's steps reached
   bool schema_failed = false;              // the last attempt failed the output schema
 };
 
@@ -58,14 +60,35 @@ void SortCounts(std::vector<ClassCount>& counts) {
   });
 }
 
+StepCost& StepEntry(std::vector<StepCost>& steps, const std::string& id) {
+  for (StepCost& s : steps) {
+    if (s.step == id) return s;
+  }
+  steps.push_back(StepCost{id});
+  return steps.back();
+}
+
 void AddAttempt(const Attempt& a, TaskTally& task, CandidateMetrics& m) {
   task.cost += a.cost;
   ++task.attempts;
   task.input_tokens += a.usage.TotalInput();
   task.output_tokens += a.usage.output_tokens;
   task.latency_us += a.latency_us;
-  // The last attempt is the highest-numbered one; a later line with the same number wins.
-  if (task.attempts == 1 || a.attempt >= task.last_attempt) {
+  // The last attempt is the highest-numbered one; a later line with the same number wins. A
+  // cascade's later step (journaled after the earlier one ended) numbers its attempts afresh.
+  const bool new_step = task.attempts == 1 ? !a.step.empty() : a.step != task.step;
+  if (new_step) {
+    task.step = a.step;
+    ++task.steps;
+    StepCost& step = StepEntry(m.steps, a.step);
+    ++step.tasks;
+  }
+  if (!a.step.empty()) {
+    StepCost& step = StepEntry(m.steps, a.step);
+    ++step.attempts;
+    step.cost += a.cost;
+  }
+  if (task.attempts == 1 || new_step || a.attempt >= task.last_attempt) {
     task.last_attempt = a.attempt;
     task.success = a.success;
     task.failure = a.success ? ErrorClass::kNone : FailureClass(a);
@@ -249,6 +272,7 @@ void Finish(const RunManifest& manifest, const TaskMap& tasks, const ReportOptio
   m.tasks_not_run = std::max<int64_t>(0, m.tasks_planned - m.tasks_run);
   m.retries = m.attempts - m.tasks_run;
   for (const auto& [key, task] : tasks) {
+    if (task.steps > 1) ++m.escalated_tasks;
     if (task.success) {
       ++m.successes;
     } else {

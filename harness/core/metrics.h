@@ -94,6 +94,14 @@ struct ScorerFigures {
   }
 };
 
+/// One step of a cascade: what its calls cost over the candidate's tasks.
+struct StepCost {
+  std::string step;  // the id of the candidate that made the calls
+  int64_t tasks = 0;     // tasks that reached this step
+  int64_t attempts = 0;
+  Money cost;            // every attempt of the step, failed ones included
+};
+
 struct CandidateMetrics {
   std::string id;
   std::string model;
@@ -134,6 +142,13 @@ struct CandidateMetrics {
   int64_t quality_tasks = 0;            // tasks that quality_score averages
   int64_t unjudged_tasks = 0;           // tasks ended by a success scorer that could not judge
   std::vector<ScorerFigures> scorers;   // in the order first seen; empty without scorers
+
+  // Cascades: tasks that went past their first step, and each step's share of total_cost
+  // (the steps' costs add up to it). Empty steps for a single model.
+  int64_t escalated_tasks = 0;
+  std::vector<StepCost> steps;  // in the order first seen (the cascade's order)
+
+  Fraction EscalationRate() const { return {escalated_tasks, tasks_run}; }
 
   Fraction SuccessRate() const { return {successes, tasks_run}; }
   Fraction AttemptsPerTask() const { return {attempts, tasks_run}; }

@@ -131,6 +131,18 @@ Json CandidateJson(const CandidateMetrics& c) {
   j["quality_score"] = OptionalOrNull(c.quality_score);
   j["quality_tasks"] = c.quality_tasks;
   j["unjudged_tasks"] = c.unjudged_tasks;
+  j["escalated_tasks"] = c.escalated_tasks;
+  j["escalation_rate"] = FractionOrNull(c.EscalationRate());
+  j["steps"] = Json::array();
+  for (const StepCost& s : c.steps) {
+    Json one = Json::object();
+    one["step"] = s.step;
+    one["tasks"] = s.tasks;
+    one["attempts"] = s.attempts;
+    one["cost_picousd"] = s.cost.picos();
+    one["cost_usd"] = s.cost.ToUsdDouble();
+    j["steps"].push_back(std::move(one));
+  }
   j["scorers"] = Json::array();
   for (const ScorerFigures& f : c.scorers) {
     Json one = Json::object();

@@ -100,6 +100,13 @@ std::string RenderTerminal(const Report& report, bool color) {
          "by its last attempt's class)\n";
   out += failures.rows.empty() ? "none\n" : RenderTerminalTable(failures, color);
 
+  const ReportTable cascades = CascadeTable(report);
+  if (!cascades.rows.empty()) {
+    out += "\n" + Paint("cascades", kBold, color) +
+           " (escalated: tasks that went past the first step; each step's calls and share of "
+           "the cascade's cost)\n";
+    out += RenderTerminalTable(cascades, color);
+  }
   const ReportTable scorers = ScorerTable(report);
   if (!scorers.rows.empty()) {
     out += "\n" + Paint("scorers", kBold, color) +
@@ -187,6 +194,13 @@ std::string RenderMarkdown(const Report& report) {
                          "Failed attempts: every failed call by its own class. Failed tasks: each "
                          "failed task by its last attempt's class.",
                          FailureTable(report));
+  const ReportTable cascades = CascadeTable(report);
+  if (!cascades.rows.empty()) {
+    out += MarkdownSection("Cascades",
+                           "Escalated: tasks that went past the first step. Each step's calls and "
+                           "share of the cascade's cost.",
+                           cascades);
+  }
   const ReportTable scorers = ScorerTable(report);
   if (!scorers.rows.empty()) {
     out += MarkdownSection("Scorers",

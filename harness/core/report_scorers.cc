@@ -1,6 +1,7 @@
 // The scorers table of the rendered reports: quality scores and failures by scorer.
 #include <cstdio>
 
+#include "harness/core/report_format.h"
 #include "harness/core/report_tables.h"
 
 namespace taskcost {
@@ -26,6 +27,24 @@ ReportTable ScorerTable(const Report& report) {
       t.rows.push_back({c.id, f.name, f.quality ? "quality" : "success",
                         std::to_string(f.failed_tasks), std::to_string(f.scorer_errors),
                         FormatScore(f.MeanScore())});
+    }
+  }
+  return t;
+}
+
+ReportTable CascadeTable(const Report& report) {
+  ReportTable t;
+  t.header = {"cascade", "escalated", "step", "tasks", "attempts", "cost $", "share"};
+  t.right_aligned = {false, true, false, true, true, true, true};
+  for (const CandidateMetrics& c : report.candidates) {
+    for (size_t i = 0; i < c.steps.size(); ++i) {
+      const StepCost& s = c.steps[i];
+      const std::string escalated =
+          i > 0 ? "" : std::to_string(c.escalated_tasks) + " (" +
+                           FormatPercent(c.EscalationRate()) + "%)";
+      t.rows.push_back({i == 0 ? c.id : "", escalated, s.step, std::to_string(s.tasks),
+                        std::to_string(s.attempts), FormatUsd(s.cost),
+                        FormatPercent({s.cost.picos(), c.total_cost.picos()}) + "%"});
     }
   }
   return t;

@@ -38,6 +38,9 @@ ReportTable HumanTable(const Report& report);
 ReportTable ScorerTable(const Report& report);
 /// "3 tasks of gpt-4.1-nano were left unjudged: ..." for candidates with scorer errors.
 std::vector<std::string> UnjudgedNotes(const Report& report);
+/// Per cascade and step (report_scorers.cc): escalation rate, tasks reaching the step, its
+/// attempts, its cost and share of the cascade's cost. No rows without cascades.
+ReportTable CascadeTable(const Report& report);
 /// A 0-1 score with two decimals: "0.93"; "n/a" when unset.
 std::string FormatScore(const std::optional<double>& score);
 

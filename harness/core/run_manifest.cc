@@ -90,6 +90,11 @@ class Fields {
   bool Bool(const char* key) const { return AsBool(At(key), Pointer(key)); }
   int64_t Int64(const char* key) const { return AsInt64(At(key), Pointer(key)); }
   int Int(const char* key) const { return AsInt(At(key), Pointer(key)); }
+  // An optional string member: "" when absent.
+  std::string OptionalString(const char* key) const {
+    auto it = object_.find(key);
+    return it == object_.end() ? std::string() : AsString(it.value(), Pointer(key));
+  }
   // An optional boolean member: false when absent.
   bool OptionalBool(const char* key) const {
     auto it = object_.find(key);
@@ -263,6 +268,7 @@ Attempt AttemptFromFields(const Fields& f) {
   a.output = f.String("output");
   a.validation_errors = f.Strings("validation_errors");
   a.checks = ChecksFromJson(f);
+  a.step = f.OptionalString("step");
   a.success = f.Bool("success");
   a.cached = f.OptionalBool("cached");
   return a;
@@ -532,6 +538,7 @@ std::string AttemptToJsonLine(const Attempt& a) {
   j["output"] = a.output;
   j["validation_errors"] = a.validation_errors;
   j["checks"] = ChecksToJson(a.checks);
+  if (!a.step.empty()) j["step"] = a.step;  // optional: only a cascade's attempts have it
   j["success"] = a.success;
   if (a.cached) j["cached"] = true;  // optional: written only when true
   return Dump(j, -1);

@@ -115,6 +115,11 @@ struct Candidate {
   SourceLocation provider_where;  // the `provider` value, for catalog errors
   SourceLocation price_where;     // the `price` value, or the `model` value when price is not set
   bool price_given = false;       // true when `price` was written (else price == model)
+  // A cascade: the ids of other candidates, tried in order; a task escalates to the next when
+  // its step fails after that step's own attempts. Empty for a single model (docs/cascades.md).
+  std::vector<std::string> cascade;
+
+  bool IsCascade() const { return !cascade.empty(); }
 };
 
 struct Suite {

@@ -1,4 +1,5 @@
 // The candidates section of suite.yaml: ids, providers, models, prices, params and the baseline.
+#include <algorithm>
 #include <map>
 
 #include "harness/core/error_text.h"
@@ -7,8 +8,8 @@
 namespace taskcost {
 namespace {
 
-const std::vector<std::string> kCandidateKeys = {"id",    "provider", "model",
-                                                 "price", "baseline", "params"};
+const std::vector<std::string> kCandidateKeys = {"id",       "provider", "model", "price",
+                                                 "baseline", "params",   "cascade"};
 
 std::optional<std::string> RequiredString(YamlReader& reader, const YamlField& field) {
   if (!reader.Require(field)) return std::nullopt;
@@ -18,6 +19,24 @@ std::optional<std::string> RequiredString(YamlReader& reader, const YamlField& f
     return std::nullopt;
   }
   return text;
+}
+
+// cascade: [id, id, ...]: at least two candidate ids; nothing else but id and baseline.
+void ReadCascade(YamlReader& reader, const YamlField& item, const YamlField& list,
+                 Candidate& candidate) {
+  for (const char* key : {"provider", "model", "price", "params"}) {
+    YamlField given = reader.Child(item, key);
+    if (given.present) {
+      reader.Fail(given, std::string("a cascade takes its models from its steps; remove ") + key);
+    }
+  }
+  for (const YamlField& step : reader.Items(list)) {
+    std::optional<std::string> id = RequiredString(reader, step);
+    if (id) candidate.cascade.push_back(*id);
+  }
+  if (list.node.IsSequence() && list.node.size() < 2) {
+    reader.Fail(list, "a cascade needs at least two steps, e.g. [gpt-4.1-nano, gpt-4.1]");
+  }
 }
 
 // params: a mapping sent with every request; max_tokens moves to Candidate::max_tokens.
@@ -51,6 +70,11 @@ Candidate ReadCandidate(YamlReader& reader, const YamlField& item) {
       reader.Fail(id, Quoted(*text) + " may contain only letters, digits, '_', '.', ':' and '-'");
     }
   }
+  candidate.baseline = reader.Bool(reader.Child(item, "baseline")).value_or(false);
+  if (YamlField cascade = reader.Child(item, "cascade"); cascade.present) {
+    ReadCascade(reader, item, cascade, candidate);
+    return candidate;
+  }
   YamlField provider = reader.Child(item, "provider");
   candidate.provider = RequiredString(reader, provider).value_or("");
   candidate.provider_where = provider.where;
@@ -60,7 +84,6 @@ Candidate ReadCandidate(YamlReader& reader, const YamlField& item) {
   candidate.price_given = price.present;
   candidate.price = price.present ? RequiredString(reader, price).value_or("") : candidate.model;
   candidate.price_where = price.present ? price.where : model.where;
-  candidate.baseline = reader.Bool(reader.Child(item, "baseline")).value_or(false);
   ReadParams(reader, item, candidate);
   return candidate;
 }
@@ -103,6 +126,28 @@ void CheckBaseline(YamlReader& reader, const YamlField& list, const std::vector<
   }
 }
 
+// Each step of a cascade names another candidate that is a single model.
+void CheckCascades(YamlReader& reader, const std::vector<YamlField>& items,
+                   const std::vector<Candidate>& candidates) {
+  std::vector<std::string> models;
+  for (const Candidate& c : candidates) {
+    if (!c.IsCascade() && !c.id.empty()) models.push_back(c.id);
+  }
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    const std::vector<YamlField> steps = reader.Items(reader.Child(items[i], "cascade"));
+    for (size_t s = 0; s < candidates[i].cascade.size() && s < steps.size(); ++s) {
+      const std::string& id = candidates[i].cascade[s];
+      if (std::find(models.begin(), models.end(), id) != models.end()) continue;
+      std::string suggestion = DidYouMean(id, models);
+      reader.Fail(steps[s], "unknown candidate " + Quoted(id) +
+                                (suggestion.empty()
+                                     ? "; a step names a single-model candidate of this suite: " +
+                                           JoinNames(models)
+                                     : suggestion));
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<Candidate> ReadCandidates(SuiteContext& context, const YamlField& list) {
@@ -118,6 +163,7 @@ std::vector<Candidate> ReadCandidates(SuiteContext& context, const YamlField& li
   if (candidates.empty()) return candidates;
   CheckUniqueIds(reader, items, candidates);
   CheckBaseline(reader, list, items, candidates);
+  CheckCascades(reader, items, candidates);
   return candidates;
 }
 

@@ -24,6 +24,12 @@ std::vector<PlannedTask> RunPlan::Tasks() const {
   return tasks;
 }
 
+const PlannedCandidate& CallTarget(const RunPlan& plan, const PlannedTask& task) {
+  const PlannedCandidate& pc = plan.candidates.at(static_cast<size_t>(task.candidate));
+  if (pc.steps.empty()) return pc;
+  return pc.steps.at(static_cast<size_t>(task.step));
+}
+
 namespace {
 
 Status ResolveKey(const ProviderConfig& provider, const KeyLookup& keys, bool keys_required,
@@ -60,6 +66,7 @@ Result<RunPlan> BuildRunPlan(const Suite& suite, const ProviderCatalog& provider
   Errors errors;
   std::vector<std::string> groups;
   for (const Candidate& candidate : suite.candidates) {
+    if (candidate.IsCascade()) continue;  // planned below, from its steps
     PlannedCandidate planned;
     planned.candidate = &candidate;
     planned.provider = *providers.Find(candidate.provider);
@@ -78,13 +85,30 @@ Result<RunPlan> BuildRunPlan(const Suite& suite, const ProviderCatalog& provider
     plan.candidates.push_back(std::move(planned));
   }
   if (!errors.empty()) return errors;
+  // Cascades, in suite order among the others: each step a copy of its member's plan.
+  std::vector<PlannedCandidate> ordered;
+  for (const Candidate& candidate : suite.candidates) {
+    auto find = [&](const std::string& id) {
+      return *std::find_if(plan.candidates.begin(), plan.candidates.end(),
+                           [&](const PlannedCandidate& pc) { return pc.candidate->id == id; });
+    };
+    if (!candidate.IsCascade()) {
+      ordered.push_back(find(candidate.id));
+      continue;
+    }
+    PlannedCandidate cascade = find(candidate.cascade.front());
+    cascade.candidate = &candidate;
+    for (const std::string& id : candidate.cascade) cascade.steps.push_back(find(id));
+    ordered.push_back(std::move(cascade));
+  }
+  plan.candidates = std::move(ordered);
   return plan;
 }
 
 Result<ChatCall> MakeCall(const RunPlan& plan, const PlannedTask& task) {
   const Suite& suite = *plan.suite;
   const Sample& sample = suite.samples.at(static_cast<size_t>(task.sample));
-  const PlannedCandidate& pc = plan.candidates.at(static_cast<size_t>(task.candidate));
+  const PlannedCandidate& pc = CallTarget(plan, task);
   Result<std::string> system = RenderTemplate(suite.prompt.system, sample);
   if (!system.ok()) return system.errors();
   Result<std::string> user = RenderTemplate(suite.prompt.user, sample);
@@ -169,7 +193,7 @@ Status SelectSubset(RunPlan& plan, const Selection& selection) {
 }
 
 Money WorstCaseCost(const RunPlan& plan, const PlannedTask& task) {
-  const PlannedCandidate& pc = plan.candidates.at(static_cast<size_t>(task.candidate));
+  const PlannedCandidate& pc = CallTarget(plan, task);
   const int64_t input_tokens = PromptBytes(plan, task) / 3 + 32;
   return pc.price.input.Times(input_tokens) +
          pc.price.output.Times(pc.candidate->max_tokens);
@@ -177,7 +201,7 @@ Money WorstCaseCost(const RunPlan& plan, const PlannedTask& task) {
 
 std::string CacheKeyFor(const RunPlan& plan, const PlannedTask& task, int attempt,
                         const HttpRequest& request) {
-  const PlannedCandidate& pc = plan.candidates.at(static_cast<size_t>(task.candidate));
+  const PlannedCandidate& pc = CallTarget(plan, task);
   std::string url = request.url;
   if (!pc.cache_endpoint.empty()) {
     const std::string& base = pc.provider.base_url;
@@ -188,7 +212,7 @@ std::string CacheKeyFor(const RunPlan& plan, const PlannedTask& task, int attemp
 }
 
 std::string CacheKeyFor(const RunPlan& plan, const PlannedTask& task, int attempt) {
-  const PlannedCandidate& pc = plan.candidates.at(static_cast<size_t>(task.candidate));
+  const PlannedCandidate& pc = CallTarget(plan, task);
   Result<ChatCall> call = MakeCall(plan, task);
   if (!call.ok()) return "";  // the loader checks templates; such a task is never sent
   return CacheKeyFor(plan, task, attempt, BuildRequest(pc.provider, *call, pc.key));
@@ -201,7 +225,7 @@ RunEstimate EstimateRun(const RunPlan& plan, const CachedAttempt& cached) {
     estimate.candidates.push_back(CandidateEstimate{pc.candidate->id});
   }
   for (const PlannedTask& task : plan.Tasks()) {
-    const PlannedCandidate& pc = plan.candidates.at(static_cast<size_t>(task.candidate));
+    const PlannedCandidate& pc = CallTarget(plan, task);  // a cascade: expected from step 0
     CandidateEstimate& c = estimate.candidates.at(static_cast<size_t>(task.candidate));
     const int64_t input = CeilDiv(PromptBytes(plan, task), 4);
     const int64_t output = CeilDiv(pc.candidate->max_tokens, 4);
@@ -217,6 +241,13 @@ RunEstimate EstimateRun(const RunPlan& plan, const CachedAttempt& cached) {
       if (attempt == 1) c.expected += pc.price.input.Times(input) + pc.price.output.Times(output);
       c.worst_case += reserve;
     }
+    // A cascade may escalate through every later step: each at its own worst case.
+    const size_t steps = plan.candidates.at(static_cast<size_t>(task.candidate)).steps.size();
+    for (size_t step = 1; step < steps; ++step) {
+      PlannedTask later = task;
+      later.step = static_cast<int>(step);
+      c.worst_case += WorstCaseCost(plan, later).Times(estimate.max_attempts);
+    }
   }
   for (const CandidateEstimate& c : estimate.candidates) {
     estimate.expected += c.expected;
@@ -229,7 +260,7 @@ Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_nu
                     int64_t started_unix_ms, const HttpResponse& response) {
   const Suite& suite = *plan.suite;
   const Sample& sample = suite.samples.at(static_cast<size_t>(task.sample));
-  const PlannedCandidate& pc = plan.candidates.at(static_cast<size_t>(task.candidate));
+  const PlannedCandidate& pc = CallTarget(plan, task);
   ChatCall shape;  // ParseReply needs only how the answer was asked for, not the prompts
   shape.mode = suite.output.mode;
   shape.schema_json = suite.output.schema_json;
@@ -238,7 +269,8 @@ Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_nu
 
   Attempt a;
   a.sample_id = sample.id;
-  a.candidate_id = pc.candidate->id;
+  a.candidate_id = plan.candidates.at(static_cast<size_t>(task.candidate)).candidate->id;
+  if (&pc != &plan.candidates.at(static_cast<size_t>(task.candidate))) a.step = pc.candidate->id;
   a.repeat = task.repeat;
   a.attempt = attempt_number;
   a.started_unix_ms = started_unix_ms;
@@ -288,10 +320,16 @@ RunManifest MakeManifest(const RunPlan& plan, const std::string& run_id, int64_t
   m.repeats = plan.repeats;
   for (int s : plan.samples) m.sample_ids.push_back(suite.samples.at(static_cast<size_t>(s)).id);
   for (const PlannedCandidate& pc : plan.candidates) {
+    std::string model = pc.candidate->model;
+    if (!pc.steps.empty()) {  // "cascade: gpt-4.1-nano > gpt-4.1"; prices are its steps'
+      model = "cascade:";
+      for (const PlannedCandidate& step : pc.steps) {
+        model += (model.back() == ':' ? " " : " > ") + step.candidate->id;
+      }
+    }
     m.candidates.push_back(ManifestCandidate{pc.candidate->id, pc.provider.name,
                                              std::string(ProviderKindName(pc.provider.kind)),
-                                             pc.candidate->model, pc.candidate->baseline,
-                                             pc.price});
+                                             model, pc.candidate->baseline, pc.price});
   }
   m.human = suite.human;
   m.volume_per_month = suite.volume_per_month;

@@ -30,6 +30,10 @@ struct PlannedCandidate {
   // How the response cache names this endpoint: empty = the request URL. --simulate sets it to
   // the simulator's profile hash, because the simulator's port changes with every run.
   std::string cache_endpoint;
+  // A cascade's steps: copies of the member candidates' plans, tried in order. Empty for a
+  // single model (then provider, price and key above are the model's; for a cascade they are
+  // its first step's).
+  std::vector<PlannedCandidate> steps;
 };
 
 /// One task: a sample, a candidate, a repeat. Indices into the suite and the plan.
@@ -37,6 +41,7 @@ struct PlannedTask {
   int sample = 0;
   int candidate = 0;
   int repeat = 0;
+  int step = 0;  // a cascade's step (index into PlannedCandidate::steps); 0 otherwise
 };
 
 class ScorerSet;
@@ -52,6 +57,9 @@ struct RunPlan {
   /// Tasks ordered sample-major so every candidate progresses evenly.
   std::vector<PlannedTask> Tasks() const;
 };
+
+/// The candidate that makes the calls of `task`: its cascade step, or the candidate itself.
+const PlannedCandidate& CallTarget(const RunPlan& plan, const PlannedTask& task);
 
 /// Keys by environment variable name; the CLI reads the environment, tests pass a map.
 using KeyLookup = std::map<std::string, Secret>;
