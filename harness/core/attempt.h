@@ -72,7 +72,9 @@ struct Attempt {
   std::string candidate_id;
   int repeat = 0;
   int attempt = 1;  // within the step, for a cascade
-  std::string step;  // a cascade's step: the id of the candidate that made this call; else ""
+  std::string step;  // a cascade's step (the candidate that made this call) or a chain's step
+                     // id; "" for a single model
+  bool partial = false;  // a chain step before the last: its success is not the task's
 
   // Timing.
   int64_t started_unix_ms = 0;  // wall clock when the request was sent

@@ -90,8 +90,8 @@ void AddAttempt(const Attempt& a, TaskTally& task, CandidateMetrics& m) {
   }
   if (task.attempts == 1 || new_step || a.attempt >= task.last_attempt) {
     task.last_attempt = a.attempt;
-    task.success = a.success;
-    task.failure = a.success ? ErrorClass::kNone : FailureClass(a);
+    task.success = a.success && !a.partial;  // a chain stopped before its last step did not
+    task.failure = task.success ? ErrorClass::kNone : FailureClass(a);
     task.schema_failed = !a.validation_errors.empty();
     task.checks.clear();
     for (const CheckResult& check : a.checks) {

@@ -102,9 +102,9 @@ std::string RenderTerminal(const Report& report, bool color) {
 
   const ReportTable cascades = CascadeTable(report);
   if (!cascades.rows.empty()) {
-    out += "\n" + Paint("cascades", kBold, color) +
-           " (escalated: tasks that went past the first step; each step's calls and share of "
-           "the cascade's cost)\n";
+    out += "\n" + Paint("cascades and chains", kBold, color) +
+           " (past step 1: tasks a cascade escalated, or a chain took to its second step; each "
+           "step's calls and share of the candidate's cost)\n";
     out += RenderTerminalTable(cascades, color);
   }
   const ReportTable scorers = ScorerTable(report);
@@ -196,9 +196,9 @@ std::string RenderMarkdown(const Report& report) {
                          FailureTable(report));
   const ReportTable cascades = CascadeTable(report);
   if (!cascades.rows.empty()) {
-    out += MarkdownSection("Cascades",
-                           "Escalated: tasks that went past the first step. Each step's calls and "
-                           "share of the cascade's cost.",
+    out += MarkdownSection("Cascades and chains",
+                           "Past step 1: tasks a cascade escalated, or a chain took to its second "
+                           "step. Each step's calls and share of the candidate's cost.",
                            cascades);
   }
   const ReportTable scorers = ScorerTable(report);

@@ -34,7 +34,7 @@ ReportTable ScorerTable(const Report& report) {
 
 ReportTable CascadeTable(const Report& report) {
   ReportTable t;
-  t.header = {"cascade", "escalated", "step", "tasks", "attempts", "cost $", "share"};
+  t.header = {"candidate", "past step 1", "step", "tasks", "attempts", "cost $", "share"};
   t.right_aligned = {false, true, false, true, true, true, true};
   for (const CandidateMetrics& c : report.candidates) {
     for (size_t i = 0; i < c.steps.size(); ++i) {

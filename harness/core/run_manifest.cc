@@ -269,6 +269,7 @@ Attempt AttemptFromFields(const Fields& f) {
   a.validation_errors = f.Strings("validation_errors");
   a.checks = ChecksFromJson(f);
   a.step = f.OptionalString("step");
+  a.partial = f.OptionalBool("partial");
   a.success = f.Bool("success");
   a.cached = f.OptionalBool("cached");
   return a;
@@ -538,7 +539,8 @@ std::string AttemptToJsonLine(const Attempt& a) {
   j["output"] = a.output;
   j["validation_errors"] = a.validation_errors;
   j["checks"] = ChecksToJson(a.checks);
-  if (!a.step.empty()) j["step"] = a.step;  // optional: only a cascade's attempts have it
+  if (!a.step.empty()) j["step"] = a.step;  // optional: only cascades and chains have it
+  if (a.partial) j["partial"] = true;
   j["success"] = a.success;
   if (a.cached) j["cached"] = true;  // optional: written only when true
   return Dump(j, -1);

@@ -103,6 +103,15 @@ struct GateSpec {
   SourceLocation where;                                // the `gate:` key; empty when absent
 };
 
+/// One step of a chain candidate: a single-model candidate of the suite asked with its own
+/// prompt, which may read the sample and earlier steps' outputs ({{steps.draft.output}}).
+struct ChainStep {
+  std::string id;         // names the step in templates, journals and reports: "draft"
+  std::string candidate;  // a single-model candidate's id
+  PromptTemplate prompt;  // the suite's prompt when the step gives none
+  SourceLocation where;
+};
+
 struct Candidate {
   std::string id;        // unique within the suite; names the candidate in reports
   std::string provider;  // a name in providers.yaml
@@ -118,8 +127,13 @@ struct Candidate {
   // A cascade: the ids of other candidates, tried in order; a task escalates to the next when
   // its step fails after that step's own attempts. Empty for a single model (docs/cascades.md).
   std::vector<std::string> cascade;
+  // A chain: steps run in order, each on the previous outputs; the last step's answer is the
+  // task's, validated and scored. Empty for a single model (docs/cascades.md).
+  std::vector<ChainStep> chain;
 
   bool IsCascade() const { return !cascade.empty(); }
+  bool IsChain() const { return !chain.empty(); }
+  bool IsComposite() const { return IsCascade() || IsChain(); }
 };
 
 struct Suite {

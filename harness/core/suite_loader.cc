@@ -170,7 +170,7 @@ Status CheckSuiteAgainstCatalogs(const Suite& suite, const ProviderCatalog& prov
   Errors errors;
   for (size_t i = 0; i < suite.candidates.size(); ++i) {
     const Candidate& c = suite.candidates[i];
-    if (c.IsCascade()) continue;  // its steps are candidates checked on their own
+    if (c.IsComposite()) continue;  // its steps are candidates checked on their own
     if (providers.Find(c.provider) == nullptr) {
       std::string suggestion = DidYouMean(c.provider, providers.Names());
       std::string message = "unknown provider " + Quoted(c.provider);

@@ -66,7 +66,7 @@ Result<RunPlan> BuildRunPlan(const Suite& suite, const ProviderCatalog& provider
   Errors errors;
   std::vector<std::string> groups;
   for (const Candidate& candidate : suite.candidates) {
-    if (candidate.IsCascade()) continue;  // planned below, from its steps
+    if (candidate.IsComposite()) continue;  // planned below, from its steps
     PlannedCandidate planned;
     planned.candidate = &candidate;
     planned.provider = *providers.Find(candidate.provider);
@@ -92,14 +92,30 @@ Result<RunPlan> BuildRunPlan(const Suite& suite, const ProviderCatalog& provider
       return *std::find_if(plan.candidates.begin(), plan.candidates.end(),
                            [&](const PlannedCandidate& pc) { return pc.candidate->id == id; });
     };
-    if (!candidate.IsCascade()) {
+    if (!candidate.IsComposite()) {
       ordered.push_back(find(candidate.id));
       continue;
     }
-    PlannedCandidate cascade = find(candidate.cascade.front());
-    cascade.candidate = &candidate;
-    for (const std::string& id : candidate.cascade) cascade.steps.push_back(find(id));
-    ordered.push_back(std::move(cascade));
+    std::vector<std::string> members = candidate.cascade;
+    PlannedCandidate composite;
+    if (candidate.IsChain()) {
+      members.clear();
+      for (const ChainStep& step : candidate.chain) members.push_back(step.candidate);
+    }
+    composite = find(members.front());
+    composite.candidate = &candidate;
+    composite.chain = candidate.IsChain();
+    for (size_t i = 0; i < members.size(); ++i) {
+      composite.steps.push_back(find(members[i]));
+      if (!composite.chain) {
+        composite.step_ids.push_back(members[i]);
+        continue;
+      }
+      const ChainStep& step = candidate.chain[i];
+      composite.step_ids.push_back(step.id);
+      composite.step_prompts.push_back(step.prompt.user.empty() ? suite.prompt : step.prompt);
+    }
+    ordered.push_back(std::move(composite));
   }
   plan.candidates = std::move(ordered);
   return plan;
@@ -107,11 +123,19 @@ Result<RunPlan> BuildRunPlan(const Suite& suite, const ProviderCatalog& provider
 
 Result<ChatCall> MakeCall(const RunPlan& plan, const PlannedTask& task) {
   const Suite& suite = *plan.suite;
-  const Sample& sample = suite.samples.at(static_cast<size_t>(task.sample));
+  Sample sample = suite.samples.at(static_cast<size_t>(task.sample));
   const PlannedCandidate& pc = CallTarget(plan, task);
-  Result<std::string> system = RenderTemplate(suite.prompt.system, sample);
+  const PlannedCandidate& outer = plan.candidates.at(static_cast<size_t>(task.candidate));
+  const PromptTemplate& prompt =
+      outer.chain ? outer.step_prompts.at(static_cast<size_t>(task.step)) : suite.prompt;
+  // Earlier steps' answers; "" for one not known yet (a plan's estimate of a later step).
+  for (size_t i = 0; i < static_cast<size_t>(task.step) && i < outer.step_ids.size(); ++i) {
+    sample.fields["steps." + outer.step_ids[i] + ".output"] =
+        i < task.outputs.size() ? task.outputs[i] : "";
+  }
+  Result<std::string> system = RenderTemplate(prompt.system, sample);
   if (!system.ok()) return system.errors();
-  Result<std::string> user = RenderTemplate(suite.prompt.user, sample);
+  Result<std::string> user = RenderTemplate(prompt.user, sample);
   if (!user.ok()) return user.errors();
   ChatCall call;
   call.model = pc.candidate->model;
@@ -194,7 +218,11 @@ Status SelectSubset(RunPlan& plan, const Selection& selection) {
 
 Money WorstCaseCost(const RunPlan& plan, const PlannedTask& task) {
   const PlannedCandidate& pc = CallTarget(plan, task);
-  const int64_t input_tokens = PromptBytes(plan, task) / 3 + 32;
+  int64_t input_tokens = PromptBytes(plan, task) / 3 + 32;
+  const PlannedCandidate& outer = plan.candidates.at(static_cast<size_t>(task.candidate));
+  for (int i = static_cast<int>(task.outputs.size()); outer.chain && i < task.step; ++i) {
+    input_tokens += outer.steps.at(static_cast<size_t>(i)).candidate->max_tokens;  // not known
+  }
   return pc.price.input.Times(input_tokens) +
          pc.price.output.Times(pc.candidate->max_tokens);
 }
@@ -269,8 +297,9 @@ Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_nu
 
   Attempt a;
   a.sample_id = sample.id;
-  a.candidate_id = plan.candidates.at(static_cast<size_t>(task.candidate)).candidate->id;
-  if (&pc != &plan.candidates.at(static_cast<size_t>(task.candidate))) a.step = pc.candidate->id;
+  const PlannedCandidate& outer = plan.candidates.at(static_cast<size_t>(task.candidate));
+  a.candidate_id = outer.candidate->id;
+  if (!outer.steps.empty()) a.step = outer.step_ids.at(static_cast<size_t>(task.step));
   a.repeat = task.repeat;
   a.attempt = attempt_number;
   a.started_unix_ms = started_unix_ms;
@@ -291,6 +320,11 @@ Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_nu
   if (!a.validation_errors.empty()) {
     a.error = ErrorClass::kInvalidOutput;
     a.error_message = "output does not match the schema: " + a.validation_errors.front();
+    return a;
+  }
+  if (outer.chain && static_cast<size_t>(task.step) + 1 < outer.steps.size()) {
+    a.success = true;  // an earlier chain step: valid is enough; only the last is scored
+    a.partial = true;
     return a;
   }
   a.checks = plan.scorers ? plan.scorers->Evaluate(sample, a.output)
@@ -321,10 +355,11 @@ RunManifest MakeManifest(const RunPlan& plan, const std::string& run_id, int64_t
   for (int s : plan.samples) m.sample_ids.push_back(suite.samples.at(static_cast<size_t>(s)).id);
   for (const PlannedCandidate& pc : plan.candidates) {
     std::string model = pc.candidate->model;
-    if (!pc.steps.empty()) {  // "cascade: gpt-4.1-nano > gpt-4.1"; prices are its steps'
-      model = "cascade:";
-      for (const PlannedCandidate& step : pc.steps) {
-        model += (model.back() == ':' ? " " : " > ") + step.candidate->id;
+    if (!pc.steps.empty()) {  // "cascade: nano > gpt-4.1", "chain: draft (nano) > ..."
+      model = pc.chain ? "chain:" : "cascade:";
+      for (size_t i = 0; i < pc.steps.size(); ++i) {
+        model += (i == 0 ? " " : " > ") + pc.step_ids[i];
+        if (pc.chain) model += " (" + pc.steps[i].candidate->id + ")";
       }
     }
     m.candidates.push_back(ManifestCandidate{pc.candidate->id, pc.provider.name,

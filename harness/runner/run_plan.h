@@ -34,6 +34,11 @@ struct PlannedCandidate {
   // single model (then provider, price and key above are the model's; for a cascade they are
   // its first step's).
   std::vector<PlannedCandidate> steps;
+  std::vector<std::string> step_ids;         // journal names: a cascade's member ids, a chain's
+                                             // step ids
+  std::vector<PromptTemplate> step_prompts;  // a chain's prompt per step; empty for a cascade
+  bool chain = false;                        // steps run in order on success (else: escalate
+                                             // on failure)
 };
 
 /// One task: a sample, a candidate, a repeat. Indices into the suite and the plan.
@@ -41,7 +46,8 @@ struct PlannedTask {
   int sample = 0;
   int candidate = 0;
   int repeat = 0;
-  int step = 0;  // a cascade's step (index into PlannedCandidate::steps); 0 otherwise
+  int step = 0;  // a cascade's or chain's step (index into PlannedCandidate::steps)
+  std::vector<std::string> outputs;  // a chain: the answers of the steps before `step`
 };
 
 class ScorerSet;

@@ -61,8 +61,9 @@ class Loop {
   void Prepare(const std::vector<Attempt>& previous);
   /// Adds `task` to the scheduler with `attempts_done` already made; returns its index.
   size_t AddTask(const PlannedTask& task, int attempts_done);
-  /// After a cascade step's task ended without success: the next step as a new task.
-  void Escalate(const PlannedTask& task, const Attempt& last);
+  /// After a step's task ended: a cascade's next step when it failed, a chain's next step
+  /// when it succeeded, as a new task.
+  void Advance(const PlannedTask& task, const Attempt& last);
   Result<RunResult> Run();
 
  private:
@@ -130,11 +131,18 @@ bool Escalates(const Attempt& last) {
   return !last.success && last.error != ErrorClass::kScorerError && !IsFatal(last.error);
 }
 
-void Loop::Escalate(const PlannedTask& task, const Attempt& last) {
+// Whether a composite task whose step ended with `last` goes on to its next step.
+bool GoesOn(const PlannedCandidate& pc, const PlannedTask& task, const Attempt& last) {
+  if (static_cast<size_t>(task.step) + 1 >= pc.steps.size()) return false;
+  return pc.chain ? last.success : Escalates(last);
+}
+
+void Loop::Advance(const PlannedTask& task, const Attempt& last) {
   const PlannedCandidate& pc = plan_.candidates[static_cast<size_t>(task.candidate)];
-  if (static_cast<size_t>(task.step) + 1 >= pc.steps.size() || !Escalates(last)) return;
+  if (!GoesOn(pc, task, last)) return;
   PlannedTask next = task;
   ++next.step;
+  if (pc.chain) next.outputs.push_back(last.output);
   tasks_.push_back(next);
   AddTask(next, 0);
 }
@@ -155,23 +163,32 @@ void Loop::Prepare(const std::vector<Attempt>& previous) {
                             pc.candidate->id, task.repeat});
     if (it != by_task.end()) attempts = it->second;
     if (!pc.steps.empty() && !attempts.empty()) {
-      // A cascade resumes at the step of its last journaled attempt: that step's attempts.
-      for (size_t s = 0; s < pc.steps.size(); ++s) {
-        if (pc.steps[s].candidate->id == attempts.back()->step) task.step = static_cast<int>(s);
+      // A composite task resumes at the step of its last journaled attempt, with that step's
+      // attempts; a chain also gets back the answers of the steps before it.
+      for (size_t s = 0; s < pc.step_ids.size(); ++s) {
+        if (pc.step_ids[s] == attempts.back()->step) task.step = static_cast<int>(s);
       }
-      const std::string& step = CallTarget(plan_, task).candidate->id;
+      for (int s = 0; pc.chain && s < task.step; ++s) {
+        std::string answer;
+        for (const Attempt* a : attempts) {
+          if (a->step == pc.step_ids[static_cast<size_t>(s)] && a->success) answer = a->output;
+        }
+        task.outputs.push_back(answer);
+      }
+      const std::string& step = pc.step_ids[static_cast<size_t>(task.step)];
       std::erase_if(attempts, [&](const Attempt* a) { return a->step != step; });
     }
     std::sort(attempts.begin(), attempts.end(),
               [](const Attempt* a, const Attempt* b) { return a->attempt < b->attempt; });
     bool finished = TaskFinished(attempts, suite.policy);
-    if (finished && !pc.steps.empty() && static_cast<size_t>(task.step) + 1 < pc.steps.size() &&
-        Escalates(*attempts.back())) {
-      ++task.step;  // the step failed before the run stopped: the next one starts fresh
+    if (finished && GoesOn(pc, task, *attempts.back())) {
+      // The step ended before the run stopped: the next one starts fresh.
+      if (pc.chain) task.outputs.push_back(attempts.back()->output);
+      ++task.step;
       attempts.clear();
       finished = false;
     }
-    if (!attempts.empty() && attempts.back()->success) ++successes_;
+    if (!attempts.empty() && attempts.back()->success && !attempts.back()->partial) ++successes_;
     tasks_.push_back(task);
     const size_t index = AddTask(task, attempts.empty() ? 0 : attempts.back()->attempt);
     if (finished) scheduler_.MarkFinished(index);
@@ -244,12 +261,12 @@ Status Loop::HandleCompletion(const Completion& completion, bool cached) {
   if (cached) ++result_.cached_attempts;
   if (attempt.http_status != 0) ++result_.http_answers;
   result_.spent += spent;
-  if (attempt.success) ++successes_;
+  if (attempt.success && !attempt.partial) ++successes_;
   const bool was_stopped = scheduler_.candidate_stopped(task.candidate);
   scheduler_.OnFinished(flight.task,
                         OutcomeOf(attempt, completion.response, spent, cached, clock_.UnixMillis()),
                         clock_.Now());
-  if (scheduler_.task_finished(flight.task)) Escalate(tasks_[flight.task], attempt);
+  if (scheduler_.task_finished(flight.task)) Advance(tasks_[flight.task], attempt);
   if (!was_stopped && scheduler_.candidate_stopped(task.candidate)) {
     StoppedCandidate stopped{attempt.candidate_id, StopReason(attempt)};
     if (options_.on_notice) {

@@ -4,6 +4,7 @@
 // Catalogs: tests/e2e/sim_suite.h (m-big $5 / $15, m-small $0.80 / $4.00 per 1M tokens).
 #include <doctest/doctest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -169,6 +170,103 @@ TEST_CASE("e2e: a resumed cascade pays nothing twice and finishes an escalation 
     CHECK(cascade.at("escalated_tasks") == 2);
     CHECK(cascade.at("successes") == 4);
   }
+}
+
+}  // namespace taskcost
+
+namespace taskcost {
+namespace {
+
+const char* kChainSuite = R"(suite: chain
+samples: samples.jsonl
+providers: providers.yaml
+prices: prices.yaml
+prompt:
+  user: "Ticket: {{text}}"
+output: {schema: schema.json}
+success:
+  - field_equals: {field: category, expected: "{{expected}}"}
+policy: {max_attempts: 3, timeout_s: 10}
+candidates:
+  - {id: big, provider: sim, model: m-big, baseline: true}
+  - {id: small, provider: sim, model: m-small}
+  - id: draft-then-refine
+    chain:
+      - {id: draft, candidate: small}
+      - id: refine
+        candidate: big
+        prompt: {user: "Ticket: {{text}}\nDraft: {{steps.draft.output}}"}
+)";
+
+// m-small: 1,000 input and 100 output tokens a call: 1,000 x 800,000 + 100 x 4,000,000 =
+// 1,200,000,000 pUSD. m-big reads its prompt's length (chars / 4) so the refine step shows that
+// the draft reached it; it writes 200 tokens.
+const char* kChainProfile = R"(seed: 7
+answers: {samples: samples.jsonl, key_field: text, fields: {category: expected}}
+models:
+  m-big: {accuracy: 1, input_tokens: chars_div_4, output_tokens: 200}
+  m-small: {accuracy: 1, input_tokens: 1000, output_tokens: 100}
+)";
+
+}  // namespace
+
+TEST_CASE("e2e: a chain runs its steps in order; per-step costs add up to the task's cost") {
+  TempDir dir;
+  WriteSimSuite(dir, {kSamples, kSchema, kChainSuite, kChainProfile});
+  CliOutcome run = RunCli({"run", "suite.yaml", "--simulate", "profile.yaml", "--out", "run",
+                           "--quiet", "--no-cache"},
+                          dir.path());
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const json report = json::parse(ReadFileText(dir.path() + "/run/report.json"));
+  const json& chain = ReportCandidate(report, "draft-then-refine");
+  CHECK(chain.at("model") == "chain: draft (small) > refine (big)");
+  CHECK(chain.at("successes") == 4);
+  CHECK(chain.at("attempts") == 8);
+
+  // Per task: the draft's call plus the refine's call is the task's cost.
+  std::map<std::string, int64_t> task_cost, draft_cost, refine_input, big_input;
+  std::map<std::string, std::string> draft;
+  for (const json& a : Lines(ReadFileText(dir.path() + "/run/attempts.jsonl"))) {
+    if (a.value("type", "") != "attempt") continue;
+    const std::string sample = a.at("sample").get<std::string>();
+    if (a.at("candidate") == "big") big_input[sample] = a.at("usage").at("input_tokens").get<int64_t>();
+    if (a.at("candidate") != "draft-then-refine") continue;
+    task_cost[sample] += a.at("cost_picousd").get<int64_t>();
+    if (a.at("step") == "draft") {
+      CHECK(a.value("partial", false));  // valid, but only the last step's answer is scored
+      CHECK(a.at("checks").empty());
+      draft_cost[sample] += a.at("cost_picousd").get<int64_t>();
+      draft[sample] = a.at("output").get<std::string>();
+    } else {
+      CHECK(a.at("step") == "refine");
+      CHECK_FALSE(a.contains("partial"));
+      CHECK(a.at("checks").size() == 1);
+      refine_input[sample] = a.at("usage").at("input_tokens").get<int64_t>();
+    }
+  }
+  int64_t total = 0;
+  for (const auto& [sample, cost] : task_cost) {
+    CAPTURE(sample);
+    CHECK(draft_cost[sample] == 1'200'000'000);
+    total += cost;
+    // The refine prompt is big's prompt plus "\nDraft: " and the draft's answer: x = 8 + its
+    // length more characters, so ceil((C + x) / 4) - ceil(C / 4) lies in [x / 4, ceil(x / 4)]
+    // tokens ({"category":"billing"}: x = 30, 7 or 8 tokens).
+    const int64_t x = 8 + static_cast<int64_t>(draft[sample].size());
+    const int64_t more = refine_input[sample] - big_input[sample];
+    CHECK(more >= x / 4);
+    CHECK(more <= (x + 3) / 4);
+  }
+  CHECK(chain.at("total_cost_picousd") == total);
+  const json& steps = chain.at("steps");
+  REQUIRE(steps.size() == 2);
+  CHECK(steps[0].at("step") == "draft");
+  CHECK(steps[0].at("cost_picousd") == 4'800'000'000);  // 4 x 1,200,000,000
+  CHECK(steps[1].at("step") == "refine");
+  CHECK(steps[0].at("cost_picousd").get<int64_t>() + steps[1].at("cost_picousd").get<int64_t>() ==
+        total);
+  CHECK(run.out.find("cascades and chains") != std::string::npos);
 }
 
 }  // namespace taskcost

@@ -62,8 +62,8 @@ TEST_CASE("e2e: a command scorer that hangs, crashes or talks garbage leaves tas
   CHECK(big.at("successes") == 1);
   CHECK(big.at("unjudged_tasks") == 3);
   CHECK(big.at("failures_by_task").at("scorer_error") == 3);
-  CHECK_FALSE(big.at("failures_by_task").contains("incorrect"));
-  CHECK_FALSE(big.at("failures_by_task").contains("invalid_output"));
+  CHECK(big.at("failures_by_task").value("incorrect", 0) == 0);
+  CHECK(big.at("failures_by_task").value("invalid_output", 0) == 0);
   const json& command = big.at("scorers").at(0);
   CHECK(command.at("name") == "command(moody_scorer.py)");
   CHECK(command.at("scorer_errors") == 3);
