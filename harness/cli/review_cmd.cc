@@ -137,16 +137,16 @@ int Export(const std::vector<std::string>& args) {
     if (e != nullptr) PrintErrors(*e);
   }
   if (!suite.ok() || !keys.ok()) return kExitBadInput;
-  SheetOptions options;
-  options.candidates = SplitCommas(a.candidates);
-  if (parsed.vars.count("samples") > 0) options.samples = a.samples;
-  options.reviewer = a.reviewer;
-  options.seed = seed;
-  options.include_failed = !a.exclude_failed;
-  options.format = a.format;
-  options.now_unix_ms = now;
+  SheetOptions sheet_options;
+  sheet_options.candidates = SplitCommas(a.candidates);
+  if (parsed.vars.count("samples") > 0) sheet_options.samples = a.samples;
+  sheet_options.reviewer = a.reviewer;
+  sheet_options.seed = seed;
+  sheet_options.include_failed = !a.exclude_failed;
+  sheet_options.format = a.format;
+  sheet_options.now_unix_ms = now;
   Status scale = CheckScale(*keys, suite->review);
-  Result<Sheet> sheet = scale.ok() ? BuildSheet(run->manifest, run->attempts, *suite, options)
+  Result<Sheet> sheet = scale.ok() ? BuildSheet(run->manifest, run->attempts, *suite, sheet_options)
                                    : Result<Sheet>(scale.errors());
   if (!sheet.ok()) {
     PrintErrors(sheet.errors());

@@ -152,7 +152,7 @@ void ApplyExpertReview(Report& report, const ExpertInput& input) {
     ApplyQualityVerdict(comparison, *c, *baseline,
                         BootstrapMeanDifference(differences, input.bootstrap_seed,
                                                 input.bootstrap_resamples),
-                        review.tolerance);
+                        review.tolerance, report.success_tolerance_pp);
   }
   report.overall = DecideOverall(report);
 }

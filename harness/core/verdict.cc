@@ -95,10 +95,15 @@ VerdictReason Decide(const CandidateMetrics& c, const CandidateMetrics& b,
 }
 
 // Rules 7-11 on the paired expert quality difference (docs/review.md): within the tolerance
-// means the interval's lower bound is at or above -tolerance.
+// means the interval's lower bound is at or above -tolerance. A success rate that is clearly
+// worse (rule 8 on success) still keeps the baseline: no score can undo failed tasks.
 VerdictReason DecideOnQuality(const CandidateMetrics& c, const CandidateMetrics& b,
+                              const PairedDifference& success, double success_tolerance_pp,
                               const QualityDifference& q, double tolerance) {
   if (std::optional<VerdictReason> reason = DecideOnCost(c, b)) return *reason;
+  if (success.ci_high && *success.ci_high < -success_tolerance_pp) {
+    return VerdictReason::kClearlyWorse;
+  }
   if (!q.ci_low || !q.ci_high) return VerdictReason::kTooFewScoredPairs;
   if (*q.ci_high < -tolerance) return VerdictReason::kQualityClearlyWorse;
   if (*c.cost_per_success == *b.cost_per_success) return VerdictReason::kSameCost;
@@ -146,9 +151,10 @@ Comparison Compare(const CandidateMetrics& candidate, const CandidateMetrics& ba
 
 void ApplyQualityVerdict(Comparison& comparison, const CandidateMetrics& candidate,
                          const CandidateMetrics& baseline, const QualityDifference& quality,
-                         double tolerance) {
+                         double tolerance, double success_tolerance_pp) {
   comparison.expert_quality = quality;
-  comparison.reason = DecideOnQuality(candidate, baseline, quality, tolerance);
+  comparison.reason = DecideOnQuality(candidate, baseline, comparison.paired,
+                                      success_tolerance_pp, quality, tolerance);
   comparison.decision = DecisionFor(comparison.reason);
 }
 

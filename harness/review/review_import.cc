@@ -69,7 +69,7 @@ Result<ImportOutcome> ImportSheet(const ImportRequest& request) {
                      " was exported without --reviewer; say who scored it with --reviewer NAME");
   }
   StoredImport* earlier = nullptr;
-  for (StoredImport& stored : *imports) {
+  for (StoredImport& stored : imports.value()) {
     if (stored.record.sheet_id == record.sheet_id && stored.record.reviewer == record.reviewer &&
         stored.record.superseded_by.empty()) {
       earlier = &stored;

@@ -26,7 +26,7 @@ struct SheetRow {
 
 /// The unblinding key of one exported sheet (review/sheets/<sheet id>.json).
 struct SheetKey {
-  std::string sheet_id;  // 8 lower-case hex digits, random
+  std::string sheet_id;  // "s" + 8 lower-case hex digits, random
   std::string run_id;
   std::string reviewer;  // may be empty (then the import names the reviewer)
   std::string format;    // "xlsx" or "csv"

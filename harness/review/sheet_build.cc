@@ -83,7 +83,7 @@ std::string NewSheetId(const std::string& run_id, const std::string& reviewer, i
   mix(std::to_string(seed));
   Rng rng(hash);
   char text[16];
-  std::snprintf(text, sizeof text, "%08llx",
+  std::snprintf(text, sizeof text, "s%08llx",
                 static_cast<unsigned long long>(rng.Next() & 0xffffffffULL));
   return text;
 }

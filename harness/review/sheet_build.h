@@ -49,7 +49,8 @@ struct Sheet {
 Result<Sheet> BuildSheet(const RunManifest& manifest, const std::vector<Attempt>& attempts,
                          const Suite& suite, const SheetOptions& options);
 
-/// The sheet id: 8 hex digits drawn from the run id, reviewer, time and seed.
+/// The sheet id: "s" and 8 hex digits drawn from the run id, reviewer, time and seed (a letter
+/// first, so that no spreadsheet reads a row id as a number or a date).
 std::string NewSheetId(const std::string& run_id, const std::string& reviewer, int64_t unix_ms,
                        uint64_t seed);
 
