@@ -83,6 +83,10 @@ Result<ImportOutcome> ImportSheet(const ImportRequest& request) {
                      "--reviewer NAME if another reviewer scored it");
   }
   if (!outcome.problems.empty() && !request.skip_bad_rows) return outcome;
+  if (record.scores.empty()) {
+    return MakeError(request.file + ": no score in sheet " + record.sheet_id + " (" +
+                     std::to_string(record.blank) + " rows blank); nothing recorded");
+  }
   if (earlier != nullptr) record.supersedes = earlier->path;
   Result<std::string> path = SaveImport(request.run_dir, record);
   if (!path.ok()) return path.errors();

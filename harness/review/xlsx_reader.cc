@@ -66,11 +66,39 @@ std::string Content(const xmlNode* node) {
   return out;
 }
 
+void AppendUtf8(std::string& out, unsigned code) {
+  if (code < 0x80) {
+    out += static_cast<char>(code);
+  } else if (code < 0x800) {
+    out += static_cast<char>(0xC0 | (code >> 6));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  } else {
+    out += static_cast<char>(0xE0 | (code >> 12));
+    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  }
+}
+
+// SpreadsheetML escapes characters XML cannot carry (a CR, control characters) as _xHHHH_.
+std::string Unescape(const std::string& text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '_' && i + 6 < text.size() && text[i + 1] == 'x' && text[i + 6] == '_' &&
+        text.substr(i + 2, 4).find_first_not_of("0123456789abcdefABCDEF") == std::string::npos) {
+      AppendUtf8(out, static_cast<unsigned>(std::stoul(text.substr(i + 2, 4), nullptr, 16)));
+      i += 6;
+      continue;
+    }
+    out += text[i];
+  }
+  return out;
+}
+
 // The text of a string item (<si> or <is>): every <t>, in runs too, but not phonetic <rPh>.
 std::string StringItem(const xmlNode* item) {
   std::string out;
   for (const xmlNode* child = item->children; child != nullptr; child = child->next) {
-    if (Is(child, "t")) out += Content(child);
+    if (Is(child, "t")) out += Unescape(Content(child));
     if (Is(child, "r")) out += StringItem(child);
   }
   return out;
