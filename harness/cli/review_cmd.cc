@@ -1,6 +1,7 @@
 // taskcost review export|import: blinded review sheets out to an expert, scored sheets back in
 // (docs/review.md). The unblinding keys and every import stay in RUN_DIR/review/.
 // Exit 0 when everything asked for was done, 2 on bad input (or a sheet with problems).
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -158,9 +159,12 @@ int Export(const std::vector<std::string>& args) {
   }
   std::string path = a.output;
   if (path.empty()) {
+    std::string who = a.reviewer;  // in a file name: letters, digits, '.', '_' and '-' only
+    for (char& ch : who) {
+      if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '_') ch = '-';
+    }
     path = (std::filesystem::path(ReviewDir(a.dir)) /
-            ("sheet-" + sheet->key.sheet_id + (a.reviewer.empty() ? "" : "-" + a.reviewer) + "." +
-             a.format))
+            ("sheet-" + sheet->key.sheet_id + (who.empty() ? "" : "-" + who) + "." + a.format))
                .string();
   }
   sheet->key.file = path;

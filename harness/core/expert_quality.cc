@@ -50,7 +50,8 @@ QualityDifference BootstrapMeanDifference(const std::vector<double>& differences
   means.reserve(static_cast<size_t>(resamples));
   for (int r = 0; r < resamples; ++r) {
     double total = 0;
-    for (size_t i = 0; i < differences.size(); ++i) total += differences[rng.Below(differences.size())];
+    for (size_t i = 0; i < differences.size(); ++i)
+      total += differences[rng.Below(differences.size())];
     means.push_back(total / static_cast<double>(differences.size()));
   }
   std::sort(means.begin(), means.end());
@@ -149,10 +150,10 @@ void ApplyExpertReview(Report& report, const ExpertInput& input) {
       auto b = base.find(sample);
       if (b != base.end()) differences.push_back(mean - b->second);
     }
-    ApplyQualityVerdict(comparison, *c, *baseline,
-                        BootstrapMeanDifference(differences, input.bootstrap_seed,
-                                                input.bootstrap_resamples),
-                        review.tolerance, report.success_tolerance_pp);
+    ApplyQualityVerdict(
+        comparison, *c, *baseline,
+        BootstrapMeanDifference(differences, input.bootstrap_seed, input.bootstrap_resamples),
+        review.tolerance, report.success_tolerance_pp);
   }
   report.overall = DecideOverall(report);
 }

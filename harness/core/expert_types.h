@@ -34,14 +34,14 @@ struct QualityDifference {
 struct ExpertReview {
   int scale_min = 1;
   int scale_max = 5;
-  double tolerance = 0.5;                 // quality points; from the rubric of the sheets
-  std::vector<std::string> reviewers;     // sorted
-  int64_t imports = 0;                    // imported sheets counted (superseded ones are not)
-  int64_t scores = 0;                     // scores counted, every candidate
+  double tolerance = 0.5;              // quality points; from the rubric of the sheets
+  std::vector<std::string> reviewers;  // sorted
+  int64_t imports = 0;                 // imported sheets counted (superseded ones are not)
+  int64_t scores = 0;                  // scores counted, every candidate
   uint64_t bootstrap_seed = 1;
   int bootstrap_resamples = 2000;
-  std::optional<double> alpha;            // Krippendorff's alpha, interval metric
-  int64_t alpha_items = 0;                // outputs scored by two reviewers or more
+  std::optional<double> alpha;  // Krippendorff's alpha, interval metric
+  int64_t alpha_items = 0;      // outputs scored by two reviewers or more
 };
 
 }  // namespace taskcost

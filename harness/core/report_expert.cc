@@ -117,14 +117,16 @@ std::string ExpertSummary(const Report& report) {
     text += std::string(alpha) + " over " + CountText(r.alpha_items, "output") +
             " scored by two reviewers or more";
   } else {
-    text += "n/a (" + std::string(r.reviewers.size() < 2 ? "one reviewer"
-                                                         : "no output scored twice, or no spread") +
+    text += "n/a (" +
+            std::string(r.reviewers.size() < 2 ? "one reviewer"
+                                               : "no output scored twice, or no spread") +
             ")";
   }
-  text += "; quality per candidate: mean over samples +- 1.96 s/sqrt(n); vs baseline: paired by "
-          "sample, percentile bootstrap (" +
-          std::to_string(r.bootstrap_resamples) + " resamples, seed " +
-          std::to_string(r.bootstrap_seed) + ")";
+  text +=
+      "; quality per candidate: mean over samples +- 1.96 s/sqrt(n); vs baseline: paired by "
+      "sample, percentile bootstrap (" +
+      std::to_string(r.bootstrap_resamples) + " resamples, seed " +
+      std::to_string(r.bootstrap_seed) + ")";
   return text;
 }
 

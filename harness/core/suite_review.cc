@@ -19,8 +19,8 @@ void ReadScale(YamlReader& reader, const YamlField& review, ReviewSpec& spec) {
   std::optional<int64_t> high = reader.Integer(ends[1], 0, kMaxScale);
   if (!low || !high) return;
   if (*low >= *high) {
-    reader.Fail(scale, "the lowest score must be below the highest, got [" +
-                           std::to_string(*low) + ", " + std::to_string(*high) + "]");
+    reader.Fail(scale, "the lowest score must be below the highest, got [" + std::to_string(*low) +
+                           ", " + std::to_string(*high) + "]");
     return;
   }
   spec.scale_min = static_cast<int>(*low);
@@ -30,8 +30,7 @@ void ReadScale(YamlReader& reader, const YamlField& review, ReviewSpec& spec) {
 void ReadLabels(YamlReader& reader, const YamlField& review, ReviewSpec& spec) {
   YamlField labels = reader.Child(review, "labels");
   if (!labels.present) return;
-  const std::string scale =
-      std::to_string(spec.scale_min) + "-" + std::to_string(spec.scale_max);
+  const std::string scale = std::to_string(spec.scale_min) + "-" + std::to_string(spec.scale_max);
   for (const YamlField& entry : reader.Entries(labels)) {
     const std::string& key = entry.key;
     YamlField at = entry;

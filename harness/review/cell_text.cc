@@ -52,7 +52,8 @@ std::string CsvField(const std::string& text) {
 }
 
 std::string UnprefixFormula(const std::string& text) {
-  if (text.size() >= 2 && text.front() == '\'' && LooksLikeFormula(std::string_view(text).substr(1))) {
+  if (text.size() >= 2 && text.front() == '\'' &&
+      LooksLikeFormula(std::string_view(text).substr(1))) {
     return text.substr(1);
   }
   return text;

@@ -28,7 +28,8 @@ Result<ImportOutcome> ImportSheet(const ImportRequest& request) {
   Result<std::vector<SheetKey>> keys = LoadSheetKeys(request.run_dir);
   if (!keys.ok()) return keys.errors();
   if (keys->empty()) {
-    return MakeError(request.run_dir + ": no review sheet was exported from this run; run "
+    return MakeError(request.run_dir +
+                     ": no review sheet was exported from this run; run "
                      "'taskcost review export' first");
   }
   Result<std::string> bytes = ReadWholeFile(request.file);
@@ -76,9 +77,9 @@ Result<ImportOutcome> ImportSheet(const ImportRequest& request) {
     }
   }
   if (earlier != nullptr && !request.replace) {
-    return MakeError(request.file + ": sheet " + record.sheet_id + " scored by " +
-                     record.reviewer + " was already imported from " + earlier->record.file +
-                     " at " + TimeText(earlier->record.imported_unix_ms) + " (" + earlier->path +
+    return MakeError(request.file + ": sheet " + record.sheet_id + " scored by " + record.reviewer +
+                     " was already imported from " + earlier->record.file + " at " +
+                     TimeText(earlier->record.imported_unix_ms) + " (" + earlier->path +
                      ") and this file differs; pass --replace to replace that import, or "
                      "--reviewer NAME if another reviewer scored it");
   }

@@ -16,17 +16,17 @@ namespace taskcost {
 struct ImportRequest {
   std::string run_dir;
   std::string run_id;
-  std::string file;      // the scored sheet: .xlsx (or any zip) or .csv
-  std::string reviewer;  // overrides the reviewer the sheet was exported for; may be empty
+  std::string file;            // the scored sheet: .xlsx (or any zip) or .csv
+  std::string reviewer;        // overrides the reviewer the sheet was exported for; may be empty
   bool replace = false;        // replace an earlier import of this sheet by this reviewer
   bool skip_bad_rows = false;  // record the good rows even when some rows have problems
   int64_t now_unix_ms = 0;
 };
 
 struct ImportOutcome {
-  bool recorded = false;        // a new import record was written
+  bool recorded = false;          // a new import record was written
   bool already_imported = false;  // the same file (by hash) was imported before: nothing done
-  std::string record_path;      // the record written, or the earlier one when already imported
+  std::string record_path;        // the record written, or the earlier one when already imported
   ImportRecord record;
   std::vector<RowProblem> problems;  // per row; nothing is recorded unless skip_bad_rows
 };

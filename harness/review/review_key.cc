@@ -106,12 +106,11 @@ Result<SheetKey> SheetKeyFromJson(std::string_view text, const std::string& file
     key.no_output_left_out = j.at("no_output_left_out").get<int64_t>();
     key.rubric = RubricFrom(j.at("rubric"));
     for (const Json& r : j.at("rows")) {
-      key.rows.push_back(SheetRow{r.at("row_id").get<std::string>(),
-                                  r.at("sample_label").get<std::string>(),
-                                  r.at("output_label").get<std::string>(),
-                                  r.at("sample").get<std::string>(),
-                                  r.at("candidate").get<std::string>(), r.at("repeat").get<int>(),
-                                  r.at("failed").get<bool>()});
+      key.rows.push_back(
+          SheetRow{r.at("row_id").get<std::string>(), r.at("sample_label").get<std::string>(),
+                   r.at("output_label").get<std::string>(), r.at("sample").get<std::string>(),
+                   r.at("candidate").get<std::string>(), r.at("repeat").get<int>(),
+                   r.at("failed").get<bool>()});
     }
     return key;
   });
@@ -160,10 +159,10 @@ Result<ImportRecord> ImportRecordFromJson(std::string_view text, const std::stri
     r.supersedes = j.at("supersedes").get<std::string>();
     r.superseded_by = j.at("superseded_by").get<std::string>();
     for (const Json& s : j.at("scores")) {
-      r.scores.push_back(ImportedScore{
-          s.at("row_id").get<std::string>(), s.at("sample").get<std::string>(),
-          s.at("candidate").get<std::string>(), s.at("repeat").get<int>(),
-          s.at("score").get<int>(), s.at("comment").get<std::string>()});
+      r.scores.push_back(
+          ImportedScore{s.at("row_id").get<std::string>(), s.at("sample").get<std::string>(),
+                        s.at("candidate").get<std::string>(), s.at("repeat").get<int>(),
+                        s.at("score").get<int>(), s.at("comment").get<std::string>()});
     }
     return r;
   });

@@ -32,8 +32,8 @@ struct SheetKey {
   std::string format;    // "xlsx" or "csv"
   std::string file;      // where the sheet was written
   int64_t created_unix_ms = 0;
-  uint64_t seed = 0;            // the shuffle's seed
-  bool failed_included = true;  // failed tasks' outputs are rows of the sheet
+  uint64_t seed = 0;               // the shuffle's seed
+  bool failed_included = true;     // failed tasks' outputs are rows of the sheet
   int64_t failed_left_out = 0;     // failed tasks not in the sheet (exclude-failed)
   int64_t no_output_left_out = 0;  // tasks without any answer text, never in a sheet
   ReviewSpec rubric;
@@ -60,9 +60,9 @@ struct ImportRecord {
   std::string file;    // as given on the command line
   std::string sha256;  // "sha256:<hex>" of the file's bytes
   int64_t imported_unix_ms = 0;
-  int64_t rows = 0;      // data rows read
-  int64_t blank = 0;     // rows without a score
-  int64_t rejected = 0;  // rows with a problem, left out (only with --skip-bad-rows)
+  int64_t rows = 0;           // data rows read
+  int64_t blank = 0;          // rows without a score
+  int64_t rejected = 0;       // rows with a problem, left out (only with --skip-bad-rows)
   std::string supersedes;     // the import file this one replaces (--replace); "" when none
   std::string superseded_by;  // set on the older record when a later import replaced it
   std::vector<ImportedScore> scores;

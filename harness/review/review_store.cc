@@ -33,9 +33,26 @@ Status MakeDirs(const fs::path& dir) {
   return OkStatus();
 }
 
+// Every file of review/<sub>/ read with `parse(text, file)`, by file name.
+template <class T, class Parse>
+Result<std::vector<std::pair<std::string, T>>> LoadAll(const std::string& run_dir, const char* sub,
+                                                       Parse parse) {
+  std::vector<std::pair<std::string, T>> out;
+  for (const std::string& file : JsonFiles(fs::path(ReviewDir(run_dir)) / sub)) {
+    Result<std::string> text = ReadWholeFile(file);
+    if (!text.ok()) return text.errors();
+    Result<T> value = parse(*text, file);
+    if (!value.ok()) return value.errors();
+    out.emplace_back(file, std::move(value).value());
+  }
+  return out;
+}
+
 }  // namespace
 
-std::string ReviewDir(const std::string& run_dir) { return (fs::path(run_dir) / "review").string(); }
+std::string ReviewDir(const std::string& run_dir) {
+  return (fs::path(run_dir) / "review").string();
+}
 
 Result<std::string> SaveSheetKey(const std::string& run_dir, const SheetKey& key) {
   const fs::path dir = fs::path(ReviewDir(run_dir)) / "sheets";
@@ -50,14 +67,10 @@ Result<std::string> SaveSheetKey(const std::string& run_dir, const SheetKey& key
 }
 
 Result<std::vector<SheetKey>> LoadSheetKeys(const std::string& run_dir) {
+  auto loaded = LoadAll<SheetKey>(run_dir, "sheets", SheetKeyFromJson);
+  if (!loaded.ok()) return loaded.errors();
   std::vector<SheetKey> keys;
-  for (const std::string& file : JsonFiles(fs::path(ReviewDir(run_dir)) / "sheets")) {
-    Result<std::string> text = ReadWholeFile(file);
-    if (!text.ok()) return text.errors();
-    Result<SheetKey> key = SheetKeyFromJson(*text, file);
-    if (!key.ok()) return key.errors();
-    keys.push_back(std::move(key).value());
-  }
+  for (auto& [file, key] : loaded.value()) keys.push_back(std::move(key));
   std::stable_sort(keys.begin(), keys.end(), [](const SheetKey& a, const SheetKey& b) {
     return a.created_unix_ms < b.created_unix_ms;
   });
@@ -65,14 +78,11 @@ Result<std::vector<SheetKey>> LoadSheetKeys(const std::string& run_dir) {
 }
 
 Result<std::vector<StoredImport>> LoadImports(const std::string& run_dir) {
+  auto loaded = LoadAll<ImportRecord>(run_dir, "imports", ImportRecordFromJson);
+  if (!loaded.ok()) return loaded.errors();
   std::vector<StoredImport> imports;
-  for (const std::string& file : JsonFiles(fs::path(ReviewDir(run_dir)) / "imports")) {
-    Result<std::string> text = ReadWholeFile(file);
-    if (!text.ok()) return text.errors();
-    Result<ImportRecord> record = ImportRecordFromJson(*text, file);
-    if (!record.ok()) return record.errors();
-    imports.push_back(StoredImport{file, std::move(record).value()});
-  }
+  for (auto& [file, record] : loaded.value())
+    imports.push_back(StoredImport{file, std::move(record)});
   return imports;
 }
 

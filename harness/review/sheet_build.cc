@@ -46,9 +46,9 @@ Status CheckCandidates(const RunManifest& manifest, const std::vector<std::strin
   for (const std::string& id : wanted) {
     if (std::find(known.begin(), known.end(), id) != known.end()) continue;
     std::string suggestion = DidYouMean(id, known);
-    errors.push_back(MakeError("--candidates: unknown candidate " + Quoted(id) +
-                               (suggestion.empty() ? "; the run has: " + JoinNames(known)
-                                                   : suggestion)));
+    errors.push_back(
+        MakeError("--candidates: unknown candidate " + Quoted(id) +
+                  (suggestion.empty() ? "; the run has: " + JoinNames(known) : suggestion)));
   }
   if (!errors.empty()) return errors;
   return OkStatus();
@@ -65,7 +65,8 @@ std::string InputText(const Suite& suite, const std::string& sample_id) {
 
 std::string OutputLabel(size_t index) {
   std::string label;
-  for (size_t i = index + 1; i > 0; i = (i - 1) / 26) label.insert(label.begin(), char('A' + (i - 1) % 26));
+  for (size_t i = index + 1; i > 0; i = (i - 1) / 26)
+    label.insert(label.begin(), char('A' + (i - 1) % 26));
   return label;
 }
 

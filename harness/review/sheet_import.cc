@@ -179,8 +179,8 @@ Result<SheetScores> ReadScores(const std::vector<SheetTable>& tables, const std:
       problem(why);
       continue;
     }
-    out.scores.push_back(ImportedScore{row_id, known->sample_id, known->candidate_id,
-                                       known->repeat, *value, comment});
+    out.scores.push_back(ImportedScore{row_id, known->sample_id, known->candidate_id, known->repeat,
+                                       *value, comment});
   }
   return out;
 }

@@ -15,7 +15,7 @@ struct TableRow {
 };
 
 struct SheetTable {
-  std::string name;  // the worksheet's name; "" for CSV
+  std::string name;            // the worksheet's name; "" for CSV
   std::vector<TableRow> rows;  // rows that hold at least one cell, in order
 };
 

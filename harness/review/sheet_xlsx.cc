@@ -16,10 +16,10 @@ struct Formats {
   lxw_format* title = nullptr;
   lxw_format* bold = nullptr;
   lxw_format* header = nullptr;
-  lxw_format* wrap = nullptr;      // long text: wrapped, top-aligned, kept as text on edit
-  lxw_format* label = nullptr;     // short labels, top-aligned
-  lxw_format* score = nullptr;     // the reviewer's column: highlighted
-  lxw_format* muted = nullptr;     // the run id column
+  lxw_format* wrap = nullptr;   // long text: wrapped, top-aligned, kept as text on edit
+  lxw_format* label = nullptr;  // short labels, top-aligned
+  lxw_format* score = nullptr;  // the reviewer's column: highlighted
+  lxw_format* muted = nullptr;  // the run id column
 };
 
 Formats MakeFormats(lxw_workbook* book) {
@@ -94,8 +94,8 @@ class XlsxWriter {
     };
     pair("What to do",
          "Each row of the 'Scores' sheet shows one input and one answer to it. Score every answer "
-         "in the Score column, a whole number from " + std::to_string(rubric.scale_min) + " to " +
-             std::to_string(rubric.scale_max) +
+         "in the Score column, a whole number from " +
+             std::to_string(rubric.scale_min) + " to " + std::to_string(rubric.scale_max) +
              ", using the rubric below. Leave the score blank when you cannot judge an answer. "
              "Add a comment when it helps. Several answers to the same sample are labelled A, B, "
              "C in a random order; nothing in the sheet says which system wrote which answer. "
@@ -127,8 +127,8 @@ class XlsxWriter {
     if (!key.reviewer.empty()) pair("Reviewer", key.reviewer);
     pair("Run ID", key.run_id);
     pair("Sheet ID", key.sheet_id);
-    if (!sheet.system_prompt.empty()) pair("System prompt (the same for every row)",
-                                           sheet.system_prompt);
+    if (!sheet.system_prompt.empty())
+      pair("System prompt (the same for every row)", sheet.system_prompt);
   }
 
   void Scores(const Sheet& sheet) {
@@ -143,10 +143,11 @@ class XlsxWriter {
     worksheet_set_column(ws, 5, 5, 12, f_.score);
     worksheet_set_column(ws, 6, 6, 40, f_.wrap);
     worksheet_set_column(ws, 7, 7, 24, f_.muted);
-    const std::vector<std::string> header = {kColumnRowId, kColumnSample, kColumnOutput,
-                                             kColumnInput, kColumnAnswer, ScoreHeader(key.rubric),
+    const std::vector<std::string> header = {kColumnRowId,   kColumnSample, kColumnOutput,
+                                             kColumnInput,   kColumnAnswer, ScoreHeader(key.rubric),
                                              kColumnComment, kColumnRunId};
-    for (size_t c = 0; c < header.size(); ++c) Text(ws, 0, static_cast<int>(c), header[c], f_.header);
+    for (size_t c = 0; c < header.size(); ++c)
+      Text(ws, 0, static_cast<int>(c), header[c], f_.header);
     worksheet_freeze_panes(ws, 1, 0);
     for (size_t i = 0; i < key.rows.size(); ++i) {
       const int r = static_cast<int>(i) + 1;
@@ -169,9 +170,9 @@ class XlsxWriter {
     validation.criteria = LXW_VALIDATION_CRITERIA_BETWEEN;
     validation.minimum_number = key.rubric.scale_min;
     validation.maximum_number = key.rubric.scale_max;
-    const std::string range =
-        "a whole number from " + std::to_string(key.rubric.scale_min) + " to " +
-        std::to_string(key.rubric.scale_max) + " (leave blank when you cannot judge)";
+    const std::string range = "a whole number from " + std::to_string(key.rubric.scale_min) +
+                              " to " + std::to_string(key.rubric.scale_max) +
+                              " (leave blank when you cannot judge)";
     const std::string title = "Score";
     validation.input_title = const_cast<char*>(title.c_str());
     validation.input_message = const_cast<char*>(range.c_str());

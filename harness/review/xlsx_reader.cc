@@ -121,7 +121,8 @@ std::vector<std::string> SharedStrings(zip_t* zip) {
 int ColumnOf(const std::string& ref) {
   int column = 0;
   size_t i = 0;
-  for (; i < ref.size() && ref[i] >= 'A' && ref[i] <= 'Z'; ++i) column = column * 26 + (ref[i] - 'A' + 1);
+  for (; i < ref.size() && ref[i] >= 'A' && ref[i] <= 'Z'; ++i)
+    column = column * 26 + (ref[i] - 'A' + 1);
   return i == 0 ? -1 : column - 1;
 }
 
@@ -190,7 +191,8 @@ std::vector<std::pair<std::string, std::string>> SheetParts(zip_t* zip) {
     if (!Is(part, "sheets")) continue;
     for (const xmlNode* sheet = part->children; sheet != nullptr; sheet = sheet->next) {
       if (!Is(sheet, "sheet")) continue;
-      xmlChar* id = xmlGetNsProp(sheet, BAD_CAST "id",
+      xmlChar* id = xmlGetNsProp(
+          sheet, BAD_CAST "id",
           BAD_CAST "http://schemas.openxmlformats.org/officeDocument/2006/relationships");
       if (id == nullptr) continue;
       auto target = targets.find(reinterpret_cast<const char*>(id));
@@ -232,7 +234,8 @@ Result<SheetTable> ReadCsvTable(const std::string& text, const std::string& file
   Result<std::vector<CsvRecord>> records = ParseCsv(text, file);
   if (!records.ok()) return records.errors();
   SheetTable table;
-  for (const CsvRecord& record : *records) table.rows.push_back(TableRow{record.line, record.fields});
+  for (const CsvRecord& record : *records)
+    table.rows.push_back(TableRow{record.line, record.fields});
   return table;
 }
 

@@ -1,8 +1,9 @@
 // Expert quality: Krippendorff's alpha on the textbook example, the bootstrap interval on
 // differences whose distribution is known by hand, and the downgrade verdict on quality.
+#include "harness/core/expert_quality.h"
+
 #include <doctest/doctest.h>
 
-#include "harness/core/expert_quality.h"
 #include "harness/core/report_format.h"
 #include "tests/core/report_fixture.h"
 

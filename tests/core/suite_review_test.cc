@@ -41,12 +41,11 @@ TEST_CASE("suite review: without a block the rubric is 1-5 with tolerance 0.5") 
 TEST_CASE("suite review: scale, labels, tolerance and instructions are read") {
   TempDir dir;
   Result<Suite> suite = LoadSuite(dir.Write(
-      "suite.yaml", std::string(kSuite) +
-                        "review:\n"
-                        "  scale: [0, 10]\n"
-                        "  labels: {10: perfect, 0: \"useless or harmful\"}\n"
-                        "  tolerance: 1.25\n"
-                        "  instructions: \"Judge tone too.\"\n"));
+      "suite.yaml", std::string(kSuite) + "review:\n"
+                                          "  scale: [0, 10]\n"
+                                          "  labels: {10: perfect, 0: \"useless or harmful\"}\n"
+                                          "  tolerance: 1.25\n"
+                                          "  instructions: \"Judge tone too.\"\n"));
   REQUIRE_MESSAGE(suite.ok(), dir.Relative(suite.ok() ? taskcost::Errors{} : suite.errors()));
   const ReviewSpec& r = suite->review;
   CHECK(r.scale_min == 0);

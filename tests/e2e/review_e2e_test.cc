@@ -58,8 +58,8 @@ struct ReviewDir {
   TempDir dir;
   ReviewDir() {
     WriteSimSuite(dir, {kSamples, kSchema, kSuite, kProfile});
-    CliOutcome run = Cli({"run", "suite.yaml", "--simulate", "profile.yaml", "--out", "run",
-                          "--quiet"});
+    CliOutcome run =
+        Cli({"run", "suite.yaml", "--simulate", "profile.yaml", "--out", "run", "--quiet"});
     REQUIRE_MESSAGE(run.exit_code == 0, run.err);
   }
   CliOutcome Cli(const std::vector<std::string>& args) const {
@@ -68,7 +68,8 @@ struct ReviewDir {
   std::string Read(const std::string& name) const { return ReadFileText(dir.path() + "/" + name); }
   // The one key under run/review/sheets.
   json Key() const {
-    for (const auto& entry : std::filesystem::directory_iterator(dir.path() + "/run/review/sheets")) {
+    for (const auto& entry :
+         std::filesystem::directory_iterator(dir.path() + "/run/review/sheets")) {
       return json::parse(ReadFileText(entry.path().string()));
     }
     FAIL("no sheet key");
@@ -85,7 +86,8 @@ std::string Scored(const std::string& csv, const json& key, const std::string& b
   for (size_t r = 1; r < records->size(); ++r) {
     const std::string& id = (*records)[r].fields[0];
     for (const json& row : key.at("rows")) {
-      if (row.at("row_id") == id) out += id + "," + (row.at("candidate") == "big" ? big : small) + ",\n";
+      if (row.at("row_id") == id)
+        out += id + "," + (row.at("candidate") == "big" ? big : small) + ",\n";
     }
   }
   return out;
@@ -153,8 +155,9 @@ TEST_CASE("e2e review: export, score by hand, import, and the report decides on 
     CliOutcome gate = r.Cli({"gate", "run", "--baseline", "b.json", "--min-quality", "4.5"});
     INFO(gate.out, gate.err);
     CHECK(gate.exit_code == 1);
-    CHECK(gate.out.find("FAIL  small  minimum quality: baseline 4, now 4, change 0, limit >= 4.5") !=
-          std::string::npos);
+    CHECK(
+        gate.out.find("FAIL  small  minimum quality: baseline 4, now 4, change 0, limit >= 4.5") !=
+        std::string::npos);
     CHECK(gate.out.find("PASS  big  minimum quality: baseline 5, now 5") != std::string::npos);
   }
 }
@@ -162,8 +165,8 @@ TEST_CASE("e2e review: export, score by hand, import, and the report decides on 
 TEST_CASE("e2e review: bad input exits 2 and records nothing") {
   ReviewDir r;
   CHECK(r.Cli({"review", "export", "run", "--format", "ods"}).exit_code == 2);
-  CHECK(r.Cli({"review", "export", "run", "--candidates", "smal"}).err.find(
-            "unknown candidate \"smal\", did you mean \"small\"?") != std::string::npos);
+  CHECK(r.Cli({"review", "export", "run", "--candidates", "smal"})
+            .err.find("unknown candidate \"smal\", did you mean \"small\"?") != std::string::npos);
   CHECK(r.Cli({"review", "import", "run", "nothing.csv"}).exit_code == 2);  // nothing exported
 
   CliOutcome exported = r.Cli({"review", "export", "run", "--reviewer", "ann"});

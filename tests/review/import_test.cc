@@ -24,7 +24,8 @@ using testing::ReviewRun;
 using testing::ReviewTempDir;
 
 // Exports a sheet of the run (seed 3, reviewer ann) and saves its key, as `review export` does.
-SheetKey Export(const std::string& run_dir, Sheet* out = nullptr, const std::string& reviewer = "ann") {
+SheetKey Export(const std::string& run_dir, Sheet* out = nullptr,
+                const std::string& reviewer = "ann") {
   Result<LoadedRun> run = LoadRunDir(run_dir);
   REQUIRE(run.ok());
   Result<Suite> suite = LoadSuite(run->manifest.suite_file);
@@ -60,8 +61,8 @@ std::string ScoreCsv(const std::string& csv, ScoreOf score) {
 Result<ImportOutcome> Import(const std::string& run_dir, const std::string& file,
                              const std::string& reviewer = "", bool replace = false,
                              bool skip = false) {
-  return ImportSheet({run_dir, "2026-11-23T10-04-12Z", file, reviewer, replace, skip,
-                      1795428500000});
+  return ImportSheet(
+      {run_dir, "2026-11-23T10-04-12Z", file, reviewer, replace, skip, 1795428500000});
 }
 
 // The scores a key's row ids stand for: big gets 5, small 4.
@@ -77,9 +78,8 @@ TEST_CASE("import: a CSV scored by hand comes back to the right outputs") {
   Sheet sheet;
   const SheetKey key = Export(run, &sheet);
   const std::string scored = dir.Write(
-      "scored.csv", ScoreCsv(SheetToCsv(sheet), [&](const std::string& id) {
-        return ByCandidate(key, id);
-      }));
+      "scored.csv",
+      ScoreCsv(SheetToCsv(sheet), [&](const std::string& id) { return ByCandidate(key, id); }));
   Result<ImportOutcome> outcome = Import(run, scored);
   REQUIRE_MESSAGE(outcome.ok(), FormatErrors(outcome.ok() ? Errors{} : outcome.errors()));
   CHECK(outcome->recorded);
@@ -144,18 +144,18 @@ TEST_CASE("import: every problem is reported by row and nothing is guessed") {
     problems.push_back(p.ToString().substr(file.size()));
   }
   const std::string s = key.sheet_id;
-  CHECK(problems == std::vector<std::string>{
-                        ":3: row " + key.rows[1].row_id + ": score 7 is off the scale 1-5",
-                        ":4: row " + key.rows[2].row_id +
-                            ": score 2.5 is not a whole number; expected 1-5",
-                        ":5: row " + key.rows[3].row_id +
-                            ": score \"good\" is not a number; expected a whole number 1-5",
-                        ":6: row " + a + ": duplicate of " + file + ":2; only the first is kept",
-                        ":7: row " + s + "-999: is not a row of sheet " + s + " of this run",
-                        ":8: row sdeadbeef-001: is not a row of sheet " + s + " of this run",
-                        ":9: row " + key.rows[4].row_id +
-                            ": is from run 2025-01-01T00-00-00Z, not from this run "
-                            "(2026-11-23T10-04-12Z)"});
+  CHECK(problems ==
+        std::vector<std::string>{
+            ":3: row " + key.rows[1].row_id + ": score 7 is off the scale 1-5",
+            ":4: row " + key.rows[2].row_id + ": score 2.5 is not a whole number; expected 1-5",
+            ":5: row " + key.rows[3].row_id +
+                ": score \"good\" is not a number; expected a whole number 1-5",
+            ":6: row " + a + ": duplicate of " + file + ":2; only the first is kept",
+            ":7: row " + s + "-999: is not a row of sheet " + s + " of this run",
+            ":8: row sdeadbeef-001: is not a row of sheet " + s + " of this run",
+            ":9: row " + key.rows[4].row_id +
+                ": is from run 2025-01-01T00-00-00Z, not from this run "
+                "(2026-11-23T10-04-12Z)"});
   CHECK(outcome->record.blank == 1);
   CHECK(outcome->record.scores.size() == 1);
 
@@ -184,8 +184,9 @@ TEST_CASE("import: a sheet from another run is refused whole") {
   Result<ImportOutcome> outcome = Import(run, file);
   REQUIRE_FALSE(outcome.ok());
   CHECK(outcome.error().message ==
-        file + ": the sheet is from run 2026-12-01T08-00-00Z, not from this run "
-               "(2026-11-23T10-04-12Z); import it into that run's directory");
+        file +
+            ": the sheet is from run 2026-12-01T08-00-00Z, not from this run "
+            "(2026-11-23T10-04-12Z); import it into that run's directory");
 
   SUBCASE("even with its Run ID column deleted") {
     std::string csv = "Row ID,Score\n" + other_sheet.key.rows[0].row_id + ",4\n";
@@ -245,8 +246,8 @@ TEST_CASE("import: a sheet exported without a reviewer needs --reviewer") {
   const std::string run = ReviewRun{}.Write(dir);
   Sheet sheet;
   Export(run, &sheet, "");
-  const std::string file = dir.Write(
-      "anon.csv", ScoreCsv(SheetToCsv(sheet), [](const std::string&) { return "3"; }));
+  const std::string file =
+      dir.Write("anon.csv", ScoreCsv(SheetToCsv(sheet), [](const std::string&) { return "3"; }));
   Result<ImportOutcome> outcome = Import(run, file);
   REQUIRE_FALSE(outcome.ok());
   CHECK(outcome.error().message.find("say who scored it with --reviewer NAME") !=
@@ -261,45 +262,57 @@ std::string HandMadeXlsx(const std::string& path, const SheetKey& key) {
   const std::string rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
   const std::string workbook =
       "<?xml version=\"1.0\"?><workbook xmlns=\"http://schemas.openxmlformats.org/"
-      "spreadsheetml/2006/main\" xmlns:r=\"" + rel + "\"><sheets>"
+      "spreadsheetml/2006/main\" xmlns:r=\"" +
+      rel +
+      "\"><sheets>"
       "<sheet name=\"Notes\" sheetId=\"1\" r:id=\"rId7\"/>"
       "<sheet name=\"Bewertung\" sheetId=\"2\" r:id=\"rId3\"/></sheets></workbook>";
   const std::string rels =
       "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/"
-      "2006/relationships\"><Relationship Id=\"rId3\" Type=\"" + rel + "/worksheet\" "
-      "Target=\"worksheets/data.xml\"/><Relationship Id=\"rId7\" Type=\"" + rel +
-      "/worksheet\" Target=\"/xl/worksheets/notes.xml\"/></Relationships>";
+      "2006/relationships\"><Relationship Id=\"rId3\" Type=\"" +
+      rel +
+      "/worksheet\" "
+      "Target=\"worksheets/data.xml\"/><Relationship Id=\"rId7\" Type=\"" +
+      rel + "/worksheet\" Target=\"/xl/worksheets/notes.xml\"/></Relationships>";
   const std::string shared =
       "<?xml version=\"1.0\"?><sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/"
       "2006/main\"><si><t>Punkte</t></si><si><r><t>Sc</t></r><r><rPr><b/></rPr><t>ore</t></r>"
-      "<rPh><t>x</t></rPh></si><si><t>Row ID</t></si><si><t>" + key.rows[0].row_id +
-      "</t></si><si><t>" + key.rows[1].row_id + "</t></si><si><t>fine_x000D_ok</t></si></sst>";
+      "<rPh><t>x</t></rPh></si><si><t>Row ID</t></si><si><t>" +
+      key.rows[0].row_id + "</t></si><si><t>" + key.rows[1].row_id +
+      "</t></si><si><t>fine_x000D_ok</t></si></sst>";
   auto cell_s = [](const char* ref, int index) {
     return std::string("<c r=\"") + ref + "\" t=\"s\"><v>" + std::to_string(index) + "</v></c>";
   };
   const std::string data =
       "<?xml version=\"1.0\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/"
       "spreadsheetml/2006/main\"><sheetData>"
-      "<row r=\"1\">" + cell_s("B1", 1) +
-      "<c r=\"C1\" t=\"inlineStr\"><is><t>Comment</t></is></c>" + cell_s("D1", 2) + "</row>"
-      "<row r=\"2\"><c r=\"B2\"><v>4.0</v></c><c r=\"C2\" t=\"s\"><v>5</v></c>" + cell_s("D2", 3) +
-      "</row><row r=\"3\"><c r=\"B3\" t=\"n\"><v>5E0</v></c>" + cell_s("D3", 4) + "</row>"
+      "<row r=\"1\">" +
+      cell_s("B1", 1) + "<c r=\"C1\" t=\"inlineStr\"><is><t>Comment</t></is></c>" +
+      cell_s("D1", 2) +
+      "</row>"
+      "<row r=\"2\"><c r=\"B2\"><v>4.0</v></c><c r=\"C2\" t=\"s\"><v>5</v></c>" +
+      cell_s("D2", 3) + "</row><row r=\"3\"><c r=\"B3\" t=\"n\"><v>5E0</v></c>" + cell_s("D3", 4) +
+      "</row>"
       "<row r=\"5\"><c r=\"B5\" t=\"inlineStr\"><is><t>3</t></is></c><c r=\"D5\" "
-      "t=\"inlineStr\"><is><t>" + key.rows[2].row_id + "</t></is></c></row>"
+      "t=\"inlineStr\"><is><t>" +
+      key.rows[2].row_id +
+      "</t></is></c></row>"
       "</sheetData></worksheet>";
   const std::string notes =
       "<?xml version=\"1.0\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/"
-      "spreadsheetml/2006/main\"><sheetData><row r=\"1\">" + cell_s("A1", 0) +
-      "</row></sheetData></worksheet>";
+      "spreadsheetml/2006/main\"><sheetData><row r=\"1\">" +
+      cell_s("A1", 0) + "</row></sheetData></worksheet>";
   int error = 0;
   zip_t* zip = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &error);
   REQUIRE(zip != nullptr);
   std::vector<std::string> keep;  // zip_source_buffer reads the bytes at zip_close
   keep.reserve(5);
-  for (const auto& [name, text] : std::vector<std::pair<std::string, std::string>>{
-           {"xl/workbook.xml", workbook}, {"xl/_rels/workbook.xml.rels", rels},
-           {"xl/sharedStrings.xml", shared}, {"xl/worksheets/data.xml", data},
-           {"xl/worksheets/notes.xml", notes}}) {
+  for (const auto& [name, text] :
+       std::vector<std::pair<std::string, std::string>>{{"xl/workbook.xml", workbook},
+                                                        {"xl/_rels/workbook.xml.rels", rels},
+                                                        {"xl/sharedStrings.xml", shared},
+                                                        {"xl/worksheets/data.xml", data},
+                                                        {"xl/worksheets/notes.xml", notes}}) {
     keep.push_back(text);
     zip_source_t* source = zip_source_buffer(zip, keep.back().data(), keep.back().size(), 0);
     REQUIRE(zip_file_add(zip, name.c_str(), source, ZIP_FL_OVERWRITE) >= 0);
@@ -333,8 +346,8 @@ TEST_CASE("import: an exported XLSX round trip, and a file that is no spreadshee
   REQUIRE(WriteSheetXlsx(sheet, path).ok());
   Result<ImportOutcome> blank = Import(run, path);
   REQUIRE_FALSE(blank.ok());
-  CHECK(blank.error().message == path + ": no score in sheet " + sheet.key.sheet_id +
-                                     " (8 rows blank); nothing recorded");
+  CHECK(blank.error().message ==
+        path + ": no score in sheet " + sheet.key.sheet_id + " (8 rows blank); nothing recorded");
   const std::string junk = dir.Write("junk.xlsx", "PK\x03\x04 not really a zip");
   Result<ImportOutcome> bad = Import(run, junk);
   REQUIRE_FALSE(bad.ok());
@@ -361,11 +374,11 @@ TEST_CASE("import: sheets opened and saved by LibreOffice") {
   const SheetKey key = Export(run, &sheet);
   const std::string xlsx = dir.path() + "/sheet.xlsx";
   REQUIRE(WriteSheetXlsx(sheet, xlsx).ok());
-  const std::string soffice = "soffice -env:UserInstallation=file://" + dir.path() +
-                              "/profile --headless ";
+  const std::string soffice =
+      "soffice -env:UserInstallation=file://" + dir.path() + "/profile --headless ";
   auto convert = [&](const std::string& to, const std::string& out, const std::string& in) {
-    const std::string command = soffice + "--convert-to '" + to + "' --outdir " + out + " " +
-                                in + " >" + dir.path() + "/soffice.log 2>&1";
+    const std::string command = soffice + "--convert-to '" + to + "' --outdir " + out + " " + in +
+                                " >" + dir.path() + "/soffice.log 2>&1";
     REQUIRE_MESSAGE(std::system(command.c_str()) == 0, ReadText(dir.path() + "/soffice.log"));
   };
 
@@ -376,8 +389,8 @@ TEST_CASE("import: sheets opened and saved by LibreOffice") {
     CHECK(ReadText(resaved) != ReadText(xlsx));
     Result<ImportOutcome> outcome = Import(run, resaved);
     REQUIRE_FALSE(outcome.ok());
-    CHECK(outcome.error().message == resaved + ": no score in sheet " + key.sheet_id +
-                                         " (8 rows blank); nothing recorded");
+    CHECK(outcome.error().message ==
+          resaved + ": no score in sheet " + key.sheet_id + " (8 rows blank); nothing recorded");
   }
   SUBCASE("read into CSV, scored, written back to XLSX by LibreOffice, imported") {
     // Filter options: comma, double quote, UTF-8, from row 1, ..., every sheet to its own file.

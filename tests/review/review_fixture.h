@@ -4,41 +4,20 @@
 // Header-only test helpers; not synchronised.
 #pragma once
 
-#include <stdlib.h>
-
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <stdexcept>
 #include <string>
 #include <utility>
 
 #include "harness/core/attempt.h"
 #include "harness/core/run_manifest.h"
+#include "tests/core/config_test_util.h"
 
 namespace taskcost::testing {
 
-class ReviewTempDir {
- public:
-  ReviewTempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "taskcost-review-XXXXXX");
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~ReviewTempDir() { std::filesystem::remove_all(path_); }
-  ReviewTempDir(const ReviewTempDir&) = delete;
-  ReviewTempDir& operator=(const ReviewTempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string Write(const std::string& name, const std::string& text) const {
-    std::filesystem::path file = std::filesystem::path(path_) / name;
-    std::filesystem::create_directories(file.parent_path());
-    std::ofstream(file, std::ios::binary) << text;
-    return file.string();
-  }
-
- private:
-  std::string path_;
-};
+/// A temporary directory removed on destruction (the config tests' TempDir).
+using ReviewTempDir = TempDir;
 
 inline std::string ReadText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -60,8 +39,7 @@ struct ReviewRun {
       "  instructions: \"Judge the category only.\"\n";
 
   std::string SuiteYaml() const {
-    std::string yaml =
-        "suite: rtriage\nunit: ticket\nsamples:\n";
+    std::string yaml = "suite: rtriage\nunit: ticket\nsamples:\n";
     for (int i = 1; i <= samples; ++i) {
       yaml += "  - {id: s" + std::to_string(i) + ", text: \"ticket number " + std::to_string(i) +
               "\"}\n";

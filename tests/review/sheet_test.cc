@@ -147,8 +147,13 @@ TEST_CASE("sheet: --samples keeps whole samples; failed tasks in or out, and cou
 }
 
 // Outputs crafted to run as formulas or commands when a spreadsheet opens the sheet.
-const char* kHostile[] = {"=HYPERLINK(\"http://x\",\"y\")", "@SUM(A1)", "+1", "-1",
-                          "\tTAB=1+1", "\r=1+2", "=cmd|' /C calc'!A0"};
+const char* kHostile[] = {"=HYPERLINK(\"http://x\",\"y\")",
+                          "@SUM(A1)",
+                          "+1",
+                          "-1",
+                          "\tTAB=1+1",
+                          "\r=1+2",
+                          "=cmd|' /C calc'!A0"};
 
 ReviewRun HostileRun() {
   ReviewRun fixture;
@@ -216,7 +221,8 @@ TEST_CASE("cell text: what counts as a formula, and how CSV fields are written")
   CHECK(CsvField("=1+1") == "\"'=1+1\"");
   CHECK(UnprefixFormula("'=1+1") == "=1+1");
   CHECK(UnprefixFormula("'quoted") == "'quoted");
-  CHECK(PrettyIfJson("{\"a\":1,\"b\":[1,2]}") == "{\n  \"a\": 1,\n  \"b\": [\n    1,\n    2\n  ]\n}");
+  CHECK(PrettyIfJson("{\"a\":1,\"b\":[1,2]}") ==
+        "{\n  \"a\": 1,\n  \"b\": [\n    1,\n    2\n  ]\n}");
   CHECK(PrettyIfJson("not json {") == "not json {");
   const std::string cut = FitCell(std::string(kMaxCellChars + 5, 'x'));
   CHECK(cut.find("[... 5 more characters not shown]") != std::string::npos);
