@@ -15,17 +15,6 @@ namespace taskcost {
 namespace {
 using nlohmann::json;
 
-const char* kSamples =
-    R"({"id": "S1", "text": "my invoice is wrong", "expected": "billing"}
-{"id": "S2", "text": "the app crashes on start", "expected": "technical"}
-{"id": "S3", "text": "please bill me yearly", "expected": "billing"}
-{"id": "S4", "text": "error 503 since noon", "expected": "technical"}
-)";
-
-const char* kSchema = R"({"type": "object",
-  "properties": {"category": {"type": "string", "enum": ["billing", "technical"]}},
-  "required": ["category"], "additionalProperties": false})";
-
 const char* kSuite = R"(suite: tiny-review
 unit: ticket
 samples: samples.jsonl
@@ -57,7 +46,7 @@ models:
 struct ReviewDir {
   TempDir dir;
   ReviewDir() {
-    WriteSimSuite(dir, {kSamples, kSchema, kSuite, kProfile});
+    WriteSimSuite(dir, {kTicketSamples, kTicketSchema, kSuite, kProfile});
     CliOutcome run =
         Cli({"run", "suite.yaml", "--simulate", "profile.yaml", "--out", "run", "--quiet"});
     REQUIRE_MESSAGE(run.exit_code == 0, run.err);
