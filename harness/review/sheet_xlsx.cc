@@ -81,7 +81,7 @@ class XlsxWriter {
   void Instructions(const Sheet& sheet) {
     lxw_worksheet* ws = workbook_add_worksheet(book_, "Instructions");
     worksheet_set_column(ws, 0, 0, 22, f_.bold);
-    worksheet_set_column(ws, 1, 1, 100, f_.wrap);
+    worksheet_set_column(ws, 1, 1, kInstructionsWidth, f_.wrap);
     const SheetKey& key = sheet.key;
     const ReviewSpec& rubric = key.rubric;
     int r = 0;
@@ -90,6 +90,7 @@ class XlsxWriter {
     auto pair = [&](const std::string& name, const std::string& value) {
       Text(ws, r, 0, name, f_.bold);
       Text(ws, r, 1, value, f_.wrap);
+      SetHeight(ws, r, LinesIn(value, kInstructionsWidth));
       ++r;
     };
     pair("What to do",
@@ -127,8 +128,7 @@ class XlsxWriter {
     if (!key.reviewer.empty()) pair("Reviewer", key.reviewer);
     pair("Run ID", key.run_id);
     pair("Sheet ID", key.sheet_id);
-    if (!sheet.system_prompt.empty())
-      pair("System prompt (the same for every row)", sheet.system_prompt);
+    if (!sheet.system_prompt.empty()) pair("System prompt", sheet.system_prompt);
   }
 
   void Scores(const Sheet& sheet) {
@@ -162,7 +162,7 @@ class XlsxWriter {
       Text(ws, r, 7, key.run_id, f_.muted);
       const double lines =
           std::max(LinesIn(line.input, input_width), LinesIn(line.answer, answer_width));
-      worksheet_set_row(ws, static_cast<lxw_row_t>(r), std::min(409.0, 15.0 * lines), nullptr);
+      SetHeight(ws, r, lines);
     }
     if (key.rows.empty()) return;
     lxw_data_validation validation = {};
@@ -185,6 +185,13 @@ class XlsxWriter {
   const std::string& error() const { return error_; }
 
  private:
+  static constexpr double kInstructionsWidth = 100;
+
+  // Row heights are not recomputed by every reader on load: set them from the wrapped lines.
+  static void SetHeight(lxw_worksheet* ws, int row, double lines) {
+    worksheet_set_row(ws, static_cast<lxw_row_t>(row), std::min(409.0, 15.0 * lines), nullptr);
+  }
+
   lxw_workbook* book_;
   Formats f_;
   std::string error_;
