@@ -39,6 +39,10 @@ struct PlannedCandidate {
   std::vector<PromptTemplate> step_prompts;  // a chain's prompt per step; empty for a cascade
   bool chain = false;                        // steps run in order on success (else: escalate
                                              // on failure)
+  // --simulate: each request tells the simulator its attempt and repeat (x-taskcost-attempt,
+  // x-taskcost-repeat), so an attempt answered by the cache or a resumed run's earlier attempts,
+  // which the simulator never saw, do not shift its draws (docs/simulator.md, Determinism).
+  bool simulated = false;
 };
 
 /// One task: a sample, a candidate, a repeat. Indices into the suite and the plan.
