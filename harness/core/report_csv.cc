@@ -1,0 +1,43 @@
+#include "harness/core/report_csv.h"
+
+#include "harness/core/report_format.h"
+
+namespace taskcost {
+
+std::string CsvField(std::string_view text) {
+  std::string value(text);
+  if (!value.empty() && std::string_view("=+-@\t\r").find(value.front()) != std::string::npos) {
+    value.insert(0, 1, '\'');
+  }
+  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
+  std::string quoted = "\"";
+  for (char ch : value) {
+    if (ch == '"') quoted += '"';
+    quoted += ch;
+  }
+  return quoted + "\"";
+}
+
+std::string CsvRecordLine(const std::vector<std::string>& fields) {
+  std::string line;
+  for (size_t i = 0; i < fields.size(); ++i) line += (i == 0 ? "" : ",") + CsvField(fields[i]);
+  return line + "\r\n";
+}
+
+std::string ReportToCsv(const Report& report) {
+  std::string out = CsvRecordLine({"sample", "candidate", "repeat", "attempts", "input_tokens",
+                                   "output_tokens", "cost_usd", "cost_picousd", "success",
+                                   "failure_class", "latency_ms", "quality"});
+  for (const TaskFigures& t : report.tasks) {
+    // Quality stays empty until a scorer or an expert review records one for the task.
+    out += CsvRecordLine({t.sample_id, t.candidate_id, std::to_string(t.repeat),
+                          std::to_string(t.attempts), std::to_string(t.input_tokens),
+                          std::to_string(t.output_tokens), t.cost.ToExactString(),
+                          std::to_string(t.cost.picos()), t.success ? "true" : "false",
+                          t.success ? "" : std::string(ErrorClassName(t.failure)),
+                          FormatMillis(t.latency_us), ""});
+  }
+  return out;
+}
+
+}  // namespace taskcost
