@@ -15,6 +15,10 @@
 
 namespace taskcost {
 
+/// Labels of a suite or a candidate (`tags: {team: support, feature: triage}`): free-form
+/// names and values that `taskcost summary` groups by. Ordered by name.
+using Tags = std::map<std::string, std::string>;
+
 /// One sample input. `fields` flattens the sample's JSON object: top-level strings verbatim,
 /// other scalars as JSON text ("3", "true"), nested objects with dotted keys ("customer.name"),
 /// and every non-string value also under its own key as JSON text.
@@ -96,6 +100,7 @@ struct Candidate {
   SourceLocation provider_where;  // the `provider` value, for catalog errors
   SourceLocation price_where;     // the `price` value, or the `model` value when price is not set
   bool price_given = false;       // true when `price` was written (else price == model)
+  Tags tags;                      // the candidate's own tags (added to the suite's)
 };
 
 struct Suite {
@@ -115,6 +120,7 @@ struct Suite {
   std::vector<Candidate> candidates;
   std::vector<Sample> samples;
   GateSpec gate;                 // defaults when the suite has no `gate:` block
+  Tags tags;                     // `tags:`, e.g. team and feature
 
   const Candidate* Baseline() const;
   const Candidate* FindCandidate(const std::string& id) const;
