@@ -215,7 +215,7 @@ std::string LineChart(std::string_view chart, std::string_view label,
     svg.Line(kLeftAxis, ypos(t), kLeftAxis + span, ypos(t), t == 0 ? "axis" : "grid");
     svg.Text(kLeftAxis - 6, ypos(t) + 4, y_tick(t), "muted", TextAnchor::kEnd);
   }
-  const int64_t x_steps = x_max == x_min ? 0 : 3;
+  const int64_t x_steps = x_max == x_min ? 0 : 2;  // first, middle and last: labels may be long
   for (int64_t i = 0; i <= x_steps; ++i) {
     const int64_t x = x_min + (x_max - x_min) * i / (x_steps == 0 ? 1 : x_steps);
     svg.Text(xpos(x), kHeight - 10, x_tick(x), "muted",
@@ -223,6 +223,18 @@ std::string LineChart(std::string_view chart, std::string_view label,
              : i == 0     ? TextAnchor::kStart
              : i == x_steps ? TextAnchor::kEnd
                             : TextAnchor::kMiddle);
+  }
+  // Series names sit right of their last point, pushed apart so that none overlap.
+  std::vector<std::pair<double, size_t>> ends;
+  for (size_t k = 0; k < series.size(); ++k) {
+    if (!series[k].points.empty()) ends.push_back({ypos(series[k].points.back().y), k});
+  }
+  std::sort(ends.begin(), ends.end());
+  std::vector<double> name_y(series.size(), 0);
+  double last = -1e9;
+  for (const auto& [y, k] : ends) {
+    last = std::max(y, last + 13);
+    name_y[k] = last;
   }
   for (size_t k = 0; k < series.size(); ++k) {
     const LineSeries& s = series[k];
@@ -232,9 +244,7 @@ std::string LineChart(std::string_view chart, std::string_view label,
     for (const LinePoint& p : s.points) line.push_back({xpos(p.x), ypos(p.y)});
     if (line.size() > 1) svg.Polyline(line, "series " + color);
     for (const LinePoint& p : s.points) svg.Circle(xpos(p.x), ypos(p.y), 4, color, p.tip);
-    if (!line.empty()) {
-      svg.Text(line.back().first + 8, line.back().second + 4, s.name, color);
-    }
+    if (!line.empty()) svg.Text(line.back().first + 8, name_y[k] + 4, s.name, color);
     svg.EndGroup();
   }
   return svg.Finish();

@@ -1,5 +1,7 @@
 #include "harness/core/history.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -146,8 +148,22 @@ std::string HistoryChart(const std::string& name, const std::string& title,
     }
     series[index[key]].points.push_back({f.start_unix_ms, *y, key + " " + f.label});
   }
-  return "<figure id=\"chart-" + name + "\">\n" +
-         LineChart(name, title, series, [](int64_t ms) { return DateOf(ms); }, y_tick) +
+  // Dates, or dates and times when the runs span less than three days.
+  int64_t first = INT64_MAX, last = INT64_MIN;
+  for (const PeriodFigures& f : runs) {
+    first = std::min(first, f.start_unix_ms);
+    last = std::max(last, f.start_unix_ms);
+  }
+  const bool times = last - first < 3 * kDayMs;
+  const TickLabel x_tick = [times](int64_t ms) {
+    if (!times) return DateOf(ms);
+    const int64_t minutes = (ms % kDayMs + kDayMs) % kDayMs / 60'000;
+    char clock[16];
+    std::snprintf(clock, sizeof clock, " %02d:%02d", static_cast<int>(minutes / 60),
+                  static_cast<int>(minutes % 60));
+    return DateOf(ms) + clock;
+  };
+  return "<figure id=\"chart-" + name + "\">\n" + LineChart(name, title, series, x_tick, y_tick) +
          "<figcaption>" + EscapeHtml(title) + "</figcaption>\n</figure>\n";
 }
 

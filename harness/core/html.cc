@@ -34,7 +34,7 @@ svg .bar.neg{fill:var(--bad)}svg .dot{fill:var(--accent);fill-opacity:.55}
 svg .dot.outlier{fill:var(--bad);fill-opacity:1}svg .p50{stroke:var(--fg);stroke-width:2}
 svg .p95{stroke:var(--warn);stroke-width:2}svg .front{fill:none;stroke:var(--good);stroke-width:2}
 svg .pt{fill:var(--accent)}svg .pt.front{fill:var(--good);stroke:none}svg .pt.baseline{fill:var(--base)}
-svg text{stroke:none}svg .muted{fill:var(--muted)}svg .value{font-weight:600}
+svg text[class]{stroke:none}svg .muted{fill:var(--muted)}svg .value{font-weight:600}
 svg .series{fill:none;stroke-width:2}
 .s0{stroke:#2f6fde;fill:#2f6fde}.s1{stroke:#c05621;fill:#c05621}.s2{stroke:#2f855a;fill:#2f855a}
 .s3{stroke:#7a4fd6;fill:#7a4fd6}.s4{stroke:#b83280;fill:#b83280}.s5{stroke:#2c7a7b;fill:#2c7a7b}

@@ -179,10 +179,11 @@ std::string RenderSummaryHtml(const std::vector<FeatureSummary>& features,
   const std::string title = "Human against AI cost per task, by feature";
   body += HtmlSection("features", "Features",
                       HtmlTable(SummaryTable(features), "summary-table") +
-                          "<figure id=\"chart-summary-cost\">\n" +
+                          "<div class=\"charts\">\n<figure id=\"chart-summary-cost\">\n" +
                           HBarChart("summary-cost", title, rows,
                                     [](int64_t p) { return FormatUsd(Money::FromPicos(p)); }) +
-                          "<figcaption>" + EscapeHtml(title) + "</figcaption>\n</figure>\n");
+                          "<figcaption>" + EscapeHtml(title) +
+                          "</figcaption>\n</figure>\n</div>\n");
   return HtmlPage("taskcost summary", body);
 }
 
