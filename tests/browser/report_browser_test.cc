@@ -3,6 +3,7 @@
 // page loads with no console message (the page's CSP turns every attempted network request or
 // script into one), that every chart is in the DOM, that the figures in its tables equal those
 // in report.json, and keeps screenshots (desktop and phone width) in the artifacts directory.
+// Every model output is replaced by a script and an image first: they must show as text.
 // A negative control proves the console check sees a blocked request and a blocked script.
 // Exit 77 (skipped) when Chromium is missing and CI is unset; in CI a missing Chromium fails.
 #include <unistd.h>
@@ -10,6 +11,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -27,6 +30,10 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 int failures = 0;
+
+// An answer that would log a console error and fetch an image if it ever became markup.
+constexpr const char* kHostile =
+    "<script>console.error(\"injected\")</script><img src=\"http://127.0.0.1:9/x.png\">";
 
 void Check(bool ok, const std::string& what) {
   if (!ok) {
@@ -182,6 +189,18 @@ int Main(const std::string& artifacts) {
     std::fprintf(stderr, "FAIL: taskcost run exited %d\n%s\n", run.exit_code, run.err.c_str());
     return 1;
   }
+  // Every answer replaced by hostile markup (outputs do not enter any figure): the outliers
+  // show it, and it must stay text.
+  std::string journal;
+  {
+    std::istringstream lines(ReadFileText(run_dir + "/attempts.jsonl"));
+    for (std::string line; std::getline(lines, line);) {
+      json j = json::parse(line);
+      if (j.at("type") == "attempt") j["output"] = kHostile;
+      journal += j.dump() + "\n";
+    }
+  }
+  std::ofstream(run_dir + "/attempts.jsonl", std::ios::binary | std::ios::trunc) << journal;
   CliOutcome html = RunCli({"report", run_dir, "--format", "html"}, TASKCOST_SOURCE_DIR);
   Check(html.exit_code == 0, "report --format html exits 0: " + html.err);
   const std::string page = run_dir + "/report.html";
@@ -191,6 +210,10 @@ int Main(const std::string& artifacts) {
   for (const std::string& line : ConsoleLines(dom.err)) Check(false, "console: " + line);
   Check(dom.out.find("<main>") != std::string::npos, "the DOM has the page's <main>");
   Check(dom.out.find("<script") == std::string::npos, "no script element in the DOM");
+  Check(dom.out.find("<img") == std::string::npos, "no img element in the DOM");
+  Check(dom.out.find("&lt;script&gt;console.error(\"injected\")&lt;/script&gt;") !=
+            std::string::npos,
+        "the hostile output is on the page as text");
   for (const char* chart : kReportCharts) {
     Check(dom.out.find(std::string("<svg xmlns=\"http://www.w3.org/2000/svg\" data-chart=\"") +
                        chart + "\"") != std::string::npos,
