@@ -1,6 +1,7 @@
 // taskcost history [SUITE] [--since 30d] [--results DIR] [--format text|html|json]: cost per
 // successful task, success rate and spend per candidate over time, by run and week over week,
 // from results/history.sqlite (brought up to date with the run directories first).
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -54,6 +55,20 @@ int HistoryVerb(const std::vector<std::string>& args) {
   if (!points.ok()) {
     PrintErrors(points.errors());
     return kExitIncomplete;
+  }
+  if (!suite.empty() && points->empty()) {
+    // Nothing for this suite: a typo, or a suite never run here?
+    Result<std::vector<HistoryPoint>> all = (*db)->Points("", 0);
+    std::vector<std::string> names;
+    for (const HistoryPoint& p : all.ok() ? *all : std::vector<HistoryPoint>{}) {
+      if (names.empty() || names.back() != p.suite) names.push_back(p.suite);
+    }
+    if (std::find(names.begin(), names.end(), suite) == names.end()) {
+      std::string message = "no run of suite \"" + suite + "\" under " + results;
+      if (auto close = ClosestMatch(suite, names)) message += ", did you mean \"" + *close + "\"?";
+      PrintError(message);
+      return kExitBadInput;
+    }
   }
   HistoryView view{suite.empty() ? "all suites" : suite, results + "/" + kHistoryFile, since_ms,
                    std::move(points).value()};

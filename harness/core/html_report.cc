@@ -111,13 +111,16 @@ std::string FailuresChart(const Report& report) {
                 StackedBarChart("attempts-failures", title, rows), legend);
 }
 
+// The quality axis: the success rate in basis points. Where expert scores (1-5) or a scorer's
+// quality (0-1) are recorded, they take its place here (and in the chart's caption).
+int64_t QualityOf(const CandidateMetrics& c) { return c.SuccessRate().Rounded(10000); }
+
 std::string QualityChart(const Report& report) {
   std::vector<ScatterPoint> points;
   std::vector<std::pair<int64_t, int64_t>> cost_quality;
   for (const CandidateMetrics& c : report.candidates) {
     if (!c.cost_per_success) continue;
-    // Quality is the success rate (basis points) until expert or scorer quality is recorded.
-    const int64_t quality = c.SuccessRate().Rounded(10000);
+    const int64_t quality = QualityOf(c);
     points.push_back({c.id, c.cost_per_success->picos(), quality,
                       c.baseline ? "pt baseline" : "pt",
                       c.id + ": $" + FormatUsd(*c.cost_per_success) + " per successful task, " +

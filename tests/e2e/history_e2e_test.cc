@@ -71,6 +71,10 @@ TEST_CASE("e2e: history across three runs shows the change between them") {
     CHECK(spent_now > spent_was);  // more samples: the runs really differ
   }
 
+  CliOutcome typo = RunCli({"history", "support-triag", "--results", results}, out.path());
+  CHECK(typo.exit_code == 2);
+  CHECK(typo.err.find("did you mean \"support-triage\"?") != std::string::npos);
+
   // Text and HTML say the same; deleting the index loses nothing.
   CliOutcome text = RunCli({"history", "support-triage", "--results", results}, out.path());
   CHECK(text.exit_code == 0);
@@ -91,6 +95,9 @@ TEST_CASE("e2e: history with a bad --since or --format is a usage error") {
   CHECK(since.err.find("--since: expected a count and a unit") != std::string::npos);
   CliOutcome format = RunCli({"history", "--format", "pdf", "--results", out.path()}, out.path());
   CHECK(format.exit_code == 2);
+  CliOutcome unknown = RunCli({"history", "no-such-suite", "--results", out.path()}, out.path());
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.err == "taskcost: error: no run of suite \"no-such-suite\" under " + out.path() + "\n");
 }
 
 }  // namespace taskcost
