@@ -4,7 +4,8 @@
 // script into one), that every chart is in the DOM, that the figures in its tables equal those
 // in report.json, and keeps screenshots (desktop and phone width) in the artifacts directory.
 // Every model output is replaced by a script and an image first: they must show as text.
-// A negative control proves the console check sees a blocked request and a blocked script.
+// The history page of the run is checked the same way. A negative control proves the console
+// check sees a blocked request and a blocked script.
 // Exit 77 (skipped) when Chromium is missing and CI is unset; in CI a missing Chromium fails.
 #include <unistd.h>
 
@@ -181,9 +182,10 @@ int Main(const std::string& artifacts) {
     return 77;
   }
   TempDir temp;
-  const std::string run_dir = temp.path() + "/run";
+  const std::string run_dir = temp.path() + "/results/support-triage/run";
   CliOutcome run = RunCli({"run", "suites/support-triage/suite.yaml", "--simulate", "--quiet",
-                           "--no-cache", "--limit", "12", "--out", run_dir},
+                           "--no-cache", "--limit", "12", "--results", temp.path() + "/results",
+                           "--out", run_dir},
                           TASKCOST_SOURCE_DIR);
   if (run.exit_code != 0) {
     std::fprintf(stderr, "FAIL: taskcost run exited %d\n%s\n", run.exit_code, run.err.c_str());
@@ -233,6 +235,18 @@ int Main(const std::string& artifacts) {
     for (const std::string& line : ConsoleLines(shot.err)) Check(false, "console: " + line);
   }
   fs::copy_file(page, fs::path(artifacts) / "report.html", fs::copy_options::overwrite_existing);
+
+  // The history page of the same run: loads cleanly, with its three charts.
+  CliOutcome history = RunCli({"history", "--results", temp.path() + "/results", "--format",
+                               "html", "-o", temp.path() + "/history.html"},
+                              TASKCOST_SOURCE_DIR);
+  Check(history.exit_code == 0, "history --format html exits 0: " + history.err);
+  CliOutcome history_dom = Chromium(chromium, {"--dump-dom"}, temp.path() + "/history.html");
+  for (const std::string& line : ConsoleLines(history_dom.err)) Check(false, "console: " + line);
+  for (const char* chart : {"history-cost", "history-success", "history-spent"}) {
+    Check(history_dom.out.find(std::string("data-chart=\"") + chart + "\"") != std::string::npos,
+          std::string("history chart in the DOM: ") + chart);
+  }
 
   // Negative control: the same checks must see a page that tries to fetch and to run a script.
   const std::string bad = temp.Write(
