@@ -44,6 +44,11 @@ int HistoryVerb(const std::vector<std::string>& args) {
     since_ms = now - *period;
   }
 
+  Status exists = CheckResultsDir(results);
+  if (!exists.ok()) {
+    PrintErrors(exists.errors());
+    return kExitBadInput;
+  }
   std::vector<std::string> warnings;
   Result<std::unique_ptr<HistoryDb>> db = OpenHistory(results, &warnings);
   if (!db.ok()) {

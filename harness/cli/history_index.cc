@@ -41,6 +41,13 @@ std::string IndexPath(const std::string& results) {
 
 }  // namespace
 
+Status CheckResultsDir(const std::string& results) {
+  std::error_code ec;
+  if (fs::is_directory(results, ec)) return OkStatus();
+  return MakeError("no results directory " + results +
+                   " (runs are written to results/<suite>/<run-id>; see --results)");
+}
+
 std::vector<std::string> FindRunDirs(const std::string& results) {
   std::vector<std::string> dirs;
   std::error_code ec;
@@ -67,6 +74,8 @@ Status IndexRunReport(const std::string& results, const std::string& dir, const 
 
 Result<std::unique_ptr<HistoryDb>> OpenHistory(const std::string& results,
                                                std::vector<std::string>* warnings) {
+  Status exists = CheckResultsDir(results);
+  if (!exists.ok()) return exists.errors();
   Result<std::unique_ptr<HistoryDb>> db = HistoryDb::Open(IndexPath(results));
   if (!db.ok()) return db.errors();
   Result<std::map<std::string, std::string>> known = (*db)->Fingerprints();

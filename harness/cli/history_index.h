@@ -14,6 +14,9 @@
 
 namespace taskcost {
 
+/// Fails with "no results directory DIR ..." unless `results` is a directory.
+Status CheckResultsDir(const std::string& results);
+
 /// Every run directory under `results`: results/<suite>/<run-id>/ holding a run.json.
 std::vector<std::string> FindRunDirs(const std::string& results);
 

@@ -52,6 +52,11 @@ int SummaryVerb(const std::vector<std::string>& args) {
     PrintError("--format: expected text or html, got \"" + format + "\"");
     return kExitBadInput;
   }
+  Status exists = CheckResultsDir(results);
+  if (!exists.ok()) {
+    PrintErrors(exists.errors());
+    return kExitBadInput;
+  }
   std::vector<std::string> warnings;
   std::vector<SuiteSummary> suites;
   for (const auto& [suite, run] : LatestRuns(results, &warnings)) {

@@ -56,7 +56,7 @@ footer{color:var(--muted);font-size:12px;margin:2em 0 1em}
 @media (max-width:600px){main{padding:10px}body{font-size:14px}.charts{grid-template-columns:1fr}}
 @media print{body{font-size:11px}main{max-width:none;padding:0}.table-wrap{overflow:visible}
 th,td{white-space:normal}pre{max-height:none}.charts{grid-template-columns:1fr 1fr}
-section,figure,table{break-inside:avoid}h2{break-after:avoid}}
+figure,tr,.verdict{break-inside:avoid}h2,h3{break-after:avoid}}
 )css";
 
 }  // namespace

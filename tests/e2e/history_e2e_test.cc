@@ -88,13 +88,18 @@ TEST_CASE("e2e: history across three runs shows the change between them") {
   CHECK(json::parse(rebuilt.out).at("weeks") == h.at("weeks"));
 }
 
-TEST_CASE("e2e: history with a bad --since or --format is a usage error") {
+TEST_CASE("e2e: history and summary usage errors") {
   TempDir out;
   CliOutcome since = RunCli({"history", "--since", "soon", "--results", out.path()}, out.path());
   CHECK(since.exit_code == 2);
   CHECK(since.err.find("--since: expected a count and a unit") != std::string::npos);
   CliOutcome format = RunCli({"history", "--format", "pdf", "--results", out.path()}, out.path());
   CHECK(format.exit_code == 2);
+  CliOutcome missing = RunCli({"summary", out.path() + "/nowhere"}, out.path());
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err == "taskcost: error: no results directory " + out.path() +
+                           "/nowhere (runs are written to results/<suite>/<run-id>; see --results)\n");
+  CHECK_FALSE(std::filesystem::exists(out.path() + "/nowhere"));
   CliOutcome unknown = RunCli({"history", "no-such-suite", "--results", out.path()}, out.path());
   CHECK(unknown.exit_code == 2);
   CHECK(unknown.err == "taskcost: error: no run of suite \"no-such-suite\" under " + out.path() + "\n");
