@@ -2,7 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <sqlite3.h>
+
 #include <filesystem>
+#include <thread>
 
 #include "tests/edge/temp_dir.h"
 
@@ -59,6 +62,50 @@ TEST_CASE("history index: runs are stored exactly, replaced whole, filtered by s
   REQUIRE((*db)->Forget("a/r2").ok());
   CHECK((*db)->Points("a", 0)->size() == 1);
   CHECK((*db)->Fingerprints()->count("a/r2") == 0);
+}
+
+TEST_CASE("history index: runs ending at once each index their run (WAL, busy timeout)") {
+  testing::TempDir dir;
+  const std::string path = dir.path() + "/history.sqlite";
+  constexpr int kWriters = 4, kRuns = 15;
+  std::vector<std::thread> writers;
+  std::vector<int> failures(kWriters, 0);
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      auto db = HistoryDb::Open(path);  // its own connection, as a separate process would
+      if (!db.ok()) {
+        ++failures[w];
+        return;
+      }
+      for (int r = 0; r < kRuns; ++r) {
+        const std::string run = "w" + std::to_string(w) + "r" + std::to_string(r);
+        const std::vector<HistoryPoint> points = {Point("s", run, r, "big", 1),
+                                                   Point("s", run, r, "small", 2)};
+        if (!(*db)->Index("s/" + run, "f", points).ok()) ++failures[w];
+      }
+    });
+  }
+  for (std::thread& t : writers) t.join();
+  CHECK(failures == std::vector<int>(kWriters, 0));
+  auto db = HistoryDb::Open(path);
+  REQUIRE(db.ok());
+  CHECK((*db)->Points("s", 0)->size() == 2 * kWriters * kRuns);
+  CHECK((*db)->Fingerprints()->size() == kWriters * kRuns);
+}
+
+TEST_CASE("history index: a newer schema is refused with what to do") {
+  testing::TempDir dir;
+  const std::string path = dir.path() + "/history.sqlite";
+  REQUIRE(HistoryDb::Open(path).ok());
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(raw, "PRAGMA user_version = 2", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(raw);
+  auto db = HistoryDb::Open(path);
+  REQUIRE_FALSE(db.ok());
+  CHECK(db.error().message == path + ": history index schema 2 is newer than this build of "
+                                     "taskcost reads (1); upgrade taskcost, or delete the file "
+                                     "to rebuild it");
 }
 
 TEST_CASE("history index: a file that is not a database is an error naming it") {
