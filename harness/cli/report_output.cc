@@ -14,6 +14,7 @@
 #include "harness/core/report_render.h"
 #include "harness/core/suite_loader.h"
 #include "harness/edge/journal.h"
+#include "harness/review/review_store.h"
 
 namespace taskcost {
 
@@ -23,8 +24,18 @@ bool StdoutWantsColor() {
          std::strcmp(term, "dumb") != 0;
 }
 
+Status AttachExpertReview(Report& report, const std::string& dir) {
+  Result<std::optional<ExpertInput>> input = LoadExpertInput(dir);
+  if (!input.ok()) return input.errors();
+  if (input->has_value()) ApplyExpertReview(report, **input);
+  return OkStatus();
+}
+
 Result<std::string> ProduceReports(const LoadedRun& run, bool color, bool write_files) {
-  return EmitReports(ComputeReport(run.manifest, run.attempts), run.dir, color, write_files);
+  Report report = ComputeReport(run.manifest, run.attempts);
+  Status expert = AttachExpertReview(report, run.dir);
+  if (!expert.ok()) return expert.errors();
+  return EmitReports(report, run.dir, color, write_files);
 }
 
 Result<Report> ReportFromRunDir(const std::string& dir, std::vector<std::string>* warnings,
@@ -37,7 +48,10 @@ Result<Report> ReportFromRunDir(const std::string& dir, std::vector<std::string>
                       [&builder](Attempt&& a) { builder.Add(a); });
   if (!journal.ok()) return journal.errors();
   warnings->insert(warnings->end(), journal->warnings.begin(), journal->warnings.end());
-  return builder.Finish();
+  Report report = builder.Finish();
+  Status expert = AttachExpertReview(report, dir);
+  if (!expert.ok()) return expert.errors();
+  return report;
 }
 
 namespace {
@@ -73,7 +87,14 @@ Result<ReportEvidence> CollectEvidence(const std::string& dir, const Report& rep
 
 Result<std::string> RenderRunDirAs(const std::string& dir, const Report& report,
                                    const std::string& format) {
-  if (format == "csv") return ReportToCsv(report);
+  if (format == "csv") {
+    Result<std::optional<ExpertInput>> scores = LoadExpertInput(dir);
+    if (!scores.ok()) return scores.errors();
+    if (!scores->has_value()) return ReportToCsv(report);
+    Report scored = report;
+    AddExpertScores(scored, **scores);
+    return ReportToCsv(scored);
+  }
   Result<ReportEvidence> evidence = CollectEvidence(dir, report);
   if (!evidence.ok()) return evidence.errors();
   return RenderHtml(report, *evidence);

@@ -31,6 +31,10 @@ Result<Report> ReportFromRunDir(const std::string& dir, std::vector<std::string>
 Result<std::string> RenderRunDirAs(const std::string& dir, const Report& report,
                                    const std::string& format);
 
+/// Adds the expert quality of the scores imported into `dir`/review (docs/review.md) to
+/// `report`, deciding the verdicts on quality; a run without imported scores is left as it is.
+Status AttachExpertReview(Report& report, const std::string& dir);
+
 /// Writes report.json and report.md into `dir` (unless `write_files` is false) and returns the
 /// terminal rendering of `report`.
 Result<std::string> EmitReports(const Report& report, const std::string& dir, bool color,

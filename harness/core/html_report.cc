@@ -1,12 +1,14 @@
 #include "harness/core/html_report.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <optional>
 
 #include "harness/core/charts.h"
 #include "harness/core/html.h"
+#include "harness/core/report_expert.h"
 #include "harness/core/report_format.h"
 #include "harness/core/report_tables.h"
 #include "harness/core/report_render.h"
@@ -111,37 +113,70 @@ std::string FailuresChart(const Report& report) {
                 StackedBarChart("attempts-failures", title, rows), legend);
 }
 
-// The quality axis: the success rate in basis points. Where expert scores (1-5) or a scorer's
-// quality (0-1) are recorded, they take its place here (and in the chart's caption).
-int64_t QualityOf(const CandidateMetrics& c) { return c.SuccessRate().Rounded(10000); }
+// The quality axis: the mean expert score (in thousandths, on the rubric's scale) once review
+// sheets were imported, else the success rate (in basis points).
+struct QualityAxis {
+  bool expert = false;
+  int64_t min = 0, max = 10000;
+
+  explicit QualityAxis(const Report& report) {
+    if (!report.expert) return;
+    expert = true;
+    min = report.expert->scale_min * 1000;
+    max = report.expert->scale_max * 1000;
+  }
+  std::optional<int64_t> Of(const CandidateMetrics& c) const {
+    if (!expert) return c.SuccessRate().Rounded(10000);
+    if (!c.expert_quality || !c.expert_quality->mean) return std::nullopt;
+    return std::llround(*c.expert_quality->mean * 1000);
+  }
+  std::string Name() const { return expert ? "expert quality" : "success"; }
+  std::string Tick(int64_t y) const {
+    return expert ? FormatQuality(static_cast<double>(y) / 1000)
+                  : FormatPercent(Fraction{y, 10000}) + "%";
+  }
+  std::string Text(const CandidateMetrics& c) const {
+    return expert ? "expert quality " + ExpertQualityCell(c)
+                  : FormatPercent(c.SuccessRate()) + "% success";
+  }
+};
 
 std::string QualityChart(const Report& report) {
+  const QualityAxis axis(report);
   std::vector<ScatterPoint> points;
   std::vector<std::pair<int64_t, int64_t>> cost_quality;
   for (const CandidateMetrics& c : report.candidates) {
-    if (!c.cost_per_success) continue;
-    const int64_t quality = QualityOf(c);
-    points.push_back({c.id, c.cost_per_success->picos(), quality,
+    const std::optional<int64_t> quality = axis.Of(c);
+    if (!c.cost_per_success || !quality) continue;
+    points.push_back({c.id, c.cost_per_success->picos(), *quality,
                       c.baseline ? "pt baseline" : "pt",
                       c.id + ": $" + FormatUsd(*c.cost_per_success) + " per successful task, " +
-                          FormatPercent(c.SuccessRate()) + "% success"});
-    cost_quality.push_back({c.cost_per_success->picos(), quality});
+                          axis.Text(c)});
+    cost_quality.push_back({c.cost_per_success->picos(), *quality});
   }
-  const std::string title = "Quality (success rate) against cost per successful " + report.unit +
+  const std::string title = "Quality (" + axis.Name() + ") against cost per successful " +
+                            report.unit +
                             "; green: the cheapest candidates not worse on both (Pareto front)";
-  if (points.empty()) return EmptyChart("quality-cost", title, "no candidate has a success");
+  if (points.empty()) return EmptyChart("quality-cost", title, "no candidate to place");
   const std::vector<bool> front = ParetoFront(cost_quality);
-  int64_t low = 10000;
+  int64_t low = axis.max;
   for (size_t i = 0; i < points.size(); ++i) {
     if (front[i]) points[i].cls = "pt front";
     low = std::min(low, points[i].y);
   }
-  const int64_t y_min = std::max<int64_t>(0, (low - 500) / 1000 * 1000);
+  // Success rates: from the nearest 10% below the lowest; expert scores: the whole scale.
+  const int64_t y_min = axis.expert ? axis.min : std::max<int64_t>(0, (low - 500) / 1000 * 1000);
   return Figure("quality-cost", title,
                 ScatterChart("quality-cost", title, points, front, "$ per successful task",
-                             MoneyTick, "success", [](int64_t bp) {
-                               return FormatPercent(Fraction{bp, 10000}) + "%";
-                             }, y_min, 10000));
+                             MoneyTick, axis.Name(), [&axis](int64_t y) { return axis.Tick(y); },
+                             y_min, axis.max));
+}
+
+std::string ExpertSection(const Report& report) {
+  if (!report.expert) return "";
+  return HtmlSection("expert", "Expert quality",
+                     HtmlParagraph(ExpertSummary(report)) +
+                         HtmlTable(ExpertQualityTable(report), "expert-table"));
 }
 
 std::string HumanChart(const Report& report) {
@@ -302,6 +337,7 @@ std::string RenderHtml(const Report& report, const ReportEvidence& evidence) {
                                     "note") +
                           (failures.rows.empty() ? HtmlParagraph("None.")
                                                  : HtmlTable(failures, "failure-table")));
+  body += ExpertSection(report);
   body += HumanSection(report);
   body += HtmlSection("outliers", "Outlier tasks", OutlierSection(report, evidence));
   body += "<footer>taskcost report · every figure is computed from run.json and attempts.jsonl "

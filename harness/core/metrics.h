@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "harness/core/attempt.h"
+#include "harness/core/expert_types.h"
 #include "harness/core/money.h"
 #include "harness/core/run_manifest.h"
 #include "harness/core/stats.h"
@@ -59,6 +60,7 @@ struct TaskFigures {
   int64_t latency_us = 0;     // sum of its attempts' latency
   bool success = false;       // of the last attempt
   ErrorClass failure = ErrorClass::kNone;  // final failure class when it failed
+  std::optional<double> quality;           // the task's mean expert score, when scored
 };
 
 /// The human alternative against one candidate (only when the suite has a `human:` block).
@@ -129,6 +131,7 @@ struct CandidateMetrics {
   std::vector<Outlier> outliers;             // by cost, highest first
   std::optional<RoiMetrics> roi;             // human present and at least one success
   std::optional<RepeatSpread> repeat_spread;  // only when the run has more than one repeat
+  std::optional<ExpertQuality> expert_quality;  // only when review scores were imported
 
   Fraction SuccessRate() const { return {successes, tasks_run}; }
   Fraction AttemptsPerTask() const { return {attempts, tasks_run}; }
@@ -151,6 +154,11 @@ enum class VerdictReason {
   kNoTasksRun,           // inconclusive: the candidate ran no task
   kBaselineNoSuccesses,  // inconclusive: nothing to compare with
   kBaselineFatalStop,    // inconclusive: the baseline was stopped by a fatal error
+  // With expert scores (docs/review.md), rules 7-11 read the paired quality difference instead:
+  kQualityWithinTolerance,  // switch: cheaper, quality CI lower bound >= -tolerance
+  kQualityClearlyWorse,     // keep: quality CI upper bound below -tolerance
+  kQualityMayBeWorse,       // inconclusive: cheaper, the quality CI straddles -tolerance
+  kTooFewScoredPairs,       // inconclusive: fewer than 2 samples scored for both
 };
 
 std::string_view DecisionName(Decision d);            // "switch", "keep", "inconclusive"
@@ -162,6 +170,7 @@ struct Comparison {
   std::optional<Fraction> cost_change;     // (c - b) / b over cost per successful task (picos)
   std::optional<Fraction> success_change;  // c rate - b rate, exact (a fraction of 1)
   PairedDifference paired;                 // per sample, candidate - baseline, in pp
+  std::optional<QualityDifference> expert_quality;  // when the candidate has expert scores
   Decision decision = Decision::kInconclusive;
   VerdictReason reason = VerdictReason::kNoTasksRun;
 };
@@ -199,6 +208,7 @@ struct Report {
   // Every task run (ReportOptions::keep_tasks only): candidates in manifest order, then
   // samples in manifest order, then repeat.
   std::vector<TaskFigures> tasks;
+  std::optional<ExpertReview> expert;  // only when review scores were imported (docs/review.md)
 
   const CandidateMetrics* Find(const std::string& id) const;
   const CandidateMetrics* Baseline() const { return Find(baseline_id); }

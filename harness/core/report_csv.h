@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "harness/core/expert_quality.h"
 #include "harness/core/metrics.h"
 
 namespace taskcost {
@@ -19,6 +20,9 @@ std::string CsvField(std::string_view text);
 
 /// One record: fields joined by commas, ended by CRLF.
 std::string CsvRecordLine(const std::vector<std::string>& fields);
+
+/// Sets each task's quality to the mean of its expert scores (over reviewers).
+void AddExpertScores(Report& report, const ExpertInput& input);
 
 /// The header and one row per task of `report.tasks` (compute with keep_tasks).
 std::string ReportToCsv(const Report& report);

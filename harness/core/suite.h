@@ -12,6 +12,7 @@
 #include "harness/core/attempt.h"
 #include "harness/core/money.h"
 #include "harness/core/result.h"
+#include "harness/core/review_spec.h"
 
 namespace taskcost {
 
@@ -121,6 +122,7 @@ struct Suite {
   std::vector<Sample> samples;
   GateSpec gate;                 // defaults when the suite has no `gate:` block
   Tags tags;                     // `tags:`, e.g. team and feature
+  ReviewSpec review;             // defaults (1-5, tolerance 0.5) without a `review:` block
 
   const Candidate* Baseline() const;
   const Candidate* FindCandidate(const std::string& id) const;

@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <tuple>
 
+#include "harness/core/expert_quality.h"
 #include "harness/core/html.h"
+#include "harness/core/report_csv.h"
 #include "harness/core/report_evidence.h"
 #include "harness/core/svg.h"
 #include "tests/core/report_fixture.h"
@@ -142,6 +145,37 @@ TEST_CASE("html report: the page prints report.json's figures and every chart") 
     CHECK(chart.find("class=\"c-rate_limit\"") != std::string::npos);
     CHECK(chart.find("6 attempts, 3 failed") != std::string::npos);  // small
   }
+}
+
+TEST_CASE("html report: with expert scores, quality is the mean expert score") {
+  RunManifest manifest = TwoCandidateManifest(4);
+  Report report = KeptReport(manifest, HandWorkedJournal());
+  // big: 5, 4, 5, 4 -> 4.50; small: 4, (4 + 4 + 5) / 3, 5, 4 -> 4.33.
+  ExpertInput input;
+  input.imports = 1;
+  for (const auto& [sample, big, small] : std::vector<std::tuple<std::string, int, int>>{
+           {"s1", 5, 4}, {"s2", 4, 4}, {"s3", 5, 5}, {"s4", 4, 4}}) {
+    input.scores.push_back({sample, "big", 0, "alice", big});
+    input.scores.push_back({sample, "small", 0, "alice", small});
+  }
+  input.scores.push_back({"s2", "small", 0, "bob", 4});
+  input.scores.push_back({"s2", "small", 0, "carol", 5});
+  ApplyExpertReview(report, input);
+  const std::string page = RenderHtml(report, {});
+  CHECK(page.find("<table id=\"expert-table\"") != std::string::npos);
+  const std::string chart = Chart(page, "quality-cost");
+  CHECK(chart.find("Quality (expert quality)") != std::string::npos);
+  CHECK(chart.find("expert quality 4.50") != std::string::npos);
+  CHECK(chart.find("expert quality 4.33") != std::string::npos);
+  // small is cheaper, big is better: both are on the front.
+  CHECK(Count(chart, "class=\"pt front\"") == 2);
+
+  AddExpertScores(report, input);
+  const std::string csv = ReportToCsv(report);
+  CHECK(csv.find("s2,small,0,3,3000,700,0.00087,870000000,true,,900.0,4.33\r\n") !=
+        std::string::npos);
+  CHECK(csv.find("s1,big,0,1,1000,100,0.0035,3500000000,true,,400.0,5.00\r\n") !=
+        std::string::npos);
 }
 
 TEST_CASE("html report: a model's output with markup stays text") {
