@@ -16,13 +16,13 @@ namespace taskcost {
 int HistoryVerb(const std::vector<std::string>& args) {
   po::options_description options("history options");
   std::string suite, since, results = "results", format = "text", output;
-  options.add_options()
-      ("suite", po::value(&suite), "only this suite (default: every suite)")
-      ("since", po::value(&since), "only runs started within this period: 12h, 30d, 8w "
-       "(default: all)")
-      ("results", po::value(&results), "results root directory (default: results)")
-      ("format", po::value(&format), "text (default), json or html (line charts)")
-      ("output,o", po::value(&output), "write here instead of stdout");
+  options.add_options()("suite", po::value(&suite), "only this suite (default: every suite)")(
+      "since", po::value(&since),
+      "only runs started within this period: 12h, 30d, 8w "
+      "(default: all)")("results", po::value(&results),
+                        "results root directory (default: results)")(
+      "format", po::value(&format), "text (default), json or html (line charts)")(
+      "output,o", po::value(&output), "write here instead of stdout");
   po::positional_options_description positional;
   positional.add("suite", 1);
   ParseOutcome parsed = ParseVerbArgs("history", "[SUITE] [options]", args, options, positional);

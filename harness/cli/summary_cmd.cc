@@ -40,13 +40,14 @@ std::map<std::string, std::pair<std::string, RunManifest>> LatestRuns(
 int SummaryVerb(const std::vector<std::string>& args) {
   po::options_description options("summary options");
   std::string results, format = "text", output;
-  options.add_options()
-      ("results", po::value(&results)->required(), "the results directory (results/)")
-      ("format", po::value(&format), "text (default) or html")
-      ("output,o", po::value(&output), "write here instead of stdout");
+  options.add_options()("results", po::value(&results)->required(),
+                        "the results directory (results/)")(
+      "format", po::value(&format), "text (default) or html")("output,o", po::value(&output),
+                                                              "write here instead of stdout");
   po::positional_options_description positional;
   positional.add("results", 1);
-  ParseOutcome parsed = ParseVerbArgs("summary", "RESULTS_DIR [options]", args, options, positional);
+  ParseOutcome parsed =
+      ParseVerbArgs("summary", "RESULTS_DIR [options]", args, options, positional);
   if (parsed.exit_code) return *parsed.exit_code;
   if (format != "text" && format != "html") {
     PrintError("--format: expected text or html, got \"" + format + "\"");

@@ -9,7 +9,7 @@ namespace taskcost {
 namespace {
 
 constexpr double kWidth = 640;
-constexpr double kLeft = 150;   // room for row labels
+constexpr double kLeft = 150;  // room for row labels
 constexpr double kTop = 10;
 constexpr double kAxis = 26;  // room for tick labels under the plot
 
@@ -131,8 +131,8 @@ std::string StripChart(std::string_view chart, std::string_view label,
       // A fixed spread by index so that equal costs do not hide each other; no randomness.
       const double jitter = static_cast<double>(static_cast<int>(i * 7 % 11) - 5) * 1.6;
       const bool outlier = i < row.outlier.size() && row.outlier[i];
-      svg.Circle(kLeft + Scale(row.values[i], ticks.back(), span), mid + jitter,
-                 outlier ? 4 : 3, outlier ? "dot outlier" : "dot");
+      svg.Circle(kLeft + Scale(row.values[i], ticks.back(), span), mid + jitter, outlier ? 4 : 3,
+                 outlier ? "dot outlier" : "dot");
     }
     const double p50 = kLeft + Scale(row.p50, ticks.back(), span);
     const double p95 = kLeft + Scale(row.p95, ticks.back(), span);
@@ -146,9 +146,8 @@ std::string StripChart(std::string_view chart, std::string_view label,
 
 std::string ScatterChart(std::string_view chart, std::string_view label,
                          const std::vector<ScatterPoint>& points, const std::vector<bool>& front,
-                         std::string_view x_name, const TickLabel& x_tick,
-                         std::string_view y_name, const TickLabel& y_tick, int64_t y_min,
-                         int64_t y_max) {
+                         std::string_view x_name, const TickLabel& x_tick, std::string_view y_name,
+                         const TickLabel& y_tick, int64_t y_min, int64_t y_max) {
   constexpr double kLeftAxis = 60, kHeight = 310, kBottom = 46, kRightPad = 120, kPlotTop = 30;
   int64_t max = 0;
   for (const ScatterPoint& p : points) max = MaxOf(max, p.x);
@@ -219,8 +218,8 @@ std::string LineChart(std::string_view chart, std::string_view label,
   for (int64_t i = 0; i <= x_steps; ++i) {
     const int64_t x = x_min + (x_max - x_min) * i / (x_steps == 0 ? 1 : x_steps);
     svg.Text(xpos(x), kHeight - 10, x_tick(x), "muted",
-             x_steps == 0 ? TextAnchor::kMiddle
-             : i == 0     ? TextAnchor::kStart
+             x_steps == 0   ? TextAnchor::kMiddle
+             : i == 0       ? TextAnchor::kStart
              : i == x_steps ? TextAnchor::kEnd
                             : TextAnchor::kMiddle);
   }

@@ -72,9 +72,8 @@ struct ScatterPoint {
 /// in x order (the Pareto front). The y axis spans [y_min, y_max].
 std::string ScatterChart(std::string_view chart, std::string_view label,
                          const std::vector<ScatterPoint>& points, const std::vector<bool>& front,
-                         std::string_view x_name, const TickLabel& x_tick,
-                         std::string_view y_name, const TickLabel& y_tick, int64_t y_min,
-                         int64_t y_max);
+                         std::string_view x_name, const TickLabel& x_tick, std::string_view y_name,
+                         const TickLabel& y_tick, int64_t y_min, int64_t y_max);
 
 struct LinePoint {
   int64_t x = 0;  // e.g. Unix ms

@@ -35,8 +35,9 @@ std::optional<Fraction> RateChange(const PeriodFigures& now, const PeriodFigures
 template <class PeriodOf>
 std::vector<PeriodFigures> Periods(const std::vector<HistoryPoint>& points, PeriodOf period_of) {
   std::vector<std::pair<std::string, std::string>> order;  // (suite, candidate), first seen
-  std::map<std::pair<std::string, std::string>, std::map<std::pair<int64_t, std::string>,
-                                                         PeriodFigures>> groups;
+  std::map<std::pair<std::string, std::string>,
+           std::map<std::pair<int64_t, std::string>, PeriodFigures>>
+      groups;
   for (const HistoryPoint& p : points) {
     const auto key = std::make_pair(p.suite, p.candidate);
     if (!groups.count(key)) order.push_back(key);
@@ -84,8 +85,8 @@ std::string Rate(const PeriodFigures& f) {
 
 ReportTable PeriodTable(const std::vector<PeriodFigures>& periods, const std::string& period) {
   ReportTable t;
-  t.header = {"suite", "candidate", period, "runs", "$/successful task", "change",
-              "success", "change", "spent $", "change"};
+  t.header = {"suite",  "candidate", period,   "runs",    "$/successful task",
+              "change", "success",   "change", "spent $", "change"};
   t.right_aligned = {false, false, false, true, true, true, true, true, true, true};
   for (const PeriodFigures& f : periods) {
     t.rows.push_back({f.suite, f.candidate, f.label, std::to_string(f.runs),
@@ -178,21 +179,22 @@ std::vector<HistoryPoint> HistoryPointsOf(const Report& report, int64_t started_
                                           const std::string& run_dir) {
   std::vector<HistoryPoint> points;
   for (const CandidateMetrics& c : report.candidates) {
-    points.push_back({report.suite_name, report.run_id, run_dir, started_unix_ms,
-                      report.simulated, c.id, c.baseline, c.tasks_run, c.successes, c.attempts,
-                      c.total_cost, c.spent});
+    points.push_back({report.suite_name, report.run_id, run_dir, started_unix_ms, report.simulated,
+                      c.id, c.baseline, c.tasks_run, c.successes, c.attempts, c.total_cost,
+                      c.spent});
   }
   return points;
 }
 
 Result<int64_t> ParseSince(const std::string& text) {
-  const Error bad = MakeError("--since: expected a count and a unit (h, d or w), e.g. 30d, got \"" +
-                              text + "\"");
+  const Error bad =
+      MakeError("--since: expected a count and a unit (h, d or w), e.g. 30d, got \"" + text + "\"");
   if (text.size() < 2) return Errors{bad};
   const char unit = text.back();
   const int64_t per = unit == 'h' ? kDayMs / 24 : unit == 'd' ? kDayMs : unit == 'w' ? kWeekMs : 0;
   const std::string digits = text.substr(0, text.size() - 1);
-  if (per == 0 || digits.size() > 6 || digits.find_first_not_of("0123456789") != std::string::npos) {
+  if (per == 0 || digits.size() > 6 ||
+      digits.find_first_not_of("0123456789") != std::string::npos) {
     return Errors{bad};
   }
   return std::stoll(digits) * per;
@@ -217,15 +219,14 @@ std::string DateOf(int64_t unix_ms) {
   const int64_t m = mp < 10 ? mp + 3 : mp - 9;
   const int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
   char buffer[48];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d", static_cast<int>(y),
-                static_cast<int>(m), static_cast<int>(d));
+  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d", static_cast<int>(y), static_cast<int>(m),
+                static_cast<int>(d));
   return buffer;
 }
 
 std::vector<PeriodFigures> ByRun(const std::vector<HistoryPoint>& points) {
-  return Periods(points, [](const HistoryPoint& p) {
-    return std::make_pair(p.started_unix_ms, p.run_id);
-  });
+  return Periods(points,
+                 [](const HistoryPoint& p) { return std::make_pair(p.started_unix_ms, p.run_id); });
 }
 
 std::vector<PeriodFigures> ByWeek(const std::vector<HistoryPoint>& points) {
@@ -270,21 +271,27 @@ std::string RenderHistoryHtml(const HistoryView& view) {
   for (const HistoryPoint& p : view.points) several = several || p.suite != view.points[0].suite;
   const auto money = [](int64_t picos) { return FormatUsd(Money::FromPicos(picos)); };
   std::string charts = "<div class=\"charts\">\n";
-  charts += HistoryChart("history-cost", "Cost per successful task over time", runs,
-                         [](const PeriodFigures& f) -> std::optional<int64_t> {
-                           if (!f.cost_per_success) return std::nullopt;
-                           return f.cost_per_success->picos();
-                         }, money, several);
-  charts += HistoryChart("history-success", "Success rate over time", runs,
-                         [](const PeriodFigures& f) -> std::optional<int64_t> {
-                           if (f.tasks_run == 0) return std::nullopt;
-                           return Fraction{f.successes, f.tasks_run}.Rounded(10000);
-                         }, [](int64_t bp) { return FormatPercent(Fraction{bp, 10000}) + "%"; },
-                         several);
-  charts += HistoryChart("history-spent", "Spend per run", runs,
-                         [](const PeriodFigures& f) -> std::optional<int64_t> {
-                           return f.spent.picos();
-                         }, money, several);
+  charts += HistoryChart(
+      "history-cost", "Cost per successful task over time", runs,
+      [](const PeriodFigures& f) -> std::optional<int64_t> {
+        if (!f.cost_per_success) return std::nullopt;
+        return f.cost_per_success->picos();
+      },
+      money, several);
+  charts += HistoryChart(
+      "history-success", "Success rate over time", runs,
+      [](const PeriodFigures& f) -> std::optional<int64_t> {
+        if (f.tasks_run == 0) return std::nullopt;
+        return Fraction{f.successes, f.tasks_run}.Rounded(10000);
+      },
+      [](int64_t bp) {
+        return FormatPercent(Fraction{bp, 10000}) + "%";
+      },
+      several);
+  charts += HistoryChart(
+      "history-spent", "Spend per run", runs,
+      [](const PeriodFigures& f) -> std::optional<int64_t> { return f.spent.picos(); }, money,
+      several);
   body += HtmlSection("charts", "Over time", charts + "</div>\n");
   body += HtmlSection("runs", "By run",
                       HtmlParagraph("change: against the candidate's previous run", "note") +

@@ -73,9 +73,9 @@ std::vector<PeriodFigures> ByRun(const std::vector<HistoryPoint>& points);
 std::vector<PeriodFigures> ByWeek(const std::vector<HistoryPoint>& points);
 
 struct HistoryView {
-  std::string title;     // "support-triage" or "all suites"
-  std::string source;    // the index file, for the heading
-  int64_t since_unix_ms = 0;  // 0 = everything
+  std::string title;                 // "support-triage" or "all suites"
+  std::string source;                // the index file, for the heading
+  int64_t since_unix_ms = 0;         // 0 = everything
   std::vector<HistoryPoint> points;  // of one suite, oldest first (several suites: by suite)
 };
 

@@ -10,8 +10,8 @@
 #include "harness/core/html.h"
 #include "harness/core/report_expert.h"
 #include "harness/core/report_format.h"
-#include "harness/core/report_tables.h"
 #include "harness/core/report_render.h"
+#include "harness/core/report_tables.h"
 #include "harness/core/svg.h"
 
 namespace taskcost {
@@ -24,8 +24,8 @@ std::string DecisionClass(Decision d) { return std::string(DecisionName(d)); }
 
 std::string Figure(std::string_view id, std::string_view caption, std::string_view svg,
                    std::string_view extra = "") {
-  return "<figure id=\"chart-" + EscapeHtml(id) + "\">\n" + std::string(svg) +
-         std::string(extra) + "<figcaption>" + EscapeHtml(caption) + "</figcaption>\n</figure>\n";
+  return "<figure id=\"chart-" + EscapeHtml(id) + "\">\n" + std::string(svg) + std::string(extra) +
+         "<figcaption>" + EscapeHtml(caption) + "</figcaption>\n</figure>\n";
 }
 
 // A chart that has nothing to draw still appears, with the reason in its caption.
@@ -69,7 +69,11 @@ std::string DistributionChart(const Report& report) {
   std::vector<StripRow> rows;
   for (const CandidateMetrics& c : report.candidates) {
     if (!c.task_cost_p50) continue;
-    StripRow row{c.id, {}, {}, c.task_cost_p50->picos(), c.task_cost_p95->picos(),
+    StripRow row{c.id,
+                 {},
+                 {},
+                 c.task_cost_p50->picos(),
+                 c.task_cost_p95->picos(),
                  "p50 " + FormatUsd(*c.task_cost_p50) + " · p95 " + FormatUsd(*c.task_cost_p95)};
     const Money threshold = c.task_cost_p50->Times(report.outlier_cost_factor);
     for (const TaskFigures* t : by_candidate[c.id]) {
@@ -78,11 +82,13 @@ std::string DistributionChart(const Report& report) {
     }
     rows.push_back(std::move(row));
   }
-  const std::string title = "Cost per task: every task, p50 (black) and p95 (amber); outliers "
-                            "(more than " + std::to_string(report.outlier_cost_factor) +
-                            "x the median) in red";
+  const std::string title =
+      "Cost per task: every task, p50 (black) and p95 (amber); outliers "
+      "(more than " +
+      std::to_string(report.outlier_cost_factor) + "x the median) in red";
   if (rows.empty()) return EmptyChart("cost-distribution", title, "no task ran");
-  return Figure("cost-distribution", title, StripChart("cost-distribution", title, rows, MoneyTick));
+  return Figure("cost-distribution", title,
+                StripChart("cost-distribution", title, rows, MoneyTick));
 }
 
 std::string FailuresChart(const Report& report) {
@@ -91,8 +97,8 @@ std::string FailuresChart(const Report& report) {
   for (const CandidateMetrics& c : report.candidates) {
     int64_t failed = 0;
     for (const ClassCount& f : c.attempt_failures) failed += f.count;
-    StackRow row{c.id, {}, std::to_string(c.attempts) + " attempts, " + std::to_string(failed) +
-                               " failed"};
+    StackRow row{
+        c.id, {}, std::to_string(c.attempts) + " attempts, " + std::to_string(failed) + " failed"};
     row.segments.push_back({c.attempts - failed, "c-ok", "succeeded attempts"});
     for (const ClassCount& f : c.attempt_failures) {
       const std::string name(ErrorClassName(f.error));
@@ -109,8 +115,8 @@ std::string FailuresChart(const Report& report) {
   }
   legend += "</div>\n";
   const std::string title = "Attempts by outcome: succeeded, and failed by class";
-  return Figure("attempts-failures", title,
-                StackedBarChart("attempts-failures", title, rows), legend);
+  return Figure("attempts-failures", title, StackedBarChart("attempts-failures", title, rows),
+                legend);
 }
 
 // The quality axis: the mean expert score (in thousandths, on the rubric's scale) once review
@@ -148,10 +154,9 @@ std::string QualityChart(const Report& report) {
   for (const CandidateMetrics& c : report.candidates) {
     const std::optional<int64_t> quality = axis.Of(c);
     if (!c.cost_per_success || !quality) continue;
-    points.push_back({c.id, c.cost_per_success->picos(), *quality,
-                      c.baseline ? "pt baseline" : "pt",
-                      c.id + ": $" + FormatUsd(*c.cost_per_success) + " per successful task, " +
-                          axis.Text(c)});
+    points.push_back(
+        {c.id, c.cost_per_success->picos(), *quality, c.baseline ? "pt baseline" : "pt",
+         c.id + ": $" + FormatUsd(*c.cost_per_success) + " per successful task, " + axis.Text(c)});
     cost_quality.push_back({c.cost_per_success->picos(), *quality});
   }
   const std::string title = "Quality (" + axis.Name() + ") against cost per successful " +
@@ -167,16 +172,16 @@ std::string QualityChart(const Report& report) {
   // Success rates: from the nearest 10% below the lowest; expert scores: the whole scale.
   const int64_t y_min = axis.expert ? axis.min : std::max<int64_t>(0, (low - 500) / 1000 * 1000);
   return Figure("quality-cost", title,
-                ScatterChart("quality-cost", title, points, front, "$ per successful task",
-                             MoneyTick, axis.Name(), [&axis](int64_t y) { return axis.Tick(y); },
-                             y_min, axis.max));
+                ScatterChart(
+                    "quality-cost", title, points, front, "$ per successful task", MoneyTick,
+                    axis.Name(), [&axis](int64_t y) { return axis.Tick(y); }, y_min, axis.max));
 }
 
 std::string ExpertSection(const Report& report) {
   if (!report.expert) return "";
-  return HtmlSection("expert", "Expert quality",
-                     HtmlParagraph(ExpertSummary(report)) +
-                         HtmlTable(ExpertQualityTable(report), "expert-table"));
+  return HtmlSection(
+      "expert", "Expert quality",
+      HtmlParagraph(ExpertSummary(report)) + HtmlTable(ExpertQualityTable(report), "expert-table"));
 }
 
 std::string HumanChart(const Report& report) {
@@ -192,11 +197,11 @@ std::string HumanChart(const Report& report) {
                         "human $" + FormatUsd(report.human_cost_per_task), "bar human",
                         "human cost per task"});
     if (c.roi) {
-      row.bars.push_back({c.roi->effective_cost_per_task.picos(),
-                          "AI $" + FormatUsd(c.roi->effective_cost_per_task) + " · ROI " +
-                              FormatRoi(c.roi->roi),
-                          c.roi->negative ? "bar neg" : (c.baseline ? "bar baseline" : "bar"),
-                          "effective AI cost per task"});
+      row.bars.push_back(
+          {c.roi->effective_cost_per_task.picos(),
+           "AI $" + FormatUsd(c.roi->effective_cost_per_task) + " · ROI " + FormatRoi(c.roi->roi),
+           c.roi->negative ? "bar neg" : (c.baseline ? "bar baseline" : "bar"),
+           "effective AI cost per task"});
     } else {
       row.bars.push_back({0, "AI n/a (no success)", "bar", "no successful task"});
     }
@@ -223,8 +228,9 @@ std::string MonthlyChart(const Report& report) {
           monthly = per.Times(report.volume_per_month);
         }
       }
-      rows.push_back({c.id, {{monthly ? monthly->picos() : 0, UsdText(monthly),
-                              c.baseline ? "bar baseline" : "bar", c.id}}});
+      rows.push_back({c.id,
+                      {{monthly ? monthly->picos() : 0, UsdText(monthly),
+                        c.baseline ? "bar baseline" : "bar", c.id}}});
     }
     return Figure("monthly-cost", title, HBarChart("monthly-cost", title, rows, MoneyTick));
   }
@@ -233,8 +239,9 @@ std::string MonthlyChart(const Report& report) {
     const std::optional<Money> monthly = c.roi ? c.roi->monthly_ai_cost : std::nullopt;
     std::string text = UsdText(monthly);
     if (c.roi && c.roi->monthly_saving) text += " · saves $" + FormatUsd(*c.roi->monthly_saving);
-    rows.push_back({c.id, {{monthly ? monthly->picos() : 0, text,
-                            c.baseline ? "bar baseline" : "bar", c.id}}});
+    rows.push_back(
+        {c.id,
+         {{monthly ? monthly->picos() : 0, text, c.baseline ? "bar baseline" : "bar", c.id}}});
   }
   return Figure("monthly-cost", title, HBarChart("monthly-cost", title, rows, MoneyTick));
 }
@@ -242,8 +249,9 @@ std::string MonthlyChart(const Report& report) {
 std::string OutlierSection(const Report& report, const ReportEvidence& evidence) {
   std::string out = HtmlParagraph(
       "Tasks costing more than " + std::to_string(report.outlier_cost_factor) +
-      "x their candidate's median task cost, costliest first (at most " +
-      std::to_string(kOutliersShown) + " per candidate here; all in report.json).", "note");
+          "x their candidate's median task cost, costliest first (at most " +
+          std::to_string(kOutliersShown) + " per candidate here; all in report.json).",
+      "note");
   if (!evidence.note.empty()) out += HtmlParagraph(evidence.note, "note");
   bool any = false;
   for (const CandidateMetrics& c : report.candidates) {
@@ -259,8 +267,8 @@ std::string OutlierSection(const Report& report, const ReportEvidence& evidence)
              "</h3>\n";
       std::string why = "why: " + (reasons.empty() ? std::string("no single cause") : reasons);
       why += " (" + std::to_string(o.input_tokens) + " input and " +
-             std::to_string(o.output_tokens) + " output tokens in " +
-             std::to_string(o.attempts) + (o.attempts == 1 ? " attempt" : " attempts") +
+             std::to_string(o.output_tokens) + " output tokens in " + std::to_string(o.attempts) +
+             (o.attempts == 1 ? " attempt" : " attempts") +
              "; the candidate's median task costs $" + FormatUsd(*c.task_cost_p50) + ")";
       out += HtmlParagraph(why);
       auto found = evidence.tasks.find(EvidenceKey(c.id, o.sample_id, o.repeat));
@@ -273,8 +281,8 @@ std::string OutlierSection(const Report& report, const ReportEvidence& evidence)
       out += "</div>\n";
     }
     if (c.outliers.size() > shown) {
-      out += HtmlParagraph(c.id + ": " + std::to_string(c.outliers.size() - shown) +
-                           " more in report.json", "note");
+      out += HtmlParagraph(
+          c.id + ": " + std::to_string(c.outliers.size() - shown) + " more in report.json", "note");
     }
   }
   if (!any) out += HtmlParagraph("None.");
@@ -283,7 +291,8 @@ std::string OutlierSection(const Report& report, const ReportEvidence& evidence)
 
 std::string HumanSection(const Report& report) {
   if (!report.human.present) return "";
-  std::string inner = HtmlParagraph(HumanSummary(report)) + HtmlTable(HumanTable(report), "human-table");
+  std::string inner =
+      HtmlParagraph(HumanSummary(report)) + HtmlTable(HumanTable(report), "human-table");
   for (const std::string& w : NegativeRoiWarnings(report)) inner += HtmlParagraph(w, "warn");
   return HtmlSection("human", "Human alternative and ROI", inner);
 }
@@ -317,31 +326,33 @@ std::string RenderHtml(const Report& report, const ReportEvidence& evidence) {
   if (report.simulated) body += HtmlParagraph("note: " + std::string(kSimulatedNote), "warn");
   body += "</header>\n" + VerdictSection(report);
 
-  std::string tables = HtmlTable(MainTable(report), "main-table") +
-                       "<h3>Details</h3>\n" + HtmlTable(DetailTable(report), "detail-table");
-  for (const std::string& note : NotRunNotes(report)) tables += HtmlParagraph("note: " + note, "note");
+  std::string tables = HtmlTable(MainTable(report), "main-table") + "<h3>Details</h3>\n" +
+                       HtmlTable(DetailTable(report), "detail-table");
+  for (const std::string& note : NotRunNotes(report))
+    tables += HtmlParagraph("note: " + note, "note");
   const ReportTable spread = RepeatSpreadTable(report);
-  if (!spread.rows.empty()) tables += "<h3>Repeat spread</h3>\n" + HtmlTable(spread, "spread-table");
+  if (!spread.rows.empty())
+    tables += "<h3>Repeat spread</h3>\n" + HtmlTable(spread, "spread-table");
   body += HtmlSection("candidates", "Candidates", tables);
 
   body += HtmlSection("charts", "Charts",
                       "<div class=\"charts\">\n" + CostPerSuccessChart(report) +
-                          DistributionChart(report) + FailuresChart(report) +
-                          QualityChart(report) + HumanChart(report) + MonthlyChart(report) +
-                          "</div>\n");
+                          DistributionChart(report) + FailuresChart(report) + QualityChart(report) +
+                          HumanChart(report) + MonthlyChart(report) + "</div>\n");
 
   const ReportTable failures = FailureTable(report);
-  body += HtmlSection("failures", "Failures by class",
-                      HtmlParagraph("Failed attempts: every failed call by its own class. Failed "
-                                    "tasks: each failed task by its last attempt's class.",
-                                    "note") +
-                          (failures.rows.empty() ? HtmlParagraph("None.")
-                                                 : HtmlTable(failures, "failure-table")));
+  body += HtmlSection(
+      "failures", "Failures by class",
+      HtmlParagraph("Failed attempts: every failed call by its own class. Failed "
+                    "tasks: each failed task by its last attempt's class.",
+                    "note") +
+          (failures.rows.empty() ? HtmlParagraph("None.") : HtmlTable(failures, "failure-table")));
   body += ExpertSection(report);
   body += HumanSection(report);
   body += HtmlSection("outliers", "Outlier tasks", OutlierSection(report, evidence));
-  body += "<footer>taskcost report · every figure is computed from run.json and attempts.jsonl "
-          "and equals report.json (definitions: docs/report-format.md)</footer>\n";
+  body +=
+      "<footer>taskcost report · every figure is computed from run.json and attempts.jsonl "
+      "and equals report.json (definitions: docs/report-format.md)</footer>\n";
   return HtmlPage("taskcost: " + report.suite_name + " " + report.run_id, body);
 }
 

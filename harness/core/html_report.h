@@ -15,9 +15,9 @@
 namespace taskcost {
 
 /// The chart names (data-chart attributes) the report always draws, in page order.
-inline constexpr const char* kReportCharts[] = {
-    "cost-per-success", "cost-distribution", "attempts-failures",
-    "quality-cost",     "human-vs-ai",       "monthly-cost"};
+inline constexpr const char* kReportCharts[] = {"cost-per-success",  "cost-distribution",
+                                                "attempts-failures", "quality-cost",
+                                                "human-vs-ai",       "monthly-cost"};
 
 /// One point per candidate: lower cost is better, higher quality is better. Returns, for each,
 /// whether no other point is at least as cheap and at least as good with one of the two strictly

@@ -38,7 +38,8 @@ void AddExpertScores(Report& report, const ExpertInput& input) {
   for (TaskFigures& t : report.tasks) {
     auto found = sums.find({t.candidate_id, t.sample_id, t.repeat});
     if (found == sums.end()) continue;
-    t.quality = static_cast<double>(found->second.first) / static_cast<double>(found->second.second);
+    t.quality =
+        static_cast<double>(found->second.first) / static_cast<double>(found->second.second);
   }
 }
 

@@ -69,16 +69,15 @@ void Combine(FeatureSummary& f) {
 
 ReportTable SummaryTable(const std::vector<FeatureSummary>& features) {
   ReportTable t;
-  t.header = {"feature", "suite", "team", "candidate", "tasks/month", "AI $/task",
-              "human $/task", "ROI", "monthly saving $", ""};
+  t.header = {"feature",   "suite",        "team", "candidate",        "tasks/month",
+              "AI $/task", "human $/task", "ROI",  "monthly saving $", ""};
   t.right_aligned = {false, false, false, false, true, true, true, true, true, false};
   for (const FeatureSummary& f : features) {
     const std::string flag = f.negative_roi ? "NEGATIVE ROI" : "";
     if (f.suites.size() > 1) {
       t.rows.push_back({f.feature, "(" + std::to_string(f.suites.size()) + " suites)", "", "",
                         std::to_string(f.volume_per_month), Usd(f.ai_cost_per_task),
-                        Usd(f.human_cost_per_task), FormatRoi(f.roi), Usd(f.monthly_saving),
-                        flag});
+                        Usd(f.human_cost_per_task), FormatRoi(f.roi), Usd(f.monthly_saving), flag});
     }
     for (const SuiteSummary& s : f.suites) {
       FeatureSummary one{s.feature, {s}};
@@ -86,10 +85,10 @@ ReportTable SummaryTable(const std::vector<FeatureSummary>& features) {
       t.rows.push_back({f.suites.size() > 1 ? "" : f.feature, s.suite, s.team,
                         s.candidate + (s.switched ? " (switch)" : ""),
                         std::to_string(s.volume_per_month), Usd(one.ai_cost_per_task),
-                        Usd(one.human_cost_per_task), FormatRoi(one.roi),
-                        Usd(one.monthly_saving), f.suites.size() > 1 && one.negative_roi
-                                                     ? "NEGATIVE ROI"
-                                                     : (f.suites.size() > 1 ? "" : flag)});
+                        Usd(one.human_cost_per_task), FormatRoi(one.roi), Usd(one.monthly_saving),
+                        f.suites.size() > 1 && one.negative_roi
+                            ? "NEGATIVE ROI"
+                            : (f.suites.size() > 1 ? "" : flag)});
     }
   }
   return t;
@@ -148,7 +147,8 @@ std::vector<FeatureSummary> ByFeature(const std::vector<SuiteSummary>& suites) {
 
 std::string RenderSummaryText(const std::vector<FeatureSummary>& features,
                               const std::string& results) {
-  std::string out = "taskcost summary: " + results + ", the latest run of each suite; AI $/task = "
+  std::string out = "taskcost summary: " + results +
+                    ", the latest run of each suite; AI $/task = "
                     "cost per successful task of the chosen candidate + human review\n\n";
   if (features.empty()) return out + "no runs found\n";
   out += RenderTerminalTable(SummaryTable(features), false);
@@ -159,8 +159,9 @@ std::string RenderSummaryText(const std::vector<FeatureSummary>& features,
 std::string RenderSummaryHtml(const std::vector<FeatureSummary>& features,
                               const std::string& results) {
   std::string body = "<header>\n<h1>Cost per task across features</h1>\n" +
-                     HtmlParagraph(results + ": the latest run of each suite; AI $/task = cost "
-                                   "per successful task of the chosen candidate + human review",
+                     HtmlParagraph(results +
+                                       ": the latest run of each suite; AI $/task = cost "
+                                       "per successful task of the chosen candidate + human review",
                                    "meta") +
                      "</header>\n";
   for (const std::string& w : Warnings(features)) body += HtmlParagraph(w, "warn");
@@ -177,13 +178,13 @@ std::string RenderSummaryHtml(const std::vector<FeatureSummary>& features,
     rows.push_back(std::move(row));
   }
   const std::string title = "Human against AI cost per task, by feature";
-  body += HtmlSection("features", "Features",
-                      HtmlTable(SummaryTable(features), "summary-table") +
-                          "<div class=\"charts\">\n<figure id=\"chart-summary-cost\">\n" +
-                          HBarChart("summary-cost", title, rows,
-                                    [](int64_t p) { return FormatUsd(Money::FromPicos(p)); }) +
-                          "<figcaption>" + EscapeHtml(title) +
-                          "</figcaption>\n</figure>\n</div>\n");
+  body +=
+      HtmlSection("features", "Features",
+                  HtmlTable(SummaryTable(features), "summary-table") +
+                      "<div class=\"charts\">\n<figure id=\"chart-summary-cost\">\n" +
+                      HBarChart("summary-cost", title, rows,
+                                [](int64_t p) { return FormatUsd(Money::FromPicos(p)); }) +
+                      "<figcaption>" + EscapeHtml(title) + "</figcaption>\n</figure>\n</div>\n");
   return HtmlPage("taskcost summary", body);
 }
 

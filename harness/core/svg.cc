@@ -29,8 +29,7 @@ std::string Close(std::string_view element, std::string_view tip) {
 Svg::Svg(std::string_view chart, double width, double height, std::string_view label)
     : chart_(chart), label_(label), width_(width), height_(height) {}
 
-void Svg::Rect(double x, double y, double w, double h, std::string_view cls,
-               std::string_view tip) {
+void Svg::Rect(double x, double y, double w, double h, std::string_view cls, std::string_view tip) {
   body_ += "<rect x=\"" + Num(x) + "\" y=\"" + Num(y) + "\" width=\"" + Num(w < 0 ? 0 : w) +
            "\" height=\"" + Num(h < 0 ? 0 : h) + "\"" + ClassAttr(cls) + Close("rect", tip);
 }
@@ -45,8 +44,7 @@ void Svg::Circle(double cx, double cy, double r, std::string_view cls, std::stri
            ClassAttr(cls) + Close("circle", tip);
 }
 
-void Svg::Text(double x, double y, std::string_view text, std::string_view cls,
-               TextAnchor anchor) {
+void Svg::Text(double x, double y, std::string_view text, std::string_view cls, TextAnchor anchor) {
   const char* a = anchor == TextAnchor::kMiddle ? "middle"
                   : anchor == TextAnchor::kEnd  ? "end"
                                                 : "start";

@@ -142,8 +142,8 @@ Status HistoryDb::Index(const std::string& run_dir, const std::string& fingerpri
 }
 
 Status HistoryDb::Forget(const std::string& run_dir) {
-  for (const char* sql : {"DELETE FROM candidates WHERE run_dir = ?",
-                          "DELETE FROM runs WHERE run_dir = ?"}) {
+  for (const char* sql :
+       {"DELETE FROM candidates WHERE run_dir = ?", "DELETE FROM runs WHERE run_dir = ?"}) {
     Statement del(handle_->db, sql);
     del.Bind(1, run_dir);
     if (!del.ok() || del.Step() != SQLITE_DONE) return handle_->Fail("cannot forget " + run_dir);

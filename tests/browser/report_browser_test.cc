@@ -13,9 +13,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -64,10 +64,9 @@ std::string FindChromium() {
 
 CliOutcome Chromium(const std::string& chromium, const std::vector<std::string>& extra,
                     const std::string& file) {
-  std::vector<std::string> args = {"--headless=new", "--disable-gpu", "--no-sandbox",
-                                   "--disable-dev-shm-usage", "--no-first-run",
-                                   "--enable-logging=stderr", "--v=0",
-                                   "--hide-scrollbars"};
+  std::vector<std::string> args = {
+      "--headless=new", "--disable-gpu",           "--no-sandbox", "--disable-dev-shm-usage",
+      "--no-first-run", "--enable-logging=stderr", "--v=0",        "--hide-scrollbars"};
   args.insert(args.end(), extra.begin(), extra.end());
   args.push_back("file://" + fs::absolute(file).string());
   return RunProgram(chromium, args, fs::temp_directory_path().string());
@@ -183,10 +182,10 @@ int Main(const std::string& artifacts) {
   }
   TempDir temp;
   const std::string run_dir = temp.path() + "/results/support-triage/run";
-  CliOutcome run = RunCli({"run", "suites/support-triage/suite.yaml", "--simulate", "--quiet",
-                           "--no-cache", "--limit", "12", "--results", temp.path() + "/results",
-                           "--out", run_dir},
-                          TASKCOST_SOURCE_DIR);
+  CliOutcome run =
+      RunCli({"run", "suites/support-triage/suite.yaml", "--simulate", "--quiet", "--no-cache",
+              "--limit", "12", "--results", temp.path() + "/results", "--out", run_dir},
+             TASKCOST_SOURCE_DIR);
   if (run.exit_code != 0) {
     std::fprintf(stderr, "FAIL: taskcost run exited %d\n%s\n", run.exit_code, run.err.c_str());
     return 1;
@@ -213,9 +212,9 @@ int Main(const std::string& artifacts) {
   Check(dom.out.find("<main>") != std::string::npos, "the DOM has the page's <main>");
   Check(dom.out.find("<script") == std::string::npos, "no script element in the DOM");
   Check(dom.out.find("<img") == std::string::npos, "no img element in the DOM");
-  Check(dom.out.find("&lt;script&gt;console.error(\"injected\")&lt;/script&gt;") !=
-            std::string::npos,
-        "the hostile output is on the page as text");
+  Check(
+      dom.out.find("&lt;script&gt;console.error(\"injected\")&lt;/script&gt;") != std::string::npos,
+      "the hostile output is on the page as text");
   for (const char* chart : kReportCharts) {
     Check(dom.out.find(std::string("<svg xmlns=\"http://www.w3.org/2000/svg\" data-chart=\"") +
                        chart + "\"") != std::string::npos,
@@ -228,8 +227,7 @@ int Main(const std::string& artifacts) {
            {"report.png", "1280,3200"}, {"report-phone.png", "390,3600"}}) {
     const std::string png = (fs::absolute(artifacts) / name).string();
     fs::remove(png);
-    CliOutcome shot =
-        Chromium(chromium, {"--screenshot=" + png, "--window-size=" + size}, page);
+    CliOutcome shot = Chromium(chromium, {"--screenshot=" + png, "--window-size=" + size}, page);
     Check(shot.exit_code == 0 && fs::exists(png) && fs::file_size(png) > 10'000,
           "screenshot " + png);
     for (const std::string& line : ConsoleLines(shot.err)) Check(false, "console: " + line);
@@ -237,8 +235,8 @@ int Main(const std::string& artifacts) {
   fs::copy_file(page, fs::path(artifacts) / "report.html", fs::copy_options::overwrite_existing);
 
   // The history page of the same run: loads cleanly, with its three charts.
-  CliOutcome history = RunCli({"history", "--results", temp.path() + "/results", "--format",
-                               "html", "-o", temp.path() + "/history.html"},
+  CliOutcome history = RunCli({"history", "--results", temp.path() + "/results", "--format", "html",
+                               "-o", temp.path() + "/history.html"},
                               TASKCOST_SOURCE_DIR);
   Check(history.exit_code == 0, "history --format html exits 0: " + history.err);
   CliOutcome history_dom = Chromium(chromium, {"--dump-dom"}, temp.path() + "/history.html");
@@ -257,8 +255,8 @@ int Main(const std::string& artifacts) {
   Check(ConsoleLines(Chromium(chromium, {"--dump-dom"}, bad).err).size() >= 2,
         "the console check reports a blocked request and a blocked script");
 
-  std::fprintf(stderr, "%s: %d failure(s); screenshots in %s\n", failures ? "FAIL" : "ok",
-               failures, artifacts.c_str());
+  std::fprintf(stderr, "%s: %d failure(s); screenshots in %s\n", failures ? "FAIL" : "ok", failures,
+               artifacts.c_str());
   return failures == 0 ? 0 : 1;
 }
 

@@ -12,8 +12,8 @@ constexpr int64_t kDay = 86'400'000;
 // 2026-11-23 was a Monday: 20,780 days after 1970-01-01.
 constexpr int64_t kMonday = 20'780 * kDay;
 
-HistoryPoint Point(const std::string& run, int64_t at, const std::string& candidate,
-                   int64_t tasks, int64_t successes, int64_t cost_picos) {
+HistoryPoint Point(const std::string& run, int64_t at, const std::string& candidate, int64_t tasks,
+                   int64_t successes, int64_t cost_picos) {
   HistoryPoint p;
   p.suite = "triage";
   p.run_id = run;
@@ -48,8 +48,8 @@ TEST_CASE("history: --since takes hours, days or weeks") {
     INFO(bad);
     REQUIRE_FALSE(ParseSince(bad).ok());
     CHECK(ParseSince(bad).error().message ==
-          "--since: expected a count and a unit (h, d or w), e.g. 30d, got \"" +
-              std::string(bad) + "\"");
+          "--since: expected a count and a unit (h, d or w), e.g. 30d, got \"" + std::string(bad) +
+              "\"");
   }
 }
 
@@ -86,8 +86,8 @@ TEST_CASE("history: change against the previous run and week over week") {
   std::istringstream row(text.substr(text.find("triage  small      r2")));
   std::vector<std::string> words(10);
   for (std::string& w : words) row >> w;
-  CHECK(words == std::vector<std::string>{"triage", "small", "r2", "1", "0.004", "-20.0%",
-                                          "90.0%", "+10.0", "pp", "0.036"});
+  CHECK(words == std::vector<std::string>{"triage", "small", "r2", "1", "0.004", "-20.0%", "90.0%",
+                                          "+10.0", "pp", "0.036"});
   const nlohmann::json j = nlohmann::json::parse(HistoryToJson(view));
   CHECK(j.at("runs").size() == 3);
   CHECK(j.at("runs")[1].at("cost_per_successful_task_picousd") == 4'000'000'000);

@@ -200,9 +200,9 @@ TEST_CASE("html report: a model's output with markup stays text") {
   CHECK(lower.find("<img") == std::string::npos);
   CHECK(lower.find("<b>") == std::string::npos);
   // The outlier says why it cost what it cost.
-  CHECK(page.find("why: long input (8000 input and 100 output tokens in 1 attempt; the candidate&#39;s "
-                  "median task costs $0.00021)") !=
-        std::string::npos);
+  CHECK(page.find(
+            "why: long input (8000 input and 100 output tokens in 1 attempt; the candidate&#39;s "
+            "median task costs $0.00021)") != std::string::npos);
   CHECK(page.find("failed: incorrect") != std::string::npos);
 }
 

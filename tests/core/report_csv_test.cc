@@ -12,7 +12,8 @@ TEST_CASE("csv: fields are quoted by RFC 4180 and never read as formulas") {
   CHECK(CsvField("a,b") == "\"a,b\"");
   CHECK(CsvField("say \"hi\"") == "\"say \"\"hi\"\"\"");
   CHECK(CsvField("two\nlines") == "\"two\nlines\"");
-  CHECK(CsvField("=HYPERLINK(\"http://x.invalid\")") == "\"'=HYPERLINK(\"\"http://x.invalid\"\")\"");
+  CHECK(CsvField("=HYPERLINK(\"http://x.invalid\")") ==
+        "\"'=HYPERLINK(\"\"http://x.invalid\"\")\"");
   CHECK(CsvField("+1") == "'+1");
   CHECK(CsvField("-2") == "'-2");
   CHECK(CsvField("@SUM(A1)") == "'@SUM(A1)");
@@ -25,8 +26,8 @@ TEST_CASE("csv: fields are quoted by RFC 4180 and never read as formulas") {
 TEST_CASE("csv report: one row per task, figures worked out by hand") {
   ReportOptions options;
   options.keep_tasks = true;
-  const Report report = ComputeReport(testing::TwoCandidateManifest(4),
-                                      testing::HandWorkedJournal(), options);
+  const Report report =
+      ComputeReport(testing::TwoCandidateManifest(4), testing::HandWorkedJournal(), options);
   const std::string csv = ReportToCsv(report);
   CHECK(csv ==
         "sample,candidate,repeat,attempts,input_tokens,output_tokens,cost_usd,cost_picousd,"

@@ -59,8 +59,7 @@ TEST_CASE("suite tags: suites and candidates carry tags, recorded in run.json") 
 }
 
 TEST_CASE("suite tags: errors name the file, line and field") {
-  CHECK(TagErrors("tags: [support]") ==
-        "suite.yaml:2:7: tags: expected a mapping, got a list");
+  CHECK(TagErrors("tags: [support]") == "suite.yaml:2:7: tags: expected a mapping, got a list");
   CHECK(TagErrors("tags: {team: \"\"}") == "suite.yaml:2:14: tags.team: must not be empty");
   CHECK(TagErrors("tags: {team: {name: x}}") ==
         "suite.yaml:2:14: tags.team: expected a text value, e.g. team: support");

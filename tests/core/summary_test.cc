@@ -9,7 +9,7 @@ namespace taskcost {
 namespace {
 
 SuiteSummary Summary(const std::string& name, const std::string& feature, int64_t volume,
-                   const char* ai, const char* human) {
+                     const char* ai, const char* human) {
   SuiteSummary s;
   s.suite = name;
   s.feature = feature;
@@ -43,9 +43,9 @@ TEST_CASE("summary: the verdict's candidate, tags by candidate over suite") {
 TEST_CASE("summary: a feature weighs its suites by volume and flags negative ROI") {
   // triage: 1000 x ($1 - $0.002) + 3000 x ($2 - $0.004): AI (2 + 12) / 4000 = $0.0035,
   // human (1000 + 6000) / 4000 = $1.75, ROI 7000 / 14 = 500x, saving $6986.
-  const std::vector<FeatureSummary> features =
-      ByFeature({Summary("b", "triage", 3000, "0.004", "2"), Summary("a", "triage", 1000, "0.002", "1"),
-                 Summary("refund", "refunds", 10, "0.5", "0.25")});
+  const std::vector<FeatureSummary> features = ByFeature(
+      {Summary("b", "triage", 3000, "0.004", "2"), Summary("a", "triage", 1000, "0.002", "1"),
+       Summary("refund", "refunds", 10, "0.5", "0.25")});
   REQUIRE(features.size() == 2);
   const FeatureSummary& refunds = features[0];
   const FeatureSummary& triage = features[1];

@@ -35,10 +35,12 @@ TEST_CASE("e2e: history across three runs shows the change between them") {
   }
   std::sort(dirs.begin(), dirs.end());  // run-1, run-2, run-3
   REQUIRE(dirs.size() == 3);
-  for (const std::string& d : dirs) reports.push_back(json::parse(ReadFileText(d + "/report.json")));
+  for (const std::string& d : dirs)
+    reports.push_back(json::parse(ReadFileText(d + "/report.json")));
 
-  CliOutcome history = RunCli({"history", "support-triage", "--results", results, "--format",
-                               "json", "--since", "1d"}, out.path());
+  CliOutcome history = RunCli(
+      {"history", "support-triage", "--results", results, "--format", "json", "--since", "1d"},
+      out.path());
   INFO(history.err);
   REQUIRE(history.exit_code == 0);
   const json h = json::parse(history.out);
@@ -61,11 +63,13 @@ TEST_CASE("e2e: history across three runs shows the change between them") {
     }
     // The change, recomputed from the two report.json files.
     const double now = c.at("cost_per_successful_task_picousd").get<double>();
-    const double was =
-        ReportCandidate(reports[i - 1], candidate).at("cost_per_successful_task_picousd").get<double>();
+    const double was = ReportCandidate(reports[i - 1], candidate)
+                           .at("cost_per_successful_task_picousd")
+                           .get<double>();
     CHECK(runs[i].at("cost_change_pct").get<double>() == doctest::Approx(100 * (now - was) / was));
     const double spent_now = c.at("spent_picousd").get<double>();
-    const double spent_was = ReportCandidate(reports[i - 1], candidate).at("spent_picousd").get<double>();
+    const double spent_was =
+        ReportCandidate(reports[i - 1], candidate).at("spent_picousd").get<double>();
     CHECK(runs[i].at("spent_change_pct").get<double>() ==
           doctest::Approx(100 * (spent_now - spent_was) / spent_was));
     CHECK(spent_now > spent_was);  // more samples: the runs really differ
@@ -82,8 +86,9 @@ TEST_CASE("e2e: history across three runs shows the change between them") {
   CliOutcome html = RunCli({"history", "--results", results, "--format", "html"}, out.path());
   CHECK(html.out.find("data-chart=\"history-cost\"") != std::string::npos);
   std::filesystem::remove(results + "/history.sqlite");
-  CliOutcome rebuilt = RunCli({"history", "support-triage", "--results", results, "--format",
-                               "json", "--since", "1d"}, out.path());
+  CliOutcome rebuilt = RunCli(
+      {"history", "support-triage", "--results", results, "--format", "json", "--since", "1d"},
+      out.path());
   CHECK(json::parse(rebuilt.out).at("runs") == h.at("runs"));
   CHECK(json::parse(rebuilt.out).at("weeks") == h.at("weeks"));
 }
@@ -97,12 +102,14 @@ TEST_CASE("e2e: history and summary usage errors") {
   CHECK(format.exit_code == 2);
   CliOutcome missing = RunCli({"summary", out.path() + "/nowhere"}, out.path());
   CHECK(missing.exit_code == 2);
-  CHECK(missing.err == "taskcost: error: no results directory " + out.path() +
-                           "/nowhere (runs are written to results/<suite>/<run-id>; see --results)\n");
+  CHECK(missing.err ==
+        "taskcost: error: no results directory " + out.path() +
+            "/nowhere (runs are written to results/<suite>/<run-id>; see --results)\n");
   CHECK_FALSE(std::filesystem::exists(out.path() + "/nowhere"));
   CliOutcome unknown = RunCli({"history", "no-such-suite", "--results", out.path()}, out.path());
   CHECK(unknown.exit_code == 2);
-  CHECK(unknown.err == "taskcost: error: no run of suite \"no-such-suite\" under " + out.path() + "\n");
+  CHECK(unknown.err ==
+        "taskcost: error: no run of suite \"no-such-suite\" under " + out.path() + "\n");
 }
 
 }  // namespace taskcost

@@ -22,7 +22,8 @@ TEST_CASE("e2e: report --format csv has one row per task that adds up to report.
   CliOutcome csv = RunCli({"report", out.path() + "/run", "--format", "csv"}, TASKCOST_SOURCE_DIR);
   REQUIRE(csv.exit_code == 0);
   CHECK(csv.err.find("wrote " + out.path() + "/run/report.csv") != std::string::npos);
-  Result<std::vector<CsvRecord>> rows = ParseCsv(ReadFileText(out.path() + "/run/report.csv"), "report.csv");
+  Result<std::vector<CsvRecord>> rows =
+      ParseCsv(ReadFileText(out.path() + "/run/report.csv"), "report.csv");
   REQUIRE(rows.ok());
   const json report = json::parse(ReadFileText(out.path() + "/run/report.json"));
   REQUIRE(rows->size() == 1 + 10 * report.at("candidates").size());
@@ -53,8 +54,8 @@ TEST_CASE("e2e: report --format html -o - prints the page; unknown formats are r
                            "--no-cache", "--limit", "2", "--out", out.path() + "/run"},
                           TASKCOST_SOURCE_DIR);
   REQUIRE(run.exit_code == 0);
-  CliOutcome page = RunCli({"report", out.path() + "/run", "--format", "html", "-o", "-"},
-                           TASKCOST_SOURCE_DIR);
+  CliOutcome page =
+      RunCli({"report", out.path() + "/run", "--format", "html", "-o", "-"}, TASKCOST_SOURCE_DIR);
   CHECK(page.exit_code == 0);
   CHECK(page.out.rfind("<!DOCTYPE html>", 0) == 0);
   CHECK(page.out.find("verdict: ") != std::string::npos);

@@ -31,10 +31,14 @@ models:
 )";
 
 std::string SuiteYaml(const std::string& name, const std::string& tags, const std::string& human) {
-  return "suite: " + name + "\nunit: ticket\nsamples: samples.jsonl\nproviders: providers.yaml\n"
-         "prices: prices.yaml\nprompt: {user: \"Ticket: {{text}}\"}\noutput: {schema: schema.json}\n"
+  return "suite: " + name +
+         "\nunit: ticket\nsamples: samples.jsonl\nproviders: providers.yaml\n"
+         "prices: prices.yaml\nprompt: {user: \"Ticket: {{text}}\"}\noutput: {schema: "
+         "schema.json}\n"
          "success:\n  - field_equals: {field: category, expected: \"{{expected}}\"}\n"
-         "human: " + human + "\nvolume_per_month: 1000\ntags: " + tags + "\ncandidates:\n"
+         "human: " +
+         human + "\nvolume_per_month: 1000\ntags: " + tags +
+         "\ncandidates:\n"
          "  - {id: big, provider: sim, model: m-big, baseline: true}\n"
          "  - {id: small, provider: sim, model: m-small}\n";
 }
@@ -73,7 +77,8 @@ TEST_CASE("e2e: summary groups suites by feature and flags negative ROI") {
     const json& c = ReportCandidate(report, chosen);
     const int64_t ai = c.at("roi").at("effective_cost_per_task_picousd").get<int64_t>();
     const int64_t human = report.at("human").at("cost_per_task_picousd").get<int64_t>();
-    const std::string row_start = std::string(suite) == "tiny-a" ? "triage   tiny-a" : "refunds  tiny-b";
+    const std::string row_start =
+        std::string(suite) == "tiny-a" ? "triage   tiny-a" : "refunds  tiny-b";
     const size_t row = summary.out.find(row_start);
     REQUIRE_MESSAGE(row != std::string::npos, summary.out);
     const std::string line = summary.out.substr(row, summary.out.find('\n', row) - row);

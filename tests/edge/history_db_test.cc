@@ -1,7 +1,6 @@
 #include "harness/edge/history_db.h"
 
 #include <doctest/doctest.h>
-
 #include <sqlite3.h>
 
 #include <filesystem>
@@ -36,8 +35,11 @@ TEST_CASE("history index: runs are stored exactly, replaced whole, filtered by s
   {
     auto db = HistoryDb::Open(path);
     REQUIRE(db.ok());
-    REQUIRE((*db)->Index("a/r1", "f1", {Point("a", "r1", 100, "big", 9'000'000'000'001),
-                                        Point("a", "r1", 100, "small", 7)}).ok());
+    REQUIRE((*db)
+                ->Index("a/r1", "f1",
+                        {Point("a", "r1", 100, "big", 9'000'000'000'001),
+                         Point("a", "r1", 100, "small", 7)})
+                .ok());
     REQUIRE((*db)->Index("b/r1", "f1", {Point("b", "r1", 50, "big", 1)}).ok());
     REQUIRE((*db)->Index("a/r2", "f2", {Point("a", "r2", 200, "small", 8)}).ok());
   }
@@ -80,7 +82,7 @@ TEST_CASE("history index: runs ending at once each index their run (WAL, busy ti
       for (int r = 0; r < kRuns; ++r) {
         const std::string run = "w" + std::to_string(w) + "r" + std::to_string(r);
         const std::vector<HistoryPoint> points = {Point("s", run, r, "big", 1),
-                                                   Point("s", run, r, "small", 2)};
+                                                  Point("s", run, r, "small", 2)};
         if (!(*db)->Index("s/" + run, "f", points).ok()) ++failures[w];
       }
     });
@@ -103,9 +105,10 @@ TEST_CASE("history index: a newer schema is refused with what to do") {
   sqlite3_close(raw);
   auto db = HistoryDb::Open(path);
   REQUIRE_FALSE(db.ok());
-  CHECK(db.error().message == path + ": history index schema 2 is newer than this build of "
-                                     "taskcost reads (1); upgrade taskcost, or delete the file "
-                                     "to rebuild it");
+  CHECK(db.error().message == path +
+                                  ": history index schema 2 is newer than this build of "
+                                  "taskcost reads (1); upgrade taskcost, or delete the file "
+                                  "to rebuild it");
 }
 
 TEST_CASE("history index: a file that is not a database is an error naming it") {
