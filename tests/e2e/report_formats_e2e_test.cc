@@ -48,7 +48,7 @@ TEST_CASE("e2e: report --format csv has one row per task that adds up to report.
   }
 }
 
-TEST_CASE("e2e: report --format html -o - prints the page; unknown formats are refused") {
+TEST_CASE("e2e: report --format html -o - prints the page, unknown formats are refused") {
   TempDir out;
   CliOutcome run = RunCli({"run", "suites/support-triage/suite.yaml", "--simulate", "--quiet",
                            "--no-cache", "--limit", "2", "--out", out.path() + "/run"},
