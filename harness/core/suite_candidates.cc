@@ -8,8 +8,9 @@
 namespace taskcost {
 namespace {
 
-const std::vector<std::string> kCandidateKeys = {"id",     "provider", "model",  "price",
-                                                 "baseline", "params", "cascade", "chain"};
+const std::vector<std::string> kCandidateKeys = {"id",     "provider", "model",   "price",
+                                                 "baseline", "params", "tags",    "cascade",
+                                                 "chain"};
 
 std::optional<std::string> RequiredString(YamlReader& reader, const YamlField& field) {
   if (!reader.Require(field)) return std::nullopt;
@@ -148,6 +149,7 @@ Candidate ReadCandidate(SuiteContext& context, const YamlField& item) {
     }
   }
   candidate.baseline = reader.Bool(reader.Child(item, "baseline")).value_or(false);
+  candidate.tags = ReadTags(reader, reader.Child(item, "tags"));
   if (YamlField cascade = reader.Child(item, "cascade"); cascade.present) {
     ReadCascade(reader, item, cascade, candidate);
     return candidate;

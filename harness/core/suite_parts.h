@@ -49,6 +49,8 @@ OutputSpec ReadOutput(SuiteContext& context, const YamlField& output);
 /// lets field paths be checked against the schema.
 std::vector<SuccessCriterion> ReadScorers(SuiteContext& context, const YamlField& list,
                                           const std::string& schema_json, bool quality);
+/// A `tags:` mapping: names of letters, digits, '_', '.', '-'; values non-empty scalars.
+Tags ReadTags(YamlReader& reader, const YamlField& tags);
 HumanAlternative ReadHuman(SuiteContext& context, const YamlField& human);
 RetryPolicy ReadPolicy(SuiteContext& context, const YamlField& policy);
 std::vector<Candidate> ReadCandidates(SuiteContext& context, const YamlField& candidates);
