@@ -2,7 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 namespace taskcost {
 namespace {
@@ -84,20 +86,46 @@ Result<std::unique_ptr<HistoryDb>> HistoryDb::Open(const std::string& path) {
     return handle->Fail("cannot open the history index");
   }
   sqlite3_busy_timeout(handle->db, kBusyTimeoutMs);
-  for (Status s : {handle->Exec("PRAGMA journal_mode=WAL", "cannot switch to WAL"),
-                   handle->Exec(kSchema, "cannot create the history tables")}) {
-    if (!s.ok()) return s.errors();
+  // Runs ending at once may all open a new index. Switching it to WAL takes the exclusive lock,
+  // and where waiting could deadlock SQLite answers SQLITE_BUSY at once, without the busy
+  // handler: try again for as long as the busy timeout would have waited.
+  Status wal = handle->Exec("PRAGMA journal_mode=WAL", "cannot switch to WAL");
+  for (int waited_ms = 0; !wal.ok() && sqlite3_errcode(handle->db) == SQLITE_BUSY &&
+                          waited_ms < kBusyTimeoutMs;
+       waited_ms += 5) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    wal = handle->Exec("PRAGMA journal_mode=WAL", "cannot switch to WAL");
   }
-  Statement version(handle->db, "PRAGMA user_version");
-  const int64_t found = version.ok() && version.Step() == SQLITE_ROW ? version.Int(0) : 0;
+  if (!wal.ok()) return wal.errors();
+  // The schema and its version in one write transaction taken up front (BEGIN IMMEDIATE), so a
+  // concurrent opener waits in the busy handler instead of failing on a read-to-write upgrade.
+  Status begin = handle->Exec("BEGIN IMMEDIATE", "cannot start a transaction");
+  if (!begin.ok()) return begin.errors();
+  auto abandon = [&](Error error) -> Result<std::unique_ptr<HistoryDb>> {
+    sqlite3_exec(handle->db, "ROLLBACK", nullptr, nullptr, nullptr);
+    return error;
+  };
+  if (Status created = handle->Exec(kSchema, "cannot create the history tables"); !created.ok()) {
+    return abandon(created.errors().front());
+  }
+  int64_t found = 0;
+  {
+    Statement version(handle->db, "PRAGMA user_version");
+    found = version.ok() && version.Step() == SQLITE_ROW ? version.Int(0) : 0;
+  }
   if (found > kHistorySchemaVersion) {
-    return MakeError(path + ": history index schema " + std::to_string(found) +
-                     " is newer than this build of taskcost reads (" +
-                     std::to_string(kHistorySchemaVersion) + "); upgrade taskcost, or delete " +
-                     "the file to rebuild it");
+    return abandon(MakeError(path + ": history index schema " + std::to_string(found) +
+                             " is newer than this build of taskcost reads (" +
+                             std::to_string(kHistorySchemaVersion) +
+                             "); upgrade taskcost, or delete the file to rebuild it"));
   }
-  Status set = handle->Exec("PRAGMA user_version = 1", "cannot set the schema version");
-  if (!set.ok()) return set.errors();
+  if (Status set = handle->Exec("PRAGMA user_version = 1", "cannot set the schema version");
+      !set.ok()) {
+    return abandon(set.errors().front());
+  }
+  if (Status commit = handle->Exec("COMMIT", "cannot create the history tables"); !commit.ok()) {
+    return abandon(commit.errors().front());
+  }
   return std::unique_ptr<HistoryDb>(new HistoryDb(std::move(handle)));
 }
 
