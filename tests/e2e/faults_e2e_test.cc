@@ -31,10 +31,6 @@ const char* kSamples =
 {"id": "S4", "text": "error 503 since noon", "expected": "technical", "said": "billing"}
 )";
 
-const char* kSchema = R"({"type": "object",
-  "properties": {"category": {"type": "string", "enum": ["billing", "technical"]}},
-  "required": ["category"], "additionalProperties": false})";
-
 // Every candidate is priced at the catalog key `flat`: $2.00 input, $8.00 output per 1M tokens,
 // i.e. 2,000,000 and 8,000,000 picodollars a token.
 const char* kPrices = R"(currency: USD
@@ -44,17 +40,7 @@ models:
 
 // Up to 3 attempts; truncated answers are retried too. Timeouts are 1 s, and a retry waits the
 // backoff (100 ms with equal jitter: 50 to 100 ms) or the Retry-After, whichever is longer.
-const char* kSuite = R"(suite: faults
-unit: ticket
-samples: samples.jsonl
-providers: providers.yaml
-prices: prices.yaml
-prompt:
-  system: "Classify the ticket."
-  user: "Ticket: {{text}}"
-output: {schema: schema.json}
-success:
-  - field_equals: {field: category, expected: "{{expected}}"}
+const std::string kSuite = TicketSuite("faults", R"(
 policy:
   max_attempts: 3
   retry_on: [rate_limit, server, timeout, network, invalid_output, truncated]
@@ -62,18 +48,20 @@ policy:
   backoff_initial_ms: 100
   backoff_max_ms: 100
 candidates:
-  - {id: clean, provider: sim, model: m-clean, price: flat, baseline: true, params: {max_tokens: 150}}
+  - {id: clean, provider: sim, model: m-clean, price: flat, params: {max_tokens: 150},
+     baseline: true}
   - {id: reset, provider: sim, model: m-reset, price: flat, params: {max_tokens: 150}}
   - {id: stall, provider: sim, model: m-stall, price: flat, params: {max_tokens: 150}}
   - {id: slow-body, provider: sim, model: m-slow, price: flat, params: {max_tokens: 150}}
   - {id: stalled-body, provider: sim, model: m-dribble, price: flat, params: {max_tokens: 150}}
   - {id: truncated, provider: sim, model: m-cut, price: flat, params: {max_tokens: 150}}
   - {id: 5xx-burst, provider: sim, model: m-5xx, price: flat, params: {max_tokens: 150}}
-  - {id: overloaded, provider: sim-anthropic, model: m-busy, price: flat, params: {max_tokens: 150}}
+  - {id: overloaded, provider: sim-anthropic, model: m-busy, price: flat,
+     params: {max_tokens: 150}}
   - {id: 429-storm, provider: sim-2, model: m-429, price: flat, params: {max_tokens: 150}}
   - {id: malformed, provider: sim, model: m-broken, price: flat, params: {max_tokens: 150}}
   - {id: hopeless, provider: sim, model: m-hopeless, price: flat, params: {max_tokens: 150}}
-)";
+)");
 
 // Every model reports 1,000 input and 100 output tokens and answers after 20 ms (errors after
 // 2 ms). The 429 storm has its own provider (sim-2), so the concurrency it loses to AIMD does
@@ -211,7 +199,7 @@ struct FaultRun {
   std::vector<json> journal;
 
   FaultRun() {
-    WriteSimSuite(dir, {kSamples, kSchema, kSuite, kProfile});
+    WriteSimSuite(dir, {kSamples, kTicketSchema, kSuite.c_str(), kProfile});
     dir.Write("prices.yaml", kPrices);
     sim.emplace(dir.path() + "/profile.yaml");
     dir.Write("providers.yaml", sim->Providers());
@@ -228,7 +216,9 @@ std::vector<std::pair<json, json>> Retried(const std::vector<json>& journal,
                                            const std::string& candidate) {
   std::vector<std::pair<json, json>> pairs;
   for (const auto& [sample, attempts] : TasksOf(journal, candidate)) {
-    for (size_t i = 0; i + 1 < attempts.size(); ++i) pairs.emplace_back(attempts[i], attempts[i + 1]);
+    for (size_t i = 0; i + 1 < attempts.size(); ++i) {
+      pairs.emplace_back(attempts[i], attempts[i + 1]);
+    }
   }
   return pairs;
 }

@@ -31,26 +31,12 @@ const char* kSamples = R"({"id": "S1", "text": "my invoice is wrong", "expected"
 {"id": "S8", "text": "sync fails with code 9", "expected": "technical"}
 )";
 
-const char* kSchema = R"({"type": "object",
-  "properties": {"category": {"type": "string", "enum": ["billing", "technical"]}},
-  "required": ["category"], "additionalProperties": false})";
-
-const char* kSuite = R"(suite: resumable
-unit: ticket
-samples: samples.jsonl
-providers: providers.yaml
-prices: prices.yaml
-prompt:
-  system: "Classify the ticket."
-  user: "Ticket: {{text}}"
-output: {schema: schema.json}
-success:
-  - field_equals: {field: category, expected: "{{expected}}"}
+const std::string kSuite = TicketSuite("resumable", R"(
 policy: {max_attempts: 3, timeout_s: 10, backoff_initial_ms: 0, backoff_max_ms: 0}
 candidates:
   - {id: good, provider: sim, model: m-big, baseline: true}
   - {id: flaky, provider: sim, model: m-small}
-)";
+)");
 
 // good answers right at the first attempt; flaky's JSON is broken at every attempt, so each of
 // its tasks takes exactly 3 billed attempts. Which attempt a resumed call is does not change its
@@ -80,7 +66,8 @@ const char* kTaskFigures[] = {"tasks_planned",       "tasks_run",
                               "input_tokens",        "output_tokens",
                               "failures_by_attempt", "failures_by_task"};
 
-using AttemptKey = std::tuple<std::string, std::string, int, int>;  // sample, candidate, repeat, attempt
+// sample, candidate, repeat, attempt
+using AttemptKey = std::tuple<std::string, std::string, int, int>;
 
 AttemptKey KeyOf(const json& line) {
   return {line.at("sample").get<std::string>(), line.at("candidate").get<std::string>(),
@@ -104,7 +91,7 @@ struct ResumeSuite {
   std::optional<LiveSimulator> sim;
 
   ResumeSuite() {
-    WriteSimSuite(dir, {kSamples, kSchema, kSuite, kProfile});
+    WriteSimSuite(dir, {kSamples, kTicketSchema, kSuite.c_str(), kProfile});
     sim.emplace(dir.path() + "/profile.yaml");
     dir.Write("providers.yaml", sim->Providers());
   }
@@ -266,8 +253,8 @@ TEST_CASE("e2e resume: a torn final journal line is ignored with a warning and c
   INFO(resumed.err);
   REQUIRE(resumed.exit_code == 0);
   // The warning names the file and what was dropped, once.
-  const std::string warning = "taskcost: warning: torn/attempts.jsonl: ignored a torn final line (" +
-                              std::to_string(kept) + " bytes)\n";
+  const std::string warning = "taskcost: warning: torn/attempts.jsonl: ignored a torn final "
+                              "line (" + std::to_string(kept) + " bytes)\n";
   const size_t at = resumed.err.find(warning);
   CHECK(at != std::string::npos);
   CHECK(resumed.err.find(warning, at + 1) == std::string::npos);

@@ -29,6 +29,29 @@ models:
   m-small: {input: 0.80, output: 4.00, as_of: 2026-11-23, source: "https://example.invalid/small"}
 )";
 
+/// The answer of the ticket suites: {"category": "billing" | "technical"}.
+inline constexpr const char* kTicketSchema = R"({"type": "object",
+  "properties": {"category": {"type": "string", "enum": ["billing", "technical"]}},
+  "required": ["category"], "additionalProperties": false})";
+
+/// A suite.yaml named `name` that classifies each sample's `text` into kTicketSchema
+/// (schema.json) and succeeds when the category is the sample's `expected`, with samples.jsonl,
+/// providers.yaml and prices.yaml beside it; `policy_and_candidates` is appended as written.
+inline std::string TicketSuite(const std::string& name, const std::string& policy_and_candidates) {
+  return "suite: " + name + R"(
+unit: ticket
+samples: samples.jsonl
+providers: providers.yaml
+prices: prices.yaml
+prompt:
+  system: "Classify the ticket."
+  user: "Ticket: {{text}}"
+output: {schema: schema.json}
+success:
+  - field_equals: {field: category, expected: "{{expected}}"}
+)" + policy_and_candidates;
+}
+
 /// The files of a suite that names providers.yaml and prices.yaml next to it.
 struct SimSuiteFiles {
   const char* samples;  // samples.jsonl
@@ -75,7 +98,8 @@ inline std::map<std::string, std::vector<nlohmann::json>> TasksOf(
     const std::vector<nlohmann::json>& journal, const std::string& candidate) {
   std::map<std::string, std::vector<nlohmann::json>> tasks;
   for (const nlohmann::json& line : journal) {
-    if (line.at("candidate") == candidate) tasks[line.at("sample").get<std::string>()].push_back(line);
+    if (line.at("candidate") != candidate) continue;
+    tasks[line.at("sample").get<std::string>()].push_back(line);
   }
   for (auto& [sample, attempts] : tasks) {
     std::sort(attempts.begin(), attempts.end(), [](const auto& a, const auto& b) {
