@@ -132,6 +132,7 @@ void PointAtSimulator(RunPlan& plan, const std::string& base_url,
     pc.provider.requests_per_minute = 0;
     pc.provider.tokens_per_minute = 0;
     pc.cache_endpoint = cache_endpoint;
+    pc.simulated = true;
     if (pc.key.empty()) pc.key = Secret("simulated-key");
   }
 }

@@ -107,6 +107,7 @@ Json CandidateJson(const CandidateMetrics& c) {
   PutMoney(j, "total_cost", c.total_cost);
   PutMoney(j, "spent", c.spent);
   j["cached_attempts"] = c.cached_attempts;
+  j["answers_without_usage"] = c.answers_without_usage;
   PutMoney(j, "cost_per_task", c.cost_per_task);
   PutMoney(j, "cost_per_successful_task", c.cost_per_success);
   PutMoney(j, "task_cost_p50", c.task_cost_p50);

@@ -216,6 +216,12 @@ std::vector<std::string> NotRunNotes(const Report& report) {
                       std::to_string(c.tasks_planned) +
                       " planned tasks not run (budget stop, fatal stop or interruption)");
     }
+    if (c.answers_without_usage > 0) {
+      notes.push_back(c.id + ": " + std::to_string(c.answers_without_usage) + " of " +
+                      std::to_string(c.attempts) +
+                      " answers carried no usage object; their tokens are unknown and they are "
+                      "counted at $0, so this candidate's costs are understated");
+    }
     if (c.tasks_run > 0 && c.successes == 0) {
       notes.push_back(c.id + ": no successful " + report.unit + "; cost per successful " +
                       report.unit + " is n/a");

@@ -39,15 +39,19 @@ inline uint64_t Combine(uint64_t a, uint64_t b) {
 /// The top 53 bits of `bits` as a double in [0, 1).
 inline double ToUnit(uint64_t bits) { return static_cast<double>(bits >> 11) * 0x1.0p-53; }
 
-/// The draws of one attempt: base = hash(seed, model, sample key, attempt).
+/// The draws of one attempt: base = hash(seed, model, sample key, attempt), and the repeat when
+/// the client names one above 0 (repeat 0 keeps the draws of a request that names none).
 class Draws {
  public:
-  Draws(uint64_t seed, std::string_view model, std::string_view sample_key, int attempt)
-      : Draws(seed, model, HashBytes(sample_key), attempt) {}
+  Draws(uint64_t seed, std::string_view model, std::string_view sample_key, int attempt,
+        int repeat = 0)
+      : Draws(seed, model, HashBytes(sample_key), attempt, repeat) {}
   /// The same with the sample key already hashed (HashBytes(sample_key)).
-  Draws(uint64_t seed, std::string_view model, uint64_t sample_key_hash, int attempt)
-      : base_(Combine(Combine(Combine(Mix64(seed), HashBytes(model)), sample_key_hash),
-                      static_cast<uint64_t>(attempt))),
+  Draws(uint64_t seed, std::string_view model, uint64_t sample_key_hash, int attempt,
+        int repeat = 0)
+      : base_(Base(Combine(Combine(Combine(Mix64(seed), HashBytes(model)), sample_key_hash),
+                           static_cast<uint64_t>(attempt)),
+                   repeat)),
         shared_(Combine(Mix64(seed), sample_key_hash)) {}
 
   uint64_t Bits(std::string_view purpose, uint64_t index = 0) const {
@@ -69,6 +73,10 @@ class Draws {
   }
 
  private:
+  static uint64_t Base(uint64_t attempt_base, int repeat) {
+    return repeat > 0 ? Combine(attempt_base, static_cast<uint64_t>(repeat)) : attempt_base;
+  }
+
   uint64_t base_;
   uint64_t shared_;
 };

@@ -1,6 +1,7 @@
 #include "harness/mock/responder.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <ctime>
 
@@ -140,6 +141,23 @@ MockReply Responder::Handle(const MockRequest& request) {
   return FailureReply(wire, no_route, NextIds(wire), {});
 }
 
+std::optional<Responder::AttemptOf> Responder::ClientAttempt(
+    const std::vector<HttpHeader>& headers) {
+  auto number = [&](std::string_view name) -> std::optional<int> {
+    const std::optional<std::string_view> text = FindHeader(headers, name);
+    if (!text) return std::nullopt;
+    int value = 0;
+    auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
+    if (error != std::errc() || end != text->data() + text->size() || value < 0) {
+      return std::nullopt;
+    }
+    return value;
+  };
+  const std::optional<int> attempt = number("x-taskcost-attempt");
+  if (!attempt || *attempt < 1) return std::nullopt;
+  return AttemptOf{*attempt, number("x-taskcost-repeat").value_or(0)};
+}
+
 MockReply Responder::Chat(const WireFormat& wire, const MockRequest& request) {
   if (auto failure = CheckKey(wire, request)) {
     return FailureReply(wire, *failure, NextIds(wire), {});
@@ -164,7 +182,9 @@ MockReply Responder::Chat(const WireFormat& wire, const MockRequest& request) {
   // retry gets the draws it would have had.
   int& seen = attempts_[body_hash];
   const std::vector<RateWindow*> windows = WindowsOf(*model);
-  Answered answered = Answer(wire, call, *model, seen + 1, !windows.empty());
+  AttemptOf attempt{seen + 1, 0};
+  if (auto told = ClientAttempt(request.headers)) attempt = *told;
+  Answered answered = Answer(wire, call, *model, attempt, !windows.empty());
   if (auto refused = Admit(wire, *model, windows, answered, request)) return *refused;
   ++seen;
   CountFault(answered.fault);
@@ -217,8 +237,9 @@ std::optional<MockReply> Responder::Admit(const WireFormat& wire, const ModelPro
 }
 
 Responder::Answered Responder::Answer(const WireFormat& wire, const CallInfo& call,
-                                      const ModelProfile& model, int attempt, bool windowed) {
-  const Draws draws(profile_.seed, call.model, call.key_hash, attempt);
+                                      const ModelProfile& model, AttemptOf of, bool windowed) {
+  const int attempt = of.attempt;
+  const Draws draws(profile_.seed, call.model, call.key_hash, attempt, of.repeat);
   const ReplyIds ids = wire.MakeIds(draws.Bits("ids"));
   Answered out;
   out.fault = PickFault(model, draws, attempt);

@@ -69,8 +69,17 @@ class Responder {
   };
 
   MockReply Chat(const WireFormat& wire, const MockRequest& request);
+  /// Which attempt of its task a request is: the client's x-taskcost-attempt and
+  /// x-taskcost-repeat when it sends them (taskcost does under --simulate), else the number of
+  /// times this body was seen before, plus one, with repeat 0.
+  struct AttemptOf {
+    int attempt = 1;
+    int repeat = 0;
+  };
   Answered Answer(const WireFormat& wire, const CallInfo& call, const ModelProfile& model,
-                  int attempt, bool windowed);
+                  AttemptOf attempt, bool windowed);
+  /// The attempt the client names, if it names a valid one.
+  static std::optional<AttemptOf> ClientAttempt(const std::vector<HttpHeader>& headers);
   /// The rate_limit windows `model` is subject to (the profile's, its own); none when unlimited.
   std::vector<RateWindow*> WindowsOf(const ModelProfile& model);
   /// Charges `answered` to the windows and adds their headers; a 429 when one is full.

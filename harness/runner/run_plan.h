@@ -30,6 +30,10 @@ struct PlannedCandidate {
   // How the response cache names this endpoint: empty = the request URL. --simulate sets it to
   // the simulator's profile hash, because the simulator's port changes with every run.
   std::string cache_endpoint;
+  // --simulate: each request tells the simulator its attempt and repeat (x-taskcost-attempt,
+  // x-taskcost-repeat), so an attempt answered by the cache or a resumed run's earlier attempts,
+  // which the simulator never saw, do not shift its draws (docs/simulator.md, Determinism).
+  bool simulated = false;
 };
 
 /// One task: a sample, a candidate, a repeat. Indices into the suite and the plan.

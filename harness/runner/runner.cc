@@ -152,7 +152,12 @@ Status Loop::SendRound() {
     if (!call.ok()) return call.errors();  // the loader checks templates; a bug if reached
     const uint64_t id = next_id_++;
     in_flight_[id] = InFlight{order.task, order.attempt, clock_.UnixMillis()};
-    StartOrAnswer(id, BuildRequest(pc.provider, *call, pc.key));
+    HttpRequest request = BuildRequest(pc.provider, *call, pc.key);
+    if (pc.simulated) {
+      request.headers.push_back({"x-taskcost-attempt", std::to_string(order.attempt)});
+      request.headers.push_back({"x-taskcost-repeat", std::to_string(task.repeat)});
+    }
+    StartOrAnswer(id, std::move(request));
   }
   return OkStatus();
 }

@@ -149,6 +149,35 @@ TEST_CASE("e2e cache: a second run is answered from the cache with the same task
   }
 }
 
+TEST_CASE("e2e cache: a retry the cache cannot answer gets the answer of its own attempt") {
+  // Run 1 allows one attempt: small's malformed first answers are cached, its tasks fail.
+  // Run 2 allows three: attempt 1 comes from the cache, attempt 2 goes to a fresh simulator,
+  // which never saw attempt 1. It must answer as attempt 2 (fault_attempts: [1] spares it), as
+  // an uncached run would, not replay attempt 1's malformed draw.
+  SizedSuite suite;
+  const std::string suite_text = kSuite;
+  const std::string one_attempt = "max_attempts: 1,";
+  std::string strict = suite_text;
+  strict.replace(strict.find("max_attempts: 3,"), one_attempt.size(), one_attempt);
+  suite.dir.Write("suite.yaml", strict);
+  REQUIRE(suite.Run("run1").exit_code == 0);
+  CHECK(ReportCandidate(suite.Report("run1"), "small").at("successes") == 0);
+
+  suite.dir.Write("suite.yaml", suite_text);
+  CliOutcome second = suite.Run("run2");
+  INFO(second.err);
+  REQUIRE(second.exit_code == 0);
+  const json report = suite.Report("run2");
+  const json& small = ReportCandidate(report, "small");
+  CHECK(small.at("successes") == 4);
+  CHECK(small.at("attempts") == 8);          // 4 cached malformed + 4 fresh correct
+  CHECK(small.at("cached_attempts") == 4);
+  // Spent: small's 4 second attempts at $0.0012 = $0.0048; big's 4 answers came from the cache.
+  CHECK(report.at("spent_picousd") == 4'800'000'000);
+  // What the tasks cost is what an uncached run costs: $0.0416 (see the first cache test).
+  CHECK(report.at("total_cost_picousd") == 41'600'000'000);
+}
+
 TEST_CASE("e2e plan: expected and worst-case cost per candidate, worked by hand") {
   SizedSuite suite;
   // Every call: 160 bytes -> expected input 160 / 4 = 40 tokens; worst-case input

@@ -165,6 +165,8 @@ TEST_CASE("e2e gate: the example suite, run again unchanged, passes against its 
   for (const char* dir : {"/run-1", "/run-2"}) {
     std::vector<std::string> args = run;
     args.push_back(out.path() + dir);
+    // The test's own cache (run 2 is answered from it), never the checkout's results/.cache.
+    args.insert(args.end(), {"--cache-dir", out.path() + "/cache"});
     CliOutcome done = RunCli(args, source);
     REQUIRE_MESSAGE(done.exit_code == 0, done.err);
   }

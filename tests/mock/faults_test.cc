@@ -155,6 +155,32 @@ TEST_CASE("faults: fault_attempts limits faults to the listed attempts") {
   CHECK(PostOpenAi(sim->port(), OpenAiBody("m", "Ticket: other", TriageSchema())).status == 500);
 }
 
+TEST_CASE("faults: a client that names its attempt gets that attempt's draws") {
+  // taskcost sends x-taskcost-attempt under --simulate: attempts the response cache answered,
+  // or a resumed run's earlier ones, never reached this simulator, and must not shift its count.
+  auto sim =
+      StartSimulator(FixtureProfile("  m: {faults: {server_error: 1}, fault_attempts: [1, 3]}\n"));
+  const std::string body = OpenAiBody("m", kUser, TriageSchema());
+  auto post = [&](const std::string& attempt, const std::string& repeat) {
+    std::vector<HttpHeader> headers = kOpenAiHeaders;
+    headers.push_back({"x-taskcost-attempt", attempt});
+    if (!repeat.empty()) headers.push_back({"x-taskcost-repeat", repeat});
+    MockClient client(sim->port());
+    return client.Request("POST", "/v1/chat/completions", headers, body);
+  };
+  CHECK(post("3", "").status == 500);  // first sight of the body, but attempt 3: a fault
+  CHECK(post("2", "").status == 200);
+  CHECK(post("2", "").status == 200);  // the same attempt again: the same draws
+  CHECK(post("1", "1").status == 500);  // repeat 1's attempt 1
+  const RawResponse a = post("2", "0");
+  const RawResponse b = post("2", "0");
+  CHECK(a.body == b.body);  // ids included: the same draws
+  CHECK(post("2", "1").body != a.body);  // another repeat draws afresh
+  // A header that is not a positive number is ignored: the body's own count applies (7 seen).
+  CHECK(post("x", "").status == 200);   // attempt 8 by count
+  CHECK(post("0", "").status == 200);   // attempt 9 by count
+}
+
 TEST_CASE("faults: rates are probabilities over many tasks") {
   // 400 distinct tasks at rate_limit 0.25: the count is deterministic and near 100.
   auto sim = StartSimulator(FixtureProfile("  m: {faults: {rate_limit: 0.25}}\n"));
