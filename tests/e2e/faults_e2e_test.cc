@@ -64,8 +64,8 @@ candidates:
 )");
 
 // Every model reports 1,000 input and 100 output tokens and answers after 20 ms (errors after
-// 2 ms). The 429 storm has its own provider (sim-2), so the concurrency it loses to AIMD does
-// not slow the others.
+// 2 ms). The 429 storm and the 529s (Anthropic format) each have a provider of their own
+// (sim-2, sim-anthropic), so the concurrency they lose to AIMD does not slow the others.
 const char* kProfile = R"(seed: 11
 answers: {samples: samples.jsonl, key_field: text, fields: {category: said}}
 models:
