@@ -12,14 +12,6 @@ namespace taskcost {
 namespace {
 using nlohmann::json;
 
-// Four tickets; the right category is in `expected`.
-const char* kSamples =
-    R"({"id": "S1", "text": "my invoice is wrong", "expected": "billing"}
-{"id": "S2", "text": "the app crashes on start", "expected": "technical"}
-{"id": "S3", "text": "please bill me yearly", "expected": "billing"}
-{"id": "S4", "text": "error 503 since noon", "expected": "technical"}
-)";
-
 const std::string kSuite = TicketSuite("tiny", R"(
 human: {minutes_per_task: 2, hourly_rate: 50}
 volume_per_month: 1000
@@ -44,7 +36,7 @@ models:
 
 struct TinySuite {
   TempDir dir;
-  TinySuite() { WriteSimSuite(dir, {kSamples, kTicketSchema, kSuite.c_str(), kProfile}); }
+  TinySuite() { WriteSimSuite(dir, {kTicketSamples, kTicketSchema, kSuite.c_str(), kProfile}); }
   CliOutcome Run(std::vector<std::string> extra = {}) const {
     std::vector<std::string> args = {"run", "suite.yaml", "--simulate", "profile.yaml",
                                      "--out", "run", "--quiet"};

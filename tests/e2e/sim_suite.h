@@ -29,7 +29,13 @@ models:
   m-small: {input: 0.80, output: 4.00, as_of: 2026-11-23, source: "https://example.invalid/small"}
 )";
 
-/// The answer of the ticket suites: {"category": "billing" | "technical"}.
+// Four tickets whose right category is in `expected`, and the answer schema for them.
+inline constexpr const char* kTicketSamples =
+    R"({"id": "S1", "text": "my invoice is wrong", "expected": "billing"}
+{"id": "S2", "text": "the app crashes on start", "expected": "technical"}
+{"id": "S3", "text": "please bill me yearly", "expected": "billing"}
+{"id": "S4", "text": "error 503 since noon", "expected": "technical"}
+)";
 inline constexpr const char* kTicketSchema = R"({"type": "object",
   "properties": {"category": {"type": "string", "enum": ["billing", "technical"]}},
   "required": ["category"], "additionalProperties": false})";
@@ -37,14 +43,15 @@ inline constexpr const char* kTicketSchema = R"({"type": "object",
 /// A suite.yaml named `name` that classifies each sample's `text` into kTicketSchema
 /// (schema.json) and succeeds when the category is the sample's `expected`, with samples.jsonl,
 /// providers.yaml and prices.yaml beside it; `policy_and_candidates` is appended as written.
-inline std::string TicketSuite(const std::string& name, const std::string& policy_and_candidates) {
+inline std::string TicketSuite(const std::string& name, const std::string& policy_and_candidates,
+                               const std::string& system = "Classify the ticket.") {
   return "suite: " + name + R"(
 unit: ticket
 samples: samples.jsonl
 providers: providers.yaml
 prices: prices.yaml
 prompt:
-  system: "Classify the ticket."
+  system: ")" + system + R"("
   user: "Ticket: {{text}}"
 output: {schema: schema.json}
 success:
