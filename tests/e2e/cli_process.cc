@@ -38,7 +38,7 @@ void DrainPipes(int out_fd, int err_fd, std::string* out, std::string* err) {
 }  // namespace
 
 CliChild::CliChild(const std::vector<std::string>& args, const std::string& cwd,
-                   const std::map<std::string, std::string>& env) {
+                   const std::map<std::string, std::string>& env, const std::string& program) {
   int out_pipe[2], err_pipe[2];
   if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
     throw std::runtime_error("pipe failed");
@@ -59,12 +59,12 @@ CliChild::CliChild(const std::vector<std::string>& args, const std::string& cwd,
       }
     }
     std::vector<char*> argv;
-    std::string binary = TASKCOST_BINARY;
+    std::string binary = program.empty() ? std::string(TASKCOST_BINARY) : program;
     argv.push_back(binary.data());
     std::vector<std::string> copy = args;
     for (std::string& a : copy) argv.push_back(a.data());
     argv.push_back(nullptr);
-    execv(binary.c_str(), argv.data());
+    execvp(binary.c_str(), argv.data());  // a name without '/' is looked up in PATH
     _exit(127);
   }
   close(out_pipe[1]);
@@ -97,6 +97,11 @@ CliOutcome CliChild::Wait() {
 CliOutcome RunCli(const std::vector<std::string>& args, const std::string& cwd,
                   const std::map<std::string, std::string>& env) {
   return CliChild(args, cwd, env).Wait();
+}
+
+CliOutcome RunProgram(const std::string& program, const std::vector<std::string>& args,
+                      const std::string& cwd, const std::map<std::string, std::string>& env) {
+  return CliChild(args, cwd, env, program).Wait();
 }
 
 TempDir::TempDir() {

@@ -21,10 +21,10 @@ struct CliOutcome {
 /// by Wait, so it suits runs that print little (--quiet) until then.
 class CliChild {
  public:
-  /// Starts TASKCOST_BINARY with `args` in `cwd`, environment = ours + `env` (a value of ""
-  /// unsets). Throws when it cannot be started.
+  /// Starts `program` (a path, or a name looked up in PATH; "" = TASKCOST_BINARY) with `args`
+  /// in `cwd`, environment = ours + `env` (a value of "" unsets). Throws when it cannot fork.
   CliChild(const std::vector<std::string>& args, const std::string& cwd,
-           const std::map<std::string, std::string>& env = {});
+           const std::map<std::string, std::string>& env = {}, const std::string& program = "");
   ~CliChild();  // kills (SIGKILL) and reaps a child not yet waited for
   CliChild(const CliChild&) = delete;
   CliChild& operator=(const CliChild&) = delete;
@@ -43,6 +43,10 @@ class CliChild {
 /// Runs TASKCOST_BINARY with `args` in `cwd` to completion; see CliChild.
 CliOutcome RunCli(const std::vector<std::string>& args, const std::string& cwd,
                   const std::map<std::string, std::string>& env = {});
+
+/// Runs `program` (a path, or a name looked up in PATH) to completion the same way.
+CliOutcome RunProgram(const std::string& program, const std::vector<std::string>& args,
+                      const std::string& cwd, const std::map<std::string, std::string>& env = {});
 
 /// A fresh empty directory under the system temp dir, removed by the destructor.
 class TempDir {
