@@ -2,6 +2,7 @@
 // cent is spent), then runs every candidate on every sample, journaling each attempt, and prints
 // the report. --simulate runs against the bundled simulator; --resume continues a killed run;
 // the response cache answers requests an earlier run already paid for.
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -268,7 +269,11 @@ int RunCommand::Execute() {
     PrintErrors(journal.errors());
     return kExitIncomplete;
   }
-  for (const std::string& w : warnings) PrintWarning(w);
+  for (const std::string& w : warnings) {
+    // A resumed run's torn final line was reported once already, when its journal was read.
+    if (previous_ && std::ranges::count(previous_->warnings, w) > 0) continue;
+    PrintWarning(w);
+  }
 
   ProgressPrinter progress(a_.quiet);
   RunOptions options;

@@ -76,6 +76,7 @@ struct Transfer {
     response = HttpResponse{};
     error[0] = '\0';
     secret.reset();  // ~Secret wipes it
+    sends = 0;
   }
 
   EasyHandle easy;
@@ -85,7 +86,21 @@ struct Transfer {
   std::optional<Secret> secret;  // kept only to scrub it from failure messages
   HttpResponse response;
   char error[CURL_ERROR_SIZE] = {};
+  int sends = 0;  // times curl was about to send the request (OnBeforeSend)
 };
+
+constexpr const char* kNotResent =
+    "the connection closed before any reply; the request was not sent again behind the retry "
+    "policy's back";
+
+// Called by curl right before it sends the request, on a new or a reused connection. A second
+// call means curl is about to send it again by itself on a fresh connection, as it does when a
+// reused connection closes before any byte of reply: a call the journal would never see, which
+// the provider may have run and billed already. Refused, so the attempt fails as a network
+// error and the run's retry policy decides, in the journal.
+int OnBeforeSend(void* user, char*, char*, int, int) {
+  return ++static_cast<Transfer*>(user)->sends > 1 ? CURL_PREREQFUNC_ABORT : CURL_PREREQFUNC_OK;
+}
 
 size_t OnBody(char* data, size_t size, size_t count, void* user) {
   static_cast<Transfer*>(user)->response.body.append(data, size * count);
@@ -240,6 +255,8 @@ void CurlTransport::Configure(Transfer& t, const HttpRequest& request) {
   curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, OnHeader);
   curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
+  curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, OnBeforeSend);
+  curl_easy_setopt(e, CURLOPT_PREREQDATA, &t);
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(options_.connect_timeout.count()));
@@ -331,6 +348,10 @@ void CurlTransport::Finish(Transfer& t, CURLcode result) {
   r.elapsed = std::chrono::microseconds(total_us);
   r.failure = ClassifyFailure(result);
   if (r.failure == TransportFailure::kNone) return;
+  if (result == CURLE_ABORTED_BY_CALLBACK && t.sends > 1) {
+    r.failure_message = kNotResent;
+    return;
+  }
   r.failure_message = t.error[0] != '\0' ? t.error : curl_easy_strerror(result);
   if (t.secret) ReplaceAll(&r.failure_message, t.secret->RevealForTransport(), "[redacted]");
 }

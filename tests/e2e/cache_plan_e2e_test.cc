@@ -27,23 +27,13 @@ const char* kSchema =
     R"({"properties":{"category":{"enum":["billing","technical"],"type":"string"}},)"
     R"("required":["category"],"type":"object"})";
 
-const char* kSuite = R"(suite: sized
-unit: ticket
-samples: samples.jsonl
-providers: providers.yaml
-prices: prices.yaml
-prompt:
-  system: "Classify the ticket."
-  user: "Ticket: {{text}}"
-output: {schema: schema.json}
-success:
-  - field_equals: {field: category, expected: "{{expected}}"}
+const std::string kSuite = TicketSuite("sized", R"(
 policy: {max_attempts: 3, timeout_s: 10, backoff_initial_ms: 0, backoff_max_ms: 0}
 budget_usd: 1.00
 candidates:
   - {id: big, provider: sim, model: m-big, baseline: true, params: {max_tokens: 200}}
   - {id: small, provider: sim-anthropic, model: m-small, params: {max_tokens: 100}}
-)";
+)");
 
 // Fixed tokens; small's first attempt of every task is malformed, so its tasks take two calls.
 // big: 1,000 x $5/1M + 200 x $15/1M = $0.008 a call; small: $0.0008 + $0.0004 = $0.0012 a call.
@@ -62,7 +52,7 @@ models:
 
 struct SizedSuite {
   TempDir dir;
-  SizedSuite() { WriteSimSuite(dir, {kSamples, kSchema, kSuite, kProfile}); }
+  SizedSuite() { WriteSimSuite(dir, {kSamples, kSchema, kSuite.c_str(), kProfile}); }
   CliOutcome Cli(const std::string& verb, const std::vector<std::string>& extra) const {
     std::vector<std::string> args = {verb, "suite.yaml", "--simulate", "profile.yaml"};
     if (verb == "run") args.push_back("--quiet");

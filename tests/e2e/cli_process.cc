@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -36,21 +37,17 @@ void DrainPipes(int out_fd, int err_fd, std::string* out, std::string* err) {
 }
 }  // namespace
 
-CliOutcome RunCli(const std::vector<std::string>& args, const std::string& cwd,
-                  const std::map<std::string, std::string>& env) {
-  return RunProgram(TASKCOST_BINARY, args, cwd, env);
-}
-
-CliOutcome RunProgram(const std::string& program, const std::vector<std::string>& args,
-                      const std::string& cwd, const std::map<std::string, std::string>& env) {
+CliChild::CliChild(const std::vector<std::string>& args, const std::string& cwd,
+                   const std::map<std::string, std::string>& env, const std::string& program) {
   int out_pipe[2], err_pipe[2];
-  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
-  pid_t pid = fork();
-  if (pid == 0) {
+  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
+    throw std::runtime_error("pipe failed");
+  }
+  pid_ = fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
     dup2(out_pipe[1], 1);
     dup2(err_pipe[1], 2);
-    close(out_pipe[0]);
-    close(err_pipe[0]);
     int devnull = open("/dev/null", O_RDONLY);
     dup2(devnull, 0);
     if (chdir(cwd.c_str()) != 0) _exit(126);
@@ -62,7 +59,7 @@ CliOutcome RunProgram(const std::string& program, const std::vector<std::string>
       }
     }
     std::vector<char*> argv;
-    std::string binary = program;
+    std::string binary = program.empty() ? std::string(TASKCOST_BINARY) : program;
     argv.push_back(binary.data());
     std::vector<std::string> copy = args;
     for (std::string& a : copy) argv.push_back(a.data());
@@ -72,12 +69,39 @@ CliOutcome RunProgram(const std::string& program, const std::vector<std::string>
   }
   close(out_pipe[1]);
   close(err_pipe[1]);
+  out_fd_ = out_pipe[0];
+  err_fd_ = err_pipe[0];
+}
+
+CliChild::~CliChild() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  Wait();
+}
+
+void CliChild::Signal(int signal) const {
+  if (pid_ > 0) kill(pid_, signal);
+}
+
+CliOutcome CliChild::Wait() {
   CliOutcome outcome;
-  DrainPipes(out_pipe[0], err_pipe[0], &outcome.out, &outcome.err);
+  if (pid_ <= 0) return outcome;
+  DrainPipes(out_fd_, err_fd_, &outcome.out, &outcome.err);
   int status = 0;
-  waitpid(pid, &status, 0);
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
   outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return outcome;
+}
+
+CliOutcome RunCli(const std::vector<std::string>& args, const std::string& cwd,
+                  const std::map<std::string, std::string>& env) {
+  return CliChild(args, cwd, env).Wait();
+}
+
+CliOutcome RunProgram(const std::string& program, const std::vector<std::string>& args,
+                      const std::string& cwd, const std::map<std::string, std::string>& env) {
+  return CliChild(args, cwd, env, program).Wait();
 }
 
 TempDir::TempDir() {

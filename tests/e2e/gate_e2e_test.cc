@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/e2e/cli_process.h"
+#include "tests/e2e/sim_suite.h"
 
 namespace taskcost {
 namespace {
@@ -61,23 +62,13 @@ constexpr size_t kSystemChars = 1027;
 constexpr size_t kPaddedSystemChars = 1027 + 360;
 
 std::string SuiteYaml(const std::string& name, size_t system_chars) {
-  return "suite: " + name + R"(
-unit: ticket
-samples: samples.jsonl
-providers: providers.yaml
-prices: prices.yaml
-prompt:
-  system: ")" +
-         System(system_chars) + R"("
-  user: "Ticket: {{text}}"
-output: {schema: schema.json}
-success:
-  - field_equals: {field: category, expected: "{{expected}}"}
+  return TicketSuite(name, R"(
 policy: {max_attempts: 2, timeout_s: 10}
 candidates:
   - {id: big, provider: sim, model: m-big, baseline: true}
   - {id: small, provider: sim, model: m-small}
-)";
+)",
+                     System(system_chars));
 }
 
 struct GateDir {

@@ -14,6 +14,7 @@
 
 #include "harness/mock/simulator.h"
 #include "tests/e2e/cli_process.h"
+#include "tests/e2e/sim_suite.h"
 
 namespace taskcost {
 namespace {
@@ -24,28 +25,14 @@ constexpr int kSamples = 100;
 // 100th cannot start before 9 s after the first.
 constexpr int64_t kMinimumSpanMs = 9'000;
 
-const char* kSchema = R"({"type": "object",
-  "properties": {"category": {"type": "string", "enum": ["billing", "technical"]}},
-  "required": ["category"], "additionalProperties": false})";
-
-const char* kSuite = R"(suite: rate-limited
-unit: ticket
-samples: samples.jsonl
-providers: providers.yaml
-prices: prices.yaml
-prompt:
-  system: "Classify the ticket."
-  user: "Ticket: {{text}}"
-output: {schema: schema.json}
-success:
-  - field_equals: {field: category, expected: "{{expected}}"}
+const std::string kSuite = TicketSuite("rate-limited", R"(
 human: {minutes_per_task: 2, hourly_rate: 50}
 volume_per_month: 1000
 policy: {max_attempts: 3, timeout_s: 10}
 candidates:
   - {id: paced, provider: capped, model: m-openai, baseline: true}
   - {id: learned, provider: uncapped, model: m-anthropic}
-)";
+)");
 
 const char* kPrices = R"(currency: USD
 models:
@@ -120,7 +107,7 @@ TEST_CASE("e2e: a rate-limited run goes as fast as the limit allows, with almost
   REQUIRE_MESSAGE(profile.ok(), FormatErrors(profile.errors()));
   auto sim = Simulator::Start(std::move(profile).value());
   REQUIRE(sim.ok());
-  dir.Write("schema.json", kSchema);
+  dir.Write("schema.json", kTicketSchema);
   dir.Write("suite.yaml", kSuite);
   dir.Write("prices.yaml", kPrices);
   dir.Write("providers.yaml", Providers((*sim)->port()));

@@ -15,17 +15,7 @@ namespace taskcost {
 namespace {
 using nlohmann::json;
 
-const char* kSuite = R"(suite: tiny-review
-unit: ticket
-samples: samples.jsonl
-providers: providers.yaml
-prices: prices.yaml
-prompt:
-  system: "Classify the ticket."
-  user: "Ticket: {{text}}"
-output: {schema: schema.json}
-success:
-  - field_equals: {field: category, expected: "{{expected}}"}
+const std::string kSuite = TicketSuite("tiny-review", R"(
 policy: {max_attempts: 2, timeout_s: 10}
 candidates:
   - {id: big, provider: sim, model: m-big, baseline: true}
@@ -34,7 +24,7 @@ review:
   scale: [1, 5]
   labels: {5: "right category, nothing to fix", 1: "wrong or unusable"}
   tolerance: 0.5
-)";
+)");
 
 const char* kProfile = R"(seed: 7
 answers: {samples: samples.jsonl, key_field: text, fields: {category: expected}}
@@ -46,7 +36,7 @@ models:
 struct ReviewDir {
   TempDir dir;
   ReviewDir() {
-    WriteSimSuite(dir, {kTicketSamples, kTicketSchema, kSuite, kProfile});
+    WriteSimSuite(dir, {kTicketSamples, kTicketSchema, kSuite.c_str(), kProfile});
     CliOutcome run =
         Cli({"run", "suite.yaml", "--simulate", "profile.yaml", "--out", "run", "--quiet"});
     REQUIRE_MESSAGE(run.exit_code == 0, run.err);

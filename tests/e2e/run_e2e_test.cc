@@ -12,36 +12,14 @@ namespace taskcost {
 namespace {
 using nlohmann::json;
 
-// Four tickets; the right category is in `expected`.
-const char* kSamples =
-    R"({"id": "S1", "text": "my invoice is wrong", "expected": "billing"}
-{"id": "S2", "text": "the app crashes on start", "expected": "technical"}
-{"id": "S3", "text": "please bill me yearly", "expected": "billing"}
-{"id": "S4", "text": "error 503 since noon", "expected": "technical"}
-)";
-
-const char* kSchema = R"({"type": "object",
-  "properties": {"category": {"type": "string", "enum": ["billing", "technical"]}},
-  "required": ["category"], "additionalProperties": false})";
-
-const char* kSuite = R"(suite: tiny
-unit: ticket
-samples: samples.jsonl
-providers: providers.yaml
-prices: prices.yaml
-prompt:
-  system: "Classify the ticket."
-  user: "Ticket: {{text}}"
-output: {schema: schema.json}
-success:
-  - field_equals: {field: category, expected: "{{expected}}"}
+const std::string kSuite = TicketSuite("tiny", R"(
 human: {minutes_per_task: 2, hourly_rate: 50}
 volume_per_month: 1000
 policy: {max_attempts: 3, timeout_s: 10}
 candidates:
   - {id: big, provider: sim, model: m-big, baseline: true}
   - {id: small, provider: sim-anthropic, model: m-small}
-)";
+)");
 
 // Fixed token counts; big always right; small's first attempt of every task is malformed JSON.
 const char* kProfile = R"(seed: 7
@@ -58,7 +36,7 @@ models:
 
 struct TinySuite {
   TempDir dir;
-  TinySuite() { WriteSimSuite(dir, {kSamples, kSchema, kSuite, kProfile}); }
+  TinySuite() { WriteSimSuite(dir, {kTicketSamples, kTicketSchema, kSuite.c_str(), kProfile}); }
   CliOutcome Run(std::vector<std::string> extra = {}) const {
     std::vector<std::string> args = {"run", "suite.yaml", "--simulate", "profile.yaml",
                                      "--out", "run", "--quiet"};

@@ -1,12 +1,16 @@
 // Pieces shared by the end-to-end suites that run with --simulate: provider and price catalogs
-// (both wire formats, two priced models), writing a suite directory with them, and finding a
-// candidate in report.json. Header-only test helpers; not synchronised.
+// (both wire formats, two priced models), writing a suite directory with them, finding a
+// candidate in report.json and reading the journal. Header-only test helpers; not synchronised.
 #pragma once
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "tests/e2e/cli_process.h"
 
@@ -36,6 +40,25 @@ inline constexpr const char* kTicketSchema = R"({"type": "object",
   "properties": {"category": {"type": "string", "enum": ["billing", "technical"]}},
   "required": ["category"], "additionalProperties": false})";
 
+/// A suite.yaml named `name` that classifies each sample's `text` into kTicketSchema
+/// (schema.json) and succeeds when the category is the sample's `expected`, with samples.jsonl,
+/// providers.yaml and prices.yaml beside it; `policy_and_candidates` is appended as written.
+inline std::string TicketSuite(const std::string& name, const std::string& policy_and_candidates,
+                               const std::string& system = "Classify the ticket.") {
+  return "suite: " + name + R"(
+unit: ticket
+samples: samples.jsonl
+providers: providers.yaml
+prices: prices.yaml
+prompt:
+  system: ")" + system + R"("
+  user: "Ticket: {{text}}"
+output: {schema: schema.json}
+success:
+  - field_equals: {field: category, expected: "{{expected}}"}
+)" + policy_and_candidates;
+}
+
 /// The files of a suite that names providers.yaml and prices.yaml next to it.
 struct SimSuiteFiles {
   const char* samples;  // samples.jsonl
@@ -62,6 +85,35 @@ inline const nlohmann::json& ReportCandidate(const nlohmann::json& report, const
   FAIL("no candidate " << id);
   static const nlohmann::json none;
   return none;
+}
+
+/// The attempt lines of the journal at `path`, header left out. A final line without its
+/// newline (a write a kill cut short) is left out too.
+inline std::vector<nlohmann::json> JournalAttempts(const std::string& path) {
+  std::istringstream in(ReadFileText(path));
+  std::vector<nlohmann::json> lines;
+  for (std::string line; std::getline(in, line);) {
+    if (in.eof()) break;  // no newline after it
+    lines.push_back(nlohmann::json::parse(line));
+  }
+  if (!lines.empty()) lines.erase(lines.begin());
+  return lines;
+}
+
+/// The attempt lines of each task of `candidate` (repeat 0), by sample, in attempt order.
+inline std::map<std::string, std::vector<nlohmann::json>> TasksOf(
+    const std::vector<nlohmann::json>& journal, const std::string& candidate) {
+  std::map<std::string, std::vector<nlohmann::json>> tasks;
+  for (const nlohmann::json& line : journal) {
+    if (line.at("candidate") != candidate) continue;
+    tasks[line.at("sample").get<std::string>()].push_back(line);
+  }
+  for (auto& [sample, attempts] : tasks) {
+    std::sort(attempts.begin(), attempts.end(), [](const auto& a, const auto& b) {
+      return a.at("attempt").template get<int>() < b.at("attempt").template get<int>();
+    });
+  }
+  return tasks;
 }
 
 }  // namespace taskcost

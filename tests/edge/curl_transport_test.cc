@@ -167,6 +167,27 @@ TEST_CASE("curl_transport: failures below HTTP are classified") {
   }
 }
 
+TEST_CASE("curl_transport: a reset on a reused connection is reported, never re-sent") {
+  // libcurl by itself sends a request again on a fresh connection when a reused one closes
+  // before any reply: a second call the provider may bill and the journal would never see.
+  ScriptedServer server([](const ReceivedRequest& r) {
+    return r.target == "/ok" ? Reply::Respond(200, "{}") : Reply::Do(Reply::Action::kReset);
+  });
+  auto transport = MakeCurlTransport();
+  REQUIRE(RunOne(*transport, Post(server.Url("/ok"))).status == 200);
+  transport->Start(2, Post(server.Url("/reset")));
+  const HttpResponse r = WaitFor(*transport, 1).at(2);
+  CHECK(r.failure == TransportFailure::kNetwork);
+  CHECK(r.status == 0);
+  CHECK(r.failure_message == "the connection closed before any reply; the request was not sent "
+                             "again behind the retry policy's back");
+  CHECK(server.requests().size() == 2);  // curl connected again, but sent nothing on it
+  // The handle is clean for the next request, which goes out once on a new connection.
+  transport->Start(3, Post(server.Url("/ok")));
+  CHECK(WaitFor(*transport, 1).at(3).status == 200);
+  CHECK(server.requests().size() == 3);
+}
+
 TEST_CASE("curl_transport: a cancelled request never completes") {
   ScriptedServer server([](const ReceivedRequest& r) {
     return r.target == "/stall" ? Reply::Do(Reply::Action::kStall) : Reply::Respond(200, "ok");
