@@ -132,7 +132,7 @@ class RunCommand {
   std::optional<int> StartSimulator();
   std::optional<int> OpenRunDir();
   int Execute();
-  int WriteReports(const RunResult& result);
+  int WriteReports(const RunResult& result, const Report& report);
 
   RunArgs a_;
   std::optional<LoadedRun> previous_;
@@ -278,6 +278,13 @@ int RunCommand::Execute() {
   options.on_progress = [&](const RunProgress& p) { progress.Update(p); };
   options.on_notice = [&](const std::string& text) { progress.Notice(text); };
   options.cache = cache_.get();
+  // The report is built as attempts are journaled, by the ReportBuilder that `taskcost report`
+  // feeds from the journal, in the journal's order: earlier attempts (resume), then this run's.
+  ReportBuilder report(manifest_);
+  if (previous_) {
+    for (const Attempt& a : previous_->attempts) report.Add(a);
+  }
+  options.on_journaled = [&report](const Attempt& a) { report.Add(a); };
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
 
@@ -294,21 +301,15 @@ int RunCommand::Execute() {
     PrintErrors(result.errors());
     return kExitIncomplete;
   }
-  return WriteReports(*result);
+  return WriteReports(*result, report.Finish());
 }
 
-int RunCommand::WriteReports(const RunResult& result) {
+int RunCommand::WriteReports(const RunResult& result, const Report& report) {
   manifest_.ended_unix_ms = clock_.UnixMillis();
   Status ended = WriteFileAtomic(manifest_path_, ManifestToJson(manifest_));
   if (!ended.ok()) PrintErrors(ended.errors());
 
-  std::vector<std::string> journal_warnings;  // run's own journal: nothing torn to report
-  Result<Report> report = ReportFromRunDir(dir_, &journal_warnings);
-  if (!report.ok()) {
-    PrintErrors(report.errors());
-    return kExitIncomplete;
-  }
-  Result<std::string> text = EmitReports(*report, dir_, StdoutWantsColor(), true);
+  Result<std::string> text = EmitReports(report, dir_, StdoutWantsColor(), true);
   if (!text.ok()) {
     PrintErrors(text.errors());
     return kExitIncomplete;

@@ -82,15 +82,21 @@ Result<RunPlan> BuildRunPlan(const Suite& suite, const ProviderCatalog& provider
 Result<ChatCall> MakeCall(const RunPlan& plan, const PlannedTask& task) {
   const Suite& suite = *plan.suite;
   const Sample& sample = suite.samples.at(static_cast<size_t>(task.sample));
-  const PlannedCandidate& pc = plan.candidates.at(static_cast<size_t>(task.candidate));
   Result<std::string> system = RenderTemplate(suite.prompt.system, sample);
   if (!system.ok()) return system.errors();
   Result<std::string> user = RenderTemplate(suite.prompt.user, sample);
   if (!user.ok()) return user.errors();
-  ChatCall call;
-  call.model = pc.candidate->model;
+  ChatCall call = CandidateCall(plan, task.candidate);
   call.system = std::move(system).value();
   call.user = std::move(user).value();
+  return call;
+}
+
+ChatCall CandidateCall(const RunPlan& plan, int candidate) {
+  const Suite& suite = *plan.suite;
+  const PlannedCandidate& pc = plan.candidates.at(static_cast<size_t>(candidate));
+  ChatCall call;
+  call.model = pc.candidate->model;
   call.schema_json = suite.output.schema_json;
   call.schema_name = suite.output.schema_name;
   call.mode = suite.output.mode;

@@ -78,6 +78,10 @@ Status SelectSubset(RunPlan& plan, const Selection& selection);
 /// The call for one task (prompts rendered from its sample).
 Result<ChatCall> MakeCall(const RunPlan& plan, const PlannedTask& task);
 
+/// What every call of candidate `candidate` (an index into plan.candidates) shares: MakeCall's
+/// result without the prompts.
+ChatCall CandidateCall(const RunPlan& plan, int candidate);
+
 /// Worst-case cost of one attempt: the rendered prompt and schema estimated generously at
 /// one token per 3 bytes, all at the uncached input price, plus max_tokens at the output price.
 Money WorstCaseCost(const RunPlan& plan, const PlannedTask& task);

@@ -56,7 +56,12 @@ class Loop {
        JournalWriter& journal)
       : plan_(plan), options_(options), transport_(transport), clock_(clock), journal_(journal),
         tasks_(plan.Tasks()),
-        scheduler_(Limits(), plan.suite->policy, options.budget, options.seed) {}
+        scheduler_(Limits(), plan.suite->policy, options.budget, options.seed) {
+    for (size_t c = 0; c < plan.candidates.size(); ++c) {
+      const PlannedCandidate& pc = plan.candidates[c];
+      requests_.emplace_back(pc.provider, CandidateCall(plan, static_cast<int>(c)), pc.key);
+    }
+  }
 
   void Prepare(const std::vector<Attempt>& previous);
   Result<RunResult> Run();
@@ -80,6 +85,7 @@ class Loop {
   const Clock& clock_;
   JournalWriter& journal_;
   std::vector<PlannedTask> tasks_;
+  std::vector<RequestTemplate> requests_;  // per candidate: its requests but for the prompts
   Scheduler scheduler_;
   std::unordered_map<uint64_t, InFlight> in_flight_;
   uint64_t next_id_ = 1;
@@ -147,13 +153,13 @@ Status Loop::SendDue() {
 Status Loop::SendRound() {
   for (const SendOrder& order : scheduler_.TakeSends(clock_.Now())) {
     const PlannedTask& task = tasks_[order.task];
-    const PlannedCandidate& pc = plan_.candidates[static_cast<size_t>(task.candidate)];
+    const size_t candidate = static_cast<size_t>(task.candidate);
     Result<ChatCall> call = MakeCall(plan_, task);
     if (!call.ok()) return call.errors();  // the loader checks templates; a bug if reached
     const uint64_t id = next_id_++;
     in_flight_[id] = InFlight{order.task, order.attempt, clock_.UnixMillis()};
-    HttpRequest request = BuildRequest(pc.provider, *call, pc.key);
-    if (pc.simulated) {
+    HttpRequest request = requests_[candidate].Build(*call);
+    if (plan_.candidates[candidate].simulated) {
       request.headers.push_back({"x-taskcost-attempt", std::to_string(order.attempt)});
       request.headers.push_back({"x-taskcost-repeat", std::to_string(task.repeat)});
     }
@@ -197,6 +203,7 @@ Status Loop::HandleCompletion(const Completion& completion, bool cached) {
   attempt.cached = cached;
   Status written = journal_.Append(attempt);
   if (!written.ok()) return written;  // never keep calling what we cannot record
+  if (options_.on_journaled) options_.on_journaled(attempt);
   if (!cached) StoreInCache(flight, attempt, completion.response);
 
   const Money spent = cached ? Money() : attempt.cost;  // the task still costs attempt.cost
