@@ -66,6 +66,9 @@ class RequestTemplate {
   RequestTemplate(const ProviderConfig& provider, const ChatCall& call, const Secret& key);
   /// The request for `call`, which must differ from the constructor's call only in its prompts.
   HttpRequest Build(const ChatCall& call) const;
+  /// False when the params name a prompt key ("messages"; Anthropic also "system"): each request
+  /// is then built whole by BuildRequest, since the params replace what would be spliced.
+  bool spliced() const { return split_.has_value(); }
 
  private:
   ProviderConfig provider_;

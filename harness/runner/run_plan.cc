@@ -249,14 +249,14 @@ Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_nu
   a.latency_us = response.elapsed.count();
   a.http_status = response.status;
   a.error = reply.error;
-  a.error_message = reply.error_message;
+  a.error_message = std::move(reply.error_message);
   if (reply.retry_after) a.retry_after_ms = reply.retry_after->count();
-  a.finish_reason = reply.finish_reason;
-  a.request_id = reply.request_id;
+  a.finish_reason = std::move(reply.finish_reason);
+  a.request_id = std::move(reply.request_id);
   a.usage = reply.usage;
-  a.usage_raw = reply.usage_raw;
+  a.usage_raw = std::move(reply.usage_raw);
   a.cost = CallCost(pc.price, reply.usage);  // every attempt's cost counts, failed ones too
-  a.output = reply.output;
+  a.output = std::move(reply.output);
   if (a.error != ErrorClass::kNone) return a;
 
   a.validation_errors = plan.validator->Validate(a.output);
