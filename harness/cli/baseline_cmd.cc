@@ -6,6 +6,7 @@
 #include "harness/cli/cli.h"
 #include "harness/cli/options.h"
 #include "harness/cli/output_files.h"
+#include "harness/cli/report_output.h"
 #include "harness/core/baseline.h"
 #include "harness/edge/run_dir.h"
 
@@ -56,7 +57,13 @@ int BaselineVerb(const std::vector<std::string>& args) {
     return kExitBadInput;
   }
   for (const std::string& warning : run->warnings) PrintWarning(warning);
-  RunFigures figures = FiguresOf(run->manifest, run->attempts);
+  Report report = ComputeReport(run->manifest, run->attempts);
+  Status expert = AttachExpertReview(report, dir);  // the mean expert score, when scored
+  if (!expert.ok()) {
+    PrintErrors(expert.errors());
+    return kExitBadInput;
+  }
+  RunFigures figures = FiguresOf(run->manifest, report);
   figures.suite_file = PortablePath(figures.suite_file, WorkingDirectory());
   WarnIfIncomplete(figures, run->manifest);
   const std::string json = BaselineToJson(figures);

@@ -47,5 +47,6 @@ int BaselineVerb(const std::vector<std::string>& args);
 int GateVerb(const std::vector<std::string>& args);
 int CompareVerb(const std::vector<std::string>& args);
 int PricesVerb(const std::vector<std::string>& args);
+int ReviewVerb(const std::vector<std::string>& args);
 
 }  // namespace taskcost

@@ -9,6 +9,7 @@
 #include "harness/cli/cli.h"
 #include "harness/cli/options.h"
 #include "harness/cli/output_files.h"
+#include "harness/cli/report_output.h"
 #include "harness/core/gate.h"
 #include "harness/core/reprice.h"
 #include "harness/core/suite_loader.h"
@@ -115,8 +116,15 @@ Result<GateSpec> GateSpecFor(const GateArgs& a, const RunManifest& manifest) {
   return spec;
 }
 
-RunFigures Figures(const RunManifest& manifest, const std::vector<Attempt>& attempts) {
-  RunFigures figures = FiguresOf(manifest, attempts);
+// The run's figures, with the expert quality of its imported review scores when `dir` is given.
+RunFigures Figures(const RunManifest& manifest, const std::vector<Attempt>& attempts,
+                   const std::string& dir = "") {
+  Report report = ComputeReport(manifest, attempts);
+  if (!dir.empty()) {
+    Status expert = AttachExpertReview(report, dir);
+    if (!expert.ok()) PrintErrors(expert.errors());
+  }
+  RunFigures figures = FiguresOf(manifest, report);
   figures.suite_file = PortablePath(figures.suite_file, WorkingDirectory());
   return figures;
 }
@@ -159,7 +167,7 @@ int GateVerb(const std::vector<std::string>& args) {
   CandidatePrices old_prices;
   for (const CandidateFigures& c : baseline->candidates) old_prices[c.id] = c.price;
   const PricedRun at_old = Reprice(run->manifest, run->attempts, old_prices);
-  const RunFigures now = Figures(run->manifest, run->attempts);
+  const RunFigures now = Figures(run->manifest, run->attempts, a.dir);
   const RunFigures now_at_old = Figures(at_old.manifest, at_old.attempts);
   Result<GateReport> report =
       EvaluateGate({*baseline, a.baseline, now, a.dir, now_at_old, *spec});

@@ -28,6 +28,8 @@ constexpr Verb kVerbs[] = {
     {"compare", "two runs of one suite side by side, paired by sample (McNemar)", CompareVerb},
     {"prices", "import LiteLLM's price registry into prices.yaml (prices import-litellm FILE)",
      PricesVerb},
+    {"review", "blinded expert review sheets: review export RUN_DIR, review import RUN_DIR SHEET",
+     ReviewVerb},
 };
 
 void PrintUsage(std::FILE* out) {

@@ -10,6 +10,7 @@
 #include "harness/core/report_json.h"
 #include "harness/core/report_render.h"
 #include "harness/edge/journal.h"
+#include "harness/review/review_store.h"
 
 namespace taskcost {
 
@@ -19,8 +20,18 @@ bool StdoutWantsColor() {
          std::strcmp(term, "dumb") != 0;
 }
 
+Status AttachExpertReview(Report& report, const std::string& dir) {
+  Result<std::optional<ExpertInput>> input = LoadExpertInput(dir);
+  if (!input.ok()) return input.errors();
+  if (input->has_value()) ApplyExpertReview(report, **input);
+  return OkStatus();
+}
+
 Result<std::string> ProduceReports(const LoadedRun& run, bool color, bool write_files) {
-  return EmitReports(ComputeReport(run.manifest, run.attempts), run.dir, color, write_files);
+  Report report = ComputeReport(run.manifest, run.attempts);
+  Status expert = AttachExpertReview(report, run.dir);
+  if (!expert.ok()) return expert.errors();
+  return EmitReports(report, run.dir, color, write_files);
 }
 
 Result<Report> ReportFromRunDir(const std::string& dir, std::vector<std::string>* warnings) {
@@ -32,7 +43,10 @@ Result<Report> ReportFromRunDir(const std::string& dir, std::vector<std::string>
                       [&builder](Attempt&& a) { builder.Add(a); });
   if (!journal.ok()) return journal.errors();
   warnings->insert(warnings->end(), journal->warnings.begin(), journal->warnings.end());
-  return builder.Finish();
+  Report report = builder.Finish();
+  Status expert = AttachExpertReview(report, dir);
+  if (!expert.ok()) return expert.errors();
+  return report;
 }
 
 Result<std::string> EmitReports(const Report& report, const std::string& dir, bool color,

@@ -24,6 +24,10 @@ Result<std::string> ProduceReports(const LoadedRun& run, bool color, bool write_
 /// to `warnings`. Fails as LoadRunDir does.
 Result<Report> ReportFromRunDir(const std::string& dir, std::vector<std::string>* warnings);
 
+/// Adds the expert quality of the scores imported into `dir`/review (docs/review.md) to
+/// `report`, deciding the verdicts on quality; a run without imported scores is left as it is.
+Status AttachExpertReview(Report& report, const std::string& dir);
+
 /// Writes report.json and report.md into `dir` (unless `write_files` is false) and returns the
 /// terminal rendering of `report`.
 Result<std::string> EmitReports(const Report& report, const std::string& dir, bool color,

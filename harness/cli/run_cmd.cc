@@ -132,7 +132,7 @@ class RunCommand {
   std::optional<int> StartSimulator();
   std::optional<int> OpenRunDir();
   int Execute();
-  int WriteReports(const RunResult& result, const Report& report);
+  int WriteReports(const RunResult& result, Report report);
 
   RunArgs a_;
   std::optional<LoadedRun> previous_;
@@ -304,11 +304,16 @@ int RunCommand::Execute() {
   return WriteReports(*result, report.Finish());
 }
 
-int RunCommand::WriteReports(const RunResult& result, const Report& report) {
+int RunCommand::WriteReports(const RunResult& result, Report report) {
   manifest_.ended_unix_ms = clock_.UnixMillis();
   Status ended = WriteFileAtomic(manifest_path_, ManifestToJson(manifest_));
   if (!ended.ok()) PrintErrors(ended.errors());
 
+  Status expert = AttachExpertReview(report, dir_);  // as ReportFromRunDir does for `report`
+  if (!expert.ok()) {
+    PrintErrors(expert.errors());
+    return kExitIncomplete;
+  }
   Result<std::string> text = EmitReports(report, dir_, StdoutWantsColor(), true);
   if (!text.ok()) {
     PrintErrors(text.errors());

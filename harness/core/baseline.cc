@@ -1,5 +1,6 @@
 #include "harness/core/baseline.h"
 
+#include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -219,6 +220,9 @@ RunFigures FiguresOf(const RunManifest& manifest, const Report& report) {
     c.total_cost = m->total_cost;
     c.cost_per_success = m->cost_per_success;
     c.task_cost_p95 = m->task_cost_p95;
+    if (m->expert_quality && m->expert_quality->mean) {  // the mean expert score, x 1000
+      c.quality_milli = std::llround(*m->expert_quality->mean * 1000);
+    }
     f.total_cost += m->total_cost;
     f.prices_as_of = std::max(f.prices_as_of, mc.price.as_of);
     if (f.Find(c.id) == nullptr) f.candidates.push_back(std::move(c));

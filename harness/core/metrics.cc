@@ -77,6 +77,9 @@ void AddAttempt(const Attempt& a, TaskTally& task, CandidateMetrics& m) {
   }
   m.input_tokens += a.usage.TotalInput();
   m.output_tokens += a.usage.output_tokens;
+  if (a.http_status >= 200 && a.http_status < 300 && a.usage_raw.empty()) {
+    ++m.answers_without_usage;
+  }
   if (!a.success) AddCount(m.attempt_failures, FailureClass(a));
   if (IsFatal(a.error) && !m.fatal_error) m.fatal_error = a.error;
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "harness/core/attempt.h"
+#include "harness/core/expert_types.h"
 #include "harness/core/money.h"
 #include "harness/core/run_manifest.h"
 #include "harness/core/stats.h"
@@ -94,6 +95,7 @@ struct CandidateMetrics {
   Money total_cost;                       // every attempt, failed ones included
   Money spent;                            // what the run paid: attempts not answered by the cache
   int64_t cached_attempts = 0;            // answered by the response cache: in total_cost, $0 spent
+  int64_t answers_without_usage = 0;      // HTTP 2xx without a usage object: tokens unknown, $0
   std::optional<Money> cost_per_task;     // total / tasks_run; unset when none ran
   std::optional<Money> cost_per_success;  // total / successes; unset when none succeeded
   std::optional<Money> task_cost_p50;     // nearest-rank over tasks run; unset when none ran
@@ -111,6 +113,7 @@ struct CandidateMetrics {
   std::vector<Outlier> outliers;             // by cost, highest first
   std::optional<RoiMetrics> roi;             // human present and at least one success
   std::optional<RepeatSpread> repeat_spread;  // only when the run has more than one repeat
+  std::optional<ExpertQuality> expert_quality;  // only when review scores were imported
 
   Fraction SuccessRate() const { return {successes, tasks_run}; }
   Fraction AttemptsPerTask() const { return {attempts, tasks_run}; }
@@ -133,6 +136,11 @@ enum class VerdictReason {
   kNoTasksRun,           // inconclusive: the candidate ran no task
   kBaselineNoSuccesses,  // inconclusive: nothing to compare with
   kBaselineFatalStop,    // inconclusive: the baseline was stopped by a fatal error
+  // With expert scores (docs/review.md), rules 7-11 read the paired quality difference instead:
+  kQualityWithinTolerance,  // switch: cheaper, quality CI lower bound >= -tolerance
+  kQualityClearlyWorse,     // keep: quality CI upper bound below -tolerance
+  kQualityMayBeWorse,       // inconclusive: cheaper, the quality CI straddles -tolerance
+  kTooFewScoredPairs,       // inconclusive: fewer than 2 samples scored for both
 };
 
 std::string_view DecisionName(Decision d);            // "switch", "keep", "inconclusive"
@@ -144,6 +152,7 @@ struct Comparison {
   std::optional<Fraction> cost_change;     // (c - b) / b over cost per successful task (picos)
   std::optional<Fraction> success_change;  // c rate - b rate, exact (a fraction of 1)
   PairedDifference paired;                 // per sample, candidate - baseline, in pp
+  std::optional<QualityDifference> expert_quality;  // when the candidate has expert scores
   Decision decision = Decision::kInconclusive;
   VerdictReason reason = VerdictReason::kNoTasksRun;
 };
@@ -178,6 +187,7 @@ struct Report {
   std::vector<CandidateMetrics> candidates;  // manifest order
   std::vector<Comparison> comparisons;       // every non-baseline candidate, manifest order
   OverallVerdict overall;
+  std::optional<ExpertReview> expert;  // only when review scores were imported (docs/review.md)
 
   const CandidateMetrics* Find(const std::string& id) const;
   const CandidateMetrics* Baseline() const { return Find(baseline_id); }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "harness/core/report_expert.h"
+
 namespace taskcost {
 namespace {
 
@@ -191,7 +193,7 @@ std::string VerdictLine(const Report& report, const Comparison& comparison) {
   const std::string short_reason = ShortReason(report, *c, *b, comparison.reason);
   if (!short_reason.empty()) return line + short_reason;
   return line + CostClause(report, *c, *b, comparison) + ", " + SuccessClause(*c, *b, comparison) +
-         TrailingReason(report, comparison.reason);
+         TrailingReason(report, comparison.reason) + QualityClause(report, comparison);
 }
 
 std::string OverallLine(const Report& report) {
@@ -205,6 +207,9 @@ std::string OverallLine(const Report& report) {
       if (comparison.cost_change) {
         text += " (" + FormatPercent(*comparison.cost_change, true) + "% vs " + report.baseline_id +
                 ")";
+      }
+      if (comparison.expert_quality) {
+        text += ", expert quality " + FormatQuality(comparison.expert_quality->mean, true);
       }
       return text;
     }

@@ -33,6 +33,33 @@ Json ClassCounts(const std::vector<ClassCount>& counts) {
   return j;
 }
 
+// Expert scoring (docs/review.md); written only when scores were imported.
+Json ExpertQualityJson(const ExpertQuality& q) {
+  return {{"scores", q.scores},           {"samples", q.samples},
+          {"mean", OptionalOrNull(q.mean)}, {"ci95_low", OptionalOrNull(q.ci_low)},
+          {"ci95_high", OptionalOrNull(q.ci_high)}};
+}
+
+Json QualityDifferenceJson(const QualityDifference& q) {
+  return {{"n", q.n},
+          {"mean", OptionalOrNull(q.mean)},
+          {"ci95_low", OptionalOrNull(q.ci_low)},
+          {"ci95_high", OptionalOrNull(q.ci_high)}};
+}
+
+Json ExpertReviewJson(const ExpertReview& r) {
+  return {{"scale_min", r.scale_min},
+          {"scale_max", r.scale_max},
+          {"tolerance", r.tolerance},
+          {"reviewers", r.reviewers},
+          {"imports", r.imports},
+          {"scores", r.scores},
+          {"bootstrap_seed", r.bootstrap_seed},
+          {"bootstrap_resamples", r.bootstrap_resamples},
+          {"alpha_interval", OptionalOrNull(r.alpha)},
+          {"alpha_items", r.alpha_items}};
+}
+
 Json OutlierJson(const Outlier& o) {
   Json j;
   j["sample_id"] = o.sample_id;
@@ -107,6 +134,7 @@ Json CandidateJson(const CandidateMetrics& c) {
   PutMoney(j, "total_cost", c.total_cost);
   PutMoney(j, "spent", c.spent);
   j["cached_attempts"] = c.cached_attempts;
+  j["answers_without_usage"] = c.answers_without_usage;
   PutMoney(j, "cost_per_task", c.cost_per_task);
   PutMoney(j, "cost_per_successful_task", c.cost_per_success);
   PutMoney(j, "task_cost_p50", c.task_cost_p50);
@@ -128,6 +156,7 @@ Json CandidateJson(const CandidateMetrics& c) {
   for (const Outlier& o : c.outliers) j["outliers"].push_back(OutlierJson(o));
   j["roi"] = RoiJson(c.roi);
   j["repeat_spread"] = RepeatSpreadJson(c.repeat_spread);
+  if (c.expert_quality) j["expert_quality"] = ExpertQualityJson(*c.expert_quality);
   return j;
 }
 
@@ -145,6 +174,7 @@ Json ComparisonJson(const Report& report, const Comparison& c) {
   paired["ci95_low_pp"] = OptionalOrNull(c.paired.ci_low);
   paired["ci95_high_pp"] = OptionalOrNull(c.paired.ci_high);
   j["paired_success"] = paired;
+  if (c.expert_quality) j["paired_expert_quality"] = QualityDifferenceJson(*c.expert_quality);
   j["decision"] = std::string(DecisionName(c.decision));
   j["reason"] = std::string(VerdictReasonName(c.reason));
   j["text"] = VerdictLine(report, c);
@@ -194,6 +224,7 @@ std::string ReportToJson(const Report& report) {
   for (const Comparison& c : report.comparisons) {
     j["comparisons"].push_back(ComparisonJson(report, c));
   }
+  if (report.expert) j["expert_review"] = ExpertReviewJson(*report.expert);
   j["verdict"] = {{"decision", std::string(DecisionName(report.overall.decision))},
                   {"candidate", report.overall.candidate_id},
                   {"text", OverallLine(report)}};

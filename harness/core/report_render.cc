@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "harness/core/report_expert.h"
 #include "harness/core/report_format.h"
 #include "harness/core/report_tables.h"
 
@@ -110,6 +111,10 @@ std::string RenderTerminal(const Report& report, bool color) {
     out += RenderTerminalTable(HumanTable(report), color);
     for (const std::string& w : NegativeRoiWarnings(report)) out += Paint(w, kRed, color) + "\n";
   }
+  if (report.expert) {
+    out += "\n" + Paint("expert quality", kBold, color) + ": " + ExpertSummary(report) + "\n";
+    out += RenderTerminalTable(ExpertQualityTable(report), color);
+  }
 
   out += "\n" +
          Paint("verdict: " + OverallLine(report), DecisionColor(report.overall.decision), color) +
@@ -189,6 +194,10 @@ std::string RenderMarkdown(const Report& report) {
     const std::vector<std::string> warnings = NegativeRoiWarnings(report);
     if (!warnings.empty()) out += "\n";
     for (const std::string& w : warnings) out += "> **" + EscapeMarkdown(w) + "**\n";
+  }
+  if (report.expert) {
+    out += MarkdownSection("Expert quality", EscapeMarkdown(ExpertSummary(report)) + ".",
+                           ExpertQualityTable(report));
   }
   return out;
 }

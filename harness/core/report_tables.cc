@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "harness/core/report_expert.h"
 #include "harness/core/report_format.h"
 
 namespace taskcost {
@@ -58,6 +59,10 @@ ReportTable MainTable(const Report& report) {
     t.header.push_back("ROI");
     t.right_aligned.push_back(true);
   }
+  if (report.expert) {
+    t.header.push_back("quality");
+    t.right_aligned.push_back(true);
+  }
   for (const CandidateMetrics& c : report.candidates) {
     std::vector<std::string> row = {CandidateLabel(c),
                                     SuccessCell(c),
@@ -67,6 +72,7 @@ ReportTable MainTable(const Report& report) {
                                     UsdCell(c.task_cost_p95),
                                     MillisCell(c.latency_p50_us)};
     if (report.human.present) row.push_back(c.roi ? FormatRoi(c.roi->roi) : "n/a");
+    if (report.expert) row.push_back(ExpertQualityCell(c));
     t.rows.push_back(std::move(row));
   }
   return t;
@@ -215,6 +221,12 @@ std::vector<std::string> NotRunNotes(const Report& report) {
       notes.push_back(c.id + ": " + std::to_string(c.tasks_not_run) + " of " +
                       std::to_string(c.tasks_planned) +
                       " planned tasks not run (budget stop, fatal stop or interruption)");
+    }
+    if (c.answers_without_usage > 0) {
+      notes.push_back(c.id + ": " + std::to_string(c.answers_without_usage) + " of " +
+                      std::to_string(c.attempts) +
+                      " answers carried no usage object; their tokens are unknown and they are "
+                      "counted at $0, so this candidate's costs are understated");
     }
     if (c.tasks_run > 0 && c.successes == 0) {
       notes.push_back(c.id + ": no successful " + report.unit + "; cost per successful " +

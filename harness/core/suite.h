@@ -12,6 +12,7 @@
 #include "harness/core/attempt.h"
 #include "harness/core/money.h"
 #include "harness/core/result.h"
+#include "harness/core/review_spec.h"
 
 namespace taskcost {
 
@@ -115,6 +116,7 @@ struct Suite {
   std::vector<Candidate> candidates;
   std::vector<Sample> samples;
   GateSpec gate;                 // defaults when the suite has no `gate:` block
+  ReviewSpec review;             // defaults (1-5, tolerance 0.5) without a `review:` block
 
   const Candidate* Baseline() const;
   const Candidate* FindCandidate(const std::string& id) const;

@@ -51,6 +51,8 @@ std::vector<Candidate> ReadCandidates(SuiteContext& context, const YamlField& ca
 /// The `gate:` block; `candidates` (already read) checks the ids it names.
 GateSpec ReadGate(SuiteContext& context, const YamlField& gate,
                   const std::vector<Candidate>& candidates);
+/// The `review:` block (suite_review.cc).
+ReviewSpec ReadReview(SuiteContext& context, const YamlField& review);
 std::vector<Sample> ReadSamples(SuiteContext& context, const YamlField& samples);
 /// Template syntax, and every {{field}} present in every sample.
 void CheckTemplateFields(SuiteContext& context, const std::vector<Sample>& samples);

@@ -40,6 +40,14 @@ std::string_view VerdictReasonName(VerdictReason r) {
       return "baseline_no_successes";
     case VerdictReason::kBaselineFatalStop:
       return "baseline_fatal_stop";
+    case VerdictReason::kQualityWithinTolerance:
+      return "quality_within_tolerance";
+    case VerdictReason::kQualityClearlyWorse:
+      return "quality_clearly_worse";
+    case VerdictReason::kQualityMayBeWorse:
+      return "quality_may_be_worse";
+    case VerdictReason::kTooFewScoredPairs:
+      return "too_few_scored_pairs";
   }
   return "unknown";
 }
@@ -62,17 +70,23 @@ PairedDifference PairedSuccess(const std::vector<SampleTally>& candidate,
 
 namespace {
 
-// The first rule that applies, in the order docs/report-format.md lists them.
-VerdictReason Decide(const CandidateMetrics& c, const CandidateMetrics& b,
-                     const PairedDifference& paired, double tolerance_pp) {
+// Rules 1-6 of docs/report-format.md, which no quality signal can change.
+std::optional<VerdictReason> DecideOnCost(const CandidateMetrics& c, const CandidateMetrics& b) {
   if (b.fatal_error) return VerdictReason::kBaselineFatalStop;
   if (c.fatal_error) return VerdictReason::kFatalStop;
   if (c.tasks_run == 0) return VerdictReason::kNoTasksRun;
   if (!b.cost_per_success) return VerdictReason::kBaselineNoSuccesses;
   if (!c.cost_per_success) return VerdictReason::kNoSuccesses;
+  if (*c.cost_per_success > *b.cost_per_success) return VerdictReason::kCostHigher;
+  return std::nullopt;
+}
+
+// The first rule that applies, in the order docs/report-format.md lists them.
+VerdictReason Decide(const CandidateMetrics& c, const CandidateMetrics& b,
+                     const PairedDifference& paired, double tolerance_pp) {
+  if (std::optional<VerdictReason> reason = DecideOnCost(c, b)) return *reason;
   const Money cost = *c.cost_per_success;
   const Money base = *b.cost_per_success;
-  if (cost > base) return VerdictReason::kCostHigher;
   if (!paired.ci_low) return VerdictReason::kTooFewPairs;
   if (*paired.ci_high < -tolerance_pp) return VerdictReason::kClearlyWorse;
   if (cost == base) return VerdictReason::kSameCost;
@@ -80,13 +94,32 @@ VerdictReason Decide(const CandidateMetrics& c, const CandidateMetrics& b,
   return VerdictReason::kMayBeWorse;
 }
 
+// Rules 7-11 on the paired expert quality difference (docs/review.md): within the tolerance
+// means the interval's lower bound is at or above -tolerance. A success rate that is clearly
+// worse (rule 8 on success) still keeps the baseline: no score can undo failed tasks.
+VerdictReason DecideOnQuality(const CandidateMetrics& c, const CandidateMetrics& b,
+                              const PairedDifference& success, double success_tolerance_pp,
+                              const QualityDifference& q, double tolerance) {
+  if (std::optional<VerdictReason> reason = DecideOnCost(c, b)) return *reason;
+  if (success.ci_high && *success.ci_high < -success_tolerance_pp) {
+    return VerdictReason::kClearlyWorse;
+  }
+  if (!q.ci_low || !q.ci_high) return VerdictReason::kTooFewScoredPairs;
+  if (*q.ci_high < -tolerance) return VerdictReason::kQualityClearlyWorse;
+  if (*c.cost_per_success == *b.cost_per_success) return VerdictReason::kSameCost;
+  if (*q.ci_low >= -tolerance) return VerdictReason::kQualityWithinTolerance;
+  return VerdictReason::kQualityMayBeWorse;
+}
+
 Decision DecisionFor(VerdictReason reason) {
   switch (reason) {
     case VerdictReason::kCheaperNotWorse:
+    case VerdictReason::kQualityWithinTolerance:
       return Decision::kSwitch;
     case VerdictReason::kCostHigher:
     case VerdictReason::kClearlyWorse:
     case VerdictReason::kNoSuccesses:
+    case VerdictReason::kQualityClearlyWorse:
       return Decision::kKeep;
     default:
       return Decision::kInconclusive;
@@ -114,6 +147,15 @@ Comparison Compare(const CandidateMetrics& candidate, const CandidateMetrics& ba
   out.reason = Decide(candidate, baseline, paired, tolerance_pp);
   out.decision = DecisionFor(out.reason);
   return out;
+}
+
+void ApplyQualityVerdict(Comparison& comparison, const CandidateMetrics& candidate,
+                         const CandidateMetrics& baseline, const QualityDifference& quality,
+                         double tolerance, double success_tolerance_pp) {
+  comparison.expert_quality = quality;
+  comparison.reason = DecideOnQuality(candidate, baseline, comparison.paired,
+                                      success_tolerance_pp, quality, tolerance);
+  comparison.decision = DecisionFor(comparison.reason);
 }
 
 OverallVerdict DecideOverall(const Report& report) {

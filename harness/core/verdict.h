@@ -27,6 +27,13 @@ PairedDifference PairedSuccess(const std::vector<SampleTally>& candidate,
 Comparison Compare(const CandidateMetrics& candidate, const CandidateMetrics& baseline,
                    const PairedDifference& paired, double tolerance_pp);
 
+/// Decides `comparison` again on expert quality instead of success (docs/review.md): rules 1-6
+/// as before, a success rate clearly worse by more than `success_tolerance_pp` still keeps the
+/// baseline, then the paired quality difference against `tolerance` (quality points).
+void ApplyQualityVerdict(Comparison& comparison, const CandidateMetrics& candidate,
+                         const CandidateMetrics& baseline, const QualityDifference& quality,
+                         double tolerance, double success_tolerance_pp);
+
 /// Switch to the cheapest "switch" candidate (by cost per successful task), else keep the
 /// baseline. Requires report.comparisons and report.candidates to be filled.
 OverallVerdict DecideOverall(const Report& report);

@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
+#include "harness/core/report_tables.h"
 #include "tests/core/report_fixture.h"
 
 namespace taskcost {
@@ -133,6 +136,23 @@ TEST_CASE("metrics: planned tasks without an attempt are counted as not run") {
   CHECK(r.candidates[1].tasks_not_run == 6);
   // Success rate is over tasks run: 2/2.
   CHECK(r.candidates[1].SuccessRate().Rounded(1000) == 1000);
+}
+
+TEST_CASE("metrics: answers without a usage object are counted and said, not silently $0") {
+  std::vector<Attempt> attempts = MakeAttempts({{"s1", "big", 1, 1000, 100},
+                                                {"s2", "big", 1, 0, 0},
+                                                {"s1", "small", 1, 0, 0, E::kServer}});
+  attempts[0].http_status = 200;
+  attempts[0].usage_raw = R"({"prompt_tokens":1000,"completion_tokens":100})";
+  attempts[1].http_status = 200;  // an OpenAI-compatible server that sent no usage
+  attempts[2].http_status = 500;  // a fault has no usage either, and costs nothing: no note
+  const Report r = ComputeReport(TwoCandidateManifest(2), attempts);
+  CHECK(r.candidates[0].answers_without_usage == 1);
+  CHECK(r.candidates[1].answers_without_usage == 0);
+  const std::vector<std::string> notes = NotRunNotes(r);
+  CHECK(std::find(notes.begin(), notes.end(),
+                  "big: 1 of 2 answers carried no usage object; their tokens are unknown and they "
+                  "are counted at $0, so this candidate's costs are understated") != notes.end());
 }
 
 TEST_CASE("metrics: a candidate that never ran has no figures, not zeros") {

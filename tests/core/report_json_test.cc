@@ -61,6 +61,7 @@ TEST_CASE("report_json: parses, is versioned and keeps the documented key order"
                                  "spent_picousd",
                                  "spent_usd",
                                  "cached_attempts",
+                                 "answers_without_usage",
                                  "cost_per_task_picousd",
                                  "cost_per_task_usd",
                                  "cost_per_successful_task_picousd",

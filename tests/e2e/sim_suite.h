@@ -25,6 +25,17 @@ models:
   m-small: {input: 0.80, output: 4.00, as_of: 2026-11-23, source: "https://example.invalid/small"}
 )";
 
+// Four tickets whose right category is in `expected`, and the answer schema for them.
+inline constexpr const char* kTicketSamples =
+    R"({"id": "S1", "text": "my invoice is wrong", "expected": "billing"}
+{"id": "S2", "text": "the app crashes on start", "expected": "technical"}
+{"id": "S3", "text": "please bill me yearly", "expected": "billing"}
+{"id": "S4", "text": "error 503 since noon", "expected": "technical"}
+)";
+inline constexpr const char* kTicketSchema = R"({"type": "object",
+  "properties": {"category": {"type": "string", "enum": ["billing", "technical"]}},
+  "required": ["category"], "additionalProperties": false})";
+
 /// The files of a suite that names providers.yaml and prices.yaml next to it.
 struct SimSuiteFiles {
   const char* samples;  // samples.jsonl
