@@ -47,6 +47,8 @@ int BaselineVerb(const std::vector<std::string>& args);
 int GateVerb(const std::vector<std::string>& args);
 int CompareVerb(const std::vector<std::string>& args);
 int PricesVerb(const std::vector<std::string>& args);
+int HistoryVerb(const std::vector<std::string>& args);
+int SummaryVerb(const std::vector<std::string>& args);
 int ReviewVerb(const std::vector<std::string>& args);
 
 }  // namespace taskcost

@@ -28,6 +28,9 @@ constexpr Verb kVerbs[] = {
     {"compare", "two runs of one suite side by side, paired by sample (McNemar)", CompareVerb},
     {"prices", "import LiteLLM's price registry into prices.yaml (prices import-litellm FILE)",
      PricesVerb},
+    {"history", "cost per successful task, success and spend per candidate over time", HistoryVerb},
+    {"summary", "the cost-per-task dashboard across suites, by feature (summary RESULTS_DIR)",
+     SummaryVerb},
     {"review", "blinded expert review sheets: review export RUN_DIR, review import RUN_DIR SHEET",
      ReviewVerb},
 };

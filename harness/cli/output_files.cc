@@ -1,10 +1,12 @@
 #include "harness/cli/output_files.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 
+#include "harness/cli/cli.h"
 #include "harness/edge/run_dir.h"
 
 namespace taskcost {
@@ -15,6 +17,20 @@ Status WriteOutputFile(const std::string& path, const std::string& content) {
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   if (ec) return MakeError("cannot create directory " + parent.string() + ": " + ec.message());
   return WriteFileAtomic(path, content);
+}
+
+int PrintOrWrite(const std::string& path, const std::string& content) {
+  if (path.empty() || path == "-") {
+    std::fputs(content.c_str(), stdout);
+    return kExitOk;
+  }
+  Status wrote = WriteOutputFile(path, content);
+  if (!wrote.ok()) {
+    PrintErrors(wrote.errors());
+    return kExitIncomplete;
+  }
+  std::fprintf(stderr, "taskcost: wrote %s\n", path.c_str());
+  return kExitOk;
 }
 
 Status AppendToFile(const std::string& path, const std::string& content) {

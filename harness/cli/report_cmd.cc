@@ -2,9 +2,11 @@
 // NEW (and/or --batch) the recorded usage is re-priced under another catalog or the batch tier,
 // printed only: the run's own report files keep the prices it ran at.
 #include <cstdio>
+#include <filesystem>
 
 #include "harness/cli/cli.h"
 #include "harness/cli/options.h"
+#include "harness/cli/output_files.h"
 #include "harness/cli/report_output.h"
 #include "harness/core/reprice.h"
 
@@ -57,14 +59,40 @@ int RepricedReport(const std::string& dir, const std::string& prices, bool batch
   return kExitOk;
 }
 
+// `report --format html|csv`: report.json and .md as usual, and the page or sheet written to
+// RUN_DIR/report.<format> (or --output; "-" = stdout).
+int FormattedReport(const std::string& dir, const std::string& format, std::string output,
+                    bool no_write) {
+  std::vector<std::string> warnings;
+  ReportOptions options;
+  options.keep_tasks = true;
+  Result<Report> report = ReportFromRunDir(dir, &warnings, options);
+  if (!report.ok()) {
+    PrintErrors(report.errors());
+    return kExitBadInput;
+  }
+  for (const std::string& warning : warnings) PrintWarning(warning);
+  Result<std::string> text = EmitReports(*report, dir, false, !no_write);
+  Result<std::string> page = RenderRunDirAs(dir, *report, format);
+  if (!text.ok() || !page.ok()) {
+    PrintErrors(!text.ok() ? text.errors() : page.errors());
+    return kExitIncomplete;
+  }
+  if (output.empty()) output = (std::filesystem::path(dir) / ("report." + format)).string();
+  return PrintOrWrite(output, *page);
+}
+
 }  // namespace
 
 int ReportVerb(const std::vector<std::string>& args) {
   po::options_description options("report options");
-  std::string dir, prices;
+  std::string dir, prices, format = "text", output;
   bool no_write = false, batch = false;
   options.add_options()
       ("run-dir", po::value(&dir)->required(), "the run directory (results/<suite>/<run-id>)")
+      ("format", po::value(&format), "text (the terminal table, default), html (a self-contained "
+       "page: RUN_DIR/report.html) or csv (one row per task: RUN_DIR/report.csv)")
+      ("output,o", po::value(&output), "write the html or csv here instead ('-' = stdout)")
       ("no-write", po::bool_switch(&no_write), "print only; do not rewrite report.json/.md")
       ("prices", po::value(&prices), "re-price the recorded usage under this prices.yaml "
        "(printed only; the run's files are left as they are)")
@@ -75,8 +103,17 @@ int ReportVerb(const std::vector<std::string>& args) {
   ParseOutcome parsed = ParseVerbArgs("report", "RUN_DIR [options]", args, options, positional);
   if (parsed.exit_code) return *parsed.exit_code;
 
+  if (format != "text" && format != "html" && format != "csv") {
+    PrintError("--format: expected text, html or csv, got \"" + format + "\"");
+    return kExitBadInput;
+  }
   const bool reprice = !prices.empty() || batch;
+  if (reprice && format != "text") {
+    PrintError("--prices and --batch print the terminal report only; drop --format " + format);
+    return kExitBadInput;
+  }
   if (reprice) return RepricedReport(dir, prices, batch);
+  if (format != "text") return FormattedReport(dir, format, output, no_write);
 
   std::vector<std::string> warnings;
   Result<Report> report = ReportFromRunDir(dir, &warnings);  // streams: flat in memory

@@ -6,9 +6,13 @@
 #include <cstring>
 #include <filesystem>
 
+#include "harness/core/html_report.h"
 #include "harness/core/metrics.h"
+#include "harness/core/report_csv.h"
+#include "harness/core/report_evidence.h"
 #include "harness/core/report_json.h"
 #include "harness/core/report_render.h"
+#include "harness/core/suite_loader.h"
 #include "harness/edge/journal.h"
 #include "harness/review/review_store.h"
 
@@ -34,10 +38,11 @@ Result<std::string> ProduceReports(const LoadedRun& run, bool color, bool write_
   return EmitReports(report, run.dir, color, write_files);
 }
 
-Result<Report> ReportFromRunDir(const std::string& dir, std::vector<std::string>* warnings) {
+Result<Report> ReportFromRunDir(const std::string& dir, std::vector<std::string>* warnings,
+                                const ReportOptions& options) {
   Result<RunManifest> manifest = LoadRunManifest(dir);
   if (!manifest.ok()) return manifest.errors();
-  ReportBuilder builder(*manifest);
+  ReportBuilder builder(*manifest, options);
   Result<JournalSummary> journal =
       ReadJournalEach((std::filesystem::path(dir) / kJournalFile).string(),
                       [&builder](Attempt&& a) { builder.Add(a); });
@@ -47,6 +52,52 @@ Result<Report> ReportFromRunDir(const std::string& dir, std::vector<std::string>
   Status expert = AttachExpertReview(report, dir);
   if (!expert.ok()) return expert.errors();
   return report;
+}
+
+namespace {
+
+// The outliers' inputs come from the suite's samples as they are now; say so when the suite is
+// gone or has changed since the run.
+Result<ReportEvidence> CollectEvidence(const std::string& dir, const Report& report) {
+  Result<RunManifest> manifest = LoadRunManifest(dir);
+  if (!manifest.ok()) return manifest.errors();
+  std::vector<Sample> samples;
+  std::string note;
+  Result<Suite> suite = LoadSuite(manifest->suite_file);
+  if (!suite.ok()) {
+    note = "inputs not shown: the run's suite file " + manifest->suite_file +
+           " could not be read from here";
+  } else {
+    samples = std::move(suite->samples);
+    if (suite->content_hash != manifest->suite_hash) {
+      note = "the suite has changed since this run; inputs are shown as they are now";
+    }
+  }
+  EvidenceCollector collector(report, samples);
+  Result<JournalSummary> journal =
+      ReadJournalEach((std::filesystem::path(dir) / kJournalFile).string(),
+                      [&collector](Attempt&& a) { collector.Add(a); });
+  if (!journal.ok()) return journal.errors();
+  ReportEvidence evidence = collector.Finish();
+  evidence.note = note;
+  return evidence;
+}
+
+}  // namespace
+
+Result<std::string> RenderRunDirAs(const std::string& dir, const Report& report,
+                                   const std::string& format) {
+  if (format == "csv") {
+    Result<std::optional<ExpertInput>> scores = LoadExpertInput(dir);
+    if (!scores.ok()) return scores.errors();
+    if (!scores->has_value()) return ReportToCsv(report);
+    Report scored = report;
+    AddExpertScores(scored, **scores);
+    return ReportToCsv(scored);
+  }
+  Result<ReportEvidence> evidence = CollectEvidence(dir, report);
+  if (!evidence.ok()) return evidence.errors();
+  return RenderHtml(report, *evidence);
 }
 
 Result<std::string> EmitReports(const Report& report, const std::string& dir, bool color,

@@ -22,7 +22,14 @@ Result<std::string> ProduceReports(const LoadedRun& run, bool color, bool write_
 /// The report of the run directory `dir`, its journal streamed through a ReportBuilder: memory
 /// does not grow with the number of attempts. Journal warnings (a torn final line) are appended
 /// to `warnings`. Fails as LoadRunDir does.
-Result<Report> ReportFromRunDir(const std::string& dir, std::vector<std::string>* warnings);
+Result<Report> ReportFromRunDir(const std::string& dir, std::vector<std::string>* warnings,
+                                const ReportOptions& options = {});
+
+/// The report of `dir` as a page or a sheet: "html" (RenderHtml, with the outliers' inputs from
+/// the run's suite file and outputs from a second pass over the journal) or "csv" (one row per
+/// task). `report` must be computed with keep_tasks.
+Result<std::string> RenderRunDirAs(const std::string& dir, const Report& report,
+                                   const std::string& format);
 
 /// Adds the expert quality of the scores imported into `dir`/review (docs/review.md) to
 /// `report`, deciding the verdicts on quality; a run without imported scores is left as it is.

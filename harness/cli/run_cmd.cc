@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "harness/cli/cli.h"
+#include "harness/cli/history_index.h"
 #include "harness/cli/progress.h"
 #include "harness/cli/report_output.h"
 #include "harness/cli/run_setup.h"
@@ -322,6 +323,8 @@ int RunCommand::WriteReports(const RunResult& result, Report report) {
   std::fputs(text->c_str(), stdout);
   std::fprintf(stderr, "taskcost: run directory %s (run.json, attempts.jsonl, report.json, "
                        "report.md)\n", dir_.c_str());
+  Status indexed = IndexRunReport(a_.plan.results, dir_, report, manifest_.started_unix_ms);
+  if (!indexed.ok()) PrintWarning("history index not updated: " + indexed.error().ToString());
   SayWhyIncomplete(result, dir_);
   return ExitFor(result);
 }

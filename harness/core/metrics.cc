@@ -229,6 +229,14 @@ void Finish(const RunManifest& manifest, const TaskMap& tasks, const ReportOptio
   if (manifest.repeats > 1) m.repeat_spread = SpreadOverRepeats(tasks, manifest.repeats);
 }
 
+void AppendTasks(const RunManifest& manifest, const TaskMap& tasks, const std::string& candidate,
+                 std::vector<TaskFigures>& out) {
+  for (const auto& [key, t] : tasks) {
+    out.push_back({candidate, manifest.sample_ids[key.sample], key.repeat, t.attempts,
+                   t.input_tokens, t.output_tokens, t.cost, t.latency_us, t.success, t.failure});
+  }
+}
+
 std::vector<SampleTally> TallyBySample(const TaskMap& tasks, size_t samples) {
   std::vector<SampleTally> tally(samples);
   for (const auto& [key, task] : tasks) {
@@ -325,6 +333,7 @@ Report ReportBuilder::Finish() {
     report.total_cost += m.total_cost;
     report.spent += m.spent;
     report.cached_attempts += m.cached_attempts;
+    if (s.options.keep_tasks) AppendTasks(manifest, s.tasks[i], m.id, report.tasks);
   }
   const size_t base = report.baseline_id.empty() ? 0 : s.candidate_index.at(report.baseline_id);
   for (size_t i = 0; i < report.candidates.size(); ++i) {

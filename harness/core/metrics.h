@@ -26,6 +26,8 @@ struct ReportOptions {
   int64_t outlier_cost_factor = 3;
   // An outlier's input (output) is "long" above this multiple of the median per task.
   int64_t long_tokens_factor = 2;
+  // Keep every task's figures in Report::tasks (CSV rows, the HTML cost distribution).
+  bool keep_tasks = false;
 };
 
 /// How many attempts (or tasks) ended in one error class.
@@ -43,6 +45,22 @@ struct Outlier {
   int64_t input_tokens = 0;          // Usage::TotalInput summed over the task's attempts
   int64_t output_tokens = 0;         // output_tokens summed over the task's attempts
   std::vector<std::string> reasons;  // "long input", "long output", "3 attempts"
+};
+
+/// One task's figures (only with ReportOptions::keep_tasks): the rows of `report --format csv`
+/// and the points of the HTML cost distribution. Same folding as the candidate figures.
+struct TaskFigures {
+  std::string candidate_id;
+  std::string sample_id;
+  int repeat = 0;
+  int64_t attempts = 0;
+  int64_t input_tokens = 0;   // Usage::TotalInput summed over the task's attempts
+  int64_t output_tokens = 0;  // output_tokens summed over the task's attempts
+  Money cost;                 // every attempt of the task
+  int64_t latency_us = 0;     // sum of its attempts' latency
+  bool success = false;       // of the last attempt
+  ErrorClass failure = ErrorClass::kNone;  // final failure class when it failed
+  std::optional<double> quality;           // the task's mean expert score, when scored
 };
 
 /// The human alternative against one candidate (only when the suite has a `human:` block).
@@ -187,6 +205,9 @@ struct Report {
   std::vector<CandidateMetrics> candidates;  // manifest order
   std::vector<Comparison> comparisons;       // every non-baseline candidate, manifest order
   OverallVerdict overall;
+  // Every task run (ReportOptions::keep_tasks only): candidates in manifest order, then
+  // samples in manifest order, then repeat.
+  std::vector<TaskFigures> tasks;
   std::optional<ExpertReview> expert;  // only when review scores were imported (docs/review.md)
 
   const CandidateMetrics* Find(const std::string& id) const;

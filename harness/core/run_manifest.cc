@@ -97,6 +97,17 @@ class Fields {
     auto it = object_.find(key);
     return it != object_.end() && AsBool(it.value(), Pointer(key));
   }
+  // An optional object of strings ("tags"): empty when absent.
+  Tags OptionalTags(const char* key) const {
+    Tags tags;
+    auto it = object_.find(key);
+    if (it == object_.end()) return tags;
+    if (!it.value().is_object()) WrongType(it.value(), Pointer(key), "an object");
+    for (const auto& [name, value] : it.value().items()) {
+      tags[name] = AsString(value, Pointer(key) + "/" + name);
+    }
+    return tags;
+  }
   std::optional<int64_t> OptionalInt64(const char* key) const {
     if (IsNull(key)) return std::nullopt;
     return Int64(key);
@@ -299,6 +310,7 @@ Json CandidateToJson(const ManifestCandidate& c) {
   j["model"] = c.model;
   j["baseline"] = c.baseline;
   j["price"] = PriceToJson(c.price);
+  if (!c.tags.empty()) j["tags"] = c.tags;
   return j;
 }
 
@@ -310,6 +322,7 @@ ManifestCandidate CandidateFromFields(const Fields& f) {
   c.model = f.String("model");
   c.baseline = f.Bool("baseline");
   c.price = PriceFromFields(f.Object("price"));
+  c.tags = f.OptionalTags("tags");
   return c;
 }
 
@@ -410,6 +423,7 @@ RunManifest ManifestFromFields(const Fields& f) {
   if (budget) m.budget = Money::FromPicos(*budget);
   m.prices_file = f.String("prices_file");
   m.providers_file = f.String("providers_file");
+  m.tags = f.OptionalTags("tags");
   return m;
 }
 
@@ -447,6 +461,7 @@ std::string ManifestToJson(const RunManifest& m) {
   j["budget_usd"] = m.budget ? Json(m.budget->ToUsdDouble()) : Json(nullptr);
   j["prices_file"] = m.prices_file;
   j["providers_file"] = m.providers_file;
+  if (!m.tags.empty()) j["tags"] = m.tags;
   return Dump(j, 2) + "\n";
 }
 

@@ -27,6 +27,7 @@ struct ManifestCandidate {
   std::string model;
   bool baseline = false;
   ModelPrice price;           // the price actually used for this run
+  Tags tags;                  // the candidate's own tags (optional in run.json)
 };
 
 struct RunManifest {
@@ -49,6 +50,7 @@ struct RunManifest {
   std::optional<Money> budget;
   std::string prices_file;
   std::string providers_file;
+  Tags tags;  // the suite's tags (optional in run.json)
 
   const ManifestCandidate* Baseline() const;
 };

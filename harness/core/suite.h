@@ -16,6 +16,10 @@
 
 namespace taskcost {
 
+/// Labels of a suite or a candidate (`tags: {team: support, feature: triage}`): free-form
+/// names and values that `taskcost summary` groups by. Ordered by name.
+using Tags = std::map<std::string, std::string>;
+
 /// One sample input. `fields` flattens the sample's JSON object: top-level strings verbatim,
 /// other scalars as JSON text ("3", "true"), nested objects with dotted keys ("customer.name"),
 /// and every non-string value also under its own key as JSON text.
@@ -97,6 +101,7 @@ struct Candidate {
   SourceLocation provider_where;  // the `provider` value, for catalog errors
   SourceLocation price_where;     // the `price` value, or the `model` value when price is not set
   bool price_given = false;       // true when `price` was written (else price == model)
+  Tags tags;                      // the candidate's own tags (added to the suite's)
 };
 
 struct Suite {
@@ -116,6 +121,7 @@ struct Suite {
   std::vector<Candidate> candidates;
   std::vector<Sample> samples;
   GateSpec gate;                 // defaults when the suite has no `gate:` block
+  Tags tags;                     // `tags:`, e.g. team and feature
   ReviewSpec review;             // defaults (1-5, tolerance 0.5) without a `review:` block
 
   const Candidate* Baseline() const;

@@ -7,8 +7,8 @@
 namespace taskcost {
 namespace {
 
-const std::vector<std::string> kCandidateKeys = {"id",    "provider", "model",
-                                                 "price", "baseline", "params"};
+const std::vector<std::string> kCandidateKeys = {"id",       "provider", "model", "price",
+                                                 "baseline", "params",   "tags"};
 
 std::optional<std::string> RequiredString(YamlReader& reader, const YamlField& field) {
   if (!reader.Require(field)) return std::nullopt;
@@ -62,6 +62,7 @@ Candidate ReadCandidate(YamlReader& reader, const YamlField& item) {
   candidate.price_where = price.present ? price.where : model.where;
   candidate.baseline = reader.Bool(reader.Child(item, "baseline")).value_or(false);
   ReadParams(reader, item, candidate);
+  candidate.tags = ReadTags(reader, reader.Child(item, "tags"));
   return candidate;
 }
 

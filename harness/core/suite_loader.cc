@@ -15,7 +15,7 @@ const std::vector<std::string> kTopKeys = {
     "suite",      "unit",      "description", "samples",          "prompt",
     "output",     "success",   "human",       "volume_per_month", "policy",
     "budget_usd", "providers", "prices",      "candidates",       "gate",
-    "review"};
+    "tags",       "review"};
 
 void ReadName(SuiteContext& context, const YamlField& root, Suite& suite) {
   YamlReader& reader = context.reader;
@@ -93,6 +93,7 @@ Suite ReadSuite(SuiteContext& context, const YamlField& root) {
   YamlField candidates = reader.Child(root, "candidates");
   if (reader.Require(candidates)) suite.candidates = ReadCandidates(context, candidates);
   suite.gate = ReadGate(context, reader.Child(root, "gate"), suite.candidates);
+  suite.tags = ReadTags(reader, reader.Child(root, "tags"));
   suite.review = ReadReview(context, reader.Child(root, "review"));
   CheckTemplateFields(context, suite.samples);
   return suite;

@@ -45,6 +45,8 @@ OutputSpec ReadOutput(SuiteContext& context, const YamlField& output);
 /// `schema_json` (may be "") lets a field_equals field be checked against the schema.
 std::vector<SuccessCriterion> ReadSuccess(SuiteContext& context, const YamlField& success,
                                           const std::string& schema_json);
+/// A `tags:` mapping: names of letters, digits, '_', '.', '-'; values non-empty scalars.
+Tags ReadTags(YamlReader& reader, const YamlField& tags);
 HumanAlternative ReadHuman(SuiteContext& context, const YamlField& human);
 RetryPolicy ReadPolicy(SuiteContext& context, const YamlField& policy);
 std::vector<Candidate> ReadCandidates(SuiteContext& context, const YamlField& candidates);

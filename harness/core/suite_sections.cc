@@ -349,6 +349,26 @@ std::vector<SuccessCriterion> ReadSuccess(SuiteContext& context, const YamlField
   return criteria;
 }
 
+Tags ReadTags(YamlReader& reader, const YamlField& tags) {
+  Tags out;
+  if (!tags.present) return out;
+  for (const YamlField& entry : reader.Entries(tags)) {
+    if (!IsNameOf(entry.key, "_.-")) {
+      reader.Fail(entry, "tag name " + Quoted(entry.key) +
+                             " may contain only letters, digits, '_', '.' and '-'");
+      continue;
+    }
+    if (!entry.node.IsScalar()) {
+      reader.Fail(entry, "expected a text value, e.g. " + entry.key + ": support");
+      continue;
+    }
+    std::optional<std::string> value = reader.String(entry);
+    if (value && value->empty()) reader.Fail(entry, "must not be empty");
+    if (value && !value->empty()) out[entry.key] = *value;
+  }
+  return out;
+}
+
 HumanAlternative ReadHuman(SuiteContext& context, const YamlField& human) {
   HumanAlternative out;
   YamlReader& reader = context.reader;

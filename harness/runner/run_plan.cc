@@ -295,7 +295,7 @@ RunManifest MakeManifest(const RunPlan& plan, const std::string& run_id, int64_t
     m.candidates.push_back(ManifestCandidate{pc.candidate->id, pc.provider.name,
                                              std::string(ProviderKindName(pc.provider.kind)),
                                              pc.candidate->model, pc.candidate->baseline,
-                                             pc.price});
+                                             pc.price, pc.candidate->tags});
   }
   m.human = suite.human;
   m.volume_per_month = suite.volume_per_month;
@@ -303,6 +303,7 @@ RunManifest MakeManifest(const RunPlan& plan, const std::string& run_id, int64_t
   m.budget = suite.budget;
   m.prices_file = suite.prices_file;
   m.providers_file = suite.providers_file;
+  m.tags = suite.tags;
   return m;
 }
 

@@ -38,6 +38,11 @@ void DrainPipes(int out_fd, int err_fd, std::string* out, std::string* err) {
 
 CliOutcome RunCli(const std::vector<std::string>& args, const std::string& cwd,
                   const std::map<std::string, std::string>& env) {
+  return RunProgram(TASKCOST_BINARY, args, cwd, env);
+}
+
+CliOutcome RunProgram(const std::string& program, const std::vector<std::string>& args,
+                      const std::string& cwd, const std::map<std::string, std::string>& env) {
   int out_pipe[2], err_pipe[2];
   if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
   pid_t pid = fork();
@@ -57,12 +62,12 @@ CliOutcome RunCli(const std::vector<std::string>& args, const std::string& cwd,
       }
     }
     std::vector<char*> argv;
-    std::string binary = TASKCOST_BINARY;
+    std::string binary = program;
     argv.push_back(binary.data());
     std::vector<std::string> copy = args;
     for (std::string& a : copy) argv.push_back(a.data());
     argv.push_back(nullptr);
-    execv(binary.c_str(), argv.data());
+    execvp(binary.c_str(), argv.data());  // a name without '/' is looked up in PATH
     _exit(127);
   }
   close(out_pipe[1]);

@@ -18,6 +18,10 @@ struct CliOutcome {
 CliOutcome RunCli(const std::vector<std::string>& args, const std::string& cwd,
                   const std::map<std::string, std::string>& env = {});
 
+/// Runs `program` (a path, or a name looked up in PATH) the same way.
+CliOutcome RunProgram(const std::string& program, const std::vector<std::string>& args,
+                      const std::string& cwd, const std::map<std::string, std::string>& env = {});
+
 /// A fresh empty directory under the system temp dir, removed by the destructor.
 class TempDir {
  public:

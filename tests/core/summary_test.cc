@@ -1,0 +1,72 @@
+#include "harness/core/summary.h"
+
+#include <doctest/doctest.h>
+
+#include "harness/core/report_format.h"
+#include "tests/core/report_fixture.h"
+
+namespace taskcost {
+namespace {
+
+SuiteSummary Summary(const std::string& name, const std::string& feature, int64_t volume,
+                     const char* ai, const char* human) {
+  SuiteSummary s;
+  s.suite = name;
+  s.feature = feature;
+  s.candidate = "c";
+  s.volume_per_month = volume;
+  s.ai_cost_per_task = Money::ParseUsd(ai).value();
+  s.human_cost_per_task = Money::ParseUsd(human).value();
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("summary: the verdict's candidate, tags by candidate over suite") {
+  RunManifest manifest = testing::TwoCandidateManifest(4);
+  testing::AddHuman(manifest);
+  manifest.tags = {{"team", "support"}, {"feature", "triage"}};
+  manifest.candidates[1].tags = {{"team", "platform"}};
+  const Report report = ComputeReport(manifest, testing::HandWorkedJournal());
+  const SuiteSummary s = SummariseRun(report, manifest);
+  // The hand-worked verdict switches to small: $0.00255 / 3 = $0.00085 per success, plus
+  // review 0.2 min at $50/h = $0.166666666667.
+  CHECK(s.candidate == "small");
+  CHECK(s.switched);
+  CHECK(s.feature == "triage");
+  CHECK(s.team == "platform");
+  CHECK(s.volume_per_month == 1000);
+  CHECK(s.ai_cost_per_task->picos() == 850'000'000 + 166'666'666'667);
+  CHECK(s.human_cost_per_task->picos() == 1'666'666'666'667);
+}
+
+TEST_CASE("summary: a feature weighs its suites by volume and flags negative ROI") {
+  // triage: 1000 x ($1 - $0.002) + 3000 x ($2 - $0.004): AI (2 + 12) / 4000 = $0.0035,
+  // human (1000 + 6000) / 4000 = $1.75, ROI 7000 / 14 = 500x, saving $6986.
+  const std::vector<FeatureSummary> features = ByFeature(
+      {Summary("b", "triage", 3000, "0.004", "2"), Summary("a", "triage", 1000, "0.002", "1"),
+       Summary("refund", "refunds", 10, "0.5", "0.25")});
+  REQUIRE(features.size() == 2);
+  const FeatureSummary& refunds = features[0];
+  const FeatureSummary& triage = features[1];
+  CHECK(triage.feature == "triage");
+  CHECK(triage.suites[0].suite == "a");
+  CHECK(triage.volume_per_month == 4000);
+  CHECK(FormatUsd(*triage.ai_cost_per_task) == "0.0035");
+  CHECK(FormatUsd(*triage.human_cost_per_task) == "1.75");
+  CHECK(FormatRoi(triage.roi) == "500.0x");
+  CHECK(FormatUsd(*triage.monthly_saving) == "6986.00");
+  CHECK_FALSE(triage.negative_roi);
+  CHECK(refunds.negative_roi);
+  CHECK(FormatRoi(refunds.roi) == "0.50x");
+  CHECK(FormatUsd(*refunds.monthly_saving) == "-2.50");
+
+  const std::string text = RenderSummaryText(features, "results");
+  CHECK(text.find("NEGATIVE ROI: refunds: AI plus review costs $0.50 per task, more than the "
+                  "human alone ($0.25)") != std::string::npos);
+  const std::string html = RenderSummaryHtml(features, "results");
+  CHECK(html.find("id=\"summary-table\"") != std::string::npos);
+  CHECK(html.find("data-chart=\"summary-cost\"") != std::string::npos);
+}
+
+}  // namespace taskcost
