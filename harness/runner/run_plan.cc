@@ -106,6 +106,15 @@ ChatCall CandidateCall(const RunPlan& plan, int candidate) {
   return call;
 }
 
+std::vector<RequestTemplate> RequestTemplates(const RunPlan& plan) {
+  std::vector<RequestTemplate> templates;
+  for (size_t c = 0; c < plan.candidates.size(); ++c) {
+    const PlannedCandidate& pc = plan.candidates[c];
+    templates.emplace_back(pc.provider, CandidateCall(plan, static_cast<int>(c)), pc.key);
+  }
+  return templates;
+}
+
 namespace {
 
 // Bytes a call sends that the model reads: the rendered prompts and the schema.

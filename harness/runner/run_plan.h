@@ -82,6 +82,11 @@ Result<ChatCall> MakeCall(const RunPlan& plan, const PlannedTask& task);
 /// result without the prompts.
 ChatCall CandidateCall(const RunPlan& plan, int candidate);
 
+/// Each candidate's RequestTemplate, in plan order: RequestTemplates(plan)[task.candidate]
+/// .Build(call) is the request BuildRequest builds for the task's call, without rebuilding the
+/// parts its calls share. Throws as BuildRequest does.
+std::vector<RequestTemplate> RequestTemplates(const RunPlan& plan);
+
 /// Worst-case cost of one attempt: the rendered prompt and schema estimated generously at
 /// one token per 3 bytes, all at the uncached input price, plus max_tokens at the output price.
 Money WorstCaseCost(const RunPlan& plan, const PlannedTask& task);

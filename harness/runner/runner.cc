@@ -56,12 +56,8 @@ class Loop {
        JournalWriter& journal)
       : plan_(plan), options_(options), transport_(transport), clock_(clock), journal_(journal),
         tasks_(plan.Tasks()),
-        scheduler_(Limits(), plan.suite->policy, options.budget, options.seed) {
-    for (size_t c = 0; c < plan.candidates.size(); ++c) {
-      const PlannedCandidate& pc = plan.candidates[c];
-      requests_.emplace_back(pc.provider, CandidateCall(plan, static_cast<int>(c)), pc.key);
-    }
-  }
+        requests_(RequestTemplates(plan)),
+        scheduler_(Limits(), plan.suite->policy, options.budget, options.seed) {}
 
   void Prepare(const std::vector<Attempt>& previous);
   Result<RunResult> Run();
