@@ -34,6 +34,9 @@ std::string Count(size_t n, const std::string& word) {
 
 }  // namespace
 
+// --simulate without a profile: the suite's own simulator.yaml when it has one.
+constexpr const char* kSuiteSimulator = "(the suite's)";
+
 void AddPlanOptions(po::options_description& options, PlanArgs* a) {
   options.add_options()
       ("providers", po::value(&a->providers),
@@ -46,16 +49,21 @@ void AddPlanOptions(po::options_description& options, PlanArgs* a) {
       ("samples", po::value(&a->samples), "only these samples: ID,ID,... (suite order is kept)")
       ("candidates", po::value(&a->candidates),
        "only these candidates: ID,ID,... (the baseline must be among them)")
-      ("simulate", po::value(&a->simulate)->implicit_value("configs/simulator.yaml"),
-       "run against the bundled simulator with this profile (default configs/simulator.yaml); "
-       "outputs are simulated, no key needed")
+      ("simulate", po::value(&a->simulate)->implicit_value(kSuiteSimulator),
+       "run against the bundled simulator with this profile (default: simulator.yaml beside "
+       "suite.yaml, else configs/simulator.yaml); outputs are simulated, no key needed")
       ("results", po::value(&a->results)->default_value("results"), "results root directory")
       ("cache-dir", po::value(&a->cache_dir), "response cache directory (default RESULTS/.cache)")
       ("no-cache", po::bool_switch(&a->no_cache), "call every provider; neither read nor write "
        "the response cache");
 }
 
-std::optional<int> CheckPlanArgs(const PlanArgs& a, const po::variables_map& vars) {
+std::optional<int> CheckPlanArgs(PlanArgs& a, const po::variables_map& vars) {
+  if (a.simulate == kSuiteSimulator) {
+    const std::filesystem::path beside =
+        std::filesystem::path(a.suite_path).parent_path() / "simulator.yaml";
+    a.simulate = std::filesystem::exists(beside) ? beside.string() : "configs/simulator.yaml";
+  }
   if (a.repeat < 1) {
     PrintError("--repeat must be at least 1");
     return kExitBadInput;
@@ -119,7 +127,13 @@ Result<SimulatorSetup> LoadSimulatorSetup(const std::string& profile_path) {
 
 void PointAtSimulator(RunPlan& plan, const std::string& base_url,
                       const std::string& cache_endpoint) {
+  std::vector<PlannedCandidate*> all;
   for (PlannedCandidate& pc : plan.candidates) {
+    all.push_back(&pc);
+    for (PlannedCandidate& step : pc.steps) all.push_back(&step);
+  }
+  for (PlannedCandidate* each : all) {
+    PlannedCandidate& pc = *each;
     if (pc.provider.kind == ProviderKind::kAnthropic) {
       pc.provider.base_url = base_url;
     } else {
@@ -148,11 +162,11 @@ KeyLookup KeysFromEnvironment(const ProviderCatalog& providers) {
 
 RunEstimate EstimateWithCache(const RunPlan& plan, const ResponseCache* cache) {
   if (cache == nullptr) return EstimateRun(plan);
-  const std::vector<RequestTemplate> requests = RequestTemplates(plan);
+  const RequestTemplates requests(plan);
   return EstimateRun(plan, [&](const PlannedTask& task, int attempt) {
     Result<ChatCall> call = MakeCall(plan, task);
     if (!call.ok()) return false;  // the loader checks templates; such a task is never sent
-    const HttpRequest request = requests[static_cast<size_t>(task.candidate)].Build(*call);
+    const HttpRequest request = requests.For(task).Build(*call);
     return cache->Lookup(CacheKeyFor(plan, task, attempt, request)).has_value();
   });
 }

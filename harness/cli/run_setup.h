@@ -34,8 +34,9 @@ struct PlanArgs {
 void AddPlanOptions(po::options_description& options, PlanArgs* args);
 
 /// Checks the shared options' values (`vars`: what was given); prints the problem and returns
-/// the exit code on error.
-std::optional<int> CheckPlanArgs(const PlanArgs& args, const po::variables_map& vars);
+/// the exit code on error. Resolves a bare --simulate to the simulator.yaml beside suite.yaml
+/// when there is one, else configs/simulator.yaml.
+std::optional<int> CheckPlanArgs(PlanArgs& args, const po::variables_map& vars);
 
 /// --samples, --limit and --candidates as a Selection.
 Selection SelectionFrom(const PlanArgs& args);

@@ -5,7 +5,7 @@
 
 namespace taskcost {
 namespace {
-constexpr std::array<std::pair<ErrorClass, std::string_view>, 12> kNames{{
+constexpr std::array<std::pair<ErrorClass, std::string_view>, 13> kNames{{
     {ErrorClass::kNone, "none"},
     {ErrorClass::kRateLimit, "rate_limit"},
     {ErrorClass::kServer, "server"},
@@ -18,6 +18,7 @@ constexpr std::array<std::pair<ErrorClass, std::string_view>, 12> kNames{{
     {ErrorClass::kTruncated, "truncated"},
     {ErrorClass::kRefusal, "refusal"},
     {ErrorClass::kIncorrect, "incorrect"},
+    {ErrorClass::kScorerError, "scorer_error"},
 }};
 }  // namespace
 

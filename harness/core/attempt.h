@@ -28,6 +28,9 @@ enum class ErrorClass {
   kTruncated,      // finish_reason "length" / stop_reason "max_tokens"
   kRefusal,        // the model refused (OpenAI message.refusal, Anthropic stop_reason "refusal")
   kIncorrect,      // valid output, but a success criterion failed
+  kScorerError,    // valid output that a success scorer could not judge (a command scorer
+                   // timed out, crashed or answered garbage): not the model's failure, never
+                   // retried, the task is left unjudged
 };
 
 /// Stable snake_case names used in suites, journals and reports: "rate_limit", "invalid_output".
@@ -58,6 +61,9 @@ struct CheckResult {
   std::string name;    // e.g. "field_equals(category)"
   bool pass = false;
   std::string reason;  // short, shown in reports: "expected \"billing\", got \"account\""
+  std::optional<double> score;  // 0..1; set by scorers of the suite's quality: list
+  bool quality = false;         // from quality: (scored, averaged); never decides success
+  bool scorer_error = false;    // the scorer could not judge: not the model's failure
 };
 
 struct Attempt {
@@ -65,7 +71,10 @@ struct Attempt {
   std::string sample_id;
   std::string candidate_id;
   int repeat = 0;
-  int attempt = 1;
+  int attempt = 1;  // within the step, for a cascade
+  std::string step;  // a cascade's step (the candidate that made this call) or a chain's step
+                     // id; "" for a single model
+  bool partial = false;  // a chain step before the last: its success is not the task's
 
   // Timing.
   int64_t started_unix_ms = 0;  // wall clock when the request was sent

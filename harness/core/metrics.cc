@@ -30,6 +30,10 @@ struct TaskTally {
   int last_attempt = 0;                    // highest attempt number seen
   bool success = false;                    // of the last attempt
   ErrorClass failure = ErrorClass::kNone;  // of the last attempt, when it failed
+  std::vector<CheckResult> checks;         // of the last attempt, reasons dropped
+  std::string step;                        // a cascade's step of the last attempt
+  int64_t steps = 0;                       // a cascade's steps reached
+  bool schema_failed = false;              // the last attempt failed the output schema
 };
 
 using TaskMap = std::map<TaskKey, TaskTally>;
@@ -56,17 +60,44 @@ void SortCounts(std::vector<ClassCount>& counts) {
   });
 }
 
+StepCost& StepEntry(std::vector<StepCost>& steps, const std::string& id) {
+  for (StepCost& s : steps) {
+    if (s.step == id) return s;
+  }
+  steps.push_back(StepCost{id});
+  return steps.back();
+}
+
 void AddAttempt(const Attempt& a, TaskTally& task, CandidateMetrics& m) {
   task.cost += a.cost;
   ++task.attempts;
   task.input_tokens += a.usage.TotalInput();
   task.output_tokens += a.usage.output_tokens;
   task.latency_us += a.latency_us;
-  // The last attempt is the highest-numbered one; a later line with the same number wins.
-  if (task.attempts == 1 || a.attempt >= task.last_attempt) {
+  // The last attempt is the highest-numbered one; a later line with the same number wins. A
+  // cascade's later step (journaled after the earlier one ended) numbers its attempts afresh.
+  const bool new_step = task.attempts == 1 ? !a.step.empty() : a.step != task.step;
+  if (new_step) {
+    task.step = a.step;
+    ++task.steps;
+    StepCost& step = StepEntry(m.steps, a.step);
+    ++step.tasks;
+  }
+  if (!a.step.empty()) {
+    StepCost& step = StepEntry(m.steps, a.step);
+    ++step.attempts;
+    step.cost += a.cost;
+  }
+  if (task.attempts == 1 || new_step || a.attempt >= task.last_attempt) {
     task.last_attempt = a.attempt;
-    task.success = a.success;
-    task.failure = a.success ? ErrorClass::kNone : FailureClass(a);
+    task.success = a.success && !a.partial;  // a chain stopped before its last step did not
+    task.failure = task.success ? ErrorClass::kNone : FailureClass(a);
+    task.schema_failed = !a.validation_errors.empty();
+    task.checks.clear();
+    for (const CheckResult& check : a.checks) {
+      task.checks.push_back({check.name, check.pass, "", check.score, check.quality,
+                             check.scorer_error});
+    }
   }
   ++m.attempts;
   m.total_cost += a.cost;
@@ -197,6 +228,45 @@ void AddRoi(const Report& report, CandidateMetrics& m) {
   m.roi = roi;
 }
 
+ScorerFigures& ScorerEntry(std::vector<ScorerFigures>& scorers, const std::string& name,
+                          bool quality) {
+  for (ScorerFigures& f : scorers) {
+    if (f.name == name && f.quality == quality) return f;
+  }
+  scorers.push_back(ScorerFigures{name, quality});
+  return scorers.back();
+}
+
+// Scorer figures from each task's last attempt.
+void AddScorers(const TaskMap& tasks, CandidateMetrics& m) {
+  double quality_sum = 0;
+  for (const auto& [key, task] : tasks) {
+    if (task.schema_failed) ++ScorerEntry(m.scorers, "schema", false).failed_tasks;
+    if (task.failure == ErrorClass::kScorerError) ++m.unjudged_tasks;
+    double task_sum = 0;
+    int64_t task_scores = 0;
+    for (const CheckResult& check : task.checks) {
+      ScorerFigures& f = ScorerEntry(m.scorers, check.name, check.quality);
+      if (check.scorer_error) {
+        ++f.scorer_errors;
+      } else if (!check.pass) {
+        ++f.failed_tasks;
+      }
+      if (!check.score) continue;
+      ++f.scored_tasks;
+      f.score_sum += *check.score;
+      if (check.quality) {
+        task_sum += *check.score;
+        ++task_scores;
+      }
+    }
+    if (task_scores == 0) continue;
+    quality_sum += task_sum / static_cast<double>(task_scores);
+    ++m.quality_tasks;
+  }
+  if (m.quality_tasks > 0) m.quality_score = quality_sum / static_cast<double>(m.quality_tasks);
+}
+
 // Every per-candidate figure that needs the candidate's whole task list.
 void Finish(const RunManifest& manifest, const TaskMap& tasks, const ReportOptions& options,
             const Report& report, CandidateMetrics& m) {
@@ -205,6 +275,7 @@ void Finish(const RunManifest& manifest, const TaskMap& tasks, const ReportOptio
   m.tasks_not_run = std::max<int64_t>(0, m.tasks_planned - m.tasks_run);
   m.retries = m.attempts - m.tasks_run;
   for (const auto& [key, task] : tasks) {
+    if (task.steps > 1) ++m.escalated_tasks;
     if (task.success) {
       ++m.successes;
     } else {
@@ -226,6 +297,7 @@ void Finish(const RunManifest& manifest, const TaskMap& tasks, const ReportOptio
     FindOutliers(manifest, tasks, options, m);
   }
   AddRoi(report, m);
+  AddScorers(tasks, m);
   if (manifest.repeats > 1) m.repeat_spread = SpreadOverRepeats(tasks, manifest.repeats);
 }
 

@@ -97,6 +97,30 @@ struct RepeatSpread {
   std::optional<double> success_rate_sd_pp;  // percentage points
 };
 
+/// One scorer over a candidate's tasks (docs/scorers.md), judged on each task's last attempt.
+/// "schema" counts the tasks whose last answer failed the output schema.
+struct ScorerFigures {
+  std::string name;            // "numeric_within(total)", "schema"
+  bool quality = false;        // from the suite's quality: list
+  int64_t failed_tasks = 0;    // judged and failed (a success scorer's failure fails the task)
+  int64_t scorer_errors = 0;   // could not judge (timeouts, crashes, garbage): not the model's
+  int64_t scored_tasks = 0;    // tasks with a score
+  double score_sum = 0;        // of those scores, 0..1 each
+
+  std::optional<double> MeanScore() const {
+    if (scored_tasks == 0) return std::nullopt;
+    return score_sum / static_cast<double>(scored_tasks);
+  }
+};
+
+/// One step of a cascade: what its calls cost over the candidate's tasks.
+struct StepCost {
+  std::string step;  // the id of the candidate that made the calls
+  int64_t tasks = 0;     // tasks that reached this step
+  int64_t attempts = 0;
+  Money cost;            // every attempt of the step, failed ones included
+};
+
 struct CandidateMetrics {
   std::string id;
   std::string model;
@@ -132,6 +156,20 @@ struct CandidateMetrics {
   std::optional<RoiMetrics> roi;             // human present and at least one success
   std::optional<RepeatSpread> repeat_spread;  // only when the run has more than one repeat
   std::optional<ExpertQuality> expert_quality;  // only when review scores were imported
+
+  // Scorers. quality_score: over the tasks whose last answer was scored by the quality: list,
+  // the mean of each task's mean quality score (0-1); unset when none was scored.
+  std::optional<double> quality_score;
+  int64_t quality_tasks = 0;            // tasks that quality_score averages
+  int64_t unjudged_tasks = 0;           // tasks ended by a success scorer that could not judge
+  std::vector<ScorerFigures> scorers;   // in the order first seen; empty without scorers
+
+  // Cascades: tasks that went past their first step, and each step's share of total_cost
+  // (the steps' costs add up to it). Empty steps for a single model.
+  int64_t escalated_tasks = 0;
+  std::vector<StepCost> steps;  // in the order first seen (the cascade's order)
+
+  Fraction EscalationRate() const { return {escalated_tasks, tasks_run}; }
 
   Fraction SuccessRate() const { return {successes, tasks_run}; }
   Fraction AttemptsPerTask() const { return {attempts, tasks_run}; }

@@ -156,6 +156,32 @@ Json CandidateJson(const CandidateMetrics& c) {
   for (const Outlier& o : c.outliers) j["outliers"].push_back(OutlierJson(o));
   j["roi"] = RoiJson(c.roi);
   j["repeat_spread"] = RepeatSpreadJson(c.repeat_spread);
+  j["quality_score"] = OptionalOrNull(c.quality_score);
+  j["quality_tasks"] = c.quality_tasks;
+  j["unjudged_tasks"] = c.unjudged_tasks;
+  j["escalated_tasks"] = c.escalated_tasks;
+  j["escalation_rate"] = FractionOrNull(c.EscalationRate());
+  j["steps"] = Json::array();
+  for (const StepCost& s : c.steps) {
+    Json one = Json::object();
+    one["step"] = s.step;
+    one["tasks"] = s.tasks;
+    one["attempts"] = s.attempts;
+    one["cost_picousd"] = s.cost.picos();
+    one["cost_usd"] = s.cost.ToUsdDouble();
+    j["steps"].push_back(std::move(one));
+  }
+  j["scorers"] = Json::array();
+  for (const ScorerFigures& f : c.scorers) {
+    Json one = Json::object();
+    one["name"] = f.name;
+    one["list"] = f.quality ? "quality" : "success";
+    one["failed_tasks"] = f.failed_tasks;
+    one["scorer_errors"] = f.scorer_errors;
+    one["scored_tasks"] = f.scored_tasks;
+    one["mean_score"] = OptionalOrNull(f.MeanScore());
+    j["scorers"].push_back(std::move(one));
+  }
   if (c.expert_quality) j["expert_quality"] = ExpertQualityJson(*c.expert_quality);
   return j;
 }

@@ -101,6 +101,23 @@ std::string RenderTerminal(const Report& report, bool color) {
          "by its last attempt's class)\n";
   out += failures.rows.empty() ? "none\n" : RenderTerminalTable(failures, color);
 
+  const ReportTable cascades = CascadeTable(report);
+  if (!cascades.rows.empty()) {
+    out += "\n" + Paint("cascades and chains", kBold, color) +
+           " (past step 1: tasks a cascade escalated, or a chain took to its second step; each "
+           "step's calls and share of the candidate's cost)\n";
+    out += RenderTerminalTable(cascades, color);
+  }
+  const ReportTable scorers = ScorerTable(report);
+  if (!scorers.rows.empty()) {
+    out += "\n" + Paint("scorers", kBold, color) +
+           " (each task's last answer; scorer errors are not the model's failures)\n";
+    out += RenderTerminalTable(scorers, color);
+  }
+  for (const std::string& note : UnjudgedNotes(report)) {
+    out += Paint("note: " + note, kYellow, color) + "\n";
+  }
+
   const ReportTable outliers = OutlierTable(report, kOutliersShown);
   out += "\n" + Paint("outliers", kBold, color) + " (tasks costing more than " +
          std::to_string(report.outlier_cost_factor) + "x their candidate's median task cost)\n";
@@ -182,6 +199,22 @@ std::string RenderMarkdown(const Report& report) {
                          "Failed attempts: every failed call by its own class. Failed tasks: each "
                          "failed task by its last attempt's class.",
                          FailureTable(report));
+  const ReportTable cascades = CascadeTable(report);
+  if (!cascades.rows.empty()) {
+    out += MarkdownSection("Cascades and chains",
+                           "Past step 1: tasks a cascade escalated, or a chain took to its second "
+                           "step. Each step's calls and share of the candidate's cost.",
+                           cascades);
+  }
+  const ReportTable scorers = ScorerTable(report);
+  if (!scorers.rows.empty()) {
+    out += MarkdownSection("Scorers",
+                           "Each task's last answer. Scorer errors are not the model's failures.",
+                           scorers);
+  }
+  for (const std::string& note : UnjudgedNotes(report)) {
+    out += "\n> " + EscapeMarkdown(note) + "\n";
+  }
   out +=
       MarkdownSection("Outliers",
                       "Tasks costing more than " + std::to_string(report.outlier_cost_factor) +

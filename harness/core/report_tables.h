@@ -33,6 +33,16 @@ ReportTable FailureTable(const Report& report);
 ReportTable OutlierTable(const Report& report, size_t limit);
 /// Per candidate: effective cost per task, ROI, monthly saving and projected AI cost.
 ReportTable HumanTable(const Report& report);
+/// Per candidate and scorer (report_scorers.cc): failed tasks, scorer errors and the mean
+/// score; one "quality" row per candidate with quality scorers. No rows without scorers.
+ReportTable ScorerTable(const Report& report);
+/// "3 tasks of gpt-4.1-nano were left unjudged: ..." for candidates with scorer errors.
+std::vector<std::string> UnjudgedNotes(const Report& report);
+/// Per cascade and step (report_scorers.cc): escalation rate, tasks reaching the step, its
+/// attempts, its cost and share of the cascade's cost. No rows without cascades.
+ReportTable CascadeTable(const Report& report);
+/// A 0-1 score with two decimals: "0.93"; "n/a" when unset.
+std::string FormatScore(const std::optional<double>& score);
 
 /// What the run paid against what its tasks cost: "spent this run: $0.00; the tasks cost
 /// $0.032 (8 of 8 attempts answered by the response cache at their original usage)".

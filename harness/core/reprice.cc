@@ -70,7 +70,8 @@ PricedRun Reprice(const RunManifest& manifest, const std::vector<Attempt>& attem
     if (found != prices.end()) c.price = found->second;
   }
   for (Attempt& a : run.attempts) {
-    auto found = prices.find(a.candidate_id);
+    // A cascade's call is priced as its step's candidate.
+    auto found = prices.find(a.step.empty() ? a.candidate_id : a.step);
     if (found != prices.end()) a.cost = CallCost(found->second, a.usage);
   }
   return run;

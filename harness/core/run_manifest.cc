@@ -92,10 +92,24 @@ class Fields {
   bool Bool(const char* key) const { return AsBool(At(key), Pointer(key)); }
   int64_t Int64(const char* key) const { return AsInt64(At(key), Pointer(key)); }
   int Int(const char* key) const { return AsInt(At(key), Pointer(key)); }
+  // An optional string member: "" when absent.
+  std::string OptionalString(const char* key) const {
+    auto it = object_.find(key);
+    return it == object_.end() ? std::string() : AsString(it.value(), Pointer(key));
+  }
   // An optional boolean member: false when absent.
   bool OptionalBool(const char* key) const {
     auto it = object_.find(key);
     return it != object_.end() && AsBool(it.value(), Pointer(key));
+  }
+  // An optional number from 0 to 1: nullopt when absent.
+  std::optional<double> OptionalScore(const char* key) const {
+    auto it = object_.find(key);
+    if (it == object_.end()) return std::nullopt;
+    if (!it->is_number()) WrongType(*it, Pointer(key), "a number");
+    const double v = it->template get<double>();
+    if (v < 0 || v > 1) throw BadField{Pointer(key), "must be between 0 and 1"};
+    return v;
   }
   // An optional object of strings ("tags"): empty when absent.
   Tags OptionalTags(const char* key) const {
@@ -207,7 +221,11 @@ std::vector<CheckResult> ChecksFromJson(const Fields& f) {
   const Json& array = f.Array("checks");
   for (size_t i = 0; i < array.size(); ++i) {
     Fields c(array[i], f.Pointer("checks") + "/" + std::to_string(i));
-    out.push_back(CheckResult{c.String("name"), c.Bool("pass"), c.String("reason")});
+    CheckResult check{c.String("name"), c.Bool("pass"), c.String("reason")};
+    check.score = c.OptionalScore("score");
+    check.quality = c.OptionalBool("quality");
+    check.scorer_error = c.OptionalBool("scorer_error");
+    out.push_back(std::move(check));
   }
   return out;
 }
@@ -249,6 +267,8 @@ Attempt AttemptFromFields(const Fields& f) {
   a.output = f.String("output");
   a.validation_errors = f.Strings("validation_errors");
   a.checks = ChecksFromJson(f);
+  a.step = f.OptionalString("step");
+  a.partial = f.OptionalBool("partial");
   a.success = f.Bool("success");
   a.cached = f.OptionalBool("cached");
   return a;
@@ -544,9 +564,15 @@ std::string AttemptToJsonLine(const Attempt& a) {
     w.String("name", c.name);
     w.Bool("pass", c.pass);
     w.String("reason", c.reason);
+    // Written only when set, so journals of suites without scores keep their shape.
+    if (c.score) w.Double("score", *c.score);
+    if (c.quality) w.Bool("quality", true);
+    if (c.scorer_error) w.Bool("scorer_error", true);
     w.EndObject();
   }
   w.EndArray();
+  if (!a.step.empty()) w.String("step", a.step);  // optional: only cascades and chains have it
+  if (a.partial) w.Bool("partial", true);
   w.Bool("success", a.success);
   if (a.cached) w.Bool("cached", true);  // optional: written only when true
   w.EndObject();

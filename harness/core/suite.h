@@ -46,12 +46,31 @@ struct OutputSpec {
   OutputMode mode = OutputMode::kNative;
 };
 
-/// A success criterion beyond the schema (which always applies).
+/// A scorer of the suite's `success:` (must pass) or `quality:` (scored 0-1, averaged) list,
+/// beyond the schema (which always applies). Built-ins and the command scorer are described in
+/// docs/scorers.md; harness/scorers/ evaluates them. Only the keys of `kind` are meaningful.
 struct SuccessCriterion {
-  std::string kind;      // "field_equals"
-  std::string field;     // dotted path into the output: "category" or "customer.name"
+  std::string kind;      // "field_equals", "field_in", "regex", "contains", "numeric_within",
+                         // "json_subset", "list_f1", "max_words", "max_chars", "command"
+  std::string field;     // path into the answer: "total", "vendor.name", "items[0].sku";
+                         // "" = the whole answer (regex, contains, max_*, json_subset)
   std::string expected;  // template rendered against the sample: "{{expected_category}}"
   SourceLocation where;
+  std::string expected_json;        // json_subset, list_f1: a literal JSON value written in
+                                    // the suite (strings in it are templates); "" = `expected`
+  std::vector<std::string> values;  // field_in: the allowed values, each a template
+  std::string pattern;              // regex: RE2 syntax, matched anywhere unless anchored
+  bool ignore_case = false;         // contains, regex, field_in, list_f1
+  int64_t tolerance_e12 = 0;        // numeric_within: the tolerance in 1e-12 units (exact)
+  bool relative = false;            // numeric_within: tolerance is a share of |expected|
+  int64_t threshold_ppm = 1'000'000;  // list_f1: passes when F1 >= this (ppm; 1.0 default)
+  std::string key;                  // list_f1: compares object items by this path
+  int64_t limit = 0;                // max_words, max_chars: the most allowed
+  std::vector<std::string> command;       // command: argv; argv[0] looked up on PATH
+  std::chrono::milliseconds timeout{10'000};  // command: per answer
+  std::string dir;                  // command: the suite's directory (its working directory)
+  bool quality = false;             // from `quality:`; never decides success
+  std::string path;                 // "success[0].numeric_within", for messages
 };
 
 /// The human alternative the AI replaces. Minutes are kept in micro-minutes so that
@@ -89,6 +108,15 @@ struct GateSpec {
   SourceLocation where;                                // the `gate:` key; empty when absent
 };
 
+/// One step of a chain candidate: a single-model candidate of the suite asked with its own
+/// prompt, which may read the sample and earlier steps' outputs ({{steps.draft.output}}).
+struct ChainStep {
+  std::string id;         // names the step in templates, journals and reports: "draft"
+  std::string candidate;  // a single-model candidate's id
+  PromptTemplate prompt;  // the suite's prompt when the step gives none
+  SourceLocation where;
+};
+
 struct Candidate {
   std::string id;        // unique within the suite; names the candidate in reports
   std::string provider;  // a name in providers.yaml
@@ -102,6 +130,16 @@ struct Candidate {
   SourceLocation price_where;     // the `price` value, or the `model` value when price is not set
   bool price_given = false;       // true when `price` was written (else price == model)
   Tags tags;                      // the candidate's own tags (added to the suite's)
+  // A cascade: the ids of other candidates, tried in order; a task escalates to the next when
+  // its step fails after that step's own attempts. Empty for a single model (docs/cascades.md).
+  std::vector<std::string> cascade;
+  // A chain: steps run in order, each on the previous outputs; the last step's answer is the
+  // task's, validated and scored. Empty for a single model (docs/cascades.md).
+  std::vector<ChainStep> chain;
+
+  bool IsCascade() const { return !cascade.empty(); }
+  bool IsChain() const { return !chain.empty(); }
+  bool IsComposite() const { return IsCascade() || IsChain(); }
 };
 
 struct Suite {
@@ -112,6 +150,7 @@ struct Suite {
   PromptTemplate prompt;
   OutputSpec output;
   std::vector<SuccessCriterion> success;
+  std::vector<SuccessCriterion> quality;  // scored 0-1 and averaged; never decides success
   HumanAlternative human;
   int64_t volume_per_month = 0;  // tasks per month, for projections; 0 = not given
   RetryPolicy policy;

@@ -1,4 +1,5 @@
 // The candidates section of suite.yaml: ids, providers, models, prices, params and the baseline.
+#include <algorithm>
 #include <map>
 
 #include "harness/core/error_text.h"
@@ -7,8 +8,9 @@
 namespace taskcost {
 namespace {
 
-const std::vector<std::string> kCandidateKeys = {"id",       "provider", "model", "price",
-                                                 "baseline", "params",   "tags"};
+const std::vector<std::string> kCandidateKeys = {"id",     "provider", "model",   "price",
+                                                 "baseline", "params", "tags",    "cascade",
+                                                 "chain"};
 
 std::optional<std::string> RequiredString(YamlReader& reader, const YamlField& field) {
   if (!reader.Require(field)) return std::nullopt;
@@ -18,6 +20,100 @@ std::optional<std::string> RequiredString(YamlReader& reader, const YamlField& f
     return std::nullopt;
   }
   return text;
+}
+
+// cascade: [id, id, ...]: at least two candidate ids; nothing else but id and baseline.
+void ReadCascade(YamlReader& reader, const YamlField& item, const YamlField& list,
+                 Candidate& candidate) {
+  for (const char* key : {"provider", "model", "price", "params"}) {
+    YamlField given = reader.Child(item, key);
+    if (given.present) {
+      reader.Fail(given, std::string("a cascade takes its models from its steps; remove ") + key);
+    }
+  }
+  for (const YamlField& step : reader.Items(list)) {
+    std::optional<std::string> id = RequiredString(reader, step);
+    if (id) candidate.cascade.push_back(*id);
+  }
+  if (list.node.IsSequence() && list.node.size() < 2) {
+    reader.Fail(list, "a cascade needs at least two steps, e.g. [gpt-4.1-nano, gpt-4.1]");
+  }
+}
+
+// A chain step's prompt: templates over the sample and {{steps.<earlier id>.output}}. The
+// sample fields are checked like the suite's prompt (the steps.* placeholders taken out).
+PromptTemplate ReadChainPrompt(SuiteContext& context, const YamlField& prompt,
+                               const std::vector<std::string>& earlier) {
+  YamlReader& reader = context.reader;
+  PromptTemplate out;
+  if (!reader.IsMap(prompt)) return out;
+  reader.CheckKeys(prompt, {"system", "user"});
+  for (const char* key : {"system", "user"}) {
+    YamlField field = reader.Child(prompt, key);
+    std::optional<std::string> text = reader.String(field);
+    if (!text) continue;
+    (std::string(key) == "user" ? out.user : out.system) = *text;
+    std::string sample_part;
+    size_t pos = 0;
+    for (size_t open; (open = text->find("{{", pos)) != std::string::npos;) {
+      const size_t close = text->find("}}", open);
+      if (close == std::string::npos) break;
+      std::string name = text->substr(open + 2, close - open - 2);
+      name.erase(0, name.find_first_not_of(' '));
+      name.erase(name.find_last_not_of(' ') + 1);
+      sample_part += text->substr(pos, open - pos);
+      if (name.rfind("steps.", 0) == 0) {
+        const size_t dot = name.rfind(".output");
+        const std::string id = name.substr(6, dot == std::string::npos ? 0 : dot - 6);
+        if (dot == std::string::npos || dot + 7 != name.size() ||
+            std::find(earlier.begin(), earlier.end(), id) == earlier.end()) {
+          reader.Fail(field, "{{" + name + "}} must name an earlier step's output: " +
+                                 (earlier.empty() ? std::string("the first step has none")
+                                                  : "{{steps." + earlier.back() + ".output}}"));
+        }
+      } else {
+        sample_part += text->substr(open, close + 2 - open);
+      }
+      pos = close + 2;
+    }
+    sample_part += text->substr(pos);
+    context.templates.push_back(TemplateUse{field.path, field.where, sample_part});
+  }
+  return out;
+}
+
+// chain: [{id, candidate, prompt: {system, user}}, ...]
+void ReadChain(SuiteContext& context, const YamlField& item, const YamlField& list,
+               Candidate& candidate) {
+  YamlReader& reader = context.reader;
+  for (const char* key : {"provider", "model", "price", "params", "cascade"}) {
+    YamlField given = reader.Child(item, key);
+    if (given.present) {
+      reader.Fail(given, std::string("a chain takes its models from its steps; remove ") + key);
+    }
+  }
+  std::vector<std::string> ids;
+  for (const YamlField& step : reader.Items(list)) {
+    if (!reader.IsMap(step)) continue;
+    reader.CheckKeys(step, {"id", "candidate", "prompt"});
+    ChainStep out;
+    out.where = step.where;
+    YamlField id = reader.Child(step, "id");
+    out.id = RequiredString(reader, id).value_or("");
+    if (!out.id.empty() && !IsNameOf(out.id, "_-")) {
+      reader.Fail(id, Quoted(out.id) + " may contain only letters, digits, '_' and '-'");
+    } else if (std::find(ids.begin(), ids.end(), out.id) != ids.end()) {
+      reader.Fail(id, "duplicate step id " + Quoted(out.id));
+    }
+    out.candidate = RequiredString(reader, reader.Child(step, "candidate")).value_or("");
+    YamlField prompt = reader.Child(step, "prompt");
+    out.prompt = prompt.present ? ReadChainPrompt(context, prompt, ids) : PromptTemplate{};
+    ids.push_back(out.id);
+    candidate.chain.push_back(std::move(out));
+  }
+  if (list.node.IsSequence() && list.node.size() < 2) {
+    reader.Fail(list, "a chain needs at least two steps, e.g. a draft and a refine step");
+  }
 }
 
 // params: a mapping sent with every request; max_tokens moves to Candidate::max_tokens.
@@ -38,7 +134,8 @@ void ReadParams(YamlReader& reader, const YamlField& item, Candidate& candidate)
   if (std::optional<std::string> json = reader.JsonText(others)) candidate.params_json = *json;
 }
 
-Candidate ReadCandidate(YamlReader& reader, const YamlField& item) {
+Candidate ReadCandidate(SuiteContext& context, const YamlField& item) {
+  YamlReader& reader = context.reader;
   Candidate candidate;
   candidate.where = item.where;
   if (!reader.IsMap(item)) return candidate;
@@ -51,6 +148,16 @@ Candidate ReadCandidate(YamlReader& reader, const YamlField& item) {
       reader.Fail(id, Quoted(*text) + " may contain only letters, digits, '_', '.', ':' and '-'");
     }
   }
+  candidate.baseline = reader.Bool(reader.Child(item, "baseline")).value_or(false);
+  candidate.tags = ReadTags(reader, reader.Child(item, "tags"));
+  if (YamlField cascade = reader.Child(item, "cascade"); cascade.present) {
+    ReadCascade(reader, item, cascade, candidate);
+    return candidate;
+  }
+  if (YamlField chain = reader.Child(item, "chain"); chain.present) {
+    ReadChain(context, item, chain, candidate);
+    return candidate;
+  }
   YamlField provider = reader.Child(item, "provider");
   candidate.provider = RequiredString(reader, provider).value_or("");
   candidate.provider_where = provider.where;
@@ -60,9 +167,7 @@ Candidate ReadCandidate(YamlReader& reader, const YamlField& item) {
   candidate.price_given = price.present;
   candidate.price = price.present ? RequiredString(reader, price).value_or("") : candidate.model;
   candidate.price_where = price.present ? price.where : model.where;
-  candidate.baseline = reader.Bool(reader.Child(item, "baseline")).value_or(false);
   ReadParams(reader, item, candidate);
-  candidate.tags = ReadTags(reader, reader.Child(item, "tags"));
   return candidate;
 }
 
@@ -104,13 +209,48 @@ void CheckBaseline(YamlReader& reader, const YamlField& list, const std::vector<
   }
 }
 
+// Each step of a cascade names another candidate that is a single model.
+void CheckCascades(YamlReader& reader, const std::vector<YamlField>& items,
+                   const std::vector<Candidate>& candidates) {
+  std::vector<std::string> models;
+  for (const Candidate& c : candidates) {
+    if (!c.IsComposite() && !c.id.empty()) models.push_back(c.id);
+  }
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    const bool chain = candidates[i].IsChain();
+    const std::vector<YamlField> listed =
+        reader.Items(reader.Child(items[i], chain ? "chain" : "cascade"));
+    std::vector<std::string> ids = candidates[i].cascade;
+    std::vector<YamlField> steps;  // built by copies: YamlField assignment writes the document
+    for (size_t s = 0; s < listed.size(); ++s) {
+      if (!chain) {
+        steps.push_back(listed[s]);
+      } else if (s < candidates[i].chain.size()) {
+        ids.push_back(candidates[i].chain[s].candidate);
+        steps.push_back(reader.Child(listed[s], "candidate"));
+      }
+    }
+    for (size_t s = 0; s < ids.size() && s < steps.size(); ++s) {
+      const std::string& id = ids[s];
+      if (id.empty()) continue;
+      if (std::find(models.begin(), models.end(), id) != models.end()) continue;
+      std::string suggestion = DidYouMean(id, models);
+      reader.Fail(steps[s], "unknown candidate " + Quoted(id) +
+                                (suggestion.empty()
+                                     ? "; a step names a single-model candidate of this suite: " +
+                                           JoinNames(models)
+                                     : suggestion));
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<Candidate> ReadCandidates(SuiteContext& context, const YamlField& list) {
   YamlReader& reader = context.reader;
   std::vector<YamlField> items = reader.Items(list);
   std::vector<Candidate> candidates;
-  for (const YamlField& item : items) candidates.push_back(ReadCandidate(reader, item));
+  for (const YamlField& item : items) candidates.push_back(ReadCandidate(context, item));
   if (list.present && list.node.IsSequence() && candidates.empty()) {
     reader.Fail(list,
                 "needs at least one candidate, e.g. {id: gpt-4.1, provider: openai, "
@@ -119,6 +259,7 @@ std::vector<Candidate> ReadCandidates(SuiteContext& context, const YamlField& li
   if (candidates.empty()) return candidates;
   CheckUniqueIds(reader, items, candidates);
   CheckBaseline(reader, list, items, candidates);
+  CheckCascades(reader, items, candidates);
   return candidates;
 }
 

@@ -13,7 +13,7 @@ namespace {
 
 const std::vector<std::string> kTopKeys = {
     "suite",      "unit",      "description", "samples",          "prompt",
-    "output",     "success",   "human",       "volume_per_month", "policy",
+    "output",     "success",   "quality",   "human",       "volume_per_month", "policy",
     "budget_usd", "providers", "prices",      "candidates",       "gate",
     "tags",       "review"};
 
@@ -87,7 +87,10 @@ Suite ReadSuite(SuiteContext& context, const YamlField& root) {
   if (reader.Require(prompt)) suite.prompt = ReadPrompt(context, prompt);
   YamlField output = reader.Child(root, "output");
   if (reader.Require(output)) suite.output = ReadOutput(context, output);
-  suite.success = ReadSuccess(context, reader.Child(root, "success"), suite.output.schema_json);
+  suite.success =
+      ReadScorers(context, reader.Child(root, "success"), suite.output.schema_json, false);
+  suite.quality =
+      ReadScorers(context, reader.Child(root, "quality"), suite.output.schema_json, true);
   suite.human = ReadHuman(context, reader.Child(root, "human"));
   suite.policy = ReadPolicy(context, reader.Child(root, "policy"));
   YamlField candidates = reader.Child(root, "candidates");
@@ -170,6 +173,7 @@ Status CheckSuiteAgainstCatalogs(const Suite& suite, const ProviderCatalog& prov
   Errors errors;
   for (size_t i = 0; i < suite.candidates.size(); ++i) {
     const Candidate& c = suite.candidates[i];
+    if (c.IsComposite()) continue;  // its steps are candidates checked on their own
     if (providers.Find(c.provider) == nullptr) {
       std::string suggestion = DidYouMean(c.provider, providers.Names());
       std::string message = "unknown provider " + Quoted(c.provider);

@@ -40,11 +40,15 @@ std::optional<std::string> ResolveReferencedPath(SuiteContext& context, const Ya
 std::optional<std::string> ReadReferencedFile(SuiteContext& context, const YamlField& field,
                                               std::string* resolved);
 
+/// A string field that is a {{template}}; recorded for CheckTemplateFields.
+std::optional<std::string> ReadTemplate(SuiteContext& context, const YamlField& field);
+
 PromptTemplate ReadPrompt(SuiteContext& context, const YamlField& prompt);
 OutputSpec ReadOutput(SuiteContext& context, const YamlField& output);
-/// `schema_json` (may be "") lets a field_equals field be checked against the schema.
-std::vector<SuccessCriterion> ReadSuccess(SuiteContext& context, const YamlField& success,
-                                          const std::string& schema_json);
+/// The success: (quality false) or quality: list (suite_scorers.cc). `schema_json` (may be "")
+/// lets field paths be checked against the schema.
+std::vector<SuccessCriterion> ReadScorers(SuiteContext& context, const YamlField& list,
+                                          const std::string& schema_json, bool quality);
 /// A `tags:` mapping: names of letters, digits, '_', '.', '-'; values non-empty scalars.
 Tags ReadTags(YamlReader& reader, const YamlField& tags);
 HumanAlternative ReadHuman(SuiteContext& context, const YamlField& human);

@@ -11,12 +11,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-std::optional<std::string> ReadTemplate(SuiteContext& context, const YamlField& field) {
-  std::optional<std::string> text = context.reader.String(field);
-  if (text) context.templates.push_back(TemplateUse{field.path, field.where, *text});
-  return text;
-}
-
 // The schema as compact JSON, from a file or an inline mapping; "" after an error.
 std::string ReadSchemaJson(SuiteContext& context, const YamlField& field) {
   if (field.node.IsMap()) return context.reader.JsonText(field).value_or("");
@@ -114,56 +108,6 @@ void ReadMode(SuiteContext& context, const YamlField& output, OutputSpec& spec) 
   }
 }
 
-// For field_equals: the dotted field must be a property of the schema where the schema lists
-// properties. Returns an error message, or "" when the field exists or cannot be judged.
-std::string SchemaFieldProblem(const std::string& schema_json, const std::string& field) {
-  if (schema_json.empty()) return "";
-  Json node = Json::parse(schema_json);
-  std::string prefix;
-  size_t start = 0;
-  while (start <= field.size()) {
-    size_t dot = std::min(field.find('.', start), field.size());
-    std::string segment = field.substr(start, dot - start);
-    auto properties = node.find("properties");
-    if (!node.is_object() || properties == node.end() || !properties->is_object()) return "";
-    auto child = properties->find(segment);
-    if (child == properties->end()) {
-      std::vector<std::string> names;
-      for (const auto& [name, value] : properties->items()) names.push_back(name);
-      return "the output schema has no property " + Quoted(segment) +
-             (prefix.empty() ? "" : " under " + Quoted(prefix)) + DidYouMean(segment, names);
-    }
-    node = *child;
-    prefix = field.substr(0, dot);
-    start = dot + 1;
-  }
-  return "";
-}
-
-std::optional<SuccessCriterion> ReadFieldEquals(SuiteContext& context, const YamlField& body,
-                                                const std::string& schema_json) {
-  YamlReader& reader = context.reader;
-  if (!reader.IsMap(body)) return std::nullopt;
-  reader.CheckKeys(body, {"field", "expected"});
-  SuccessCriterion criterion{"field_equals", "", "", body.where};
-  YamlField field = reader.Child(body, "field");
-  YamlField expected = reader.Child(body, "expected");
-  const bool has_field = reader.Require(field);
-  const bool has_expected = reader.Require(expected);
-  std::optional<std::string> field_text = reader.String(field);
-  std::optional<std::string> expected_text = ReadTemplate(context, expected);
-  if (!has_field || !has_expected || !field_text || !expected_text) return std::nullopt;
-  std::string problem = SchemaFieldProblem(schema_json, *field_text);
-  if (field_text->empty()) problem = "must name an output field, e.g. category";
-  if (!problem.empty()) {
-    reader.Fail(field, problem);
-    return std::nullopt;
-  }
-  criterion.field = *field_text;
-  criterion.expected = *expected_text;
-  return criterion;
-}
-
 // An ErrorClass that retry_on may list, or nullopt after recording why not.
 std::optional<ErrorClass> RetryableClass(YamlReader& reader, const YamlField& item) {
   std::optional<std::string> name = reader.String(item);
@@ -171,7 +115,7 @@ std::optional<ErrorClass> RetryableClass(YamlReader& reader, const YamlField& it
   std::optional<ErrorClass> parsed = ParseErrorClass(*name);
   std::vector<std::string> retryable;
   for (ErrorClass c : AllErrorClasses()) {
-    if (!IsFatal(c) && c != ErrorClass::kIncorrect) retryable.emplace_back(ErrorClassName(c));
+    if (!IsFatal(c) && c != ErrorClass::kIncorrect && c != ErrorClass::kScorerError) retryable.emplace_back(ErrorClassName(c));
   }
   if (parsed && IsFatal(*parsed)) {
     reader.Fail(item, Quoted(*name) +
@@ -181,6 +125,10 @@ std::optional<ErrorClass> RetryableClass(YamlReader& reader, const YamlField& it
     reader.Fail(item,
                 "\"incorrect\" (a valid answer that fails a success criterion) ends the "
                 "task and is never retried; remove it");
+  } else if (parsed == ErrorClass::kScorerError) {
+    reader.Fail(item,
+                "\"scorer_error\" (a scorer that could not judge an answer) is not the "
+                "model's failure and is never retried; remove it");
   } else if (!parsed || parsed == ErrorClass::kNone) {
     std::string suggestion = DidYouMean(*name, retryable);
     reader.Fail(item, "unknown error class " + Quoted(*name) +
@@ -278,6 +226,12 @@ std::vector<std::string> GateCandidates(YamlReader& reader, const YamlField& lis
 
 }  // namespace
 
+std::optional<std::string> ReadTemplate(SuiteContext& context, const YamlField& field) {
+  std::optional<std::string> text = context.reader.String(field);
+  if (text) context.templates.push_back(TemplateUse{field.path, field.where, *text});
+  return text;
+}
+
 GateSpec ReadGate(SuiteContext& context, const YamlField& gate,
                   const std::vector<Candidate>& candidates) {
   GateSpec spec;
@@ -326,27 +280,6 @@ OutputSpec ReadOutput(SuiteContext& context, const YamlField& output) {
   }
   ReadMode(context, output, spec);
   return spec;
-}
-
-std::vector<SuccessCriterion> ReadSuccess(SuiteContext& context, const YamlField& success,
-                                          const std::string& schema_json) {
-  std::vector<SuccessCriterion> criteria;
-  YamlReader& reader = context.reader;
-  for (const YamlField& item : reader.Items(success)) {
-    if (!reader.IsMap(item)) continue;
-    if (item.node.size() != 1) {
-      reader.Fail(item,
-                  "expected one criterion per list item, such as field_equals: {field: "
-                  "category, expected: \"{{expected_category}}\"}");
-      continue;
-    }
-    reader.CheckKeys(item, {"field_equals"});
-    YamlField body = reader.Child(item, "field_equals");
-    if (!body.present) continue;
-    std::optional<SuccessCriterion> criterion = ReadFieldEquals(context, body, schema_json);
-    if (criterion) criteria.push_back(std::move(*criterion));
-  }
-  return criteria;
 }
 
 Tags ReadTags(YamlReader& reader, const YamlField& tags) {

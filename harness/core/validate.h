@@ -1,6 +1,6 @@
-// JSON Schema validation of model outputs (valijson behind a pimpl, so this header stays light)
-// and evaluation of a suite's success criteria. A compiled validator is immutable and safe to
-// share between threads.
+// JSON Schema validation of model outputs (valijson behind a pimpl, so this header stays light).
+// Success and quality scorers live in harness/scorers/. A compiled validator is immutable and
+// safe to share between threads.
 #pragma once
 
 #include <memory>
@@ -34,11 +34,5 @@ class SchemaValidator {
   explicit SchemaValidator(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
-
-/// Evaluates each success criterion on a schema-valid output, in order.
-/// field_equals compares the output field (dotted path) with the rendered expected text:
-/// a string field compares as text, any other value by its compact JSON text.
-std::vector<CheckResult> EvaluateSuccess(const std::vector<SuccessCriterion>& criteria,
-                                         const Sample& sample, std::string_view output_json);
 
 }  // namespace taskcost

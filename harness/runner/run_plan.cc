@@ -7,6 +7,7 @@
 #include "harness/core/prompt_template.h"
 #include "harness/core/suite_loader.h"
 #include "harness/edge/response_cache.h"
+#include "harness/scorers/scorer_set.h"
 
 namespace taskcost {
 
@@ -21,6 +22,12 @@ std::vector<PlannedTask> RunPlan::Tasks() const {
     }
   }
   return tasks;
+}
+
+const PlannedCandidate& CallTarget(const RunPlan& plan, const PlannedTask& task) {
+  const PlannedCandidate& pc = plan.candidates.at(static_cast<size_t>(task.candidate));
+  if (pc.steps.empty()) return pc;
+  return pc.steps.at(static_cast<size_t>(task.step));
 }
 
 namespace {
@@ -53,11 +60,13 @@ Result<RunPlan> BuildRunPlan(const Suite& suite, const ProviderCatalog& provider
   plan.suite = &suite;
   plan.repeats = std::max(1, repeats);
   plan.validator = std::make_shared<const SchemaValidator>(std::move(validator).value());
+  plan.scorers = std::make_shared<const ScorerSet>(suite.success, suite.quality);
   for (size_t i = 0; i < suite.samples.size(); ++i) plan.samples.push_back(static_cast<int>(i));
 
   Errors errors;
   std::vector<std::string> groups;
   for (const Candidate& candidate : suite.candidates) {
+    if (candidate.IsComposite()) continue;  // planned below, from its steps
     PlannedCandidate planned;
     planned.candidate = &candidate;
     planned.provider = *providers.Find(candidate.provider);
@@ -76,25 +85,66 @@ Result<RunPlan> BuildRunPlan(const Suite& suite, const ProviderCatalog& provider
     plan.candidates.push_back(std::move(planned));
   }
   if (!errors.empty()) return errors;
+  // Cascades, in suite order among the others: each step a copy of its member's plan.
+  std::vector<PlannedCandidate> ordered;
+  for (const Candidate& candidate : suite.candidates) {
+    auto find = [&](const std::string& id) {
+      return *std::find_if(plan.candidates.begin(), plan.candidates.end(),
+                           [&](const PlannedCandidate& pc) { return pc.candidate->id == id; });
+    };
+    if (!candidate.IsComposite()) {
+      ordered.push_back(find(candidate.id));
+      continue;
+    }
+    std::vector<std::string> members = candidate.cascade;
+    PlannedCandidate composite;
+    if (candidate.IsChain()) {
+      members.clear();
+      for (const ChainStep& step : candidate.chain) members.push_back(step.candidate);
+    }
+    composite = find(members.front());
+    composite.candidate = &candidate;
+    composite.chain = candidate.IsChain();
+    for (size_t i = 0; i < members.size(); ++i) {
+      composite.steps.push_back(find(members[i]));
+      if (!composite.chain) {
+        composite.step_ids.push_back(members[i]);
+        continue;
+      }
+      const ChainStep& step = candidate.chain[i];
+      composite.step_ids.push_back(step.id);
+      composite.step_prompts.push_back(step.prompt.user.empty() ? suite.prompt : step.prompt);
+    }
+    ordered.push_back(std::move(composite));
+  }
+  plan.candidates = std::move(ordered);
   return plan;
 }
 
 Result<ChatCall> MakeCall(const RunPlan& plan, const PlannedTask& task) {
   const Suite& suite = *plan.suite;
-  const Sample& sample = suite.samples.at(static_cast<size_t>(task.sample));
-  Result<std::string> system = RenderTemplate(suite.prompt.system, sample);
+  Sample sample = suite.samples.at(static_cast<size_t>(task.sample));
+  const PlannedCandidate& pc = CallTarget(plan, task);
+  const PlannedCandidate& outer = plan.candidates.at(static_cast<size_t>(task.candidate));
+  const PromptTemplate& prompt =
+      outer.chain ? outer.step_prompts.at(static_cast<size_t>(task.step)) : suite.prompt;
+  // Earlier steps' answers; "" for one not known yet (a plan's estimate of a later step).
+  for (size_t i = 0; i < static_cast<size_t>(task.step) && i < outer.step_ids.size(); ++i) {
+    sample.fields["steps." + outer.step_ids[i] + ".output"] =
+        i < task.outputs.size() ? task.outputs[i] : "";
+  }
+  Result<std::string> system = RenderTemplate(prompt.system, sample);
   if (!system.ok()) return system.errors();
-  Result<std::string> user = RenderTemplate(suite.prompt.user, sample);
+  Result<std::string> user = RenderTemplate(prompt.user, sample);
   if (!user.ok()) return user.errors();
-  ChatCall call = CandidateCall(plan, task.candidate);
+  ChatCall call = TargetCall(plan, pc);
   call.system = std::move(system).value();
   call.user = std::move(user).value();
   return call;
 }
 
-ChatCall CandidateCall(const RunPlan& plan, int candidate) {
+ChatCall TargetCall(const RunPlan& plan, const PlannedCandidate& pc) {
   const Suite& suite = *plan.suite;
-  const PlannedCandidate& pc = plan.candidates.at(static_cast<size_t>(candidate));
   ChatCall call;
   call.model = pc.candidate->model;
   call.schema_json = suite.output.schema_json;
@@ -106,13 +156,19 @@ ChatCall CandidateCall(const RunPlan& plan, int candidate) {
   return call;
 }
 
-std::vector<RequestTemplate> RequestTemplates(const RunPlan& plan) {
-  std::vector<RequestTemplate> templates;
-  for (size_t c = 0; c < plan.candidates.size(); ++c) {
-    const PlannedCandidate& pc = plan.candidates[c];
-    templates.emplace_back(pc.provider, CandidateCall(plan, static_cast<int>(c)), pc.key);
+RequestTemplates::RequestTemplates(const RunPlan& plan) {
+  for (const PlannedCandidate& pc : plan.candidates) {
+    std::vector<RequestTemplate>& targets = by_candidate_.emplace_back();
+    if (pc.steps.empty()) targets.emplace_back(pc.provider, TargetCall(plan, pc), pc.key);
+    for (const PlannedCandidate& step : pc.steps) {
+      targets.emplace_back(step.provider, TargetCall(plan, step), step.key);
+    }
   }
-  return templates;
+}
+
+const RequestTemplate& RequestTemplates::For(const PlannedTask& task) const {
+  const std::vector<RequestTemplate>& targets = by_candidate_.at(static_cast<size_t>(task.candidate));
+  return targets.size() == 1 ? targets.front() : targets.at(static_cast<size_t>(task.step));
 }
 
 namespace {
@@ -182,15 +238,19 @@ Status SelectSubset(RunPlan& plan, const Selection& selection) {
 }
 
 Money WorstCaseCost(const RunPlan& plan, const PlannedTask& task) {
-  const PlannedCandidate& pc = plan.candidates.at(static_cast<size_t>(task.candidate));
-  const int64_t input_tokens = PromptBytes(plan, task) / 3 + 32;
+  const PlannedCandidate& pc = CallTarget(plan, task);
+  int64_t input_tokens = PromptBytes(plan, task) / 3 + 32;
+  const PlannedCandidate& outer = plan.candidates.at(static_cast<size_t>(task.candidate));
+  for (int i = static_cast<int>(task.outputs.size()); outer.chain && i < task.step; ++i) {
+    input_tokens += outer.steps.at(static_cast<size_t>(i)).candidate->max_tokens;  // not known
+  }
   return pc.price.input.Times(input_tokens) +
          pc.price.output.Times(pc.candidate->max_tokens);
 }
 
 std::string CacheKeyFor(const RunPlan& plan, const PlannedTask& task, int attempt,
                         const HttpRequest& request) {
-  const PlannedCandidate& pc = plan.candidates.at(static_cast<size_t>(task.candidate));
+  const PlannedCandidate& pc = CallTarget(plan, task);
   std::string url = request.url;
   if (!pc.cache_endpoint.empty()) {
     const std::string& base = pc.provider.base_url;
@@ -201,7 +261,7 @@ std::string CacheKeyFor(const RunPlan& plan, const PlannedTask& task, int attemp
 }
 
 std::string CacheKeyFor(const RunPlan& plan, const PlannedTask& task, int attempt) {
-  const PlannedCandidate& pc = plan.candidates.at(static_cast<size_t>(task.candidate));
+  const PlannedCandidate& pc = CallTarget(plan, task);
   Result<ChatCall> call = MakeCall(plan, task);
   if (!call.ok()) return "";  // the loader checks templates; such a task is never sent
   return CacheKeyFor(plan, task, attempt, BuildRequest(pc.provider, *call, pc.key));
@@ -214,7 +274,7 @@ RunEstimate EstimateRun(const RunPlan& plan, const CachedAttempt& cached) {
     estimate.candidates.push_back(CandidateEstimate{pc.candidate->id});
   }
   for (const PlannedTask& task : plan.Tasks()) {
-    const PlannedCandidate& pc = plan.candidates.at(static_cast<size_t>(task.candidate));
+    const PlannedCandidate& pc = CallTarget(plan, task);  // a cascade: expected from step 0
     CandidateEstimate& c = estimate.candidates.at(static_cast<size_t>(task.candidate));
     const int64_t input = CeilDiv(PromptBytes(plan, task), 4);
     const int64_t output = CeilDiv(pc.candidate->max_tokens, 4);
@@ -230,6 +290,13 @@ RunEstimate EstimateRun(const RunPlan& plan, const CachedAttempt& cached) {
       if (attempt == 1) c.expected += pc.price.input.Times(input) + pc.price.output.Times(output);
       c.worst_case += reserve;
     }
+    // A cascade may escalate through every later step: each at its own worst case.
+    const size_t steps = plan.candidates.at(static_cast<size_t>(task.candidate)).steps.size();
+    for (size_t step = 1; step < steps; ++step) {
+      PlannedTask later = task;
+      later.step = static_cast<int>(step);
+      c.worst_case += WorstCaseCost(plan, later).Times(estimate.max_attempts);
+    }
   }
   for (const CandidateEstimate& c : estimate.candidates) {
     estimate.expected += c.expected;
@@ -242,7 +309,7 @@ Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_nu
                     int64_t started_unix_ms, const HttpResponse& response) {
   const Suite& suite = *plan.suite;
   const Sample& sample = suite.samples.at(static_cast<size_t>(task.sample));
-  const PlannedCandidate& pc = plan.candidates.at(static_cast<size_t>(task.candidate));
+  const PlannedCandidate& pc = CallTarget(plan, task);
   ChatCall shape;  // ParseReply needs only how the answer was asked for, not the prompts
   shape.mode = suite.output.mode;
   shape.schema_json = suite.output.schema_json;
@@ -251,7 +318,9 @@ Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_nu
 
   Attempt a;
   a.sample_id = sample.id;
-  a.candidate_id = pc.candidate->id;
+  const PlannedCandidate& outer = plan.candidates.at(static_cast<size_t>(task.candidate));
+  a.candidate_id = outer.candidate->id;
+  if (!outer.steps.empty()) a.step = outer.step_ids.at(static_cast<size_t>(task.step));
   a.repeat = task.repeat;
   a.attempt = attempt_number;
   a.started_unix_ms = started_unix_ms;
@@ -274,13 +343,18 @@ Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_nu
     a.error_message = "output does not match the schema: " + a.validation_errors.front();
     return a;
   }
-  a.checks = EvaluateSuccess(suite.success, sample, a.output);
-  for (const CheckResult& check : a.checks) {
-    if (!check.pass) {
-      a.error = ErrorClass::kIncorrect;
-      a.error_message = check.name + ": " + check.reason;
-      return a;
-    }
+  if (outer.chain && static_cast<size_t>(task.step) + 1 < outer.steps.size()) {
+    a.success = true;  // an earlier chain step: valid is enough; only the last is scored
+    a.partial = true;
+    return a;
+  }
+  a.checks = plan.scorers ? plan.scorers->Evaluate(sample, a.output)
+                           : ScorerSet(suite.success, suite.quality).Evaluate(sample, a.output);
+  const CheckResult* deciding = nullptr;
+  a.error = ErrorOfChecks(a.checks, &deciding);
+  if (a.error != ErrorClass::kNone) {
+    a.error_message = deciding->name + ": " + deciding->reason;
+    return a;
   }
   a.success = true;
   return a;
@@ -301,10 +375,18 @@ RunManifest MakeManifest(const RunPlan& plan, const std::string& run_id, int64_t
   m.repeats = plan.repeats;
   for (int s : plan.samples) m.sample_ids.push_back(suite.samples.at(static_cast<size_t>(s)).id);
   for (const PlannedCandidate& pc : plan.candidates) {
+    std::string model = pc.candidate->model;
+    if (!pc.steps.empty()) {  // "cascade: nano > gpt-4.1", "chain: draft (nano) > ..."
+      model = pc.chain ? "chain:" : "cascade:";
+      for (size_t i = 0; i < pc.steps.size(); ++i) {
+        model += (i == 0 ? " " : " > ") + pc.step_ids[i];
+        if (pc.chain) model += " (" + pc.steps[i].candidate->id + ")";
+      }
+    }
     m.candidates.push_back(ManifestCandidate{pc.candidate->id, pc.provider.name,
                                              std::string(ProviderKindName(pc.provider.kind)),
-                                             pc.candidate->model, pc.candidate->baseline,
-                                             pc.price, pc.candidate->tags});
+                                             model, pc.candidate->baseline, pc.price,
+                                             pc.candidate->tags});
   }
   m.human = suite.human;
   m.volume_per_month = suite.volume_per_month;

@@ -30,6 +30,15 @@ struct PlannedCandidate {
   // How the response cache names this endpoint: empty = the request URL. --simulate sets it to
   // the simulator's profile hash, because the simulator's port changes with every run.
   std::string cache_endpoint;
+  // A cascade's steps: copies of the member candidates' plans, tried in order. Empty for a
+  // single model (then provider, price and key above are the model's; for a cascade they are
+  // its first step's).
+  std::vector<PlannedCandidate> steps;
+  std::vector<std::string> step_ids;         // journal names: a cascade's member ids, a chain's
+                                             // step ids
+  std::vector<PromptTemplate> step_prompts;  // a chain's prompt per step; empty for a cascade
+  bool chain = false;                        // steps run in order on success (else: escalate
+                                             // on failure)
   // --simulate: each request tells the simulator its attempt and repeat (x-taskcost-attempt,
   // x-taskcost-repeat), so an attempt answered by the cache or a resumed run's earlier attempts,
   // which the simulator never saw, do not shift its draws (docs/simulator.md, Determinism).
@@ -41,7 +50,11 @@ struct PlannedTask {
   int sample = 0;
   int candidate = 0;
   int repeat = 0;
+  int step = 0;  // a cascade's or chain's step (index into PlannedCandidate::steps)
+  std::vector<std::string> outputs;  // a chain: the answers of the steps before `step`
 };
+
+class ScorerSet;
 
 struct RunPlan {
   const Suite* suite = nullptr;  // must outlive the plan
@@ -49,10 +62,14 @@ struct RunPlan {
   std::vector<int> samples;      // indices into suite->samples, in run order
   int repeats = 1;
   std::shared_ptr<const SchemaValidator> validator;
+  std::shared_ptr<const ScorerSet> scorers;  // the suite's success: and quality: scorers
 
   /// Tasks ordered sample-major so every candidate progresses evenly.
   std::vector<PlannedTask> Tasks() const;
 };
+
+/// The candidate that makes the calls of `task`: its cascade step, or the candidate itself.
+const PlannedCandidate& CallTarget(const RunPlan& plan, const PlannedTask& task);
 
 /// Keys by environment variable name; the CLI reads the environment, tests pass a map.
 using KeyLookup = std::map<std::string, Secret>;
@@ -78,14 +95,23 @@ Status SelectSubset(RunPlan& plan, const Selection& selection);
 /// The call for one task (prompts rendered from its sample).
 Result<ChatCall> MakeCall(const RunPlan& plan, const PlannedTask& task);
 
-/// What every call of candidate `candidate` (an index into plan.candidates) shares: MakeCall's
-/// result without the prompts.
-ChatCall CandidateCall(const RunPlan& plan, int candidate);
+/// What every call to the call target `pc` (a candidate, or a cascade's or chain's step, as
+/// CallTarget gives) shares: MakeCall's result without the prompts.
+ChatCall TargetCall(const RunPlan& plan, const PlannedCandidate& pc);
 
-/// Each candidate's RequestTemplate, in plan order: RequestTemplates(plan)[task.candidate]
-/// .Build(call) is the request BuildRequest builds for the task's call, without rebuilding the
-/// parts its calls share. Throws as BuildRequest does.
-std::vector<RequestTemplate> RequestTemplates(const RunPlan& plan);
+/// Every call target's RequestTemplate: For(task).Build(call) is the request BuildRequest builds
+/// for the task's call (MakeCall), without rebuilding the parts its calls share. The plan's
+/// candidates must not change while it is used. Throws as BuildRequest does.
+class RequestTemplates {
+ public:
+  explicit RequestTemplates(const RunPlan& plan);
+  /// The template of CallTarget(plan, task).
+  const RequestTemplate& For(const PlannedTask& task) const;
+
+ private:
+  // [candidate][step]: one entry per step of a cascade or chain, else the candidate's own.
+  std::vector<std::vector<RequestTemplate>> by_candidate_;
+};
 
 /// Worst-case cost of one attempt: the rendered prompt and schema estimated generously at
 /// one token per 3 bytes, all at the uncached input price, plus max_tokens at the output price.

@@ -56,10 +56,15 @@ class Loop {
        JournalWriter& journal)
       : plan_(plan), options_(options), transport_(transport), clock_(clock), journal_(journal),
         tasks_(plan.Tasks()),
-        requests_(RequestTemplates(plan)),
+        requests_(plan),
         scheduler_(Limits(), plan.suite->policy, options.budget, options.seed) {}
 
   void Prepare(const std::vector<Attempt>& previous);
+  /// Adds `task` to the scheduler with `attempts_done` already made; returns its index.
+  size_t AddTask(const PlannedTask& task, int attempts_done);
+  /// After a step's task ended: a cascade's next step when it failed, a chain's next step
+  /// when it succeeded, as a new task.
+  void Advance(const PlannedTask& task, const Attempt& last);
   Result<RunResult> Run();
 
  private:
@@ -80,8 +85,9 @@ class Loop {
   Transport& transport_;
   const Clock& clock_;
   JournalWriter& journal_;
-  std::vector<PlannedTask> tasks_;
-  std::vector<RequestTemplate> requests_;  // per candidate: its requests but for the prompts
+  std::vector<PlannedTask> tasks_;  // index = the scheduler's; escalated cascade steps append
+  std::map<std::string, int> models_;  // a provider's quotas are per model
+  RequestTemplates requests_;  // per call target: its requests but for the prompts
   Scheduler scheduler_;
   std::unordered_map<uint64_t, InFlight> in_flight_;
   uint64_t next_id_ = 1;
@@ -97,7 +103,13 @@ SchedulerLimits Loop::Limits() const {
   SchedulerLimits limits;
   limits.global_concurrency = std::max(1, options_.concurrency);
   limits.probe_first = true;
+  std::vector<const PlannedCandidate*> all;  // cascade steps may name groups no other does
   for (const PlannedCandidate& pc : plan_.candidates) {
+    all.push_back(&pc);
+    for (const PlannedCandidate& step : pc.steps) all.push_back(&step);
+  }
+  for (const PlannedCandidate* each : all) {
+    const PlannedCandidate& pc = *each;
     const size_t group = static_cast<size_t>(pc.group);
     if (limits.group_concurrency.size() <= group) limits.group_concurrency.resize(group + 1, 0);
     limits.group_concurrency[group] = pc.provider.max_concurrency;
@@ -107,30 +119,80 @@ SchedulerLimits Loop::Limits() const {
   return limits;
 }
 
+size_t Loop::AddTask(const PlannedTask& task, int attempts_done) {
+  const PlannedCandidate& pc = CallTarget(plan_, task);
+  const int model = models_.emplace(pc.candidate->model, int(models_.size())).first->second;
+  return scheduler_.AddTask(TaskSpec{task.candidate, pc.group, attempts_done,
+                                     WorstCaseCost(plan_, task), EstimatedTokens(plan_, task),
+                                     model});
+}
+
+// A failed step escalates unless the failure was nobody's verdict on the answer (a scorer
+// error) or stopped the candidate (fatal).
+bool Escalates(const Attempt& last) {
+  return !last.success && last.error != ErrorClass::kScorerError && !IsFatal(last.error);
+}
+
+// Whether a composite task whose step ended with `last` goes on to its next step.
+bool GoesOn(const PlannedCandidate& pc, const PlannedTask& task, const Attempt& last) {
+  if (static_cast<size_t>(task.step) + 1 >= pc.steps.size()) return false;
+  return pc.chain ? last.success : Escalates(last);
+}
+
+void Loop::Advance(const PlannedTask& task, const Attempt& last) {
+  const PlannedCandidate& pc = plan_.candidates[static_cast<size_t>(task.candidate)];
+  if (!GoesOn(pc, task, last)) return;
+  PlannedTask next = task;
+  ++next.step;
+  if (pc.chain) next.outputs.push_back(last.output);
+  tasks_.push_back(next);
+  AddTask(next, 0);
+}
+
 void Loop::Prepare(const std::vector<Attempt>& previous) {
-  std::map<TaskKey, std::vector<const Attempt*>> by_task;
+  std::map<TaskKey, std::vector<const Attempt*>> by_task;  // journal order
   for (const Attempt& a : previous) {
     by_task[{a.sample_id, a.candidate_id, a.repeat}].push_back(&a);
     if (!a.cached) scheduler_.AddSpent(a.cost);
   }
   const Suite& suite = *plan_.suite;
-  std::map<std::string, int> models;  // a provider's quotas are per model
-  for (const PlannedTask& task : tasks_) {
+  const std::vector<PlannedTask> planned = std::move(tasks_);
+  tasks_.clear();
+  for (PlannedTask task : planned) {
     const PlannedCandidate& pc = plan_.candidates[static_cast<size_t>(task.candidate)];
-    const int model = models.emplace(pc.candidate->model, int(models.size())).first->second;
-    TaskSpec spec{task.candidate, pc.group, 0, WorstCaseCost(plan_, task),
-                  EstimatedTokens(plan_, task), model};
+    std::vector<const Attempt*> attempts;
     auto it = by_task.find({suite.samples[static_cast<size_t>(task.sample)].id,
                             pc.candidate->id, task.repeat});
-    bool finished = false;
-    if (it != by_task.end()) {
-      std::sort(it->second.begin(), it->second.end(),
-                [](const Attempt* a, const Attempt* b) { return a->attempt < b->attempt; });
-      spec.attempts_done = it->second.back()->attempt;
-      finished = TaskFinished(it->second, suite.policy);
-      if (it->second.back()->success) ++successes_;
+    if (it != by_task.end()) attempts = it->second;
+    if (!pc.steps.empty() && !attempts.empty()) {
+      // A composite task resumes at the step of its last journaled attempt, with that step's
+      // attempts; a chain also gets back the answers of the steps before it.
+      for (size_t s = 0; s < pc.step_ids.size(); ++s) {
+        if (pc.step_ids[s] == attempts.back()->step) task.step = static_cast<int>(s);
+      }
+      for (int s = 0; pc.chain && s < task.step; ++s) {
+        std::string answer;
+        for (const Attempt* a : attempts) {
+          if (a->step == pc.step_ids[static_cast<size_t>(s)] && a->success) answer = a->output;
+        }
+        task.outputs.push_back(answer);
+      }
+      const std::string& step = pc.step_ids[static_cast<size_t>(task.step)];
+      std::erase_if(attempts, [&](const Attempt* a) { return a->step != step; });
     }
-    size_t index = scheduler_.AddTask(spec);
+    std::sort(attempts.begin(), attempts.end(),
+              [](const Attempt* a, const Attempt* b) { return a->attempt < b->attempt; });
+    bool finished = TaskFinished(attempts, suite.policy);
+    if (finished && GoesOn(pc, task, *attempts.back())) {
+      // The step ended before the run stopped: the next one starts fresh.
+      if (pc.chain) task.outputs.push_back(attempts.back()->output);
+      ++task.step;
+      attempts.clear();
+      finished = false;
+    }
+    if (!attempts.empty() && attempts.back()->success && !attempts.back()->partial) ++successes_;
+    tasks_.push_back(task);
+    const size_t index = AddTask(task, attempts.empty() ? 0 : attempts.back()->attempt);
     if (finished) scheduler_.MarkFinished(index);
   }
 }
@@ -149,13 +211,13 @@ Status Loop::SendDue() {
 Status Loop::SendRound() {
   for (const SendOrder& order : scheduler_.TakeSends(clock_.Now())) {
     const PlannedTask& task = tasks_[order.task];
-    const size_t candidate = static_cast<size_t>(task.candidate);
+    const PlannedCandidate& pc = CallTarget(plan_, task);
     Result<ChatCall> call = MakeCall(plan_, task);
     if (!call.ok()) return call.errors();  // the loader checks templates; a bug if reached
     const uint64_t id = next_id_++;
     in_flight_[id] = InFlight{order.task, order.attempt, clock_.UnixMillis()};
-    HttpRequest request = requests_[candidate].Build(*call);
-    if (plan_.candidates[candidate].simulated) {
+    HttpRequest request = requests_.For(task).Build(*call);
+    if (pc.simulated) {
       request.headers.push_back({"x-taskcost-attempt", std::to_string(order.attempt)});
       request.headers.push_back({"x-taskcost-repeat", std::to_string(task.repeat)});
     }
@@ -193,7 +255,7 @@ Status Loop::HandleCompletion(const Completion& completion, bool cached) {
   if (it == in_flight_.end()) return OkStatus();
   const InFlight flight = it->second;
   in_flight_.erase(it);
-  const PlannedTask& task = tasks_[flight.task];
+  const PlannedTask task = tasks_[flight.task];  // a copy: Escalate may grow tasks_
   Attempt attempt =
       MakeAttempt(plan_, task, flight.attempt, flight.started_unix_ms, completion.response);
   attempt.cached = cached;
@@ -207,11 +269,12 @@ Status Loop::HandleCompletion(const Completion& completion, bool cached) {
   if (cached) ++result_.cached_attempts;
   if (attempt.http_status != 0) ++result_.http_answers;
   result_.spent += spent;
-  if (attempt.success) ++successes_;
+  if (attempt.success && !attempt.partial) ++successes_;
   const bool was_stopped = scheduler_.candidate_stopped(task.candidate);
   scheduler_.OnFinished(flight.task,
                         OutcomeOf(attempt, completion.response, spent, cached, clock_.UnixMillis()),
                         clock_.Now());
+  if (scheduler_.task_finished(flight.task)) Advance(tasks_[flight.task], attempt);
   if (!was_stopped && scheduler_.candidate_stopped(task.candidate)) {
     StoppedCandidate stopped{attempt.candidate_id, StopReason(attempt)};
     if (options_.on_notice) {
@@ -289,7 +352,10 @@ Result<RunResult> Loop::Run() {
 bool TaskFinished(const std::vector<const Attempt*>& attempts, const RetryPolicy& policy) {
   if (attempts.empty()) return false;
   const Attempt& last = *attempts.back();
-  if (last.success || last.error == ErrorClass::kIncorrect || IsFatal(last.error)) return true;
+  if (last.success || last.error == ErrorClass::kIncorrect ||
+      last.error == ErrorClass::kScorerError || IsFatal(last.error)) {
+    return true;
+  }
   if (last.attempt >= policy.max_attempts) return true;
   return !policy.Retries(last.error);
 }

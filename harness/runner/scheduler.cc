@@ -269,7 +269,8 @@ void Scheduler::OnFinished(size_t index, const AttemptOutcome& outcome, SteadyTi
   TakeFeedback(lane, task, outcome, now);
 
   const ErrorClass error = outcome.error;
-  const bool answered = error == ErrorClass::kNone || error == ErrorClass::kIncorrect;
+  const bool answered = error == ErrorClass::kNone || error == ErrorClass::kIncorrect ||
+                        error == ErrorClass::kScorerError;
   if (IsFatal(error)) StopCandidate(task.spec.candidate);
   if (answered || IsFatal(error) || task.attempts >= policy_.max_attempts ||
       !policy_.Retries(error)) {

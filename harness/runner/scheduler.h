@@ -114,6 +114,8 @@ class Scheduler {
   Money reserved() const { return reserved_; }
   StopCause stop_cause() const { return stop_cause_; }
   bool candidate_stopped(int candidate) const;
+  /// Whether the task has ended with no further attempt coming (not dropped by a stop).
+  bool task_finished(size_t task) const { return tasks_.at(task).state == State::kFinished; }
   size_t finished_tasks() const { return finished_; }
   size_t task_count() const { return tasks_.size(); }
   /// Tasks that will never get another attempt although they did not finish.

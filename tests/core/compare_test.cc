@@ -89,7 +89,7 @@ TEST_CASE("compare: runs are paired by sample and flipped tasks are listed") {
         "  failure -> success: s4\n");
 }
 
-TEST_CASE("compare: candidates on one side only are named; other suites are refused") {
+TEST_CASE("compare: candidates on one side only are named, other suites are refused") {
   RunManifest a = TwoCandidateManifest(4);
   RunManifest b = a;
   b.candidates.pop_back();

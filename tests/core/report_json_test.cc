@@ -85,7 +85,14 @@ TEST_CASE("report_json: parses, is versioned and keeps the documented key order"
                                  "fatal_error",
                                  "outliers",
                                  "roi",
-                                 "repeat_spread"});
+                                 "repeat_spread",
+                                 "quality_score",
+                                 "quality_tasks",
+                                 "unjudged_tasks",
+                                 "escalated_tasks",
+                                 "escalation_rate",
+                                 "steps",
+                                 "scorers"});
   CHECK(Keys(j.at("candidates").at(1).at("outliers").at(0)) ==
         std::vector<std::string>{"sample_id", "repeat", "cost_picousd", "cost_usd", "attempts",
                                  "input_tokens", "output_tokens", "reasons"});

@@ -197,7 +197,7 @@ TEST_CASE("import: a sheet from another run is refused whole") {
   }
 }
 
-TEST_CASE("import: re-imports are detected; a changed sheet replaces only when asked") {
+TEST_CASE("import: re-imports are detected, a changed sheet replaces only when asked") {
   ReviewTempDir dir;
   const std::string run = ReviewRun{}.Write(dir);
   Sheet sheet;

@@ -112,7 +112,7 @@ TEST_CASE("sheet: one row per output, blinded behind neutral labels, shuffled by
   }
 }
 
-TEST_CASE("sheet: --samples keeps whole samples; failed tasks in or out, and counted") {
+TEST_CASE("sheet: --samples keeps whole samples, failed tasks in or out, and counted") {
   ReviewTempDir dir;
   ReviewRun fixture;
   fixture.samples = 6;

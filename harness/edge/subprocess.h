@@ -1,0 +1,35 @@
+// Running a short-lived child process with input on stdin, its stdout collected, and a hard
+// deadline (the command scorer). Each call is independent: safe to call from several threads.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace taskcost {
+
+struct ProcessResult {
+  enum class End {
+    kExited,       // exited on its own; see exit_code
+    kSignaled,     // killed by a signal it did not ask for (a crash); see signal
+    kTimedOut,     // still running at the deadline: its whole process group was killed
+    kSpawnFailed,  // could not be started (program not found, ...); see error
+  };
+  End end = End::kExited;
+  int exit_code = 0;
+  int signal = 0;
+  std::string out;    // stdout, at most `max_output` bytes (the rest is read and dropped)
+  std::string err;    // stderr, the same
+  std::string error;  // kSpawnFailed: why
+  std::chrono::microseconds elapsed{0};
+};
+
+/// Starts `argv` (argv[0] looked up on PATH) in its own process group with `dir` as working
+/// directory ("" = ours), writes `input` to its stdin and closes it, and collects stdout and
+/// stderr until it exits. At `timeout` the whole group gets SIGKILL. Never throws.
+ProcessResult RunProcess(const std::vector<std::string>& argv, const std::string& dir,
+                         std::string_view input, std::chrono::milliseconds timeout,
+                         size_t max_output = 1 << 20);
+
+}  // namespace taskcost

@@ -1,0 +1,77 @@
+// Cascade and chain candidates in suite.yaml: what loads, and problems located in the file.
+#include <doctest/doctest.h>
+
+#include "harness/core/suite_loader.h"
+#include "tests/core/config_test_util.h"
+
+namespace taskcost {
+namespace {
+
+using testing::TempDir;
+
+const char* kBase =
+    "suite: s\n"
+    "samples:\n"
+    "  - {id: a, text: hello}\n"
+    "prompt:\n"
+    "  user: \"Say {{text}}\"\n"
+    "output:\n"
+    "  schema: {type: object, properties: {answer: {type: string}}}\n"
+    "candidates:\n"
+    "  - {id: big, provider: openai, model: gpt-4.1, baseline: true}\n"
+    "  - {id: small, provider: openai, model: gpt-4.1-nano}\n";
+
+Result<Suite> LoadWith(const TempDir& dir, const std::string& more) {
+  return LoadSuite(dir.Write("suite.yaml", std::string(kBase) + more));
+}
+
+TEST_CASE("suite_composite: cascades and chains name the candidates they call") {
+  TempDir dir;
+  Result<Suite> suite = LoadWith(
+      dir,
+      "  - {id: small-then-big, cascade: [small, big]}\n"
+      "  - id: draft-refine\n"
+      "    chain:\n"
+      "      - {id: draft, candidate: small}\n"
+      "      - {id: refine, candidate: big, prompt: {user: \"{{text}}: {{steps.draft.output}}\"}}\n");
+  REQUIRE_MESSAGE(suite.ok(), dir.Relative(suite.ok() ? Errors{} : suite.errors()));
+  const Candidate& cascade = suite->candidates[2];
+  CHECK(cascade.IsCascade());
+  CHECK(cascade.cascade == std::vector<std::string>{"small", "big"});
+  const Candidate& chain = suite->candidates[3];
+  CHECK(chain.IsChain());
+  REQUIRE(chain.chain.size() == 2);
+  CHECK(chain.chain[0].id == "draft");
+  CHECK(chain.chain[0].prompt.user.empty());  // the suite's prompt
+  CHECK(chain.chain[1].candidate == "big");
+  CHECK(chain.chain[1].prompt.user == "{{text}}: {{steps.draft.output}}");
+}
+
+TEST_CASE("suite_composite: problems are located at the step") {
+  TempDir dir;
+  Result<Suite> suite = LoadWith(
+      dir,
+      "  - {id: c1, cascade: [smal, big], model: x}\n"
+      "  - {id: c2, cascade: [small]}\n"
+      "  - id: ch\n"
+      "    chain:\n"
+      "      - {id: draft, candidate: small, prompt: {user: \"{{steps.refine.output}}\"}}\n"
+      "      - {id: refine, candidate: c1, prompt: {user: \"{{txt}} {{steps.draft.output}}\"}}\n");
+  REQUIRE_FALSE(suite.ok());
+  CHECK(dir.Relative(suite.errors()) ==
+        "suite.yaml:11:43: candidates[2].model: a cascade takes its models from its steps; "
+        "remove model\n"
+        "suite.yaml:12:23: candidates[3].cascade: a cascade needs at least two steps, e.g. "
+        "[gpt-4.1-nano, gpt-4.1]\n"
+        "suite.yaml:15:54: candidates[4].chain[0].prompt.user: {{steps.refine.output}} must "
+        "name an earlier step's output: the first step has none\n"
+        "suite.yaml:11:24: candidates[2].cascade[0]: unknown candidate \"smal\", did you mean "
+        "\"small\"?\n"
+        "suite.yaml:16:33: candidates[4].chain[1].candidate: unknown candidate \"c1\"; a step "
+        "names a single-model candidate of this suite: big, small\n"
+        "suite.yaml:16:52: candidates[4].chain[1].prompt.user: {{txt}} is not a field of any "
+        "sample, did you mean \"text\"?");
+}
+
+}  // namespace
+}  // namespace taskcost

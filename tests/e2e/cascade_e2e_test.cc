@@ -1,0 +1,272 @@
+// Cascades end to end: the real binary against the simulator, figures worked out by hand from
+// the profile. The small model's answer is cut at its max_tokens when the right category is the
+// long one, so exactly the "technical" tickets escalate to the big model.
+// Catalogs: tests/e2e/sim_suite.h (m-big $5 / $15, m-small $0.80 / $4.00 per 1M tokens).
+#include <doctest/doctest.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "tests/e2e/cli_process.h"
+#include "tests/e2e/sim_suite.h"
+
+namespace taskcost {
+namespace {
+using nlohmann::json;
+
+const char* kSamples =
+    R"({"id": "S1", "text": "my invoice is wrong", "expected": "billing"}
+{"id": "S2", "text": "the app crashes on start", "expected": "technical-and-product-questions-about-the-app"}
+{"id": "S3", "text": "please bill me yearly", "expected": "billing"}
+{"id": "S4", "text": "error 503 since noon", "expected": "technical-and-product-questions-about-the-app"}
+)";
+
+const char* kSchema = R"({"type": "object",
+  "properties": {"category": {"type": "string",
+                 "enum": ["billing", "technical-and-product-questions-about-the-app"]}},
+  "required": ["category"], "additionalProperties": false})";
+
+const char* kSuite = R"(suite: cascade
+samples: samples.jsonl
+providers: providers.yaml
+prices: prices.yaml
+prompt:
+  user: "Ticket: {{text}}"
+output: {schema: schema.json}
+success:
+  - field_equals: {field: category, expected: "{{expected}}"}
+policy: {max_attempts: 3, timeout_s: 10}
+candidates:
+  - {id: big, provider: sim, model: m-big, baseline: true}
+  - {id: small, provider: sim, model: m-small, params: {max_tokens: 10}}
+  - {id: small-then-big, cascade: [small, big]}
+)";
+
+// Both always right, 1,000 input tokens a call. m-small's output is its answer's length / 4:
+// {"category":"billing"} is 22 characters = 6 tokens; the long category makes 60 characters =
+// 15 tokens, over max_tokens 10, so that answer is truncated (10 tokens billed; truncated is not
+// retried by the default retry_on) and the task fails. m-big answers in 200 tokens.
+const char* kProfile = R"(seed: 7
+answers: {samples: samples.jsonl, key_field: text, fields: {category: expected}}
+models:
+  m-big: {accuracy: 1, input_tokens: 1000, output_tokens: 200}
+  m-small: {accuracy: 1, input_tokens: 1000, output_tokens: chars_div_4}
+)";
+
+// Per call, in picodollars (1e-12 USD):
+//   small, short answer: 1,000 x 800,000 + 6 x 4,000,000  =    824,000,000
+//   small, truncated:    1,000 x 800,000 + 10 x 4,000,000 =    840,000,000
+//   big:                 1,000 x 5,000,000 + 200 x 15,000,000 = 8,000,000,000
+constexpr int64_t kSmallShort = 824'000'000;
+constexpr int64_t kSmallCut = 840'000'000;
+constexpr int64_t kBig = 8'000'000'000;
+
+struct CascadeSuite {
+  TempDir dir;
+  CascadeSuite() { WriteSimSuite(dir, {kSamples, kSchema, kSuite, kProfile}); }
+  CliOutcome Run(std::vector<std::string> args) const {
+    args.insert(args.end(), {"--simulate", "profile.yaml", "--quiet", "--no-cache"});
+    return RunCli(args, dir.path());
+  }
+  json Report() const { return json::parse(ReadFileText(dir.path() + "/run/report.json")); }
+  std::string Journal() const { return ReadFileText(dir.path() + "/run/attempts.jsonl"); }
+};
+
+std::vector<json> Lines(const std::string& journal) {
+  std::vector<json> lines;
+  std::istringstream in(journal);
+  for (std::string line; std::getline(in, line);) lines.push_back(json::parse(line));
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("e2e: a cascade escalates failed tasks and costs the sum of every call") {
+  CascadeSuite suite;
+  CliOutcome run = suite.Run({"run", "suite.yaml", "--out", "run"});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const json report = suite.Report();
+
+  // Each model alone. small: S1, S3 succeed (824,000,000 each); S2, S4 truncated (840,000,000).
+  const json& small = ReportCandidate(report, "small");
+  CHECK(small.at("successes") == 2);
+  CHECK(small.at("total_cost_picousd") == 2 * kSmallShort + 2 * kSmallCut);  // 3,328,000,000
+  const json& big = ReportCandidate(report, "big");
+  CHECK(big.at("successes") == 4);
+  CHECK(big.at("total_cost_picousd") == 4 * kBig);  // 32,000,000,000
+
+  // The cascade: every task tries small; S2 and S4 escalate to big, which gets them right.
+  // Escalation rate 2/4 = 50%; cost 3,328,000,000 + 2 x 8,000,000,000 = 19,328,000,000;
+  // 4 successes: 4,832,000,000 per successful task (small alone: 1,664,000,000; big alone:
+  // 8,000,000,000).
+  const json& cascade = ReportCandidate(report, "small-then-big");
+  CHECK(cascade.at("model") == "cascade: small > big");
+  CHECK(cascade.at("successes") == 4);
+  CHECK(cascade.at("escalated_tasks") == 2);
+  CHECK(cascade.at("escalation_rate").get<double>() == doctest::Approx(0.5));
+  CHECK(cascade.at("attempts") == 6);
+  CHECK(cascade.at("total_cost_picousd") == 19'328'000'000);
+  CHECK(cascade.at("cost_per_successful_task_picousd") == 4'832'000'000);
+  CHECK(small.at("cost_per_successful_task_picousd") == 1'664'000'000);
+
+  // Each step's share: small 3,328,000,000 over 4 tasks, big 16,000,000,000 over 2; they add up.
+  const json& steps = cascade.at("steps");
+  REQUIRE(steps.size() == 2);
+  CHECK(steps[0].at("step") == "small");
+  CHECK(steps[0].at("tasks") == 4);
+  CHECK(steps[0].at("cost_picousd") == 3'328'000'000);
+  CHECK(steps[1].at("step") == "big");
+  CHECK(steps[1].at("tasks") == 2);
+  CHECK(steps[1].at("attempts") == 2);
+  CHECK(steps[1].at("cost_picousd") == 16'000'000'000);
+
+  // The journal names each step; the cascade is compared with the baseline like any candidate.
+  int step_lines = 0;
+  for (const json& line : Lines(suite.Journal())) {
+    if (line.value("candidate", "") != "small-then-big") continue;
+    ++step_lines;
+    CHECK((line.at("step") == "small" || line.at("step") == "big"));
+  }
+  CHECK(step_lines == 6);
+  CHECK(run.out.find("small-then-big") != std::string::npos);
+  CHECK(run.out.find("2 (50.0%)") != std::string::npos);
+}
+
+TEST_CASE("e2e: a resumed cascade pays nothing twice and finishes an escalation cut short") {
+  CascadeSuite suite;
+  REQUIRE(suite.Run({"run", "suite.yaml", "--out", "run"}).exit_code == 0);
+  const std::string full = suite.Journal();
+  const json full_report = suite.Report();
+
+  SUBCASE("a finished run calls nothing again") {
+    REQUIRE(suite.Run({"run", "--resume", "run"}).exit_code == 0);
+    CHECK(suite.Journal() == full);
+  }
+  SUBCASE("killed after S2's small step failed: only S2's big step is called") {
+    std::string cut;
+    int dropped = 0;
+    for (const json& line : Lines(full)) {
+      if (line.value("candidate", "") == "small-then-big" && line.value("sample", "") == "S2" &&
+          line.value("step", "") == "big") {
+        ++dropped;
+        continue;
+      }
+      cut += line.dump() + "\n";
+    }
+    REQUIRE(dropped == 1);
+    suite.dir.Write("run/attempts.jsonl", cut);
+    CliOutcome resumed = suite.Run({"run", "--resume", "run"});
+    INFO(resumed.err);
+    REQUIRE(resumed.exit_code == 0);
+    const std::vector<json> lines = Lines(suite.Journal());
+    REQUIRE(lines.size() == Lines(full).size());  // exactly one call made
+    CHECK(lines.back().at("sample") == "S2");
+    CHECK(lines.back().at("step") == "big");
+    const json resumed_report = suite.Report();
+    const json& cascade = ReportCandidate(resumed_report, "small-then-big");
+    CHECK(cascade.at("total_cost_picousd") == 19'328'000'000);
+    CHECK(cascade.at("escalated_tasks") == 2);
+    CHECK(cascade.at("successes") == 4);
+  }
+}
+
+}  // namespace taskcost
+
+namespace taskcost {
+namespace {
+
+const char* kChainSuite = R"(suite: chain
+samples: samples.jsonl
+providers: providers.yaml
+prices: prices.yaml
+prompt:
+  user: "Ticket: {{text}}"
+output: {schema: schema.json}
+success:
+  - field_equals: {field: category, expected: "{{expected}}"}
+policy: {max_attempts: 3, timeout_s: 10}
+candidates:
+  - {id: big, provider: sim, model: m-big, baseline: true}
+  - {id: small, provider: sim, model: m-small}
+  - id: draft-then-refine
+    chain:
+      - {id: draft, candidate: small}
+      - id: refine
+        candidate: big
+        prompt: {user: "Ticket: {{text}}\nDraft: {{steps.draft.output}}"}
+)";
+
+// m-small: 1,000 input and 100 output tokens a call: 1,000 x 800,000 + 100 x 4,000,000 =
+// 1,200,000,000 pUSD. m-big reads its prompt's length (chars / 4) so the refine step shows that
+// the draft reached it; it writes 200 tokens.
+const char* kChainProfile = R"(seed: 7
+answers: {samples: samples.jsonl, key_field: text, fields: {category: expected}}
+models:
+  m-big: {accuracy: 1, input_tokens: chars_div_4, output_tokens: 200}
+  m-small: {accuracy: 1, input_tokens: 1000, output_tokens: 100}
+)";
+
+}  // namespace
+
+TEST_CASE("e2e: a chain runs its steps in order; per-step costs add up to the task's cost") {
+  TempDir dir;
+  WriteSimSuite(dir, {kSamples, kSchema, kChainSuite, kChainProfile});
+  CliOutcome run = RunCli({"run", "suite.yaml", "--simulate", "profile.yaml", "--out", "run",
+                           "--quiet", "--no-cache"},
+                          dir.path());
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const json report = json::parse(ReadFileText(dir.path() + "/run/report.json"));
+  const json& chain = ReportCandidate(report, "draft-then-refine");
+  CHECK(chain.at("model") == "chain: draft (small) > refine (big)");
+  CHECK(chain.at("successes") == 4);
+  CHECK(chain.at("attempts") == 8);
+
+  // Per task: the draft's call plus the refine's call is the task's cost.
+  std::map<std::string, int64_t> task_cost, draft_cost, refine_input, big_input;
+  std::map<std::string, std::string> draft;
+  for (const json& a : Lines(ReadFileText(dir.path() + "/run/attempts.jsonl"))) {
+    if (a.value("type", "") != "attempt") continue;
+    const std::string sample = a.at("sample").get<std::string>();
+    if (a.at("candidate") == "big") big_input[sample] = a.at("usage").at("input_tokens").get<int64_t>();
+    if (a.at("candidate") != "draft-then-refine") continue;
+    task_cost[sample] += a.at("cost_picousd").get<int64_t>();
+    if (a.at("step") == "draft") {
+      CHECK(a.value("partial", false));  // valid, but only the last step's answer is scored
+      CHECK(a.at("checks").empty());
+      draft_cost[sample] += a.at("cost_picousd").get<int64_t>();
+      draft[sample] = a.at("output").get<std::string>();
+    } else {
+      CHECK(a.at("step") == "refine");
+      CHECK_FALSE(a.contains("partial"));
+      CHECK(a.at("checks").size() == 1);
+      refine_input[sample] = a.at("usage").at("input_tokens").get<int64_t>();
+    }
+  }
+  int64_t total = 0;
+  for (const auto& [sample, cost] : task_cost) {
+    CAPTURE(sample);
+    CHECK(draft_cost[sample] == 1'200'000'000);
+    total += cost;
+    // The refine prompt is big's prompt plus "\nDraft: " and the draft's answer: x = 8 + its
+    // length more characters, so ceil((C + x) / 4) - ceil(C / 4) lies in [x / 4, ceil(x / 4)]
+    // tokens ({"category":"billing"}: x = 30, 7 or 8 tokens).
+    const int64_t x = 8 + static_cast<int64_t>(draft[sample].size());
+    const int64_t more = refine_input[sample] - big_input[sample];
+    CHECK(more >= x / 4);
+    CHECK(more <= (x + 3) / 4);
+  }
+  CHECK(chain.at("total_cost_picousd") == total);
+  const json& steps = chain.at("steps");
+  REQUIRE(steps.size() == 2);
+  CHECK(steps[0].at("step") == "draft");
+  CHECK(steps[0].at("cost_picousd") == 4'800'000'000);  // 4 x 1,200,000,000
+  CHECK(steps[1].at("step") == "refine");
+  CHECK(steps[0].at("cost_picousd").get<int64_t>() + steps[1].at("cost_picousd").get<int64_t>() ==
+        total);
+  CHECK(run.out.find("cascades and chains") != std::string::npos);
+}
+
+}  // namespace taskcost

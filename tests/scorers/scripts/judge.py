@@ -1,0 +1,30 @@
+#!/usr/bin/env python3
+"""A command scorer for the tests: behaves as its first argument says."""
+import json, os, signal, sys, time
+
+mode = sys.argv[1]
+request = json.load(sys.stdin)
+if mode == "total":
+    got = (request["output"] or {}).get("total")
+    want = request["expected"]["expected_total"]
+    ok = got == want
+    print("checking...")  # chatter before the answer line is allowed
+    print(json.dumps({"pass": ok, "score": 1.0 if ok else 0.25,
+                      "reason": f"total {got} vs {want}"}))
+elif mode == "hang":
+    time.sleep(60)
+elif mode == "hang_child":  # the child keeps stdout open; the whole group must die
+    if os.fork() == 0:
+        time.sleep(60)
+    time.sleep(60)
+elif mode == "crash":
+    os.kill(os.getpid(), signal.SIGSEGV)
+elif mode == "exit":
+    sys.stderr.write("Traceback: KeyError 'total'\n")
+    sys.exit(3)
+elif mode == "garbage":
+    print("yes, looks good")
+elif mode == "no_pass":
+    print(json.dumps({"score": 1}))
+elif mode == "bad_score":
+    print(json.dumps({"pass": True, "score": 7}))
