@@ -134,7 +134,7 @@ class RunCommand {
   std::optional<int> StartSimulator();
   std::optional<int> OpenRunDir();
   int Execute();
-  int WriteReports(const RunResult& result);
+  int WriteReports(const RunResult& result, Report report);
 
   RunArgs a_;
   std::optional<LoadedRun> previous_;
@@ -284,6 +284,13 @@ int RunCommand::Execute() {
   options.on_progress = [&](const RunProgress& p) { progress.Update(p); };
   options.on_notice = [&](const std::string& text) { progress.Notice(text); };
   options.cache = cache_.get();
+  // The report is built as attempts are journaled, by the ReportBuilder that `taskcost report`
+  // feeds from the journal, in the journal's order: earlier attempts (resume), then this run's.
+  ReportBuilder report(manifest_);
+  if (previous_) {
+    for (const Attempt& a : previous_->attempts) report.Add(a);
+  }
+  options.on_journaled = [&report](const Attempt& a) { report.Add(a); };
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
 
@@ -300,21 +307,20 @@ int RunCommand::Execute() {
     PrintErrors(result.errors());
     return kExitIncomplete;
   }
-  return WriteReports(*result);
+  return WriteReports(*result, report.Finish());
 }
 
-int RunCommand::WriteReports(const RunResult& result) {
+int RunCommand::WriteReports(const RunResult& result, Report report) {
   manifest_.ended_unix_ms = clock_.UnixMillis();
   Status ended = WriteFileAtomic(manifest_path_, ManifestToJson(manifest_));
   if (!ended.ok()) PrintErrors(ended.errors());
 
-  std::vector<std::string> journal_warnings;  // run's own journal: nothing torn to report
-  Result<Report> report = ReportFromRunDir(dir_, &journal_warnings);
-  if (!report.ok()) {
-    PrintErrors(report.errors());
+  Status expert = AttachExpertReview(report, dir_);  // as ReportFromRunDir does for `report`
+  if (!expert.ok()) {
+    PrintErrors(expert.errors());
     return kExitIncomplete;
   }
-  Result<std::string> text = EmitReports(*report, dir_, StdoutWantsColor(), true);
+  Result<std::string> text = EmitReports(report, dir_, StdoutWantsColor(), true);
   if (!text.ok()) {
     PrintErrors(text.errors());
     return kExitIncomplete;
@@ -322,7 +328,7 @@ int RunCommand::WriteReports(const RunResult& result) {
   std::fputs(text->c_str(), stdout);
   std::fprintf(stderr, "taskcost: run directory %s (run.json, attempts.jsonl, report.json, "
                        "report.md)\n", dir_.c_str());
-  Status indexed = IndexRunReport(a_.plan.results, dir_, *report, manifest_.started_unix_ms);
+  Status indexed = IndexRunReport(a_.plan.results, dir_, report, manifest_.started_unix_ms);
   if (!indexed.ok()) PrintWarning("history index not updated: " + indexed.error().ToString());
   SayWhyIncomplete(result, dir_);
   return ExitFor(result);

@@ -162,8 +162,12 @@ KeyLookup KeysFromEnvironment(const ProviderCatalog& providers) {
 
 RunEstimate EstimateWithCache(const RunPlan& plan, const ResponseCache* cache) {
   if (cache == nullptr) return EstimateRun(plan);
+  const RequestTemplates requests(plan);
   return EstimateRun(plan, [&](const PlannedTask& task, int attempt) {
-    return cache->Lookup(CacheKeyFor(plan, task, attempt)).has_value();
+    Result<ChatCall> call = MakeCall(plan, task);
+    if (!call.ok()) return false;  // the loader checks templates; such a task is never sent
+    const HttpRequest request = requests.For(task).Build(*call);
+    return cache->Lookup(CacheKeyFor(plan, task, attempt, request)).has_value();
   });
 }
 

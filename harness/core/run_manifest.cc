@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "harness/core/json_writer.h"
+
 namespace taskcost {
 namespace {
 
@@ -185,47 +187,33 @@ constexpr std::pair<const char*, int64_t Usage::*> kUsageFields[] = {
     {"reasoning_tokens", &Usage::reasoning_tokens},
 };
 
-Json UsageToJson(const Usage& u) {
-  Json j = Json::object();
-  for (const auto& [key, member] : kUsageFields) j[key] = u.*member;
-  return j;
-}
-
 Usage UsageFromJson(const Fields& f) {
   Usage u;
   for (const auto& [key, member] : kUsageFields) u.*member = f.Int64(key);
   return u;
 }
 
-// The provider's usage text as JSON: an object or array is embedded as itself (compacted);
-// anything else that is not empty is kept as a string so that nothing is lost.
-Json UsageRawToJson(const std::string& raw) {
-  if (raw.empty()) return nullptr;
+// The provider's usage text as journal JSON: an object or array is embedded as itself, as
+// written when it is one line already (the codecs and the journal reader keep it compact), else
+// compacted; anything else that is not empty is kept as a string so that nothing is lost;
+// nothing is null.
+std::string UsageRawText(const std::string& raw) {
+  if (raw.empty()) return "null";
+  const bool container = raw.front() == '{' || raw.front() == '[';
+  if (container && raw.find_first_of("\r\n") == std::string::npos && Json::accept(raw)) {
+    return raw;
+  }
   Json parsed = Json::parse(raw, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_object() || parsed.is_array()) return parsed;
-  return raw;
+  if (parsed.is_object() || parsed.is_array()) return Dump(parsed, -1);
+  std::string quoted;
+  AppendJsonString(quoted, raw);
+  return quoted;
 }
 
 std::string UsageRawFromJson(const Json& v) {
   if (v.is_null()) return "";
   if (v.is_string()) return v.get<std::string>();
   return Dump(v, -1);
-}
-
-Json ChecksToJson(const std::vector<CheckResult>& checks) {
-  Json out = Json::array();
-  for (const CheckResult& c : checks) {
-    Json j = Json::object();
-    j["name"] = c.name;
-    j["pass"] = c.pass;
-    j["reason"] = c.reason;
-    // Written only when set, so journals of suites without scores keep their shape.
-    if (c.score) j["score"] = *c.score;
-    if (c.quality) j["quality"] = true;
-    if (c.scorer_error) j["scorer_error"] = true;
-    out.push_back(std::move(j));
-  }
-  return out;
 }
 
 std::vector<CheckResult> ChecksFromJson(const Fields& f) {
@@ -532,33 +520,63 @@ Status CheckJournalHeader(std::string_view line, const std::string& file) {
   return OkStatus();
 }
 
+// Written field by field without a JSON tree: this runs once per attempt. The text is what a
+// tree's compact dump would be (json_writer.h), in the key order of docs/journal-format.md.
 std::string AttemptToJsonLine(const Attempt& a) {
-  Json j = Json::object();
-  j["type"] = "attempt";
-  j["sample"] = a.sample_id;
-  j["candidate"] = a.candidate_id;
-  j["repeat"] = a.repeat;
-  j["attempt"] = a.attempt;
-  j["started_unix_ms"] = a.started_unix_ms;
-  j["latency_us"] = a.latency_us;
-  j["http_status"] = a.http_status;
-  j["error"] = a.error == ErrorClass::kNone ? Json(nullptr) : Json(std::string(ErrorClassName(a.error)));
-  j["error_message"] = a.error_message;
-  j["retry_after_ms"] = a.retry_after_ms ? Json(*a.retry_after_ms) : Json(nullptr);
-  j["finish_reason"] = a.finish_reason;
-  j["request_id"] = a.request_id;
-  j["usage"] = UsageToJson(a.usage);
-  j["usage_raw"] = UsageRawToJson(a.usage_raw);
-  j["cost_picousd"] = a.cost.picos();
-  j["cost_usd"] = a.cost.ToUsdDouble();
-  j["output"] = a.output;
-  j["validation_errors"] = a.validation_errors;
-  j["checks"] = ChecksToJson(a.checks);
-  if (!a.step.empty()) j["step"] = a.step;  // optional: only cascades and chains have it
-  if (a.partial) j["partial"] = true;
-  j["success"] = a.success;
-  if (a.cached) j["cached"] = true;  // optional: written only when true
-  return Dump(j, -1);
+  std::string line;
+  line.reserve(640 + a.output.size() + a.error_message.size() + a.usage_raw.size());
+  JsonWriter w(line);
+  w.BeginObject();
+  w.String("type", "attempt");
+  w.String("sample", a.sample_id);
+  w.String("candidate", a.candidate_id);
+  w.Int("repeat", a.repeat);
+  w.Int("attempt", a.attempt);
+  w.Int("started_unix_ms", a.started_unix_ms);
+  w.Int("latency_us", a.latency_us);
+  w.Int("http_status", a.http_status);
+  if (a.error == ErrorClass::kNone) {
+    w.Null("error");
+  } else {
+    w.String("error", ErrorClassName(a.error));
+  }
+  w.String("error_message", a.error_message);
+  if (a.retry_after_ms) {
+    w.Int("retry_after_ms", *a.retry_after_ms);
+  } else {
+    w.Null("retry_after_ms");
+  }
+  w.String("finish_reason", a.finish_reason);
+  w.String("request_id", a.request_id);
+  w.BeginObject("usage");
+  for (const auto& [key, member] : kUsageFields) w.Int(key, a.usage.*member);
+  w.EndObject();
+  w.Raw("usage_raw", UsageRawText(a.usage_raw));
+  w.Int("cost_picousd", a.cost.picos());
+  w.Double("cost_usd", a.cost.ToUsdDouble());
+  w.String("output", a.output);
+  w.BeginArray("validation_errors");
+  for (const std::string& e : a.validation_errors) w.String(e);
+  w.EndArray();
+  w.BeginArray("checks");
+  for (const CheckResult& c : a.checks) {
+    w.BeginObject();
+    w.String("name", c.name);
+    w.Bool("pass", c.pass);
+    w.String("reason", c.reason);
+    // Written only when set, so journals of suites without scores keep their shape.
+    if (c.score) w.Double("score", *c.score);
+    if (c.quality) w.Bool("quality", true);
+    if (c.scorer_error) w.Bool("scorer_error", true);
+    w.EndObject();
+  }
+  w.EndArray();
+  if (!a.step.empty()) w.String("step", a.step);  // optional: only cascades and chains have it
+  if (a.partial) w.Bool("partial", true);
+  w.Bool("success", a.success);
+  if (a.cached) w.Bool("cached", true);  // optional: written only when true
+  w.EndObject();
+  return line;
 }
 
 Result<Attempt> AttemptFromJsonLine(std::string_view line) {

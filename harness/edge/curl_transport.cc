@@ -64,13 +64,15 @@ struct EasyCleanup {
 };
 using EasyHandle = std::unique_ptr<CURL, EasyCleanup>;
 
-// One request and what came back so far. Pooled: the easy handle is reset and reused.
+// One request and what came back so far. Pooled: the easy handle is reused, keeping the options
+// every request shares (set_up_for says for which method), so a reused handle needs only the
+// options that change from request to request.
 struct Transfer {
   Transfer() : easy(curl_easy_init()) {
     if (!easy) throw std::bad_alloc();
   }
   void Clear() {
-    curl_easy_reset(easy.get());
+    curl_easy_setopt(easy.get(), CURLOPT_HTTPHEADER, nullptr);  // the list is freed below
     headers.Reset();
     request_body.clear();
     response = HttpResponse{};
@@ -80,6 +82,7 @@ struct Transfer {
   }
 
   EasyHandle easy;
+  std::optional<std::string> set_up_for;  // SendShape of the request the options were set for
   uint64_t id = 0;
   HeaderList headers;
   std::string request_body;      // curl reads it in place (CURLOPT_POSTFIELDS)
@@ -165,6 +168,16 @@ std::string NoProxyList() {
   return list;
 }
 
+// Whether a request sends its body: all but HEAD, and GET without one.
+bool SendsBody(const std::string& method, const std::string& body) {
+  return method != "HEAD" && !(method == "GET" && body.empty());
+}
+
+// What the options of a reused handle depend on: the method, and whether a body is sent.
+std::string SendShape(const std::string& method, const std::string& body) {
+  return method + (SendsBody(method, body) ? " with a body" : "");
+}
+
 class CurlTransport final : public Transport {
  public:
   explicit CurlTransport(const CurlTransportOptions& options)
@@ -198,7 +211,7 @@ class CurlTransport final : public Transport {
   std::unique_ptr<Transfer> TakeTransfer();
   void Recycle(std::unique_ptr<Transfer> transfer);
   void Configure(Transfer& t, const HttpRequest& request);
-  void SetMethodAndBody(Transfer& t, const std::string& method);
+  void SetSharedOptions(Transfer& t, const HttpRequest& request);
   void SetHeaders(Transfer& t, const HttpRequest& request);
   void Collect(std::vector<Completion>* done);
   void Finish(Transfer& t, CURLcode result);
@@ -246,7 +259,29 @@ void CurlTransport::Start(uint64_t id, HttpRequest request) {
 
 void CurlTransport::Configure(Transfer& t, const HttpRequest& request) {
   CURL* e = t.easy.get();
+  const std::string shape = SendShape(request.method, t.request_body);
+  if (t.set_up_for != shape) {
+    curl_easy_reset(e);  // a new handle, or one last used for another kind of request
+    SetSharedOptions(t, request);
+  }
   curl_easy_setopt(e, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+  // Wait for a connection that may multiplex rather than opening one per request. Only over TLS,
+  // where ALPN settles HTTP/2 at the handshake: over plain http:// curl learns the protocol only
+  // from the first response, so every other request of a burst would wait a whole reply.
+  const bool tls = request.url.starts_with("https://");
+  curl_easy_setopt(e, CURLOPT_PIPEWAIT, options_.allow_http2 && tls ? 1L : 0L);
+  if (SendsBody(request.method, t.request_body)) {
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(t.request_body.size()));
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, t.request_body.data());
+  }
+  SetHeaders(t, request);
+}
+
+// The options that stay the same from request to request of one SendShape.
+void CurlTransport::SetSharedOptions(Transfer& t, const HttpRequest& request) {
+  CURL* e = t.easy.get();
   curl_easy_setopt(e, CURLOPT_PRIVATE, &t);
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(e, CURLOPT_VERBOSE, 0L);  // headers, the key among them, never logged
@@ -257,36 +292,18 @@ void CurlTransport::Configure(Transfer& t, const HttpRequest& request) {
   curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
   curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, OnBeforeSend);
   curl_easy_setopt(e, CURLOPT_PREREQDATA, &t);
-  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(options_.connect_timeout.count()));
   curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
                    options_.allow_http2 ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1);
-  // Wait for a connection that may multiplex rather than opening one per request. Only over TLS,
-  // where ALPN settles HTTP/2 at the handshake: over plain http:// curl learns the protocol only
-  // from the first response, so every other request of a burst would wait a whole reply.
-  const bool tls = request.url.starts_with("https://");
-  curl_easy_setopt(e, CURLOPT_PIPEWAIT, options_.allow_http2 && tls ? 1L : 0L);
   curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(e, CURLOPT_NOPROXY, no_proxy_.c_str());
-  SetMethodAndBody(t, request.method);
-  SetHeaders(t, request);
-}
-
-void CurlTransport::SetMethodAndBody(Transfer& t, const std::string& method) {
-  CURL* e = t.easy.get();
-  if (method == "GET" && t.request_body.empty()) {
-    curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
-    return;
+  if (!SendsBody(request.method, t.request_body)) {
+    curl_easy_setopt(e, request.method == "HEAD" ? CURLOPT_NOBODY : CURLOPT_HTTPGET, 1L);
+  } else if (request.method != "POST") {
+    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, request.method.c_str());  // the body as POST sends it
   }
-  if (method == "HEAD") {
-    curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
-    return;
-  }
-  curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
-                   static_cast<curl_off_t>(t.request_body.size()));
-  curl_easy_setopt(e, CURLOPT_POSTFIELDS, t.request_body.data());
-  if (method != "POST") curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method.c_str());
+  t.set_up_for = SendShape(request.method, t.request_body);
 }
 
 void CurlTransport::SetHeaders(Transfer& t, const HttpRequest& request) {

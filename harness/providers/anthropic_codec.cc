@@ -1,5 +1,6 @@
 #include "harness/providers/anthropic_codec.h"
 
+#include "harness/core/json_writer.h"
 #include "harness/providers/codec_util.h"
 #include "harness/providers/retry_after.h"
 
@@ -95,31 +96,72 @@ void ReadContent(const Json& body, Answer answer, ProviderReply& reply) {
   Classify(answer, tool_input != nullptr, reply);
 }
 
-}  // namespace
-
-HttpRequest BuildRequest(const ProviderConfig& provider, const ChatCall& call, const Secret& key) {
-  std::string version =
-      provider.api_version.empty() ? std::string(kDefaultApiVersion) : provider.api_version;
-  HttpRequest request = codec::BaseRequest(provider, call, Url(provider.base_url),
-                                           {HttpHeader{"anthropic-version", version}},
-                                           AuthHeader{"x-api-key", "", key});
-  bool structured = call.mode == OutputMode::kNative && !call.schema_json.empty();
+// The system prompt as sent: in prompt mode it carries the schema instruction.
+std::string SystemText(const ChatCall& call) {
   bool instructed = call.mode == OutputMode::kPrompt && !call.schema_json.empty();
-  std::string system =
-      instructed ? codec::SystemWithSchemaInstruction(call.system, call.schema_json) : call.system;
+  return instructed ? codec::SystemWithSchemaInstruction(call.system, call.schema_json)
+                    : call.system;
+}
+
+Json Messages(const std::string& user) {
+  return Json::array({Json{{"role", "user"}, {"content", user}}});
+}
+
+// The body as a tree. Key order: model, max_tokens, system (when there is one), messages, the
+// forced answer tool, then the candidate's params (which override a key already there).
+Json Body(const ChatCall& call, const std::string& system, Json messages) {
   Json body = Json::object();
   body["model"] = call.model;
   body["max_tokens"] = call.max_tokens;
   if (!system.empty()) body["system"] = system;
-  body["messages"] = Json::array({Json{{"role", "user"}, {"content", call.user}}});
-  if (structured) {
+  body["messages"] = std::move(messages);
+  if (call.mode == OutputMode::kNative && !call.schema_json.empty()) {
     std::string name = codec::SanitizeSchemaName(call.schema_name);
     body["tools"] = Tools(call, name);
     body["tool_choice"] = Json{{"type", "tool"}, {"name", name}};
   }
   codec::MergeParams(body, call.params_json);
-  request.body = codec::Dump(body);
+  return body;
+}
+
+HttpRequest BaseRequest(const ProviderConfig& provider, const ChatCall& call, const Secret& key) {
+  std::string version =
+      provider.api_version.empty() ? std::string(kDefaultApiVersion) : provider.api_version;
+  return codec::BaseRequest(provider, call, Url(provider.base_url),
+                            {HttpHeader{"anthropic-version", version}},
+                            AuthHeader{"x-api-key", "", key});
+}
+
+}  // namespace
+
+HttpRequest BuildRequest(const ProviderConfig& provider, const ChatCall& call, const Secret& key) {
+  HttpRequest request = BaseRequest(provider, call, key);
+  request.body = codec::Dump(Body(call, SystemText(call), Messages(call.user)));
   return request;
+}
+
+std::optional<SplitRequest> Split(const ProviderConfig& provider, const ChatCall& call,
+                                  const Secret& key) {
+  // Params naming a prompt key would move it or send it twice: such a candidate is not split.
+  if (codec::ParamsHave(call.params_json, {"system", "messages"})) return std::nullopt;
+  SplitRequest split;
+  split.request = BaseRequest(provider, call, key);
+  // Without a system prompt "messages" directly follows max_tokens, where "system" would go.
+  const std::string body = codec::Dump(Body(call, "", Json(codec::kPromptsMarker)));
+  if (!codec::SplitAroundMarker(body, "\"messages\":", split)) return std::nullopt;
+  return split;
+}
+
+void AppendPrompts(std::string& body, const ChatCall& call) {
+  JsonWriter w(body);
+  const std::string system = SystemText(call);
+  if (!system.empty()) w.String("system", system);
+  w.BeginArray("messages");
+  w.BeginObject();
+  w.String("role", "user");
+  w.String("content", call.user);
+  w.EndObject();
+  w.EndArray();
 }
 
 ProviderReply ParseReply(const HttpResponse& response, Answer answer) {

@@ -9,6 +9,13 @@ namespace taskcost::anthropic {
 /// POST {base}/v1/messages with x-api-key auth and the anthropic-version header.
 HttpRequest BuildRequest(const ProviderConfig& provider, const ChatCall& call, const Secret& key);
 
+/// The request split around its prompts (RequestTemplate); unset when the params name "system" or "messages"
+/// (they would replace the prompts), so the caller builds each request whole instead.
+std::optional<SplitRequest> Split(const ProviderConfig& provider, const ChatCall& call,
+                                  const Secret& key);
+/// Appends "system" (when there is one) and "messages" for `call`, as BuildRequest writes them, where Split cut the body.
+void AppendPrompts(std::string& body, const ChatCall& call);
+
 /// Where the answer is in a reply.
 enum class Answer {
   kToolInput,  // native structured output: the forced tool's input; no tool_use is invalid

@@ -45,6 +45,29 @@ HttpRequest BuildRequest(const ProviderConfig& provider, const ChatCall& call, c
   return openai::BuildRequest(provider, call, key);
 }
 
+RequestTemplate::RequestTemplate(const ProviderConfig& provider, const ChatCall& call,
+                                 const Secret& key)
+    : provider_(provider),
+      key_(key),
+      split_(provider.kind == ProviderKind::kAnthropic ? anthropic::Split(provider, call, key)
+                                                       : openai::Split(provider, call, key)) {}
+
+HttpRequest RequestTemplate::Build(const ChatCall& call) const {
+  if (!split_) return BuildRequest(provider_, call, key_);
+  HttpRequest request = split_->request;
+  std::string& body = request.body;
+  body.reserve(split_->body_head.size() + split_->body_tail.size() + call.system.size() +
+               call.user.size() + 64);
+  body = split_->body_head;
+  if (provider_.kind == ProviderKind::kAnthropic) {
+    anthropic::AppendPrompts(body, call);
+  } else {
+    openai::AppendPrompts(body, call);
+  }
+  body += split_->body_tail;
+  return request;
+}
+
 ProviderReply ParseReply(const ProviderConfig& provider, const HttpResponse& response,
                          const ChatCall& call) {
   return Parse(provider, response, AnswerOf(call));

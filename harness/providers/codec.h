@@ -47,6 +47,35 @@ struct ProviderReply {
 /// std::invalid_argument, as for any broken invariant.
 HttpRequest BuildRequest(const ProviderConfig& provider, const ChatCall& call, const Secret& key);
 
+/// A request split around its prompts, which are all that changes between the calls of one
+/// candidate: the request without its body, and the body's text before and after the prompts.
+struct SplitRequest {
+  HttpRequest request;    // everything but the body
+  std::string body_head;  // the body up to where the prompts go
+  std::string body_tail;  // the rest of the body
+};
+
+/// BuildRequest for the many calls of one candidate, which differ only in their prompts
+/// (system, user): the rest of the request, most of the body included (model, schema, params),
+/// is built and serialised once, here, and Build splices in the prompts. Build(call) returns
+/// exactly what BuildRequest(provider, call, key) returns, body byte for byte, so response cache
+/// keys stay the same. Immutable once built; safe to share between threads.
+class RequestTemplate {
+ public:
+  /// `call` is any call of the candidate: its prompts are ignored. Throws as BuildRequest does.
+  RequestTemplate(const ProviderConfig& provider, const ChatCall& call, const Secret& key);
+  /// The request for `call`, which must differ from the constructor's call only in its prompts.
+  HttpRequest Build(const ChatCall& call) const;
+  /// False when the params name a prompt key ("messages"; Anthropic also "system"): each request
+  /// is then built whole by BuildRequest, since the params replace what would be spliced.
+  bool spliced() const { return split_.has_value(); }
+
+ private:
+  ProviderConfig provider_;
+  Secret key_;
+  std::optional<SplitRequest> split_;  // unset when params name a prompt key: BuildRequest then
+};
+
 /// Interprets the HTTP exchange of `call`. Never throws on bad input: garbage becomes
 /// kInvalidOutput or kServer with the evidence in error_message. Knowing the call, a native
 /// structured-output reply without the forced tool's answer (Anthropic) is kInvalidOutput.

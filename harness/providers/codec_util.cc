@@ -131,6 +131,25 @@ void MergeParams(Json& body, std::string_view params_json) {
   for (auto it = params.begin(); it != params.end(); ++it) body[it.key()] = it.value();
 }
 
+bool SplitAroundMarker(std::string_view body, std::string_view before, SplitRequest& split) {
+  const std::string marker = std::string(before) + Dump(Json(kPromptsMarker));
+  const size_t at = body.find(marker);
+  if (at == std::string_view::npos || body.find(marker, at + 1) != std::string_view::npos) {
+    return false;
+  }
+  split.body_head = std::string(body.substr(0, at));
+  split.body_tail = std::string(body.substr(at + marker.size()));
+  return true;
+}
+
+bool ParamsHave(std::string_view params_json, std::initializer_list<std::string_view> keys) {
+  const Json params = ParseObjectOrThrow(params_json, "params");
+  for (std::string_view key : keys) {
+    if (params.contains(key)) return true;
+  }
+  return false;
+}
+
 ProviderReply TransportFailureReply(const HttpResponse& response) {
   ProviderReply reply;
   reply.error =

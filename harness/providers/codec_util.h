@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -62,6 +63,16 @@ std::string SanitizeSchemaName(std::string_view name);
 std::string SystemWithSchemaInstruction(std::string_view system, std::string_view schema_json);
 /// Copies every key of the params object into `body`, overriding what is there.
 void MergeParams(Json& body, std::string_view params_json);
+
+/// Takes the place of the prompts in a body built once per candidate (RequestTemplate): a string
+/// no schema or params would hold, found again in the serialised body by SplitAroundMarker.
+inline constexpr std::string_view kPromptsMarker = "\x01taskcost-prompts\x01";
+/// Splits a compact `body` that holds the marker exactly once, as a string value written right
+/// after `before` (empty, or a key such as "\"messages\":"), into split.body_head (up to
+/// `before`) and split.body_tail (after the marker). False when the marker is not there once.
+bool SplitAroundMarker(std::string_view body, std::string_view before, SplitRequest& split);
+/// Whether the params object names any of `keys` (params_json must be a JSON object).
+bool ParamsHave(std::string_view params_json, std::initializer_list<std::string_view> keys);
 
 /// The reply when no HTTP status arrived: timeout, or network for everything else.
 ProviderReply TransportFailureReply(const HttpResponse& response);

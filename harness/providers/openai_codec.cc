@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "harness/core/json_writer.h"
 #include "harness/providers/codec_util.h"
 #include "harness/providers/retry_after.h"
 
@@ -44,11 +45,16 @@ std::string Url(const ProviderConfig& provider, const ChatCall& call) {
          "?api-version=" + PercentEncode(version);
 }
 
-Json Messages(const ChatCall& call) {
-  std::string system = call.system;
+// The system message's text: in prompt mode it carries the schema instruction.
+std::string SystemText(const ChatCall& call) {
   if (call.mode == OutputMode::kPrompt && !call.schema_json.empty()) {
-    system = codec::SystemWithSchemaInstruction(system, call.schema_json);
+    return codec::SystemWithSchemaInstruction(call.system, call.schema_json);
   }
+  return call.system;
+}
+
+Json Messages(const ChatCall& call) {
+  const std::string system = SystemText(call);
   Json messages = Json::array();
   if (!system.empty()) messages.push_back(Json{{"role", "system"}, {"content", system}});
   messages.push_back(Json{{"role", "user"}, {"content", call.user}});
@@ -144,16 +150,12 @@ void ReadChoice(const Json& body, ProviderReply& reply) {
   }
 }
 
-}  // namespace
-
-HttpRequest BuildRequest(const ProviderConfig& provider, const ChatCall& call, const Secret& key) {
-  bool azure = provider.kind == ProviderKind::kAzureOpenAi;
-  HttpRequest request = codec::BaseRequest(
-      provider, call, Url(provider, call), {},
-      azure ? AuthHeader{"api-key", "", key} : AuthHeader{"Authorization", "Bearer ", key});
+// The body as a tree, with `messages` in its place. Key order: model, messages, the output cap,
+// response_format, then the candidate's params (which override a key already there).
+Json Body(const ProviderConfig& provider, const ChatCall& call, Json messages) {
   Json body = Json::object();
   body["model"] = call.model;
-  body["messages"] = Messages(call);
+  body["messages"] = std::move(messages);
   // Compatible servers (vLLM, llama.cpp, Ollama) know the older name only.
   bool legacy_cap = provider.kind == ProviderKind::kOpenAiCompatible;
   body[legacy_cap ? "max_tokens" : "max_completion_tokens"] = call.max_tokens;
@@ -161,8 +163,50 @@ HttpRequest BuildRequest(const ProviderConfig& provider, const ChatCall& call, c
     body["response_format"] = ResponseFormat(call);
   }
   codec::MergeParams(body, call.params_json);
-  request.body = codec::Dump(body);
+  return body;
+}
+
+HttpRequest BaseRequest(const ProviderConfig& provider, const ChatCall& call, const Secret& key) {
+  bool azure = provider.kind == ProviderKind::kAzureOpenAi;
+  return codec::BaseRequest(
+      provider, call, Url(provider, call), {},
+      azure ? AuthHeader{"api-key", "", key} : AuthHeader{"Authorization", "Bearer ", key});
+}
+
+}  // namespace
+
+HttpRequest BuildRequest(const ProviderConfig& provider, const ChatCall& call, const Secret& key) {
+  HttpRequest request = BaseRequest(provider, call, key);
+  request.body = codec::Dump(Body(provider, call, Messages(call)));
   return request;
+}
+
+std::optional<SplitRequest> Split(const ProviderConfig& provider, const ChatCall& call,
+                                  const Secret& key) {
+  // Params naming "messages" would replace the prompts: such a candidate is not split.
+  if (codec::ParamsHave(call.params_json, {"messages"})) return std::nullopt;
+  SplitRequest split;
+  split.request = BaseRequest(provider, call, key);
+  std::string body = codec::Dump(Body(provider, call, Json(codec::kPromptsMarker)));
+  if (!codec::SplitAroundMarker(body, "", split)) return std::nullopt;
+  return split;
+}
+
+void AppendPrompts(std::string& body, const ChatCall& call) {
+  JsonWriter w(body);
+  w.BeginArray();
+  const std::string system = SystemText(call);
+  if (!system.empty()) {
+    w.BeginObject();
+    w.String("role", "system");
+    w.String("content", system);
+    w.EndObject();
+  }
+  w.BeginObject();
+  w.String("role", "user");
+  w.String("content", call.user);
+  w.EndObject();
+  w.EndArray();
 }
 
 ProviderReply ParseReply(const HttpResponse& response) {

@@ -10,6 +10,13 @@ namespace taskcost::openai {
 /// ?api-version=...), native structured output through response_format json_schema.
 HttpRequest BuildRequest(const ProviderConfig& provider, const ChatCall& call, const Secret& key);
 
+/// The request split around its prompts (RequestTemplate); unset when the params name "messages"
+/// (they would replace the prompts), so the caller builds each request whole instead.
+std::optional<SplitRequest> Split(const ProviderConfig& provider, const ChatCall& call,
+                                  const Secret& key);
+/// Appends the messages array (the system message, then the user message) for `call`, as BuildRequest writes it, where Split cut the body.
+void AppendPrompts(std::string& body, const ChatCall& call);
+
 /// Reads choices[0].message, usage (cached and reasoning tokens split out) and errors.
 ProviderReply ParseReply(const HttpResponse& response);
 

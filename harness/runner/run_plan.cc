@@ -137,10 +137,16 @@ Result<ChatCall> MakeCall(const RunPlan& plan, const PlannedTask& task) {
   if (!system.ok()) return system.errors();
   Result<std::string> user = RenderTemplate(prompt.user, sample);
   if (!user.ok()) return user.errors();
-  ChatCall call;
-  call.model = pc.candidate->model;
+  ChatCall call = TargetCall(plan, pc);
   call.system = std::move(system).value();
   call.user = std::move(user).value();
+  return call;
+}
+
+ChatCall TargetCall(const RunPlan& plan, const PlannedCandidate& pc) {
+  const Suite& suite = *plan.suite;
+  ChatCall call;
+  call.model = pc.candidate->model;
   call.schema_json = suite.output.schema_json;
   call.schema_name = suite.output.schema_name;
   call.mode = suite.output.mode;
@@ -148,6 +154,21 @@ Result<ChatCall> MakeCall(const RunPlan& plan, const PlannedTask& task) {
   call.params_json = pc.candidate->params_json;
   call.timeout = suite.policy.timeout;
   return call;
+}
+
+RequestTemplates::RequestTemplates(const RunPlan& plan) {
+  for (const PlannedCandidate& pc : plan.candidates) {
+    std::vector<RequestTemplate>& targets = by_candidate_.emplace_back();
+    if (pc.steps.empty()) targets.emplace_back(pc.provider, TargetCall(plan, pc), pc.key);
+    for (const PlannedCandidate& step : pc.steps) {
+      targets.emplace_back(step.provider, TargetCall(plan, step), step.key);
+    }
+  }
+}
+
+const RequestTemplate& RequestTemplates::For(const PlannedTask& task) const {
+  const std::vector<RequestTemplate>& targets = by_candidate_.at(static_cast<size_t>(task.candidate));
+  return targets.size() == 1 ? targets.front() : targets.at(static_cast<size_t>(task.step));
 }
 
 namespace {
@@ -306,14 +327,14 @@ Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_nu
   a.latency_us = response.elapsed.count();
   a.http_status = response.status;
   a.error = reply.error;
-  a.error_message = reply.error_message;
+  a.error_message = std::move(reply.error_message);
   if (reply.retry_after) a.retry_after_ms = reply.retry_after->count();
-  a.finish_reason = reply.finish_reason;
-  a.request_id = reply.request_id;
+  a.finish_reason = std::move(reply.finish_reason);
+  a.request_id = std::move(reply.request_id);
   a.usage = reply.usage;
-  a.usage_raw = reply.usage_raw;
+  a.usage_raw = std::move(reply.usage_raw);
   a.cost = CallCost(pc.price, reply.usage);  // every attempt's cost counts, failed ones too
-  a.output = reply.output;
+  a.output = std::move(reply.output);
   if (a.error != ErrorClass::kNone) return a;
 
   a.validation_errors = plan.validator->Validate(a.output);

@@ -95,6 +95,24 @@ Status SelectSubset(RunPlan& plan, const Selection& selection);
 /// The call for one task (prompts rendered from its sample).
 Result<ChatCall> MakeCall(const RunPlan& plan, const PlannedTask& task);
 
+/// What every call to the call target `pc` (a candidate, or a cascade's or chain's step, as
+/// CallTarget gives) shares: MakeCall's result without the prompts.
+ChatCall TargetCall(const RunPlan& plan, const PlannedCandidate& pc);
+
+/// Every call target's RequestTemplate: For(task).Build(call) is the request BuildRequest builds
+/// for the task's call (MakeCall), without rebuilding the parts its calls share. The plan's
+/// candidates must not change while it is used. Throws as BuildRequest does.
+class RequestTemplates {
+ public:
+  explicit RequestTemplates(const RunPlan& plan);
+  /// The template of CallTarget(plan, task).
+  const RequestTemplate& For(const PlannedTask& task) const;
+
+ private:
+  // [candidate][step]: one entry per step of a cascade or chain, else the candidate's own.
+  std::vector<std::vector<RequestTemplate>> by_candidate_;
+};
+
 /// Worst-case cost of one attempt: the rendered prompt and schema estimated generously at
 /// one token per 3 bytes, all at the uncached input price, plus max_tokens at the output price.
 Money WorstCaseCost(const RunPlan& plan, const PlannedTask& task);

@@ -56,6 +56,7 @@ class Loop {
        JournalWriter& journal)
       : plan_(plan), options_(options), transport_(transport), clock_(clock), journal_(journal),
         tasks_(plan.Tasks()),
+        requests_(plan),
         scheduler_(Limits(), plan.suite->policy, options.budget, options.seed) {}
 
   void Prepare(const std::vector<Attempt>& previous);
@@ -86,6 +87,7 @@ class Loop {
   JournalWriter& journal_;
   std::vector<PlannedTask> tasks_;  // index = the scheduler's; escalated cascade steps append
   std::map<std::string, int> models_;  // a provider's quotas are per model
+  RequestTemplates requests_;  // per call target: its requests but for the prompts
   Scheduler scheduler_;
   std::unordered_map<uint64_t, InFlight> in_flight_;
   uint64_t next_id_ = 1;
@@ -214,7 +216,7 @@ Status Loop::SendRound() {
     if (!call.ok()) return call.errors();  // the loader checks templates; a bug if reached
     const uint64_t id = next_id_++;
     in_flight_[id] = InFlight{order.task, order.attempt, clock_.UnixMillis()};
-    HttpRequest request = BuildRequest(pc.provider, *call, pc.key);
+    HttpRequest request = requests_.For(task).Build(*call);
     if (pc.simulated) {
       request.headers.push_back({"x-taskcost-attempt", std::to_string(order.attempt)});
       request.headers.push_back({"x-taskcost-repeat", std::to_string(task.repeat)});
@@ -259,6 +261,7 @@ Status Loop::HandleCompletion(const Completion& completion, bool cached) {
   attempt.cached = cached;
   Status written = journal_.Append(attempt);
   if (!written.ok()) return written;  // never keep calling what we cannot record
+  if (options_.on_journaled) options_.on_journaled(attempt);
   if (!cached) StoreInCache(flight, attempt, completion.response);
 
   const Money spent = cached ? Money() : attempt.cost;  // the task still costs attempt.cost

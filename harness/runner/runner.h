@@ -41,6 +41,8 @@ struct RunOptions {
   const std::atomic<bool>* interrupt = nullptr;  // set => stop scheduling, drain, return
   std::function<void(const RunProgress&)> on_progress;  // called at most every ~200 ms
   std::function<void(const std::string&)> on_notice;   // one-line notices (candidate stopped, ...)
+  // Called with each attempt once its journal line is written, in journal order.
+  std::function<void(const Attempt&)> on_journaled;
   // Answers identical requests from disk and stores new answers; unset = no cache (--no-cache).
   // Must outlive the run.
   const ResponseCache* cache = nullptr;

@@ -123,6 +123,19 @@ TEST_CASE("run_manifest: an attempt line has a stable key order and null rules")
     CHECK(line.find(R"("usage_raw":"not json")") != std::string::npos);
     CHECK(AttemptFromJsonLine(line).value().usage_raw == "not json");
   }
+  SUBCASE("a usage_raw spread over lines is compacted, so the attempt stays one line") {
+    a.usage_raw = "{\n  \"prompt_tokens\": 12,\n  \"completion_tokens\": 3\n}";
+    std::string line = AttemptToJsonLine(a);
+    CHECK(line.find('\n') == std::string::npos);
+    CHECK(line.find(R"("usage_raw":{"prompt_tokens":12,"completion_tokens":3})") !=
+          std::string::npos);
+  }
+  SUBCASE("a usage_raw that only starts like JSON is kept as a string") {
+    a.usage_raw = R"({"prompt_tokens":12,)";
+    std::string line = AttemptToJsonLine(a);
+    CHECK(line.find(R"("usage_raw":"{\"prompt_tokens\":12,")") != std::string::npos);
+    CHECK(AttemptFromJsonLine(line).value().usage_raw == a.usage_raw);
+  }
   SUBCASE("invalid UTF-8 in the output becomes U+FFFD instead of failing") {
     a.output = "bad \xFF byte";
     Result<Attempt> back = AttemptFromJsonLine(AttemptToJsonLine(a));
