@@ -121,27 +121,41 @@ std::string FailuresChart(const Report& report) {
 
 // The quality axis: the mean expert score (in thousandths, on the rubric's scale) once review
 // sheets were imported, else the success rate (in basis points).
+// The quality axis: expert scores when imported, else the suite's quality: scorers' mean score
+// (0-1) when any candidate has one, else the success rate.
 struct QualityAxis {
   bool expert = false;
+  bool scorer = false;
   int64_t min = 0, max = 10000;
 
   explicit QualityAxis(const Report& report) {
-    if (!report.expert) return;
-    expert = true;
-    min = report.expert->scale_min * 1000;
-    max = report.expert->scale_max * 1000;
+    if (report.expert) {
+      expert = true;
+      min = report.expert->scale_min * 1000;
+      max = report.expert->scale_max * 1000;
+      return;
+    }
+    for (const CandidateMetrics& c : report.candidates) scorer = scorer || c.quality_score;
   }
   std::optional<int64_t> Of(const CandidateMetrics& c) const {
+    if (scorer) {
+      if (!c.quality_score) return std::nullopt;
+      return std::llround(*c.quality_score * 10000);
+    }
     if (!expert) return c.SuccessRate().Rounded(10000);
     if (!c.expert_quality || !c.expert_quality->mean) return std::nullopt;
     return std::llround(*c.expert_quality->mean * 1000);
   }
-  std::string Name() const { return expert ? "expert quality" : "success"; }
+  std::string Name() const {
+    return expert ? "expert quality" : scorer ? "quality score" : "success";
+  }
   std::string Tick(int64_t y) const {
+    if (scorer) return FormatScore(static_cast<double>(y) / 10000);
     return expert ? FormatQuality(static_cast<double>(y) / 1000)
                   : FormatPercent(Fraction{y, 10000}) + "%";
   }
   std::string Text(const CandidateMetrics& c) const {
+    if (scorer) return "quality score " + FormatScore(c.quality_score);
     return expert ? "expert quality " + ExpertQualityCell(c)
                   : FormatPercent(c.SuccessRate()) + "% success";
   }
@@ -347,6 +361,23 @@ std::string RenderHtml(const Report& report, const ReportEvidence& evidence) {
                     "tasks: each failed task by its last attempt's class.",
                     "note") +
           (failures.rows.empty() ? HtmlParagraph("None.") : HtmlTable(failures, "failure-table")));
+  const ReportTable cascades = CascadeTable(report);
+  if (!cascades.rows.empty()) {
+    body += HtmlSection("cascades", "Cascades and chains",
+                        HtmlParagraph("Past step 1: tasks a cascade escalated, or a chain took to "
+                                      "its second step; each step's calls and share of the "
+                                      "candidate's cost.",
+                                      "note") +
+                            HtmlTable(cascades, "cascade-table"));
+  }
+  const ReportTable scorers = ScorerTable(report);
+  if (!scorers.rows.empty()) {
+    std::string inner = HtmlParagraph(
+        "Each task's last answer; scorer errors are not the model's failures.", "note");
+    inner += HtmlTable(scorers, "scorer-table");
+    for (const std::string& note : UnjudgedNotes(report)) inner += HtmlParagraph(note, "note");
+    body += HtmlSection("scorers", "Scorers", inner);
+  }
   body += ExpertSection(report);
   body += HumanSection(report);
   body += HtmlSection("outliers", "Outlier tasks", OutlierSection(report, evidence));

@@ -178,6 +178,22 @@ TEST_CASE("html report: with expert scores, quality is the mean expert score") {
         std::string::npos);
 }
 
+TEST_CASE("html report: with quality: scorers and no expert scores, quality is their mean") {
+  Report report = KeptReport(TwoCandidateManifest(4), HandWorkedJournal());
+  report.candidates[0].quality_score = 0.9;   // set as the scorers' metrics would
+  report.candidates[0].quality_tasks = 4;
+  report.candidates[1].quality_score = 0.75;  // cheaper and worse: both on the front
+  report.candidates[1].quality_tasks = 4;
+  const std::string page = RenderHtml(report, {});
+  const std::string chart = Chart(page, "quality-cost");
+  CHECK(chart.find("Quality (quality score)") != std::string::npos);
+  CHECK(chart.find("quality score 0.90") != std::string::npos);
+  CHECK(chart.find("quality score 0.75") != std::string::npos);
+  CHECK(Count(chart, "class=\"pt front\"") == 2);
+  // The scorer table the terminal prints is on the page too.
+  CHECK(Row(page, "scorer-table", "big").find("0.90 over 4 tasks") != std::string::npos);
+}
+
 TEST_CASE("html report: a model's output with markup stays text") {
   RunManifest manifest = TwoCandidateManifest(4);
   std::vector<Attempt> attempts = HandWorkedJournal();
