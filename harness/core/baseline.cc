@@ -41,6 +41,10 @@ Json PriceToJson(const ModelPrice& price) {
   j["output_per_1m_usd"] = PerMillionText(price.output);
   j["reasoning_per_1m_usd"] = RateOrNull(price.reasoning);
   j["batch_discount_percent"] = price.batch_discount_percent;
+  if (price.gpu_hour) {  // time-priced (docs/configs.md)
+    j["gpu_hour_usd"] = price.gpu_hour->ToExactString();
+    j["concurrency"] = price.concurrency;
+  }
   return j;
 }
 
@@ -142,6 +146,10 @@ ModelPrice PriceFromJson(FieldReader& r, const Json& j, const std::string& at) {
     r.Fail(at + "/batch_discount_percent", "expected 0 to 100, got " + std::to_string(percent));
   }
   p.batch_discount_percent = static_cast<int>(std::min<int64_t>(percent, 100));
+  if (j.is_object() && j.contains("gpu_hour_usd")) {
+    p.gpu_hour = Money::FromPicos(r.Decimal(j, at, "gpu_hour_usd", 12, false).value_or(0));
+    p.concurrency = std::max<int64_t>(1, r.Integer(j, at, "concurrency"));
+  }
   return p;
 }
 

@@ -53,11 +53,16 @@ std::string PriceCatalogToYaml(const PriceCatalog& catalog, const std::string& c
   out += "currency: USD\nmodels:\n";
   for (const ModelPrice& price : catalog.models) {
     out += "  " + YamlText(price.model) + ":\n";
-    AddRate(out, "input", price.input);
-    AddRate(out, "cached_input", price.cached_input);
-    AddRate(out, "cache_write", price.cache_write);
-    AddRate(out, "output", price.output);
-    AddRate(out, "reasoning", price.reasoning);
+    if (price.gpu_hour) {  // time-priced: no per-token rates (docs/configs.md)
+      out += "    gpu_hour_usd: \"" + price.gpu_hour->ToExactString() + "\"\n";
+      out += "    concurrency: " + std::to_string(price.concurrency) + "\n";
+    } else {
+      AddRate(out, "input", price.input);
+      AddRate(out, "cached_input", price.cached_input);
+      AddRate(out, "cache_write", price.cache_write);
+      AddRate(out, "output", price.output);
+      AddRate(out, "reasoning", price.reasoning);
+    }
     if (price.batch_discount_percent != 0) {
       out += "    batch_discount_percent: " + std::to_string(price.batch_discount_percent) + "\n";
     }

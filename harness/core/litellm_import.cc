@@ -225,7 +225,8 @@ Result<ImportResult> ImportLiteLlm(const LiteLlmFile& file, const PriceCatalog& 
   result.catalog.file = current.file;
   Errors errors;
   for (const ModelPrice& price : current.models) {
-    const LiteLlmModel* entry = file.Find(price.model);
+    // A time-priced (self-hosted) entry keeps its GPU-hour price: token prices do not apply.
+    const LiteLlmModel* entry = price.TimePriced() ? nullptr : file.Find(price.model);
     ModelPrice merged = price;
     if (entry == nullptr) {
       result.models.push_back({price.model, ImportStatus::kNotInFile, {}});

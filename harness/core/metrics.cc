@@ -7,6 +7,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "harness/core/pricing.h"
 #include "harness/core/verdict.h"
 
 namespace taskcost {
@@ -108,7 +109,8 @@ void AddAttempt(const Attempt& a, TaskTally& task, CandidateMetrics& m) {
   }
   m.input_tokens += a.usage.TotalInput();
   m.output_tokens += a.usage.output_tokens;
-  if (a.http_status >= 200 && a.http_status < 300 && a.usage_raw.empty()) {
+  // A time-priced model's cost does not come from its usage, so a missing one understates nothing.
+  if (a.http_status >= 200 && a.http_status < 300 && a.usage_raw.empty() && m.pricing != "time") {
     ++m.answers_without_usage;
   }
   if (!a.success) AddCount(m.attempt_failures, FailureClass(a));
@@ -374,6 +376,10 @@ ReportBuilder::ReportBuilder(const RunManifest& manifest, const ReportOptions& o
     m.model = c.model;
     m.provider = c.provider;
     m.baseline = c.id == s.report.baseline_id;
+    if (c.price.TimePriced()) {
+      m.pricing = "time";
+      m.time_price = TimePriceText(c.price);
+    }
   }
   for (size_t i = 0; i < manifest.sample_ids.size(); ++i) {
     s.sample_index.emplace(manifest.sample_ids[i], i);

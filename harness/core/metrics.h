@@ -126,6 +126,10 @@ struct CandidateMetrics {
   std::string model;
   std::string provider;
   bool baseline = false;
+  // "token" (per-token prices) or "time" (GPU-hour: cost = measured latency); a cascade or
+  // chain reports its first step's. time_price: "$2.40 per GPU-hour / 8 concurrent requests".
+  std::string pricing = "token";
+  std::string time_price;
 
   int64_t tasks_planned = 0;  // samples x repeats
   int64_t tasks_run = 0;      // planned tasks with at least one attempt

@@ -11,11 +11,14 @@ namespace taskcost {
 namespace {
 
 constexpr int64_t kTokensPerQuote = 1'000'000;  // prices are quoted per million tokens
+constexpr int64_t kMicrosPerHour = 3'600'000'000;
+constexpr int64_t kMaxConcurrency = 1'000'000;
 
 const std::vector<std::string> kTopKeys = {"currency", "models"};
 const std::vector<std::string> kModelKeys = {"input",  "cached_input", "cache_write",
                                              "output", "reasoning",    "batch_discount_percent",
-                                             "as_of",  "source"};
+                                             "as_of",  "source",       "gpu_hour_usd",
+                                             "concurrency"};
 
 // A USD price per 1M tokens, as Money per token. Finer than a micro-dollar per 1M tokens
 // would not be a whole number of picodollars per token, so it is refused rather than rounded.
@@ -77,8 +80,37 @@ ModelPrice ReadModelPrice(YamlReader& reader, const YamlField& entry) {
     if (!reader.Require(field)) return;
     if (std::optional<Money> value = PerTokenPrice(reader, field)) out = *value;
   };
-  read_required("input", price.input);
-  read_required("output", price.output);
+  YamlField gpu_hour = reader.Child(entry, "gpu_hour_usd");
+  if (gpu_hour.present) {
+    // Time-priced: no per-token field may be given alongside.
+    for (const char* key : {"input", "output", "cached_input", "cache_write", "reasoning"}) {
+      YamlField token_field = reader.Child(entry, key);
+      if (token_field.present) {
+        reader.Fail(token_field, "a model is priced either per token or by gpu_hour_usd, not both");
+      }
+    }
+    price.gpu_hour = reader.Usd(gpu_hour);
+    if (!price.gpu_hour) price.gpu_hour = Money();  // error recorded; keep it time-priced
+    if (auto n = reader.Integer(reader.Child(entry, "concurrency"), 1, kMaxConcurrency)) {
+      price.concurrency = *n;
+    }
+  } else {
+    YamlField concurrency = reader.Child(entry, "concurrency");
+    if (concurrency.present) {
+      reader.Fail(concurrency, "concurrency applies only to a model priced by gpu_hour_usd");
+    }
+    if (!reader.Child(entry, "input").present && !reader.Child(entry, "output").present) {
+      // At the entry's key, as a missing required key is.
+      reader.Add(MakeError(
+          "give either per-token prices (input, output) or gpu_hour_usd for a self-hosted model",
+          entry.path, reader.Child(entry, "input").where));
+      return price;
+    }
+  }
+  if (!price.TimePriced()) {
+    read_required("input", price.input);
+    read_required("output", price.output);
+  }
   price.cached_input = PerTokenPrice(reader, reader.Child(entry, "cached_input"));
   price.cache_write = PerTokenPrice(reader, reader.Child(entry, "cache_write"));
   price.reasoning = PerTokenPrice(reader, reader.Child(entry, "reasoning"));
@@ -136,7 +168,25 @@ Result<PriceCatalog> ParsePriceCatalog(const std::string& yaml_text, const std::
   return catalog;
 }
 
-Money CallCost(const ModelPrice& price, const Usage& usage) {
+Money TimeCost(const ModelPrice& price, int64_t latency_us) {
+  if (!price.gpu_hour) return Money();
+  // latency_us * picos-per-hour / (3.6e9 us * concurrency), 128-bit exact, rounded half away
+  // from zero to the picodollar (MulDivRound).
+  return price.gpu_hour->Scaled(std::max<int64_t>(0, latency_us),
+                                kMicrosPerHour * price.concurrency);
+}
+
+std::string TimePriceText(const ModelPrice& price) {
+  const Money per_hour = price.gpu_hour.value_or(Money());
+  std::string amount = per_hour.ToExactString();  // exact, but at least cents: "2.40"
+  const size_t dot = amount.find('.');
+  if (dot == std::string::npos || amount.size() - dot - 1 <= 2) amount = per_hour.ToFixed(2);
+  return "$" + amount + " per GPU-hour / " + std::to_string(price.concurrency) +
+         " concurrent request" + (price.concurrency == 1 ? "" : "s");
+}
+
+Money CallCost(const ModelPrice& price, const Usage& usage, int64_t latency_us) {
+  if (price.TimePriced()) return TimeCost(price, latency_us);
   const int64_t reasoning = std::max<int64_t>(0, usage.reasoning_tokens);
   const int64_t plain_output = std::max<int64_t>(0, usage.output_tokens - reasoning);
   return price.input.Times(usage.input_tokens) +

@@ -1,5 +1,6 @@
 // Pricing: the price catalog (configs/prices.yaml) and the exact cost of one call.
-// Prices are Money per token, i.e. the integer micro-dollars per million tokens.
+// Prices are Money per token, i.e. the integer micro-dollars per million tokens, or, for a
+// self-hosted model, Money per GPU-hour shared by `concurrency` requests at once.
 // Plain data and pure functions; not synchronised.
 #pragma once
 
@@ -21,9 +22,14 @@ struct ModelPrice {
   std::optional<Money> cache_write;   // per cache-creation token; unset = billed at `input`
   std::optional<Money> reasoning;     // per reasoning token when priced apart from output
   int batch_discount_percent = 0;     // e.g. 50 for batch APIs; informational for now
+  // Time-priced (self-hosted) model: set instead of the per-token prices, which stay 0.
+  std::optional<Money> gpu_hour;      // per GPU-hour; "0" = zero marginal cost
+  int64_t concurrency = 1;            // requests the server runs at once (>= 1)
   std::string as_of;                  // date the price was taken, "2026-11-01"
   std::string source;                 // URL of the price page
   SourceLocation where;
+
+  bool TimePriced() const { return gpu_hour.has_value(); }
 };
 
 struct PriceCatalog {
@@ -39,7 +45,14 @@ Result<PriceCatalog> LoadPriceCatalog(const std::string& path);
 /// Same, from text (tests); `file` is used in error locations only.
 Result<PriceCatalog> ParsePriceCatalog(const std::string& yaml_text, const std::string& file);
 
-/// Exact cost of one call: each kind of token once, at its own price.
-Money CallCost(const ModelPrice& price, const Usage& usage);
+/// Exact cost of one call: each kind of token once, at its own price; or, time-priced,
+/// latency_us x gpu_hour / 3600 s / concurrency, rounded half away from zero to a picodollar.
+Money CallCost(const ModelPrice& price, const Usage& usage, int64_t latency_us);
+
+/// The cost of `latency_us` of a time-priced model (0 for a token-priced one).
+Money TimeCost(const ModelPrice& price, int64_t latency_us);
+
+/// "$2.40 per GPU-hour / 8 concurrent requests" (time-priced models only).
+std::string TimePriceText(const ModelPrice& price);
 
 }  // namespace taskcost

@@ -123,6 +123,7 @@ Json CandidateJson(const CandidateMetrics& c) {
   j["model"] = c.model;
   j["provider"] = c.provider;
   j["baseline"] = c.baseline;
+  j["pricing"] = c.pricing;
   j["tasks_planned"] = c.tasks_planned;
   j["tasks_run"] = c.tasks_run;
   j["tasks_not_run"] = c.tasks_not_run;

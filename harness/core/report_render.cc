@@ -89,6 +89,7 @@ std::string RenderTerminal(const Report& report, bool color) {
   out += "\n" + RenderTerminalTable(DetailTable(report), color);
   for (const std::string& note : NotRunNotes(report))
     out += Paint("note: " + note, kYellow, color) + "\n";
+  for (const std::string& note : TimePricedNotes(report)) out += "note: " + note + "\n";
   const ReportTable spread = RepeatSpreadTable(report);
   if (!spread.rows.empty()) {
     out += "\n" + Paint("repeat spread", kBold, color) + " (" + kRepeatSpreadIntro + ")\n";
@@ -188,7 +189,8 @@ std::string RenderMarkdown(const Report& report) {
   if (!report.comparisons.empty()) out += "\n";
   out += MarkdownTable(MainTable(report));
   out += MarkdownSection("Details", "", DetailTable(report));
-  const std::vector<std::string> notes = NotRunNotes(report);
+  std::vector<std::string> notes = NotRunNotes(report);
+  for (std::string& note : TimePricedNotes(report)) notes.push_back(std::move(note));
   if (!notes.empty()) out += "\n";
   for (const std::string& note : notes) out += "- " + EscapeMarkdown(note) + "\n";
   const ReportTable spread = RepeatSpreadTable(report);

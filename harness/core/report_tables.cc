@@ -210,6 +210,15 @@ std::vector<std::string> NegativeRoiWarnings(const Report& report) {
   return warnings;
 }
 
+std::vector<std::string> TimePricedNotes(const Report& report) {
+  std::vector<std::string> notes;
+  for (const CandidateMetrics& c : report.candidates) {
+    if (c.pricing != "time") continue;
+    notes.push_back(c.id + ": time-priced at " + c.time_price + "; cost = measured latency");
+  }
+  return notes;
+}
+
 std::vector<std::string> NotRunNotes(const Report& report) {
   std::vector<std::string> notes;
   for (const CandidateMetrics& c : report.candidates) {

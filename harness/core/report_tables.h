@@ -53,6 +53,9 @@ std::string HumanSummary(const Report& report);
 std::vector<std::string> NegativeRoiWarnings(const Report& report);
 /// One note per candidate with tasks not run or a fatal stop.
 std::vector<std::string> NotRunNotes(const Report& report);
+/// One note per time-priced candidate: "local-llama: time-priced at $2.40 per GPU-hour / 8
+/// concurrent requests; cost = measured latency".
+std::vector<std::string> TimePricedNotes(const Report& report);
 
 inline constexpr const char* kSimulatedNote =
     "outputs are simulated by the bundled simulator; not a measurement of real models";

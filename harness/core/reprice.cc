@@ -72,7 +72,7 @@ PricedRun Reprice(const RunManifest& manifest, const std::vector<Attempt>& attem
   for (Attempt& a : run.attempts) {
     // A cascade's call is priced as its step's candidate.
     auto found = prices.find(a.step.empty() ? a.candidate_id : a.step);
-    if (found != prices.end()) a.cost = CallCost(found->second, a.usage);
+    if (found != prices.end()) a.cost = CallCost(found->second, a.usage, a.latency_us);
   }
   return run;
 }
@@ -87,6 +87,10 @@ std::vector<std::string> RateChanges(const ModelPrice& before, const ModelPrice&
   AddChange(out, "output", before.output, after.output);
   AddOptionalChange(out, "reasoning", before.reasoning, before.output, after.reasoning,
                     after.output);
+  if (before.gpu_hour != after.gpu_hour || before.concurrency != after.concurrency) {
+    out.push_back("time price " + (before.gpu_hour ? TimePriceText(before) : "none") + " -> " +
+                  (after.gpu_hour ? TimePriceText(after) : "none"));
+  }
   return out;
 }
 
@@ -105,7 +109,9 @@ std::string RepriceSummary(const PricedRun& recorded, const PricedRun& repriced)
     out += "  " + c.id + ": $" + FormatUsd(was->total_cost) + " -> $" + FormatUsd(now->total_cost) +
            " (" + ChangePercent(was->total_cost, now->total_cost) + ")";
     std::vector<std::string> changes = RateChanges(old_c->price, c.price);
-    out += changes.empty() ? "; same rates\n" : "; " + JoinNames(changes) + " per 1M tokens\n";
+    const bool by_time = c.price.TimePriced() || old_c->price.TimePriced();
+    out += changes.empty() ? "; same rates\n"
+                           : "; " + JoinNames(changes) + (by_time ? "\n" : " per 1M tokens\n");
   }
   return out;
 }

@@ -87,6 +87,7 @@ class Fields {
   const Json& At(const char* key) const { return Member(object_, pointer_, key); }
   std::string Pointer(const char* key) const { return pointer_ + "/" + key; }
   bool IsNull(const char* key) const { return At(key).is_null(); }
+  bool Has(const char* key) const { return object_.is_object() && object_.contains(key); }
 
   std::string String(const char* key) const { return AsString(At(key), Pointer(key)); }
   bool Bool(const char* key) const { return AsBool(At(key), Pointer(key)); }
@@ -305,6 +306,10 @@ Json PriceToJson(const ModelPrice& p) {
   j["batch_discount_percent"] = p.batch_discount_percent;
   j["as_of"] = p.as_of;
   j["source"] = p.source;
+  if (p.gpu_hour) {  // time-priced: cost = latency x gpu_hour_usd / 3600 s / concurrency
+    j["gpu_hour_usd"] = p.gpu_hour->ToExactString();
+    j["concurrency"] = p.concurrency;
+  }
   return j;
 }
 
@@ -319,6 +324,11 @@ ModelPrice PriceFromFields(const Fields& f) {
   p.batch_discount_percent = f.Int("batch_discount_percent");
   p.as_of = f.String("as_of");
   p.source = f.String("source");
+  if (f.Has("gpu_hour_usd")) {
+    p.gpu_hour = Money::FromPicos(f.Scaled("gpu_hour_usd", 12));
+    p.concurrency = f.Int64("concurrency");
+    if (p.concurrency < 1) throw BadField{f.Pointer("concurrency"), "must be at least 1"};
+  }
   return p;
 }
 

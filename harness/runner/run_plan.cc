@@ -1,6 +1,7 @@
 #include "harness/runner/run_plan.h"
 
 #include <algorithm>
+#include <chrono>
 #include <set>
 
 #include "harness/core/error_text.h"
@@ -244,6 +245,11 @@ Money WorstCaseCost(const RunPlan& plan, const PlannedTask& task) {
   for (int i = static_cast<int>(task.outputs.size()); outer.chain && i < task.step; ++i) {
     input_tokens += outer.steps.at(static_cast<size_t>(i)).candidate->max_tokens;  // not known
   }
+  if (pc.price.TimePriced()) {  // the worst-case latency is the policy's timeout
+    const int64_t timeout_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(plan.suite->policy.timeout).count();
+    return TimeCost(pc.price, timeout_us);
+  }
   return pc.price.input.Times(input_tokens) +
          pc.price.output.Times(pc.candidate->max_tokens);
 }
@@ -333,7 +339,8 @@ Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_nu
   a.request_id = std::move(reply.request_id);
   a.usage = reply.usage;
   a.usage_raw = std::move(reply.usage_raw);
-  a.cost = CallCost(pc.price, reply.usage);  // every attempt's cost counts, failed ones too
+  // Every attempt's cost counts, failed ones too; a time-priced model's by its measured latency.
+  a.cost = CallCost(pc.price, reply.usage, a.latency_us);
   a.output = std::move(reply.output);
   if (a.error != ErrorClass::kNone) return a;
 

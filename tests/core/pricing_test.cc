@@ -25,15 +25,15 @@ std::string ParseErrors(const std::string& yaml) {
 
 TEST_CASE("pricing: domain worked checks through CallCost") {
   SUBCASE("1,000 input + 200 output at $5 / $15 per 1M = $0.005 + $0.003 = $0.008") {
-    CHECK(CallCost(Price("5", "15"), Usage{.input_tokens = 1000, .output_tokens = 200}) ==
+    CHECK(CallCost(Price("5", "15"), Usage{.input_tokens = 1000, .output_tokens = 200}, 0) ==
           Usd("0.008"));
   }
   SUBCASE("8,000 input + 500 output at $0.80 / $4.00 per 1M = $0.0064 + $0.0020 = $0.0084") {
-    CHECK(CallCost(Price("0.80", "4.00"), Usage{.input_tokens = 8000, .output_tokens = 500}) ==
+    CHECK(CallCost(Price("0.80", "4.00"), Usage{.input_tokens = 8000, .output_tokens = 500}, 0) ==
           Usd("0.0084"));
   }
   SUBCASE("210 input tokens at $0.15 per 1M = $0.0000315") {
-    CHECK(CallCost(Price("0.15", "0.60"), Usage{.input_tokens = 210}) == Usd("0.0000315"));
+    CHECK(CallCost(Price("0.15", "0.60"), Usage{.input_tokens = 210}, 0) == Usd("0.0000315"));
   }
 }
 
@@ -42,11 +42,11 @@ TEST_CASE("pricing: each kind of token is billed once at its own price") {
   SUBCASE("cached tokens at the cached rate, not also at the full rate") {
     p.cached_input = Usd("0.50").DividedBy(1'000'000);
     // 1,000 uncached * $2/1M = $0.002; 3,000 cached * $0.50/1M = $0.0015; total $0.0035.
-    CHECK(CallCost(p, Usage{.input_tokens = 1000, .cached_input_tokens = 3000}) == Usd("0.0035"));
+    CHECK(CallCost(p, Usage{.input_tokens = 1000, .cached_input_tokens = 3000}, 0) == Usd("0.0035"));
   }
   SUBCASE("without a cached price, cache reads cost the input price") {
     // 4,000 * $2/1M = $0.008.
-    CHECK(CallCost(p, Usage{.input_tokens = 1000, .cached_input_tokens = 3000}) == Usd("0.008"));
+    CHECK(CallCost(p, Usage{.input_tokens = 1000, .cached_input_tokens = 3000}, 0) == Usd("0.008"));
   }
   SUBCASE("Anthropic-style cache writes at the cache-write price") {
     ModelPrice haiku = Price("0.80", "4.00");
@@ -58,16 +58,16 @@ TEST_CASE("pricing: each kind of token is billed once at its own price") {
                 .cached_input_tokens = 2000,
                 .cache_write_tokens = 1500,
                 .output_tokens = 50};
-    CHECK(CallCost(haiku, usage) == Usd("0.00194"));
+    CHECK(CallCost(haiku, usage, 0) == Usd("0.00194"));
   }
   SUBCASE("reasoning tokens are billed as output unless priced apart") {
     Usage usage{.input_tokens = 0, .output_tokens = 1000, .reasoning_tokens = 600};
-    CHECK(CallCost(p, usage) == Usd("0.008"));  // 1,000 * $8/1M, reasoning included once
+    CHECK(CallCost(p, usage, 0) == Usd("0.008"));  // 1,000 * $8/1M, reasoning included once
     p.reasoning = Usd("12.00").DividedBy(1'000'000);
     // 400 visible * $8/1M = $0.0032; 600 reasoning * $12/1M = $0.0072; total $0.0104.
-    CHECK(CallCost(p, usage) == Usd("0.0104"));
+    CHECK(CallCost(p, usage, 0) == Usd("0.0104"));
   }
-  SUBCASE("no tokens cost nothing") { CHECK(CallCost(p, Usage{}) == Money()); }
+  SUBCASE("no tokens cost nothing") { CHECK(CallCost(p, Usage{}, 0) == Money()); }
 }
 
 TEST_CASE("pricing: the catalog file loads exactly") {

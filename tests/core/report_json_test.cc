@@ -48,6 +48,7 @@ TEST_CASE("report_json: parses, is versioned and keeps the documented key order"
                                  "model",
                                  "provider",
                                  "baseline",
+                                 "pricing",
                                  "tasks_planned",
                                  "tasks_run",
                                  "tasks_not_run",

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
+
 #include "tests/runner/plan_fixture.h"
 
 namespace taskcost {
@@ -64,6 +66,14 @@ TEST_CASE("run_plan: the estimate follows the documented rules, worked by hand")
 
   SUBCASE("the worst case per call is exactly the scheduler's reservation") {
     CHECK(WorstCaseCost(plan, PlannedTask{0, 0, 0}) == Money::ParseUsd("0.00324").value());
+  }
+  SUBCASE("a time-priced model reserves the policy's timeout as its worst-case latency") {
+    f.suite.policy.timeout = std::chrono::seconds(30);
+    RunPlan timed = f.Plan();
+    timed.candidates[0].price.gpu_hour = Money::ParseUsd("2.40").value();
+    timed.candidates[0].price.concurrency = 8;
+    // 30 s x $2.40 / 3600 s / 8 = $0.0025 a call, whatever the tokens.
+    CHECK(WorstCaseCost(timed, PlannedTask{0, 0, 0}) == Money::ParseUsd("0.0025").value());
   }
   SUBCASE("repeats multiply every figure") {
     const RunEstimate twice = EstimateRun(f.Plan(2));
