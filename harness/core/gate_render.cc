@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "harness/core/gate.h"
+#include "harness/core/html.h"
 
 namespace taskcost {
 namespace {
@@ -20,34 +21,19 @@ std::string Verdict(const GateReport& report) {
   return text;
 }
 
-// Characters XML 1.0 cannot hold are dropped; markup characters are escaped.
+// Characters XML 1.0 cannot hold are dropped; markup characters are escaped (EscapeHtml's
+// entities are XML's too); a newline inside an attribute stays a newline as &#10;.
 std::string Xml(const std::string& text) {
-  std::string out;
+  std::string out, run;
   for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      case '\n':
-        out += "&#10;";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) >= 0x20 || c == '\t') out += c;
+    if (c == '\n') {
+      out += EscapeHtml(run) + "&#10;";
+      run.clear();
+    } else if (static_cast<unsigned char>(c) >= 0x20 || c == '\t') {
+      run += c;
     }
   }
-  return out;
+  return out + EscapeHtml(run);
 }
 
 // The body of a <failure>: one "key: value" line per figure (escaped as text, not attribute).
