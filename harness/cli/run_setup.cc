@@ -132,6 +132,7 @@ void PointAtSimulator(RunPlan& plan, const std::string& base_url,
     all.push_back(&pc);
     for (PlannedCandidate& step : pc.steps) all.push_back(&step);
   }
+  for (PlannedCandidate& judge : plan.judges) all.push_back(&judge);
   for (PlannedCandidate* each : all) {
     PlannedCandidate& pc = *each;
     if (pc.provider.kind == ProviderKind::kAnthropic) {

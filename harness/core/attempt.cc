@@ -51,6 +51,51 @@ bool IsFatal(ErrorClass c) {
   return c == ErrorClass::kAuth || c == ErrorClass::kBadRequest || c == ErrorClass::kQuota;
 }
 
+ErrorClass ErrorOfChecks(const std::vector<CheckResult>& checks, const CheckResult** first) {
+  const CheckResult* failed = nullptr;
+  const CheckResult* unjudged = nullptr;
+  for (const CheckResult& check : checks) {
+    if (check.quality || check.pass) continue;
+    const CheckResult*& slot = check.scorer_error ? unjudged : failed;
+    if (slot == nullptr) slot = &check;
+  }
+  // A check the model failed decides even when another scorer could not judge.
+  if (first != nullptr) *first = failed != nullptr ? failed : unjudged;
+  if (failed != nullptr) return ErrorClass::kIncorrect;
+  return unjudged != nullptr ? ErrorClass::kScorerError : ErrorClass::kNone;
+}
+
+bool AwaitingJudge(const Attempt& attempt) {
+  for (const CheckResult& check : attempt.checks) {
+    if (check.pending) return true;
+  }
+  return false;
+}
+
+void DecideFromChecks(Attempt& attempt) {
+  const CheckResult* deciding = nullptr;
+  attempt.error = ErrorOfChecks(attempt.checks, &deciding);
+  attempt.error_message =
+      deciding == nullptr ? std::string() : deciding->name + ": " + deciding->reason;
+  attempt.success = attempt.error == ErrorClass::kNone;
+}
+
+bool ApplyJudgeVerdict(Attempt& attempt, int check, CheckResult verdict) {
+  if (check < 0 || static_cast<size_t>(check) >= attempt.checks.size()) return false;
+  CheckResult& slot = attempt.checks[static_cast<size_t>(check)];
+  if (!slot.pending) return false;
+  verdict.name = slot.name;
+  verdict.quality = slot.quality;
+  verdict.pending = false;
+  if (verdict.scorer_error) {
+    verdict.pass = false;
+    verdict.score.reset();
+  }
+  slot = std::move(verdict);
+  DecideFromChecks(attempt);
+  return true;
+}
+
 Usage& Usage::operator+=(const Usage& o) {
   input_tokens += o.input_tokens;
   cached_input_tokens += o.cached_input_tokens;

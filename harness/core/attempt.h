@@ -64,6 +64,43 @@ struct CheckResult {
   std::optional<double> score;  // 0..1; set by scorers of the suite's quality: list
   bool quality = false;         // from quality: (scored, averaged); never decides success
   bool scorer_error = false;    // the scorer could not judge: not the model's failure
+  // An LLM judge's check whose verdict is not in yet. Written so (scorer_error, reason
+  // kNotJudgedReason) until the judge answers, so an attempt whose judge never answered (the run
+  // stopped) reads as unjudged; `taskcost run --resume` asks the judge again.
+  bool pending = false;
+};
+
+/// The reason of a judge check that is still pending.
+inline constexpr std::string_view kNotJudgedReason =
+    "not judged: the run stopped before the judge answered (taskcost run --resume judges it)";
+
+/// One call to an LLM judge about one attempt's answer (docs/scorers.md, "LLM judge"). Its cost
+/// is evaluation overhead: reported apart, never part of the task's cost.
+struct JudgeCall {
+  // The attempt judged: (sample_id, candidate_id, repeat, step, attempt).
+  std::string sample_id;
+  std::string candidate_id;
+  int repeat = 0;
+  std::string step;
+  int attempt = 1;
+  int check = 0;      // index of the judged check in the attempt's checks
+  std::string judge;  // the check's name: "judge(tone)"
+  std::string model;  // the judge model, as sent
+  int call = 1;       // the judge's attempt at this verdict, from 1 (retries count up)
+
+  int64_t started_unix_ms = 0;
+  int64_t latency_us = 0;
+  int http_status = 0;
+  ErrorClass error = ErrorClass::kNone;  // the call's own fault; kNone when the judge answered
+  std::string error_message;
+  Usage usage;
+  std::string usage_raw;
+  Money cost;
+  // Set on the call that decided the check: the judge's verdict, or (after its last failure) a
+  // scorer error. Unset on a call that will be retried.
+  std::optional<CheckResult> verdict;
+  bool cached = false;  // answered by the response cache: this run spent nothing on it
+  std::optional<int64_t> retry_after_ms;  // for the scheduler; not journaled
 };
 
 struct Attempt {
@@ -99,6 +136,25 @@ struct Attempt {
   // Answered from the local response cache instead of the provider: `usage` and `cost` are the
   // original call's (what the task costs), but this run spent nothing on it.
   bool cached = false;
+  // Calls to LLM judges about this answer, in journal order (the journal reader attaches them).
+  // Evaluation overhead: not in `cost`.
+  std::vector<JudgeCall> judge_calls;
 };
+
+/// What a finished set of checks means for the attempt: kNone (every success check passed),
+/// kScorerError (a success scorer could not judge: the task is unjudged) or kIncorrect (a
+/// success check failed). Quality checks never decide. `first` names the deciding check.
+ErrorClass ErrorOfChecks(const std::vector<CheckResult>& checks, const CheckResult** first);
+
+/// Whether some check of the attempt waits for an LLM judge.
+bool AwaitingJudge(const Attempt& attempt);
+
+/// Sets the verdict of check `check` (a pending judge check) and decides the attempt again from
+/// its checks: error, error_message and success. A verdict for a check that is not pending, or
+/// out of range, is ignored (false).
+bool ApplyJudgeVerdict(Attempt& attempt, int check, CheckResult verdict);
+
+/// Sets error, error_message and success of a schema-valid attempt from its checks.
+void DecideFromChecks(Attempt& attempt);
 
 }  // namespace taskcost

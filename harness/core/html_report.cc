@@ -378,6 +378,10 @@ std::string RenderHtml(const Report& report, const ReportEvidence& evidence) {
     for (const std::string& note : UnjudgedNotes(report)) inner += HtmlParagraph(note, "note");
     body += HtmlSection("scorers", "Scorers", inner);
   }
+  if (const ReportTable judges = JudgeTable(report); !judges.rows.empty()) {
+    body += HtmlSection("judges", "LLM judges",
+                        HtmlParagraph(kJudgeTableNote, "note") + HtmlTable(judges, "judge-table"));
+  }
   body += ExpertSection(report);
   body += HumanSection(report);
   body += HtmlSection("outliers", "Outlier tasks", OutlierSection(report, evidence));

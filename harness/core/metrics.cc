@@ -100,6 +100,15 @@ void AddAttempt(const Attempt& a, TaskTally& task, CandidateMetrics& m) {
                              check.scorer_error});
     }
   }
+  for (const JudgeCall& call : a.judge_calls) {  // evaluation overhead, apart from the task
+    ++m.judge_calls;
+    m.judge_cost += call.cost;
+    if (call.cached) {
+      ++m.cached_judge_calls;
+    } else {
+      m.judge_spent += call.cost;
+    }
+  }
   ++m.attempts;
   m.total_cost += a.cost;
   if (a.cached) {
@@ -411,6 +420,10 @@ Report ReportBuilder::Finish() {
     report.total_cost += m.total_cost;
     report.spent += m.spent;
     report.cached_attempts += m.cached_attempts;
+    report.judge_calls += m.judge_calls;
+    report.cached_judge_calls += m.cached_judge_calls;
+    report.judge_cost += m.judge_cost;
+    report.judge_spent += m.judge_spent;
     if (s.options.keep_tasks) AppendTasks(manifest, s.tasks[i], m.id, report.tasks);
   }
   const size_t base = report.baseline_id.empty() ? 0 : s.candidate_index.at(report.baseline_id);

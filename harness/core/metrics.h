@@ -172,6 +172,12 @@ struct CandidateMetrics {
   // (the steps' costs add up to it). Empty steps for a single model.
   int64_t escalated_tasks = 0;
   std::vector<StepCost> steps;  // in the order first seen (the cascade's order)
+  // LLM judges (docs/scorers.md): calls to judge models about this candidate's answers.
+  // Evaluation overhead: in none of the cost figures above.
+  int64_t judge_calls = 0;
+  int64_t cached_judge_calls = 0;  // answered by the response cache
+  Money judge_cost;                // every judge call, cached ones at their original usage
+  Money judge_spent;               // what the run paid for them
 
   Fraction EscalationRate() const { return {escalated_tasks, tasks_run}; }
 
@@ -238,6 +244,11 @@ struct Report {
   Money total_cost;                   // what the tasks cost: every counted attempt, cached included
   Money spent;                        // what the run paid: counted attempts not from the cache
   int64_t cached_attempts = 0;        // counted attempts answered by the response cache
+  // LLM judges over every candidate: evaluation overhead, in neither total_cost nor spent.
+  int64_t judge_calls = 0;
+  int64_t cached_judge_calls = 0;
+  Money judge_cost;
+  Money judge_spent;
 
   HumanAlternative human;
   int64_t volume_per_month = 0;

@@ -136,6 +136,10 @@ Json CandidateJson(const CandidateMetrics& c) {
   PutMoney(j, "spent", c.spent);
   j["cached_attempts"] = c.cached_attempts;
   j["answers_without_usage"] = c.answers_without_usage;
+  j["judge_calls"] = c.judge_calls;
+  j["cached_judge_calls"] = c.cached_judge_calls;
+  PutMoney(j, "judge_cost", c.judge_cost);
+  PutMoney(j, "judge_spent", c.judge_spent);
   PutMoney(j, "cost_per_task", c.cost_per_task);
   PutMoney(j, "cost_per_successful_task", c.cost_per_success);
   PutMoney(j, "task_cost_p50", c.task_cost_p50);
@@ -244,6 +248,10 @@ std::string ReportToJson(const Report& report) {
   PutMoney(j, "total_cost", report.total_cost);
   PutMoney(j, "spent", report.spent);
   j["cached_attempts"] = report.cached_attempts;
+  j["judge_calls"] = report.judge_calls;
+  j["cached_judge_calls"] = report.cached_judge_calls;
+  PutMoney(j, "judge_cost", report.judge_cost);
+  PutMoney(j, "judge_spent", report.judge_spent);
   j["human"] = HumanJson(report);
   j["candidates"] = Json::array();
   for (const CandidateMetrics& c : report.candidates) j["candidates"].push_back(CandidateJson(c));

@@ -118,6 +118,10 @@ std::string RenderTerminal(const Report& report, bool color) {
   for (const std::string& note : UnjudgedNotes(report)) {
     out += Paint("note: " + note, kYellow, color) + "\n";
   }
+  if (const ReportTable judges = JudgeTable(report); !judges.rows.empty()) {
+    out += "\n" + Paint("LLM judges", kBold, color) + " (" + kJudgeTableNote + ")\n";
+    out += RenderTerminalTable(judges, color);
+  }
 
   const ReportTable outliers = OutlierTable(report, kOutliersShown);
   out += "\n" + Paint("outliers", kBold, color) + " (tasks costing more than " +
@@ -216,6 +220,9 @@ std::string RenderMarkdown(const Report& report) {
   }
   for (const std::string& note : UnjudgedNotes(report)) {
     out += "\n> " + EscapeMarkdown(note) + "\n";
+  }
+  if (const ReportTable judges = JudgeTable(report); !judges.rows.empty()) {
+    out += MarkdownSection("LLM judges", kJudgeTableNote, judges);
   }
   out +=
       MarkdownSection("Outliers",

@@ -178,12 +178,35 @@ ReportTable HumanTable(const Report& report) {
 
 std::string SpendLine(const Report& report) {
   std::string text = "spent this run: $" + FormatUsd(report.spent);
-  if (report.cached_attempts == 0) return text + " (every attempt called its provider)";
-  int64_t attempts = 0;
-  for (const CandidateMetrics& c : report.candidates) attempts += c.attempts;
-  return text + "; the tasks cost $" + FormatUsd(report.total_cost) + " (" +
-         std::to_string(report.cached_attempts) + " of " + std::to_string(attempts) +
-         " attempts answered by the response cache, priced at their original usage)";
+  if (report.cached_attempts == 0) {
+    text += " (every attempt called its provider)";
+  } else {
+    int64_t attempts = 0;
+    for (const CandidateMetrics& c : report.candidates) attempts += c.attempts;
+    text += "; the tasks cost $" + FormatUsd(report.total_cost) + " (" +
+            std::to_string(report.cached_attempts) + " of " + std::to_string(attempts) +
+            " attempts answered by the response cache, priced at their original usage)";
+  }
+  if (report.judge_calls > 0) {
+    text += "; plus $" + FormatUsd(report.judge_spent) + " on " +
+            std::to_string(report.judge_calls) + " LLM-judge calls (evaluation overhead, in no " +
+            "task's cost)";
+  }
+  return text;
+}
+
+ReportTable JudgeTable(const Report& report) {
+  ReportTable t;
+  t.header = {"candidate", "judge calls", "from cache", "judge cost $", "per task run $"};
+  t.right_aligned = {false, true, true, true, true};
+  for (const CandidateMetrics& c : report.candidates) {
+    if (c.judge_calls == 0) continue;
+    const std::string per_task =
+        c.tasks_run == 0 ? "n/a" : FormatUsd(c.judge_cost.DividedBy(c.tasks_run));
+    t.rows.push_back({c.id, std::to_string(c.judge_calls), std::to_string(c.cached_judge_calls),
+                      FormatUsd(c.judge_cost), per_task});
+  }
+  return t;
 }
 
 std::string HumanSummary(const Report& report) {

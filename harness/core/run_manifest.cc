@@ -217,16 +217,20 @@ std::string UsageRawFromJson(const Json& v) {
   return Dump(v, -1);
 }
 
+CheckResult CheckFromFields(const Fields& c) {
+  CheckResult check{c.String("name"), c.Bool("pass"), c.String("reason")};
+  check.score = c.OptionalScore("score");
+  check.quality = c.OptionalBool("quality");
+  check.scorer_error = c.OptionalBool("scorer_error");
+  check.pending = c.OptionalBool("pending");
+  return check;
+}
+
 std::vector<CheckResult> ChecksFromJson(const Fields& f) {
   std::vector<CheckResult> out;
   const Json& array = f.Array("checks");
   for (size_t i = 0; i < array.size(); ++i) {
-    Fields c(array[i], f.Pointer("checks") + "/" + std::to_string(i));
-    CheckResult check{c.String("name"), c.Bool("pass"), c.String("reason")};
-    check.score = c.OptionalScore("score");
-    check.quality = c.OptionalBool("quality");
-    check.scorer_error = c.OptionalBool("scorer_error");
-    out.push_back(std::move(check));
+    out.push_back(CheckFromFields(Fields(array[i], f.Pointer("checks") + "/" + std::to_string(i))));
   }
   return out;
 }
@@ -273,6 +277,37 @@ Attempt AttemptFromFields(const Fields& f) {
   a.success = f.Bool("success");
   a.cached = f.OptionalBool("cached");
   return a;
+}
+
+JudgeCall JudgeCallFromFields(const Fields& f) {
+  CheckType(f, "judge");
+  JudgeCall j;
+  j.sample_id = f.String("sample");
+  j.candidate_id = f.String("candidate");
+  j.repeat = f.Int("repeat");
+  j.step = f.OptionalString("step");
+  j.attempt = f.Int("attempt");
+  j.check = f.Int("check");
+  j.judge = f.String("judge");
+  j.model = f.String("model");
+  j.call = f.Int("call");
+  j.started_unix_ms = f.Int64("started_unix_ms");
+  j.latency_us = f.Int64("latency_us");
+  j.http_status = f.Int("http_status");
+  j.error = ErrorFromJson(f);
+  j.error_message = f.String("error_message");
+  j.usage = UsageFromJson(f.Object("usage"));
+  j.usage_raw = UsageRawFromJson(f.At("usage_raw"));
+  j.cost = Money::FromPicos(f.Int64("cost_picousd"));
+  if (!f.IsNull("verdict")) j.verdict = CheckFromFields(f.Object("verdict"));
+  j.cached = f.OptionalBool("cached");
+  return j;
+}
+
+JournalRecord JournalRecordFromFields(const Fields& f) {
+  const std::string type = f.String("type");
+  if (type == "judge") return JudgeCallFromFields(f);
+  return AttemptFromFields(f);
 }
 
 // --- manifest ----------------------------------------------------------------------------
@@ -530,6 +565,79 @@ Status CheckJournalHeader(std::string_view line, const std::string& file) {
   return OkStatus();
 }
 
+namespace {
+
+// One check's members, in the order of docs/journal-format.md.
+void WriteCheckFields(JsonWriter& w, const CheckResult& c) {
+  w.String("name", c.name);
+  w.Bool("pass", c.pass);
+  w.String("reason", c.reason);
+  // Written only when set, so journals of suites without scores keep their shape.
+  if (c.score) w.Double("score", *c.score);
+  if (c.quality) w.Bool("quality", true);
+  if (c.scorer_error) w.Bool("scorer_error", true);
+  if (c.pending) w.Bool("pending", true);
+}
+
+// The members an attempt line and a judge line share after their identities.
+void WriteCallFields(JsonWriter& w, int64_t started_unix_ms, int64_t latency_us, int http_status,
+                     ErrorClass error, const std::string& error_message) {
+  w.Int("started_unix_ms", started_unix_ms);
+  w.Int("latency_us", latency_us);
+  w.Int("http_status", http_status);
+  if (error == ErrorClass::kNone) {
+    w.Null("error");
+  } else {
+    w.String("error", ErrorClassName(error));
+  }
+  w.String("error_message", error_message);
+}
+
+void WriteUsageAndCost(JsonWriter& w, const Usage& usage, const std::string& usage_raw,
+                       Money cost) {
+  w.BeginObject("usage");
+  for (const auto& [key, member] : kUsageFields) w.Int(key, usage.*member);
+  w.EndObject();
+  w.Raw("usage_raw", UsageRawText(usage_raw));
+  w.Int("cost_picousd", cost.picos());
+  w.Double("cost_usd", cost.ToUsdDouble());
+}
+
+}  // namespace
+
+std::string JudgeCallToJsonLine(const JudgeCall& j) {
+  std::string line;
+  line.reserve(512 + j.error_message.size() + j.usage_raw.size());
+  JsonWriter w(line);
+  w.BeginObject();
+  w.String("type", "judge");
+  w.String("sample", j.sample_id);
+  w.String("candidate", j.candidate_id);
+  w.Int("repeat", j.repeat);
+  if (!j.step.empty()) w.String("step", j.step);
+  w.Int("attempt", j.attempt);
+  w.Int("check", j.check);
+  w.String("judge", j.judge);
+  w.String("model", j.model);
+  w.Int("call", j.call);
+  WriteCallFields(w, j.started_unix_ms, j.latency_us, j.http_status, j.error, j.error_message);
+  WriteUsageAndCost(w, j.usage, j.usage_raw, j.cost);
+  if (j.verdict) {
+    w.BeginObject("verdict");
+    WriteCheckFields(w, *j.verdict);
+    w.EndObject();
+  } else {
+    w.Null("verdict");
+  }
+  if (j.cached) w.Bool("cached", true);
+  w.EndObject();
+  return line;
+}
+
+Result<JournalRecord> JournalRecordFromJsonLine(std::string_view line) {
+  return ReadDocument<JournalRecord>(line, "", JournalRecordFromFields);
+}
+
 // Written field by field without a JSON tree: this runs once per attempt. The text is what a
 // tree's compact dump would be (json_writer.h), in the key order of docs/journal-format.md.
 std::string AttemptToJsonLine(const Attempt& a) {
@@ -542,15 +650,7 @@ std::string AttemptToJsonLine(const Attempt& a) {
   w.String("candidate", a.candidate_id);
   w.Int("repeat", a.repeat);
   w.Int("attempt", a.attempt);
-  w.Int("started_unix_ms", a.started_unix_ms);
-  w.Int("latency_us", a.latency_us);
-  w.Int("http_status", a.http_status);
-  if (a.error == ErrorClass::kNone) {
-    w.Null("error");
-  } else {
-    w.String("error", ErrorClassName(a.error));
-  }
-  w.String("error_message", a.error_message);
+  WriteCallFields(w, a.started_unix_ms, a.latency_us, a.http_status, a.error, a.error_message);
   if (a.retry_after_ms) {
     w.Int("retry_after_ms", *a.retry_after_ms);
   } else {
@@ -558,12 +658,7 @@ std::string AttemptToJsonLine(const Attempt& a) {
   }
   w.String("finish_reason", a.finish_reason);
   w.String("request_id", a.request_id);
-  w.BeginObject("usage");
-  for (const auto& [key, member] : kUsageFields) w.Int(key, a.usage.*member);
-  w.EndObject();
-  w.Raw("usage_raw", UsageRawText(a.usage_raw));
-  w.Int("cost_picousd", a.cost.picos());
-  w.Double("cost_usd", a.cost.ToUsdDouble());
+  WriteUsageAndCost(w, a.usage, a.usage_raw, a.cost);
   w.String("output", a.output);
   w.BeginArray("validation_errors");
   for (const std::string& e : a.validation_errors) w.String(e);
@@ -571,13 +666,7 @@ std::string AttemptToJsonLine(const Attempt& a) {
   w.BeginArray("checks");
   for (const CheckResult& c : a.checks) {
     w.BeginObject();
-    w.String("name", c.name);
-    w.Bool("pass", c.pass);
-    w.String("reason", c.reason);
-    // Written only when set, so journals of suites without scores keep their shape.
-    if (c.score) w.Double("score", *c.score);
-    if (c.quality) w.Bool("quality", true);
-    if (c.scorer_error) w.Bool("scorer_error", true);
+    WriteCheckFields(w, c);
     w.EndObject();
   }
   w.EndArray();

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "harness/core/attempt.h"
@@ -17,7 +18,7 @@
 
 namespace taskcost {
 
-inline constexpr int kJournalFormatVersion = 1;
+inline constexpr int kJournalFormatVersion = 2;  // 2: judge lines (docs/journal-format.md)
 inline constexpr int kManifestFormatVersion = 1;
 
 struct ManifestCandidate {
@@ -71,5 +72,12 @@ std::string AttemptToJsonLine(const Attempt& attempt);
 /// Errors carry the JSON pointer of the bad field in Error::path and no file (the journal
 /// reader adds file:line).
 Result<Attempt> AttemptFromJsonLine(std::string_view line);
+
+/// One call to an LLM judge as one line, {"type":"judge",...} (docs/journal-format.md).
+std::string JudgeCallToJsonLine(const JudgeCall& call);
+/// A journal line after the header: an attempt or a judge call.
+using JournalRecord = std::variant<Attempt, JudgeCall>;
+/// As AttemptFromJsonLine, for either kind of line.
+Result<JournalRecord> JournalRecordFromJsonLine(std::string_view line);
 
 }  // namespace taskcost

@@ -71,6 +71,11 @@ struct SuccessCriterion {
   std::string dir;                  // command: the suite's directory (its working directory)
   bool quality = false;             // from `quality:`; never decides success
   std::string path;                 // "success[0].numeric_within", for messages
+  // judge: an LLM judge (docs/scorers.md). Its model is Suite::judges[judge].
+  int judge = -1;
+  std::string judge_name;           // the check is "judge(<judge_name>)"; default the model
+  std::string rubric;               // template over the sample's fields
+  std::optional<int64_t> pass_ppm;  // passes when score >= this (ppm); unset = the judge's pass
 };
 
 /// The human alternative the AI replaces. Minutes are kept in micro-minutes so that
@@ -158,6 +163,9 @@ struct Suite {
   std::string providers_file;    // overrides configs/providers.yaml when set (resolved path)
   std::string prices_file;       // overrides configs/prices.yaml when set (resolved path)
   std::vector<Candidate> candidates;
+  // The models of the LLM judges of success: and quality:, each with id "judge(<name>)" and
+  // the provider, model, price and params written in its scorer (SuccessCriterion::judge).
+  std::vector<Candidate> judges;
   std::vector<Sample> samples;
   GateSpec gate;                 // defaults when the suite has no `gate:` block
   Tags tags;                     // `tags:`, e.g. team and feature

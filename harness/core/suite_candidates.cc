@@ -158,16 +158,7 @@ Candidate ReadCandidate(SuiteContext& context, const YamlField& item) {
     ReadChain(context, item, chain, candidate);
     return candidate;
   }
-  YamlField provider = reader.Child(item, "provider");
-  candidate.provider = RequiredString(reader, provider).value_or("");
-  candidate.provider_where = provider.where;
-  YamlField model = reader.Child(item, "model");
-  candidate.model = RequiredString(reader, model).value_or("");
-  YamlField price = reader.Child(item, "price");
-  candidate.price_given = price.present;
-  candidate.price = price.present ? RequiredString(reader, price).value_or("") : candidate.model;
-  candidate.price_where = price.present ? price.where : model.where;
-  ReadParams(reader, item, candidate);
+  ReadModelFields(reader, item, candidate);
   return candidate;
 }
 
@@ -245,6 +236,19 @@ void CheckCascades(YamlReader& reader, const std::vector<YamlField>& items,
 }
 
 }  // namespace
+
+void ReadModelFields(YamlReader& reader, const YamlField& item, Candidate& candidate) {
+  YamlField provider = reader.Child(item, "provider");
+  candidate.provider = RequiredString(reader, provider).value_or("");
+  candidate.provider_where = provider.where;
+  YamlField model = reader.Child(item, "model");
+  candidate.model = RequiredString(reader, model).value_or("");
+  YamlField price = reader.Child(item, "price");
+  candidate.price_given = price.present;
+  candidate.price = price.present ? RequiredString(reader, price).value_or("") : candidate.model;
+  candidate.price_where = price.present ? price.where : model.where;
+  ReadParams(reader, item, candidate);
+}
 
 std::vector<Candidate> ReadCandidates(SuiteContext& context, const YamlField& list) {
   YamlReader& reader = context.reader;

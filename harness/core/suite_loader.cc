@@ -91,6 +91,7 @@ Suite ReadSuite(SuiteContext& context, const YamlField& root) {
       ReadScorers(context, reader.Child(root, "success"), suite.output.schema_json, false);
   suite.quality =
       ReadScorers(context, reader.Child(root, "quality"), suite.output.schema_json, true);
+  suite.judges = context.judges;
   suite.human = ReadHuman(context, reader.Child(root, "human"));
   suite.policy = ReadPolicy(context, reader.Child(root, "policy"));
   YamlField candidates = reader.Child(root, "candidates");
@@ -100,10 +101,6 @@ Suite ReadSuite(SuiteContext& context, const YamlField& root) {
   suite.review = ReadReview(context, reader.Child(root, "review"));
   CheckTemplateFields(context, suite.samples);
   return suite;
-}
-
-std::string CandidatePath(size_t index, const char* field) {
-  return "candidates[" + std::to_string(index) + "]." + field;
 }
 
 }  // namespace
@@ -171,25 +168,39 @@ Result<Suite> LoadSuite(const std::string& path) {
 Status CheckSuiteAgainstCatalogs(const Suite& suite, const ProviderCatalog& providers,
                                  const PriceCatalog& prices) {
   Errors errors;
+  // Single-model candidates and the LLM judges' models, each with the path its fields are at.
+  std::vector<std::pair<const Candidate*, std::string>> models;
   for (size_t i = 0; i < suite.candidates.size(); ++i) {
-    const Candidate& c = suite.candidates[i];
-    if (c.IsComposite()) continue;  // its steps are candidates checked on their own
+    // A cascade's or chain's steps are candidates checked on their own.
+    if (!suite.candidates[i].IsComposite()) {
+      models.emplace_back(&suite.candidates[i], "candidates[" + std::to_string(i) + "]");
+    }
+  }
+  for (const auto* list : {&suite.success, &suite.quality}) {
+    for (const SuccessCriterion& scorer : *list) {
+      if (scorer.judge >= 0) {
+        models.emplace_back(&suite.judges.at(static_cast<size_t>(scorer.judge)), scorer.path);
+      }
+    }
+  }
+  for (const auto& [model, path] : models) {
+    const Candidate& c = *model;
     if (providers.Find(c.provider) == nullptr) {
       std::string suggestion = DidYouMean(c.provider, providers.Names());
       std::string message = "unknown provider " + Quoted(c.provider);
       message += suggestion.empty()
                      ? " (" + providers.file + " defines: " + JoinNames(providers.Names()) + ")"
                      : suggestion;
-      errors.push_back(MakeError(message, CandidatePath(i, "provider"), c.provider_where));
+      errors.push_back(MakeError(message, path + ".provider", c.provider_where));
     }
     if (prices.Find(c.price) == nullptr) {
       std::string suggestion = DidYouMean(c.price, prices.ModelNames());
       if (!suggestion.empty()) suggestion = " (" + suggestion.substr(2) + ")";
-      std::string fix = c.price_given ? "add it there or correct " + CandidatePath(i, "price")
-                                      : "add it there or set " + CandidatePath(i, "price");
+      std::string fix = c.price_given ? "add it there or correct " + path + ".price"
+                                      : "add it there or set " + path + ".price";
       errors.push_back(MakeError(
           "no price for " + Quoted(c.price) + " in " + prices.file + suggestion + "; " + fix,
-          CandidatePath(i, c.price_given ? "price" : "model"), c.price_where));
+          path + (c.price_given ? ".price" : ".model"), c.price_where));
     }
   }
   if (!errors.empty()) return errors;

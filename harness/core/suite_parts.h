@@ -26,6 +26,7 @@ struct SuiteContext {
   std::string samples_bytes;  // the samples file, for the content hash ("" when inline)
   std::string schema_bytes;   // the schema file, for the content hash ("" when inline)
   std::vector<TemplateUse> templates;
+  std::vector<Candidate> judges;  // the LLM judges' models, as success:/quality: name them
 };
 
 /// Whether `text` is non-empty and made only of ASCII letters, digits and `punctuation`.
@@ -53,6 +54,9 @@ std::vector<SuccessCriterion> ReadScorers(SuiteContext& context, const YamlField
 Tags ReadTags(YamlReader& reader, const YamlField& tags);
 HumanAlternative ReadHuman(SuiteContext& context, const YamlField& human);
 RetryPolicy ReadPolicy(SuiteContext& context, const YamlField& policy);
+/// A single model's provider, model, price and params keys of `item` (a candidate's, or an LLM
+/// judge's): required provider and model, price defaulting to the model.
+void ReadModelFields(YamlReader& reader, const YamlField& item, Candidate& candidate);
 std::vector<Candidate> ReadCandidates(SuiteContext& context, const YamlField& candidates);
 /// The `gate:` block; `candidates` (already read) checks the ids it names.
 GateSpec ReadGate(SuiteContext& context, const YamlField& gate,

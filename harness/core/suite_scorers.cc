@@ -17,7 +17,7 @@ using Json = nlohmann::ordered_json;
 const std::vector<std::string>& ScorerKinds() {
   static const std::vector<std::string> kinds = {
       "field_equals", "field_in",  "regex",     "contains",  "numeric_within", "json_subset",
-      "list_f1",      "max_words", "max_chars", "command"};
+      "list_f1",      "max_words", "max_chars", "command",   "judge"};
   return kinds;
 }
 
@@ -66,6 +66,7 @@ class ScorerReader {
     const std::string& kind = out_.kind;
     if (kind == "command") return ReadCommand();
     if (!reader_.IsMap(body_)) return false;
+    if (kind == "judge") return ReadJudge();
     if (kind == "field_equals") return Keys({"field", "expected"}) & Field(true) & Expected();
     if (kind == "field_in") return Keys({"field", "values", "ignore_case"}) & Field(true) &
                                    Values() & IgnoreCase();
@@ -224,6 +225,57 @@ class ScorerReader {
     // A fresh field, never assigned: yaml-cpp's Node::operator= writes into the document.
     const YamlField argv = Child("run");
     return reader_.Require(argv) && ReadArgv(argv);
+  }
+
+  // judge: {provider, model, price, params, rubric, name, pass_score}
+  bool ReadJudge() {
+    if (!Keys({"provider", "model", "price", "params", "rubric", "name", "pass_score"})) {
+      return false;
+    }
+    const size_t before = reader_.errors().size();
+    Candidate model;
+    model.where = body_.where;
+    ReadModelFields(reader_, body_, model);
+    YamlField rubric = Child("rubric");
+    if (reader_.Require(rubric)) {
+      std::optional<std::string> text = ReadTemplate(context_, rubric);
+      if (text && text->find_first_not_of(" \t\r\n") == std::string::npos) {
+        reader_.Fail(rubric, "must say what a good answer is, e.g. \"Polite, and answers the "
+                             "customer's question\"");
+      }
+      if (text) out_.rubric = *text;
+    }
+    YamlField name = Child("name");
+    out_.judge_name = model.model;
+    if (name.present) {
+      std::optional<std::string> text = reader_.String(name);
+      if (text && !IsNameOf(*text, "_.:-")) {
+        reader_.Fail(name, Quoted(*text) + " may contain only letters, digits, '_', '.', ':' "
+                           "and '-'");
+      } else if (text) {
+        out_.judge_name = *text;
+      }
+    }
+    if (YamlField pass = Child("pass_score"); pass.present) {
+      std::optional<int64_t> ppm = reader_.Decimal(pass, 6);
+      if (ppm && *ppm > 1'000'000) {
+        reader_.Fail(pass, "must be between 0 and 1, got " + pass.node.Scalar());
+      } else if (ppm) {
+        out_.pass_ppm = *ppm;
+      }
+    }
+    for (const Candidate& other : context_.judges) {
+      if (other.id != "judge(" + out_.judge_name + ")") continue;
+      reader_.Fail(name.present ? name : body_,
+                   "another judge is already named " + Quoted(out_.judge_name) +
+                       " (line " + std::to_string(other.where.line) +
+                       "); give each judge its own name:");
+    }
+    if (reader_.errors().size() != before) return false;
+    model.id = "judge(" + out_.judge_name + ")";
+    out_.judge = static_cast<int>(context_.judges.size());
+    context_.judges.push_back(std::move(model));
+    return true;
   }
 
   bool ReadArgv(const YamlField& argv) {

@@ -12,7 +12,9 @@
 #include <optional>
 #include <string_view>
 #include <thread>
+#include <unordered_map>
 #include <utility>
+#include <variant>
 
 #include "harness/core/run_manifest.h"
 
@@ -93,7 +95,7 @@ Lines SplitLines(std::string_view text) {
 // or else a last attempt line that does not parse. 0 when the tail is intact.
 size_t TornTailBytes(const Lines& lines) {
   if (!lines.torn.empty()) return lines.torn.size();
-  if (lines.complete.size() > 1 && !AttemptFromJsonLine(lines.complete.back()).ok()) {
+  if (lines.complete.size() > 1 && !JournalRecordFromJsonLine(lines.complete.back()).ok()) {
     return lines.complete.back().size() + 1;
   }
   return 0;
@@ -162,6 +164,53 @@ Result<size_t> CheckExisting(const std::string& path, const std::string& run_id,
   if (torn > 0) warnings->push_back(TornWarning(path, "final line", torn));
   return text.size() - torn;
 }
+
+// Attempts with a pending judge check, held by the reader until the judge lines that decide
+// them arrive; the rest, in journal order, at the end of the file.
+class AwaitingJudges {
+ public:
+  void Hold(Attempt attempt) {
+    index_[KeyOf(attempt.sample_id, attempt.candidate_id, attempt.repeat, attempt.step,
+                 attempt.attempt)] = held_.size();
+    held_.push_back(std::move(attempt));
+  }
+  /// Attaches `call` to its attempt; returns the attempt once no check of it is pending.
+  std::optional<Attempt> Attach(JudgeCall call) {
+    auto it = index_.find(KeyOf(call.sample_id, call.candidate_id, call.repeat, call.step,
+                                call.attempt));
+    attached_ = it != index_.end() && held_[it->second].has_value();
+    if (!attached_) return std::nullopt;
+    Attempt& attempt = *held_[it->second];
+    if (call.verdict) ApplyJudgeVerdict(attempt, call.check, *call.verdict);
+    attempt.judge_calls.push_back(std::move(call));
+    if (AwaitingJudge(attempt)) return std::nullopt;
+    std::optional<Attempt> done = std::move(held_[it->second]);
+    held_[it->second].reset();
+    index_.erase(it);
+    return done;
+  }
+  /// Whether the last Attach found its attempt.
+  bool attached() const { return attached_; }
+  std::vector<Attempt> Release() {
+    std::vector<Attempt> out;
+    for (std::optional<Attempt>& attempt : held_) {
+      if (attempt) out.push_back(std::move(*attempt));
+    }
+    held_.clear();
+    index_.clear();
+    return out;
+  }
+
+ private:
+  static std::string KeyOf(const std::string& sample, const std::string& candidate, int repeat,
+                           const std::string& step, int attempt) {
+    return sample + '\x1f' + candidate + '\x1f' + std::to_string(repeat) + '\x1f' + step +
+           '\x1f' + std::to_string(attempt);
+  }
+  std::vector<std::optional<Attempt>> held_;
+  std::unordered_map<std::string, size_t> index_;
+  bool attached_ = false;
+};
 
 }  // namespace
 
@@ -255,6 +304,14 @@ JournalWriter::~JournalWriter() {
 }
 
 Status JournalWriter::Append(const Attempt& attempt) {
+  return AppendLine(AttemptToJsonLine(attempt));
+}
+
+Status JournalWriter::AppendJudgeCall(const JudgeCall& call) {
+  return AppendLine(JudgeCallToJsonLine(call));
+}
+
+Status JournalWriter::AppendLine(std::string line) {
   if (failed_) {
     return MakeError("an earlier write failed; the journal takes no more lines", "",
                      SourceLocation{path_, 0, 0});
@@ -262,7 +319,6 @@ Status JournalWriter::Append(const Attempt& attempt) {
   if (const int err = syncer_->TakeError(); err != 0) {
     return SystemError(path_, "cannot sync the journal", err);
   }
-  std::string line = AttemptToJsonLine(attempt);
   line += '\n';
   if (std::fwrite(line.data(), 1, line.size(), file_) != line.size() ||
       std::fflush(file_) != 0) {
@@ -273,7 +329,7 @@ Status JournalWriter::Append(const Attempt& attempt) {
     if (::ftruncate(::fileno(file_), static_cast<off_t>(good_size_)) == 0) {
       ::fsync(::fileno(file_));
     }
-    return SystemError(path_, "cannot append an attempt", err);
+    return SystemError(path_, "cannot append to the journal", err);
   }
   good_size_ += static_cast<int64_t>(line.size());
   if (++lines_since_sync_ >= sync_every_) {
@@ -321,6 +377,11 @@ Result<JournalSummary> ReadJournalEach(const std::string& path,
   std::optional<Error> bad_line;
   size_t bad_line_bytes = 0;
   int line_number = 1;
+  AwaitingJudges awaiting;
+  auto hand_over = [&](Attempt&& attempt) {
+    ++out.attempts;
+    visit(std::move(attempt));
+  };
   while (std::optional<std::string_view> line = reader.Next()) {
     ++line_number;
     if (bad_line) return *bad_line;
@@ -328,16 +389,31 @@ Result<JournalSummary> ReadJournalEach(const std::string& path,
       bad_line_bytes = line->size();
       break;
     }
-    Result<Attempt> attempt = AttemptFromJsonLine(line->substr(0, line->size() - 1));
-    if (!attempt.ok()) {
-      bad_line = attempt.error();
+    Result<JournalRecord> record = JournalRecordFromJsonLine(line->substr(0, line->size() - 1));
+    if (!record.ok()) {
+      bad_line = record.error();
       bad_line->where = SourceLocation{path, line_number, 0};
       bad_line_bytes = line->size();
       continue;
     }
-    ++out.attempts;
-    visit(std::move(attempt).value());
+    if (Attempt* attempt = std::get_if<Attempt>(&record.value())) {
+      if (AwaitingJudge(*attempt)) {
+        awaiting.Hold(std::move(*attempt));
+      } else {
+        hand_over(std::move(*attempt));
+      }
+      continue;
+    }
+    JudgeCall& call = std::get<JudgeCall>(record.value());
+    std::optional<Attempt> judged = awaiting.Attach(std::move(call));
+    if (!judged && !awaiting.attached()) {
+      out.warnings.push_back(path + ":" + std::to_string(line_number) +
+                             ": a judge call for an attempt that awaits no verdict; ignored");
+    }
+    if (judged) hand_over(std::move(*judged));
   }
+  // Attempts whose judge never answered read as unjudged (their pending checks say so).
+  for (Attempt& attempt : awaiting.Release()) hand_over(std::move(attempt));
   if (reader.failed()) return SystemError(path, "cannot read", errno);
   if (bad_line_bytes > 0) {
     out.dropped_bytes = static_cast<int64_t>(bad_line_bytes);

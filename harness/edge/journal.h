@@ -37,6 +37,8 @@ class JournalWriter {
   /// the partial line is then cut off again and the writer refuses further appends. Also fails
   /// when a background fsync failed since the last call.
   Status Append(const Attempt& attempt);
+  /// Appends one LLM-judge call line, the same way.
+  Status AppendJudgeCall(const JudgeCall& call);
   /// fsyncs what was written.
   Status Sync();
 
@@ -44,6 +46,7 @@ class JournalWriter {
   struct Syncer;  // the helper thread that fsyncs every sync_every lines
 
   JournalWriter(std::FILE* file, std::string path);
+  Status AppendLine(std::string line);
   std::FILE* file_;
   std::unique_ptr<Syncer> syncer_;
   std::string path_;
@@ -73,7 +76,9 @@ struct JournalSummary {
 };
 
 /// Reads a journal line by line, handing each attempt to `visit` in file order and keeping none:
-/// memory stays flat however long the journal is. Same checks and failures as ReadJournal; on
+/// memory stays flat however long the journal is. An attempt with a pending LLM-judge check is
+/// held until the judge lines that decide it (attached to its judge_calls) and handed over then,
+/// or at the end of the file still pending (it then reads as unjudged). Same checks and failures as ReadJournal; on
 /// failure `visit` may already have seen the attempts before the damaged line.
 Result<JournalSummary> ReadJournalEach(const std::string& path,
                                        const std::function<void(Attempt&&)>& visit);

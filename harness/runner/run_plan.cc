@@ -66,8 +66,14 @@ Result<RunPlan> BuildRunPlan(const Suite& suite, const ProviderCatalog& provider
 
   Errors errors;
   std::vector<std::string> groups;
+  std::vector<const Candidate*> models;  // single-model candidates, then the judges
   for (const Candidate& candidate : suite.candidates) {
-    if (candidate.IsComposite()) continue;  // planned below, from its steps
+    if (!candidate.IsComposite()) models.push_back(&candidate);  // composites: from their steps
+  }
+  const size_t single_models = models.size();
+  for (const Candidate& judge : suite.judges) models.push_back(&judge);
+  for (size_t m = 0; m < models.size(); ++m) {
+    const Candidate& candidate = *models[m];
     PlannedCandidate planned;
     planned.candidate = &candidate;
     planned.provider = *providers.Find(candidate.provider);
@@ -83,7 +89,7 @@ Result<RunPlan> BuildRunPlan(const Suite& suite, const ProviderCatalog& provider
       });
       if (!seen) errors.push_back(key.error());
     }
-    plan.candidates.push_back(std::move(planned));
+    (m < single_models ? plan.candidates : plan.judges).push_back(std::move(planned));
   }
   if (!errors.empty()) return errors;
   // Cascades, in suite order among the others: each step a copy of its member's plan.
@@ -254,16 +260,19 @@ Money WorstCaseCost(const RunPlan& plan, const PlannedTask& task) {
          pc.price.output.Times(pc.candidate->max_tokens);
 }
 
-std::string CacheKeyFor(const RunPlan& plan, const PlannedTask& task, int attempt,
-                        const HttpRequest& request) {
-  const PlannedCandidate& pc = CallTarget(plan, task);
+std::string CacheKeyForTarget(const PlannedCandidate& pc, int repeat, int attempt,
+                              const HttpRequest& request) {
   std::string url = request.url;
   if (!pc.cache_endpoint.empty()) {
     const std::string& base = pc.provider.base_url;
     url = pc.cache_endpoint + (url.starts_with(base) ? url.substr(base.size()) : url);
   }
-  return ResponseCacheKey(
-      {ProviderKindName(pc.provider.kind), url, request.body, task.repeat, attempt});
+  return ResponseCacheKey({ProviderKindName(pc.provider.kind), url, request.body, repeat, attempt});
+}
+
+std::string CacheKeyFor(const RunPlan& plan, const PlannedTask& task, int attempt,
+                        const HttpRequest& request) {
+  return CacheKeyForTarget(CallTarget(plan, task), task.repeat, attempt, request);
 }
 
 std::string CacheKeyFor(const RunPlan& plan, const PlannedTask& task, int attempt) {
@@ -311,6 +320,30 @@ RunEstimate EstimateRun(const RunPlan& plan, const CachedAttempt& cached) {
   return estimate;
 }
 
+namespace {
+
+// LLM judges are asked only about answers the other checks did not already decide: when a
+// success check failed or could not judge, each judge check says so instead of waiting.
+void NotAskedWhenDecided(std::vector<CheckResult>& checks) {
+  const CheckResult* deciding = nullptr;
+  for (const CheckResult& check : checks) {
+    if (check.pending || check.quality || check.pass) continue;
+    if (deciding == nullptr || (deciding->scorer_error && !check.scorer_error)) deciding = &check;
+  }
+  if (deciding == nullptr) return;
+  const std::string reason = "not asked: the answer " +
+                             std::string(deciding->scorer_error ? "could not be judged by "
+                                                                : "already failed ") +
+                             deciding->name;
+  for (CheckResult& check : checks) {
+    if (!check.pending) continue;
+    check.pending = false;
+    check.reason = reason;
+  }
+}
+
+}  // namespace
+
 Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_number,
                     int64_t started_unix_ms, const HttpResponse& response) {
   const Suite& suite = *plan.suite;
@@ -357,13 +390,8 @@ Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_nu
   }
   a.checks = plan.scorers ? plan.scorers->Evaluate(sample, a.output)
                            : ScorerSet(suite.success, suite.quality).Evaluate(sample, a.output);
-  const CheckResult* deciding = nullptr;
-  a.error = ErrorOfChecks(a.checks, &deciding);
-  if (a.error != ErrorClass::kNone) {
-    a.error_message = deciding->name + ": " + deciding->reason;
-    return a;
-  }
-  a.success = true;
+  NotAskedWhenDecided(a.checks);
+  DecideFromChecks(a);
   return a;
 }
 

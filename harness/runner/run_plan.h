@@ -63,6 +63,9 @@ struct RunPlan {
   int repeats = 1;
   std::shared_ptr<const SchemaValidator> validator;
   std::shared_ptr<const ScorerSet> scorers;  // the suite's success: and quality: scorers
+  // The LLM judges' models, index = SuccessCriterion::judge (their provider, price and key are
+  // resolved like a candidate's; `candidate` points into Suite::judges).
+  std::vector<PlannedCandidate> judges;
 
   /// Tasks ordered sample-major so every candidate progresses evenly.
   std::vector<PlannedTask> Tasks() const;
@@ -117,6 +120,10 @@ class RequestTemplates {
 /// one token per 3 bytes, all at the uncached input price, plus max_tokens at the output price.
 Money WorstCaseCost(const RunPlan& plan, const PlannedTask& task);
 
+/// The response cache's key for attempt `attempt` of repeat `repeat`, sent as `request` to `pc`
+/// (a call target, or an LLM judge).
+std::string CacheKeyForTarget(const PlannedCandidate& pc, int repeat, int attempt,
+                              const HttpRequest& request);
 /// The response cache's key for attempt `attempt` of `task`, sent as `request`.
 std::string CacheKeyFor(const RunPlan& plan, const PlannedTask& task, int attempt,
                         const HttpRequest& request);

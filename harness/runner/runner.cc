@@ -5,6 +5,8 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "harness/runner/judge.h"
+
 namespace taskcost {
 namespace {
 
@@ -18,6 +20,20 @@ struct InFlight {
 };
 
 using TaskKey = std::tuple<std::string, std::string, int>;  // sample, candidate, repeat
+
+// An attempt whose LLM-judge checks wait for their verdicts. Journaled already; handed to
+// on_journaled, counted and (for a cascade) advanced once every judge has decided.
+struct Judging {
+  Attempt attempt;
+  size_t task = 0;      // the judged task's scheduler index
+  int outstanding = 0;  // judge checks not decided yet
+};
+
+// One judge check of a Judging attempt: a scheduler task of its own (index in Loop::tasks_).
+struct JudgeJob {
+  uint64_t judging = 0;  // key in Loop::judging_
+  int check = 0;         // index of the check in the attempt
+};
 
 std::string StopReason(const Attempt& a) {
   std::string reason = std::string(ErrorClassName(a.error));
@@ -65,6 +81,8 @@ class Loop {
   /// After a step's task ended: a cascade's next step when it failed, a chain's next step
   /// when it succeeded, as a new task.
   void Advance(const PlannedTask& task, const Attempt& last);
+  /// Schedules a judge call for every pending check of `attempt` (journaled, of task `task`).
+  void StartJudging(size_t task, Attempt attempt);
   Result<RunResult> Run();
 
  private:
@@ -74,7 +92,16 @@ class Loop {
   void StartOrAnswer(uint64_t id, HttpRequest request);
   Status CompleteCacheHits();
   Status HandleCompletion(const Completion& completion, bool cached = false);
-  void StoreInCache(const InFlight& flight, const Attempt& attempt, const HttpResponse& response);
+  Status HandleJudgeCompletion(const InFlight& flight, const JudgeJob& job,
+                               const Completion& completion, bool cached);
+  /// After its last judge decided: the attempt's result counts, its task may advance.
+  void FinishJudged(uint64_t judging);
+  /// The scheduler's candidate index of a judge model (after every candidate).
+  int JudgeSlot(int judge) const { return static_cast<int>(plan_.candidates.size()) + judge; }
+  HttpRequest JudgeRequest(const JudgeJob& job, int attempt, const PlannedTask& task);
+  void NoteStopped(bool was_stopped, int slot, const std::string& id, const std::string& reason);
+  void StoreInCache(const InFlight& flight, const std::string& usage_raw,
+                    const HttpResponse& response);
   void ReportProgress(bool force);
   bool Interrupted() const {
     return options_.interrupt != nullptr && options_.interrupt->load(std::memory_order_relaxed);
@@ -93,6 +120,11 @@ class Loop {
   uint64_t next_id_ = 1;
   RunResult result_;
   size_t successes_ = 0;
+  std::unordered_map<uint64_t, Judging> judging_;  // by a counter, in start order
+  uint64_t next_judging_ = 1;
+  std::unordered_map<size_t, JudgeJob> judge_jobs_;  // by scheduler index, until decided
+  size_t judge_tasks_ = 0;           // scheduler tasks that are judge calls
+  size_t judge_tasks_finished_ = 0;  // of those, decided
   std::vector<Completion> cache_hits_;  // answered by the response cache, not yet handled
   bool cache_failed_ = false;           // a cache write failed: stop writing, say so once
   SteadyTime started_;
@@ -108,6 +140,7 @@ SchedulerLimits Loop::Limits() const {
     all.push_back(&pc);
     for (const PlannedCandidate& step : pc.steps) all.push_back(&step);
   }
+  for (const PlannedCandidate& judge : plan_.judges) all.push_back(&judge);
   for (const PlannedCandidate* each : all) {
     const PlannedCandidate& pc = *each;
     const size_t group = static_cast<size_t>(pc.group);
@@ -154,6 +187,9 @@ void Loop::Prepare(const std::vector<Attempt>& previous) {
   for (const Attempt& a : previous) {
     by_task[{a.sample_id, a.candidate_id, a.repeat}].push_back(&a);
     if (!a.cached) scheduler_.AddSpent(a.cost);
+    for (const JudgeCall& call : a.judge_calls) {
+      if (!call.cached) scheduler_.AddSpent(call.cost);
+    }
   }
   const Suite& suite = *plan_.suite;
   const std::vector<PlannedTask> planned = std::move(tasks_);
@@ -194,7 +230,64 @@ void Loop::Prepare(const std::vector<Attempt>& previous) {
     tasks_.push_back(task);
     const size_t index = AddTask(task, attempts.empty() ? 0 : attempts.back()->attempt);
     if (finished) scheduler_.MarkFinished(index);
+    // Its answer was paid for and journaled, its judge had not decided: ask the judge only.
+    if (finished && AwaitingJudge(*attempts.back())) StartJudging(index, *attempts.back());
   }
+}
+
+void Loop::StartJudging(size_t task, Attempt attempt) {
+  const uint64_t id = next_judging_++;
+  Judging& judging = judging_[id];
+  judging.task = task;
+  const PlannedTask planned = tasks_[task];  // a copy: AddTask grows tasks_
+  const Sample& sample = plan_.suite->samples.at(static_cast<size_t>(planned.sample));
+  for (size_t k = 0; k < attempt.checks.size(); ++k) {
+    if (!attempt.checks[k].pending) continue;
+    const int check = static_cast<int>(k);
+    const SuccessCriterion& scorer = ScorerOfCheck(*plan_.suite, check);
+    const PlannedCandidate& judge = JudgeOf(plan_, scorer);
+    Result<ChatCall> call = MakeJudgeCall(plan_, sample, attempt, check);
+    if (!call.ok()) continue;  // the loader checks the rubric's fields; stays pending
+    int calls_made = 0;  // on resume, the calls an earlier run made for this check
+    for (const JudgeCall& made : attempt.judge_calls) calls_made += made.check == check ? 1 : 0;
+    const int model = models_.emplace(judge.candidate->model, int(models_.size())).first->second;
+    const int64_t tokens =
+        static_cast<int64_t>(call->system.size() + call->user.size() + call->schema_json.size() +
+                             3) / 4 + call->max_tokens;
+    const size_t index = scheduler_.AddTask(
+        TaskSpec{JudgeSlot(scorer.judge), judge.group, calls_made,
+                 JudgeWorstCase(judge, *call, plan_.suite->policy), tokens, model});
+    tasks_.push_back(planned);
+    judge_jobs_[index] = JudgeJob{id, check};
+    ++judge_tasks_;
+    ++judging.outstanding;
+  }
+  judging.attempt = std::move(attempt);
+  if (judging.outstanding == 0) FinishJudged(id);
+}
+
+void Loop::FinishJudged(uint64_t id) {
+  auto it = judging_.find(id);
+  if (it == judging_.end()) return;
+  Judging judging = std::move(it->second);
+  judging_.erase(it);
+  if (options_.on_journaled) options_.on_journaled(judging.attempt);
+  if (judging.attempt.success && !judging.attempt.partial) ++successes_;
+  if (scheduler_.task_finished(judging.task)) Advance(tasks_[judging.task], judging.attempt);
+}
+
+HttpRequest Loop::JudgeRequest(const JudgeJob& job, int attempt, const PlannedTask& task) {
+  const Judging& judging = judging_.at(job.judging);
+  const SuccessCriterion& scorer = ScorerOfCheck(*plan_.suite, job.check);
+  const PlannedCandidate& judge = JudgeOf(plan_, scorer);
+  const Sample& sample = plan_.suite->samples.at(static_cast<size_t>(task.sample));
+  Result<ChatCall> call = MakeJudgeCall(plan_, sample, judging.attempt, job.check);
+  HttpRequest request = BuildRequest(judge.provider, call.ok() ? *call : ChatCall{}, judge.key);
+  if (judge.simulated) {
+    request.headers.push_back({"x-taskcost-attempt", std::to_string(attempt)});
+    request.headers.push_back({"x-taskcost-repeat", std::to_string(task.repeat)});
+  }
+  return request;
 }
 
 // Sends what the scheduler allows now. A response-cache hit completes at once and frees its
@@ -211,6 +304,12 @@ Status Loop::SendDue() {
 Status Loop::SendRound() {
   for (const SendOrder& order : scheduler_.TakeSends(clock_.Now())) {
     const PlannedTask& task = tasks_[order.task];
+    if (auto job = judge_jobs_.find(order.task); job != judge_jobs_.end()) {
+      const uint64_t id = next_id_++;
+      in_flight_[id] = InFlight{order.task, order.attempt, clock_.UnixMillis()};
+      StartOrAnswer(id, JudgeRequest(job->second, order.attempt, task));
+      continue;
+    }
     const PlannedCandidate& pc = CallTarget(plan_, task);
     Result<ChatCall> call = MakeCall(plan_, task);
     if (!call.ok()) return call.errors();  // the loader checks templates; a bug if reached
@@ -231,7 +330,13 @@ Status Loop::SendRound() {
 void Loop::StartOrAnswer(uint64_t id, HttpRequest request) {
   InFlight& flight = in_flight_.at(id);
   if (options_.cache != nullptr) {
-    flight.cache_key = CacheKeyFor(plan_, tasks_[flight.task], flight.attempt, request);
+    const PlannedTask& task = tasks_[flight.task];
+    auto job = judge_jobs_.find(flight.task);
+    flight.cache_key =
+        job == judge_jobs_.end()
+            ? CacheKeyFor(plan_, task, flight.attempt, request)
+            : CacheKeyForTarget(JudgeOf(plan_, ScorerOfCheck(*plan_.suite, job->second.check)),
+                                task.repeat, flight.attempt, request);
     if (std::optional<HttpResponse> hit = options_.cache->Lookup(flight.cache_key)) {
       cache_hits_.push_back(Completion{id, std::move(*hit)});
       return;
@@ -255,14 +360,18 @@ Status Loop::HandleCompletion(const Completion& completion, bool cached) {
   if (it == in_flight_.end()) return OkStatus();
   const InFlight flight = it->second;
   in_flight_.erase(it);
+  if (auto job = judge_jobs_.find(flight.task); job != judge_jobs_.end()) {
+    return HandleJudgeCompletion(flight, job->second, completion, cached);
+  }
   const PlannedTask task = tasks_[flight.task];  // a copy: Escalate may grow tasks_
   Attempt attempt =
       MakeAttempt(plan_, task, flight.attempt, flight.started_unix_ms, completion.response);
   attempt.cached = cached;
   Status written = journal_.Append(attempt);
   if (!written.ok()) return written;  // never keep calling what we cannot record
-  if (options_.on_journaled) options_.on_journaled(attempt);
-  if (!cached) StoreInCache(flight, attempt, completion.response);
+  const bool judging = AwaitingJudge(attempt);
+  if (options_.on_journaled && !judging) options_.on_journaled(attempt);
+  if (!cached) StoreInCache(flight, attempt.usage_raw, completion.response);
 
   const Money spent = cached ? Money() : attempt.cost;  // the task still costs attempt.cost
   ++result_.attempts;
@@ -274,21 +383,71 @@ Status Loop::HandleCompletion(const Completion& completion, bool cached) {
   scheduler_.OnFinished(flight.task,
                         OutcomeOf(attempt, completion.response, spent, cached, clock_.UnixMillis()),
                         clock_.Now());
-  if (scheduler_.task_finished(flight.task)) Advance(tasks_[flight.task], attempt);
-  if (!was_stopped && scheduler_.candidate_stopped(task.candidate)) {
-    StoppedCandidate stopped{attempt.candidate_id, StopReason(attempt)};
-    if (options_.on_notice) {
-      options_.on_notice("candidate " + stopped.candidate_id + " stopped: " + stopped.reason);
-    }
-    result_.stopped.push_back(std::move(stopped));
+  NoteStopped(was_stopped, task.candidate, attempt.candidate_id, StopReason(attempt));
+  if (judging) {
+    StartJudging(flight.task, std::move(attempt));
+  } else if (scheduler_.task_finished(flight.task)) {
+    Advance(tasks_[flight.task], attempt);
   }
   return OkStatus();
 }
 
+void Loop::NoteStopped(bool was_stopped, int slot, const std::string& id,
+                       const std::string& reason) {
+  if (was_stopped || !scheduler_.candidate_stopped(slot)) return;
+  StoppedCandidate stopped{id, reason};
+  if (options_.on_notice) {
+    options_.on_notice("candidate " + stopped.candidate_id + " stopped: " + stopped.reason);
+  }
+  result_.stopped.push_back(std::move(stopped));
+}
+
+Status Loop::HandleJudgeCompletion(const InFlight& flight, const JudgeJob& job,
+                                   const Completion& completion, bool cached) {
+  Judging& judging = judging_.at(job.judging);
+  JudgeCall call = MakeJudgeRecord(plan_, judging.attempt, job.check, flight.attempt,
+                                   flight.started_unix_ms, completion.response);
+  call.cached = cached;
+  const Money spent = cached ? Money() : call.cost;
+  const int slot = JudgeSlot(ScorerOfCheck(*plan_.suite, job.check).judge);
+  const bool was_stopped = scheduler_.candidate_stopped(slot);
+  AttemptOutcome outcome;
+  outcome.error = call.error;
+  if (call.retry_after_ms) outcome.retry_after = milliseconds(*call.retry_after_ms);
+  outcome.cost = spent;
+  outcome.not_sent = cached;
+  outcome.http_answer = call.http_status != 0;
+  outcome.tokens_used = call.usage.TotalInput() + call.usage.output_tokens;
+  std::optional<RateLimitState> state = RateLimitFromHeaders(completion.response.headers);
+  if (state && !cached) outcome.rate_limit = ReadingOf(*state, clock_.UnixMillis());
+  scheduler_.OnFinished(flight.task, outcome, clock_.Now());
+  // The verdict is decided when the judge answered, or when this failure gets no retry.
+  const bool decided = call.verdict.has_value() || scheduler_.task_finished(flight.task) ||
+                       scheduler_.candidate_stopped(slot);
+  if (decided && !call.verdict) call.verdict = JudgeGaveUp(call);
+  Status written = journal_.AppendJudgeCall(call);
+  if (!written.ok()) return written;
+  if (!cached) StoreInCache(flight, call.usage_raw, completion.response);
+  ++result_.judge_calls;
+  if (cached) ++result_.cached_judge_calls;
+  result_.spent += spent;
+  result_.judge_spent += spent;
+  std::string reason = std::string(ErrorClassName(call.error));
+  if (!call.error_message.empty()) reason += ": " + call.error_message;
+  NoteStopped(was_stopped, slot, call.judge, reason);
+  if (call.verdict) ApplyJudgeVerdict(judging.attempt, job.check, *call.verdict);
+  judging.attempt.judge_calls.push_back(std::move(call));
+  if (!decided) return OkStatus();
+  judge_jobs_.erase(flight.task);
+  ++judge_tasks_finished_;
+  if (--judging.outstanding == 0) FinishJudged(job.judging);
+  return OkStatus();
+}
+
 // Keeps a provider's answer for re-runs: only a 2xx JSON answer whose usage the codec read.
-void Loop::StoreInCache(const InFlight& flight, const Attempt& attempt,
+void Loop::StoreInCache(const InFlight& flight, const std::string& usage_raw,
                         const HttpResponse& response) {
-  if (options_.cache == nullptr || cache_failed_ || attempt.usage_raw.empty()) return;
+  if (options_.cache == nullptr || cache_failed_ || usage_raw.empty()) return;
   Result<bool> stored = options_.cache->Store(flight.cache_key, response);
   if (stored.ok()) return;
   cache_failed_ = true;
@@ -303,8 +462,8 @@ void Loop::ReportProgress(bool force) {
   if (!force && now - last_progress_ < milliseconds(200)) return;
   last_progress_ = now;
   RunProgress p;
-  p.tasks_total = tasks_.size();
-  p.tasks_done = scheduler_.finished_tasks();
+  p.tasks_total = tasks_.size() - judge_tasks_;  // judge calls are not tasks
+  p.tasks_done = scheduler_.finished_tasks() - judge_tasks_finished_;
   p.successes = successes_;
   p.attempts = result_.attempts;
   p.in_flight = scheduler_.in_flight();
@@ -338,6 +497,15 @@ Result<RunResult> Loop::Run() {
     ReportProgress(false);
   }
   for (const auto& [id, flight] : in_flight_) transport_.Cancel(id);
+  // Attempts whose judges did not decide (interrupted, budget, a judge stopped) count as they
+  // were journaled: unjudged; `--resume` asks their judges again.
+  std::vector<uint64_t> undecided;
+  for (const auto& [id, judging] : judging_) undecided.push_back(id);
+  std::sort(undecided.begin(), undecided.end());
+  for (uint64_t id : undecided) {
+    Judging& judging = judging_.at(id);
+    if (options_.on_journaled) options_.on_journaled(judging.attempt);
+  }
   if (drain_deadline) scheduler_.Stop(StopCause::kInterrupted);
   ReportProgress(true);
   Status synced = journal_.Sync();

@@ -61,6 +61,11 @@ struct RunResult {
   int64_t http_answers = 0;               // attempts that got any HTTP status
   int64_t cached_attempts = 0;            // attempts answered by the response cache
   Money spent;                            // by this invocation; cached attempts cost nothing
+  // LLM-judge calls made by this invocation, and what they spent (included in `spent`; never
+  // in any task's cost).
+  int64_t judge_calls = 0;
+  int64_t cached_judge_calls = 0;
+  Money judge_spent;
 };
 
 /// Runs `plan`. `previous` holds attempts already journaled (resume): finished tasks are not

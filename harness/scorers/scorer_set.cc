@@ -29,12 +29,33 @@ CheckResult CannotJudge(std::string reason) {
   return r;
 }
 
+namespace {
+
+// An LLM judge's place among the checks: its verdict comes later, from a judge call the run
+// loop makes (harness/runner/judge.h), so here it is only marked pending.
+class PendingJudge : public Scorer {
+ public:
+  using Scorer::Scorer;
+  CheckResult Score(const ScorerInput&) const override {
+    CheckResult pending = CannotJudge(std::string(kNotJudgedReason));
+    pending.pending = true;
+    return pending;
+  }
+  std::string Name() const override { return "judge(" + spec_.judge_name + ")"; }
+};
+
+}  // namespace
+
 ScorerSet::ScorerSet(const std::vector<SuccessCriterion>& success,
                      const std::vector<SuccessCriterion>& quality) {
   for (const auto* list : {&success, &quality}) {
     for (const SuccessCriterion& spec : *list) {
-      std::unique_ptr<const Scorer> scorer =
-          spec.kind == "command" ? MakeCommandScorer(spec) : MakeBuiltinScorer(spec);
+      std::unique_ptr<const Scorer> scorer;
+      if (spec.kind == "judge") {
+        scorer = std::make_unique<const PendingJudge>(spec);
+      } else {
+        scorer = spec.kind == "command" ? MakeCommandScorer(spec) : MakeBuiltinScorer(spec);
+      }
       if (!scorer) throw std::invalid_argument("unknown scorer kind \"" + spec.kind + "\"");
       scorers_.push_back(std::move(scorer));
     }
@@ -63,20 +84,6 @@ std::vector<CheckResult> ScorerSet::Evaluate(const Sample& sample,
     checks.push_back(std::move(check));
   }
   return checks;
-}
-
-ErrorClass ErrorOfChecks(const std::vector<CheckResult>& checks, const CheckResult** first) {
-  const CheckResult* failed = nullptr;
-  const CheckResult* unjudged = nullptr;
-  for (const CheckResult& check : checks) {
-    if (check.quality || check.pass) continue;
-    const CheckResult*& slot = check.scorer_error ? unjudged : failed;
-    if (slot == nullptr) slot = &check;
-  }
-  // A check the model failed decides even when another scorer could not judge.
-  if (first != nullptr) *first = failed != nullptr ? failed : unjudged;
-  if (failed != nullptr) return ErrorClass::kIncorrect;
-  return unjudged != nullptr ? ErrorClass::kScorerError : ErrorClass::kNone;
 }
 
 }  // namespace taskcost

@@ -35,9 +35,4 @@ class ScorerSet {
   std::vector<std::unique_ptr<const Scorer>> scorers_;
 };
 
-/// What a finished set of checks means for the attempt: kNone (every success check passed),
-/// kScorerError (a success scorer could not judge: the task is unjudged) or kIncorrect (a
-/// success check failed). Quality checks never decide. `first` names the deciding check.
-ErrorClass ErrorOfChecks(const std::vector<CheckResult>& checks, const CheckResult** first);
-
 }  // namespace taskcost

@@ -196,19 +196,24 @@ TEST_CASE("run_manifest: a bad attempt line names the field by its JSON pointer"
 
 TEST_CASE("run_manifest: the journal header carries the format version") {
   CHECK(JournalHeaderLine("2026-11-23T10-04-12Z") ==
-        R"({"type":"header","format":"taskcost-journal","version":1,)"
+        R"({"type":"header","format":"taskcost-journal","version":2,)"
         R"("run_id":"2026-11-23T10-04-12Z"})");
+  // Version 1 (before judge lines) is still read.
+  CHECK(ReadJournalHeader(R"({"type":"header","format":"taskcost-journal","version":1,)"
+                          R"("run_id":"r1"})",
+                          "attempts.jsonl")
+            .value() == "r1");
   CHECK(ReadJournalHeader(JournalHeaderLine("r7"), "attempts.jsonl").value() == "r7");
   CHECK(CheckJournalHeader(JournalHeaderLine("r7"), "attempts.jsonl").ok());
 
   SUBCASE("a newer version is refused and says which version this build reads") {
     Status s = CheckJournalHeader(
-        R"({"type":"header","format":"taskcost-journal","version":2,"run_id":"r"})",
+        R"({"type":"header","format":"taskcost-journal","version":3,"run_id":"r"})",
         "attempts.jsonl");
     REQUIRE_FALSE(s.ok());
     CHECK(s.error().ToString() ==
-          "attempts.jsonl:1: /version: journal format version 2 is newer than this build of "
-          "taskcost reads (version 1); upgrade taskcost");
+          "attempts.jsonl:1: /version: journal format version 3 is newer than this build of "
+          "taskcost reads (version 2); upgrade taskcost");
   }
   SUBCASE("an attempt line where the header belongs is not a journal") {
     Status s = CheckJournalHeader(AttemptToJsonLine(FullAttempt()), "attempts.jsonl");

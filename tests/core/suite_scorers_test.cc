@@ -115,5 +115,83 @@ TEST_CASE("suite_scorers: problems name file, line, column and field") {
         "suite.yaml:26:29: quality[0].json_subset.expected: {{nope}} is not a field of any sample");
 }
 
+TEST_CASE("suite_scorers: an LLM judge names its model, rubric and threshold") {
+  TempDir dir;
+  Result<Suite> suite = LoadWith(
+      dir,
+      "success:\n"
+      "  - judge: {provider: openai, model: gpt-4.1, rubric: \"Names {{vendor}} correctly\",\n"
+      "            pass_score: 0.75, params: {max_tokens: 300, temperature: 0}}\n"
+      "quality:\n"
+      "  - judge: {name: tone, provider: anthropic, model: claude-x, price: claude-x-batch,\n"
+      "            rubric: Polite and short}\n");
+  REQUIRE_MESSAGE(suite.ok(), dir.Relative(suite.ok() ? Errors{} : suite.errors()));
+  REQUIRE(suite->judges.size() == 2);
+  const SuccessCriterion& strict = suite->success.at(0);
+  CHECK(strict.kind == "judge");
+  CHECK(strict.judge == 0);
+  CHECK(strict.judge_name == "gpt-4.1");
+  CHECK(strict.rubric == "Names {{vendor}} correctly");
+  CHECK(strict.pass_ppm == 750'000);
+  CHECK(suite->judges[0].id == "judge(gpt-4.1)");
+  CHECK(suite->judges[0].provider == "openai");
+  CHECK(suite->judges[0].max_tokens == 300);
+  CHECK(suite->judges[0].params_json == R"({"temperature":0})");
+  const SuccessCriterion& tone = suite->quality.at(0);
+  CHECK(tone.judge == 1);
+  CHECK(tone.quality);
+  CHECK_FALSE(tone.pass_ppm.has_value());
+  CHECK(suite->judges[1].id == "judge(tone)");
+  CHECK(suite->judges[1].price == "claude-x-batch");
+}
+
+TEST_CASE("suite_scorers: a judge's problems are located like any scorer's") {
+  TempDir dir;
+  Result<Suite> suite = LoadWith(
+      dir,
+      "success:\n"
+      "  - judge: {provider: openai, rubric: \"Uses {{nope}}\", pass_score: 2}\n"
+      "quality:\n"
+      "  - judge: {provider: openai, model: m, rubric: \" \", name: \"a b\"}\n"
+      "  - judge: {provider: openai, model: m, rubric: ok, temperature: 0}\n"
+      "  - judge: {provider: openai, model: m, rubric: ok}\n"
+      "  - judge: {provider: openai, model: m, rubric: ok}\n");
+  REQUIRE_FALSE(suite.ok());
+  CHECK(dir.Relative(suite.errors()) ==
+        "suite.yaml:17:5: success[0].judge: missing required key \"model\"\n"
+        "suite.yaml:17:68: success[0].judge.pass_score: must be between 0 and 1, got 2\n"
+        "suite.yaml:19:49: quality[0].judge.rubric: must say what a good answer is, e.g. "
+        "\"Polite, and answers the customer's question\"\n"
+        "suite.yaml:19:60: quality[0].judge.name: \"a b\" may contain only letters, digits, "
+        "'_', '.', ':' and '-'\n"
+        "suite.yaml:20:53: quality[1].judge: unknown key \"temperature\"; expected one of: "
+        "provider, model, price, params, rubric, name, pass_score\n"
+        "suite.yaml:22:12: quality[3].judge: another judge is already named \"m\" (line 21); "
+        "give each judge its own name:\n"
+        "suite.yaml:17:39: success[0].judge.rubric: {{nope}} is not a field of any sample");
+}
+
+TEST_CASE("suite_scorers: a judge's provider and price are checked against the catalogs") {
+  TempDir dir;
+  Result<Suite> suite = LoadWith(
+      dir, "quality:\n  - judge: {provider: opneai, model: gpt-9, rubric: ok}\n");
+  REQUIRE_MESSAGE(suite.ok(), dir.Relative(suite.ok() ? Errors{} : suite.errors()));
+  ProviderCatalog providers;
+  providers.file = "providers.yaml";
+  ProviderConfig openai;
+  openai.name = "openai";
+  providers.providers.push_back(openai);
+  PriceCatalog prices;
+  prices.file = "prices.yaml";
+  prices.models.push_back(ModelPrice{"gpt-4.1", Money(), Money()});
+  Status checked = CheckSuiteAgainstCatalogs(*suite, providers, prices);
+  REQUIRE_FALSE(checked.ok());
+  CHECK(dir.Relative(checked.errors()) ==
+        "suite.yaml:17:23: quality[0].judge.provider: unknown provider \"opneai\", did you mean "
+        "\"openai\"?\n"
+        "suite.yaml:17:38: quality[0].judge.model: no price for \"gpt-9\" in prices.yaml; add "
+        "it there or set quality[0].judge.price");
+}
+
 }  // namespace
 }  // namespace taskcost

@@ -175,11 +175,11 @@ TEST_CASE("journal: files it cannot read are refused with the reason") {
           path + ":1: not a taskcost journal: the first line is not a journal header");
   }
   SUBCASE("a newer format version, for reading and for appending") {
-    WriteText(path, R"({"type":"header","format":"taskcost-journal","version":2,"run_id":"r"})"
+    WriteText(path, R"({"type":"header","format":"taskcost-journal","version":3,"run_id":"r"})"
                     "\n");
     const std::string expected = path +
-                                 ":1: /version: journal format version 2 is newer than this "
-                                 "build of taskcost reads (version 1); upgrade taskcost";
+                                 ":1: /version: journal format version 3 is newer than this "
+                                 "build of taskcost reads (version 2); upgrade taskcost";
     CHECK(ReadError(path) == expected);
     auto writer = JournalWriter::Open(path, "r", nullptr);
     REQUIRE_FALSE(writer.ok());

@@ -1,0 +1,158 @@
+#include "harness/runner/judge.h"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "harness/core/prompt_template.h"
+
+namespace taskcost {
+namespace {
+
+constexpr size_t kMaxReasonBytes = 300;
+
+constexpr const char* kJudgeInstructions =
+    "You grade one answer that an AI model gave to a task. Judge it only against the rubric. "
+    "Reply with a JSON object: {\"pass\": true or false, \"score\": a number from 0 to 1, "
+    "\"reason\": \"one short sentence\"}.";
+
+// Cuts `text` to at most `limit` bytes without splitting a UTF-8 sequence.
+std::string Shortened(const std::string& text, size_t limit) {
+  if (text.size() <= limit) return text;
+  size_t end = limit;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end) + "...";
+}
+
+// The verdict in a judge's answer text, or why it is none.
+Result<CheckResult> ReadVerdict(const std::string& text, const SuccessCriterion& scorer) {
+  const nlohmann::json answer = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  auto none = [&](const std::string& why) {
+    return MakeError("the judge's answer is not a verdict: " + why + ": " +
+                         Shortened(text, 120),
+                     "");
+  };
+  if (!answer.is_object()) return none("not a JSON object");
+  auto pass = answer.find("pass");
+  if (pass == answer.end() || !pass->is_boolean()) return none("\"pass\" is not true or false");
+  CheckResult verdict;
+  verdict.pass = pass->get<bool>();
+  verdict.score = verdict.pass ? 1.0 : 0.0;
+  if (auto score = answer.find("score"); score != answer.end() && !score->is_null()) {
+    if (!score->is_number()) return none("\"score\" is not a number");
+    const double value = score->get<double>();
+    if (!(value >= 0 && value <= 1)) return none("\"score\" is not between 0 and 1");
+    verdict.score = value;
+  }
+  if (auto reason = answer.find("reason"); reason != answer.end() && reason->is_string()) {
+    verdict.reason = Shortened(reason->get<std::string>(), kMaxReasonBytes);
+  }
+  if (scorer.pass_ppm) {  // the suite's threshold decides, not the judge's own pass
+    verdict.pass = std::llround(*verdict.score * 1e6) >= *scorer.pass_ppm;
+  }
+  return verdict;
+}
+
+}  // namespace
+
+const char* const kJudgeVerdictSchema =
+    R"({"type":"object","properties":{"pass":{"type":"boolean"},)"
+    R"("score":{"type":"number","minimum":0,"maximum":1},"reason":{"type":"string"}},)"
+    R"("required":["pass","score","reason"],"additionalProperties":false})";
+
+const SuccessCriterion& ScorerOfCheck(const Suite& suite, int check) {
+  const size_t k = static_cast<size_t>(check);
+  return k < suite.success.size() ? suite.success.at(k)
+                                  : suite.quality.at(k - suite.success.size());
+}
+
+const PlannedCandidate& JudgeOf(const RunPlan& plan, const SuccessCriterion& scorer) {
+  return plan.judges.at(static_cast<size_t>(scorer.judge));
+}
+
+Result<ChatCall> MakeJudgeCall(const RunPlan& plan, const Sample& sample, const Attempt& judged,
+                               int check) {
+  const Suite& suite = *plan.suite;
+  const SuccessCriterion& scorer = ScorerOfCheck(suite, check);
+  const PlannedCandidate& judge = JudgeOf(plan, scorer);
+  Result<std::string> rubric = RenderTemplate(scorer.rubric, sample);
+  if (!rubric.ok()) return rubric.errors();
+  Result<std::string> task = RenderTemplate(suite.prompt.user, sample);
+  if (!task.ok()) return task.errors();
+  ChatCall call;
+  call.model = judge.candidate->model;
+  call.system = kJudgeInstructions;
+  call.user = "Rubric:\n" + *rubric + "\n\nThe task's input:\n" + *task +
+              "\n\nThe answer to grade:\n" + judged.output;
+  call.schema_json = kJudgeVerdictSchema;
+  call.schema_name = "verdict";
+  call.mode = suite.output.mode;
+  call.max_tokens = judge.candidate->max_tokens;
+  call.params_json = judge.candidate->params_json;
+  call.timeout = suite.policy.timeout;
+  return call;
+}
+
+Money JudgeWorstCase(const PlannedCandidate& judge, const ChatCall& call,
+                     const RetryPolicy& policy) {
+  if (judge.price.TimePriced()) {
+    return TimeCost(judge.price,
+                    std::chrono::duration_cast<std::chrono::microseconds>(policy.timeout).count());
+  }
+  const int64_t bytes =
+      static_cast<int64_t>(call.system.size() + call.user.size() + call.schema_json.size());
+  return judge.price.input.Times(bytes / 3 + 32) + judge.price.output.Times(call.max_tokens);
+}
+
+JudgeCall MakeJudgeRecord(const RunPlan& plan, const Attempt& judged, int check, int call,
+                          int64_t started_unix_ms, const HttpResponse& response) {
+  const SuccessCriterion& scorer = ScorerOfCheck(*plan.suite, check);
+  const PlannedCandidate& judge = JudgeOf(plan, scorer);
+  ChatCall shape;  // ParseReply needs only how the verdict was asked for
+  shape.mode = plan.suite->output.mode;
+  shape.schema_json = kJudgeVerdictSchema;
+  shape.schema_name = "verdict";
+  ProviderReply reply = ParseReply(judge.provider, response, shape);
+
+  JudgeCall record;
+  record.sample_id = judged.sample_id;
+  record.candidate_id = judged.candidate_id;
+  record.repeat = judged.repeat;
+  record.step = judged.step;
+  record.attempt = judged.attempt;
+  record.check = check;
+  record.judge = judged.checks.at(static_cast<size_t>(check)).name;
+  record.model = judge.candidate->model;
+  record.call = call;
+  record.started_unix_ms = started_unix_ms;
+  record.latency_us = response.elapsed.count();
+  record.http_status = response.status;
+  record.error = reply.error;
+  record.error_message = std::move(reply.error_message);
+  if (reply.retry_after) record.retry_after_ms = reply.retry_after->count();
+  record.usage = reply.usage;
+  record.usage_raw = std::move(reply.usage_raw);
+  record.cost = CallCost(judge.price, reply.usage, record.latency_us);
+  if (record.error != ErrorClass::kNone) return record;
+  Result<CheckResult> verdict = ReadVerdict(reply.output, scorer);
+  if (!verdict.ok()) {
+    record.error = ErrorClass::kInvalidOutput;
+    record.error_message = verdict.error().message;
+    return record;
+  }
+  record.verdict = std::move(verdict).value();
+  return record;
+}
+
+CheckResult JudgeGaveUp(const JudgeCall& last) {
+  CheckResult check;
+  check.scorer_error = true;
+  std::string why = std::string(ErrorClassName(last.error));
+  if (!last.error_message.empty()) why += ": " + last.error_message;
+  if (last.http_status != 0) why += " (HTTP " + std::to_string(last.http_status) + ")";
+  check.reason = "the judge " + last.model + " gave no verdict after " +
+                 std::to_string(last.call) + (last.call == 1 ? " call" : " calls") + ": " +
+                 Shortened(why, kMaxReasonBytes);
+  return check;
+}
+
+}  // namespace taskcost

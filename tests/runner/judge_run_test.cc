@@ -1,0 +1,368 @@
+// LLM judges in a run: a judge call per answer the other checks left undecided, journaled as its
+// own line, retried by the suite's policy, its cost reported as evaluation overhead and never
+// added to a task; resume asks only the judge. Every figure below is worked out by hand.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "harness/core/metrics.h"
+#include "harness/runner/judge.h"
+#include "harness/runner/runner.h"
+#include "tests/runner/fake_transport.h"
+
+namespace taskcost {
+namespace {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+Money PerMillion(const char* usd) { return Money::ParseUsd(usd).value().DividedBy(1'000'000); }
+Money Usd(const char* usd) { return Money::ParseUsd(usd).value(); }
+
+// Every reply reports 1,000 input and 200 output tokens, so one call costs:
+//   big   ($5.00 / $15.00 per 1M): $0.005 + $0.003  = $0.008
+//   small ($0.80 / $4.00 per 1M):  $0.0008 + $0.0008 = $0.0016
+//   judge ($1.00 / $2.00 per 1M):  $0.001 + $0.0004  = $0.0014
+struct Fixture {
+  Suite suite;
+  ProviderCatalog providers;
+  PriceCatalog prices;
+  fs::path dir;
+
+  // `judge_list`: where the judge goes; the suite also has field_equals(category) in success:.
+  Fixture(int samples, bool success_judge, std::optional<int64_t> pass_ppm = std::nullopt) {
+    suite.name = "judged";
+    suite.file = "judged.yaml";
+    suite.prompt.user = "Ticket: {{text}}";
+    suite.output.schema_json =
+        R"({"type":"object","properties":{"category":{"type":"string"},)"
+        R"("note":{"type":"string"}},"required":["category"]})";
+    suite.success.push_back(SuccessCriterion{"field_equals", "category", "{{expected}}"});
+    SuccessCriterion judge;
+    judge.kind = "judge";
+    judge.judge = 0;
+    judge.judge_name = "tone";
+    judge.rubric = "Polite about {{text}}";
+    judge.pass_ppm = pass_ppm;
+    judge.quality = !success_judge;
+    (success_judge ? suite.success : suite.quality).push_back(judge);
+    suite.judges.push_back(Candidate{"judge(tone)", "fake", "m-judge", "m-judge", false});
+    suite.policy.backoff_initial = std::chrono::milliseconds(0);
+    suite.policy.backoff_max = std::chrono::milliseconds(0);
+    for (int i = 1; i <= samples; ++i) {
+      Sample s;
+      s.id = "S" + std::to_string(i);
+      s.fields = {{"id", s.id}, {"text", "ticket " + std::to_string(i)}, {"expected", "a"}};
+      s.json = json{{"id", s.id}}.dump();
+      suite.samples.push_back(s);
+    }
+    suite.candidates.push_back(Candidate{"big", "fake", "m-big", "m-big", true});
+    suite.candidates.push_back(Candidate{"small", "fake", "m-small", "m-small", false});
+    ProviderConfig provider;
+    provider.name = "fake";
+    provider.kind = ProviderKind::kOpenAiCompatible;
+    provider.base_url = "http://fake.invalid/v1";
+    providers.providers.push_back(provider);
+    prices.models.push_back(ModelPrice{"m-big", PerMillion("5.00"), PerMillion("15.00")});
+    prices.models.push_back(ModelPrice{"m-small", PerMillion("0.80"), PerMillion("4.00")});
+    prices.models.push_back(ModelPrice{"m-judge", PerMillion("1.00"), PerMillion("2.00")});
+    dir = fs::temp_directory_path() /
+          ("taskcost-judge-" + std::to_string(reinterpret_cast<uintptr_t>(this)));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+  }
+  ~Fixture() { fs::remove_all(dir); }
+
+  RunPlan Plan() const { return BuildRunPlan(suite, providers, prices, {}, false, 1).value(); }
+  std::string JournalPath() const { return (dir / "attempts.jsonl").string(); }
+};
+
+HttpResponse Reply(const std::string& content, int status = 200) {
+  json body = {{"id", "chatcmpl-1"},
+               {"object", "chat.completion"},
+               {"choices", json::array({{{"index", 0},
+                                         {"message", {{"role", "assistant"},
+                                                      {"content", content},
+                                                      {"refusal", nullptr}}},
+                                         {"finish_reason", "stop"}}})},
+               {"usage", {{"prompt_tokens", 1000}, {"completion_tokens", 200},
+                          {"total_tokens", 1200}}}};
+  HttpResponse r;
+  r.status = status;
+  r.body = body.dump();
+  return r;
+}
+
+HttpResponse ServerError() {
+  HttpResponse r;
+  r.status = 500;
+  r.body = R"({"error":{"message":"boom","type":"server_error"}})";
+  return r;
+}
+
+std::string ModelOf(const HttpRequest& request) {
+  return json::parse(request.body).at("model").get<std::string>();
+}
+std::string UserOf(const HttpRequest& request) {
+  return json::parse(request.body).at("messages").back().at("content").get<std::string>();
+}
+bool IsJudge(const HttpRequest& request) { return ModelOf(request) == "m-judge"; }
+
+std::string Verdict(bool pass, double score, const std::string& reason) {
+  return json{{"pass", pass}, {"score", score}, {"reason", reason}}.dump();
+}
+
+struct Ran {
+  RunResult result;
+  std::vector<Attempt> journal;  // as the reader merges it
+  std::vector<Attempt> fed;      // as on_journaled handed them over
+  Report report;
+};
+
+Ran Execute(const Fixture& f, FakeTransport& transport, const std::vector<Attempt>& previous = {}) {
+  RunPlan plan = f.Plan();
+  FakeClock clock;
+  Ran ran;
+  RunOptions options;
+  options.on_journaled = [&ran](const Attempt& a) { ran.fed.push_back(a); };
+  {
+    auto journal = JournalWriter::Open(f.JournalPath(), "run-1", nullptr).value();
+    ran.result = ExecuteRun(plan, previous, options, transport, clock, *journal).value();
+  }
+  ran.journal = ReadJournal(f.JournalPath())->attempts;
+  const RunManifest manifest = MakeManifest(plan, "run-1", 0, false, "test");
+  ran.report = ComputeReport(manifest, ran.journal);
+  return ran;
+}
+
+const CheckResult& CheckNamed(const Attempt& a, const std::string& name) {
+  for (const CheckResult& c : a.checks) {
+    if (c.name == name) return c;
+  }
+  FAIL("no check " << name);
+  return a.checks.front();
+}
+
+}  // namespace
+
+TEST_CASE("judge: a quality judge's verdicts are journaled apart and cost nothing to the task") {
+  Fixture f(2, /*success_judge=*/false);
+  FakeTransport transport([](const HttpRequest& r) {
+    if (IsJudge(r)) return Reply(Verdict(true, 0.8, "polite"));
+    return Reply(R"({"category":"a"})");
+  });
+  Ran ran = Execute(f, transport);
+  CHECK(ran.result.attempts == 4);
+  CHECK(ran.result.judge_calls == 4);
+  // Tasks: 2 x $0.008 + 2 x $0.0016 = $0.0192; judges: 4 x $0.0014 = $0.0056.
+  CHECK(ran.result.judge_spent == Usd("0.0056"));
+  CHECK(ran.result.spent == Usd("0.0248"));
+  REQUIRE(ran.journal.size() == 4);
+  for (const Attempt& a : ran.journal) {
+    CHECK(a.success);
+    CHECK(a.cost == (a.candidate_id == "big" ? Usd("0.008") : Usd("0.0016")));
+    REQUIRE(a.judge_calls.size() == 1);
+    CHECK(a.judge_calls[0].cost == Usd("0.0014"));
+    CHECK(a.judge_calls[0].judge == "judge(tone)");
+    const CheckResult& tone = CheckNamed(a, "judge(tone)");
+    CHECK(tone.pass);
+    CHECK(tone.score == doctest::Approx(0.8));
+    CHECK(tone.reason == "polite");
+    CHECK_FALSE(tone.pending);
+  }
+  // The judge saw the rubric rendered for its sample, the task's input and the answer.
+  for (const HttpRequest& r : transport.requests) {
+    if (!IsJudge(r)) continue;
+    const std::string user = UserOf(r);
+    CHECK(user.find("Rubric:\nPolite about ticket ") == 0);
+    CHECK(user.find("The task's input:\nTicket: ticket ") != std::string::npos);
+    CHECK(user.find("The answer to grade:\n{\"category\":\"a\"}") != std::string::npos);
+    CHECK(json::parse(r.body).at("response_format").at("json_schema").at("name") == "verdict");
+  }
+  const CandidateMetrics& big = *ran.report.Find("big");
+  CHECK(big.total_cost == Usd("0.016"));
+  CHECK(big.cost_per_success == Usd("0.008"));
+  CHECK(big.judge_calls == 2);
+  CHECK(big.judge_cost == Usd("0.0028"));
+  CHECK(big.quality_score == doctest::Approx(0.8));
+  CHECK(ran.report.total_cost == Usd("0.0192"));
+  CHECK(ran.report.judge_cost == Usd("0.0056"));
+  // The live report's feed equals what the journal gives back.
+  CHECK(ran.fed.size() == 4);
+  const RunManifest manifest = MakeManifest(f.Plan(), "run-1", 0, false, "test");
+  CHECK(ComputeReport(manifest, ran.fed).judge_cost == ran.report.judge_cost);
+}
+
+TEST_CASE("judge: a success judge fails answers, and is not asked when another check failed") {
+  Fixture f(2, /*success_judge=*/true, /*pass_ppm=*/700'000);
+  FakeTransport transport([](const HttpRequest& r) {
+    if (IsJudge(r)) {  // scores 0.9 for ticket 1 and 0.6 for ticket 2; the threshold is 0.7
+      const bool first = UserOf(r).find("ticket 1") != std::string::npos;
+      return Reply(Verdict(true, first ? 0.9 : 0.6, first ? "fine" : "curt"));
+    }
+    return Reply(ModelOf(r) == "m-small" ? R"({"category":"b"})" : R"({"category":"a"})");
+  });
+  Ran ran = Execute(f, transport);
+  CHECK(ran.result.judge_calls == 2);  // big's two answers; small's failed field_equals
+  for (const Attempt& a : ran.journal) {
+    const CheckResult& tone = CheckNamed(a, "judge(tone)");
+    if (a.candidate_id == "small") {
+      CHECK(a.error == ErrorClass::kIncorrect);
+      CHECK(a.judge_calls.empty());
+      CHECK(tone.scorer_error);
+      CHECK(tone.reason == "not asked: the answer already failed field_equals(category)");
+    } else if (a.sample_id == "S1") {
+      CHECK(a.success);
+      CHECK(tone.score == doctest::Approx(0.9));
+    } else {
+      CHECK(a.error == ErrorClass::kIncorrect);  // 0.6 < 0.7 although the judge said pass
+      CHECK(a.error_message == "judge(tone): curt");
+      CHECK_FALSE(tone.pass);
+    }
+  }
+  const CandidateMetrics& big = *ran.report.Find("big");
+  CHECK(big.successes == 1);
+  CHECK(big.cost_per_success == Usd("0.016"));  // two calls, one success
+  CHECK(big.judge_cost == Usd("0.0028"));
+}
+
+TEST_CASE("judge: a failing judge call is retried by the policy and every call is overhead") {
+  Fixture f(1, /*success_judge=*/true);
+  f.suite.candidates.pop_back();  // big alone
+  std::map<std::string, int> judged;
+  FakeTransport transport([&](const HttpRequest& r) {
+    if (!IsJudge(r)) return Reply(R"({"category":"a"})");
+    const int n = ++judged[UserOf(r)];
+    if (n == 1) return ServerError();
+    return Reply(n == 2 ? "LGTM" : Verdict(true, 1, "ok"));  // prose, then a verdict
+  });
+  Ran ran = Execute(f, transport);
+  REQUIRE(ran.journal.size() == 1);
+  const Attempt& a = ran.journal[0];
+  CHECK(a.success);
+  REQUIRE(a.judge_calls.size() == 3);
+  CHECK(a.judge_calls[0].error == ErrorClass::kServer);
+  CHECK_FALSE(a.judge_calls[0].verdict.has_value());
+  CHECK(a.judge_calls[1].error == ErrorClass::kInvalidOutput);
+  CHECK(a.judge_calls[1].error_message.find("not a verdict") != std::string::npos);
+  CHECK(a.judge_calls[2].call == 3);
+  CHECK(a.judge_calls[2].verdict.has_value());
+  // A 500 without usage costs nothing; the two answers $0.0014 each.
+  CHECK(ran.report.judge_cost == Usd("0.0028"));
+  CHECK(ran.report.Find("big")->total_cost == Usd("0.008"));
+}
+
+TEST_CASE("judge: a judge that never gives a verdict leaves the task unjudged, not failed") {
+  Fixture f(1, /*success_judge=*/true);
+  f.suite.candidates.pop_back();
+  FakeTransport transport([](const HttpRequest& r) {
+    return Reply(IsJudge(r) ? "I think it is fine" : R"({"category":"a"})");
+  });
+  Ran ran = Execute(f, transport);
+  REQUIRE(ran.journal.size() == 1);
+  const Attempt& a = ran.journal[0];
+  CHECK(a.judge_calls.size() == 3);  // max_attempts 3
+  CHECK(a.error == ErrorClass::kScorerError);
+  const CheckResult& tone = CheckNamed(a, "judge(tone)");
+  CHECK(tone.scorer_error);
+  CHECK(tone.reason.find("the judge m-judge gave no verdict after 3 calls: invalid_output: ") ==
+        0);
+  CHECK(ran.report.Find("big")->unjudged_tasks == 1);
+  CHECK(ran.report.judge_cost == Usd("0.0042"));
+}
+
+TEST_CASE("judge: resume asks only the judge about an answer journaled without its verdict") {
+  Fixture f(1, /*success_judge=*/false);
+  f.suite.candidates.pop_back();
+  RunPlan plan = f.Plan();
+  // The answer was paid for and journaled; the run died before the judge answered.
+  Attempt answered = MakeAttempt(plan, PlannedTask{}, 1, 0, Reply(R"({"category":"a"})"));
+  REQUIRE(AwaitingJudge(answered));
+  CHECK(answered.success);  // a quality judge never decides success; only its score waits
+  CHECK(CheckNamed(answered, "judge(tone)").reason == kNotJudgedReason);
+  {
+    auto journal = JournalWriter::Open(f.JournalPath(), "run-1", nullptr).value();
+    REQUIRE(journal->Append(answered).ok());
+  }
+  std::vector<Attempt> previous = ReadJournal(f.JournalPath())->attempts;
+  REQUIRE(previous.size() == 1);
+  CHECK(AwaitingJudge(previous[0]));  // read back as not judged
+
+  FakeTransport transport([](const HttpRequest& r) {
+    return Reply(IsJudge(r) ? Verdict(false, 0.25, "rude") : R"({"category":"a"})");
+  });
+  Ran ran = Execute(f, transport, previous);
+  REQUIRE(transport.requests.size() == 1);
+  CHECK(IsJudge(transport.requests[0]));
+  CHECK(ran.result.attempts == 0);
+  CHECK(ran.result.spent == Usd("0.0014"));  // the judge call alone
+  REQUIRE(ran.journal.size() == 1);
+  CHECK(ran.journal[0].success);
+  CHECK(CheckNamed(ran.journal[0], "judge(tone)").score == doctest::Approx(0.25));
+  CHECK(ran.report.Find("big")->total_cost == Usd("0.008"));
+  CHECK(ran.report.Find("big")->quality_score == doctest::Approx(0.25));
+}
+
+TEST_CASE("judge: a cascade escalates when its success judge fails the first step") {
+  Fixture f(1, /*success_judge=*/true);
+  Candidate cascade;
+  cascade.id = "small-then-big";
+  cascade.cascade = {"small", "big"};
+  f.suite.candidates.push_back(cascade);
+  FakeTransport transport([](const HttpRequest& r) {
+    if (!IsJudge(r)) {
+      return Reply(ModelOf(r) == "m-small" ? R"({"category":"a","note":"cheap"})"
+                                           : R"({"category":"a"})");
+    }
+    const bool cheap = UserOf(r).find("cheap") != std::string::npos;
+    return Reply(Verdict(!cheap, cheap ? 0 : 1, cheap ? "sloppy" : "good"));
+  });
+  Ran ran = Execute(f, transport);
+  const CandidateMetrics& c = *ran.report.Find("small-then-big");
+  CHECK(c.escalated_tasks == 1);
+  CHECK(c.successes == 1);
+  CHECK(c.total_cost == Usd("0.0096"));   // $0.0016 + $0.008
+  CHECK(c.judge_cost == Usd("0.0028"));   // one judge call per step
+  CHECK(ran.report.Find("small")->successes == 0);
+}
+
+TEST_CASE("judge: the journal reader keeps an attempt whose judge line never came as unjudged") {
+  Fixture f(1, /*success_judge=*/true);
+  RunPlan plan = f.Plan();
+  Attempt answered = MakeAttempt(plan, PlannedTask{}, 1, 0, Reply(R"({"category":"a"})"));
+  Attempt other = answered;
+  other.candidate_id = "small";
+  JudgeCall stray;  // names an attempt that awaits nothing
+  stray.sample_id = "S9";
+  stray.candidate_id = "big";
+  stray.verdict = CheckResult{"", true, "ok"};
+  {
+    auto journal = JournalWriter::Open(f.JournalPath(), "run-1", nullptr).value();
+    REQUIRE(journal->Append(answered).ok());
+    REQUIRE(journal->Append(other).ok());
+    REQUIRE(journal->AppendJudgeCall(stray).ok());
+    JudgeCall verdict;
+    verdict.sample_id = "S1";
+    verdict.candidate_id = "small";
+    verdict.check = 1;
+    verdict.judge = "judge(tone)";
+    verdict.cost = Usd("0.0014");
+    verdict.verdict = CheckResult{"", true, "fine"};
+    verdict.verdict->score = 1.0;
+    REQUIRE(journal->AppendJudgeCall(verdict).ok());
+  }
+  Result<JournalContents> read = ReadJournal(f.JournalPath());
+  REQUIRE(read.ok());
+  REQUIRE(read->attempts.size() == 2);
+  CHECK(read->attempts[0].candidate_id == "small");  // handed over when its verdict came
+  CHECK(read->attempts[0].success);
+  CHECK(read->attempts[1].candidate_id == "big");  // at the end, still waiting
+  CHECK(read->attempts[1].error == ErrorClass::kScorerError);
+  CHECK(read->attempts[1].error_message == "judge(tone): " + std::string(kNotJudgedReason));
+  REQUIRE(read->warnings.size() == 1);
+  CHECK(read->warnings[0].find(":4: a judge call for an attempt that awaits no verdict") !=
+        std::string::npos);
+}
+
+}  // namespace taskcost
