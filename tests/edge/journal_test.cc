@@ -227,7 +227,7 @@ TEST_CASE("journal: a failed write is cut off and stops further appends") {
   std::signal(SIGXFSZ, saved_handler);
 
   REQUIRE_FALSE(failed.ok());
-  CHECK(failed.error().ToString() == path + ": cannot append an attempt: File too large");
+  CHECK(failed.error().ToString() == path + ": cannot append to the journal: File too large");
   REQUIRE_FALSE(after.ok());
   CHECK(after.error().ToString() ==
         path + ": an earlier write failed; the journal takes no more lines");
