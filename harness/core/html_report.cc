@@ -379,8 +379,9 @@ std::string RenderHtml(const Report& report, const ReportEvidence& evidence) {
     body += HtmlSection("scorers", "Scorers", inner);
   }
   if (const ReportTable judges = JudgeTable(report); !judges.rows.empty()) {
-    body += HtmlSection("judges", "LLM judges",
-                        HtmlParagraph(kJudgeTableNote, "note") + HtmlTable(judges, "judge-table"));
+    body +=
+        HtmlSection("judges", "LLM judges",
+                    HtmlParagraph(JudgeTableNote(true), "note") + HtmlTable(judges, "judge-table"));
   }
   body += ExpertSection(report);
   body += HumanSection(report);

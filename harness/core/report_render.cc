@@ -119,7 +119,7 @@ std::string RenderTerminal(const Report& report, bool color) {
     out += Paint("note: " + note, kYellow, color) + "\n";
   }
   if (const ReportTable judges = JudgeTable(report); !judges.rows.empty()) {
-    out += "\n" + Paint("LLM judges", kBold, color) + " (" + kJudgeTableNote + ")\n";
+    out += "\n" + Paint("LLM judges", kBold, color) + " (" + JudgeTableNote(false) + ")\n";
     out += RenderTerminalTable(judges, color);
   }
 
@@ -222,7 +222,7 @@ std::string RenderMarkdown(const Report& report) {
     out += "\n> " + EscapeMarkdown(note) + "\n";
   }
   if (const ReportTable judges = JudgeTable(report); !judges.rows.empty()) {
-    out += MarkdownSection("LLM judges", kJudgeTableNote, judges);
+    out += MarkdownSection("LLM judges", JudgeTableNote(true), judges);
   }
   out +=
       MarkdownSection("Outliers",

@@ -195,6 +195,13 @@ std::string SpendLine(const Report& report) {
   return text;
 }
 
+std::string JudgeTableNote(bool sentence) {
+  const std::string words =
+      "alls to judge models about each candidate's answers, retries included; evaluation "
+      "overhead, not part of any task's cost, cost per successful task or verdict";
+  return sentence ? "C" + words + "." : "c" + words;
+}
+
 ReportTable JudgeTable(const Report& report) {
   ReportTable t;
   t.header = {"candidate", "judge calls", "from cache", "judge cost $", "per task run $"};

@@ -43,10 +43,9 @@ std::vector<std::string> UnjudgedNotes(const Report& report);
 ReportTable CascadeTable(const Report& report);
 /// LLM judges' calls and cost per candidate (evaluation overhead); no rows without judges.
 ReportTable JudgeTable(const Report& report);
-/// The sentence that introduces JudgeTable.
-inline constexpr const char* kJudgeTableNote =
-    "Calls to judge models about each candidate's answers, retries included. Evaluation "
-    "overhead: not part of any task's cost, cost per successful task or verdict.";
+/// The words that introduce JudgeTable: in parentheses after the terminal's heading, or as a
+/// sentence (Markdown, HTML).
+std::string JudgeTableNote(bool sentence);
 /// A 0-1 score with two decimals: "0.93"; "n/a" when unset.
 std::string FormatScore(const std::optional<double>& score);
 

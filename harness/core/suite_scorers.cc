@@ -16,8 +16,8 @@ using Json = nlohmann::ordered_json;
 
 const std::vector<std::string>& ScorerKinds() {
   static const std::vector<std::string> kinds = {
-      "field_equals", "field_in",  "regex",     "contains",  "numeric_within", "json_subset",
-      "list_f1",      "max_words", "max_chars", "command",   "judge"};
+      "field_equals", "field_in",  "regex",     "contains", "numeric_within", "json_subset",
+      "list_f1",      "max_words", "max_chars", "command",  "judge"};
   return kinds;
 }
 
@@ -240,8 +240,9 @@ class ScorerReader {
     if (reader_.Require(rubric)) {
       std::optional<std::string> text = ReadTemplate(context_, rubric);
       if (text && text->find_first_not_of(" \t\r\n") == std::string::npos) {
-        reader_.Fail(rubric, "must say what a good answer is, e.g. \"Polite, and answers the "
-                             "customer's question\"");
+        reader_.Fail(rubric,
+                     "must say what a good answer is, e.g. \"Polite, and answers the "
+                     "customer's question\"");
       }
       if (text) out_.rubric = *text;
     }
@@ -250,8 +251,9 @@ class ScorerReader {
     if (name.present) {
       std::optional<std::string> text = reader_.String(name);
       if (text && !IsNameOf(*text, "_.:-")) {
-        reader_.Fail(name, Quoted(*text) + " may contain only letters, digits, '_', '.', ':' "
-                           "and '-'");
+        reader_.Fail(name, Quoted(*text) +
+                               " may contain only letters, digits, '_', '.', ':' "
+                               "and '-'");
       } else if (text) {
         out_.judge_name = *text;
       }
@@ -267,9 +269,8 @@ class ScorerReader {
     for (const Candidate& other : context_.judges) {
       if (other.id != "judge(" + out_.judge_name + ")") continue;
       reader_.Fail(name.present ? name : body_,
-                   "another judge is already named " + Quoted(out_.judge_name) +
-                       " (line " + std::to_string(other.where.line) +
-                       "); give each judge its own name:");
+                   "another judge is already named " + Quoted(out_.judge_name) + " (line " +
+                       std::to_string(other.where.line) + "); give each judge its own name:");
     }
     if (reader_.errors().size() != before) return false;
     model.id = "judge(" + out_.judge_name + ")";

@@ -176,8 +176,8 @@ class AwaitingJudges {
   }
   /// Attaches `call` to its attempt; returns the attempt once no check of it is pending.
   std::optional<Attempt> Attach(JudgeCall call) {
-    auto it = index_.find(KeyOf(call.sample_id, call.candidate_id, call.repeat, call.step,
-                                call.attempt));
+    auto it =
+        index_.find(KeyOf(call.sample_id, call.candidate_id, call.repeat, call.step, call.attempt));
     attached_ = it != index_.end() && held_[it->second].has_value();
     if (!attached_) return std::nullopt;
     Attempt& attempt = *held_[it->second];
@@ -204,8 +204,8 @@ class AwaitingJudges {
  private:
   static std::string KeyOf(const std::string& sample, const std::string& candidate, int repeat,
                            const std::string& step, int attempt) {
-    return sample + '\x1f' + candidate + '\x1f' + std::to_string(repeat) + '\x1f' + step +
-           '\x1f' + std::to_string(attempt);
+    return sample + '\x1f' + candidate + '\x1f' + std::to_string(repeat) + '\x1f' + step + '\x1f' +
+           std::to_string(attempt);
   }
   std::vector<std::optional<Attempt>> held_;
   std::unordered_map<std::string, size_t> index_;

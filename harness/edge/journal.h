@@ -78,8 +78,8 @@ struct JournalSummary {
 /// Reads a journal line by line, handing each attempt to `visit` in file order and keeping none:
 /// memory stays flat however long the journal is. An attempt with a pending LLM-judge check is
 /// held until the judge lines that decide it (attached to its judge_calls) and handed over then,
-/// or at the end of the file still pending (it then reads as unjudged). Same checks and failures as ReadJournal; on
-/// failure `visit` may already have seen the attempts before the damaged line.
+/// or at the end of the file still pending (it then reads as unjudged). Same checks and failures as
+/// ReadJournal; on failure `visit` may already have seen the attempts before the damaged line.
 Result<JournalSummary> ReadJournalEach(const std::string& path,
                                        const std::function<void(Attempt&&)>& visit);
 

@@ -27,8 +27,7 @@ std::string Shortened(const std::string& text, size_t limit) {
 Result<CheckResult> ReadVerdict(const std::string& text, const SuccessCriterion& scorer) {
   const nlohmann::json answer = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   auto none = [&](const std::string& why) {
-    return MakeError("the judge's answer is not a verdict: " + why + ": " +
-                         Shortened(text, 120),
+    return MakeError("the judge's answer is not a verdict: " + why + ": " + Shortened(text, 120),
                      "");
   };
   if (!answer.is_object()) return none("not a JSON object");
@@ -149,9 +148,8 @@ CheckResult JudgeGaveUp(const JudgeCall& last) {
   std::string why = std::string(ErrorClassName(last.error));
   if (!last.error_message.empty()) why += ": " + last.error_message;
   if (last.http_status != 0) why += " (HTTP " + std::to_string(last.http_status) + ")";
-  check.reason = "the judge " + last.model + " gave no verdict after " +
-                 std::to_string(last.call) + (last.call == 1 ? " call" : " calls") + ": " +
-                 Shortened(why, kMaxReasonBytes);
+  check.reason = "the judge " + last.model + " gave no verdict after " + std::to_string(last.call) +
+                 (last.call == 1 ? " call" : " calls") + ": " + Shortened(why, kMaxReasonBytes);
   return check;
 }
 

@@ -24,15 +24,16 @@ const SuccessCriterion& ScorerOfCheck(const Suite& suite, int check);
 /// The judge model of a judge scorer.
 const PlannedCandidate& JudgeOf(const RunPlan& plan, const SuccessCriterion& scorer);
 
-/// The call asking the judge of check `check` for its verdict on `judged`'s answer to `sample`: a fixed
-/// grading instruction (system), then the rubric rendered against the sample, the task's input
-/// (the suite's prompt for the sample) and the answer (user).
+/// The call asking the judge of check `check` for its verdict on `judged`'s answer to `sample`: a
+/// fixed grading instruction (system), then the rubric rendered against the sample, the task's
+/// input (the suite's prompt for the sample) and the answer (user).
 Result<ChatCall> MakeJudgeCall(const RunPlan& plan, const Sample& sample, const Attempt& judged,
                                int check);
 
 /// Worst-case cost of one judge call (as WorstCaseCost: prompt at a token per 3 bytes, the whole
 /// max_tokens of output), for the budget's reservation.
-Money JudgeWorstCase(const PlannedCandidate& judge, const ChatCall& call, const RetryPolicy& policy);
+Money JudgeWorstCase(const PlannedCandidate& judge, const ChatCall& call,
+                     const RetryPolicy& policy);
 
 /// The journal record of call number `call` (from 1) to the judge of check `check` of `judged`.
 /// When the judge answered with a verdict, `verdict` is set; when the reply is no verdict (a

@@ -331,10 +331,10 @@ void NotAskedWhenDecided(std::vector<CheckResult>& checks) {
     if (deciding == nullptr || (deciding->scorer_error && !check.scorer_error)) deciding = &check;
   }
   if (deciding == nullptr) return;
-  const std::string reason = "not asked: the answer " +
-                             std::string(deciding->scorer_error ? "could not be judged by "
-                                                                : "already failed ") +
-                             deciding->name;
+  const std::string reason =
+      "not asked: the answer " +
+      std::string(deciding->scorer_error ? "could not be judged by " : "already failed ") +
+      deciding->name;
   for (CheckResult& check : checks) {
     if (!check.pending) continue;
     check.pending = false;

@@ -123,8 +123,8 @@ class Loop {
   std::unordered_map<uint64_t, Judging> judging_;  // by a counter, in start order
   uint64_t next_judging_ = 1;
   std::unordered_map<size_t, JudgeJob> judge_jobs_;  // by scheduler index, until decided
-  size_t judge_tasks_ = 0;           // scheduler tasks that are judge calls
-  size_t judge_tasks_finished_ = 0;  // of those, decided
+  size_t judge_tasks_ = 0;                           // scheduler tasks that are judge calls
+  size_t judge_tasks_finished_ = 0;                  // of those, decided
   std::vector<Completion> cache_hits_;  // answered by the response cache, not yet handled
   bool cache_failed_ = false;           // a cache write failed: stop writing, say so once
   SteadyTime started_;
@@ -248,12 +248,13 @@ void Loop::StartJudging(size_t task, Attempt attempt) {
     const PlannedCandidate& judge = JudgeOf(plan_, scorer);
     Result<ChatCall> call = MakeJudgeCall(plan_, sample, attempt, check);
     if (!call.ok()) continue;  // the loader checks the rubric's fields; stays pending
-    int calls_made = 0;  // on resume, the calls an earlier run made for this check
+    int calls_made = 0;        // on resume, the calls an earlier run made for this check
     for (const JudgeCall& made : attempt.judge_calls) calls_made += made.check == check ? 1 : 0;
     const int model = models_.emplace(judge.candidate->model, int(models_.size())).first->second;
-    const int64_t tokens =
-        static_cast<int64_t>(call->system.size() + call->user.size() + call->schema_json.size() +
-                             3) / 4 + call->max_tokens;
+    const int64_t tokens = static_cast<int64_t>(call->system.size() + call->user.size() +
+                                                call->schema_json.size() + 3) /
+                               4 +
+                           call->max_tokens;
     const size_t index = scheduler_.AddTask(
         TaskSpec{JudgeSlot(scorer.judge), judge.group, calls_made,
                  JudgeWorstCase(judge, *call, plan_.suite->policy), tokens, model});
@@ -378,7 +379,7 @@ Status Loop::HandleCompletion(const Completion& completion, bool cached) {
   if (cached) ++result_.cached_attempts;
   if (attempt.http_status != 0) ++result_.http_answers;
   result_.spent += spent;
-  if (attempt.success && !attempt.partial) ++successes_;
+  if (attempt.success && !attempt.partial && !judging) ++successes_;  // else FinishJudged
   const bool was_stopped = scheduler_.candidate_stopped(task.candidate);
   scheduler_.OnFinished(flight.task,
                         OutcomeOf(attempt, completion.response, spent, cached, clock_.UnixMillis()),

@@ -147,15 +147,15 @@ TEST_CASE("suite_scorers: an LLM judge names its model, rubric and threshold") {
 
 TEST_CASE("suite_scorers: a judge's problems are located like any scorer's") {
   TempDir dir;
-  Result<Suite> suite = LoadWith(
-      dir,
-      "success:\n"
-      "  - judge: {provider: openai, rubric: \"Uses {{nope}}\", pass_score: 2}\n"
-      "quality:\n"
-      "  - judge: {provider: openai, model: m, rubric: \" \", name: \"a b\"}\n"
-      "  - judge: {provider: openai, model: m, rubric: ok, temperature: 0}\n"
-      "  - judge: {provider: openai, model: m, rubric: ok}\n"
-      "  - judge: {provider: openai, model: m, rubric: ok}\n");
+  Result<Suite> suite =
+      LoadWith(dir,
+               "success:\n"
+               "  - judge: {provider: openai, rubric: \"Uses {{nope}}\", pass_score: 2}\n"
+               "quality:\n"
+               "  - judge: {provider: openai, model: m, rubric: \" \", name: \"a b\"}\n"
+               "  - judge: {provider: openai, model: m, rubric: ok, temperature: 0}\n"
+               "  - judge: {provider: openai, model: m, rubric: ok}\n"
+               "  - judge: {provider: openai, model: m, rubric: ok}\n");
   REQUIRE_FALSE(suite.ok());
   CHECK(dir.Relative(suite.errors()) ==
         "suite.yaml:17:5: success[0].judge: missing required key \"model\"\n"
@@ -173,8 +173,8 @@ TEST_CASE("suite_scorers: a judge's problems are located like any scorer's") {
 
 TEST_CASE("suite_scorers: a judge's provider and price are checked against the catalogs") {
   TempDir dir;
-  Result<Suite> suite = LoadWith(
-      dir, "quality:\n  - judge: {provider: opneai, model: gpt-9, rubric: ok}\n");
+  Result<Suite> suite =
+      LoadWith(dir, "quality:\n  - judge: {provider: opneai, model: gpt-9, rubric: ok}\n");
   REQUIRE_MESSAGE(suite.ok(), dir.Relative(suite.ok() ? Errors{} : suite.errors()));
   ProviderCatalog providers;
   providers.file = "providers.yaml";

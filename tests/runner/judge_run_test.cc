@@ -35,9 +35,8 @@ struct Fixture {
     suite.name = "judged";
     suite.file = "judged.yaml";
     suite.prompt.user = "Ticket: {{text}}";
-    suite.output.schema_json =
-        R"({"type":"object","properties":{"category":{"type":"string"},)"
-        R"("note":{"type":"string"}},"required":["category"]})";
+    suite.output.schema_json = R"({"type":"object","properties":{"category":{"type":"string"},)"
+                               R"("note":{"type":"string"}},"required":["category"]})";
     suite.success.push_back(SuccessCriterion{"field_equals", "category", "{{expected}}"});
     SuccessCriterion judge;
     judge.kind = "judge";
@@ -79,15 +78,15 @@ struct Fixture {
 };
 
 HttpResponse Reply(const std::string& content, int status = 200) {
-  json body = {{"id", "chatcmpl-1"},
-               {"object", "chat.completion"},
-               {"choices", json::array({{{"index", 0},
-                                         {"message", {{"role", "assistant"},
-                                                      {"content", content},
-                                                      {"refusal", nullptr}}},
-                                         {"finish_reason", "stop"}}})},
-               {"usage", {{"prompt_tokens", 1000}, {"completion_tokens", 200},
-                          {"total_tokens", 1200}}}};
+  json body = {
+      {"id", "chatcmpl-1"},
+      {"object", "chat.completion"},
+      {"choices",
+       json::array(
+           {{{"index", 0},
+             {"message", {{"role", "assistant"}, {"content", content}, {"refusal", nullptr}}},
+             {"finish_reason", "stop"}}})},
+      {"usage", {{"prompt_tokens", 1000}, {"completion_tokens", 200}, {"total_tokens", 1200}}}};
   HttpResponse r;
   r.status = status;
   r.body = body.dump();
@@ -266,8 +265,7 @@ TEST_CASE("judge: a judge that never gives a verdict leaves the task unjudged, n
   CHECK(a.error == ErrorClass::kScorerError);
   const CheckResult& tone = CheckNamed(a, "judge(tone)");
   CHECK(tone.scorer_error);
-  CHECK(tone.reason.find("the judge m-judge gave no verdict after 3 calls: invalid_output: ") ==
-        0);
+  CHECK(tone.reason.find("the judge m-judge gave no verdict after 3 calls: invalid_output: ") == 0);
   CHECK(ran.report.Find("big")->unjudged_tasks == 1);
   CHECK(ran.report.judge_cost == Usd("0.0042"));
 }
@@ -322,8 +320,8 @@ TEST_CASE("judge: a cascade escalates when its success judge fails the first ste
   const CandidateMetrics& c = *ran.report.Find("small-then-big");
   CHECK(c.escalated_tasks == 1);
   CHECK(c.successes == 1);
-  CHECK(c.total_cost == Usd("0.0096"));   // $0.0016 + $0.008
-  CHECK(c.judge_cost == Usd("0.0028"));   // one judge call per step
+  CHECK(c.total_cost == Usd("0.0096"));  // $0.0016 + $0.008
+  CHECK(c.judge_cost == Usd("0.0028"));  // one judge call per step
   CHECK(ran.report.Find("small")->successes == 0);
 }
 
