@@ -512,7 +512,9 @@ Result<RunResult> Loop::Run() {
   Status synced = journal_.Sync();
   if (!synced.ok()) return synced.errors();
   result_.stop = scheduler_.stop_cause();
-  result_.tasks_not_run = scheduler_.Abandoned().size();
+  for (size_t index : scheduler_.Abandoned()) {
+    if (!judge_jobs_.contains(index)) ++result_.tasks_not_run;  // a judge call is no task
+  }
   return result_;
 }
 

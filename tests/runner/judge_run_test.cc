@@ -364,3 +364,35 @@ TEST_CASE("judge: the journal reader keeps an attempt whose judge line never cam
 }
 
 }  // namespace taskcost
+
+namespace taskcost {
+
+TEST_CASE("judge: judge calls count against the budget, and one that does not fit is no task") {
+  Fixture f(1, /*success_judge=*/false);
+  f.suite.candidates.pop_back();
+  // The judge may write 100,000 tokens at $2 per 1M: a $0.20 reservation, above what is left.
+  f.suite.judges[0].max_tokens = 100'000;
+  RunPlan plan = f.Plan();
+  FakeTransport transport([](const HttpRequest& r) {
+    return Reply(IsJudge(r) ? Verdict(true, 1, "ok") : R"({"category":"a"})");
+  });
+  FakeClock clock;
+  RunOptions options;
+  options.budget = Usd("0.05");
+  RunResult result;
+  {
+    auto journal = JournalWriter::Open(f.JournalPath(), "run-1", nullptr).value();
+    result = ExecuteRun(plan, {}, options, transport, clock, *journal).value();
+  }
+  CHECK(result.stop == StopCause::kBudget);
+  CHECK(result.tasks_not_run == 0);  // the task ran; only its judgement did not
+  CHECK(result.judge_calls == 0);
+  CHECK(result.spent == Usd("0.008"));
+  REQUIRE(transport.requests.size() == 1);
+  std::vector<Attempt> journal = ReadJournal(f.JournalPath())->attempts;
+  REQUIRE(journal.size() == 1);
+  CHECK(journal[0].success);
+  CHECK(AwaitingJudge(journal[0]));  // --resume with more budget judges it
+}
+
+}  // namespace taskcost
