@@ -188,6 +188,10 @@ std::string EstimateText(const RunPlan& plan, const RunEstimate& estimate,
     tasks += c.tasks;
     cached += c.cached_attempts;
   }
+  if (estimate.judge_calls > 0) {  // evaluation overhead: spent, but in no task's cost
+    t.rows.push_back({"LLM judges", std::to_string(estimate.judge_calls) + " calls", "", "",
+                      FormatUsd(estimate.judge_expected), FormatUsd(estimate.judge_worst_case)});
+  }
   t.rows.push_back({"total", std::to_string(tasks), "", "", FormatUsd(estimate.expected),
                     FormatUsd(estimate.worst_case)});
   const Suite& suite = *plan.suite;

@@ -142,6 +142,47 @@ JudgeCall MakeJudgeRecord(const RunPlan& plan, const Attempt& judged, int check,
   return record;
 }
 
+void AddJudgeEstimate(const RunPlan& plan, RunEstimate& estimate) {
+  const Suite& suite = *plan.suite;
+  const size_t checks = suite.success.size() + suite.quality.size();
+  for (const PlannedTask& task : plan.Tasks()) {
+    const PlannedCandidate& outer = plan.candidates.at(static_cast<size_t>(task.candidate));
+    const Sample& sample = suite.samples.at(static_cast<size_t>(task.sample));
+    // The answers that may be judged: a chain's last step's; a cascade's every step's.
+    std::vector<const PlannedCandidate*> answering;
+    if (outer.steps.empty()) answering.push_back(&outer);
+    for (size_t s = outer.chain ? outer.steps.size() - 1 : 0; s < outer.steps.size(); ++s) {
+      answering.push_back(&outer.steps[s]);
+    }
+    for (size_t k = 0; k < checks; ++k) {
+      const int check = static_cast<int>(k);
+      const SuccessCriterion& scorer = ScorerOfCheck(suite, check);
+      if (scorer.judge < 0) continue;
+      const PlannedCandidate& judge = JudgeOf(plan, scorer);
+      for (size_t a = 0; a < answering.size(); ++a) {
+        const int max_tokens = answering[a]->candidate->max_tokens;
+        Attempt answer;
+        answer.checks.resize(checks);
+        answer.output.assign(static_cast<size_t>(max_tokens) * 4, 'x');
+        Result<ChatCall> worst = MakeJudgeCall(plan, sample, answer, check);
+        if (!worst.ok()) continue;  // the loader checks the rubric's fields
+        estimate.judge_worst_case +=
+            JudgeWorstCase(judge, *worst, suite.policy).Times(estimate.max_attempts);
+        if (a > 0) continue;  // expected: the first answer, judged once
+        answer.output.resize(static_cast<size_t>(max_tokens));  // max_tokens / 4 tokens
+        Result<ChatCall> call = MakeJudgeCall(plan, sample, answer, check);
+        const int64_t bytes = static_cast<int64_t>(call->system.size() + call->user.size() +
+                                                   call->schema_json.size());
+        ++estimate.judge_calls;
+        estimate.judge_expected += judge.price.input.Times((bytes + 3) / 4) +
+                                   judge.price.output.Times((call->max_tokens + 3) / 4);
+      }
+    }
+  }
+  estimate.expected += estimate.judge_expected;
+  estimate.worst_case += estimate.judge_worst_case;
+}
+
 CheckResult JudgeGaveUp(const JudgeCall& last) {
   CheckResult check;
   check.scorer_error = true;

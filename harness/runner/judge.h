@@ -43,6 +43,9 @@ Money JudgeWorstCase(const PlannedCandidate& judge, const ChatCall& call,
 JudgeCall MakeJudgeRecord(const RunPlan& plan, const Attempt& judged, int check, int call,
                           int64_t started_unix_ms, const HttpResponse& response);
 
+/// Adds the LLM judges' expected and worst-case cost to `estimate` (RunEstimate's rules).
+void AddJudgeEstimate(const RunPlan& plan, RunEstimate& estimate);
+
 /// The check of a judge whose last call failed: a scorer error naming the fault.
 CheckResult JudgeGaveUp(const JudgeCall& last);
 

@@ -8,6 +8,7 @@
 #include "harness/core/prompt_template.h"
 #include "harness/core/suite_loader.h"
 #include "harness/edge/response_cache.h"
+#include "harness/runner/judge.h"
 #include "harness/scorers/scorer_set.h"
 
 namespace taskcost {
@@ -317,6 +318,7 @@ RunEstimate EstimateRun(const RunPlan& plan, const CachedAttempt& cached) {
     estimate.expected += c.expected;
     estimate.worst_case += c.worst_case;
   }
+  AddJudgeEstimate(plan, estimate);
   return estimate;
 }
 

@@ -150,8 +150,15 @@ struct CandidateEstimate {
 struct RunEstimate {
   std::vector<CandidateEstimate> candidates;  // plan order
   int max_attempts = 1;
-  Money expected;    // sum over candidates
-  Money worst_case;  // sum over candidates
+  // LLM judges (evaluation overhead, docs/plan.md): expected = one call per task and judge with
+  // the answer at max_tokens / 4 tokens; worst case = the answer of every step judged (a judged
+  // answer ends its step), each judge call tried max_attempts times, at JudgeWorstCase with an
+  // answer of 4 x max_tokens bytes.
+  int64_t judge_calls = 0;  // expected: tasks x judges
+  Money judge_expected;
+  Money judge_worst_case;
+  Money expected;    // sum over candidates, plus judge_expected
+  Money worst_case;  // sum over candidates, plus judge_worst_case
 };
 
 /// Whether the response cache holds the answer to attempt `attempt` (1-based) of `task`.

@@ -396,3 +396,46 @@ TEST_CASE("judge: judge calls count against the budget, and one that does not fi
 }
 
 }  // namespace taskcost
+
+namespace taskcost {
+
+TEST_CASE("judge: plan counts one judge call a task expected, every step's retries worst") {
+  Fixture f(2, /*success_judge=*/true);
+  Candidate cascade;
+  cascade.id = "small-then-big";
+  cascade.cascade = {"small", "big"};
+  f.suite.candidates.push_back(cascade);
+  f.suite.candidates[0].max_tokens = 100;  // big
+  f.suite.candidates[1].max_tokens = 100;  // small
+  f.suite.judges[0].max_tokens = 40;
+  RunPlan plan = f.Plan();
+  const RunEstimate with = EstimateRun(plan);
+  // Expected: 3 candidates x 2 samples, one judge call each, the answer 100 bytes (25 tokens).
+  CHECK(with.judge_calls == 6);
+  Money expected, worst;
+  const PlannedCandidate& judge = plan.judges[0];
+  for (const Sample& sample : f.suite.samples) {
+    Attempt answer;
+    answer.checks.resize(2);
+    answer.output.assign(100, 'x');
+    const ChatCall call = MakeJudgeCall(plan, sample, answer, 1).value();
+    const int64_t bytes =
+        static_cast<int64_t>(call.system.size() + call.user.size() + call.schema_json.size());
+    // $1.00 per 1M input tokens at 4 bytes a token, $2.00 per 1M for 10 of the 40 tokens.
+    expected += PerMillion("1.00").Times((bytes + 3) / 4).Times(3) +
+                PerMillion("2.00").Times(10).Times(3);
+    answer.output.assign(400, 'x');
+    const ChatCall longest = MakeJudgeCall(plan, sample, answer, 1).value();
+    // big, small, and both of the cascade's steps; each judge call tried 3 times.
+    worst += JudgeWorstCase(judge, longest, f.suite.policy).Times(4 * 3);
+  }
+  CHECK(with.judge_expected == expected);
+  CHECK(with.judge_worst_case == worst);
+  f.suite.success.pop_back();  // the same suite without its judge
+  f.suite.judges.clear();
+  const RunEstimate without = EstimateRun(f.Plan());
+  CHECK(with.expected == without.expected + expected);
+  CHECK(with.worst_case == without.worst_case + worst);
+}
+
+}  // namespace taskcost
