@@ -251,56 +251,50 @@ void CheckType(const Fields& f, const char* expected) {
   }
 }
 
+// The members an attempt line and a judge line share: the task, the call's timing, outcome,
+// usage and cost (Attempt and JudgeCall name them alike).
+template <typename Call>
+void ReadCallFields(const Fields& f, Call& c) {
+  c.sample_id = f.String("sample");
+  c.candidate_id = f.String("candidate");
+  c.repeat = f.Int("repeat");
+  c.attempt = f.Int("attempt");
+  c.step = f.OptionalString("step");
+  c.started_unix_ms = f.Int64("started_unix_ms");
+  c.latency_us = f.Int64("latency_us");
+  c.http_status = f.Int("http_status");
+  c.error = ErrorFromJson(f);
+  c.error_message = f.String("error_message");
+  c.usage = UsageFromJson(f.Object("usage"));
+  c.usage_raw = UsageRawFromJson(f.At("usage_raw"));
+  c.cost = Money::FromPicos(f.Int64("cost_picousd"));
+  c.cached = f.OptionalBool("cached");
+}
+
 Attempt AttemptFromFields(const Fields& f) {
   CheckType(f, "attempt");
   Attempt a;
-  a.sample_id = f.String("sample");
-  a.candidate_id = f.String("candidate");
-  a.repeat = f.Int("repeat");
-  a.attempt = f.Int("attempt");
-  a.started_unix_ms = f.Int64("started_unix_ms");
-  a.latency_us = f.Int64("latency_us");
-  a.http_status = f.Int("http_status");
-  a.error = ErrorFromJson(f);
-  a.error_message = f.String("error_message");
+  ReadCallFields(f, a);
   a.retry_after_ms = f.OptionalInt64("retry_after_ms");
   a.finish_reason = f.String("finish_reason");
   a.request_id = f.String("request_id");
-  a.usage = UsageFromJson(f.Object("usage"));
-  a.usage_raw = UsageRawFromJson(f.At("usage_raw"));
-  a.cost = Money::FromPicos(f.Int64("cost_picousd"));
   a.output = f.String("output");
   a.validation_errors = f.Strings("validation_errors");
   a.checks = ChecksFromJson(f);
-  a.step = f.OptionalString("step");
   a.partial = f.OptionalBool("partial");
   a.success = f.Bool("success");
-  a.cached = f.OptionalBool("cached");
   return a;
 }
 
 JudgeCall JudgeCallFromFields(const Fields& f) {
   CheckType(f, "judge");
   JudgeCall j;
-  j.sample_id = f.String("sample");
-  j.candidate_id = f.String("candidate");
-  j.repeat = f.Int("repeat");
-  j.step = f.OptionalString("step");
-  j.attempt = f.Int("attempt");
+  ReadCallFields(f, j);
   j.check = f.Int("check");
   j.judge = f.String("judge");
   j.model = f.String("model");
   j.call = f.Int("call");
-  j.started_unix_ms = f.Int64("started_unix_ms");
-  j.latency_us = f.Int64("latency_us");
-  j.http_status = f.Int("http_status");
-  j.error = ErrorFromJson(f);
-  j.error_message = f.String("error_message");
-  j.usage = UsageFromJson(f.Object("usage"));
-  j.usage_raw = UsageRawFromJson(f.At("usage_raw"));
-  j.cost = Money::FromPicos(f.Int64("cost_picousd"));
   if (!f.IsNull("verdict")) j.verdict = CheckFromFields(f.Object("verdict"));
-  j.cached = f.OptionalBool("cached");
   return j;
 }
 

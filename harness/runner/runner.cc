@@ -51,16 +51,18 @@ int64_t EstimatedTokens(const RunPlan& plan, const PlannedTask& task) {
   return static_cast<int64_t>(bytes + 3) / 4 + std::max(0, call->max_tokens);
 }
 
-// What the scheduler learns from a finished attempt: a cache hit reached no provider.
-AttemptOutcome OutcomeOf(const Attempt& attempt, const HttpResponse& response, Money spent,
+// What the scheduler learns from a finished call (an attempt or a judge call, which share these
+// fields): a cache hit reached no provider.
+template <typename Call>
+AttemptOutcome OutcomeOf(const Call& call, const HttpResponse& response, Money spent,
                          bool cached, int64_t now_unix_ms) {
   AttemptOutcome outcome;
-  outcome.error = attempt.error;
-  if (attempt.retry_after_ms) outcome.retry_after = milliseconds(*attempt.retry_after_ms);
+  outcome.error = call.error;
+  if (call.retry_after_ms) outcome.retry_after = milliseconds(*call.retry_after_ms);
   outcome.cost = spent;
   outcome.not_sent = cached;
-  outcome.http_answer = attempt.http_status != 0;
-  outcome.tokens_used = attempt.usage.TotalInput() + attempt.usage.output_tokens;
+  outcome.http_answer = call.http_status != 0;
+  outcome.tokens_used = call.usage.TotalInput() + call.usage.output_tokens;
   std::optional<RateLimitState> state = RateLimitFromHeaders(response.headers);
   if (state && !cached) outcome.rate_limit = ReadingOf(*state, now_unix_ms);
   return outcome;
@@ -412,16 +414,9 @@ Status Loop::HandleJudgeCompletion(const InFlight& flight, const JudgeJob& job,
   const Money spent = cached ? Money() : call.cost;
   const int slot = JudgeSlot(ScorerOfCheck(*plan_.suite, job.check).judge);
   const bool was_stopped = scheduler_.candidate_stopped(slot);
-  AttemptOutcome outcome;
-  outcome.error = call.error;
-  if (call.retry_after_ms) outcome.retry_after = milliseconds(*call.retry_after_ms);
-  outcome.cost = spent;
-  outcome.not_sent = cached;
-  outcome.http_answer = call.http_status != 0;
-  outcome.tokens_used = call.usage.TotalInput() + call.usage.output_tokens;
-  std::optional<RateLimitState> state = RateLimitFromHeaders(completion.response.headers);
-  if (state && !cached) outcome.rate_limit = ReadingOf(*state, clock_.UnixMillis());
-  scheduler_.OnFinished(flight.task, outcome, clock_.Now());
+  scheduler_.OnFinished(
+      flight.task, OutcomeOf(call, completion.response, spent, cached, clock_.UnixMillis()),
+      clock_.Now());
   // The verdict is decided when the judge answered, or when this failure gets no retry.
   const bool decided = call.verdict.has_value() || scheduler_.task_finished(flight.task) ||
                        scheduler_.candidate_stopped(slot);

@@ -194,6 +194,61 @@ TEST_CASE("run_manifest: a bad attempt line names the field by its JSON pointer"
         "unexpected end of input; expected '[', '{', or a literal");
 }
 
+TEST_CASE("run_manifest: a judge line has a stable key order and round-trips") {
+  JudgeCall j;
+  j.sample_id = "t-017";
+  j.candidate_id = "cascade";
+  j.repeat = 1;
+  j.step = "gpt-4.1-mini";
+  j.attempt = 2;
+  j.check = 2;
+  j.judge = "judge(tone)";
+  j.model = "gpt-4.1";
+  j.call = 1;
+  j.started_unix_ms = 1795428253001;
+  j.latency_us = 640000;
+  j.http_status = 200;
+  j.usage.input_tokens = 412;
+  j.usage.output_tokens = 31;
+  j.usage_raw = R"({"prompt_tokens":412,"completion_tokens":31})";
+  j.cost = Money::FromPicos(1'072'000'000);  // 412 x $2/1M + 31 x $8/1M
+  j.verdict = CheckResult{"judge(tone)", true, "Polite."};
+  j.verdict->score = 0.9;
+  j.verdict->quality = true;
+  const std::string line = JudgeCallToJsonLine(j);
+  CHECK(line ==
+        R"j({"type":"judge","sample":"t-017","candidate":"cascade","repeat":1,)j"
+        R"j("step":"gpt-4.1-mini","attempt":2,"check":2,"judge":"judge(tone)",)j"
+        R"j("model":"gpt-4.1","call":1,"started_unix_ms":1795428253001,"latency_us":640000,"http_status":200,)j"
+        R"j("error":null,"error_message":"","usage":{"input_tokens":412,)j"
+        R"j("cached_input_tokens":0,)j"
+        R"j("cache_write_tokens":0,"output_tokens":31,"reasoning_tokens":0},)j"
+        R"j("usage_raw":{"prompt_tokens":412,"completion_tokens":31},"cost_picousd":1072000000,)j"
+        R"j("cost_usd":0.001072,"verdict":{"name":"judge(tone)","pass":true,"reason":"Polite.",)j"
+        R"j("score":0.9,"quality":true}})j");
+  Result<JournalRecord> read = JournalRecordFromJsonLine(line);
+  REQUIRE(read.ok());
+  REQUIRE(std::holds_alternative<JudgeCall>(read.value()));
+  CHECK(JudgeCallToJsonLine(std::get<JudgeCall>(read.value())) == line);
+
+  SUBCASE("a call that will be retried has a null verdict") {
+    j.verdict.reset();
+    j.error = ErrorClass::kServer;
+    j.http_status = 500;
+    const std::string retried = JudgeCallToJsonLine(j);
+    CHECK(retried.find(R"("error":"server")") != std::string::npos);
+    CHECK(retried.find(R"("verdict":null)") != std::string::npos);
+    Result<JournalRecord> again = JournalRecordFromJsonLine(retried);
+    REQUIRE(again.ok());
+    CHECK_FALSE(std::get<JudgeCall>(again.value()).verdict.has_value());
+  }
+  SUBCASE("an attempt line reads as an attempt") {
+    Result<JournalRecord> attempt = JournalRecordFromJsonLine(AttemptToJsonLine(FullAttempt()));
+    REQUIRE(attempt.ok());
+    CHECK(std::holds_alternative<Attempt>(attempt.value()));
+  }
+}
+
 TEST_CASE("run_manifest: the journal header carries the format version") {
   CHECK(JournalHeaderLine("2026-11-23T10-04-12Z") ==
         R"({"type":"header","format":"taskcost-journal","version":2,)"

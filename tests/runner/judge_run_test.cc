@@ -10,6 +10,7 @@
 #include "harness/core/metrics.h"
 #include "harness/runner/judge.h"
 #include "harness/runner/runner.h"
+#include "tests/runner/fake_models.h"
 #include "tests/runner/fake_transport.h"
 
 namespace taskcost {
@@ -17,7 +18,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-Money PerMillion(const char* usd) { return Money::ParseUsd(usd).value().DividedBy(1'000'000); }
 Money Usd(const char* usd) { return Money::ParseUsd(usd).value(); }
 
 // Every reply reports 1,000 input and 200 output tokens, so one call costs:
@@ -56,16 +56,8 @@ struct Fixture {
       s.json = json{{"id", s.id}}.dump();
       suite.samples.push_back(s);
     }
-    suite.candidates.push_back(Candidate{"big", "fake", "m-big", "m-big", true});
-    suite.candidates.push_back(Candidate{"small", "fake", "m-small", "m-small", false});
-    ProviderConfig provider;
-    provider.name = "fake";
-    provider.kind = ProviderKind::kOpenAiCompatible;
-    provider.base_url = "http://fake.invalid/v1";
-    providers.providers.push_back(provider);
-    prices.models.push_back(ModelPrice{"m-big", PerMillion("5.00"), PerMillion("15.00")});
-    prices.models.push_back(ModelPrice{"m-small", PerMillion("0.80"), PerMillion("4.00")});
-    prices.models.push_back(ModelPrice{"m-judge", PerMillion("1.00"), PerMillion("2.00")});
+    testing::AddFakeModels(suite, providers, prices);
+    prices.models.push_back(ModelPrice{"m-judge", testing::PerMillionUsd("1.00"), testing::PerMillionUsd("2.00")});
     dir = fs::temp_directory_path() /
           ("taskcost-judge-" + std::to_string(reinterpret_cast<uintptr_t>(this)));
     fs::remove_all(dir);
@@ -77,21 +69,7 @@ struct Fixture {
   std::string JournalPath() const { return (dir / "attempts.jsonl").string(); }
 };
 
-HttpResponse Reply(const std::string& content, int status = 200) {
-  json body = {
-      {"id", "chatcmpl-1"},
-      {"object", "chat.completion"},
-      {"choices",
-       json::array(
-           {{{"index", 0},
-             {"message", {{"role", "assistant"}, {"content", content}, {"refusal", nullptr}}},
-             {"finish_reason", "stop"}}})},
-      {"usage", {{"prompt_tokens", 1000}, {"completion_tokens", 200}, {"total_tokens", 1200}}}};
-  HttpResponse r;
-  r.status = status;
-  r.body = body.dump();
-  return r;
-}
+HttpResponse Reply(const std::string& content) { return testing::FakeReply(200, content); }
 
 HttpResponse ServerError() {
   HttpResponse r;
@@ -422,8 +400,8 @@ TEST_CASE("judge: plan counts one judge call a task expected, every step's retri
     const int64_t bytes =
         static_cast<int64_t>(call.system.size() + call.user.size() + call.schema_json.size());
     // $1.00 per 1M input tokens at 4 bytes a token, $2.00 per 1M for 10 of the 40 tokens.
-    expected += PerMillion("1.00").Times((bytes + 3) / 4).Times(3) +
-                PerMillion("2.00").Times(10).Times(3);
+    expected += testing::PerMillionUsd("1.00").Times((bytes + 3) / 4).Times(3) +
+                testing::PerMillionUsd("2.00").Times(10).Times(3);
     answer.output.assign(400, 'x');
     const ChatCall longest = MakeJudgeCall(plan, sample, answer, 1).value();
     // big, small, and both of the cascade's steps; each judge call tried 3 times.

@@ -7,14 +7,13 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "tests/runner/fake_models.h"
 #include "tests/runner/fake_transport.h"
 
 namespace taskcost {
 namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-Money PerMillion(const char* usd) { return Money::ParseUsd(usd).value().DividedBy(1'000'000); }
 
 // Two candidates on the same fake OpenAI-style provider:
 //   big:   $5.00 in / $15.00 out per 1M  -> 1,000 in + 200 out = $0.005 + $0.003 = $0.008 a call
@@ -42,15 +41,7 @@ struct Fixture {
       s.json = json{{"id", s.id}}.dump();
       suite.samples.push_back(s);
     }
-    suite.candidates.push_back(Candidate{"big", "fake", "m-big", "m-big", true});
-    suite.candidates.push_back(Candidate{"small", "fake", "m-small", "m-small", false});
-    ProviderConfig provider;
-    provider.name = "fake";
-    provider.kind = ProviderKind::kOpenAiCompatible;
-    provider.base_url = "http://fake.invalid/v1";
-    providers.providers.push_back(provider);
-    prices.models.push_back(ModelPrice{"m-big", PerMillion("5.00"), PerMillion("15.00")});
-    prices.models.push_back(ModelPrice{"m-small", PerMillion("0.80"), PerMillion("4.00")});
+    testing::AddFakeModels(suite, providers, prices);
     dir = fs::temp_directory_path() /
           ("taskcost-runner-" + std::to_string(reinterpret_cast<uintptr_t>(this)));
     fs::remove_all(dir);
@@ -63,19 +54,7 @@ struct Fixture {
 };
 
 HttpResponse Reply(int status, const std::string& content) {
-  json body = {{"id", "chatcmpl-1"},
-               {"object", "chat.completion"},
-               {"choices", json::array({{{"index", 0},
-                                         {"message", {{"role", "assistant"},
-                                                      {"content", content},
-                                                      {"refusal", nullptr}}},
-                                         {"finish_reason", "stop"}}})},
-               {"usage", {{"prompt_tokens", 1000}, {"completion_tokens", 200},
-                          {"total_tokens", 1200}}}};
-  HttpResponse r;
-  r.status = status;
-  r.body = body.dump();
-  return r;
+  return testing::FakeReply(status, content);
 }
 
 HttpResponse Unauthorized() {
