@@ -241,12 +241,23 @@ std::optional<int> RunCommand::OpenRunDir() {
     manifest_ = previous_->manifest;
   } else {
     const int64_t now = clock_.UnixMillis();
-    const std::string run_id = RunIdFor(now);
-    dir_ = a_.out.empty() ? (fs::path(a_.plan.results) / suite.name / run_id).string() : a_.out;
-    Status created = CreateRunDir(dir_);
-    if (!created.ok()) {
-      PrintErrors(created.errors());
-      return kExitBadInput;
+    std::string run_id = RunIdFor(now);
+    if (a_.out.empty()) {  // results/<suite>/<run id>, never another run's
+      const std::string parent = (fs::path(a_.plan.results) / suite.name).string();
+      Result<std::string> claimed = ClaimRunDir(parent, run_id);
+      if (!claimed.ok()) {
+        PrintErrors(claimed.errors());
+        return kExitIncomplete;
+      }
+      run_id = claimed.value();
+      dir_ = (fs::path(parent) / run_id).string();
+    } else {
+      dir_ = a_.out;
+      Status created = CreateRunDir(dir_);
+      if (!created.ok()) {
+        PrintErrors(created.errors());
+        return kExitBadInput;
+      }
     }
     manifest_ = MakeManifest(*plan_, run_id, now, simulator_ != nullptr, kVersion);
   }

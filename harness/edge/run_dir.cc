@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <sys/stat.h>
+
 #include "harness/edge/journal.h"
 
 namespace taskcost {
@@ -31,6 +33,22 @@ Status CreateRunDir(const std::string& dir) {
   fs::create_directories(dir, ec);
   if (ec) return MakeError("cannot create run directory " + dir + ": " + ec.message());
   return OkStatus();
+}
+
+Result<std::string> ClaimRunDir(const std::string& parent, const std::string& run_id) {
+  std::error_code ec;
+  fs::create_directories(parent, ec);
+  if (ec) return MakeError("cannot create " + parent + ": " + ec.message());
+  for (int n = 1; n <= 1000; ++n) {
+    const std::string id = n == 1 ? run_id : run_id + "-" + std::to_string(n);
+    const std::string dir = (fs::path(parent) / id).string();
+    if (::mkdir(dir.c_str(), 0755) == 0) return id;  // mkdir is the atomic claim
+    if (errno != EEXIST) {
+      return MakeError("cannot create run directory " + dir + ": " + std::strerror(errno));
+    }
+  }
+  return MakeError("cannot create a run directory for " + run_id + " in " + parent +
+                   ": 1000 runs already use that second");
 }
 
 Status WriteFileAtomic(const std::string& path, const std::string& content) {

@@ -22,6 +22,11 @@ std::string RunIdFor(int64_t unix_ms);
 /// overwritten (use --resume).
 Status CreateRunDir(const std::string& dir);
 
+/// Creates a new run directory `parent/<run_id>` (and `parent`), atomically: when another run
+/// already holds that name (two runs started in the same second, in one process or two), the
+/// next free `<run_id>-2`, `-3`, ... is taken instead. Returns the run id used.
+Result<std::string> ClaimRunDir(const std::string& parent, const std::string& run_id);
+
 /// Writes `content` to `path` through a temporary file and rename, so readers never see half.
 Status WriteFileAtomic(const std::string& path, const std::string& content);
 Result<std::string> ReadWholeFile(const std::string& path);
