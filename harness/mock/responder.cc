@@ -5,6 +5,8 @@
 #include <cmath>
 #include <ctime>
 
+#include "harness/core/judge_prompt.h"
+
 namespace taskcost::mock {
 namespace {
 
@@ -65,6 +67,39 @@ void Spoil(Fault fault, std::optional<int64_t> max_tokens, const Draws& draws, C
     c.text.clear();
     c.tool_input.reset();
     c.output_tokens = kRefusalTokens + c.reasoning_tokens;
+  }
+}
+
+// An LLM judge's verdict, as a judge who knows the right answers would give it: the share of
+// the sample's mapped fields the graded answer got right is the score, all right is a pass. With
+// probability 1 - accuracy the judge errs and says the opposite (pass flipped, score 1 - share).
+// Only a verdict-shaped answer (pass, score, reason) is changed.
+void JudgeLikeAJudge(const std::string& graded, const std::map<std::string, Json>& expected,
+                     double accuracy, const Draws& draws, Json& verdict) {
+  if (!verdict.is_object() || !verdict.contains("pass") || !verdict.contains("score") ||
+      expected.empty()) {
+    return;
+  }
+  const Json answer = Json::parse(graded, nullptr, /*allow_exceptions=*/false);
+  size_t right = 0;
+  for (const auto& [path, value] : expected) {
+    std::string pointer;
+    for (size_t start = 0; start <= path.size();) {  // "vendor.name" -> "/vendor/name"
+      const size_t dot = std::min(path.find('.', start), path.size());
+      pointer += "/" + path.substr(start, dot - start);
+      start = dot + 1;
+    }
+    const Json::json_pointer at(pointer);
+    if (answer.is_object() && answer.contains(at) && answer.at(at) == value) ++right;
+  }
+  const bool all = right == expected.size();
+  const double share = static_cast<double>(right) / static_cast<double>(expected.size());
+  const bool errs = draws.Unit("judge", HashBytes(graded)) >= accuracy;
+  verdict["pass"] = errs ? !all : all;
+  verdict["score"] = errs ? 1 - share : share;
+  if (verdict.contains("reason")) {
+    verdict["reason"] = std::to_string(right) + " of " + std::to_string(expected.size()) +
+                        " fields as expected" + (errs ? " (the simulated judge errs here)" : "");
   }
 }
 
@@ -306,6 +341,9 @@ std::variant<const CallInfo*, Failure> Responder::Understand(const WireFormat& w
   info.tool_name = info.schema ? p.tool_name : "";
   info.max_tokens = p.max_tokens;
   info.sample = FindSample(p.user_text);
+  if (const size_t at = p.user_text.rfind(kJudgeAnswerHeading); at != std::string::npos) {
+    info.graded = p.user_text.substr(at + kJudgeAnswerHeading.size());
+  }
   info.key_hash =
       HashBytes(info.sample >= 0 ? profile_.answers.samples[size_t(info.sample)].key : p.user_text);
   if (calls_.size() >= kMaxCacheEntries) calls_.clear();  // a cache: attempts_ is kept
@@ -325,6 +363,10 @@ Completion Responder::Compose(const CallInfo& call, const ModelProfile& model, c
     answer = call.schema ? GenerateAnswer(*call.schema, in) : GenerateGenericAnswer(in);
   } catch (const Json::exception&) {  // a schema with ill-typed keywords: answer generically
     answer = GenerateGenericAnswer(in);
+  }
+  if (!call.graded.empty() && call.sample >= 0) {
+    JudgeLikeAJudge(call.graded, expected_[static_cast<size_t>(call.sample)], model.accuracy,
+                    draws, answer.value);
   }
   if (fault == Fault::kSchemaViolation) {
     ViolateSchema(call.schema ? *call.schema : Json(), answer.value);

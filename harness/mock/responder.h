@@ -47,6 +47,7 @@ struct CallInfo {
   std::optional<int64_t> max_tokens;
   int sample = -1;        // index into the answers, -1 = none matched
   uint64_t key_hash = 0;  // hash of the sample key, else of the user text
+  std::string graded;     // an LLM judge's request: the answer it is asked to grade
 };
 
 class Responder {

@@ -3,17 +3,13 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "harness/core/judge_prompt.h"
 #include "harness/core/prompt_template.h"
 
 namespace taskcost {
 namespace {
 
 constexpr size_t kMaxReasonBytes = 300;
-
-constexpr const char* kJudgeInstructions =
-    "You grade one answer that an AI model gave to a task. Judge it only against the rubric. "
-    "Reply with a JSON object: {\"pass\": true or false, \"score\": a number from 0 to 1, "
-    "\"reason\": \"one short sentence\"}.";
 
 // Cuts `text` to at most `limit` bytes without splitting a UTF-8 sequence.
 std::string Shortened(const std::string& text, size_t limit) {
@@ -80,8 +76,8 @@ Result<ChatCall> MakeJudgeCall(const RunPlan& plan, const Sample& sample, const 
   ChatCall call;
   call.model = judge.candidate->model;
   call.system = kJudgeInstructions;
-  call.user = "Rubric:\n" + *rubric + "\n\nThe task's input:\n" + *task +
-              "\n\nThe answer to grade:\n" + judged.output;
+  call.user = std::string(kJudgeRubricHeading) + *rubric + std::string(kJudgeTaskHeading) + *task +
+              std::string(kJudgeAnswerHeading) + judged.output;
   call.schema_json = kJudgeVerdictSchema;
   call.schema_name = "verdict";
   call.mode = suite.output.mode;

@@ -68,10 +68,13 @@ TEST_CASE("e2e judge: judge calls are journaled and reported apart from the task
     CHECK(line.at("cost_picousd") == 560'000'000);
     REQUIRE(line.at("verdict").is_object());
     score_sum += line.at("verdict").at("score").get<double>();
+    // The simulated judge knows the right category; m-big answered every ticket right.
+    CHECK(line.at("verdict").at("reason") == "1 of 1 fields as expected");
   }
   CHECK(attempts == 4);
   CHECK(judges == 4);
   CHECK(big.at("quality_score").get<double>() == doctest::Approx(score_sum / 4));
+  CHECK(score_sum == 4.0);
   CHECK(run.out.find("plus $0.00224 on 4 LLM-judge calls") != std::string::npos);
   CHECK(run.out.find("LLM judges") != std::string::npos);
 

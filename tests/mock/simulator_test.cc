@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "harness/core/judge_prompt.h"
 #include "tests/mock/mock_client.h"
 
 namespace taskcost {
@@ -315,4 +316,43 @@ TEST_CASE("simulator: Start reports a port that is taken") {
 }
 
 }  // namespace
+}  // namespace taskcost
+
+namespace taskcost {
+
+TEST_CASE("simulator: a judge model grades an answer by the sample's right fields") {
+  auto sim = StartSimulator(FixtureProfile(
+      "  judge-ok: {api: openai, accuracy: 1}\n  judge-bad: {api: openai, accuracy: 0}\n"));
+  const Json verdict_schema = Json::parse(
+      R"({"type":"object","properties":{"pass":{"type":"boolean"},)"
+      R"("score":{"type":"number","minimum":0,"maximum":1},"reason":{"type":"string"}},)"
+      R"("required":["pass","score","reason"],"additionalProperties":false})");
+  auto judge = [&](const std::string& model, const std::string& graded) {
+    const std::string user = std::string(kJudgeRubricHeading) + "Right category and priority" +
+                             std::string(kJudgeTaskHeading) + kUser +
+                             std::string(kJudgeAnswerHeading) + graded;
+    RawResponse r = PostOpenAi(sim->port(), OpenAiBody(model, user, verdict_schema,
+                                                        std::string(kJudgeInstructions)));
+    REQUIRE(r.status == 200);
+    return Json::parse(
+        r.JsonBody().at("choices").at(0).at("message").at("content").get<std::string>());
+  };
+  // t01 is billing / high.
+  Json right = judge("judge-ok", R"({"category":"billing","priority":"high","reason":"x"})");
+  CHECK(right.at("pass") == true);
+  CHECK(right.at("score") == 1.0);
+  CHECK(right.at("reason") == "2 of 2 fields as expected");
+  Json half = judge("judge-ok", R"({"category":"billing","priority":"low","reason":"x"})");
+  CHECK(half.at("pass") == false);
+  CHECK(half.at("score") == 0.5);
+  Json prose = judge("judge-ok", "I think billing");
+  CHECK(prose.at("pass") == false);
+  CHECK(prose.at("score") == 0.0);
+  // A judge that always errs says the opposite.
+  Json wrong = judge("judge-bad", R"({"category":"billing","priority":"high","reason":"x"})");
+  CHECK(wrong.at("pass") == false);
+  CHECK(wrong.at("score") == 0.0);
+  CHECK(wrong.at("reason") == "2 of 2 fields as expected (the simulated judge errs here)");
+}
+
 }  // namespace taskcost
