@@ -210,7 +210,7 @@ models:
 
 }  // namespace
 
-TEST_CASE("e2e: a chain runs its steps in order; per-step costs add up to the task's cost") {
+TEST_CASE("e2e: a chain runs its steps in order, and per-step costs add up to the task's cost") {
   TempDir dir;
   WriteSimSuite(dir, {kSamples, kSchema, kChainSuite, kChainProfile});
   CliOutcome run = RunCli({"run", "suite.yaml", "--simulate", "profile.yaml", "--out", "run",
