@@ -270,3 +270,107 @@ TEST_CASE("e2e: a chain runs its steps in order, and per-step costs add up to th
 }
 
 }  // namespace taskcost
+
+namespace taskcost {
+namespace {
+
+// A critic step between the draft and the refine writes free-text notes: no schema asked.
+const char* kCriticSuite = R"(suite: critic
+samples: samples.jsonl
+providers: providers.yaml
+prices: prices.yaml
+prompt:
+  user: "Ticket: {{text}}"
+output: {schema: schema.json}
+success:
+  - field_equals: {field: category, expected: "{{expected}}"}
+policy: {max_attempts: 3, timeout_s: 10}
+candidates:
+  - {id: big, provider: sim, model: m-big, baseline: true}
+  - {id: small, provider: sim, model: m-small}
+  - id: draft-critic-refine
+    chain:
+      - {id: draft, candidate: small}
+      - id: critic
+        candidate: small
+        output: text
+        prompt: {user: "Ticket: {{text}}\nDraft: {{steps.draft.output}}\nWrite notes."}
+      - id: refine
+        candidate: big
+        prompt: {user: "Ticket: {{text}}\nNotes: {{steps.critic.output}}"}
+)";
+
+}  // namespace
+
+TEST_CASE("e2e: a chain's free-text critic step goes on, and its notes reach the next step") {
+  TempDir dir;
+  WriteSimSuite(dir, {kSamples, kSchema, kCriticSuite, kChainProfile});
+  CliOutcome run = RunCli({"run", "suite.yaml", "--simulate", "profile.yaml", "--out", "run",
+                           "--quiet", "--no-cache"},
+                          dir.path());
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const json report = json::parse(ReadFileText(dir.path() + "/run/report.json"));
+  const json& chain = ReportCandidate(report, "draft-critic-refine");
+  CHECK(chain.at("successes") == 4);
+  CHECK(chain.at("attempts") == 12);  // three steps, one call each, on four tickets
+  std::map<std::string, std::string> notes;
+  for (const json& a : Lines(ReadFileText(dir.path() + "/run/attempts.jsonl"))) {
+    if (a.value("type", "") != "attempt" || a.at("candidate") != "draft-critic-refine") continue;
+    if (a.at("step") != "critic") continue;
+    CHECK(a.at("partial") == true);
+    CHECK(a.at("checks").empty());
+    CHECK(a.at("validation_errors").empty());
+    notes[a.at("sample").get<std::string>()] = a.at("output").get<std::string>();
+  }
+  CHECK(notes.size() == 4);
+  for (const auto& [sample, text] : notes) CHECK_FALSE(text.empty());
+  // m-small: 1,000 in + 100 out a call = 1,200,000,000 pUSD; four drafts and four critiques.
+  const json& steps = chain.at("steps");
+  REQUIRE(steps.size() == 3);
+  CHECK(steps[0].at("cost_picousd") == 4'800'000'000);
+  CHECK(steps[1].at("step") == "critic");
+  CHECK(steps[1].at("cost_picousd") == 4'800'000'000);
+}
+
+TEST_CASE("e2e: plan counts a chain's every step and says a cascade's expected is its best case") {
+  TempDir dir;
+  WriteSimSuite(dir, {kSamples, kSchema, kSuite, kProfile});
+  CliOutcome plan = RunCli({"plan", "suite.yaml"}, dir.path());
+  INFO(plan.err);
+  REQUIRE(plan.exit_code == 0);
+  CHECK(plan.out.find("small-then-big: a cascade; expected $ is its first step (small) alone, "
+                      "the best case where no task escalates; worst case $ counts every step") !=
+        std::string::npos);
+}
+
+TEST_CASE("e2e: plan shows a time-priced model without an expected cost, never $0") {
+  TempDir dir;
+  WriteSimSuite(dir, {kSamples, kSchema, kSuite, kProfile});
+  dir.Write("prices.yaml",
+            "currency: USD\nmodels:\n"
+            "  m-big: {input: 5.00, output: 15.00, as_of: 2026-11-23,\n"
+            "          source: \"https://x.invalid\"}\n"
+            "  m-small: {gpu_hour_usd: \"2.40\", concurrency: 8, as_of: 2026-11-23,\n"
+            "            source: \"https://x.invalid\"}\n");
+  CliOutcome plan = RunCli({"plan", "suite.yaml", "--budget", "5"}, dir.path());
+  INFO(plan.err);
+  REQUIRE(plan.exit_code == 0);
+  INFO(plan.out);
+  // The small row's expected is "time-priced"; the total's is big's and the cascade's
+  // estimate "+ time".
+  std::map<std::string, std::string> rows;
+  std::istringstream lines(plan.out);
+  for (std::string line; std::getline(lines, line);) rows[line.substr(0, line.find(' '))] = line;
+  CHECK(rows["small"].find("time-priced") != std::string::npos);
+  CHECK(rows["total"].find(" + time") != std::string::npos);
+  CHECK(rows["big"].find("time") == std::string::npos);
+  CHECK(plan.out.find("small: time-priced ($2.40 per GPU-hour / 8 concurrent requests): a call "
+                      "costs its measured latency") != std::string::npos);
+  CHECK(plan.out.find("small-then-big: time-priced (step small at $2.40 per GPU-hour / 8 "
+                      "concurrent requests)") != std::string::npos);
+  CHECK(plan.out.find("it bounds time-priced calls only by the policy timeout (10 s an attempt)") !=
+        std::string::npos);
+}
+
+}  // namespace taskcost
