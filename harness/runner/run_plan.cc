@@ -444,10 +444,13 @@ RunManifest MakeManifest(const RunPlan& plan, const std::string& run_id, int64_t
         if (pc.chain) model += " (" + pc.steps[i].candidate->id + ")";
       }
     }
-    m.candidates.push_back(ManifestCandidate{pc.candidate->id, pc.provider.name,
-                                             std::string(ProviderKindName(pc.provider.kind)),
-                                             model, pc.candidate->baseline, pc.price,
-                                             pc.candidate->tags});
+    ManifestCandidate& c = m.candidates.emplace_back(
+        ManifestCandidate{pc.candidate->id, pc.provider.name,
+                          std::string(ProviderKindName(pc.provider.kind)), model,
+                          pc.candidate->baseline, pc.price, pc.candidate->tags});
+    for (size_t i = 0; i < pc.steps.size(); ++i) {
+      c.steps.push_back(ManifestStep{pc.step_ids[i], pc.steps[i].candidate->id, pc.steps[i].price});
+    }
   }
   m.human = suite.human;
   m.volume_per_month = suite.volume_per_month;

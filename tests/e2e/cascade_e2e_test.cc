@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "harness/core/report_format.h"
 #include "tests/e2e/cli_process.h"
 #include "tests/e2e/sim_suite.h"
 
@@ -370,6 +371,46 @@ TEST_CASE("e2e: plan shows a time-priced model without an expected cost, never $
   CHECK(plan.out.find("small-then-big: time-priced (step small at $2.40 per GPU-hour / 8 "
                       "concurrent requests)") != std::string::npos);
   CHECK(plan.out.find("it bounds time-priced calls only by the policy timeout (10 s an attempt)") !=
+        std::string::npos);
+}
+
+TEST_CASE("e2e: run.json records each chain step's price and report --prices re-prices each call") {
+  TempDir dir;
+  WriteSimSuite(dir, {kSamples, kSchema, kChainSuite, kChainProfile});
+  REQUIRE(RunCli({"run", "suite.yaml", "--simulate", "profile.yaml", "--out", "run", "--quiet",
+                  "--no-cache"},
+                 dir.path())
+              .exit_code == 0);
+  const json manifest = json::parse(ReadFileText(dir.path() + "/run/run.json"));
+  json chain_entry;
+  for (const json& c : manifest.at("candidates")) {
+    if (c.at("id") == "draft-then-refine") chain_entry = c;
+  }
+  const json& steps = chain_entry.at("steps");
+  REQUIRE(steps.size() == 2);
+  CHECK(steps[0].at("id") == "draft");
+  CHECK(steps[0].at("candidate") == "small");
+  CHECK(steps[0].at("price").at("model") == "m-small");
+  CHECK(steps[1].at("candidate") == "big");
+  CHECK(steps[1].at("price").at("input_per_1m") == "5");
+  CHECK(chain_entry.at("price").at("model") == "m-small");  // the first step's, as before
+
+  // m-small at half ($0.40 / $2.00): a draft call costs 1,000 x 400,000 + 100 x 2,000,000 =
+  // 600,000,000 pUSD instead of 1,200,000,000: the chain's four drafts save 2,400,000,000.
+  dir.Write("half.yaml", R"(currency: USD
+models:
+  m-big: {input: 5.00, output: 15.00, as_of: 2026-12-01, source: "https://example.invalid/big"}
+  m-small: {input: 0.40, output: 2.00, as_of: 2026-12-01, source: "https://example.invalid/s"}
+)");
+  const json report = json::parse(ReadFileText(dir.path() + "/run/report.json"));
+  const int64_t total =
+      ReportCandidate(report, "draft-then-refine").at("total_cost_picousd").get<int64_t>();
+  CliOutcome repriced = RunCli({"report", "run", "--prices", "half.yaml"}, dir.path());
+  INFO(repriced.err);
+  REQUIRE(repriced.exit_code == 0);
+  CHECK(repriced.out.find("  small: $0.0048 -> $0.0024 (-50.0%)") != std::string::npos);
+  CHECK(repriced.out.find("  draft-then-refine: $" + FormatUsd(Money::FromPicos(total)) +
+                          " -> $" + FormatUsd(Money::FromPicos(total - 2'400'000'000)) + " (") !=
         std::string::npos);
 }
 
