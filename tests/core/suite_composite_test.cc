@@ -25,6 +25,12 @@ Result<Suite> LoadWith(const TempDir& dir, const std::string& more) {
   return LoadSuite(dir.Write("suite.yaml", std::string(kBase) + more));
 }
 
+// The errors of the suite with `more` candidates, paths relative to `dir`; "" when it loads.
+std::string ErrorsWith(const TempDir& dir, const std::string& more) {
+  Result<Suite> suite = LoadWith(dir, more);
+  return suite.ok() ? "" : dir.Relative(suite.errors());
+}
+
 TEST_CASE("suite_composite: cascades and chains name the candidates they call") {
   TempDir dir;
   Result<Suite> suite = LoadWith(
@@ -49,16 +55,15 @@ TEST_CASE("suite_composite: cascades and chains name the candidates they call") 
 
 TEST_CASE("suite_composite: problems are located at the step") {
   TempDir dir;
-  Result<Suite> suite = LoadWith(
-      dir,
-      "  - {id: c1, cascade: [smal, big], model: x}\n"
-      "  - {id: c2, cascade: [small]}\n"
-      "  - id: ch\n"
-      "    chain:\n"
-      "      - {id: draft, candidate: small, prompt: {user: \"{{steps.refine.output}}\"}}\n"
-      "      - {id: refine, candidate: c1, prompt: {user: \"{{txt}} {{steps.draft.output}}\"}}\n");
-  REQUIRE_FALSE(suite.ok());
-  CHECK(dir.Relative(suite.errors()) ==
+  CHECK(ErrorsWith(
+            dir,
+            "  - {id: c1, cascade: [smal, big], model: x}\n"
+            "  - {id: c2, cascade: [small]}\n"
+            "  - id: ch\n"
+            "    chain:\n"
+            "      - {id: draft, candidate: small, prompt: {user: \"{{steps.refine.output}}\"}}\n"
+            "      - {id: refine, candidate: c1, prompt: {user: \"{{txt}} {{steps.draft.output}}\"}}"
+            "\n") ==
         "suite.yaml:11:43: candidates[2].model: a cascade takes its models from its steps; "
         "remove model\n"
         "suite.yaml:12:23: candidates[3].cascade: a cascade needs at least two steps, e.g. "
@@ -112,16 +117,13 @@ TEST_CASE("suite_composite: a chain step may answer in free text or in its own s
 
 TEST_CASE("suite_composite: a step's output problems are located at the step") {
   TempDir dir;
-  Result<Suite> suite = LoadWith(
-      dir,
-      "  - id: ch\n"
-      "    chain:\n"
-      "      - {id: a, candidate: small, output: json}\n"
-      "      - {id: b, candidate: small, output: text, schema: {type: object}}\n"
-      "      - {id: c, candidate: small, schema: missing.json}\n"
-      "      - {id: d, candidate: big, output: text}\n");
-  REQUIRE_FALSE(suite.ok());
-  CHECK(dir.Relative(suite.errors()) ==
+  CHECK(ErrorsWith(dir,
+                   "  - id: ch\n"
+                   "    chain:\n"
+                   "      - {id: a, candidate: small, output: json}\n"
+                   "      - {id: b, candidate: small, output: text, schema: {type: object}}\n"
+                   "      - {id: c, candidate: small, schema: missing.json}\n"
+                   "      - {id: d, candidate: big, output: text}\n") ==
         "suite.yaml:13:43: candidates[2].chain[0].output: unknown output \"json\"; expected "
         "text (a free-text answer), or give the step a schema:\n"
         "suite.yaml:14:43: candidates[2].chain[1].output: give the step either output: text or "

@@ -178,26 +178,22 @@ TEST_CASE("e2e: a resumed cascade pays nothing twice and finishes an escalation 
 namespace taskcost {
 namespace {
 
-const char* kChainSuite = R"(suite: chain
-samples: samples.jsonl
-providers: providers.yaml
-prices: prices.yaml
-prompt:
-  user: "Ticket: {{text}}"
-output: {schema: schema.json}
-success:
-  - field_equals: {field: category, expected: "{{expected}}"}
-policy: {max_attempts: 3, timeout_s: 10}
+// The two models every chain below is made of.
+const std::string kTwoModels = R"(policy: {max_attempts: 3, timeout_s: 10}
 candidates:
   - {id: big, provider: sim, model: m-big, baseline: true}
   - {id: small, provider: sim, model: m-small}
-  - id: draft-then-refine
+)";
+
+// No system prompt: big alone and the refine step then differ by the draft only.
+const std::string kChainSuite = TicketSuite("chain", kTwoModels + R"(  - id: draft-then-refine
     chain:
       - {id: draft, candidate: small}
       - id: refine
         candidate: big
         prompt: {user: "Ticket: {{text}}\nDraft: {{steps.draft.output}}"}
-)";
+)",
+                                              "");
 
 // m-small: 1,000 input and 100 output tokens a call: 1,000 x 800,000 + 100 x 4,000,000 =
 // 1,200,000,000 pUSD. m-big reads its prompt's length (chars / 4) so the refine step shows that
@@ -213,7 +209,7 @@ models:
 
 TEST_CASE("e2e: a chain runs its steps in order, and per-step costs add up to the task's cost") {
   TempDir dir;
-  WriteSimSuite(dir, {kSamples, kSchema, kChainSuite, kChainProfile});
+  WriteSimSuite(dir, {kSamples, kSchema, kChainSuite.c_str(), kChainProfile});
   CliOutcome run = RunCli({"run", "suite.yaml", "--simulate", "profile.yaml", "--out", "run",
                            "--quiet", "--no-cache"},
                           dir.path());
@@ -276,20 +272,7 @@ namespace taskcost {
 namespace {
 
 // A critic step between the draft and the refine writes free-text notes: no schema asked.
-const char* kCriticSuite = R"(suite: critic
-samples: samples.jsonl
-providers: providers.yaml
-prices: prices.yaml
-prompt:
-  user: "Ticket: {{text}}"
-output: {schema: schema.json}
-success:
-  - field_equals: {field: category, expected: "{{expected}}"}
-policy: {max_attempts: 3, timeout_s: 10}
-candidates:
-  - {id: big, provider: sim, model: m-big, baseline: true}
-  - {id: small, provider: sim, model: m-small}
-  - id: draft-critic-refine
+const std::string kCriticSuite = TicketSuite("critic", kTwoModels + R"(  - id: draft-critic-refine
     chain:
       - {id: draft, candidate: small}
       - id: critic
@@ -299,19 +282,14 @@ candidates:
       - id: refine
         candidate: big
         prompt: {user: "Ticket: {{text}}\nNotes: {{steps.critic.output}}"}
-)";
+)");
 
 }  // namespace
 
 TEST_CASE("e2e: a chain's free-text critic step goes on, and its notes reach the next step") {
   TempDir dir;
-  WriteSimSuite(dir, {kSamples, kSchema, kCriticSuite, kChainProfile});
-  CliOutcome run = RunCli({"run", "suite.yaml", "--simulate", "profile.yaml", "--out", "run",
-                           "--quiet", "--no-cache"},
-                          dir.path());
-  INFO(run.err);
-  REQUIRE(run.exit_code == 0);
-  const json report = json::parse(ReadFileText(dir.path() + "/run/report.json"));
+  WriteSimSuite(dir, {kSamples, kSchema, kCriticSuite.c_str(), kChainProfile});
+  const json report = RunSimulated(dir);
   const json& chain = ReportCandidate(report, "draft-critic-refine");
   CHECK(chain.at("successes") == 4);
   CHECK(chain.at("attempts") == 12);  // three steps, one call each, on four tickets
@@ -376,11 +354,8 @@ TEST_CASE("e2e: plan shows a time-priced model without an expected cost, never $
 
 TEST_CASE("e2e: run.json records each chain step's price and report --prices re-prices each call") {
   TempDir dir;
-  WriteSimSuite(dir, {kSamples, kSchema, kChainSuite, kChainProfile});
-  REQUIRE(RunCli({"run", "suite.yaml", "--simulate", "profile.yaml", "--out", "run", "--quiet",
-                  "--no-cache"},
-                 dir.path())
-              .exit_code == 0);
+  WriteSimSuite(dir, {kSamples, kSchema, kChainSuite.c_str(), kChainProfile});
+  const json report = RunSimulated(dir);
   const json manifest = json::parse(ReadFileText(dir.path() + "/run/run.json"));
   json chain_entry;
   for (const json& c : manifest.at("candidates")) {
@@ -402,7 +377,6 @@ models:
   m-big: {input: 5.00, output: 15.00, as_of: 2026-12-01, source: "https://example.invalid/big"}
   m-small: {input: 0.40, output: 2.00, as_of: 2026-12-01, source: "https://example.invalid/s"}
 )");
-  const json report = json::parse(ReadFileText(dir.path() + "/run/report.json"));
   const int64_t total =
       ReportCandidate(report, "draft-then-refine").at("total_cost_picousd").get<int64_t>();
   CliOutcome repriced = RunCli({"report", "run", "--prices", "half.yaml"}, dir.path());
