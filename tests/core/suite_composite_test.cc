@@ -62,8 +62,8 @@ TEST_CASE("suite_composite: problems are located at the step") {
             "  - id: ch\n"
             "    chain:\n"
             "      - {id: draft, candidate: small, prompt: {user: \"{{steps.refine.output}}\"}}\n"
-            "      - {id: refine, candidate: c1, prompt: {user: \"{{txt}} {{steps.draft.output}}\"}}"
-            "\n") ==
+            "      - {id: refine, candidate: c1,\n"
+            "         prompt: {user: \"{{txt}} {{steps.draft.output}}\"}}\n") ==
         "suite.yaml:11:43: candidates[2].model: a cascade takes its models from its steps; "
         "remove model\n"
         "suite.yaml:12:23: candidates[3].cascade: a cascade needs at least two steps, e.g. "
@@ -74,7 +74,7 @@ TEST_CASE("suite_composite: problems are located at the step") {
         "\"small\"?\n"
         "suite.yaml:16:33: candidates[4].chain[1].candidate: unknown candidate \"c1\"; a step "
         "names a single-model candidate of this suite: big, small\n"
-        "suite.yaml:16:52: candidates[4].chain[1].prompt.user: {{txt}} is not a field of any "
+        "suite.yaml:17:25: candidates[4].chain[1].prompt.user: {{txt}} is not a field of any "
         "sample, did you mean \"text\"?");
 }
 

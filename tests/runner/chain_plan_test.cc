@@ -84,7 +84,7 @@ TEST_CASE("chain_plan: a free-text step sends a plain request, the last step the
   }
 }
 
-TEST_CASE("chain_plan: a free-text step goes on with any answer that is neither empty nor cut off") {
+TEST_CASE("chain_plan: a free-text step goes on with any answer neither empty nor cut off") {
   PlanFixture f = ChainFixture("");
   const RunPlan plan = f.Plan();
   // small: 1,000 x $0.80/1M + 200 x $4.00/1M = 800,000,000 + 800,000,000 pUSD.
@@ -171,7 +171,7 @@ TEST_CASE("chain_plan: a chain's expected cost is the sum of its steps, worked b
   CHECK(e.expected == Money::FromPicos(1'635'000'000LL + 221'600'000 + 2'096'600'000));
 }
 
-TEST_CASE("chain_plan: a cascade's expected cost is its first step's, its worst case every step's") {
+TEST_CASE("chain_plan: a cascade's expected cost is its first step's, worst case every step's") {
   PlanFixture f;
   Candidate cascade;
   cascade.id = "small-then-big";
