@@ -23,7 +23,7 @@ Result<PricedRun> RepricedRun(const LoadedRun& run, const std::string& prices_fi
     if (!found.ok()) return found.errors();
     prices = std::move(found).value();
   } else {
-    for (const ManifestCandidate& c : run.manifest.candidates) prices[c.id] = c.price;
+    prices = RecordedPrices(run.manifest);
   }
   if (batch) {
     for (auto& [id, price] : prices) price = BatchTier(price);

@@ -84,8 +84,8 @@ std::optional<int> CheckBudget(const RunPlan& plan, const ResponseCache* cache,
   const RunEstimate estimate = EstimateWithCache(plan, cache);
   if (estimate.worst_case <= *budget) return std::nullopt;
   const std::string figures = "the worst case, $" + FormatUsd(estimate.worst_case) +
-                              ", exceeds the budget of $" + FormatUsd(*budget) + " (expected $" +
-                              FormatUsd(estimate.expected) + ")";
+                              ", exceeds the budget of $" + FormatUsd(*budget) + " (expected " +
+                              ExpectedUsdText(estimate) + ")";
   if (allow_partial) {
     PrintWarning(figures + "; --allow-partial: the run stops when the budget is reached");
     return std::nullopt;

@@ -1,10 +1,12 @@
 #include "harness/cli/run_setup.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
 #include "harness/cli/cli.h"
 #include "harness/core/content_hash.h"
+#include "harness/core/error_text.h"
 #include "harness/core/report_format.h"
 #include "harness/core/report_render.h"
 #include "harness/edge/run_dir.h"
@@ -172,27 +174,92 @@ RunEstimate EstimateWithCache(const RunPlan& plan, const ResponseCache* cache) {
   });
 }
 
+namespace {
+
+// The expected cost cell: "0.0012"; "time-priced" when every expected call is; "0.0012 + time"
+// when some are (their cost is their measured latency, not estimated).
+std::string ExpectedCell(Money expected, int64_t calls, int64_t time_priced_calls) {
+  if (time_priced_calls == 0) return FormatUsd(expected);
+  if (time_priced_calls == calls) return "time-priced";
+  return FormatUsd(expected) + " + time";
+}
+
+// "60 s" (or "1500 ms" when not whole seconds).
+std::string TimeoutText(std::chrono::milliseconds timeout) {
+  const int64_t ms = timeout.count();
+  return ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms";
+}
+
+// What the table's figures mean for cascades and time-priced candidates, one line each.
+std::string EstimateNotes(const RunPlan& plan, const RunEstimate& estimate) {
+  std::string out;
+  for (size_t i = 0; i < estimate.candidates.size(); ++i) {
+    const CandidateEstimate& c = estimate.candidates[i];
+    const PlannedCandidate& pc = plan.candidates[i];
+    if (c.cascade) {
+      out += c.candidate_id + ": a cascade; expected $ is its first step (" + pc.step_ids[0] +
+             ") alone, the best case where no task escalates; worst case $ counts every step\n";
+    }
+    if (!c.time_priced) continue;
+    std::vector<std::string> timed;
+    if (pc.steps.empty()) timed.push_back(TimePriceText(pc.price));
+    for (size_t s = 0; s < pc.steps.size(); ++s) {
+      if (pc.steps[s].price.TimePriced()) {
+        timed.push_back("step " + pc.step_ids[s] + " at " + TimePriceText(pc.steps[s].price));
+      }
+    }
+    out += c.candidate_id + ": time-priced (" + JoinNames(timed) +
+           "): a call costs its measured latency, so expected $ leaves such calls out (no "
+           "estimate); worst case $ counts each attempt at the policy timeout (" +
+           TimeoutText(plan.suite->policy.timeout) + ")\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string ExpectedUsdText(const RunEstimate& estimate) {
+  std::string out = "$" + FormatUsd(estimate.expected);
+  if (estimate.time_priced_calls > 0) {
+    out += " plus " + Count(static_cast<size_t>(estimate.time_priced_calls), "time-priced call") +
+           " not estimated";
+  }
+  return out;
+}
+
 std::string EstimateText(const RunPlan& plan, const RunEstimate& estimate,
                          const ResponseCache* cache) {
   ReportTable t;
   t.header = {"candidate", "tasks", "in tok/task", "out tok/task", "expected $", "worst case $"};
   t.right_aligned = {false, true, true, true, true, true};
-  int64_t tasks = 0, cached = 0;
+  int64_t tasks = 0, cached = 0, calls = 0;
+  bool time_priced = false;
   for (size_t i = 0; i < estimate.candidates.size(); ++i) {
     const CandidateEstimate& c = estimate.candidates[i];
     const bool baseline = plan.candidates[i].candidate->baseline;
     t.rows.push_back({baseline ? c.candidate_id + " (baseline)" : c.candidate_id,
                       std::to_string(c.tasks), FormatRatio({c.input_tokens, c.tasks}, 1),
-                      FormatRatio({c.output_tokens, c.tasks}, 1), FormatUsd(c.expected),
+                      FormatRatio({c.output_tokens, c.tasks}, 1),
+                      ExpectedCell(c.expected, c.expected_calls, c.time_priced_calls),
                       FormatUsd(c.worst_case)});
     tasks += c.tasks;
     cached += c.cached_attempts;
+    calls += c.expected_calls;
+    time_priced |= c.time_priced;
+  }
+  int64_t candidates_time_priced = 0;
+  for (const CandidateEstimate& c : estimate.candidates) {
+    candidates_time_priced += c.time_priced_calls;
   }
   if (estimate.judge_calls > 0) {  // evaluation overhead: spent, but in no task's cost
     t.rows.push_back({"LLM judges", std::to_string(estimate.judge_calls) + " calls", "", "",
-                      FormatUsd(estimate.judge_expected), FormatUsd(estimate.judge_worst_case)});
+                      ExpectedCell(estimate.judge_expected, estimate.judge_calls,
+                                   estimate.time_priced_calls - candidates_time_priced),
+                      FormatUsd(estimate.judge_worst_case)});
   }
-  t.rows.push_back({"total", std::to_string(tasks), "", "", FormatUsd(estimate.expected),
+  t.rows.push_back({"total", std::to_string(tasks), "", "",
+                    ExpectedCell(estimate.expected, calls + estimate.judge_calls,
+                                 estimate.time_priced_calls),
                     FormatUsd(estimate.worst_case)});
   const Suite& suite = *plan.suite;
   std::string out = "taskcost plan: " + suite.name + ": " + Count(plan.samples.size(), "sample") +
@@ -201,6 +268,7 @@ std::string EstimateText(const RunPlan& plan, const RunEstimate& estimate,
                     Count(static_cast<size_t>(tasks), "task") + ", at most " +
                     Count(static_cast<size_t>(estimate.max_attempts), "attempt") + " a task\n\n";
   out += RenderTerminalTable(t, false) + "\n";
+  out += EstimateNotes(plan, estimate);
   if (cache != nullptr && cached > 0) {
     out += "response cache (" + cache->dir() + "): " + std::to_string(cached) + " of " +
            std::to_string(tasks * estimate.max_attempts) +
@@ -210,14 +278,26 @@ std::string EstimateText(const RunPlan& plan, const RunEstimate& estimate,
     out += "budget: $" + FormatUsd(*suite.budget) + "; the worst case " +
            (estimate.worst_case > *suite.budget ? "EXCEEDS it (run refuses to start unless "
                                                   "--allow-partial)"
-                                                : "is within it") +
-           "\n";
+                                                : "is within it");
+    if (time_priced) {
+      out += "; it bounds time-priced calls only by the policy timeout (" +
+             TimeoutText(suite.policy.timeout) +
+             " an attempt): their cost is their measured latency, which cannot be estimated";
+    }
+    out += "\n";
   } else {
     out += "budget: none set (budget_usd or --budget)\n";
   }
   out += "expected: one attempt a task, input = (prompt + schema bytes) / 4 tokens, output = "
          "max_tokens / 4 tokens; worst case: every attempt, input = bytes / 3 + 32 tokens, "
          "output = max_tokens (docs/plan.md)\n";
+  const bool composite = std::any_of(plan.candidates.begin(), plan.candidates.end(),
+                                     [](const PlannedCandidate& pc) { return !pc.steps.empty(); });
+  if (composite) {
+    out += "chains and cascades: expected counts one attempt of every step of a chain (a later "
+           "step's input adds the earlier steps' expected output) and a cascade's first step; "
+           "worst case counts every attempt of every step\n";
+  }
   return out;
 }
 

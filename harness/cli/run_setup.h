@@ -66,7 +66,12 @@ KeyLookup KeysFromEnvironment(const ProviderCatalog& providers);
 /// Estimates `plan`, counting attempts `cache` (may be null) will answer as free.
 RunEstimate EstimateWithCache(const RunPlan& plan, const ResponseCache* cache);
 
-/// The estimate as a table, the budget line and the rules, ready to print.
+/// The expected cost for messages: "$0.0043", or "$0.0043 plus 20 time-priced calls not
+/// estimated" when time-priced calls have no estimate.
+std::string ExpectedUsdText(const RunEstimate& estimate);
+
+/// The estimate as a table, notes (a cascade's expected is its first step's; time-priced calls
+/// have no expected cost), the budget line and the rules, ready to print.
 std::string EstimateText(const RunPlan& plan, const RunEstimate& estimate,
                          const ResponseCache* cache);
 

@@ -410,6 +410,30 @@ void ReportBuilder::Add(const Attempt& a) {
              s.report.candidates[c->second]);
 }
 
+namespace {
+
+// Each step's candidate and pricing, from run.json: the recorded steps, or (older files) the
+// step's candidate's own entry.
+void AddStepPricing(const RunManifest& manifest, const ManifestCandidate& candidate,
+                    std::vector<StepCost>& steps) {
+  const std::vector<ManifestStep> recorded = StepsOf(candidate);
+  for (StepCost& cost : steps) {
+    auto step = std::find_if(recorded.begin(), recorded.end(),
+                             [&](const ManifestStep& s) { return s.id == cost.step; });
+    if (step == recorded.end()) continue;
+    cost.candidate = step->candidate;
+    const ModelPrice* price = candidate.steps.empty() ? nullptr : &step->price;
+    for (const ManifestCandidate& c : manifest.candidates) {
+      if (price == nullptr && c.id == step->candidate) price = &c.price;
+    }
+    if (price == nullptr) continue;
+    cost.pricing = price->TimePriced() ? "time" : "token";
+    if (price->TimePriced()) cost.time_price = TimePriceText(*price);
+  }
+}
+
+}  // namespace
+
 Report ReportBuilder::Finish() {
   State& s = *state_;
   Report& report = s.report;
@@ -417,6 +441,9 @@ Report ReportBuilder::Finish() {
   for (size_t i = 0; i < report.candidates.size(); ++i) {
     CandidateMetrics& m = report.candidates[i];
     taskcost::Finish(manifest, s.tasks[i], s.options, report, m);
+    for (const ManifestCandidate& c : manifest.candidates) {
+      if (c.id == m.id && !m.steps.empty()) AddStepPricing(manifest, c, m.steps);
+    }
     report.total_cost += m.total_cost;
     report.spent += m.spent;
     report.cached_attempts += m.cached_attempts;

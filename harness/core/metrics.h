@@ -113,12 +113,17 @@ struct ScorerFigures {
   }
 };
 
-/// One step of a cascade: what its calls cost over the candidate's tasks.
+/// One step of a cascade or chain: what its calls cost over the candidate's tasks.
 struct StepCost {
-  std::string step;  // the id of the candidate that made the calls
+  std::string step;  // the journal's step: a cascade's member id, a chain's step id
   int64_t tasks = 0;     // tasks that reached this step
   int64_t attempts = 0;
   Money cost;            // every attempt of the step, failed ones included
+  std::string candidate;   // the candidate that made the calls; "" when run.json does not say
+  // How its calls were priced: "token" or "time" (time_price as CandidateMetrics'); "" when
+  // unknown (a run.json without steps whose step candidate was not in the run).
+  std::string pricing;
+  std::string time_price;
 };
 
 struct CandidateMetrics {

@@ -170,6 +170,9 @@ Json CandidateJson(const CandidateMetrics& c) {
   for (const StepCost& s : c.steps) {
     Json one = Json::object();
     one["step"] = s.step;
+    if (!s.candidate.empty()) one["candidate"] = s.candidate;
+    if (!s.pricing.empty()) one["pricing"] = s.pricing;
+    if (!s.time_price.empty()) one["time_price"] = s.time_price;
     one["tasks"] = s.tasks;
     one["attempts"] = s.attempts;
     one["cost_picousd"] = s.cost.picos();

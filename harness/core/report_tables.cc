@@ -243,8 +243,15 @@ std::vector<std::string> NegativeRoiWarnings(const Report& report) {
 std::vector<std::string> TimePricedNotes(const Report& report) {
   std::vector<std::string> notes;
   for (const CandidateMetrics& c : report.candidates) {
-    if (c.pricing != "time") continue;
-    notes.push_back(c.id + ": time-priced at " + c.time_price + "; cost = measured latency");
+    if (c.steps.empty() && c.pricing == "time") {
+      notes.push_back(c.id + ": time-priced at " + c.time_price + "; cost = measured latency");
+    }
+    for (const StepCost& s : c.steps) {  // a cascade's or chain's, each at its own price
+      if (s.pricing != "time") continue;
+      const std::string by = s.candidate == s.step ? "" : " (" + s.candidate + ")";
+      notes.push_back(c.id + ": step " + s.step + by + " time-priced at " + s.time_price +
+                      "; cost = measured latency");
+    }
   }
   return notes;
 }

@@ -1,5 +1,7 @@
 #include "harness/core/reprice.h"
 
+#include <utility>
+
 #include "harness/core/catalog_writer.h"
 #include "harness/core/error_text.h"
 #include "harness/core/metrics.h"
@@ -32,18 +34,33 @@ std::string ChangePercent(Money before, Money after) {
 
 }  // namespace
 
+CandidatePrices RecordedPrices(const RunManifest& manifest) {
+  CandidatePrices prices;
+  for (const ManifestCandidate& c : manifest.candidates) prices[c.id] = c.price;
+  for (const ManifestCandidate& c : manifest.candidates) {
+    for (const ManifestStep& step : c.steps) prices.emplace(step.candidate, step.price);
+  }
+  return prices;
+}
+
 Result<CandidatePrices> PricesFromCatalog(const RunManifest& manifest,
                                           const PriceCatalog& catalog) {
   CandidatePrices prices;
   Errors errors;
-  for (const ManifestCandidate& c : manifest.candidates) {
-    const std::string& key = c.price.model.empty() ? c.model : c.price.model;
+  auto look_up = [&](const std::string& id, const std::string& key) {
+    if (prices.count(id) != 0) return;
     if (const ModelPrice* price = catalog.Find(key)) {
-      prices[c.id] = *price;
-      continue;
+      prices[id] = *price;
+      return;
     }
-    errors.push_back(MakeError("no price for " + Quoted(key) + " (candidate " + c.id + ") in " +
+    errors.push_back(MakeError("no price for " + Quoted(key) + " (candidate " + id + ") in " +
                                catalog.file + DidYouMean(key, catalog.ModelNames())));
+  };
+  for (const ManifestCandidate& c : manifest.candidates) {
+    look_up(c.id, c.price.model.empty() ? c.model : c.price.model);
+  }
+  for (const ManifestCandidate& c : manifest.candidates) {
+    for (const ManifestStep& step : c.steps) look_up(step.candidate, step.price.model);
   }
   if (!errors.empty()) return errors;
   return prices;
@@ -65,13 +82,27 @@ ModelPrice BatchTier(const ModelPrice& price) {
 PricedRun Reprice(const RunManifest& manifest, const std::vector<Attempt>& attempts,
                   const CandidatePrices& prices) {
   PricedRun run{manifest, attempts};
+  // A composite's call is priced as its step's candidate: (candidate id, step id) -> candidate.
+  std::map<std::pair<std::string, std::string>, std::string> step_candidates;
   for (ManifestCandidate& c : run.manifest.candidates) {
     auto found = prices.find(c.id);
     if (found != prices.end()) c.price = found->second;
+    for (const ManifestStep& step : StepsOf(c)) {
+      step_candidates[{c.id, step.id}] = step.candidate;
+    }
+    for (ManifestStep& step : c.steps) {
+      auto price = prices.find(step.candidate);
+      if (price != prices.end()) step.price = price->second;
+    }
   }
   for (Attempt& a : run.attempts) {
-    // A cascade's call is priced as its step's candidate.
-    auto found = prices.find(a.step.empty() ? a.candidate_id : a.step);
+    std::string payer = a.candidate_id;
+    if (!a.step.empty()) {
+      auto step = step_candidates.find({a.candidate_id, a.step});
+      if (step == step_candidates.end()) continue;  // a step the manifest does not name
+      payer = step->second;
+    }
+    auto found = prices.find(payer);
     if (found != prices.end()) a.cost = CallCost(found->second, a.usage, a.latency_us);
   }
   return run;

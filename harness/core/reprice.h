@@ -14,8 +14,13 @@
 
 namespace taskcost {
 
-/// Prices by candidate id.
+/// Prices by candidate id. A cascade's or chain's calls are priced at their step's candidate's
+/// entry (ManifestStep::candidate), which may be a candidate the run did not include.
 using CandidatePrices = std::map<std::string, ModelPrice>;
+
+/// The prices the run recorded: every candidate's, and every step's candidate's (from
+/// run.json's steps; a member left out of the run by --candidates included).
+CandidatePrices RecordedPrices(const RunManifest& manifest);
 
 /// A run as if it had been priced differently: the manifest's prices replaced and every
 /// attempt's cost recomputed with CallCost from its recorded usage.
@@ -24,9 +29,9 @@ struct PricedRun {
   std::vector<Attempt> attempts;
 };
 
-/// The price each manifest candidate gets from `catalog`, looked up by the catalog key the run
-/// used (ManifestCandidate::price.model). Fails naming every key the catalog lacks, with a
-/// suggestion for a near miss.
+/// The price each manifest candidate (and each recorded step's candidate) gets from `catalog`,
+/// looked up by the catalog key the run used (price.model). Fails naming every key the catalog
+/// lacks, with a suggestion for a near miss.
 Result<CandidatePrices> PricesFromCatalog(const RunManifest& manifest, const PriceCatalog& catalog);
 
 /// The batch tier of a price: input and output (reasoning too) cut by batch_discount_percent,
@@ -35,7 +40,9 @@ Result<CandidatePrices> PricesFromCatalog(const RunManifest& manifest, const Pri
 ModelPrice BatchTier(const ModelPrice& price);
 
 /// The run re-priced: candidates in `prices` get the new price and their attempts new costs;
-/// other candidates and their attempts are left as recorded.
+/// a cascade's or chain's attempt is priced as its step's candidate (StepsOf), its recorded
+/// steps' prices replaced too. Attempts whose candidate (or step's candidate) is not in
+/// `prices` are left as recorded.
 PricedRun Reprice(const RunManifest& manifest, const std::vector<Attempt>& attempts,
                   const CandidatePrices& prices);
 

@@ -370,6 +370,17 @@ Json CandidateToJson(const ManifestCandidate& c) {
   j["baseline"] = c.baseline;
   j["price"] = PriceToJson(c.price);
   if (!c.tags.empty()) j["tags"] = c.tags;
+  if (!c.steps.empty()) {
+    Json steps = Json::array();
+    for (const ManifestStep& step : c.steps) {
+      Json one = Json::object();
+      one["id"] = step.id;
+      one["candidate"] = step.candidate;
+      one["price"] = PriceToJson(step.price);
+      steps.push_back(std::move(one));
+    }
+    j["steps"] = std::move(steps);
+  }
   return j;
 }
 
@@ -382,6 +393,15 @@ ManifestCandidate CandidateFromFields(const Fields& f) {
   c.baseline = f.Bool("baseline");
   c.price = PriceFromFields(f.Object("price"));
   c.tags = f.OptionalTags("tags");
+  if (f.Has("steps")) {
+    const Json& steps = f.Array("steps");
+    for (size_t i = 0; i < steps.size(); ++i) {
+      Fields step(steps[i], f.Pointer("steps") + "/" + std::to_string(i));
+      c.steps.push_back(
+          ManifestStep{step.String("id"), step.String("candidate"),
+                       PriceFromFields(step.Object("price"))});
+    }
+  }
   return c;
 }
 
@@ -487,6 +507,30 @@ RunManifest ManifestFromFields(const Fields& f) {
 }
 
 }  // namespace
+
+std::vector<ManifestStep> StepsOf(const ManifestCandidate& candidate) {
+  if (!candidate.steps.empty()) return candidate.steps;
+  std::vector<ManifestStep> steps;
+  const std::string_view model = candidate.model;
+  const bool chain = model.starts_with("chain: ");
+  if (!chain && !model.starts_with("cascade: ")) return steps;
+  std::string_view rest = model.substr(chain ? 7 : 9);
+  for (bool more = true; more;) {  // "a > b" or "draft (a) > refine (b)"
+    const size_t separator = rest.find(" > ");
+    more = separator != std::string_view::npos;
+    const std::string_view part = rest.substr(0, separator);
+    ManifestStep& step = steps.emplace_back();
+    step.id = step.candidate = std::string(part);
+    if (chain) {
+      const size_t open = part.find(" (");
+      if (open == std::string_view::npos || !part.ends_with(")")) return {};
+      step.id = std::string(part.substr(0, open));
+      step.candidate = std::string(part.substr(open + 2, part.size() - open - 3));
+    }
+    if (more) rest.remove_prefix(separator + 3);
+  }
+  return steps;
+}
 
 const ManifestCandidate* RunManifest::Baseline() const {
   for (const ManifestCandidate& c : candidates) {

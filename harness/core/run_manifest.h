@@ -21,15 +21,30 @@ namespace taskcost {
 inline constexpr int kJournalFormatVersion = 2;  // 2: judge lines (docs/journal-format.md)
 inline constexpr int kManifestFormatVersion = 1;
 
+/// One step of a cascade or chain as run.json records it.
+struct ManifestStep {
+  std::string id;         // the journal's `step`: a cascade's member id, a chain's step id
+  std::string candidate;  // the single-model candidate that makes the step's calls
+  ModelPrice price;       // the price its calls were made at in this run
+};
+
 struct ManifestCandidate {
   std::string id;
   std::string provider;       // provider name from providers.yaml
   std::string provider_kind;  // "openai", "anthropic", ...
   std::string model;
   bool baseline = false;
-  ModelPrice price;           // the price actually used for this run
+  ModelPrice price;           // the price actually used for this run; a composite's first step's
   Tags tags;                  // the candidate's own tags (optional in run.json)
+  // A cascade's or chain's steps, in order (optional in run.json: empty for a single model and
+  // in files written before steps were recorded; StepsOf reads those from `model`).
+  std::vector<ManifestStep> steps;
 };
+
+/// The steps of a composite candidate: `steps` when recorded, else read from `model` ("cascade:
+/// a > b", "chain: draft (a) > refine (b)"), with prices unknown (default ModelPrice). Empty
+/// for a single model.
+std::vector<ManifestStep> StepsOf(const ManifestCandidate& candidate);
 
 struct RunManifest {
   int format_version = kManifestFormatVersion;

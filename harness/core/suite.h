@@ -119,6 +119,10 @@ struct ChainStep {
   std::string id;         // names the step in templates, journals and reports: "draft"
   std::string candidate;  // a single-model candidate's id
   PromptTemplate prompt;  // the suite's prompt when the step gives none
+  // The step's own answer, for a step before the last (`schema:` or `output: text`): a JSON
+  // Schema as compact JSON text, or "" for free text (no structured output asked; any non-empty
+  // answer that was not cut off goes on). Unset: the suite's output schema.
+  std::optional<std::string> schema_json;
   SourceLocation where;
 };
 

@@ -82,7 +82,45 @@ PromptTemplate ReadChainPrompt(SuiteContext& context, const YamlField& prompt,
   return out;
 }
 
-// chain: [{id, candidate, prompt: {system, user}}, ...]
+// A step's own answer: `schema:` (a file or an inline mapping, as the suite's output.schema) or
+// `output: text`; neither keeps the suite's schema (unset).
+void ReadStepOutput(SuiteContext& context, const YamlField& step, ChainStep& out) {
+  YamlReader& reader = context.reader;
+  YamlField schema = reader.Child(step, "schema");
+  YamlField output = reader.Child(step, "output");
+  if (schema.present && output.present) {
+    reader.Fail(output, "give the step either output: text or a schema:, not both");
+    return;
+  }
+  if (output.present) {
+    std::optional<std::string> kind = reader.String(output);
+    if (kind && *kind != "text") {
+      reader.Fail(output, "unknown output " + Quoted(*kind) +
+                              "; expected text (a free-text answer), or give the step a schema:");
+      return;
+    }
+    if (kind) out.schema_json = "";
+  }
+  if (schema.present) {
+    std::string bytes;
+    std::string json = ReadUsableSchema(context, schema, &bytes);
+    if (!bytes.empty()) context.step_schema_bytes.push_back(std::move(bytes));
+    if (!json.empty()) out.schema_json = std::move(json);
+  }
+}
+
+// The last step's answer is the task's: validated against the suite's schema and scored.
+void CheckLastStepOutput(YamlReader& reader, const YamlField& step) {
+  for (const char* key : {"output", "schema"}) {
+    YamlField given = reader.Child(step, key);
+    if (!given.present) continue;
+    reader.Fail(given, std::string("the last step's answer is the task's: it is validated against "
+                                   "the suite's output.schema and scored; remove ") +
+                           key + " (only earlier steps may answer in another shape)");
+  }
+}
+
+// chain: [{id, candidate, prompt: {system, user}, schema | output}, ...]
 void ReadChain(SuiteContext& context, const YamlField& item, const YamlField& list,
                Candidate& candidate) {
   YamlReader& reader = context.reader;
@@ -93,9 +131,10 @@ void ReadChain(SuiteContext& context, const YamlField& item, const YamlField& li
     }
   }
   std::vector<std::string> ids;
-  for (const YamlField& step : reader.Items(list)) {
+  const std::vector<YamlField> steps = reader.Items(list);
+  for (const YamlField& step : steps) {
     if (!reader.IsMap(step)) continue;
-    reader.CheckKeys(step, {"id", "candidate", "prompt"});
+    reader.CheckKeys(step, {"id", "candidate", "prompt", "schema", "output"});
     ChainStep out;
     out.where = step.where;
     YamlField id = reader.Child(step, "id");
@@ -108,6 +147,11 @@ void ReadChain(SuiteContext& context, const YamlField& item, const YamlField& li
     out.candidate = RequiredString(reader, reader.Child(step, "candidate")).value_or("");
     YamlField prompt = reader.Child(step, "prompt");
     out.prompt = prompt.present ? ReadChainPrompt(context, prompt, ids) : PromptTemplate{};
+    if (&step == &steps.back()) {
+      CheckLastStepOutput(reader, step);
+    } else {
+      ReadStepOutput(context, step, out);
+    }
     ids.push_back(out.id);
     candidate.chain.push_back(std::move(out));
   }

@@ -146,10 +146,14 @@ Result<Suite> LoadSuiteOrThrow(const std::string& path) {
   if (!text.ok()) return text.errors();
   Result<YAML::Node> document = ParseYaml(text.value(), path);
   if (!document.ok()) return document.errors();
-  SuiteContext context{YamlReader(path), DirectoryOf(path), "", "", {}};
+  SuiteContext context{YamlReader(path), DirectoryOf(path), "", "", {}, {}};
   Suite suite = ReadSuite(context, context.reader.Root(document.value()));
   if (!context.reader.ok()) return context.reader.errors();
-  suite.content_hash = ContentHash({text.value(), context.samples_bytes, context.schema_bytes});
+  std::vector<std::string_view> hashed = {text.value(), context.samples_bytes,
+                                          context.schema_bytes};
+  // Appended only when present, so suites without step schema files keep their hash.
+  for (const std::string& bytes : context.step_schema_bytes) hashed.push_back(bytes);
+  suite.content_hash = ContentHash(hashed);
   return suite;
 }
 

@@ -25,6 +25,7 @@ struct SuiteContext {
   std::string dir;            // suite.yaml's directory; relative paths resolve against it
   std::string samples_bytes;  // the samples file, for the content hash ("" when inline)
   std::string schema_bytes;   // the schema file, for the content hash ("" when inline)
+  std::vector<std::string> step_schema_bytes;  // chain steps' schema files, in suite order
   std::vector<TemplateUse> templates;
   std::vector<Candidate> judges;  // the LLM judges' models, as success:/quality: name them
 };
@@ -44,6 +45,11 @@ std::optional<std::string> ReadReferencedFile(SuiteContext& context, const YamlF
 /// A string field that is a {{template}}; recorded for CheckTemplateFields.
 std::optional<std::string> ReadTemplate(SuiteContext& context, const YamlField& field);
 
+/// A JSON Schema written at `field` (a file name or an inline mapping) as compact JSON, checked
+/// to compile; a file's bytes go to `file_bytes` (for the content hash). "" after an error, which
+/// is recorded at the field (inline schemas located at the bad keyword).
+std::string ReadUsableSchema(SuiteContext& context, const YamlField& field,
+                             std::string* file_bytes);
 PromptTemplate ReadPrompt(SuiteContext& context, const YamlField& prompt);
 OutputSpec ReadOutput(SuiteContext& context, const YamlField& output);
 /// The success: (quality false) or quality: list (suite_scorers.cc). `schema_json` (may be "")

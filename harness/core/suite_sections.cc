@@ -11,8 +11,10 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-// The schema as compact JSON, from a file or an inline mapping; "" after an error.
-std::string ReadSchemaJson(SuiteContext& context, const YamlField& field) {
+// The schema as compact JSON, from a file (its bytes kept in `file_bytes`, for the content
+// hash) or an inline mapping; "" after an error.
+std::string ReadSchemaJson(SuiteContext& context, const YamlField& field,
+                           std::string* file_bytes) {
   if (field.node.IsMap()) return context.reader.JsonText(field).value_or("");
   if (!field.node.IsScalar()) {
     context.reader.Fail(field, "expected a JSON Schema file name or an inline mapping");
@@ -21,7 +23,7 @@ std::string ReadSchemaJson(SuiteContext& context, const YamlField& field) {
   std::string resolved;
   std::optional<std::string> bytes = ReadReferencedFile(context, field, &resolved);
   if (!bytes) return "";
-  context.schema_bytes = *bytes;
+  *file_bytes = *bytes;
   Result<Json> schema = ParseJsonAt(*bytes, {resolved, 1, 0});
   if (!schema.ok()) {
     for (const Error& e : schema.errors()) context.reader.Add(e);
@@ -79,17 +81,26 @@ void ReportUnusableSchema(SuiteContext& context, const YamlField& field, const E
   }
 }
 
-void ReadSchema(SuiteContext& context, const YamlField& output, OutputSpec& spec) {
-  YamlField field = context.reader.Child(output, "schema");
-  if (!context.reader.Require(field)) return;
-  std::string schema_json = ReadSchemaJson(context, field);
-  if (schema_json.empty()) return;
+}  // namespace
+
+std::string ReadUsableSchema(SuiteContext& context, const YamlField& field,
+                             std::string* file_bytes) {
+  std::string schema_json = ReadSchemaJson(context, field, file_bytes);
+  if (schema_json.empty()) return "";
   Result<SchemaValidator> compiled = SchemaValidator::Compile(schema_json);
   if (!compiled.ok()) {
     ReportUnusableSchema(context, field, compiled.errors());
-    return;
+    return "";
   }
-  spec.schema_json = std::move(schema_json);
+  return schema_json;
+}
+
+namespace {
+
+void ReadSchema(SuiteContext& context, const YamlField& output, OutputSpec& spec) {
+  YamlField field = context.reader.Child(output, "schema");
+  if (!context.reader.Require(field)) return;
+  spec.schema_json = ReadUsableSchema(context, field, &context.schema_bytes);
 }
 
 void ReadMode(SuiteContext& context, const YamlField& output, OutputSpec& spec) {

@@ -13,11 +13,14 @@
 namespace taskcost {
 namespace {
 
-// The output that counts for a task: its last attempt (highest number, later line on a tie).
+// The output that counts for a task: its last attempt (highest number, later line on a tie; a
+// cascade's or chain's later step, journaled after the earlier one, numbers its attempts afresh).
 struct TaskOutput {
   int attempt = 0;
+  std::string step;
   std::string text;
   bool success = false;
+  std::string checks;  // ChecksSummary of that attempt
 };
 
 using TaskKey = std::pair<std::string, std::string>;  // (sample, candidate)
@@ -33,8 +36,8 @@ std::map<TaskKey, std::pair<int, TaskOutput>> FirstRepeatOutputs(
       repeat = a.repeat;
       task = TaskOutput{};
     }
-    if (a.repeat != repeat || a.attempt < task.attempt) continue;
-    task = TaskOutput{a.attempt, a.output, a.success};
+    if (a.repeat != repeat || (a.step == task.step && a.attempt < task.attempt)) continue;
+    task = TaskOutput{a.attempt, a.step, a.output, a.success && !a.partial, ChecksSummary(a)};
   }
   return out;
 }
@@ -70,7 +73,43 @@ std::string OutputLabel(size_t index) {
   return label;
 }
 
+// "0.75" (two decimals, as the report's scores).
+std::string ScoreText(double score) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%.2f", score);
+  return text;
+}
+
 }  // namespace
+
+std::string ChecksSummary(const Attempt& a) {
+  constexpr const char* kDash = " \u2014 ";
+  const bool checked = a.error == ErrorClass::kNone || a.error == ErrorClass::kInvalidOutput ||
+                       a.error == ErrorClass::kIncorrect || a.error == ErrorClass::kScorerError;
+  // The class only: a provider's message may name the model, which would unblind the row.
+  if (!checked) return "not checked: " + std::string(ErrorClassName(a.error));
+  if (!a.validation_errors.empty()) {
+    std::string out = std::string("schema: fail") + kDash + a.validation_errors.front();
+    if (a.validation_errors.size() > 1) {
+      out += " (and " + std::to_string(a.validation_errors.size() - 1) + " more)";
+    }
+    return out;
+  }
+  if (a.error == ErrorClass::kInvalidOutput) return "schema: fail";
+  std::string out = "schema: pass";
+  for (const CheckResult& check : a.checks) {
+    out += "; " + check.name + ": ";
+    if (check.scorer_error) {
+      out += "scorer error";
+    } else if (check.quality && check.score) {
+      out += "score " + ScoreText(*check.score);
+    } else {
+      out += check.pass ? "pass" : "fail";
+    }
+    if (!check.reason.empty() && (!check.pass || check.quality)) out += kDash + check.reason;
+  }
+  return out;
+}
 
 std::string NewSheetId(const std::string& run_id, const std::string& reviewer, int64_t unix_ms,
                        uint64_t seed) {
@@ -143,8 +182,8 @@ Result<Sheet> BuildSheet(const RunManifest& manifest, const std::vector<Attempt>
   if (options.samples && static_cast<size_t>(*options.samples) < samples.size()) {
     samples.resize(static_cast<size_t>(*options.samples));
   }
-  std::map<TaskKey, std::string> texts;
-  for (const auto& [task, output] : outputs) texts[task] = output.second.text;
+  std::map<TaskKey, const TaskOutput*> texts;
+  for (const auto& [task, output] : outputs) texts[task] = &output.second;
   for (size_t s = 0; s < samples.size(); ++s) {
     std::vector<SheetRow> rows = rows_of[samples[s]];
     Shuffle(rows, rng);
@@ -159,9 +198,9 @@ Result<Sheet> BuildSheet(const RunManifest& manifest, const std::vector<Attempt>
     }
   }
   for (const SheetRow& row : key.rows) {
-    sheet.lines.push_back(
-        SheetLine{FitCell(InputText(suite, row.sample_id)),
-                  FitCell(PrettyIfJson(texts[{row.sample_id, row.candidate_id}]))});
+    const TaskOutput& task = *texts.at({row.sample_id, row.candidate_id});
+    sheet.lines.push_back(SheetLine{FitCell(InputText(suite, row.sample_id)),
+                                    FitCell(PrettyIfJson(task.text)), FitCell(task.checks)});
   }
   return sheet;
 }

@@ -30,6 +30,7 @@ struct SheetOptions {
 struct SheetLine {
   std::string input;   // the rendered user prompt (pretty JSON when it is JSON)
   std::string answer;  // the output (pretty JSON when it is JSON)
+  std::string checks;  // the automatic checks of that output (ChecksSummary)
 };
 
 struct Sheet {
@@ -48,6 +49,13 @@ struct Sheet {
 /// and labelled A, B, C...
 Result<Sheet> BuildSheet(const RunManifest& manifest, const std::vector<Attempt>& attempts,
                          const Suite& suite, const SheetOptions& options);
+
+/// The automatic checks of one answer, for the sheet's "Automatic checks" column:
+/// "schema: pass; numeric_within(total): fail — 1234.52 is not within 0.01 of 1234.5". A
+/// failed check and a quality score carry their reason; a failed schema its first violation;
+/// an attempt without a checked answer (truncated, refused, ...) reads "not checked: truncated",
+/// never the provider's message, which may name the model (blinding).
+std::string ChecksSummary(const Attempt& attempt);
 
 /// The sheet id: "s" and 8 hex digits drawn from the run id, reviewer, time and seed (a letter
 /// first, so that no spreadsheet reads a row id as a number or a date).

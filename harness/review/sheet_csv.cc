@@ -11,11 +11,11 @@ std::string SheetToCsv(const Sheet& sheet) {
     out += "\r\n";
   };
   line({kColumnRowId, kColumnSample, kColumnOutput, kColumnInput, kColumnAnswer,
-        ScoreHeader(sheet.key.rubric), kColumnComment, kColumnRunId});
+        ScoreHeader(sheet.key.rubric), kColumnComment, kColumnRunId, kColumnChecks});
   for (size_t i = 0; i < sheet.key.rows.size(); ++i) {
     const SheetRow& row = sheet.key.rows[i];
     line({row.row_id, row.sample_label, row.output_label, sheet.lines[i].input,
-          sheet.lines[i].answer, "", "", sheet.key.run_id});
+          sheet.lines[i].answer, "", "", sheet.key.run_id, sheet.lines[i].checks});
   }
   return out;
 }

@@ -15,7 +15,9 @@ inline constexpr const char* kColumnInput = "Input";
 inline constexpr const char* kColumnAnswer = "Answer";
 inline constexpr const char* kColumnComment = "Comment";
 inline constexpr const char* kColumnRunId = "Run ID";
-inline constexpr int kColumnCount = 8;
+// After Run ID: what the automatic checks said of the answer; never read back on import.
+inline constexpr const char* kColumnChecks = "Automatic checks";
+inline constexpr int kColumnCount = 9;
 
 /// "Score (1-5)": the score column's header; the importer matches any header starting "Score".
 inline std::string ScoreHeader(const ReviewSpec& rubric) {

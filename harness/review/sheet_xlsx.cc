@@ -100,7 +100,9 @@ class XlsxWriter {
              ", using the rubric below. Leave the score blank when you cannot judge an answer. "
              "Add a comment when it helps. Several answers to the same sample are labelled A, B, "
              "C in a random order; nothing in the sheet says which system wrote which answer. "
-             "Do not change the Row ID or Run ID columns.");
+             "Do not change the Row ID or Run ID columns. The last column, Automatic checks, "
+             "shows what taskcost's own checks said of each answer (the answer's format and "
+             "the suite's scorers); score the answer on your own judgement.");
     if (!rubric.instructions.empty()) pair("Instructions", rubric.instructions);
     Text(ws, r, 0, "Rubric", f_.bold);
     for (int score = rubric.scale_max; score >= rubric.scale_min; --score) {
@@ -143,9 +145,10 @@ class XlsxWriter {
     worksheet_set_column(ws, 5, 5, 12, f_.score);
     worksheet_set_column(ws, 6, 6, 40, f_.wrap);
     worksheet_set_column(ws, 7, 7, 24, f_.muted);
+    worksheet_set_column(ws, 8, 8, kChecksWidth, f_.wrap);
     const std::vector<std::string> header = {kColumnRowId,   kColumnSample, kColumnOutput,
                                              kColumnInput,   kColumnAnswer, ScoreHeader(key.rubric),
-                                             kColumnComment, kColumnRunId};
+                                             kColumnComment, kColumnRunId,  kColumnChecks};
     for (size_t c = 0; c < header.size(); ++c)
       Text(ws, 0, static_cast<int>(c), header[c], f_.header);
     worksheet_freeze_panes(ws, 1, 0);
@@ -160,8 +163,10 @@ class XlsxWriter {
       Text(ws, r, 4, line.answer, f_.wrap);
       worksheet_write_blank(ws, static_cast<lxw_row_t>(r), 5, f_.score);
       Text(ws, r, 7, key.run_id, f_.muted);
+      Text(ws, r, 8, line.checks, f_.wrap);
       const double lines =
-          std::max(LinesIn(line.input, input_width), LinesIn(line.answer, answer_width));
+          std::max({LinesIn(line.input, input_width), LinesIn(line.answer, answer_width),
+                    LinesIn(line.checks, kChecksWidth)});
       SetHeight(ws, r, lines);
     }
     if (key.rows.empty()) return;
@@ -186,6 +191,7 @@ class XlsxWriter {
 
  private:
   static constexpr double kInstructionsWidth = 100;
+  static constexpr double kChecksWidth = 50;
 
   // Row heights are not recomputed by every reader on load: set them from the wrapped lines.
   static void SetHeight(lxw_worksheet* ws, int row, double lines) {

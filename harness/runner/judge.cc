@@ -170,6 +170,10 @@ void AddJudgeEstimate(const RunPlan& plan, RunEstimate& estimate) {
         const int64_t bytes = static_cast<int64_t>(call->system.size() + call->user.size() +
                                                    call->schema_json.size());
         ++estimate.judge_calls;
+        if (judge.price.TimePriced()) {  // its cost comes from measured time: no estimate
+          ++estimate.time_priced_calls;
+          continue;
+        }
         estimate.judge_expected += judge.price.input.Times((bytes + 3) / 4) +
                                    judge.price.output.Times((call->max_tokens + 3) / 4);
       }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <set>
+#include <utility>
 
 #include "harness/core/error_text.h"
 #include "harness/core/prompt_template.h"
@@ -30,6 +31,10 @@ const PlannedCandidate& CallTarget(const RunPlan& plan, const PlannedTask& task)
   const PlannedCandidate& pc = plan.candidates.at(static_cast<size_t>(task.candidate));
   if (pc.steps.empty()) return pc;
   return pc.steps.at(static_cast<size_t>(task.step));
+}
+
+const std::string& SchemaOf(const RunPlan& plan, const PlannedCandidate& target) {
+  return target.schema_json ? *target.schema_json : plan.suite->output.schema_json;
 }
 
 namespace {
@@ -122,6 +127,12 @@ Result<RunPlan> BuildRunPlan(const Suite& suite, const ProviderCatalog& provider
       const ChainStep& step = candidate.chain[i];
       composite.step_ids.push_back(step.id);
       composite.step_prompts.push_back(step.prompt.user.empty() ? suite.prompt : step.prompt);
+      PlannedCandidate& planned = composite.steps.back();
+      planned.schema_json = step.schema_json;
+      if (!step.schema_json || step.schema_json->empty()) continue;
+      Result<SchemaValidator> own = SchemaValidator::Compile(*step.schema_json);
+      if (!own.ok()) return own.errors();
+      planned.validator = std::make_shared<const SchemaValidator>(std::move(own).value());
     }
     ordered.push_back(std::move(composite));
   }
@@ -155,7 +166,7 @@ ChatCall TargetCall(const RunPlan& plan, const PlannedCandidate& pc) {
   const Suite& suite = *plan.suite;
   ChatCall call;
   call.model = pc.candidate->model;
-  call.schema_json = suite.output.schema_json;
+  call.schema_json = SchemaOf(plan, pc);  // "" for a free-text chain step: a plain request
   call.schema_name = suite.output.schema_name;
   call.mode = suite.output.mode;
   call.max_tokens = pc.candidate->max_tokens;
@@ -186,7 +197,7 @@ int64_t PromptBytes(const RunPlan& plan, const PlannedTask& task) {
   Result<ChatCall> call = MakeCall(plan, task);
   int64_t bytes = 0;
   if (call.ok()) bytes = static_cast<int64_t>(call->system.size() + call->user.size());
-  return bytes + static_cast<int64_t>(plan.suite->output.schema_json.size());
+  return bytes + static_cast<int64_t>(SchemaOf(plan, CallTarget(plan, task)).size());
 }
 
 int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
@@ -283,40 +294,75 @@ std::string CacheKeyFor(const RunPlan& plan, const PlannedTask& task, int attemp
   return CacheKeyFor(plan, task, attempt, BuildRequest(pc.provider, *call, pc.key));
 }
 
+namespace {
+
+// The expected tokens of one call of `task`'s step: ceil(prompt bytes / 4) in, a quarter of its
+// max_tokens out; a chain step's prompt also reads each earlier answer not known yet, counted at
+// that step's expected output.
+std::pair<int64_t, int64_t> ExpectedTokens(const RunPlan& plan, const PlannedTask& task) {
+  const PlannedCandidate& outer = plan.candidates.at(static_cast<size_t>(task.candidate));
+  int64_t input = CeilDiv(PromptBytes(plan, task), 4);
+  for (int i = static_cast<int>(task.outputs.size()); outer.chain && i < task.step; ++i) {
+    input += CeilDiv(outer.steps.at(static_cast<size_t>(i)).candidate->max_tokens, 4);
+  }
+  return {input, CeilDiv(CallTarget(plan, task).candidate->max_tokens, 4)};
+}
+
+// Adds one expected call of `task` (its step) to `c`; a time-priced one has no estimate.
+void AddExpectedCall(const RunPlan& plan, const PlannedTask& task, bool cached,
+                     CandidateEstimate& c) {
+  const auto [input, output] = ExpectedTokens(plan, task);
+  c.input_tokens += input;
+  c.output_tokens += output;
+  if (cached) return;
+  ++c.expected_calls;
+  const ModelPrice& price = CallTarget(plan, task).price;
+  if (price.TimePriced()) {
+    ++c.time_priced_calls;
+    return;
+  }
+  c.expected += price.input.Times(input) + price.output.Times(output);
+}
+
+}  // namespace
+
 RunEstimate EstimateRun(const RunPlan& plan, const CachedAttempt& cached) {
   RunEstimate estimate;
   estimate.max_attempts = std::max(1, plan.suite->policy.max_attempts);
   for (const PlannedCandidate& pc : plan.candidates) {
-    estimate.candidates.push_back(CandidateEstimate{pc.candidate->id});
+    CandidateEstimate& c = estimate.candidates.emplace_back(CandidateEstimate{pc.candidate->id});
+    c.cascade = !pc.steps.empty() && !pc.chain;
+    c.time_priced = pc.price.TimePriced();
+    for (const PlannedCandidate& step : pc.steps) c.time_priced |= step.price.TimePriced();
   }
   for (const PlannedTask& task : plan.Tasks()) {
-    const PlannedCandidate& pc = CallTarget(plan, task);  // a cascade: expected from step 0
+    const PlannedCandidate& outer = plan.candidates.at(static_cast<size_t>(task.candidate));
     CandidateEstimate& c = estimate.candidates.at(static_cast<size_t>(task.candidate));
-    const int64_t input = CeilDiv(PromptBytes(plan, task), 4);
-    const int64_t output = CeilDiv(pc.candidate->max_tokens, 4);
     const Money reserve = WorstCaseCost(plan, task);
     ++c.tasks;
-    c.input_tokens += input;
-    c.output_tokens += output;
+    bool first_cached = false;
     for (int attempt = 1; attempt <= estimate.max_attempts; ++attempt) {
       if (cached && cached(task, attempt)) {
         ++c.cached_attempts;
+        first_cached |= attempt == 1;
         continue;
       }
-      if (attempt == 1) c.expected += pc.price.input.Times(input) + pc.price.output.Times(output);
       c.worst_case += reserve;
     }
-    // A cascade may escalate through every later step: each at its own worst case.
-    const size_t steps = plan.candidates.at(static_cast<size_t>(task.candidate)).steps.size();
-    for (size_t step = 1; step < steps; ++step) {
+    AddExpectedCall(plan, task, first_cached, c);
+    // Later steps: a chain calls each (their prompts hold answers not known yet, so the cache is
+    // not consulted); a cascade may escalate through each. Worst case: each at its own.
+    for (size_t step = 1; step < outer.steps.size(); ++step) {
       PlannedTask later = task;
       later.step = static_cast<int>(step);
+      if (outer.chain) AddExpectedCall(plan, later, false, c);
       c.worst_case += WorstCaseCost(plan, later).Times(estimate.max_attempts);
     }
   }
   for (const CandidateEstimate& c : estimate.candidates) {
     estimate.expected += c.expected;
     estimate.worst_case += c.worst_case;
+    estimate.time_priced_calls += c.time_priced_calls;
   }
   AddJudgeEstimate(plan, estimate);
   return estimate;
@@ -353,7 +399,7 @@ Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_nu
   const PlannedCandidate& pc = CallTarget(plan, task);
   ChatCall shape;  // ParseReply needs only how the answer was asked for, not the prompts
   shape.mode = suite.output.mode;
-  shape.schema_json = suite.output.schema_json;
+  shape.schema_json = SchemaOf(plan, pc);
   shape.schema_name = suite.output.schema_name;
   ProviderReply reply = ParseReply(pc.provider, response, shape);
 
@@ -379,7 +425,15 @@ Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_nu
   a.output = std::move(reply.output);
   if (a.error != ErrorClass::kNone) return a;
 
-  a.validation_errors = plan.validator->Validate(a.output);
+  if (pc.schema_json && pc.schema_json->empty()) {  // a free-text step: any answer but none
+    if (a.output.find_first_not_of(" \t\r\n") == std::string::npos) {
+      a.error = ErrorClass::kInvalidOutput;
+      a.error_message = "the answer is empty (the step asks for free text)";
+      return a;
+    }
+  } else {
+    a.validation_errors = (pc.validator ? *pc.validator : *plan.validator).Validate(a.output);
+  }
   if (!a.validation_errors.empty()) {
     a.error = ErrorClass::kInvalidOutput;
     a.error_message = "output does not match the schema: " + a.validation_errors.front();
@@ -420,10 +474,13 @@ RunManifest MakeManifest(const RunPlan& plan, const std::string& run_id, int64_t
         if (pc.chain) model += " (" + pc.steps[i].candidate->id + ")";
       }
     }
-    m.candidates.push_back(ManifestCandidate{pc.candidate->id, pc.provider.name,
-                                             std::string(ProviderKindName(pc.provider.kind)),
-                                             model, pc.candidate->baseline, pc.price,
-                                             pc.candidate->tags});
+    ManifestCandidate& c = m.candidates.emplace_back(
+        ManifestCandidate{pc.candidate->id, pc.provider.name,
+                          std::string(ProviderKindName(pc.provider.kind)), model,
+                          pc.candidate->baseline, pc.price, pc.candidate->tags});
+    for (size_t i = 0; i < pc.steps.size(); ++i) {
+      c.steps.push_back(ManifestStep{pc.step_ids[i], pc.steps[i].candidate->id, pc.steps[i].price});
+    }
   }
   m.human = suite.human;
   m.volume_per_month = suite.volume_per_month;

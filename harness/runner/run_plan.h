@@ -39,6 +39,10 @@ struct PlannedCandidate {
   std::vector<PromptTemplate> step_prompts;  // a chain's prompt per step; empty for a cascade
   bool chain = false;                        // steps run in order on success (else: escalate
                                              // on failure)
+  // A chain step's own answer (ChainStep::schema_json), set on the step's entry in `steps`:
+  // a JSON Schema, or "" for free text (no structured output asked). Unset: the suite's output.
+  std::optional<std::string> schema_json;
+  std::shared_ptr<const SchemaValidator> validator;  // schema_json compiled; null = the plan's
   // --simulate: each request tells the simulator its attempt and repeat (x-taskcost-attempt,
   // x-taskcost-repeat), so an attempt answered by the cache or a resumed run's earlier attempts,
   // which the simulator never saw, do not shift its draws (docs/simulator.md, Determinism).
@@ -73,6 +77,10 @@ struct RunPlan {
 
 /// The candidate that makes the calls of `task`: its cascade step, or the candidate itself.
 const PlannedCandidate& CallTarget(const RunPlan& plan, const PlannedTask& task);
+
+/// The JSON Schema the call target `target` asks for: a chain step's own ("" = free text), or
+/// the suite's.
+const std::string& SchemaOf(const RunPlan& plan, const PlannedCandidate& target);
 
 /// Keys by environment variable name; the CLI reads the environment, tests pass a map.
 using KeyLookup = std::map<std::string, Secret>;
@@ -132,17 +140,25 @@ std::string CacheKeyFor(const RunPlan& plan, const PlannedTask& task, int attemp
 
 /// What a run is expected to cost, and at most, before a cent is spent (`taskcost plan`).
 /// Rules (docs/plan.md):
-///   input tokens of a call  = ceil(bytes of system + user prompt + schema / 4)
+///   input tokens of a call  = ceil(bytes of system + user prompt + schema / 4), plus, for a
+///                             chain step, ceil(max_tokens / 4) of every earlier step
 ///   output tokens of a call = ceil(max_tokens / 4)
-///   expected = one attempt per task at those tokens (uncached input price, output price)
-///   worst case = WorstCaseCost x max_attempts per task (the scheduler's reservation rule)
-/// Attempts the response cache will answer cost nothing in either figure.
+///   expected = one attempt per task at those tokens (uncached input price, output price); a
+///              chain's every step, a cascade's first step only (nothing escalates)
+///   worst case = WorstCaseCost x max_attempts per task and step (the scheduler's reservation)
+/// Attempts the response cache will answer cost nothing in either figure. A time-priced call
+/// (GPU-hour) has no expected cost (it is its measured latency): it is counted in
+/// time_priced_calls and left out of `expected`; its worst case is the policy's timeout.
 struct CandidateEstimate {
   std::string candidate_id;
   int64_t tasks = 0;
-  int64_t input_tokens = 0;    // estimated, over every task's first attempt
-  int64_t output_tokens = 0;   // estimated, over every task's first attempt
+  int64_t input_tokens = 0;    // estimated, over every expected call (first attempts)
+  int64_t output_tokens = 0;   // estimated, over every expected call (first attempts)
   int64_t cached_attempts = 0;  // of the tasks x max_attempts possible, answered by the cache
+  int64_t expected_calls = 0;     // the calls `expected` covers (a chain: one per step), uncached
+  int64_t time_priced_calls = 0;  // of those, time-priced: not in `expected`
+  bool cascade = false;           // expected is its first step's alone (best case)
+  bool time_priced = false;       // some call it may make (any step) is time-priced
   Money expected;
   Money worst_case;
 };
@@ -155,10 +171,12 @@ struct RunEstimate {
   // answer ends its step), each judge call tried max_attempts times, at JudgeWorstCase with an
   // answer of 4 x max_tokens bytes.
   int64_t judge_calls = 0;  // expected: tasks x judges
-  Money judge_expected;
+  Money judge_expected;     // time-priced judges left out (counted in time_priced_calls)
   Money judge_worst_case;
-  Money expected;    // sum over candidates, plus judge_expected
+  Money expected;    // sum over candidates (time-priced calls left out), plus judge_expected
   Money worst_case;  // sum over candidates, plus judge_worst_case
+  int64_t time_priced_calls = 0;  // sum over candidates and judges: expected calls without an
+                                  // estimate
 };
 
 /// Whether the response cache holds the answer to attempt `attempt` (1-based) of `task`.

@@ -20,7 +20,7 @@ CheckResult Check(const char* name, bool pass, std::optional<double> score, bool
   return c;
 }
 
-TEST_CASE("metrics: quality is the mean of each task's mean quality score; failures by scorer") {
+TEST_CASE("metrics: quality is the mean of each task's mean quality score, failures by scorer") {
   // small, samples s1..s3 (TwoCandidateManifest names them s1..sN):
   //   s1: success; quality scores 1.0 and 0.5 -> task mean 0.75
   //   s2: incorrect (field_equals failed); quality 0.25 and 0.25 -> 0.25
@@ -64,7 +64,7 @@ TEST_CASE("metrics: quality is the mean of each task's mean quality score; failu
   CHECK(r.Find("big")->quality_score == std::nullopt);
 }
 
-TEST_CASE("metrics: a cascade's steps fold into one task; step costs add up to the total") {
+TEST_CASE("metrics: a cascade's steps fold into one task, and step costs add up to the total") {
   // Candidate "small" used as a cascade of steps "cheap" then "dear" (the prices of the
   // fixture are per candidate id, small's: $0.15 / $0.60 per 1M).
   //   s1: cheap attempt 1 succeeds                                   1000 in, 100 out

@@ -82,4 +82,80 @@ TEST_CASE("reprice: the batch tier takes the discount off input and output only"
   }
 }
 
+namespace {
+
+// A chain "draft-refine" on s1: step "draft" made by small (1,000 in + 100 out), step "refine"
+// by big (2,000 in + 300 out). `record_steps` false: a run.json written before steps were
+// recorded (only the model string names them).
+RunManifest ChainManifest(bool record_steps, const std::string& draft_id = "draft") {
+  RunManifest m = Manifest();
+  ManifestCandidate chain = testing::MakeCandidate("draft-refine", false);
+  chain.model = "chain: " + draft_id + " (small) > refine (big)";
+  chain.price = m.candidates[1].price;  // the first step's
+  if (record_steps) {
+    chain.steps = {ManifestStep{draft_id, "small", m.candidates[1].price},
+                   ManifestStep{"refine", "big", m.candidates[0].price}};
+  }
+  m.candidates.push_back(chain);
+  return m;
+}
+
+std::vector<Attempt> ChainJournal(const std::string& draft_id = "draft") {
+  std::vector<Attempt> attempts = testing::MakeAttempts(
+      {{"s1", "small", 1, 1'000, 100}, {"s1", "big", 1, 2'000, 300}});
+  for (Attempt& a : attempts) a.candidate_id = "draft-refine";
+  attempts[0].step = draft_id;
+  attempts[0].partial = true;
+  attempts[1].step = "refine";
+  return attempts;
+}
+
+}  // namespace
+
+TEST_CASE("reprice: a chain's calls are re-priced at their step's candidate price") {
+  // Recorded: draft 1,000 x 150,000 + 100 x 600,000 = 210,000,000;
+  //           refine 2,000 x 2,500,000 + 300 x 10,000,000 = 8,000,000,000.
+  // New: small $0.40 / $2.00 per 1M: 1,000 x 400,000 + 100 x 2,000,000 = 600,000,000;
+  //      big $1.25 / $5.00 per 1M: 2,000 x 1,250,000 + 300 x 5,000,000 = 4,000,000,000.
+  const CandidatePrices prices = {{"small", Price("small-model", 400'000, 2'000'000)},
+                                  {"big", Price("big-model", 1'250'000, 5'000'000)}};
+  for (const bool recorded : {true, false}) {
+    CAPTURE(recorded);  // false: the steps are read from run.json's model string
+    const PricedRun run = Reprice(ChainManifest(recorded), ChainJournal(), prices);
+    REQUIRE(run.attempts.size() == 2);
+    CHECK(run.attempts[0].cost == Money::FromPicos(600'000'000));
+    CHECK(run.attempts[1].cost == Money::FromPicos(4'000'000'000));
+    const Report report = ComputeReport(run.manifest, run.attempts);
+    CHECK(report.Find("draft-refine")->total_cost == Money::FromPicos(4'600'000'000));
+    if (recorded) {  // run.json's step prices follow
+      CHECK(run.manifest.candidates[2].steps[1].price.input == Money::FromPicos(1'250'000));
+    }
+  }
+  const Report before = ComputeReport(ChainManifest(true), ChainJournal());
+  CHECK(before.Find("draft-refine")->total_cost == Money::FromPicos(8'210'000'000));
+}
+
+TEST_CASE("reprice: a chain step named like another candidate is priced as the step's own") {
+  // Step "big" is made by small: priced at small's new rate (600,000,000), never big's.
+  const CandidatePrices prices = {{"small", Price("small-model", 400'000, 2'000'000)},
+                                  {"big", Price("big-model", 1'250'000, 5'000'000)}};
+  const PricedRun run = Reprice(ChainManifest(true, "big"), ChainJournal("big"), prices);
+  CHECK(run.attempts[0].cost == Money::FromPicos(600'000'000));
+}
+
+TEST_CASE("reprice: a step's candidate left out of the run is priced from the catalog") {
+  RunManifest m = ChainManifest(true);
+  m.candidates.erase(m.candidates.begin() + 1);  // --candidates big,draft-refine: no "small"
+  PriceCatalog catalog;
+  catalog.file = "new.yaml";
+  catalog.models = {Price("big-model", 1'250'000, 5'000'000),
+                    Price("small-model", 400'000, 2'000'000)};
+  Result<CandidatePrices> prices = PricesFromCatalog(m, catalog);
+  REQUIRE(prices.ok());
+  CHECK(prices->at("small").input == Money::FromPicos(400'000));
+  CHECK(Reprice(m, ChainJournal(), *prices).attempts[0].cost == Money::FromPicos(600'000'000));
+  // Its recorded price keeps --batch working without a catalog.
+  CHECK(RecordedPrices(m).at("small").input == Money::FromPicos(testing::kSmallIn));
+}
+
 }  // namespace taskcost

@@ -382,6 +382,51 @@ TEST_CASE("run_manifest: run.json round-trips with exact money") {
   }
 }
 
+TEST_CASE("run_manifest: a cascade records every step's price, old readers keep the first") {
+  RunManifest m = FullManifest();
+  ManifestCandidate cascade{"mini-then-4o", "openai", "openai", "cascade: mini > gpt-4o", false,
+                            m.candidates[1].price};
+  ModelPrice local;
+  local.model = "local-llama";
+  local.gpu_hour = Money::ParseUsd("2.40").value();
+  local.concurrency = 8;
+  cascade.steps = {ManifestStep{"mini", "mini", m.candidates[1].price},
+                   ManifestStep{"local", "local", local}};
+  m.candidates.push_back(cascade);
+  const std::string text = ManifestToJson(m);
+  Result<RunManifest> back = ManifestFromJson(text, "run.json");
+  REQUIRE(back.ok());
+  CHECK(ManifestToJson(back.value()) == text);
+  const ManifestCandidate& read = back->candidates[2];
+  CHECK(read.price.input.picos() == 150'000);  // `price`: the first step's, as before
+  REQUIRE(read.steps.size() == 2);
+  CHECK(read.steps[0].candidate == "mini");
+  CHECK(read.steps[0].price.output.picos() == 600'000);
+  CHECK(read.steps[1].id == "local");
+  CHECK(read.steps[1].price.gpu_hour == Money::ParseUsd("2.40").value());
+  CHECK(read.steps[1].price.concurrency == 8);
+  CHECK(text.find(R"("gpu_hour_usd": "2.4")") != std::string::npos);
+  // A single model writes no steps key, so its entry reads as before.
+  CHECK(back->candidates[0].steps.empty());
+  CHECK(text.find(R"("steps")") == text.rfind(R"("steps")"));  // the cascade's only
+}
+
+TEST_CASE("run_manifest: the steps of a run.json without them are read from the model") {
+  ManifestCandidate chain{"c", "openai", "openai", "chain: draft (gpt-4.1-nano) > refine (big)"};
+  const std::vector<ManifestStep> steps = StepsOf(chain);
+  REQUIRE(steps.size() == 2);
+  CHECK(steps[0].id == "draft");
+  CHECK(steps[0].candidate == "gpt-4.1-nano");
+  CHECK(steps[1].id == "refine");
+  CHECK(steps[1].candidate == "big");
+  ManifestCandidate cascade{"k", "openai", "openai", "cascade: a.1 > b:2 > c"};
+  const std::vector<ManifestStep> members = StepsOf(cascade);
+  REQUIRE(members.size() == 3);
+  CHECK(members[1].id == "b:2");
+  CHECK(members[1].candidate == "b:2");
+  CHECK(StepsOf(ManifestCandidate{"m", "openai", "openai", "gpt-4.1"}).empty());
+}
+
 TEST_CASE("run_manifest: run.json errors name the file and the field's JSON pointer") {
   const std::string text = ManifestToJson(FullManifest());
   CHECK(ManifestError(Replace(text, R"("input_per_1m": "2.5")", R"("input_per_1m": 2.5)")) ==

@@ -157,6 +157,42 @@ TEST_CASE("time pricing: the reports say which candidates are time-priced") {
   CHECK(text.find("note: big: time-priced") == std::string::npos);
 }
 
+TEST_CASE("time pricing: a cascade's report gives each step's pricing") {
+  // small-then-local: step 1 by small (token-priced), step 2 by a local model ($2.40/h, 8).
+  RunManifest m = testing::TwoCandidateManifest(1);
+  ManifestCandidate cascade = testing::MakeCandidate("small-then-local", false);
+  cascade.model = "cascade: small > local";
+  cascade.price = m.candidates[1].price;
+  cascade.steps = {ManifestStep{"small", "small", m.candidates[1].price},
+                   ManifestStep{"local", "local", GpuPrice("2.40", 8)}};
+  m.candidates.push_back(cascade);
+  std::vector<Attempt> attempts = testing::MakeAttempts(
+      {{"s1", "small", 1, 1'000, 100, ErrorClass::kIncorrect}, {"s1", "small", 1, 0, 0}});
+  for (Attempt& a : attempts) a.candidate_id = "small-then-local";
+  attempts[0].step = "small";
+  attempts[1].step = "local";
+  // 1.5 s at $2.40/h / 8 = $0.000125 (125,000,000 pUSD).
+  attempts[1].latency_us = 1'500'000;
+  attempts[1].cost = CallCost(GpuPrice("2.40", 8), attempts[1].usage, attempts[1].latency_us);
+  CHECK(attempts[1].cost == Money::FromPicos(125'000'000));
+
+  const Report report = ComputeReport(m, attempts);
+  const nlohmann::json j = nlohmann::json::parse(ReportToJson(report));
+  const nlohmann::json& c = j.at("candidates").at(2);
+  CHECK(c.at("pricing") == "token");  // the first step's, as old readers expect
+  const nlohmann::json& steps = c.at("steps");
+  REQUIRE(steps.size() == 2);
+  CHECK(steps[0].at("candidate") == "small");
+  CHECK(steps[0].at("pricing") == "token");
+  CHECK_FALSE(steps[0].contains("time_price"));
+  CHECK(steps[1].at("pricing") == "time");
+  CHECK(steps[1].at("time_price") == "$2.40 per GPU-hour / 8 concurrent requests");
+  CHECK(steps[1].at("cost_picousd") == 125'000'000);
+  const std::string text = RenderTerminal(report, false);
+  CHECK(text.find("note: small-then-local: step local time-priced at $2.40 per GPU-hour / 8 "
+                  "concurrent requests; cost = measured latency\n") != std::string::npos);
+}
+
 TEST_CASE("time pricing: the catalog writer and baselines keep the GPU-hour fields") {
   PriceCatalog catalog{"prices.yaml", {GpuPrice("2.40", 8)}};
   catalog.models[0].as_of = "2026-11-23";

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "harness/core/report_format.h"
 #include "tests/e2e/cli_process.h"
 #include "tests/e2e/sim_suite.h"
 
@@ -177,26 +178,22 @@ TEST_CASE("e2e: a resumed cascade pays nothing twice and finishes an escalation 
 namespace taskcost {
 namespace {
 
-const char* kChainSuite = R"(suite: chain
-samples: samples.jsonl
-providers: providers.yaml
-prices: prices.yaml
-prompt:
-  user: "Ticket: {{text}}"
-output: {schema: schema.json}
-success:
-  - field_equals: {field: category, expected: "{{expected}}"}
-policy: {max_attempts: 3, timeout_s: 10}
+// The two models every chain below is made of.
+const std::string kTwoModels = R"(policy: {max_attempts: 3, timeout_s: 10}
 candidates:
   - {id: big, provider: sim, model: m-big, baseline: true}
   - {id: small, provider: sim, model: m-small}
-  - id: draft-then-refine
+)";
+
+// No system prompt: big alone and the refine step then differ by the draft only.
+const std::string kChainSuite = TicketSuite("chain", kTwoModels + R"(  - id: draft-then-refine
     chain:
       - {id: draft, candidate: small}
       - id: refine
         candidate: big
         prompt: {user: "Ticket: {{text}}\nDraft: {{steps.draft.output}}"}
-)";
+)",
+                                              "");
 
 // m-small: 1,000 input and 100 output tokens a call: 1,000 x 800,000 + 100 x 4,000,000 =
 // 1,200,000,000 pUSD. m-big reads its prompt's length (chars / 4) so the refine step shows that
@@ -210,9 +207,9 @@ models:
 
 }  // namespace
 
-TEST_CASE("e2e: a chain runs its steps in order; per-step costs add up to the task's cost") {
+TEST_CASE("e2e: a chain runs its steps in order, and per-step costs add up to the task's cost") {
   TempDir dir;
-  WriteSimSuite(dir, {kSamples, kSchema, kChainSuite, kChainProfile});
+  WriteSimSuite(dir, {kSamples, kSchema, kChainSuite.c_str(), kChainProfile});
   CliOutcome run = RunCli({"run", "suite.yaml", "--simulate", "profile.yaml", "--out", "run",
                            "--quiet", "--no-cache"},
                           dir.path());
@@ -267,6 +264,128 @@ TEST_CASE("e2e: a chain runs its steps in order; per-step costs add up to the ta
   CHECK(steps[0].at("cost_picousd").get<int64_t>() + steps[1].at("cost_picousd").get<int64_t>() ==
         total);
   CHECK(run.out.find("cascades and chains") != std::string::npos);
+}
+
+}  // namespace taskcost
+
+namespace taskcost {
+namespace {
+
+// A critic step between the draft and the refine writes free-text notes: no schema asked.
+const std::string kCriticSuite = TicketSuite("critic", kTwoModels + R"(  - id: draft-critic-refine
+    chain:
+      - {id: draft, candidate: small}
+      - id: critic
+        candidate: small
+        output: text
+        prompt: {user: "Ticket: {{text}}\nDraft: {{steps.draft.output}}\nWrite notes."}
+      - id: refine
+        candidate: big
+        prompt: {user: "Ticket: {{text}}\nNotes: {{steps.critic.output}}"}
+)");
+
+}  // namespace
+
+TEST_CASE("e2e: a chain's free-text critic step goes on, and its notes reach the next step") {
+  TempDir dir;
+  WriteSimSuite(dir, {kSamples, kSchema, kCriticSuite.c_str(), kChainProfile});
+  const json report = RunSimulated(dir);
+  const json& chain = ReportCandidate(report, "draft-critic-refine");
+  CHECK(chain.at("successes") == 4);
+  CHECK(chain.at("attempts") == 12);  // three steps, one call each, on four tickets
+  std::map<std::string, std::string> notes;
+  for (const json& a : Lines(ReadFileText(dir.path() + "/run/attempts.jsonl"))) {
+    if (a.value("type", "") != "attempt" || a.at("candidate") != "draft-critic-refine") continue;
+    if (a.at("step") != "critic") continue;
+    CHECK(a.at("partial") == true);
+    CHECK(a.at("checks").empty());
+    CHECK(a.at("validation_errors").empty());
+    notes[a.at("sample").get<std::string>()] = a.at("output").get<std::string>();
+  }
+  CHECK(notes.size() == 4);
+  for (const auto& [sample, text] : notes) CHECK_FALSE(text.empty());
+  // m-small: 1,000 in + 100 out a call = 1,200,000,000 pUSD; four drafts and four critiques.
+  const json& steps = chain.at("steps");
+  REQUIRE(steps.size() == 3);
+  CHECK(steps[0].at("cost_picousd") == 4'800'000'000);
+  CHECK(steps[1].at("step") == "critic");
+  CHECK(steps[1].at("cost_picousd") == 4'800'000'000);
+}
+
+TEST_CASE("e2e: plan counts a chain's every step and says a cascade's expected is its best case") {
+  TempDir dir;
+  WriteSimSuite(dir, {kSamples, kSchema, kSuite, kProfile});
+  CliOutcome plan = RunCli({"plan", "suite.yaml"}, dir.path());
+  INFO(plan.err);
+  REQUIRE(plan.exit_code == 0);
+  CHECK(plan.out.find("small-then-big: a cascade; expected $ is its first step (small) alone, "
+                      "the best case where no task escalates; worst case $ counts every step") !=
+        std::string::npos);
+}
+
+TEST_CASE("e2e: plan shows a time-priced model without an expected cost, never $0") {
+  TempDir dir;
+  WriteSimSuite(dir, {kSamples, kSchema, kSuite, kProfile});
+  dir.Write("prices.yaml",
+            "currency: USD\nmodels:\n"
+            "  m-big: {input: 5.00, output: 15.00, as_of: 2026-11-23,\n"
+            "          source: \"https://x.invalid\"}\n"
+            "  m-small: {gpu_hour_usd: \"2.40\", concurrency: 8, as_of: 2026-11-23,\n"
+            "            source: \"https://x.invalid\"}\n");
+  CliOutcome plan = RunCli({"plan", "suite.yaml", "--budget", "5"}, dir.path());
+  INFO(plan.err);
+  REQUIRE(plan.exit_code == 0);
+  INFO(plan.out);
+  // The small row's expected is "time-priced"; the total's is big's and the cascade's
+  // estimate "+ time".
+  std::map<std::string, std::string> rows;
+  std::istringstream lines(plan.out);
+  for (std::string line; std::getline(lines, line);) rows[line.substr(0, line.find(' '))] = line;
+  CHECK(rows["small"].find("time-priced") != std::string::npos);
+  CHECK(rows["total"].find(" + time") != std::string::npos);
+  CHECK(rows["big"].find("time") == std::string::npos);
+  CHECK(plan.out.find("small: time-priced ($2.40 per GPU-hour / 8 concurrent requests): a call "
+                      "costs its measured latency") != std::string::npos);
+  CHECK(plan.out.find("small-then-big: time-priced (step small at $2.40 per GPU-hour / 8 "
+                      "concurrent requests)") != std::string::npos);
+  CHECK(plan.out.find("it bounds time-priced calls only by the policy timeout (10 s an attempt)") !=
+        std::string::npos);
+}
+
+TEST_CASE("e2e: run.json records each chain step's price and report --prices re-prices each call") {
+  TempDir dir;
+  WriteSimSuite(dir, {kSamples, kSchema, kChainSuite.c_str(), kChainProfile});
+  const json report = RunSimulated(dir);
+  const json manifest = json::parse(ReadFileText(dir.path() + "/run/run.json"));
+  json chain_entry;
+  for (const json& c : manifest.at("candidates")) {
+    if (c.at("id") == "draft-then-refine") chain_entry = c;
+  }
+  const json& steps = chain_entry.at("steps");
+  REQUIRE(steps.size() == 2);
+  CHECK(steps[0].at("id") == "draft");
+  CHECK(steps[0].at("candidate") == "small");
+  CHECK(steps[0].at("price").at("model") == "m-small");
+  CHECK(steps[1].at("candidate") == "big");
+  CHECK(steps[1].at("price").at("input_per_1m") == "5");
+  CHECK(chain_entry.at("price").at("model") == "m-small");  // the first step's, as before
+
+  // m-small at half ($0.40 / $2.00): a draft call costs 1,000 x 400,000 + 100 x 2,000,000 =
+  // 600,000,000 pUSD instead of 1,200,000,000: the chain's four drafts save 2,400,000,000.
+  dir.Write("half.yaml", R"(currency: USD
+models:
+  m-big: {input: 5.00, output: 15.00, as_of: 2026-12-01, source: "https://example.invalid/big"}
+  m-small: {input: 0.40, output: 2.00, as_of: 2026-12-01, source: "https://example.invalid/s"}
+)");
+  const int64_t total =
+      ReportCandidate(report, "draft-then-refine").at("total_cost_picousd").get<int64_t>();
+  CliOutcome repriced = RunCli({"report", "run", "--prices", "half.yaml"}, dir.path());
+  INFO(repriced.err);
+  REQUIRE(repriced.exit_code == 0);
+  CHECK(repriced.out.find("  small: $0.0048 -> $0.0024 (-50.0%)") != std::string::npos);
+  CHECK(repriced.out.find("  draft-then-refine: $" + FormatUsd(Money::FromPicos(total)) +
+                          " -> $" + FormatUsd(Money::FromPicos(total - 2'400'000'000)) + " (") !=
+        std::string::npos);
 }
 
 }  // namespace taskcost

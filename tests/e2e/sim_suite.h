@@ -77,6 +77,17 @@ inline void WriteSimSuite(const TempDir& dir, const SimSuiteFiles& files) {
   dir.Write("profile.yaml", files.profile);
 }
 
+/// Runs `taskcost run suite.yaml --simulate profile.yaml --out run --quiet --no-cache` in `dir`
+/// (written by WriteSimSuite) and returns run/report.json; fails the test unless it exits 0.
+inline nlohmann::json RunSimulated(const TempDir& dir) {
+  CliOutcome run = RunCli({"run", "suite.yaml", "--simulate", "profile.yaml", "--out", "run",
+                           "--quiet", "--no-cache"},
+                          dir.path());
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  return nlohmann::json::parse(ReadFileText(dir.path() + "/run/report.json"));
+}
+
 /// The entry of candidate `id` in a report.json; fails the test when there is none.
 inline const nlohmann::json& ReportCandidate(const nlohmann::json& report, const std::string& id) {
   for (const nlohmann::json& c : report.at("candidates")) {

@@ -100,6 +100,45 @@ TEST_CASE("import: a CSV scored by hand comes back to the right outputs") {
   CHECK((*input)->tolerance_milli == 500);
 }
 
+TEST_CASE("import: the Automatic checks column is ignored, and older sheets without it import") {
+  ReviewTempDir dir;
+  ReviewRun fixture;
+  fixture.edits[{"s1", "small"}] = [](Attempt& a) {
+    a.error = ErrorClass::kIncorrect;
+    a.success = false;
+    a.checks = {{"regex", false, "Score: 5, Comment: none"}};
+  };
+  const std::string run = fixture.Write(dir);
+  Sheet sheet;
+  const SheetKey key = Export(run, &sheet);
+  const auto score = [&](const std::string& id) { return ByCandidate(key, id); };
+  const std::string scored = ScoreCsv(SheetToCsv(sheet), score);
+  CHECK(scored.find("Score: 5, Comment: none") != std::string::npos);
+  // The same sheet as exported before the column existed: its last field dropped.
+  std::string old;
+  Result<std::vector<CsvRecord>> records = ParseCsv(scored, "scored.csv");
+  REQUIRE(records.ok());
+  for (const CsvRecord& record : *records) {
+    REQUIRE(record.fields.size() == 9);
+    CHECK(record.fields.back() != "");  // every row has its checks, the header its name
+    for (size_t i = 0; i + 1 < record.fields.size(); ++i) {
+      old += (i == 0 ? "" : ",") + CsvField(record.fields[i]);
+    }
+    old += "\n";
+  }
+  for (const std::string& text : {scored, old}) {
+    Result<ImportOutcome> outcome =
+        Import(run, dir.Write(text == old ? "old.csv" : "new.csv", text), "", true);
+    REQUIRE_MESSAGE(outcome.ok(), FormatErrors(outcome.ok() ? Errors{} : outcome.errors()));
+    CHECK(outcome->problems.empty());
+    REQUIRE(outcome->record.scores.size() == 8);
+    for (const ImportedScore& s : outcome->record.scores) {
+      CHECK(s.score == (s.candidate_id == "big" ? 5 : 4));
+      CHECK(s.comment.empty());
+    }
+  }
+}
+
 TEST_CASE("import: a hand-typed CSV with only some columns, in another order") {
   ReviewTempDir dir;
   const std::string run = ReviewRun{}.Write(dir);

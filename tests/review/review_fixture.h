@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -31,6 +32,8 @@ struct ReviewRun {
   std::string run_id = "2026-11-23T10-04-12Z";
   std::map<std::pair<std::string, std::string>, std::string> outputs;
   std::map<std::pair<std::string, std::string>, bool> failed;
+  // Applied last to the attempt of one (sample, candidate): checks, validation errors, ...
+  std::map<std::pair<std::string, std::string>, std::function<void(Attempt&)>> edits;
   std::string review_block =
       "review:\n"
       "  scale: [1, 5]\n"
@@ -105,6 +108,7 @@ struct ReviewRun {
         auto fail = failed.find({sample, c.id});
         a.success = fail == failed.end() || !fail->second;
         if (!a.success) a.error = ErrorClass::kIncorrect;
+        if (auto edit = edits.find({sample, c.id}); edit != edits.end()) edit->second(a);
         journal += AttemptToJsonLine(a) + "\n";
       }
     }

@@ -260,4 +260,142 @@ TEST_CASE("xlsx: frozen header, score validation, rubric on the instructions she
 }
 
 }  // namespace
+namespace {
+
+// s1: small fails numeric_within, big passes and has a quality score; s2: small's answer breaks
+// the schema twice; big's was cut off, and the provider's message names the model.
+ReviewRun CheckedRun() {
+  ReviewRun run;
+  run.samples = 2;
+  run.edits[{"s1", "small"}] = [](Attempt& a) {
+    a.error = ErrorClass::kIncorrect;
+    a.success = false;
+    a.checks = {{"numeric_within(total)", false, "1234.52 is not within 0.01 of 1234.5"}};
+  };
+  run.edits[{"s1", "big"}] = [](Attempt& a) {
+    a.checks = {{"numeric_within(total)", true, "1234.5 is within 0.01 of 1234.5"},
+                {"json_subset", true, "3 of 4 expected values", 0.75, true}};
+  };
+  run.edits[{"s2", "small"}] = [](Attempt& a) {
+    a.error = ErrorClass::kInvalidOutput;
+    a.success = false;
+    a.validation_errors = {"/category: expected a string, got 7", "/note: not allowed"};
+  };
+  run.edits[{"s2", "big"}] = [](Attempt& a) {
+    a.error = ErrorClass::kTruncated;
+    a.success = false;
+    a.error_message = "m-big stopped at max_tokens";
+  };
+  return run;
+}
+
+}  // namespace
+
+TEST_CASE("sheet: an Automatic checks column gives each output's check results and reasons") {
+  ReviewTempDir dir;
+  const Sheet sheet = Build(CheckedRun().Write(dir));
+  std::map<std::pair<std::string, std::string>, std::string> checks;
+  REQUIRE(sheet.lines.size() == 4);
+  for (size_t i = 0; i < sheet.lines.size(); ++i) {
+    checks[{sheet.key.rows[i].sample_id, sheet.key.rows[i].candidate_id}] = sheet.lines[i].checks;
+  }
+  CHECK(checks[{"s1", "small"}] ==
+        "schema: pass; numeric_within(total): fail \u2014 1234.52 is not within 0.01 of 1234.5");
+  CHECK(checks[{"s1", "big"}] ==
+        "schema: pass; numeric_within(total): pass; json_subset: score 0.75 \u2014 3 of 4 "
+        "expected values");
+  CHECK(checks[{"s2", "small"}] ==
+        "schema: fail \u2014 /category: expected a string, got 7 (and 1 more)");
+  CHECK(checks[{"s2", "big"}] == "not checked: truncated");
+
+  // The CSV: the column is last, after Run ID; nothing names a candidate or a model.
+  const std::string csv = SheetToCsv(sheet);
+  CHECK(csv.find("Comment,Run ID,Automatic checks\r\n") != std::string::npos);
+  CHECK(csv.find(",schema: pass; numeric_within(total): fail \u2014 1234.52 is not within 0.01 "
+                 "of 1234.5\r\n") != std::string::npos);
+  for (const char* name : {"big", "small", "m-big", "m-small"}) {
+    CHECK_MESSAGE(csv.find(name) == std::string::npos, name);
+  }
+  // The XLSX: column I, a string cell on every row, never a formula.
+  const std::string path = dir.path() + "/sheet.xlsx";
+  REQUIRE(WriteSheetXlsx(sheet, path).ok());
+  const auto parts = ZipParts(path);
+  const std::string& scores = parts.at("xl/worksheets/sheet2.xml");
+  size_t cells = 0;
+  for (size_t at = scores.find("<c r=\"I"); at != std::string::npos;
+       at = scores.find("<c r=\"I", at + 1)) {
+    CHECK(scores.substr(at, scores.find('>', at) - at).find("t=\"s\"") != std::string::npos);
+    ++cells;
+  }
+  CHECK(cells == 5);  // the header and 4 rows
+  CHECK(parts.at("xl/sharedStrings.xml").find("<t>Automatic checks</t>") != std::string::npos);
+  for (const auto& [name, xml] : parts) {
+    CHECK_MESSAGE(xml.find("m-big") == std::string::npos, name);
+  }
+}
+
+TEST_CASE("sheet: a check reason that reads as a formula stays inert text") {
+  ReviewTempDir dir;
+  ReviewRun run;
+  run.samples = 1;
+  run.edits[{"s1", "small"}] = [](Attempt& a) {
+    a.validation_errors = {"=HYPERLINK(\"http://x\",\"y\")"};
+    a.error = ErrorClass::kInvalidOutput;
+    a.success = false;
+  };
+  const Sheet sheet = Build(run.Write(dir));
+  const std::string csv = SheetToCsv(sheet);
+  CHECK(csv.find(",\"schema: fail \u2014 =HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"\r\n") !=
+        std::string::npos);
+  const std::string path = dir.path() + "/sheet.xlsx";
+  REQUIRE(WriteSheetXlsx(sheet, path).ok());
+  for (const auto& [name, xml] : ZipParts(path)) {
+    CHECK_MESSAGE(xml.find("<f>") == std::string::npos, name);
+  }
+}
+
+TEST_CASE("sheet: a chain's row shows its last step's answer, not an earlier step's") {
+  // The draft needed two attempts, the refine one: the refine's answer (attempt 1) is the task's.
+  ReviewTempDir dir;
+  const std::string run_dir = ReviewRun{}.Write(dir);
+  Result<LoadedRun> run = LoadRunDir(run_dir);
+  REQUIRE(run.ok());
+  std::vector<Attempt> attempts;
+  for (const Attempt& a : run->attempts) {
+    if (a.candidate_id != "small") attempts.push_back(a);
+  }
+  for (const char* sample : {"s1", "s2", "s3", "s4"}) {
+    Attempt draft;
+    draft.sample_id = sample;
+    draft.candidate_id = "small";
+    draft.step = "draft";
+    draft.error = ErrorClass::kInvalidOutput;
+    draft.output = "draft one";
+    attempts.push_back(draft);
+    draft.attempt = 2;
+    draft.error = ErrorClass::kNone;
+    draft.success = draft.partial = true;
+    draft.output = "draft two";
+    attempts.push_back(draft);
+    Attempt refine = draft;
+    refine.attempt = 1;
+    refine.step = "refine";
+    refine.partial = false;
+    refine.output = "{\"category\":\"refined\"}";
+    attempts.push_back(refine);
+  }
+  Result<Suite> suite = LoadSuite(run->manifest.suite_file);
+  REQUIRE(suite.ok());
+  Result<Sheet> sheet = BuildSheet(run->manifest, attempts, *suite, {});
+  REQUIRE(sheet.ok());
+  int refined = 0;
+  for (size_t i = 0; i < sheet->lines.size(); ++i) {
+    if (sheet->key.rows[i].candidate_id != "small") continue;
+    CHECK(sheet->lines[i].answer.find("refined") != std::string::npos);
+    CHECK_FALSE(sheet->key.rows[i].failed);
+    ++refined;
+  }
+  CHECK(refined == 4);
+}
+
 }  // namespace taskcost

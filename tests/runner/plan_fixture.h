@@ -57,6 +57,14 @@ struct PlanFixture {
     suite.samples.push_back(s);
   }
 
+  /// Adds a chain candidate `id` of `steps` (after the single models; call before Plan).
+  void AddChain(const std::string& id, std::vector<ChainStep> steps) {
+    Candidate chain;
+    chain.id = id;
+    chain.chain = std::move(steps);
+    suite.candidates.push_back(chain);
+  }
+
   RunPlan Plan(int repeats = 1) const {
     return BuildRunPlan(suite, providers, prices, {}, false, repeats).value();
   }

@@ -28,7 +28,7 @@ Sample Invoice() {
   return sample;
 }
 
-TEST_CASE("command scorer: gets the sample, the answer and the expected fields; answers a verdict") {
+TEST_CASE("command scorer: gets the sample, the answer and the expected fields, and answers a verdict") {
   Sample sample = Invoice();
   CheckResult right = Evaluate({Judge("total")}, sample, R"({"total":12.5})")[0];
   CHECK(right.name == "command(judge.py)");

@@ -69,7 +69,7 @@ TEST_CASE("scorers: field paths reach nested objects and arrays, dotted or index
   }
 }
 
-TEST_CASE("scorers: an answer that is not JSON fails field scorers; a bad suite is a bug") {
+TEST_CASE("scorers: an answer that is not JSON fails field scorers, and a bad suite is a bug") {
   Sample sample = TicketSample();
   CheckResult not_json = Evaluate({FieldEquals("category", "billing")}, sample, "nope")[0];
   CHECK_FALSE(not_json.pass);
@@ -165,7 +165,7 @@ TEST_CASE("scorers: max_words and max_chars count words and Unicode characters")
   CHECK_FALSE(Evaluate({whole}, sample, "not json at all")[0].pass);
 }
 
-TEST_CASE("scorers: a failed success check makes the attempt incorrect; quality never decides") {
+TEST_CASE("scorers: a failed success check makes the attempt incorrect, quality never decides") {
   Sample sample = TicketSample();
   SuccessCriterion must = FieldEquals("category", "{{expected_category}}");
   SuccessCriterion nice = Spec("max_words", "category");
