@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "harness/core/error_text.h"
@@ -344,7 +345,13 @@ Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_nu
   a.output = std::move(reply.output);
   if (a.error != ErrorClass::kNone) return a;
 
-  a.validation_errors = plan.validator->Validate(a.output);
+  // Parsed once for both the schema and the scorers; text that is not JSON is the validator's to
+  // word the error for.
+  const nlohmann::json parsed =
+      nlohmann::json::parse(a.output, nullptr, /*allow_exceptions=*/false);
+  const nlohmann::json* json = parsed.is_discarded() ? nullptr : &parsed;
+  a.validation_errors =
+      json ? plan.validator->ValidateParsed(*json) : plan.validator->Validate(a.output);
   if (!a.validation_errors.empty()) {
     a.error = ErrorClass::kInvalidOutput;
     a.error_message = "output does not match the schema: " + a.validation_errors.front();
@@ -355,8 +362,9 @@ Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_nu
     a.partial = true;
     return a;
   }
-  a.checks = plan.scorers ? plan.scorers->Evaluate(sample, a.output)
-                           : ScorerSet(suite.success, suite.quality).Evaluate(sample, a.output);
+  a.checks = plan.scorers
+                 ? plan.scorers->Evaluate(sample, a.output, json)
+                 : ScorerSet(suite.success, suite.quality).Evaluate(sample, a.output, json);
   const CheckResult* deciding = nullptr;
   a.error = ErrorOfChecks(a.checks, &deciding);
   if (a.error != ErrorClass::kNone) {
