@@ -2,6 +2,9 @@
 
 #include <array>
 #include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 namespace taskcost {
@@ -54,6 +57,20 @@ void AppendEscaped(std::string& out, char c) {
   out += kHex[c & 0x0F];
 }
 
+// Whether the 8 bytes at `p` are all plain (kPlain): none below 0x20, none '"' or '\\', none
+// from 0x80 up. Word-at-a-time tests: "some byte < n" is ((w - n*ones) & ~w & highs) != 0 for
+// n <= 0x80, and "some byte == c" is the same test for 1 on w ^ c*ones.
+bool EightPlain(const char* p) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHighs = 0x8080808080808080ULL;
+  uint64_t w;
+  std::memcpy(&w, p, sizeof w);
+  auto some_below = [](uint64_t x, uint64_t n) { return (x - n * kOnes) & ~x & kHighs; };
+  const uint64_t special = (w & kHighs) | some_below(w, 0x20) | some_below(w ^ ('"' * kOnes), 1) |
+                           some_below(w ^ ('\\' * kOnes), 1);
+  return special == 0;
+}
+
 }  // namespace
 
 void AppendJsonString(std::string& out, std::string_view text) {
@@ -62,6 +79,10 @@ void AppendJsonString(std::string& out, std::string_view text) {
   out += '"';
   size_t copied = 0;  // text[0, copied) is in `out`; the bytes after it up to i need no escape
   for (size_t i = 0; i < text.size();) {
+    if (i + 8 <= text.size() && EightPlain(text.data() + i)) {
+      i += 8;
+      continue;
+    }
     const unsigned char c = static_cast<unsigned char>(text[i]);
     if (kPlain[c]) {
       ++i;
@@ -89,6 +110,11 @@ void AppendJsonString(std::string& out, std::string_view text) {
 }
 
 void AppendJsonDouble(std::string& out, double value) {
+  // Scores are mostly exactly 1 or 0: nlohmann writes them "1.0" and "0.0" (and -0.0 "-0.0").
+  if (value == 1.0 || (value == 0.0 && !std::signbit(value))) {
+    out += value == 1.0 ? "1.0" : "0.0";
+    return;
+  }
   // nlohmann's own float formatting (Grisu2, its exponent rules), so the text is the same.
   out += nlohmann::json(value).dump();
 }
