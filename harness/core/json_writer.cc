@@ -1,6 +1,7 @@
 #include "harness/core/json_writer.h"
 
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -57,18 +58,18 @@ void AppendEscaped(std::string& out, char c) {
   out += kHex[c & 0x0F];
 }
 
-// Whether the 8 bytes at `p` are all plain (kPlain): none below 0x20, none '"' or '\\', none
-// from 0x80 up. Word-at-a-time tests: "some byte < n" is ((w - n*ones) & ~w & highs) != 0 for
-// n <= 0x80, and "some byte == c" is the same test for 1 on w ^ c*ones.
-bool EightPlain(const char* p) {
+// The bytes among the 8 at `p` that are not plain (kPlain: below 0x20, '"', '\\', from 0x80 up),
+// as the high bit of each such byte, little end first. Word-at-a-time tests: "byte < n" is
+// (w - n*ones) & ~w & highs for n <= 0x80, and "byte == c" the same test for 1 on w ^ c*ones.
+// A borrow can flag a byte above a flagged one, never below, so the lowest bit is exact.
+uint64_t SpecialBytes(const char* p) {
   constexpr uint64_t kOnes = 0x0101010101010101ULL;
   constexpr uint64_t kHighs = 0x8080808080808080ULL;
   uint64_t w;
   std::memcpy(&w, p, sizeof w);
-  auto some_below = [](uint64_t x, uint64_t n) { return (x - n * kOnes) & ~x & kHighs; };
-  const uint64_t special = (w & kHighs) | some_below(w, 0x20) | some_below(w ^ ('"' * kOnes), 1) |
-                           some_below(w ^ ('\\' * kOnes), 1);
-  return special == 0;
+  if constexpr (std::endian::native == std::endian::big) w = __builtin_bswap64(w);
+  auto below = [](uint64_t x, uint64_t n) { return (x - n * kOnes) & ~x & kHighs; };
+  return (w & kHighs) | below(w, 0x20) | below(w ^ ('"' * kOnes), 1) | below(w ^ ('\\' * kOnes), 1);
 }
 
 }  // namespace
@@ -79,9 +80,13 @@ void AppendJsonString(std::string& out, std::string_view text) {
   out += '"';
   size_t copied = 0;  // text[0, copied) is in `out`; the bytes after it up to i need no escape
   for (size_t i = 0; i < text.size();) {
-    if (i + 8 <= text.size() && EightPlain(text.data() + i)) {
-      i += 8;
-      continue;
+    if (i + 8 <= text.size()) {  // skip to the first byte that is not plain
+      const uint64_t special = SpecialBytes(text.data() + i);
+      if (special == 0) {
+        i += 8;
+        continue;
+      }
+      i += static_cast<size_t>(std::countr_zero(special)) / 8;
     }
     const unsigned char c = static_cast<unsigned char>(text[i]);
     if (kPlain[c]) {
