@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
 #include "harness/core/error_text.h"
+#include "harness/core/json_check.h"
 #include "harness/core/prompt_template.h"
 #include "harness/core/suite_loader.h"
 #include "harness/edge/response_cache.h"
@@ -125,16 +127,20 @@ Result<RunPlan> BuildRunPlan(const Suite& suite, const ProviderCatalog& provider
 
 Result<ChatCall> MakeCall(const RunPlan& plan, const PlannedTask& task) {
   const Suite& suite = *plan.suite;
-  Sample sample = suite.samples.at(static_cast<size_t>(task.sample));
+  const Sample& original = suite.samples.at(static_cast<size_t>(task.sample));
   const PlannedCandidate& pc = CallTarget(plan, task);
   const PlannedCandidate& outer = plan.candidates.at(static_cast<size_t>(task.candidate));
   const PromptTemplate& prompt =
       outer.chain ? outer.step_prompts.at(static_cast<size_t>(task.step)) : suite.prompt;
-  // Earlier steps' answers; "" for one not known yet (a plan's estimate of a later step).
+  // Earlier steps' answers; "" for one not known yet (a plan's estimate of a later step). The
+  // sample is copied only when there are some (a copy per call cost about 1k instructions).
+  std::optional<Sample> with_steps;
   for (size_t i = 0; i < static_cast<size_t>(task.step) && i < outer.step_ids.size(); ++i) {
-    sample.fields["steps." + outer.step_ids[i] + ".output"] =
+    if (!with_steps) with_steps = original;
+    with_steps->fields["steps." + outer.step_ids[i] + ".output"] =
         i < task.outputs.size() ? task.outputs[i] : "";
   }
+  const Sample& sample = with_steps ? *with_steps : original;
   Result<std::string> system = RenderTemplate(prompt.system, sample);
   if (!system.ok()) return system.errors();
   Result<std::string> user = RenderTemplate(prompt.user, sample);
@@ -347,8 +353,7 @@ Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_nu
 
   // Parsed once for both the schema and the scorers; text that is not JSON is the validator's to
   // word the error for.
-  const nlohmann::json parsed =
-      nlohmann::json::parse(a.output, nullptr, /*allow_exceptions=*/false);
+  const nlohmann::json parsed = ParseJsonFast(a.output);
   const nlohmann::json* json = parsed.is_discarded() ? nullptr : &parsed;
   a.validation_errors =
       json ? plan.validator->ValidateParsed(*json) : plan.validator->Validate(a.output);
