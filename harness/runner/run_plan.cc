@@ -182,11 +182,14 @@ const RequestTemplate& RequestTemplates::For(const PlannedTask& task) const {
 namespace {
 
 // Bytes a call sends that the model reads: the rendered prompts and the schema.
-int64_t PromptBytes(const RunPlan& plan, const PlannedTask& task) {
-  Result<ChatCall> call = MakeCall(plan, task);
+int64_t PromptBytes(const RunPlan& plan, const Result<ChatCall>& call) {
   int64_t bytes = 0;
   if (call.ok()) bytes = static_cast<int64_t>(call->system.size() + call->user.size());
   return bytes + static_cast<int64_t>(plan.suite->output.schema_json.size());
+}
+
+int64_t PromptBytes(const RunPlan& plan, const PlannedTask& task) {
+  return PromptBytes(plan, MakeCall(plan, task));
 }
 
 int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
@@ -246,8 +249,12 @@ Status SelectSubset(RunPlan& plan, const Selection& selection) {
 }
 
 Money WorstCaseCost(const RunPlan& plan, const PlannedTask& task) {
+  return WorstCaseCost(plan, task, MakeCall(plan, task));
+}
+
+Money WorstCaseCost(const RunPlan& plan, const PlannedTask& task, const Result<ChatCall>& call) {
   const PlannedCandidate& pc = CallTarget(plan, task);
-  int64_t input_tokens = PromptBytes(plan, task) / 3 + 32;
+  int64_t input_tokens = PromptBytes(plan, call) / 3 + 32;
   const PlannedCandidate& outer = plan.candidates.at(static_cast<size_t>(task.candidate));
   for (int i = static_cast<int>(task.outputs.size()); outer.chain && i < task.step; ++i) {
     input_tokens += outer.steps.at(static_cast<size_t>(i)).candidate->max_tokens;  // not known
