@@ -48,20 +48,20 @@ TEST_CASE("json_writer: strings are escaped exactly as a tree dump escapes them"
 }
 
 TEST_CASE("json_writer: every byte value is escaped as a tree dump escapes it, wherever it falls") {
-  // Strings are scanned eight bytes at a time: each byte value at each offset within and across
-  // the eight-byte steps, among plain text, and the well-formed sequences split across steps.
+  // Strings are scanned 16 (or 8) bytes at a time: each byte value at each offset within and
+  // across the steps, among plain text, and the well-formed sequences split across steps.
   for (int byte = 0; byte < 256; ++byte) {
-    for (size_t at = 0; at < 19; ++at) {
-      std::string text(19, 'a');
+    for (size_t at = 0; at < 35; ++at) {
+      std::string text(35, 'a');
       text[at] = static_cast<char>(byte);
       CAPTURE(byte);
       CAPTURE(at);
       CHECK(Quoted(text) == TreeDump(text));
     }
   }
-  for (size_t at = 0; at < 17; ++at) {
+  for (size_t at = 0; at < 33; ++at) {
     for (std::string_view sequence : {"\xC3\xA9", "\xE6\x97\xA5", "\xF0\x9F\x99\x82", "\"\\"}) {
-      std::string text(17, 'z');
+      std::string text(33, 'z');
       text.insert(at, sequence);
       CAPTURE(at);
       CHECK(Quoted(text) == TreeDump(text));
