@@ -94,24 +94,27 @@ void AppendValue(std::string& out, Value value) {
       out += ']';
       return;
     }
-    case simdjson::dom::element_type::STRING:
-      AppendJsonString(out, value.get_string().value_unsafe());
-      return;
-    case simdjson::dom::element_type::INT64:
-      AppendNumber(out, value.get_int64().value_unsafe());
-      return;
-    case simdjson::dom::element_type::UINT64:
-      AppendNumber(out, value.get_uint64().value_unsafe());
-      return;
-    case simdjson::dom::element_type::DOUBLE:
-      AppendJsonDouble(out, value.get_double().value_unsafe());
-      return;
-    case simdjson::dom::element_type::BOOL:
-      out += value.get_bool().value_unsafe() ? "true" : "false";
-      return;
-    case simdjson::dom::element_type::NULL_VALUE:
-      out += "null";
-      return;
+    default:
+      break;
+  }
+  // A scalar. The integer kinds are asked first: get(double) would convert them.
+  std::string_view text;
+  int64_t integer = 0;
+  uint64_t large = 0;
+  double number = 0;
+  bool truth = false;
+  if (value.get(text) == simdjson::SUCCESS) {
+    AppendJsonString(out, text);
+  } else if (value.get(integer) == simdjson::SUCCESS) {
+    AppendNumber(out, integer);
+  } else if (value.get(large) == simdjson::SUCCESS) {
+    AppendNumber(out, large);
+  } else if (value.get(number) == simdjson::SUCCESS) {
+    AppendJsonDouble(out, number);
+  } else if (value.get(truth) == simdjson::SUCCESS) {
+    out += truth ? "true" : "false";
+  } else {
+    out += "null";
   }
 }
 
