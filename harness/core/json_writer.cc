@@ -1,8 +1,16 @@
 #include "harness/core/json_writer.h"
 
 #include <array>
+#include <bit>
 #include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <nlohmann/json.hpp>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace taskcost {
 namespace {
@@ -54,6 +62,41 @@ void AppendEscaped(std::string& out, char c) {
   out += kHex[c & 0x0F];
 }
 
+#if defined(__SSE2__)
+constexpr size_t kBlock = 16;
+
+// The bytes among the kBlock at `p` that are not plain (kPlain: below 0x20, '"', '\\', from 0x80
+// up), one bit per byte, the first byte lowest. A signed compare below 0x20 catches the bytes
+// from 0x80 up as well, which are negative as signed chars.
+uint32_t SpecialBytes(const char* p) {
+  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i special = _mm_or_si128(_mm_cmplt_epi8(bytes, _mm_set1_epi8(0x20)),
+                                       _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('"')),
+                                                    _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\\'))));
+  return static_cast<uint32_t>(_mm_movemask_epi8(special));
+}
+#else
+constexpr size_t kBlock = 8;
+
+// The same, a 64-bit word at a time: the high bit of each such byte. "byte < n" is
+// (w - n*ones) & ~w & highs for n <= 0x80, and "byte == c" the same test for 1 on w ^ c*ones;
+// a borrow can flag a byte above a flagged one, never below, so the lowest bit is exact.
+uint64_t SpecialBytes(const char* p) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHighs = 0x8080808080808080ULL;
+  uint64_t w;
+  std::memcpy(&w, p, sizeof w);
+  if constexpr (std::endian::native == std::endian::big) w = __builtin_bswap64(w);
+  auto below = [](uint64_t x, uint64_t n) { return (x - n * kOnes) & ~x & kHighs; };
+  return (w & kHighs) | below(w, 0x20) | below(w ^ ('"' * kOnes), 1) | below(w ^ ('\\' * kOnes), 1);
+}
+#endif
+
+// The position of the first byte a SpecialBytes mask flags, relative to its block.
+size_t FirstSpecial(uint64_t mask) {
+  return static_cast<size_t>(std::countr_zero(mask)) / (kBlock == 16 ? 1 : 8);
+}
+
 }  // namespace
 
 void AppendJsonString(std::string& out, std::string_view text) {
@@ -62,6 +105,14 @@ void AppendJsonString(std::string& out, std::string_view text) {
   out += '"';
   size_t copied = 0;  // text[0, copied) is in `out`; the bytes after it up to i need no escape
   for (size_t i = 0; i < text.size();) {
+    if (i + kBlock <= text.size()) {  // skip to the first byte that is not plain
+      const uint64_t special = SpecialBytes(text.data() + i);
+      if (special == 0) {
+        i += kBlock;
+        continue;
+      }
+      i += FirstSpecial(special);
+    }
     const unsigned char c = static_cast<unsigned char>(text[i]);
     if (kPlain[c]) {
       ++i;
@@ -89,6 +140,11 @@ void AppendJsonString(std::string& out, std::string_view text) {
 }
 
 void AppendJsonDouble(std::string& out, double value) {
+  // Scores are mostly exactly 1 or 0: nlohmann writes them "1.0" and "0.0" (and -0.0 "-0.0").
+  if (value == 1.0 || (value == 0.0 && !std::signbit(value))) {
+    out += value == 1.0 ? "1.0" : "0.0";
+    return;
+  }
   // nlohmann's own float formatting (Grisu2, its exponent rules), so the text is the same.
   out += nlohmann::json(value).dump();
 }

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "harness/core/json_check.h"
 #include "harness/core/json_writer.h"
 
 namespace taskcost {
@@ -201,7 +202,7 @@ Usage UsageFromJson(const Fields& f) {
 std::string UsageRawText(const std::string& raw) {
   if (raw.empty()) return "null";
   const bool container = raw.front() == '{' || raw.front() == '[';
-  if (container && raw.find_first_of("\r\n") == std::string::npos && Json::accept(raw)) {
+  if (container && raw.find_first_of("\r\n") == std::string::npos && IsJsonText(raw)) {
     return raw;
   }
   Json parsed = Json::parse(raw, nullptr, /*allow_exceptions=*/false);

@@ -227,6 +227,10 @@ std::vector<std::string> SchemaValidator::Validate(std::string_view output_json)
   } catch (const json::parse_error& e) {
     return {"output is not JSON: " + JsonErrorText(e)};
   }
+  return ValidateParsed(output);
+}
+
+std::vector<std::string> SchemaValidator::ValidateParsed(const json& output) const {
   try {
     // A Validator caches compiled regexes, so each call has its own: no shared mutable state.
     valijson::Validator validator;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,9 @@ class SchemaValidator {
   /// root, written "/"). Output that is not JSON gives one error "output is not JSON: ...".
   /// Empty means valid.
   std::vector<std::string> Validate(std::string_view output_json) const;
+  /// The same for an output already parsed (nlohmann::json, as json::parse gives it), so a
+  /// caller that also scores the answer parses it once.
+  std::vector<std::string> ValidateParsed(const nlohmann::json& output) const;
 
   SchemaValidator(SchemaValidator&&) noexcept;
   SchemaValidator& operator=(SchemaValidator&&) noexcept;

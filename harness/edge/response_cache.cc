@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "harness/core/content_hash.h"
+#include "harness/core/json_check.h"
+#include "harness/core/json_writer.h"
 
 namespace taskcost {
 namespace {
@@ -22,18 +24,31 @@ constexpr const char* kEntryFormat = "taskcost-response-cache";
 constexpr int kEntryVersion = 1;
 constexpr std::string_view kHashPrefix = "sha256:";
 
-// The entry's first line: everything but the body, which follows verbatim (any bytes).
+// The entry's first line: everything but the body, which follows verbatim (any bytes). Written
+// field by field in the bytes nlohmann::json's dump gave (keys in its sorted order, invalid
+// UTF-8 in a header replaced), without building a tree for every answer stored.
 std::string EntryHead(const std::string& key, const HttpResponse& response) {
-  Json headers = Json::array();
-  for (const HttpHeader& h : response.headers) headers.push_back(Json::array({h.name, h.value}));
-  Json head = {{"format", kEntryFormat},
-               {"version", kEntryVersion},
-               {"key", key},
-               {"status", response.status},
-               {"elapsed_us", response.elapsed.count()},
-               {"headers", std::move(headers)},
-               {"body_bytes", response.body.size()}};
-  return head.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
+  std::string head;
+  head.reserve(256 + key.size() + 64 * response.headers.size());
+  JsonWriter w(head);
+  w.BeginObject();
+  w.Int("body_bytes", static_cast<int64_t>(response.body.size()));
+  w.Int("elapsed_us", response.elapsed.count());
+  w.String("format", kEntryFormat);
+  w.BeginArray("headers");
+  for (const HttpHeader& h : response.headers) {
+    w.BeginArray();
+    w.String(h.name);
+    w.String(h.value);
+    w.EndArray();
+  }
+  w.EndArray();
+  w.String("key", key);
+  w.Int("status", response.status);
+  w.Int("version", kEntryVersion);
+  w.EndObject();
+  head += '\n';
+  return head;
 }
 
 // Reads an entry's text; nullopt for anything that is not a whole entry of `key`.
@@ -63,6 +78,18 @@ std::optional<HttpResponse> ParseEntry(const std::string& text, const std::strin
   }
 }
 
+// dir / name as std::filesystem::path's operator/ joins them (a separator unless `dir` is empty
+// or ends in one; an absolute `name` replaces `dir`), without building paths for every lookup.
+std::string JoinPath(std::string_view dir, std::string_view name) {
+  if (name.starts_with('/')) return std::string(name);
+  std::string out;
+  out.reserve(dir.size() + 1 + name.size());
+  out += dir;
+  if (!out.empty() && out.back() != '/') out += '/';
+  out += name;
+  return out;
+}
+
 // A temporary name no other writer (thread or process) uses at the same time.
 std::string TempNameFor(const std::string& path) {
   static std::atomic<uint64_t> counter{0};
@@ -88,14 +115,14 @@ std::string ResponseCacheKey(const CacheRequest& request) {
 
 bool IsCacheable(const HttpResponse& response) {
   return response.status >= 200 && response.status < 300 &&
-         response.failure == TransportFailure::kNone && Json::accept(response.body);
+         response.failure == TransportFailure::kNone && IsJsonText(response.body);
 }
 
 std::string ResponseCache::PathFor(const std::string& key) const {
   std::string_view hex = key;
   if (hex.substr(0, kHashPrefix.size()) == kHashPrefix) hex.remove_prefix(kHashPrefix.size());
-  if (hex.size() < 3) return (fs::path(dir_) / std::string(hex)).string();
-  return (fs::path(dir_) / std::string(hex.substr(0, 2)) / std::string(hex.substr(2))).string();
+  if (hex.size() < 3) return JoinPath(dir_, hex);
+  return JoinPath(JoinPath(dir_, hex.substr(0, 2)), hex.substr(2));
 }
 
 std::optional<HttpResponse> ResponseCache::Lookup(const std::string& key) const {

@@ -11,6 +11,7 @@ using codec::At;
 using codec::CountAt;
 using codec::Json;
 using codec::StringAt;
+using codec::Value;
 
 constexpr std::string_view kDefaultApiVersion = "2023-06-01";
 
@@ -39,9 +40,8 @@ bool IsSpendLimit(std::string_view message) {
 }
 
 // Refines the status class and adds the delay; codec::ReadReply set class and message.
-void ReadError(const HttpResponse& response, const std::optional<Json>& body,
-               ProviderReply& reply) {
-  Json error = body ? At(*body, "error") : Json();
+void ReadError(const HttpResponse& response, std::optional<Value> body, ProviderReply& reply) {
+  const Value error = At(body ? *body : codec::NullValue(), "error");
   if (response.status == 529 || StringAt(error, "type") == "overloaded_error") {
     reply.error = ErrorClass::kRateLimit;
   }
@@ -52,7 +52,7 @@ void ReadError(const HttpResponse& response, const std::optional<Json>& body,
 }
 
 // input_tokens excludes both cache reads and cache writes, so each is billed once.
-void ReadUsage(const Json& usage, ProviderReply& reply) {
+void ReadUsage(Value usage, ProviderReply& reply) {
   if (!usage.is_object()) return;
   reply.usage.input_tokens = CountAt(usage, "input_tokens");
   reply.usage.cached_input_tokens = CountAt(usage, "cache_read_input_tokens");
@@ -77,23 +77,24 @@ void Classify(Answer answer, bool has_tool_use, ProviderReply& reply) {
   }
 }
 
-void ReadContent(const Json& body, Answer answer, ProviderReply& reply) {
-  const Json& content = At(body, "content");
+void ReadContent(Value body, Answer answer, ProviderReply& reply) {
+  const Value content = At(body, "content");
   if (!content.is_array()) {
     codec::SetInvalidShape(reply, body, "a content array");
     return;
   }
   std::string text;
-  const Json* tool_input = nullptr;
-  for (const Json& block : content) {
-    std::string type = StringAt(block, "type");
-    if (type == "text") text += StringAt(block, "text");
-    if (type == "tool_use" && tool_input == nullptr) tool_input = &At(block, "input");
+  std::optional<Value> tool_input;
+  const simdjson::dom::array blocks = content.get_array().value_unsafe();
+  for (Value block : blocks) {
+    const std::string_view type = codec::StringOf(At(block, "type"));
+    if (type == "text") text += codec::StringOf(At(block, "text"));
+    if (type == "tool_use" && !tool_input) tool_input = At(block, "input");
   }
   reply.finish_reason = StringAt(body, "stop_reason");
-  bool use_tool = answer != Answer::kText && tool_input != nullptr;
+  bool use_tool = answer != Answer::kText && tool_input.has_value();
   reply.output = use_tool ? codec::Dump(*tool_input) : text;
-  Classify(answer, tool_input != nullptr, reply);
+  Classify(answer, tool_input.has_value(), reply);
 }
 
 // The system prompt as sent: in prompt mode it carries the schema instruction.
@@ -167,10 +168,8 @@ void AppendPrompts(std::string& body, const ChatCall& call) {
 ProviderReply ParseReply(const HttpResponse& response, Answer answer) {
   return codec::ReadReply(
       response, "request-id",
-      [&](const std::optional<Json>& body, ProviderReply& reply) {
-        ReadError(response, body, reply);
-      },
-      [answer](const Json& body, ProviderReply& reply) {
+      [&](std::optional<Value> body, ProviderReply& reply) { ReadError(response, body, reply); },
+      [answer](Value body, ProviderReply& reply) {
         ReadUsage(At(body, "usage"), reply);
         ReadContent(body, answer, reply);
       });

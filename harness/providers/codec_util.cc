@@ -7,44 +7,13 @@
 
 namespace taskcost::codec {
 
-std::optional<Json> ParseJson(std::string_view text) {
-  Json parsed = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded()) return std::nullopt;
-  return parsed;
-}
-
 Json ParseObjectOrThrow(std::string_view text, std::string_view what) {
-  std::optional<Json> parsed = ParseJson(text);
-  if (!parsed || !parsed->is_object()) {
+  Json parsed = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded() || !parsed.is_object()) {
     throw std::invalid_argument(std::string(what) +
                                 " is not a JSON object: " + Truncate(text, 200));
   }
-  return *std::move(parsed);
-}
-
-const Json& At(const Json& obj, std::string_view key) {
-  static const Json kNull;
-  if (!obj.is_object()) return kNull;
-  auto it = obj.find(key);
-  return it == obj.end() ? kNull : *it;
-}
-
-int64_t CountAt(const Json& obj, std::string_view key) {
-  const Json& value = At(obj, key);
-  if (value.is_number_unsigned())
-    return static_cast<int64_t>(
-        std::min<uint64_t>(value.get<uint64_t>(), static_cast<uint64_t>(INT64_MAX)));
-  if (value.is_number_integer()) return std::max<int64_t>(0, value.get<int64_t>());
-  if (value.is_number_float()) {
-    double d = value.get<double>();
-    return d >= 0 && d < 9e18 ? static_cast<int64_t>(d) : 0;
-  }
-  return 0;
-}
-
-std::string StringAt(const Json& obj, std::string_view key) {
-  const Json& value = At(obj, key);
-  return value.is_string() ? value.get<std::string>() : std::string();
+  return parsed;
 }
 
 std::string Truncate(std::string_view text, size_t max_bytes) {
@@ -177,14 +146,12 @@ std::string Dump(const Json& value) {
   return value.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-std::string UsageRaw(const Json& usage) { return usage.is_object() ? Dump(usage) : std::string(); }
-
 void SetErrorMessage(ProviderReply& reply, int status, std::string_view body,
-                     const std::optional<Json>& parsed) {
+                     std::optional<Value> parsed) {
   std::string message;
   if (parsed) {
-    const Json& error = At(*parsed, "error");
-    message = error.is_string() ? error.get<std::string>() : StringAt(error, "message");
+    const Value error = At(*parsed, "error");
+    message = error.is_string() ? std::string(StringOf(error)) : StringAt(error, "message");
   }
   if (message.empty()) {
     message = "HTTP " + std::to_string(status) + ": " + BodySnippet(body);
@@ -198,7 +165,7 @@ ProviderReply ReadReply(const HttpResponse& response, std::string_view request_i
     return TransportFailureReply(response);
   }
   ProviderReply reply;
-  std::optional<Json> body = ParseJson(response.body);
+  const std::optional<Value> body = ParseReplyJson(response.body);
   if (auto id = FindHeader(response.headers, request_id_header)) {
     reply.request_id = *id;
   } else if (body) {
@@ -217,7 +184,7 @@ ProviderReply ReadReply(const HttpResponse& response, std::string_view request_i
   return reply;
 }
 
-void SetInvalidShape(ProviderReply& reply, const Json& body, std::string_view what) {
+void SetInvalidShape(ProviderReply& reply, Value body, std::string_view what) {
   std::string message = StringAt(At(body, "error"), "message");
   if (message.empty()) {
     message = "provider response lacks " + std::string(what) + ": " + BodySnippet(Dump(body));

@@ -1,6 +1,7 @@
 // Private to harness/providers: the pieces both wire codecs share (JSON reading that never
-// throws, status classification, headers, the prompt-mode instruction). Includes nlohmann,
-// so no header outside this folder may include it. Pure functions; thread-safe.
+// throws, status classification, headers, the prompt-mode instruction). Includes nlohmann
+// (request bodies) and simdjson (replies, reply_json.h), so no header outside this folder may
+// include it. Pure functions; thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +16,7 @@
 #include "harness/core/http.h"
 #include "harness/core/providers_config.h"
 #include "harness/providers/codec.h"
+#include "harness/providers/reply_json.h"
 
 namespace taskcost::codec {
 
@@ -25,20 +27,9 @@ using Json = nlohmann::ordered_json;
 /// Longest provider error message kept (bytes, cut on a UTF-8 boundary, "..." appended).
 inline constexpr size_t kMaxErrorMessage = 500;
 
-/// Parses JSON text; empty on any syntax error. Never throws.
-std::optional<Json> ParseJson(std::string_view text);
-
 /// Parses a JSON object the caller promised (schema, params); throws std::invalid_argument
 /// naming `what` when it is not one, because the suite loader checks both before any call.
 Json ParseObjectOrThrow(std::string_view text, std::string_view what);
-
-/// obj[key] as a token count: a non-negative integer; 0 when obj is not an object, the key is
-/// absent, null, negative or not a number.
-int64_t CountAt(const Json& obj, std::string_view key);
-/// obj[key] as a string; empty when absent or not a string.
-std::string StringAt(const Json& obj, std::string_view key);
-/// obj[key] when obj is an object holding key; else a null Json.
-const Json& At(const Json& obj, std::string_view key);
 
 /// `text` cut to at most `max_bytes` on a UTF-8 character boundary, "..." appended when cut.
 std::string Truncate(std::string_view text, size_t max_bytes);
@@ -88,20 +79,19 @@ std::string Dump(const Json& value);
 /// The steps every reply goes through, whatever the format: a transport failure or a missing
 /// status is timeout/network; the request id comes from `request_id_header`, else the body's
 /// "request_id"; a non-2xx status goes to `read_error` (with the body when it is JSON); a 2xx
-/// body that is not JSON is invalid output; a JSON 2xx body goes to `read_body`.
-using ErrorReader = std::function<void(const std::optional<Json>& body, ProviderReply& reply)>;
-using BodyReader = std::function<void(const Json& body, ProviderReply& reply)>;
+/// body that is not JSON is invalid output; a JSON 2xx body goes to `read_body`. The body is
+/// read with simdjson (reply_json.h); the readers' values are valid during the call only.
+using ErrorReader = std::function<void(std::optional<Value> body, ProviderReply& reply)>;
+using BodyReader = std::function<void(Value body, ProviderReply& reply)>;
 ProviderReply ReadReply(const HttpResponse& response, std::string_view request_id_header,
                         const ErrorReader& read_error, const BodyReader& read_body);
 /// Marks a 2xx JSON body without the expected shape as invalid output: the provider's
 /// error.message when it sent one, else "provider response lacks <what>: <body>".
-void SetInvalidShape(ProviderReply& reply, const Json& body, std::string_view what);
+void SetInvalidShape(ProviderReply& reply, Value body, std::string_view what);
 
-/// The usage object as compact JSON text; "" when `usage` is not an object.
-std::string UsageRaw(const Json& usage);
 /// Fills error_message for an error status from the provider's `error.message`, or from the
 /// body itself when it is not JSON.
 void SetErrorMessage(ProviderReply& reply, int status, std::string_view body,
-                     const std::optional<Json>& parsed);
+                     std::optional<Value> parsed);
 
 }  // namespace taskcost::codec

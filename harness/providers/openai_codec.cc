@@ -14,6 +14,7 @@ using codec::At;
 using codec::CountAt;
 using codec::Json;
 using codec::StringAt;
+using codec::Value;
 
 // The GA Azure OpenAI data-plane version that accepts response_format json_schema.
 constexpr std::string_view kAzureDefaultApiVersion = "2024-10-21";
@@ -82,10 +83,9 @@ std::optional<std::chrono::milliseconds> ResetDelay(const std::vector<HttpHeader
 }
 
 // Refines the status class and adds the delay; codec::ReadReply set class and message.
-void ReadError(const HttpResponse& response, const std::optional<Json>& body,
-               ProviderReply& reply) {
+void ReadError(const HttpResponse& response, std::optional<Value> body, ProviderReply& reply) {
   if (body && response.status == 429) {
-    const Json& error = At(*body, "error");
+    const Value error = At(*body, "error");
     if (StringAt(error, "code") == "insufficient_quota" ||
         StringAt(error, "type") == "insufficient_quota") {
       reply.error = ErrorClass::kQuota;
@@ -99,7 +99,7 @@ void ReadError(const HttpResponse& response, const std::optional<Json>& body,
 }
 
 // prompt_tokens includes the cached tokens and completion_tokens the reasoning tokens.
-void ReadUsage(const Json& usage, ProviderReply& reply) {
+void ReadUsage(Value usage, ProviderReply& reply) {
   if (!usage.is_object()) return;
   int64_t prompt = CountAt(usage, "prompt_tokens");
   int64_t cached = CountAt(At(usage, "prompt_tokens_details"), "cached_tokens");
@@ -112,30 +112,39 @@ void ReadUsage(const Json& usage, ProviderReply& reply) {
 }
 
 // message.content is a string, null, or (some compatible servers) an array of text parts.
-std::string ContentText(const Json& content) {
-  if (content.is_string()) return content.get<std::string>();
+std::string ContentText(Value content) {
+  if (content.is_string()) return std::string(codec::StringOf(content));
   std::string text;
   if (content.is_array()) {
-    for (const Json& part : content) text += StringAt(part, "text");
+    const simdjson::dom::array parts = content.get_array().value_unsafe();
+    for (Value part : parts) text += StringAt(part, "text");
   }
   return text;
 }
 
-void ReadChoice(const Json& body, ProviderReply& reply) {
-  const Json& choices = At(body, "choices");
-  if (!choices.is_array() || choices.empty() || !At(choices[0], "message").is_object()) {
+// choices[0], when choices is a non-empty array.
+std::optional<Value> FirstChoice(Value body) {
+  const Value choices = At(body, "choices");
+  if (!choices.is_array()) return std::nullopt;
+  const simdjson::dom::array items = choices.get_array().value_unsafe();
+  for (Value choice : items) return choice;
+  return std::nullopt;
+}
+
+void ReadChoice(Value body, ProviderReply& reply) {
+  const std::optional<Value> choice = FirstChoice(body);
+  if (!choice || !At(*choice, "message").is_object()) {
     codec::SetInvalidShape(reply, body, "choices[0].message");
     return;
   }
-  const Json& choice = choices[0];
-  const Json& message = At(choice, "message");
-  reply.finish_reason = StringAt(choice, "finish_reason");
+  const Value message = At(*choice, "message");
+  reply.finish_reason = StringAt(*choice, "finish_reason");
   reply.output = ContentText(At(message, "content"));
-  const Json& refusal = At(message, "refusal");
-  if (!refusal.is_null() && refusal != Json("")) {
+  const Value refusal = At(message, "refusal");
+  if (!refusal.is_null() && !(refusal.is_string() && codec::StringOf(refusal).empty())) {
     reply.error = ErrorClass::kRefusal;
     reply.error_message =
-        codec::Truncate(refusal.is_string() ? refusal.get<std::string>() : codec::Dump(refusal),
+        codec::Truncate(refusal.is_string() ? codec::StringOf(refusal) : codec::Dump(refusal),
                         codec::kMaxErrorMessage);
   } else if (reply.finish_reason == "content_filter") {
     reply.error = ErrorClass::kRefusal;
@@ -212,10 +221,8 @@ void AppendPrompts(std::string& body, const ChatCall& call) {
 ProviderReply ParseReply(const HttpResponse& response) {
   return codec::ReadReply(
       response, "x-request-id",
-      [&](const std::optional<Json>& body, ProviderReply& reply) {
-        ReadError(response, body, reply);
-      },
-      [](const Json& body, ProviderReply& reply) {
+      [&](std::optional<Value> body, ProviderReply& reply) { ReadError(response, body, reply); },
+      [](Value body, ProviderReply& reply) {
         ReadUsage(At(body, "usage"), reply);
         ReadChoice(body, reply);
       });

@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <utility>
 
 #include "harness/core/error_text.h"
+#include "harness/core/json_check.h"
 #include "harness/core/prompt_template.h"
 #include "harness/core/suite_loader.h"
 #include "harness/edge/response_cache.h"
@@ -142,16 +145,20 @@ Result<RunPlan> BuildRunPlan(const Suite& suite, const ProviderCatalog& provider
 
 Result<ChatCall> MakeCall(const RunPlan& plan, const PlannedTask& task) {
   const Suite& suite = *plan.suite;
-  Sample sample = suite.samples.at(static_cast<size_t>(task.sample));
+  const Sample& original = suite.samples.at(static_cast<size_t>(task.sample));
   const PlannedCandidate& pc = CallTarget(plan, task);
   const PlannedCandidate& outer = plan.candidates.at(static_cast<size_t>(task.candidate));
   const PromptTemplate& prompt =
       outer.chain ? outer.step_prompts.at(static_cast<size_t>(task.step)) : suite.prompt;
-  // Earlier steps' answers; "" for one not known yet (a plan's estimate of a later step).
+  // Earlier steps' answers; "" for one not known yet (a plan's estimate of a later step). The
+  // sample is copied only when there are some (a copy per call cost about 1k instructions).
+  std::optional<Sample> with_steps;
   for (size_t i = 0; i < static_cast<size_t>(task.step) && i < outer.step_ids.size(); ++i) {
-    sample.fields["steps." + outer.step_ids[i] + ".output"] =
+    if (!with_steps) with_steps = original;
+    with_steps->fields["steps." + outer.step_ids[i] + ".output"] =
         i < task.outputs.size() ? task.outputs[i] : "";
   }
+  const Sample& sample = with_steps ? *with_steps : original;
   Result<std::string> system = RenderTemplate(prompt.system, sample);
   if (!system.ok()) return system.errors();
   Result<std::string> user = RenderTemplate(prompt.user, sample);
@@ -193,11 +200,14 @@ const RequestTemplate& RequestTemplates::For(const PlannedTask& task) const {
 namespace {
 
 // Bytes a call sends that the model reads: the rendered prompts and the schema.
-int64_t PromptBytes(const RunPlan& plan, const PlannedTask& task) {
-  Result<ChatCall> call = MakeCall(plan, task);
+int64_t PromptBytes(const RunPlan& plan, const PlannedTask& task, const Result<ChatCall>& call) {
   int64_t bytes = 0;
   if (call.ok()) bytes = static_cast<int64_t>(call->system.size() + call->user.size());
   return bytes + static_cast<int64_t>(SchemaOf(plan, CallTarget(plan, task)).size());
+}
+
+int64_t PromptBytes(const RunPlan& plan, const PlannedTask& task) {
+  return PromptBytes(plan, task, MakeCall(plan, task));
 }
 
 int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
@@ -257,8 +267,12 @@ Status SelectSubset(RunPlan& plan, const Selection& selection) {
 }
 
 Money WorstCaseCost(const RunPlan& plan, const PlannedTask& task) {
+  return WorstCaseCost(plan, task, MakeCall(plan, task));
+}
+
+Money WorstCaseCost(const RunPlan& plan, const PlannedTask& task, const Result<ChatCall>& call) {
   const PlannedCandidate& pc = CallTarget(plan, task);
-  int64_t input_tokens = PromptBytes(plan, task) / 3 + 32;
+  int64_t input_tokens = PromptBytes(plan, task, call) / 3 + 32;
   const PlannedCandidate& outer = plan.candidates.at(static_cast<size_t>(task.candidate));
   for (int i = static_cast<int>(task.outputs.size()); outer.chain && i < task.step; ++i) {
     input_tokens += outer.steps.at(static_cast<size_t>(i)).candidate->max_tokens;  // not known
@@ -425,6 +439,10 @@ Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_nu
   a.output = std::move(reply.output);
   if (a.error != ErrorClass::kNone) return a;
 
+  // Parsed once for both the schema and the scorers; text that is not JSON is the validator's to
+  // word the error for.
+  nlohmann::json parsed;
+  const nlohmann::json* json = nullptr;
   if (pc.schema_json && pc.schema_json->empty()) {  // a free-text step: any answer but none
     if (a.output.find_first_not_of(" \t\r\n") == std::string::npos) {
       a.error = ErrorClass::kInvalidOutput;
@@ -432,7 +450,10 @@ Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_nu
       return a;
     }
   } else {
-    a.validation_errors = (pc.validator ? *pc.validator : *plan.validator).Validate(a.output);
+    parsed = ParseJsonFast(a.output);
+    if (!parsed.is_discarded()) json = &parsed;
+    const SchemaValidator& validator = pc.validator ? *pc.validator : *plan.validator;
+    a.validation_errors = json ? validator.ValidateParsed(*json) : validator.Validate(a.output);
   }
   if (!a.validation_errors.empty()) {
     a.error = ErrorClass::kInvalidOutput;
@@ -444,8 +465,9 @@ Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_nu
     a.partial = true;
     return a;
   }
-  a.checks = plan.scorers ? plan.scorers->Evaluate(sample, a.output)
-                           : ScorerSet(suite.success, suite.quality).Evaluate(sample, a.output);
+  a.checks = plan.scorers
+                 ? plan.scorers->Evaluate(sample, a.output, json)
+                 : ScorerSet(suite.success, suite.quality).Evaluate(sample, a.output, json);
   NotAskedWhenDecided(a.checks);
   DecideFromChecks(a);
   return a;

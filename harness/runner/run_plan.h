@@ -127,6 +127,9 @@ class RequestTemplates {
 /// Worst-case cost of one attempt: the rendered prompt and schema estimated generously at
 /// one token per 3 bytes, all at the uncached input price, plus max_tokens at the output price.
 Money WorstCaseCost(const RunPlan& plan, const PlannedTask& task);
+/// The same with the task's call already made (MakeCall(plan, task)), for a caller that needs it
+/// for other estimates too: rendering the prompts is most of the cost.
+Money WorstCaseCost(const RunPlan& plan, const PlannedTask& task, const Result<ChatCall>& call);
 
 /// The response cache's key for attempt `attempt` of repeat `repeat`, sent as `request` to `pc`
 /// (a call target, or an LLM judge).

@@ -44,8 +44,7 @@ std::string StopReason(const Attempt& a) {
 
 // Tokens one attempt may use, as rate limits count them: the prompt at about 4 bytes a token
 // (schema included) plus the whole output allowance. Actual usage corrects it on the reply.
-int64_t EstimatedTokens(const RunPlan& plan, const PlannedTask& task) {
-  Result<ChatCall> call = MakeCall(plan, task);
+int64_t EstimatedTokens(const Result<ChatCall>& call) {
   if (!call.ok()) return 0;
   const size_t bytes = call->system.size() + call->user.size() + call->schema_json.size();
   return static_cast<int64_t>(bytes + 3) / 4 + std::max(0, call->max_tokens);
@@ -157,8 +156,9 @@ SchedulerLimits Loop::Limits() const {
 size_t Loop::AddTask(const PlannedTask& task, int attempts_done) {
   const PlannedCandidate& pc = CallTarget(plan_, task);
   const int model = models_.emplace(pc.candidate->model, int(models_.size())).first->second;
+  const Result<ChatCall> call = MakeCall(plan_, task);  // rendered once for both estimates
   return scheduler_.AddTask(TaskSpec{task.candidate, pc.group, attempts_done,
-                                     WorstCaseCost(plan_, task), EstimatedTokens(plan_, task),
+                                     WorstCaseCost(plan_, task, call), EstimatedTokens(call),
                                      model});
 }
 

@@ -70,7 +70,12 @@ std::vector<CheckResult> ScorerSet::Evaluate(const Sample& sample,
                                              std::string_view output) const {
   const nlohmann::json parsed =
       nlohmann::json::parse(output, nullptr, /*allow_exceptions=*/false);
-  const ScorerInput input{sample, output, parsed.is_discarded() ? nullptr : &parsed};
+  return Evaluate(sample, output, parsed.is_discarded() ? nullptr : &parsed);
+}
+
+std::vector<CheckResult> ScorerSet::Evaluate(const Sample& sample, std::string_view output,
+                                             const nlohmann::json* parsed) const {
+  const ScorerInput input{sample, output, parsed};
   std::vector<CheckResult> checks;
   checks.reserve(scorers_.size());
   for (const auto& scorer : scorers_) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <string_view>
 #include <vector>
 
@@ -28,6 +29,10 @@ class ScorerSet {
   /// scorers, each in suite order. Never throws for a bad answer: that is a failed check; a
   /// scorer that cannot judge sets CheckResult::scorer_error.
   std::vector<CheckResult> Evaluate(const Sample& sample, std::string_view output) const;
+  /// The same with `output` already parsed (`parsed`: the answer as nlohmann::json::parse gives
+  /// it, null when the text is not JSON), for a caller that parsed it to validate it.
+  std::vector<CheckResult> Evaluate(const Sample& sample, std::string_view output,
+                                    const nlohmann::json* parsed) const;
 
   bool empty() const { return scorers_.empty(); }
 

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -43,6 +44,38 @@ TEST_CASE("json_writer: strings are escaped exactly as a tree dump escapes them"
   for (const std::string& text : texts) {
     CAPTURE(text);
     CHECK(Quoted(text) == TreeDump(text));
+  }
+}
+
+TEST_CASE("json_writer: every byte value is escaped as a tree dump escapes it, wherever it falls") {
+  // Strings are scanned 16 (or 8) bytes at a time: each byte value at each offset within and
+  // across the steps, among plain text, and the well-formed sequences split across steps.
+  for (int byte = 0; byte < 256; ++byte) {
+    for (size_t at = 0; at < 35; ++at) {
+      std::string text(35, 'a');
+      text[at] = static_cast<char>(byte);
+      CAPTURE(byte);
+      CAPTURE(at);
+      CHECK(Quoted(text) == TreeDump(text));
+    }
+  }
+  for (size_t at = 0; at < 33; ++at) {
+    for (std::string_view sequence : {"\xC3\xA9", "\xE6\x97\xA5", "\xF0\x9F\x99\x82", "\"\\"}) {
+      std::string text(33, 'z');
+      text.insert(at, sequence);
+      CAPTURE(at);
+      CHECK(Quoted(text) == TreeDump(text));
+    }
+  }
+}
+
+TEST_CASE("json_writer: doubles are written as a tree dump writes them") {
+  for (double value : {0.0, -0.0, 1.0, -1.0, 0.5, 2.0, 1e15, 1e16, 1e-5, 0.0002308, 123.456,
+                       std::numeric_limits<double>::infinity(), std::nan("")}) {
+    CAPTURE(value);
+    std::string out;
+    AppendJsonDouble(out, value);
+    CHECK(out == TreeDump(value));
   }
 }
 

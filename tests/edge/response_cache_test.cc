@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "tests/edge/temp_dir.h"
 
@@ -183,6 +184,39 @@ TEST_CASE("response_cache: storing again replaces the entry whole") {
   REQUIRE(cache.Store(key, Answer(R"({"v":2})")).value());
   CHECK(cache.Lookup(key)->body == R"({"v":2})");
   CHECK(FilesUnder(tmp.File("cache")) == 1);
+}
+
+TEST_CASE("response_cache: an entry's first line is the JSON a tree's dump wrote") {
+  // The head as entries have always been written: an nlohmann::json tree (keys sorted), dumped
+  // with invalid UTF-8 replaced. Entries written before and after read the same.
+  testing::TempDir tmp;
+  ResponseCache cache(tmp.File("cache"));
+  HttpResponse answer = Answer();
+  answer.headers.push_back({"x-odd", "quote \" backslash \\ tab \t bad \xFF caf\xC3\xA9"});
+  answer.elapsed = std::chrono::microseconds(-5);
+  const std::string key = ResponseCacheKey(Request());
+  REQUIRE(cache.Store(key, answer).value());
+  nlohmann::json headers = nlohmann::json::array();
+  for (const HttpHeader& h : answer.headers) headers.push_back({h.name, h.value});
+  const nlohmann::json head = {{"format", "taskcost-response-cache"},
+                               {"version", 1},
+                               {"key", key},
+                               {"status", 200},
+                               {"elapsed_us", -5},
+                               {"headers", headers},
+                               {"body_bytes", answer.body.size()}};
+  CHECK(ReadText(cache.PathFor(key)) ==
+        head.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n" + answer.body);
+}
+
+TEST_CASE("response_cache: entry paths join the directory as std::filesystem does") {
+  const std::string key = "sha256:abcdef";
+  for (std::string dir : {"", "cache", "cache/", "/abs/cache", "/"}) {
+    CAPTURE(dir);
+    const std::string expected = (fs::path(dir) / "ab" / "cdef").string();
+    CHECK(ResponseCache(dir).PathFor(key) == expected);
+  }
+  CHECK(ResponseCache("cache").PathFor("sha256:ab") == (fs::path("cache") / "ab").string());
 }
 
 TEST_CASE("response_cache: an unwritable directory is an error, not a crash") {

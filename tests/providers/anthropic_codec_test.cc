@@ -152,6 +152,28 @@ TEST_CASE("anthropic codec: the forced tool's input is the answer") {
   }
 }
 
+TEST_CASE("anthropic codec: the tool input is written back as nlohmann wrote it") {
+  // A repeated key once, at its first place, with its last value; numbers and escapes as
+  // nlohmann writes them; only the first tool_use block counts.
+  const std::string content =
+      R"([{"type":"tool_use","input":{"b":1,"a":[1.0,-0,2.5e3,"\u00e9\n"],"b":{"c":null}}},)"
+      R"({"type":"tool_use","input":{"second":true}}])";
+  ProviderReply reply = Parse(Response(200, Message(content, "tool_use")));
+  CHECK(reply.error == ErrorClass::kNone);
+  CHECK(reply.output == "{\"b\":{\"c\":null},\"a\":[1.0,0,2500.0,\"\xC3\xA9\\n\"]}");
+
+  SUBCASE("a tool_use block without input gives null") {
+    CHECK(Parse(Response(200, Message(R"([{"type":"tool_use"}])", "tool_use"))).output == "null");
+  }
+  SUBCASE("a repeated usage key counts its last value") {
+    ProviderReply repeated =
+        Parse(Response(200, Message(kToolUse, "tool_use",
+                                    R"({"input_tokens":5,"output_tokens":3,"input_tokens":9})")));
+    CHECK(repeated.usage == Usage{9, 0, 0, 3, 0});
+    CHECK(repeated.usage_raw == R"({"input_tokens":9,"output_tokens":3})");
+  }
+}
+
 TEST_CASE("anthropic codec: prompt mode reads the text blocks") {
   std::string content =
       R"([{"type":"text","text":"{\"category\":"},{"type":"text","text":"\"billing\"}"}])";

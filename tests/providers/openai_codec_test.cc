@@ -392,6 +392,71 @@ TEST_CASE("openai codec: unreadable 2xx bodies are invalid output, never a crash
   }
 }
 
+TEST_CASE("openai codec: odd but valid JSON replies read as nlohmann read them") {
+  SUBCASE("a repeated key counts once, with its last value, at its first place") {
+    ProviderReply reply = Parse(Response(
+        200,
+        R"({"choices":[{"message":{"content":"first"}}],"usage":{"prompt_tokens":1,)"
+        R"("completion_tokens":2,"prompt_tokens":7},)"
+        R"("choices":[{"message":{"content":"{}","content":"last"},"finish_reason":"stop"}]})"));
+    CHECK(reply.error == ErrorClass::kNone);
+    CHECK(reply.output == "last");
+    CHECK(reply.finish_reason == "stop");
+    CHECK(reply.usage == Usage{7, 0, 0, 2, 0});
+    CHECK(reply.usage_raw == R"({"prompt_tokens":7,"completion_tokens":2})");
+  }
+  SUBCASE("numbers: fractions cut, huge counts capped, usage_raw as nlohmann writes numbers") {
+    ProviderReply reply = Parse(Response(
+        200, R"({"choices":[{"message":{"content":"{}"},"finish_reason":"stop"}],)"
+             R"("usage":{"prompt_tokens":12.9,"completion_tokens":18446744073709551615,)"
+             R"("total_tokens":1E2,"x":-0,"y":-0.0,"z":1e-400,)"
+             R"("completion_tokens_details":{"reasoning_tokens":99999999999999999999}}})"));
+    CHECK(reply.usage.input_tokens == 12);
+    CHECK(reply.usage.output_tokens == INT64_MAX);
+    CHECK(reply.usage.reasoning_tokens == 0);  // beyond 64 bits: a double of 1e20, over the cap
+    CHECK(reply.usage_raw ==
+          R"({"prompt_tokens":12.9,"completion_tokens":18446744073709551615,"total_tokens":100.0,)"
+          R"("x":0,"y":-0.0,"z":0.0,"completion_tokens_details":{"reasoning_tokens":1e+20}})");
+  }
+  SUBCASE("a byte order mark before the body is skipped") {
+    ProviderReply reply = Parse(
+        Response(200, "\xEF\xBB\xBF" + Completion(R"("{\"category\":\"billing\"}")", "stop")));
+    CHECK(reply.error == ErrorClass::kNone);
+    CHECK(reply.output == R"({"category":"billing"})");
+    CHECK(reply.usage == Usage{19, 0, 0, 10, 0});
+  }
+  SUBCASE("escapes in the content are decoded, in usage_raw written as nlohmann writes them") {
+    ProviderReply reply = Parse(
+        Response(200, R"({"choices":[{"message":{"content":"\u00e9\/\ud83d\ude00\t"},)"
+                      R"("finish_reason":"stop"}],"usage":{"note":"a\u0001\"b\u00e9","n":1}})"));
+    CHECK(reply.output == "\xC3\xA9/\xF0\x9F\x98\x80\t");
+    CHECK(reply.usage_raw == "{\"note\":\"a\\u0001\\\"b\xC3\xA9\",\"n\":1}");
+  }
+  SUBCASE("a lone surrogate or invalid UTF-8 makes the body not JSON") {
+    for (std::string body : {std::string(R"({"choices":[],"x":"\udc00"})"),
+                             std::string("{\"choices\":[],\"x\":\"\xC0\x80\"}")}) {
+      ProviderReply reply = Parse(Response(200, body));
+      CHECK(reply.error == ErrorClass::kInvalidOutput);
+      CHECK(reply.error_message.rfind("provider response is not JSON: ", 0) == 0);
+    }
+  }
+  SUBCASE("an empty choices array, or a choice that is not an object, lacks the message") {
+    for (const char* body : {R"({"choices":[]})", R"({"choices":["text"]})"}) {
+      ProviderReply reply = Parse(Response(200, body));
+      CHECK(reply.error == ErrorClass::kInvalidOutput);
+      CHECK(reply.error_message ==
+            std::string("provider response lacks choices[0].message: ") + body);
+    }
+  }
+  SUBCASE("a refusal that is not a string is kept as its JSON text; an empty one is none") {
+    ProviderReply reply = Parse(Response(200, Completion("null", "stop", R"({"reason":1.5})")));
+    CHECK(reply.error == ErrorClass::kRefusal);
+    CHECK(reply.error_message == R"({"reason":1.5})");
+    ProviderReply empty = Parse(Response(200, Completion(R"("{}")", "stop", R"("")")));
+    CHECK(empty.error == ErrorClass::kNone);
+  }
+}
+
 TEST_CASE("openai codec: transport failures") {
   HttpResponse timeout;
   timeout.failure = TransportFailure::kTimeout;
