@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <tuple>
 #include <unordered_map>
@@ -22,22 +23,111 @@ struct TaskKey {
   auto operator<=>(const TaskKey&) const = default;
 };
 
+// One check of a task's last attempt in 16 bytes (a run keeps one tally per task, so it stays
+// small): the scorer by its index in the candidate's CheckNames, and the verdict without reason.
+struct CheckTally {
+  uint16_t name = 0;
+  bool pass = false;
+  bool quality = false;
+  bool scorer_error = false;
+  bool scored = false;
+  double score = 0;
+};
+
+// A candidate's scorer names as its checks first appear: (name, quality), indexed by CheckTally.
+using CheckNames = std::vector<std::pair<std::string, bool>>;
+
+uint16_t CheckIndex(CheckNames& names, const std::string& name, bool quality) {
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i].first == name && names[i].second == quality) return static_cast<uint16_t>(i);
+  }
+  names.emplace_back(name, quality);
+  return static_cast<uint16_t>(names.size() - 1);
+}
+
+// Sized for a run's one tally per task: 72 bytes and 16 a check.
 struct TaskTally {
   Money cost;
-  int64_t attempts = 0;
   int64_t input_tokens = 0;
   int64_t output_tokens = 0;
   int64_t latency_us = 0;
-  int last_attempt = 0;                    // highest attempt number seen
-  bool success = false;                    // of the last attempt
+  std::unique_ptr<CheckTally[]> checks;  // of the last attempt: check_count of them
+  int32_t check_count = 0;
+  int32_t attempts = 0;
+  int32_t last_attempt = 0;  // highest attempt number seen
+  int32_t step = -1;         // a cascade's or chain's step of the last attempt: index into the
+                             // candidate's steps; -1 for a single model
+  int32_t steps = 0;         // a cascade's steps reached
   ErrorClass failure = ErrorClass::kNone;  // of the last attempt, when it failed
-  std::vector<CheckResult> checks;         // of the last attempt, reasons dropped
-  std::string step;                        // a cascade's step of the last attempt
-  int64_t steps = 0;                       // a cascade's steps reached
+  bool success = false;                    // of the last attempt
   bool schema_failed = false;              // the last attempt failed the output schema
 };
 
-using TaskMap = std::map<TaskKey, TaskTally>;
+// A candidate's tasks by (sample, repeat), iterated in key order: a dense table with a slot per
+// planned task (no allocation per task), and a map for any repeat outside the planned ones that
+// a journal may hold. A slot is a task once an attempt was added to it (attempts > 0).
+class TaskMap {
+ public:
+  TaskMap(size_t samples, int repeats)
+      : repeats_(std::max(1, repeats)), dense_(samples * static_cast<size_t>(repeats_)) {}
+
+  TaskTally& operator[](const TaskKey& key) {
+    TaskTally& task = key.repeat >= 0 && key.repeat < repeats_
+                          ? dense_[key.sample * static_cast<size_t>(repeats_) +
+                                   static_cast<size_t>(key.repeat)]
+                          : extra_[key];
+    if (task.attempts == 0) ++size_;  // the caller adds an attempt to it
+    return task;
+  }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+
+  class Iterator {
+   public:
+    Iterator(const TaskMap* map, size_t dense, std::map<TaskKey, TaskTally>::const_iterator extra)
+        : map_(map), dense_(dense), extra_(extra) {
+      SkipEmpty();
+    }
+    std::pair<TaskKey, const TaskTally&> operator*() const {
+      if (FromExtra()) return {extra_->first, extra_->second};
+      return {DenseKey(), map_->dense_[dense_]};
+    }
+    Iterator& operator++() {
+      if (FromExtra()) {
+        ++extra_;
+      } else {
+        ++dense_;
+        SkipEmpty();
+      }
+      return *this;
+    }
+    bool operator!=(const Iterator& o) const { return dense_ != o.dense_ || extra_ != o.extra_; }
+
+   private:
+    TaskKey DenseKey() const {
+      const size_t r = static_cast<size_t>(map_->repeats_);
+      return TaskKey{dense_ / r, static_cast<int>(dense_ % r)};
+    }
+    bool FromExtra() const {
+      if (extra_ == map_->extra_.end()) return false;
+      return dense_ == map_->dense_.size() || extra_->first < DenseKey();
+    }
+    void SkipEmpty() {
+      while (dense_ < map_->dense_.size() && map_->dense_[dense_].attempts == 0) ++dense_;
+    }
+    const TaskMap* map_;
+    size_t dense_;
+    std::map<TaskKey, TaskTally>::const_iterator extra_;
+  };
+  Iterator begin() const { return Iterator(this, 0, extra_.begin()); }
+  Iterator end() const { return Iterator(this, dense_.size(), extra_.end()); }
+
+ private:
+  int repeats_;
+  std::vector<TaskTally> dense_;
+  std::map<TaskKey, TaskTally> extra_;
+  size_t size_ = 0;
+};
 
 // The class a failed attempt counts under: its error, or kIncorrect when it carries none.
 ErrorClass FailureClass(const Attempt& a) {
@@ -61,15 +151,15 @@ void SortCounts(std::vector<ClassCount>& counts) {
   });
 }
 
-StepCost& StepEntry(std::vector<StepCost>& steps, const std::string& id) {
-  for (StepCost& s : steps) {
-    if (s.step == id) return s;
+int StepIndex(std::vector<StepCost>& steps, const std::string& id) {
+  for (size_t i = 0; i < steps.size(); ++i) {
+    if (steps[i].step == id) return static_cast<int>(i);
   }
   steps.push_back(StepCost{id});
-  return steps.back();
+  return static_cast<int>(steps.size() - 1);
 }
 
-void AddAttempt(const Attempt& a, TaskTally& task, CandidateMetrics& m) {
+void AddAttempt(const Attempt& a, TaskTally& task, CandidateMetrics& m, CheckNames& names) {
   task.cost += a.cost;
   ++task.attempts;
   task.input_tokens += a.usage.TotalInput();
@@ -77,27 +167,35 @@ void AddAttempt(const Attempt& a, TaskTally& task, CandidateMetrics& m) {
   task.latency_us += a.latency_us;
   // The last attempt is the highest-numbered one; a later line with the same number wins. A
   // cascade's later step (journaled after the earlier one ended) numbers its attempts afresh.
-  const bool new_step = task.attempts == 1 ? !a.step.empty() : a.step != task.step;
+  const int step = a.step.empty() ? -1 : StepIndex(m.steps, a.step);
+  const bool new_step = task.attempts == 1 ? step != -1 : step != task.step;
   if (new_step) {
-    task.step = a.step;
+    task.step = step;
     ++task.steps;
-    StepCost& step = StepEntry(m.steps, a.step);
-    ++step.tasks;
+    ++m.steps[static_cast<size_t>(step)].tasks;
   }
-  if (!a.step.empty()) {
-    StepCost& step = StepEntry(m.steps, a.step);
-    ++step.attempts;
-    step.cost += a.cost;
+  if (step != -1) {
+    StepCost& cost = m.steps[static_cast<size_t>(step)];
+    ++cost.attempts;
+    cost.cost += a.cost;
   }
   if (task.attempts == 1 || new_step || a.attempt >= task.last_attempt) {
     task.last_attempt = a.attempt;
     task.success = a.success && !a.partial;  // a chain stopped before its last step did not
     task.failure = task.success ? ErrorClass::kNone : FailureClass(a);
     task.schema_failed = !a.validation_errors.empty();
-    task.checks.clear();
-    for (const CheckResult& check : a.checks) {
-      task.checks.push_back({check.name, check.pass, "", check.score, check.quality,
-                             check.scorer_error});
+    if (static_cast<size_t>(task.check_count) != a.checks.size()) {
+      task.check_count = static_cast<int32_t>(a.checks.size());
+      task.checks.reset(a.checks.empty() ? nullptr : new CheckTally[a.checks.size()]);
+    }
+    for (size_t i = 0; i < a.checks.size(); ++i) {
+      const CheckResult& check = a.checks[i];
+      task.checks[i] = CheckTally{CheckIndex(names, check.name, check.quality),
+                                  check.pass,
+                                  check.quality,
+                                  check.scorer_error,
+                                  check.score.has_value(),
+                                  check.score.value_or(0)};
     }
   }
   for (const JudgeCall& call : a.judge_calls) {  // evaluation overhead, apart from the task
@@ -249,25 +347,26 @@ ScorerFigures& ScorerEntry(std::vector<ScorerFigures>& scorers, const std::strin
 }
 
 // Scorer figures from each task's last attempt.
-void AddScorers(const TaskMap& tasks, CandidateMetrics& m) {
+void AddScorers(const TaskMap& tasks, const CheckNames& names, CandidateMetrics& m) {
   double quality_sum = 0;
   for (const auto& [key, task] : tasks) {
     if (task.schema_failed) ++ScorerEntry(m.scorers, "schema", false).failed_tasks;
     if (task.failure == ErrorClass::kScorerError) ++m.unjudged_tasks;
     double task_sum = 0;
     int64_t task_scores = 0;
-    for (const CheckResult& check : task.checks) {
-      ScorerFigures& f = ScorerEntry(m.scorers, check.name, check.quality);
+    for (int32_t i = 0; i < task.check_count; ++i) {
+      const CheckTally& check = task.checks[static_cast<size_t>(i)];
+      ScorerFigures& f = ScorerEntry(m.scorers, names[check.name].first, check.quality);
       if (check.scorer_error) {
         ++f.scorer_errors;
       } else if (!check.pass) {
         ++f.failed_tasks;
       }
-      if (!check.score) continue;
+      if (!check.scored) continue;
       ++f.scored_tasks;
-      f.score_sum += *check.score;
+      f.score_sum += check.score;
       if (check.quality) {
-        task_sum += *check.score;
+        task_sum += check.score;
         ++task_scores;
       }
     }
@@ -279,7 +378,8 @@ void AddScorers(const TaskMap& tasks, CandidateMetrics& m) {
 }
 
 // Every per-candidate figure that needs the candidate's whole task list.
-void Finish(const RunManifest& manifest, const TaskMap& tasks, const ReportOptions& options,
+void Finish(const RunManifest& manifest, const TaskMap& tasks, const CheckNames& names,
+            const ReportOptions& options,
             const Report& report, CandidateMetrics& m) {
   m.tasks_planned = static_cast<int64_t>(manifest.sample_ids.size()) * manifest.repeats;
   m.tasks_run = static_cast<int64_t>(tasks.size());
@@ -308,7 +408,7 @@ void Finish(const RunManifest& manifest, const TaskMap& tasks, const ReportOptio
     FindOutliers(manifest, tasks, options, m);
   }
   AddRoi(report, m);
-  AddScorers(tasks, m);
+  AddScorers(tasks, names, m);
   if (manifest.repeats > 1) m.repeat_spread = SpreadOverRepeats(tasks, manifest.repeats);
 }
 
@@ -372,7 +472,8 @@ struct ReportBuilder::State {
   const ReportOptions options;
   Report report;
   std::unordered_map<std::string, size_t> candidate_index, sample_index;
-  std::vector<TaskMap> tasks;  // per candidate
+  std::vector<TaskMap> tasks;  // per candidate (reserved per candidate in the constructor)
+  std::vector<CheckNames> check_names;  // per candidate
 };
 
 ReportBuilder::ReportBuilder(const RunManifest& manifest, const ReportOptions& options)
@@ -393,7 +494,10 @@ ReportBuilder::ReportBuilder(const RunManifest& manifest, const ReportOptions& o
   for (size_t i = 0; i < manifest.sample_ids.size(); ++i) {
     s.sample_index.emplace(manifest.sample_ids[i], i);
   }
-  s.tasks.resize(s.report.candidates.size());
+  for (size_t i = 0; i < s.report.candidates.size(); ++i) {
+    s.tasks.emplace_back(manifest.sample_ids.size(), manifest.repeats);
+  }
+  s.check_names.resize(s.report.candidates.size());
 }
 
 ReportBuilder::~ReportBuilder() = default;
@@ -407,7 +511,7 @@ void ReportBuilder::Add(const Attempt& a) {
     return;
   }
   AddAttempt(a, s.tasks[c->second][TaskKey{sample->second, a.repeat}],
-             s.report.candidates[c->second]);
+             s.report.candidates[c->second], s.check_names[c->second]);
 }
 
 namespace {
@@ -440,7 +544,7 @@ Report ReportBuilder::Finish() {
   const RunManifest& manifest = s.manifest;
   for (size_t i = 0; i < report.candidates.size(); ++i) {
     CandidateMetrics& m = report.candidates[i];
-    taskcost::Finish(manifest, s.tasks[i], s.options, report, m);
+    taskcost::Finish(manifest, s.tasks[i], s.check_names[i], s.options, report, m);
     for (const ManifestCandidate& c : manifest.candidates) {
       if (c.id == m.id && !m.steps.empty()) AddStepPricing(manifest, c, m.steps);
     }

@@ -49,13 +49,40 @@ struct PlannedCandidate {
   bool simulated = false;
 };
 
+/// A chain task's answers of the steps before its current one. Empty for every other task, and
+/// then no bigger than a pointer: a run holds one PlannedTask per task.
+class StepOutputs {
+ public:
+  StepOutputs() = default;
+  StepOutputs(std::vector<std::string> answers)  // NOLINT: implicit, as the vector it replaces
+      : v_(answers.empty() ? nullptr
+                           : std::make_unique<std::vector<std::string>>(std::move(answers))) {}
+  StepOutputs(const StepOutputs& o) { *this = o; }
+  StepOutputs& operator=(const StepOutputs& o) {
+    if (this != &o) v_ = o.v_ ? std::make_unique<std::vector<std::string>>(*o.v_) : nullptr;
+    return *this;
+  }
+  StepOutputs(StepOutputs&&) noexcept = default;
+  StepOutputs& operator=(StepOutputs&&) noexcept = default;
+
+  size_t size() const { return v_ ? v_->size() : 0; }
+  const std::string& operator[](size_t i) const { return (*v_)[i]; }
+  void push_back(std::string answer) {
+    if (!v_) v_ = std::make_unique<std::vector<std::string>>();
+    v_->push_back(std::move(answer));
+  }
+
+ private:
+  std::unique_ptr<std::vector<std::string>> v_;
+};
+
 /// One task: a sample, a candidate, a repeat. Indices into the suite and the plan.
 struct PlannedTask {
   int sample = 0;
   int candidate = 0;
   int repeat = 0;
   int step = 0;  // a cascade's or chain's step (index into PlannedCandidate::steps)
-  std::vector<std::string> outputs;  // a chain: the answers of the steps before `step`
+  StepOutputs outputs;  // a chain: the answers of the steps before `step`
 };
 
 class ScorerSet;

@@ -196,6 +196,8 @@ void Loop::Prepare(const std::vector<Attempt>& previous) {
   const Suite& suite = *plan_.suite;
   const std::vector<PlannedTask> planned = std::move(tasks_);
   tasks_.clear();
+  tasks_.reserve(planned.size());  // grown by doubling, both tables would be held twice
+  scheduler_.Reserve(planned.size());
   for (PlannedTask task : planned) {
     const PlannedCandidate& pc = plan_.candidates[static_cast<size_t>(task.candidate)];
     std::vector<const Attempt*> attempts;

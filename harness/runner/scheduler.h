@@ -77,6 +77,9 @@ class Scheduler {
 
   /// Adds a task, ready to send in the order added. Returns its index.
   size_t AddTask(const TaskSpec& spec);
+  /// Makes room for `tasks` tasks in all, so adding them never reallocates (a run of 100,000
+  /// tasks would otherwise hold its task table twice while it grows).
+  void Reserve(size_t tasks) { tasks_.reserve(tasks); }
   /// Marks a task already finished (resume); it is never sent.
   void MarkFinished(size_t task);
   /// Adds `cost` already spent (resume) to the budget's account.
