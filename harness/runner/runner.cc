@@ -93,8 +93,9 @@ class Loop {
   void StartOrAnswer(uint64_t id, HttpRequest request);
   Status CompleteCacheHits();
   Status HandleCompletion(const Completion& completion, bool cached = false);
-  Status HandleJudgeCompletion(const InFlight& flight, const JudgeJob& job,
-                               const Completion& completion, bool cached);
+  // `job` by value: its entry in judge_jobs_ is erased once the verdict is decided.
+  Status HandleJudgeCompletion(const InFlight& flight, JudgeJob job, const Completion& completion,
+                               bool cached);
   /// After its last judge decided: the attempt's result counts, its task may advance.
   void FinishJudged(uint64_t judging);
   /// The scheduler's candidate index of a judge model (after every candidate).
@@ -407,7 +408,7 @@ void Loop::NoteStopped(bool was_stopped, int slot, const std::string& id,
   result_.stopped.push_back(std::move(stopped));
 }
 
-Status Loop::HandleJudgeCompletion(const InFlight& flight, const JudgeJob& job,
+Status Loop::HandleJudgeCompletion(const InFlight& flight, JudgeJob job,
                                    const Completion& completion, bool cached) {
   Judging& judging = judging_.at(job.judging);
   JudgeCall call = MakeJudgeRecord(plan_, judging.attempt, job.check, flight.attempt,

@@ -57,7 +57,8 @@ struct Fixture {
       suite.samples.push_back(s);
     }
     testing::AddFakeModels(suite, providers, prices);
-    prices.models.push_back(ModelPrice{"m-judge", testing::PerMillionUsd("1.00"), testing::PerMillionUsd("2.00")});
+    prices.models.push_back(
+        ModelPrice{"m-judge", testing::PerMillionUsd("1.00"), testing::PerMillionUsd("2.00")});
     dir = fs::temp_directory_path() /
           ("taskcost-judge-" + std::to_string(reinterpret_cast<uintptr_t>(this)));
     fs::remove_all(dir);

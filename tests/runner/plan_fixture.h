@@ -13,12 +13,9 @@
 #include <string>
 
 #include "harness/runner/run_plan.h"
+#include "tests/runner/fake_models.h"
 
 namespace taskcost::testing {
-
-inline Money PerMillion(const char* usd) {
-  return Money::ParseUsd(usd).value().DividedBy(1'000'000);
-}
 
 struct PlanFixture {
   Suite suite;
@@ -35,18 +32,9 @@ struct PlanFixture {
     suite.policy.backoff_max = std::chrono::milliseconds(0);
     AddSample("S1", std::string(20, 'a'));
     AddSample("S2", std::string(32, 'b'));
-    Candidate big{"big", "fake", "m-big", "m-big", true};
-    big.max_tokens = 200;
-    Candidate small{"small", "fake", "m-small", "m-small", false};
-    small.max_tokens = 100;
-    suite.candidates = {big, small};
-    ProviderConfig provider;
-    provider.name = "fake";
-    provider.kind = ProviderKind::kOpenAiCompatible;
-    provider.base_url = "http://fake.invalid/v1";
-    providers.providers.push_back(provider);
-    prices.models.push_back(ModelPrice{"m-big", PerMillion("5.00"), PerMillion("15.00")});
-    prices.models.push_back(ModelPrice{"m-small", PerMillion("0.80"), PerMillion("4.00")});
+    AddFakeModels(suite, providers, prices);
+    suite.candidates[0].max_tokens = 200;  // big
+    suite.candidates[1].max_tokens = 100;  // small
   }
 
   void AddSample(const std::string& id, const std::string& text) {
