@@ -40,6 +40,7 @@ CandidatePrices RecordedPrices(const RunManifest& manifest) {
   for (const ManifestCandidate& c : manifest.candidates) {
     for (const ManifestStep& step : c.steps) prices.emplace(step.candidate, step.price);
   }
+  for (const ManifestCandidate& judge : manifest.judges) prices.emplace(judge.id, judge.price);
   return prices;
 }
 
@@ -61,6 +62,9 @@ Result<CandidatePrices> PricesFromCatalog(const RunManifest& manifest,
   }
   for (const ManifestCandidate& c : manifest.candidates) {
     for (const ManifestStep& step : c.steps) look_up(step.candidate, step.price.model);
+  }
+  for (const ManifestCandidate& judge : manifest.judges) {
+    look_up(judge.id, judge.price.model.empty() ? judge.model : judge.price.model);
   }
   if (!errors.empty()) return errors;
   return prices;
@@ -95,7 +99,15 @@ PricedRun Reprice(const RunManifest& manifest, const std::vector<Attempt>& attem
       if (price != prices.end()) step.price = price->second;
     }
   }
+  for (ManifestCandidate& judge : run.manifest.judges) {
+    auto found = prices.find(judge.id);
+    if (found != prices.end()) judge.price = found->second;
+  }
   for (Attempt& a : run.attempts) {
+    for (JudgeCall& call : a.judge_calls) {  // evaluation overhead, at its judge's new price
+      auto found = prices.find(call.judge);
+      if (found != prices.end()) call.cost = CallCost(found->second, call.usage, call.latency_us);
+    }
     std::string payer = a.candidate_id;
     if (!a.step.empty()) {
       auto step = step_candidates.find({a.candidate_id, a.step});
@@ -143,6 +155,11 @@ std::string RepriceSummary(const PricedRun& recorded, const PricedRun& repriced)
     const bool by_time = c.price.TimePriced() || old_c->price.TimePriced();
     out += changes.empty() ? "; same rates\n"
                            : "; " + JoinNames(changes) + (by_time ? "\n" : " per 1M tokens\n");
+  }
+  if (before.judge_calls > 0) {
+    out += "  LLM judges (evaluation overhead, in no task's cost): $" +
+           FormatUsd(before.judge_cost) + " -> $" + FormatUsd(after.judge_cost) + " (" +
+           ChangePercent(before.judge_cost, after.judge_cost) + ")\n";
   }
   return out;
 }

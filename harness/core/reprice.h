@@ -41,7 +41,8 @@ ModelPrice BatchTier(const ModelPrice& price);
 
 /// The run re-priced: candidates in `prices` get the new price and their attempts new costs;
 /// a cascade's or chain's attempt is priced as its step's candidate (StepsOf), its recorded
-/// steps' prices replaced too. Attempts whose candidate (or step's candidate) is not in
+/// steps' prices replaced too; an LLM judge's calls at the judge's entry (its id,
+/// "judge(tone)"). Attempts whose candidate (or step's candidate) is not in
 /// `prices` are left as recorded.
 PricedRun Reprice(const RunManifest& manifest, const std::vector<Attempt>& attempts,
                   const CandidatePrices& prices);

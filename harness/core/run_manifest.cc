@@ -496,6 +496,12 @@ RunManifest ManifestFromFields(const Fields& f) {
     m.candidates.push_back(
         CandidateFromFields(Fields(candidates[i], "/candidates/" + std::to_string(i))));
   }
+  if (f.Has("judges")) {
+    const Json& judges = f.Array("judges");
+    for (size_t i = 0; i < judges.size(); ++i) {
+      m.judges.push_back(CandidateFromFields(Fields(judges[i], "/judges/" + std::to_string(i))));
+    }
+  }
   m.human = HumanFromFields(f);
   m.volume_per_month = f.Int64("volume_per_month");
   m.policy = PolicyFromFields(f.Object("policy"));
@@ -558,6 +564,11 @@ std::string ManifestToJson(const RunManifest& m) {
   Json candidates = Json::array();
   for (const ManifestCandidate& c : m.candidates) candidates.push_back(CandidateToJson(c));
   j["candidates"] = std::move(candidates);
+  if (!m.judges.empty()) {
+    Json judges = Json::array();
+    for (const ManifestCandidate& c : m.judges) judges.push_back(CandidateToJson(c));
+    j["judges"] = std::move(judges);
+  }
   j["human"] = HumanToJson(m.human);
   j["volume_per_month"] = m.volume_per_month;
   j["policy"] = PolicyToJson(m.policy);

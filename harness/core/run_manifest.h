@@ -60,6 +60,9 @@ struct RunManifest {
   int repeats = 1;
   std::vector<std::string> sample_ids;  // every sample planned, in suite order
   std::vector<ManifestCandidate> candidates;
+  // The LLM judges' models (optional in run.json: only suites with judges), id "judge(<name>)",
+  // with the price their calls were charged at (evaluation overhead, docs/scorers.md).
+  std::vector<ManifestCandidate> judges;
   HumanAlternative human;
   int64_t volume_per_month = 0;
   RetryPolicy policy;

@@ -504,6 +504,11 @@ RunManifest MakeManifest(const RunPlan& plan, const std::string& run_id, int64_t
       c.steps.push_back(ManifestStep{pc.step_ids[i], pc.steps[i].candidate->id, pc.steps[i].price});
     }
   }
+  for (const PlannedCandidate& judge : plan.judges) {
+    m.judges.push_back(ManifestCandidate{judge.candidate->id, judge.provider.name,
+                                         std::string(ProviderKindName(judge.provider.kind)),
+                                         judge.candidate->model, false, judge.price});
+  }
   m.human = suite.human;
   m.volume_per_month = suite.volume_per_month;
   m.policy = suite.policy;

@@ -159,3 +159,43 @@ TEST_CASE("reprice: a step's candidate left out of the run is priced from the ca
 }
 
 }  // namespace taskcost
+
+namespace taskcost {
+
+TEST_CASE("reprice: an LLM judge's calls are re-priced at the judge's price, apart from tasks") {
+  RunManifest m = Manifest();
+  m.judges.push_back(ManifestCandidate{"judge(tone)", "openai", "openai", "judge-model", false,
+                                       Price("judge-model", 1'000'000, 2'000'000)});
+  std::vector<Attempt> attempts = HandWorkedJournal();
+  JudgeCall call;  // 1,000 in + 100 out at $1 / $2 per 1M = $0.001 + $0.0002 = $0.0012
+  call.judge = "judge(tone)";
+  call.usage.input_tokens = 1000;
+  call.usage.output_tokens = 100;
+  call.cost = Money::ParseUsd("0.0012").value();
+  attempts[0].judge_calls = {call, call};
+
+  CandidatePrices prices = RecordedPrices(m);
+  CHECK(prices.at("judge(tone)").input == Money::FromPicos(1'000'000));
+  // The judge at half price: $0.0006 a call. The tasks keep their recorded prices.
+  prices["judge(tone)"] = Price("judge-model", 500'000, 1'000'000);
+  const PricedRun run = Reprice(m, attempts, prices);
+  const Report before = ComputeReport(m, attempts);
+  const Report after = ComputeReport(run.manifest, run.attempts);
+  CHECK(before.judge_cost == Money::ParseUsd("0.0024").value());
+  CHECK(after.judge_cost == Money::ParseUsd("0.0012").value());
+  CHECK(after.total_cost == before.total_cost);
+  CHECK(run.manifest.judges[0].price.input == Money::FromPicos(500'000));
+  CHECK(RepriceSummary({m, attempts}, run).find(
+            "  LLM judges (evaluation overhead, in no task's cost): $0.0024 -> $0.0012 "
+            "(-50.0%)\n") != std::string::npos);
+
+  PriceCatalog catalog;
+  catalog.file = "new.yaml";
+  catalog.models = {Price("big-model", 1, 2), Price("small-model", 3, 4)};
+  Result<CandidatePrices> from_catalog = PricesFromCatalog(m, catalog);
+  REQUIRE_FALSE(from_catalog.ok());
+  CHECK(FormatErrors(from_catalog.errors()) ==
+        "no price for \"judge-model\" (candidate judge(tone)) in new.yaml");
+}
+
+}  // namespace taskcost

@@ -333,6 +333,23 @@ std::string Replace(std::string text, const std::string& from, const std::string
 
 }  // namespace
 
+TEST_CASE("run_manifest: the LLM judges are listed only when the suite has some") {
+  RunManifest m = FullManifest();
+  CHECK(ManifestToJson(m).find("\"judges\"") == std::string::npos);
+  ManifestCandidate judge = m.candidates[1];
+  judge.id = "judge(tone)";
+  judge.baseline = false;
+  m.judges.push_back(judge);
+  const std::string text = ManifestToJson(m);
+  CHECK(text.find("\"judges\": [") != std::string::npos);
+  Result<RunManifest> back = ManifestFromJson(text, "run.json");
+  REQUIRE(back.ok());
+  REQUIRE(back->judges.size() == 1);
+  CHECK(back->judges[0].id == "judge(tone)");
+  CHECK(back->judges[0].price.input.picos() == 150'000);
+  CHECK(ManifestToJson(back.value()) == text);
+}
+
 TEST_CASE("run_manifest: run.json round-trips with exact money") {
   const RunManifest original = FullManifest();
   const std::string text = ManifestToJson(original);

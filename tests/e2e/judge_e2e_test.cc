@@ -86,6 +86,19 @@ TEST_CASE("e2e judge: judge calls are journaled and reported apart from the task
   CHECK(ReportCandidate(recomputed, "big").at("judge_cost_picousd") == 2'240'000'000);
   CHECK(ReportCandidate(recomputed, "big").at("quality_score") == big.at("quality_score"));
 
+  // Re-priced with the judge's model at half price: the overhead halves, the tasks do not move.
+  dir.Write("half.yaml", R"(currency: USD
+models:
+  m-big: {input: 5.00, output: 15.00, as_of: 2026-11-30, source: "https://example.invalid/big"}
+  m-small: {input: 0.40, output: 2.00, as_of: 2026-11-30, source: "https://example.invalid/small"}
+)");
+  CliOutcome repriced = RunCli({"report", "run", "--prices", "half.yaml"}, dir.path());
+  INFO(repriced.out << repriced.err);
+  REQUIRE(repriced.exit_code == 0);
+  CHECK(repriced.out.find("big: $0.032 -> $0.032 (0.0%)") != std::string::npos);
+  CHECK(repriced.out.find("LLM judges (evaluation overhead, in no task's cost): $0.00224 -> "
+                          "$0.00112 (-50.0%)") != std::string::npos);
+
   // A re-run asks nothing: the answers and the verdicts come from the cache, at $0.
   CliOutcome rerun = RunCli({"run", "suite.yaml", "--simulate", "profile.yaml", "--out", "run2",
                              "--quiet", "--cache-dir", cache},
