@@ -1,6 +1,7 @@
 // taskcost validate SUITE: checks the suite, its samples, schema, providers and prices without
 // calling anything. Exit 0 when all is well, 2 with one located message per problem.
 #include <cstdio>
+#include <string>
 
 #include "harness/cli/cli.h"
 #include "harness/cli/inputs.h"
@@ -28,10 +29,14 @@ int ValidateVerb(const std::vector<std::string>& args) {
   }
   const Suite& suite = inputs->suite;
   const Candidate* baseline = suite.Baseline();
-  std::printf("%s: ok: suite \"%s\", %zu samples, %zu candidates (baseline %s), providers %s, "
+  std::string judges;  // ", LLM judges judge(tone) (gpt-4.1)"
+  for (const Candidate& judge : suite.judges) {
+    judges += (judges.empty() ? ", LLM judges " : ", ") + judge.id + " (" + judge.model + ")";
+  }
+  std::printf("%s: ok: suite \"%s\", %zu samples, %zu candidates (baseline %s)%s, providers %s, "
               "prices %s\n",
               suite.file.c_str(), suite.name.c_str(), suite.samples.size(),
-              suite.candidates.size(), baseline ? baseline->id.c_str() : "-",
+              suite.candidates.size(), baseline ? baseline->id.c_str() : "-", judges.c_str(),
               suite.providers_file.c_str(), suite.prices_file.c_str());
   return kExitOk;
 }

@@ -35,6 +35,10 @@ models:
 TEST_CASE("e2e judge: judge calls are journaled and reported apart from the task's cost") {
   TempDir dir;
   WriteSimSuite(dir, {kTicketSamples, kTicketSchema, kSuite.c_str(), kProfile});
+  CliOutcome validated = RunCli({"validate", "suite.yaml"}, dir.path());
+  CHECK(validated.exit_code == 0);
+  CHECK(validated.out.find("1 candidates (baseline big), LLM judges judge(tone) (m-small)") !=
+        std::string::npos);
   const std::string cache = dir.path() + "/cache";
   CliOutcome run = RunCli({"run", "suite.yaml", "--simulate", "profile.yaml", "--out", "run",
                            "--quiet", "--cache-dir", cache},
