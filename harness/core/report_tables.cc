@@ -196,10 +196,14 @@ std::string SpendLine(const Report& report) {
 }
 
 std::string JudgeTableNote(bool sentence) {
-  const std::string words =
-      "alls to judge models about each candidate's answers, retries included; evaluation "
+  std::string words =
+      "calls to judge models about each candidate's answers, retries included; evaluation "
       "overhead, not part of any task's cost, cost per successful task or verdict";
-  return sentence ? "C" + words + "." : "c" + words;
+  if (sentence) {
+    words.front() = 'C';
+    words += '.';
+  }
+  return words;
 }
 
 ReportTable JudgeTable(const Report& report) {

@@ -174,23 +174,21 @@ class AwaitingJudges {
                  attempt.attempt)] = held_.size();
     held_.push_back(std::move(attempt));
   }
-  /// Attaches `call` to its attempt; returns the attempt once no check of it is pending.
-  std::optional<Attempt> Attach(JudgeCall call) {
+  /// Attaches `call` to its attempt; false when no held attempt is its. Sets `done` to the
+  /// attempt once no check of it is pending.
+  bool Attach(JudgeCall call, std::optional<Attempt>& done) {
     auto it =
         index_.find(KeyOf(call.sample_id, call.candidate_id, call.repeat, call.step, call.attempt));
-    attached_ = it != index_.end() && held_[it->second].has_value();
-    if (!attached_) return std::nullopt;
+    if (it == index_.end()) return false;  // an attempt handed over leaves the index
     Attempt& attempt = *held_[it->second];
     if (call.verdict) ApplyJudgeVerdict(attempt, call.check, *call.verdict);
     attempt.judge_calls.push_back(std::move(call));
-    if (AwaitingJudge(attempt)) return std::nullopt;
-    std::optional<Attempt> done = std::move(held_[it->second]);
+    if (AwaitingJudge(attempt)) return true;
+    done = std::move(held_[it->second]);
     held_[it->second].reset();
     index_.erase(it);
-    return done;
+    return true;
   }
-  /// Whether the last Attach found its attempt.
-  bool attached() const { return attached_; }
   std::vector<Attempt> Release() {
     std::vector<Attempt> out;
     for (std::optional<Attempt>& attempt : held_) {
@@ -209,7 +207,6 @@ class AwaitingJudges {
   }
   std::vector<std::optional<Attempt>> held_;
   std::unordered_map<std::string, size_t> index_;
-  bool attached_ = false;
 };
 
 }  // namespace
@@ -405,8 +402,8 @@ Result<JournalSummary> ReadJournalEach(const std::string& path,
       continue;
     }
     JudgeCall& call = std::get<JudgeCall>(record.value());
-    std::optional<Attempt> judged = awaiting.Attach(std::move(call));
-    if (!judged && !awaiting.attached()) {
+    std::optional<Attempt> judged;
+    if (!awaiting.Attach(std::move(call), judged)) {
       out.warnings.push_back(path + ":" + std::to_string(line_number) +
                              ": a judge call for an attempt that awaits no verdict; ignored");
     }

@@ -5,26 +5,19 @@
 
 #include "harness/core/judge_prompt.h"
 #include "harness/core/prompt_template.h"
+#include "harness/providers/codec_util.h"
 
 namespace taskcost {
 namespace {
 
 constexpr size_t kMaxReasonBytes = 300;
 
-// Cuts `text` to at most `limit` bytes without splitting a UTF-8 sequence.
-std::string Shortened(const std::string& text, size_t limit) {
-  if (text.size() <= limit) return text;
-  size_t end = limit;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return text.substr(0, end) + "...";
-}
-
 // The verdict in a judge's answer text, or why it is none.
 Result<CheckResult> ReadVerdict(const std::string& text, const SuccessCriterion& scorer) {
   const nlohmann::json answer = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   auto none = [&](const std::string& why) {
-    return MakeError("the judge's answer is not a verdict: " + why + ": " + Shortened(text, 120),
-                     "");
+    return MakeError(
+        "the judge's answer is not a verdict: " + why + ": " + codec::Truncate(text, 120), "");
   };
   if (!answer.is_object()) return none("not a JSON object");
   auto pass = answer.find("pass");
@@ -39,7 +32,7 @@ Result<CheckResult> ReadVerdict(const std::string& text, const SuccessCriterion&
     verdict.score = value;
   }
   if (auto reason = answer.find("reason"); reason != answer.end() && reason->is_string()) {
-    verdict.reason = Shortened(reason->get<std::string>(), kMaxReasonBytes);
+    verdict.reason = codec::Truncate(reason->get<std::string>(), kMaxReasonBytes);
   }
   if (scorer.pass_ppm) {  // the suite's threshold decides, not the judge's own pass
     verdict.pass = std::llround(*verdict.score * 1e6) >= *scorer.pass_ppm;
@@ -118,15 +111,7 @@ JudgeCall MakeJudgeRecord(const RunPlan& plan, const Attempt& judged, int check,
   record.judge = judged.checks.at(static_cast<size_t>(check)).name;
   record.model = judge.candidate->model;
   record.call = call;
-  record.started_unix_ms = started_unix_ms;
-  record.latency_us = response.elapsed.count();
-  record.http_status = response.status;
-  record.error = reply.error;
-  record.error_message = std::move(reply.error_message);
-  if (reply.retry_after) record.retry_after_ms = reply.retry_after->count();
-  record.usage = reply.usage;
-  record.usage_raw = std::move(reply.usage_raw);
-  record.cost = CallCost(judge.price, reply.usage, record.latency_us);
+  RecordExchange(record, started_unix_ms, response, reply, judge.price);
   if (record.error != ErrorClass::kNone) return record;
   Result<CheckResult> verdict = ReadVerdict(reply.output, scorer);
   if (!verdict.ok()) {
@@ -186,11 +171,9 @@ void AddJudgeEstimate(const RunPlan& plan, RunEstimate& estimate) {
 CheckResult JudgeGaveUp(const JudgeCall& last) {
   CheckResult check;
   check.scorer_error = true;
-  std::string why = std::string(ErrorClassName(last.error));
-  if (!last.error_message.empty()) why += ": " + last.error_message;
-  if (last.http_status != 0) why += " (HTTP " + std::to_string(last.http_status) + ")";
   check.reason = "the judge " + last.model + " gave no verdict after " + std::to_string(last.call) +
-                 (last.call == 1 ? " call" : " calls") + ": " + Shortened(why, kMaxReasonBytes);
+                 (last.call == 1 ? " call" : " calls") + ": " +
+                 codec::Truncate(FaultText(last), kMaxReasonBytes);
   return check;
 }
 

@@ -424,18 +424,9 @@ Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_nu
   if (!outer.steps.empty()) a.step = outer.step_ids.at(static_cast<size_t>(task.step));
   a.repeat = task.repeat;
   a.attempt = attempt_number;
-  a.started_unix_ms = started_unix_ms;
-  a.latency_us = response.elapsed.count();
-  a.http_status = response.status;
-  a.error = reply.error;
-  a.error_message = std::move(reply.error_message);
-  if (reply.retry_after) a.retry_after_ms = reply.retry_after->count();
+  RecordExchange(a, started_unix_ms, response, reply, pc.price);
   a.finish_reason = std::move(reply.finish_reason);
   a.request_id = std::move(reply.request_id);
-  a.usage = reply.usage;
-  a.usage_raw = std::move(reply.usage_raw);
-  // Every attempt's cost counts, failed ones too; a time-priced model's by its measured latency.
-  a.cost = CallCost(pc.price, reply.usage, a.latency_us);
   a.output = std::move(reply.output);
   if (a.error != ErrorClass::kNone) return a;
 

@@ -215,6 +215,34 @@ using CachedAttempt = std::function<bool(const PlannedTask& task, int attempt)>;
 /// Estimates every task of `plan`. `cached` may be empty (no cache).
 RunEstimate EstimateRun(const RunPlan& plan, const CachedAttempt& cached = {});
 
+/// What an attempt and a judge call record alike of a finished exchange with `price`'s model:
+/// timing, status, the reply's error, Retry-After, usage and exact cost (every call's cost
+/// counts, failed ones too; a time-priced model's by its measured latency). Moves out of `reply`
+/// what it records.
+template <typename Call>
+void RecordExchange(Call& call, int64_t started_unix_ms, const HttpResponse& response,
+                    ProviderReply& reply, const ModelPrice& price) {
+  call.started_unix_ms = started_unix_ms;
+  call.latency_us = response.elapsed.count();
+  call.http_status = response.status;
+  call.error = reply.error;
+  call.error_message = std::move(reply.error_message);
+  if (reply.retry_after) call.retry_after_ms = reply.retry_after->count();
+  call.usage = reply.usage;
+  call.usage_raw = std::move(reply.usage_raw);
+  call.cost = CallCost(price, reply.usage, call.latency_us);
+}
+
+/// A call's fault in words, "auth: Incorrect API key provided (HTTP 401)" (an attempt or a judge
+/// call, which name these fields alike).
+template <typename Call>
+std::string FaultText(const Call& call) {
+  std::string text = std::string(ErrorClassName(call.error));
+  if (!call.error_message.empty()) text += ": " + call.error_message;
+  if (call.http_status != 0) text += " (HTTP " + std::to_string(call.http_status) + ")";
+  return text;
+}
+
 /// The journal record for a finished exchange: classification, validation against the schema,
 /// success criteria, usage and exact cost. Pure.
 Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_number,

@@ -33,14 +33,8 @@ struct Judging {
 struct JudgeJob {
   uint64_t judging = 0;  // key in Loop::judging_
   int check = 0;         // index of the check in the attempt
+  ChatCall call;         // rendered once; every try sends it
 };
-
-std::string StopReason(const Attempt& a) {
-  std::string reason = std::string(ErrorClassName(a.error));
-  if (!a.error_message.empty()) reason += ": " + a.error_message;
-  if (a.http_status != 0) reason += " (HTTP " + std::to_string(a.http_status) + ")";
-  return reason;
-}
 
 // Tokens one attempt may use, as rate limits count them: the prompt at about 4 bytes a token
 // (schema included) plus the whole output allowance. Actual usage corrects it on the reply.
@@ -100,8 +94,10 @@ class Loop {
   void FinishJudged(uint64_t judging);
   /// The scheduler's candidate index of a judge model (after every candidate).
   int JudgeSlot(int judge) const { return static_cast<int>(plan_.candidates.size()) + judge; }
-  HttpRequest JudgeRequest(const JudgeJob& job, int attempt, const PlannedTask& task);
-  void NoteStopped(bool was_stopped, int slot, const std::string& id, const std::string& reason);
+  HttpRequest JudgeRequest(const JudgeJob& job, int attempt, const PlannedTask& task) const;
+  /// Records (and tells) a candidate or judge that `call` has just stopped, if it has.
+  template <typename Call>
+  void NoteStopped(bool was_stopped, int slot, const std::string& id, const Call& call);
   void StoreInCache(const InFlight& flight, const std::string& usage_raw,
                     const HttpResponse& response);
   void ReportProgress(bool force);
@@ -256,15 +252,11 @@ void Loop::StartJudging(size_t task, Attempt attempt) {
     int calls_made = 0;        // on resume, the calls an earlier run made for this check
     for (const JudgeCall& made : attempt.judge_calls) calls_made += made.check == check ? 1 : 0;
     const int model = models_.emplace(judge.candidate->model, int(models_.size())).first->second;
-    const int64_t tokens = static_cast<int64_t>(call->system.size() + call->user.size() +
-                                                call->schema_json.size() + 3) /
-                               4 +
-                           call->max_tokens;
     const size_t index = scheduler_.AddTask(
         TaskSpec{JudgeSlot(scorer.judge), judge.group, calls_made,
-                 JudgeWorstCase(judge, *call, plan_.suite->policy), tokens, model});
+                 JudgeWorstCase(judge, *call, plan_.suite->policy), EstimatedTokens(call), model});
     tasks_.push_back(planned);
-    judge_jobs_[index] = JudgeJob{id, check};
+    judge_jobs_[index] = JudgeJob{id, check, std::move(call).value()};
     ++judge_tasks_;
     ++judging.outstanding;
   }
@@ -282,13 +274,9 @@ void Loop::FinishJudged(uint64_t id) {
   if (scheduler_.task_finished(judging.task)) Advance(tasks_[judging.task], judging.attempt);
 }
 
-HttpRequest Loop::JudgeRequest(const JudgeJob& job, int attempt, const PlannedTask& task) {
-  const Judging& judging = judging_.at(job.judging);
-  const SuccessCriterion& scorer = ScorerOfCheck(*plan_.suite, job.check);
-  const PlannedCandidate& judge = JudgeOf(plan_, scorer);
-  const Sample& sample = plan_.suite->samples.at(static_cast<size_t>(task.sample));
-  Result<ChatCall> call = MakeJudgeCall(plan_, sample, judging.attempt, job.check);
-  HttpRequest request = BuildRequest(judge.provider, call.ok() ? *call : ChatCall{}, judge.key);
+HttpRequest Loop::JudgeRequest(const JudgeJob& job, int attempt, const PlannedTask& task) const {
+  const PlannedCandidate& judge = JudgeOf(plan_, ScorerOfCheck(*plan_.suite, job.check));
+  HttpRequest request = BuildRequest(judge.provider, job.call, judge.key);
   if (judge.simulated) {
     request.headers.push_back({"x-taskcost-attempt", std::to_string(attempt)});
     request.headers.push_back({"x-taskcost-repeat", std::to_string(task.repeat)});
@@ -389,7 +377,7 @@ Status Loop::HandleCompletion(const Completion& completion, bool cached) {
   scheduler_.OnFinished(flight.task,
                         OutcomeOf(attempt, completion.response, spent, cached, clock_.UnixMillis()),
                         clock_.Now());
-  NoteStopped(was_stopped, task.candidate, attempt.candidate_id, StopReason(attempt));
+  NoteStopped(was_stopped, task.candidate, attempt.candidate_id, attempt);
   if (judging) {
     StartJudging(flight.task, std::move(attempt));
   } else if (scheduler_.task_finished(flight.task)) {
@@ -398,10 +386,10 @@ Status Loop::HandleCompletion(const Completion& completion, bool cached) {
   return OkStatus();
 }
 
-void Loop::NoteStopped(bool was_stopped, int slot, const std::string& id,
-                       const std::string& reason) {
+template <typename Call>
+void Loop::NoteStopped(bool was_stopped, int slot, const std::string& id, const Call& call) {
   if (was_stopped || !scheduler_.candidate_stopped(slot)) return;
-  StoppedCandidate stopped{id, reason};
+  StoppedCandidate stopped{id, FaultText(call)};
   if (options_.on_notice) {
     options_.on_notice("candidate " + stopped.candidate_id + " stopped: " + stopped.reason);
   }
@@ -431,9 +419,7 @@ Status Loop::HandleJudgeCompletion(const InFlight& flight, JudgeJob job,
   if (cached) ++result_.cached_judge_calls;
   result_.spent += spent;
   result_.judge_spent += spent;
-  std::string reason = std::string(ErrorClassName(call.error));
-  if (!call.error_message.empty()) reason += ": " + call.error_message;
-  NoteStopped(was_stopped, slot, call.judge, reason);
+  NoteStopped(was_stopped, slot, call.judge, call);
   if (call.verdict) ApplyJudgeVerdict(judging.attempt, job.check, *call.verdict);
   judging.attempt.judge_calls.push_back(std::move(call));
   if (!decided) return OkStatus();

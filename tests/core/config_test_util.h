@@ -13,6 +13,20 @@
 
 namespace taskcost::testing {
 
+/// A small valid suite.yaml (10 lines, inline samples and schema); tests append to it or change
+/// one part at a time.
+inline constexpr const char* kMinimalSuite =
+    "suite: s\n"
+    "samples:\n"
+    "  - {id: a, text: hello}\n"
+    "  - {id: b, text: world}\n"
+    "prompt:\n"
+    "  user: \"Say {{text}}\"\n"
+    "output:\n"
+    "  schema: {type: object, properties: {answer: {type: string}}}\n"
+    "candidates:\n"
+    "  - {id: one, provider: openai, model: gpt-4.1}\n";
+
 inline std::string FixturePath(const std::string& relative) {
   return std::string(TASKCOST_SOURCE_DIR) + "/tests/data/config/" + relative;
 }

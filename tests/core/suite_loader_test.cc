@@ -12,18 +12,7 @@ namespace {
 using testing::FixturePath;
 using testing::TempDir;
 
-// A small valid suite with inline samples and schema; tests change one part at a time.
-const char* kMinimal =
-    "suite: s\n"
-    "samples:\n"
-    "  - {id: a, text: hello}\n"
-    "  - {id: b, text: world}\n"
-    "prompt:\n"
-    "  user: \"Say {{text}}\"\n"
-    "output:\n"
-    "  schema: {type: object, properties: {answer: {type: string}}}\n"
-    "candidates:\n"
-    "  - {id: one, provider: openai, model: gpt-4.1}\n";
+const char* const kMinimal = testing::kMinimalSuite;
 
 std::string Replace(std::string text, const std::string& from, const std::string& to) {
   size_t at = text.find(from);

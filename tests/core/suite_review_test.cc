@@ -9,18 +9,8 @@ namespace {
 
 using testing::TempDir;
 
-// A valid suite; the review block is appended from line 11 on.
-const char* kSuite =
-    "suite: s\n"
-    "samples:\n"
-    "  - {id: a, text: hello}\n"
-    "  - {id: b, text: world}\n"
-    "prompt:\n"
-    "  user: \"Say {{text}}\"\n"
-    "output:\n"
-    "  schema: {type: object, properties: {answer: {type: string}}}\n"
-    "candidates:\n"
-    "  - {id: one, provider: openai, model: gpt-4.1}\n";
+// kMinimalSuite: 10 lines; the review block is appended from line 11 on.
+const char* const kSuite = testing::kMinimalSuite;
 
 std::string Errors(const std::string& review) {
   TempDir dir;

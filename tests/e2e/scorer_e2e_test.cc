@@ -12,17 +12,6 @@ namespace taskcost {
 namespace {
 using nlohmann::json;
 
-const char* kSamples =
-    R"({"id": "S1", "text": "my invoice is wrong", "expected": "billing"}
-{"id": "S2", "text": "the app crashes on start", "expected": "technical"}
-{"id": "S3", "text": "please bill me yearly", "expected": "billing"}
-{"id": "S4", "text": "error 503 since noon", "expected": "technical"}
-)";
-
-const char* kSchema = R"({"type": "object",
-  "properties": {"category": {"type": "string", "enum": ["billing", "technical"]}},
-  "required": ["category"], "additionalProperties": false})";
-
 const std::string kSuite = std::string(R"(suite: judged
 samples: samples.jsonl
 providers: providers.yaml
@@ -50,7 +39,7 @@ models:
 
 TEST_CASE("e2e: a command scorer that hangs, crashes or talks garbage leaves tasks unjudged") {
   TempDir dir;
-  WriteSimSuite(dir, {kSamples, kSchema, kSuite.c_str(), kProfile});
+  WriteSimSuite(dir, {kTicketSamples, kTicketSchema, kSuite.c_str(), kProfile});
   CliOutcome run = RunCli({"run", "suite.yaml", "--simulate", "profile.yaml", "--out", "run",
                            "--quiet", "--no-cache"},
                           dir.path());
