@@ -5,7 +5,7 @@
 #include <set>
 #include <tuple>
 
-#include "harness/core/rng.h"
+#include "harness/core/intervals.h"
 #include "harness/core/stats.h"
 #include "harness/core/verdict.h"
 
@@ -36,31 +36,16 @@ std::optional<double> KrippendorffAlphaInterval(const std::vector<std::vector<do
   return 1 - (observed / n) / expected;
 }
 
-QualityDifference BootstrapMeanDifference(const std::vector<double>& differences, uint64_t seed,
-                                          int resamples) {
+QualityDifference PairedQualityDifference(const std::vector<double>& differences) {
+  const MeanDifference m = FlooredTInterval(differences, kQualityFloorUnit);
   QualityDifference out;
-  out.n = static_cast<int64_t>(differences.size());
-  if (differences.empty()) return out;
-  double sum = 0;
-  for (double d : differences) sum += d;
-  out.mean = sum / static_cast<double>(differences.size());
-  if (differences.size() < 2 || resamples < 1) return out;
-  Rng rng(seed);
-  std::vector<double> means;
-  means.reserve(static_cast<size_t>(resamples));
-  for (int r = 0; r < resamples; ++r) {
-    double total = 0;
-    for (size_t i = 0; i < differences.size(); ++i)
-      total += differences[rng.Below(differences.size())];
-    means.push_back(total / static_cast<double>(differences.size()));
+  out.n = m.n;
+  out.mean = m.mean;
+  out.sd = m.sd;
+  if (m.ci) {
+    out.ci_low = m.ci->low;
+    out.ci_high = m.ci->high;
   }
-  std::sort(means.begin(), means.end());
-  // Nearest rank: ceil(p * B) for p = 0.025 and 0.975, at least rank 1.
-  const size_t b = means.size();
-  const size_t low_rank = std::max<size_t>(1, (25 * b + 999) / 1000);
-  const size_t high_rank = std::max<size_t>(1, (975 * b + 999) / 1000);
-  out.ci_low = means[low_rank - 1];
-  out.ci_high = means[high_rank - 1];
   return out;
 }
 
@@ -79,11 +64,13 @@ ExpertQuality QualityOf(const SampleMeans& means, int64_t scores) {
   q.scores = scores;
   std::vector<double> values;
   for (const auto& [sample, mean] : means) values.push_back(mean);
-  const PairedDifference summary = SummarisePairs(values);
-  q.samples = summary.n;
-  q.mean = summary.mean;
-  q.ci_low = summary.ci_low;
-  q.ci_high = summary.ci_high;
+  const MeanDifference m = FlooredTInterval(values, kQualityFloorUnit);
+  q.samples = m.n;
+  q.mean = m.mean;
+  if (m.ci) {
+    q.ci_low = m.ci->low;
+    q.ci_high = m.ci->high;
+  }
   return q;
 }
 
@@ -123,8 +110,6 @@ void ApplyExpertReview(Report& report, const ExpertInput& input) {
   review.reviewers.assign(reviewers.begin(), reviewers.end());
   review.imports = input.imports;
   review.scores = static_cast<int64_t>(known.size());
-  review.bootstrap_seed = input.bootstrap_seed;
-  review.bootstrap_resamples = input.bootstrap_resamples;
   review.alpha = Alpha(known, &review.alpha_items);
   report.expert = review;
 
@@ -145,15 +130,13 @@ void ApplyExpertReview(Report& report, const ExpertInput& input) {
     auto found = means.find(comparison.candidate_id);
     const CandidateMetrics* c = report.Find(comparison.candidate_id);
     if (found == means.end() || c == nullptr) continue;
-    std::vector<double> differences;  // in sample id order, so the bootstrap is reproducible
+    std::vector<double> differences;
     for (const auto& [sample, mean] : found->second) {
       auto b = base.find(sample);
       if (b != base.end()) differences.push_back(mean - b->second);
     }
-    ApplyQualityVerdict(
-        comparison, *c, *baseline,
-        BootstrapMeanDifference(differences, input.bootstrap_seed, input.bootstrap_resamples),
-        review.tolerance, report.success_tolerance_pp);
+    ApplyQualityVerdict(comparison, *c, *baseline, PairedQualityDifference(differences),
+                        review.tolerance, report.success_tolerance_pp);
   }
   report.overall = DecideOverall(report);
 }

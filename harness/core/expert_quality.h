@@ -1,5 +1,5 @@
 // Expert quality: imported review scores turned into report figures (per candidate mean and
-// interval, the paired difference to the baseline by bootstrap, reviewer agreement by
+// interval, the paired difference to the baseline with its interval, reviewer agreement by
 // Krippendorff's alpha) and the downgrade verdict on quality. Formulas: docs/review.md.
 // Pure functions on plain data; not synchronised.
 #pragma once
@@ -31,19 +31,16 @@ struct ExpertInput {
   int64_t tolerance_milli = 500;
   int64_t imports = 0;
   std::vector<ExpertScore> scores;
-  uint64_t bootstrap_seed = 1;
-  int bootstrap_resamples = 2000;
 };
 
 /// Krippendorff's alpha with the interval metric: 1 - D_o / D_e over the items (units) with two
 /// values or more. Unset when fewer than 2 such values, or when every value is the same (D_e 0).
 std::optional<double> KrippendorffAlphaInterval(const std::vector<std::vector<double>>& items);
 
-/// Mean of `differences` with a percentile bootstrap 95% interval: `resamples` means of n
-/// values drawn with replacement (Rng(seed)), sorted; the bounds are the nearest-rank 2.5th and
-/// 97.5th percentiles. No interval when n < 2.
-QualityDifference BootstrapMeanDifference(const std::vector<double>& differences, uint64_t seed,
-                                          int resamples);
+/// Mean of the paired differences `differences` (candidate - baseline, quality points) with
+/// the floored Student t 95% interval (FlooredTInterval, kQualityFloorUnit). No interval when
+/// n < 2.
+QualityDifference PairedQualityDifference(const std::vector<double>& differences);
 
 /// Fills report.expert, each scored candidate's expert_quality and each comparison's paired
 /// quality difference, decides those comparisons on quality (ApplyQualityVerdict) and the

@@ -11,8 +11,13 @@
 
 namespace taskcost {
 
+/// The variance floor of quality intervals, in scale points (FlooredTInterval, intervals.h): an
+/// interval never assumes that the next sample cannot differ by one point.
+inline constexpr double kQualityFloorUnit = 1.0;
+
 /// One candidate's expert quality: per sample the mean of every score it got (over reviewers
-/// and repeats), then the mean over samples with a normal 95% interval (mean +- 1.96 s / sqrt n).
+/// and repeats), then the mean over samples with a Student t 95% interval whose variance has
+/// a floor (FlooredTInterval with kQualityFloorUnit).
 struct ExpertQuality {
   int64_t scores = 0;             // individual scores counted
   int64_t samples = 0;            // samples with at least one score: n
@@ -21,11 +26,12 @@ struct ExpertQuality {
   std::optional<double> ci_high;  // unset when n < 2
 };
 
-/// Candidate minus baseline expert quality, paired by sample, with a percentile bootstrap 95%
-/// interval over the samples (ExpertReview::bootstrap_seed, bootstrap_resamples).
+/// Candidate minus baseline expert quality, paired by sample, with the same floored Student t
+/// 95% interval over the per-sample differences.
 struct QualityDifference {
   int64_t n = 0;                  // samples scored for both
   std::optional<double> mean;     // unset when n == 0
+  std::optional<double> sd;       // sample standard deviation of the differences; n >= 2
   std::optional<double> ci_low;   // unset when n < 2
   std::optional<double> ci_high;  // unset when n < 2
 };
@@ -38,8 +44,6 @@ struct ExpertReview {
   std::vector<std::string> reviewers;  // sorted
   int64_t imports = 0;                 // imported sheets counted (superseded ones are not)
   int64_t scores = 0;                  // scores counted, every candidate
-  uint64_t bootstrap_seed = 1;
-  int bootstrap_resamples = 2000;
   std::optional<double> alpha;  // Krippendorff's alpha, interval metric
   int64_t alpha_items = 0;      // outputs scored by two reviewers or more
 };

@@ -202,13 +202,13 @@ enum class VerdictReason {
   kNoSuccesses,          // keep: the candidate has no successful task
   kMayBeWorse,           // inconclusive: cheaper, but the CI reaches below -tolerance
   kSameCost,             // inconclusive: same cost per successful task
-  kTooFewPairs,          // inconclusive: fewer than 2 paired samples, no CI
+  kTooFewPairs,          // inconclusive: no sample finished by both, no CI
   kFatalStop,            // inconclusive: the candidate was stopped by a fatal error
   kNoTasksRun,           // inconclusive: the candidate ran no task
   kBaselineNoSuccesses,  // inconclusive: nothing to compare with
   kBaselineFatalStop,    // inconclusive: the baseline was stopped by a fatal error
   // With expert scores (docs/review.md), rules 7-11 read the paired quality difference instead:
-  kQualityWithinTolerance,  // switch: cheaper, quality CI lower bound >= -tolerance
+  kQualityWithinTolerance,  // switch: cheaper, quality and success CIs above -tolerance
   kQualityClearlyWorse,     // keep: quality CI upper bound below -tolerance
   kQualityMayBeWorse,       // inconclusive: cheaper, the quality CI straddles -tolerance
   kTooFewScoredPairs,       // inconclusive: fewer than 2 samples scored for both
@@ -224,6 +224,10 @@ struct Comparison {
   std::optional<Fraction> success_change;  // c rate - b rate, exact (a fraction of 1)
   PairedDifference paired;                 // per sample, candidate - baseline, in pp
   std::optional<QualityDifference> expert_quality;  // when the candidate has expert scores
+  // When inconclusive because an interval straddles minus the tolerance: the paired samples
+  // (scored samples, for quality) at which the current pattern would settle the question
+  // (PairsToSettle, verdict.h); unset when more than a million would be needed.
+  std::optional<int64_t> pairs_to_settle;
   Decision decision = Decision::kInconclusive;
   VerdictReason reason = VerdictReason::kNoTasksRun;
 };

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "harness/core/report_format.h"
+
 namespace taskcost {
 namespace {
 
@@ -15,7 +17,7 @@ std::string Tolerance(const ExpertReview& review) {
   return out;
 }
 
-std::string Interval(const std::optional<double>& low, const std::optional<double>& high) {
+std::string IntervalText(const std::optional<double>& low, const std::optional<double>& high) {
   return low && high ? FormatQuality(low) + ".." + FormatQuality(high) : "n/a";
 }
 
@@ -28,11 +30,12 @@ std::string Reason(const ExpertReview& review, const Comparison& c) {
   switch (c.reason) {
     case VerdictReason::kQualityWithinTolerance:
       return "; quality within the " + t + " tolerance (CI lower bound " +
-             FormatQuality(c.expert_quality->ci_low) + " >= -" + t + ")";
+             FormatQuality(c.expert_quality->ci_low) + " > -" + t + ")";
     case VerdictReason::kQualityClearlyWorse:
       return "; quality is clearly worse (whole CI below -" + t + ")";
     case VerdictReason::kQualityMayBeWorse:
-      return "; quality may be more than " + t + " worse (CI straddles -" + t + ")";
+      return "; quality may be more than " + t + " worse (CI reaches -" + t + ")" +
+             SettleClause(c, c.expert_quality->n, "scored sample");
     case VerdictReason::kTooFewScoredPairs:
       return "; too few samples scored for both for a quality interval";
     default:
@@ -67,14 +70,14 @@ std::string QualityClause(const Report& report, const Comparison& comparison) {
   };
   std::string text = ", expert quality " + mean(c) + " vs " + mean(b) + " (";
   if (q.mean) text += FormatQuality(q.mean, true) + ", ";
-  if (q.ci_low) text += "95% CI " + Interval(q.ci_low, q.ci_high) + ", ";
+  if (q.ci_low) text += "95% CI " + IntervalText(q.ci_low, q.ci_high) + ", ";
   text += CountText(q.n, "paired sample") + ")";
   return text + Reason(*report.expert, comparison);
 }
 
 ReportTable ExpertQualityTable(const Report& report) {
   ReportTable t;
-  t.header = {"candidate", "scored", "quality", "95% CI", "vs baseline", "95% CI (bootstrap)"};
+  t.header = {"candidate", "scored", "quality", "95% CI", "vs baseline", "95% CI"};
   t.right_aligned = {false, true, true, true, true, true};
   if (!report.expert) return t;
   for (const CandidateMetrics& c : report.candidates) {
@@ -87,7 +90,7 @@ ReportTable ExpertQualityTable(const Report& report) {
     const ExpertQuality& q = *c.expert_quality;
     row.push_back(std::to_string(q.samples));
     row.push_back(FormatQuality(q.mean));
-    row.push_back(Interval(q.ci_low, q.ci_high));
+    row.push_back(IntervalText(q.ci_low, q.ci_high));
     const QualityDifference* d = nullptr;
     for (const Comparison& comparison : report.comparisons) {
       if (comparison.candidate_id == c.id && comparison.expert_quality) {
@@ -95,7 +98,7 @@ ReportTable ExpertQualityTable(const Report& report) {
       }
     }
     row.push_back(d ? FormatQuality(d->mean, true) : "");
-    row.push_back(d ? Interval(d->ci_low, d->ci_high) : "");
+    row.push_back(d ? IntervalText(d->ci_low, d->ci_high) : "");
     t.rows.push_back(std::move(row));
   }
   return t;
@@ -123,10 +126,8 @@ std::string ExpertSummary(const Report& report) {
             ")";
   }
   text +=
-      "; quality per candidate: mean over samples +- 1.96 s/sqrt(n); vs baseline: paired by "
-      "sample, percentile bootstrap (" +
-      std::to_string(r.bootstrap_resamples) + " resamples, seed " +
-      std::to_string(r.bootstrap_seed) + ")";
+      "; intervals: Student t over samples, the variance floored at one point of disagreement "
+      "(vs baseline: paired by sample)";
   return text;
 }
 

@@ -1,6 +1,8 @@
 #include "harness/core/report_format.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 #include "harness/core/report_expert.h"
@@ -81,6 +83,16 @@ std::string FormatMillis(int64_t micros) { return FormatScaled(MulDivRound(micro
 
 std::string FormatTenths(double x, bool plus) { return FormatScaled(RoundTenths(x), 1, plus); }
 
+std::string FormatBound(double x) {
+  if (RoundTenths(x) != 0 || x == 0) return FormatTenths(x);
+  // Rounding to tenths would print 0.0 and hide the sign: keep the first significant digit.
+  char text[32];
+  int decimals = 2;
+  while (decimals < 9 && std::round(std::abs(x) * std::pow(10.0, decimals)) == 0) ++decimals;
+  std::snprintf(text, sizeof text, "%.*f", decimals, x);
+  return text;
+}
+
 std::string FormatRoi(const std::optional<Fraction>& roi) {
   if (!roi || !roi->defined()) return "n/a";
   // Below 10x <=> num < 10 * den; compared in 128 bits so no product overflows.
@@ -124,7 +136,7 @@ std::string SuccessClause(const CandidateMetrics& c, const CandidateMetrics& b,
   }
   const PairedDifference& p = comparison.paired;
   if (p.ci_low) {
-    text += "95% CI " + FormatTenths(*p.ci_low) + ".." + FormatTenths(*p.ci_high) + " pp, ";
+    text += "95% CI " + FormatBound(*p.ci_low) + ".." + FormatBound(*p.ci_high) + " pp, ";
   }
   text += Plural(p.n, "paired sample") + (p.ci_low ? "" : ", no CI") + ")";
   return text;
@@ -166,24 +178,34 @@ std::string ShortReason(const Report& report, const CandidateMetrics& c, const C
   }
 }
 
-std::string TrailingReason(const Report& report, VerdictReason reason) {
+std::string TrailingReason(const Report& report, const Comparison& comparison) {
   const std::string tolerance = FormatTenths(report.success_tolerance_pp) + " pp";
-  switch (reason) {
+  switch (comparison.reason) {
     case VerdictReason::kClearlyWorse:
       return "; success is clearly worse (whole CI below -" + tolerance + ")";
     case VerdictReason::kMayBeWorse:
-      return "; success may be more than " + tolerance + " worse (CI reaches below -" + tolerance +
-             ")";
+      return "; success may be more than " + tolerance + " worse (CI reaches -" + tolerance +
+             ")" + SettleClause(comparison, comparison.paired.n, "paired sample");
     case VerdictReason::kSameCost:
       return "; same cost per successful " + report.unit;
     case VerdictReason::kTooFewPairs:
-      return "; too few paired samples for a confidence interval";
+      return "; no sample was finished by both, nothing to pair";
     default:
       return "";
   }
 }
 
 }  // namespace
+
+std::string SettleClause(const Comparison& comparison, int64_t pairs, const std::string& what) {
+  if (!comparison.pairs_to_settle) {
+    return "; it is too close to the tolerance to settle with any practical number of " + what +
+           "s";
+  }
+  const int64_t total = *comparison.pairs_to_settle;
+  return "; if the pattern holds, about " + std::to_string(total) + " " + what + "s (" +
+         std::to_string(total - pairs) + " more) would settle it";
+}
 
 std::string VerdictLine(const Report& report, const Comparison& comparison) {
   const CandidateMetrics* c = report.Find(comparison.candidate_id);
@@ -193,7 +215,7 @@ std::string VerdictLine(const Report& report, const Comparison& comparison) {
   const std::string short_reason = ShortReason(report, *c, *b, comparison.reason);
   if (!short_reason.empty()) return line + short_reason;
   return line + CostClause(report, *c, *b, comparison) + ", " + SuccessClause(*c, *b, comparison) +
-         TrailingReason(report, comparison.reason) + QualityClause(report, comparison);
+         TrailingReason(report, comparison) + QualityClause(report, comparison);
 }
 
 std::string OverallLine(const Report& report) {

@@ -34,6 +34,9 @@ std::string FormatRatio(const Fraction& f, int decimals);
 std::string FormatMillis(int64_t micros);
 /// A double in tenths, rounded half away from zero (RoundTenths): -4.04 -> "-4.0".
 std::string FormatTenths(double x, bool plus = false);
+/// An interval bound in tenths like FormatTenths, except that a non-zero bound that would print
+/// as 0.0 keeps its sign and first significant digit: -0.033 -> "-0.03", 0.004 -> "0.004".
+std::string FormatBound(double x);
 /// An ROI multiple: two decimals below 10x, one decimal from 10x: "0.83x", "208.3x";
 /// each rounded once from the exact fraction. "n/a" when unset.
 std::string FormatRoi(const std::optional<Fraction>& roi);
@@ -46,6 +49,9 @@ std::string TaskName(const Report& report, const std::string& sample_id, int rep
 /// "gpt-4.1-mini: switch — cost per successful ticket classified -78.9% ($0.00042 vs
 /// $0.00199), success 93.0% vs 97.0% (-4.0 pp, 95% CI -8.1..0.1 pp, 100 paired samples)".
 std::string VerdictLine(const Report& report, const Comparison& comparison);
+/// How many `what`s (in all, and more than the `pairs` seen) would settle an inconclusive
+/// comparison if its pattern holds (Comparison::pairs_to_settle), as a clause starting "; ".
+std::string SettleClause(const Comparison& comparison, int64_t pairs, const std::string& what);
 /// "switch to gpt-4.1-mini: ..." or "keep gpt-4o: ...", without the "verdict: " prefix.
 std::string OverallLine(const Report& report);
 

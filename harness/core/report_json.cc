@@ -43,6 +43,7 @@ Json ExpertQualityJson(const ExpertQuality& q) {
 Json QualityDifferenceJson(const QualityDifference& q) {
   return {{"n", q.n},
           {"mean", OptionalOrNull(q.mean)},
+          {"sd", OptionalOrNull(q.sd)},
           {"ci95_low", OptionalOrNull(q.ci_low)},
           {"ci95_high", OptionalOrNull(q.ci_high)}};
 }
@@ -54,8 +55,7 @@ Json ExpertReviewJson(const ExpertReview& r) {
           {"reviewers", r.reviewers},
           {"imports", r.imports},
           {"scores", r.scores},
-          {"bootstrap_seed", r.bootstrap_seed},
-          {"bootstrap_resamples", r.bootstrap_resamples},
+          {"interval", "student_t_floored"},
           {"alpha_interval", OptionalOrNull(r.alpha)},
           {"alpha_items", r.alpha_items}};
 }
@@ -207,7 +207,13 @@ Json ComparisonJson(const Report& report, const Comparison& c) {
   paired["sd_pp"] = OptionalOrNull(c.paired.sd);
   paired["ci95_low_pp"] = OptionalOrNull(c.paired.ci_low);
   paired["ci95_high_pp"] = OptionalOrNull(c.paired.ci_high);
+  paired["interval"] = "newcombe_hybrid_score";
+  paired["candidate_only"] = c.paired.table.first_only;
+  paired["baseline_only"] = c.paired.table.second_only;
+  paired["both"] = c.paired.table.both;
+  paired["neither"] = c.paired.table.neither;
   j["paired_success"] = paired;
+  j["pairs_to_settle"] = c.pairs_to_settle ? Json(*c.pairs_to_settle) : Json(nullptr);
   if (c.expert_quality) j["paired_expert_quality"] = QualityDifferenceJson(*c.expert_quality);
   j["decision"] = std::string(DecisionName(c.decision));
   j["reason"] = std::string(VerdictReasonName(c.reason));
@@ -246,7 +252,7 @@ std::string ReportToJson(const Report& report) {
   j["settings"] = {{"success_tolerance_pp", report.success_tolerance_pp},
                    {"outlier_cost_factor", report.outlier_cost_factor},
                    {"long_tokens_factor", report.long_tokens_factor},
-                   {"ci_z", kZ95}};
+                   {"ci_z", kZ975}};
   j["ignored_attempts"] = report.ignored_attempts;
   PutMoney(j, "total_cost", report.total_cost);
   PutMoney(j, "spent", report.spent);

@@ -37,11 +37,7 @@ PairedDifference SummarisePairs(const std::vector<double>& differences) {
   if (differences.size() < 2) return out;
   double squares = 0;
   for (double d : differences) squares += (d - mean) * (d - mean);
-  const double sd = std::sqrt(squares / (n - 1));
-  const double half_width = kZ95 * sd / std::sqrt(n);
-  out.sd = sd;
-  out.ci_low = mean - half_width;
-  out.ci_high = mean + half_width;
+  out.sd = std::sqrt(squares / (n - 1));
   return out;
 }
 

@@ -1,12 +1,14 @@
-// Stats: the small statistics the report needs: exact fractions, nearest-rank percentiles and
-// a paired mean difference with a normal-approximation 95% confidence interval.
-// Pure functions on plain values; not synchronised.
+// Stats: the small statistics the report needs: exact fractions, nearest-rank percentiles, the
+// mean and spread of differences, and the paired success difference with its 95% interval
+// (intervals.h computes it). Pure functions on plain values; not synchronised.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <vector>
+
+#include "harness/core/intervals.h"
 
 namespace taskcost {
 
@@ -33,19 +35,23 @@ const T& NearestRank(const std::vector<T>& sorted, int percent) {
   return sorted[NearestRankIndex(sorted.size(), percent)];
 }
 
-/// Mean of paired differences with a 95% confidence interval from the normal approximation:
-/// mean +- 1.96 * s / sqrt(n), s the sample standard deviation (n - 1 in the denominator).
+/// Candidate minus baseline success per sample, in percentage points: the mean and spread of
+/// the per-sample differences and Newcombe's paired interval (NewcombePairedInterval) over the
+/// samples both finished. Filled by PairedSuccess (verdict.h); SummarisePairs fills n, mean
+/// and sd of any list of differences.
 struct PairedDifference {
   int64_t n = 0;                  // number of pairs
   std::optional<double> mean;     // unset when n == 0
   std::optional<double> sd;       // sample standard deviation; unset when n < 2
-  std::optional<double> ci_low;   // unset when n < 2
-  std::optional<double> ci_high;  // unset when n < 2
+  std::optional<double> ci_low;   // unset when n == 0
+  std::optional<double> ci_high;  // unset when n == 0
+  // The 2x2 table behind the interval, in samples (fractional with repeats): first is the
+  // candidate, second the baseline; first_only are the samples only the candidate got right.
+  PairedTable table;
 };
 
-inline constexpr double kZ95 = 1.96;
-
-/// Summarises differences (candidate - baseline), in whatever unit they are given.
+/// Mean and sample standard deviation of `differences`, in whatever unit they are given; no
+/// interval (ci_low, ci_high and table stay unset).
 PairedDifference SummarisePairs(const std::vector<double>& differences);
 
 /// x rounded half away from zero to an integer count of tenths: 4.05 -> 41 (modulo binary

@@ -2,6 +2,8 @@
 
 #include <cassert>
 
+#include "harness/core/intervals.h"
+
 namespace taskcost {
 
 std::string_view DecisionName(Decision d) {
@@ -56,16 +58,60 @@ PairedDifference PairedSuccess(const std::vector<SampleTally>& candidate,
                                const std::vector<SampleTally>& baseline) {
   assert(candidate.size() == baseline.size());
   std::vector<double> differences;
+  PairedTable table;
   for (size_t i = 0; i < candidate.size(); ++i) {
     const SampleTally& c = candidate[i];
     const SampleTally& b = baseline[i];
     if (c.runs == 0 || b.runs == 0) continue;
+    const double pc = static_cast<double>(c.successes) / static_cast<double>(c.runs);
+    const double pb = static_cast<double>(b.successes) / static_cast<double>(b.runs);
+    // Every (candidate run, baseline run) pair of the sample weighs 1 / (runs_c x runs_b), so
+    // a sample counts once whatever its repeats; with one repeat the cells are 0 or 1.
+    table.both += pc * pb;
+    table.first_only += pc * (1 - pb);
+    table.second_only += (1 - pc) * pb;
+    table.neither += (1 - pc) * (1 - pb);
     // 100 * (c.s / c.n - b.s / b.n) = 100 * (c.s * b.n - b.s * c.n) / (c.n * b.n)
     const double numerator =
         100.0 * static_cast<double>(c.successes * b.runs - b.successes * c.runs);
     differences.push_back(numerator / static_cast<double>(c.runs * b.runs));
   }
-  return SummarisePairs(differences);
+  PairedDifference out = SummarisePairs(differences);
+  out.table = table;
+  if (out.n > 0) {
+    const Interval ci = NewcombePairedInterval(table);
+    out.ci_low = 100 * ci.low;
+    out.ci_high = 100 * ci.high;
+  }
+  return out;
+}
+
+namespace {
+
+// Whether an interval has left the band around -tolerance: wholly above or wholly below.
+bool Settled(const Interval& ci, double tolerance) {
+  return ci.low > -tolerance || ci.high < -tolerance;
+}
+
+}  // namespace
+
+std::optional<int64_t> PairsToSettle(const PairedDifference& paired, double tolerance_pp) {
+  if (paired.n == 0 || !paired.ci_low) return std::nullopt;
+  const double n = paired.table.n();
+  const double tolerance = tolerance_pp / 100;
+  return SmallestSettlingN(paired.n, kMaxSettlingPairs, [&](int64_t m) {
+    return Settled(NewcombePairedInterval(paired.table.Scaled(static_cast<double>(m) / n)),
+                   tolerance);
+  });
+}
+
+std::optional<int64_t> ScoredPairsToSettle(const QualityDifference& quality, double tolerance) {
+  if (!quality.mean || !quality.sd || quality.n < 2) return std::nullopt;
+  const double variance = *quality.sd * *quality.sd;
+  return SmallestSettlingN(quality.n, kMaxSettlingPairs, [&](int64_t m) {
+    return Settled(ProjectedTInterval(*quality.mean, variance, m, kQualityFloorUnit),
+                   tolerance);
+  });
 }
 
 namespace {
@@ -94,9 +140,9 @@ VerdictReason Decide(const CandidateMetrics& c, const CandidateMetrics& b,
   return VerdictReason::kMayBeWorse;
 }
 
-// Rules 7-11 on the paired expert quality difference (docs/review.md): within the tolerance
-// means the interval's lower bound is at or above -tolerance. A success rate that is clearly
-// worse (rule 8 on success) still keeps the baseline: no score can undo failed tasks.
+// Rules 7-13 with expert quality (docs/review.md): "switch" needs the success interval and the
+// quality interval each wholly above minus its tolerance. A success rate that is clearly worse
+// still keeps the baseline: no score can undo failed tasks.
 VerdictReason DecideOnQuality(const CandidateMetrics& c, const CandidateMetrics& b,
                               const PairedDifference& success, double success_tolerance_pp,
                               const QualityDifference& q, double tolerance) {
@@ -107,7 +153,9 @@ VerdictReason DecideOnQuality(const CandidateMetrics& c, const CandidateMetrics&
   if (!q.ci_low || !q.ci_high) return VerdictReason::kTooFewScoredPairs;
   if (*q.ci_high < -tolerance) return VerdictReason::kQualityClearlyWorse;
   if (*c.cost_per_success == *b.cost_per_success) return VerdictReason::kSameCost;
-  if (*q.ci_low >= -tolerance) return VerdictReason::kQualityWithinTolerance;
+  if (!success.ci_low) return VerdictReason::kTooFewPairs;
+  if (*success.ci_low <= -success_tolerance_pp) return VerdictReason::kMayBeWorse;
+  if (*q.ci_low > -tolerance) return VerdictReason::kQualityWithinTolerance;
   return VerdictReason::kQualityMayBeWorse;
 }
 
@@ -146,6 +194,7 @@ Comparison Compare(const CandidateMetrics& candidate, const CandidateMetrics& ba
   }
   out.reason = Decide(candidate, baseline, paired, tolerance_pp);
   out.decision = DecisionFor(out.reason);
+  if (out.reason == VerdictReason::kMayBeWorse) out.pairs_to_settle = PairsToSettle(paired, tolerance_pp);
   return out;
 }
 
@@ -156,6 +205,12 @@ void ApplyQualityVerdict(Comparison& comparison, const CandidateMetrics& candida
   comparison.reason = DecideOnQuality(candidate, baseline, comparison.paired,
                                       success_tolerance_pp, quality, tolerance);
   comparison.decision = DecisionFor(comparison.reason);
+  comparison.pairs_to_settle.reset();
+  if (comparison.reason == VerdictReason::kMayBeWorse) {
+    comparison.pairs_to_settle = PairsToSettle(comparison.paired, success_tolerance_pp);
+  } else if (comparison.reason == VerdictReason::kQualityMayBeWorse) {
+    comparison.pairs_to_settle = ScoredPairsToSettle(quality, tolerance);
+  }
 }
 
 OverallVerdict DecideOverall(const Report& report) {

@@ -99,7 +99,7 @@ TEST_CASE("html report: the page prints report.json's figures and every chart") 
     }
   }
   SUBCASE("the verdict comes before the tables") {
-    const size_t verdict = page.find("verdict: switch to small");
+    const size_t verdict = page.find("verdict: keep big");
     REQUIRE(verdict != std::string::npos);
     CHECK(verdict < page.find("<table id=\"main-table\""));
   }

@@ -113,9 +113,12 @@ TEST_CASE("report_json: parses, is versioned and keeps the documented key order"
                                  "projected_monthly_cost_usd", "monthly_too_large"});
   CHECK(Keys(j.at("comparisons").at(0)) ==
         std::vector<std::string>{"candidate", "baseline", "cost_change_pct", "success_change_pp",
-                                 "paired_success", "decision", "reason", "text"});
+                                 "paired_success", "pairs_to_settle", "decision", "reason",
+                                 "text"});
   CHECK(Keys(j.at("comparisons").at(0).at("paired_success")) ==
-        std::vector<std::string>{"n", "mean_pp", "sd_pp", "ci95_low_pp", "ci95_high_pp"});
+        std::vector<std::string>{"n", "mean_pp", "sd_pp", "ci95_low_pp", "ci95_high_pp",
+                                 "interval", "candidate_only", "baseline_only", "both",
+                                 "neither"});
   CHECK(Keys(j.at("verdict")) == std::vector<std::string>{"decision", "candidate", "text"});
 }
 
@@ -142,10 +145,17 @@ TEST_CASE("report_json: money is exact picodollars plus a convenience double") {
   CHECK(comparison.at("cost_change_pct").get<double>() == doctest::Approx(-81.7857).epsilon(1e-5));
   CHECK(comparison.at("success_change_pp").get<double>() == 0.0);
   CHECK(comparison.at("paired_success").at("n").get<int>() == 4);
-  CHECK(comparison.at("decision").get<std::string>() == "switch");
-  CHECK(comparison.at("reason").get<std::string>() == "cheaper_not_worse");
-  CHECK(j.at("verdict").at("decision").get<std::string>() == "switch");
-  CHECK(j.at("verdict").at("candidate").get<std::string>() == "small");
+  // 3 both, 1 neither: Newcombe's interval is +-42.7 pp (Wilson 3/4 = 0.300642..0.954413,
+  // phi = (3 - 2) / sqrt(3 x 1 x 3 x 1) = 1/3), so four samples cannot show small no worse.
+  CHECK(comparison.at("paired_success").at("both").get<double>() == 3.0);
+  CHECK(comparison.at("paired_success").at("neither").get<double>() == 1.0);
+  CHECK(comparison.at("paired_success").at("ci95_low_pp").get<double>() ==
+        doctest::Approx(-42.717).epsilon(1e-4));
+  CHECK(comparison.at("decision").get<std::string>() == "inconclusive");
+  CHECK(comparison.at("reason").get<std::string>() == "may_be_worse");
+  CHECK(comparison.at("pairs_to_settle").get<int>() == 53);  // independent recomputation
+  CHECK(j.at("verdict").at("decision").get<std::string>() == "keep");
+  CHECK(j.at("verdict").at("candidate").get<std::string>() == "big");
 }
 
 TEST_CASE("report_json: undefined figures are null") {

@@ -146,13 +146,17 @@ TEST_CASE("report_render: terminal table of the hand-worked run") {
                  "human alternative: 2 min at $50.00/h = $1.6667 per ticket classified; "
                  "review 0.2 min = $0.16667 per task; volume 1000 per month\n"));
   CHECK(Contains(out, "big                 0.17133  9.73x           1495.33           4.6667\n"));
+  // Four samples (3 right on both, 1 wrong on both): Newcombe's interval is +-42.7 pp, so the
+  // verdict cannot switch (tests/core/report_json_test.cc works it out).
   CHECK(Contains(out,
-                 "\nverdict: switch to small — cost per successful ticket classified "
-                 "$0.00085 (-81.8% vs big)\n"));
+                 "\nverdict: keep big — no candidate is shown cheaper per successful ticket "
+                 "classified without being worse (1 inconclusive)\n"));
   CHECK(Contains(out,
-                 "  small: switch — cost per successful ticket classified -81.8% ($0.00085 "
-                 "vs $0.0046667), success 75.0% vs 75.0% (0.0 pp, 95% CI 0.0..0.0 pp, "
-                 "4 paired samples)\n"));
+                 "  small: inconclusive — cost per successful ticket classified -81.8% "
+                 "($0.00085 vs $0.0046667), success 75.0% vs 75.0% (0.0 pp, 95% CI "
+                 "-42.7..42.7 pp, 4 paired samples); success may be more than 5.0 pp worse (CI "
+                 "reaches -5.0 pp); if the pattern holds, about 53 paired samples (49 more) "
+                 "would settle it\n"));
   CHECK_FALSE(Contains(out, "simulated"));
   CHECK_FALSE(Contains(out, "\033["));
 }
@@ -161,7 +165,7 @@ TEST_CASE("report_render: colour only when asked") {
   const std::string plain = RenderTerminal(HandWorkedReport(), false);
   const std::string colored = RenderTerminal(HandWorkedReport(), true);
   CHECK_FALSE(Contains(plain, "\033["));
-  CHECK(Contains(colored, "\033[32mverdict: switch to small"));  // green
+  CHECK(Contains(colored, "\033[1mverdict: keep big"));  // bold
   CHECK(Contains(colored, "\033[1mcandidate "));                 // bold header
 }
 
@@ -177,12 +181,14 @@ TEST_CASE("report_render: simulated runs carry the note") {
 
 TEST_CASE("report_render: verdict lines state the deciding numbers") {
   SUBCASE("cheaper but possibly worse than the tolerance: inconclusive") {
-    // d: seven -100, three +100: mean -4.0 pp, 95% CI -10.179..2.179 (verdict_test works it out)
+    // d: seven -100, three +100: mean -4.0 pp, 95% CI -11.12..2.66 (intervals_test works it
+    // out); the same pattern settles at 3,873 pairs (verdict_test).
     const Report r = HundredSampleReport();
     CHECK(VerdictLine(r, r.comparisons.at(0)) ==
           "small: inconclusive — cost per successful ticket classified -78.9% ($0.00042 vs "
-          "$0.00199), success 93.0% vs 97.0% (-4.0 pp, 95% CI -10.2..2.2 pp, 100 paired "
-          "samples); success may be more than 5.0 pp worse (CI reaches below -5.0 pp)");
+          "$0.00199), success 93.0% vs 97.0% (-4.0 pp, 95% CI -11.1..2.7 pp, 100 paired "
+          "samples); success may be more than 5.0 pp worse (CI reaches -5.0 pp); if the "
+          "pattern holds, about 3873 paired samples (3773 more) would settle it");
     CHECK(OverallLine(r) ==
           "keep big — no candidate is shown cheaper per successful ticket "
           "classified without being worse (1 inconclusive)");
@@ -191,7 +197,7 @@ TEST_CASE("report_render: verdict lines state the deciding numbers") {
     const Report r = HundredSampleReport({.success_tolerance_pp = 12.0});
     CHECK(VerdictLine(r, r.comparisons.at(0)) ==
           "small: switch — cost per successful ticket classified -78.9% ($0.00042 vs $0.00199), "
-          "success 93.0% vs 97.0% (-4.0 pp, 95% CI -10.2..2.2 pp, 100 paired samples)");
+          "success 93.0% vs 97.0% (-4.0 pp, 95% CI -11.1..2.7 pp, 100 paired samples)");
   }
   SUBCASE("keep when more expensive") {
     RunManifest m = testing::TwoCandidateManifest(4);
@@ -202,7 +208,8 @@ TEST_CASE("report_render: verdict lines state the deciding numbers") {
     const Report r = ComputeReport(m, attempts);
     CHECK(VerdictLine(r, r.comparisons.at(0)) ==
           "small: keep big — cost per successful ticket classified +82.1% ($0.0085 vs "
-          "$0.0046667), success 75.0% vs 75.0% (0.0 pp, 95% CI 0.0..0.0 pp, 4 paired samples)");
+          "$0.0046667), success 75.0% vs 75.0% (0.0 pp, 95% CI -42.7..42.7 pp, 4 paired "
+          "samples)");
   }
   SUBCASE("the paired mean is shown when it differs from the rate difference") {
     // small's failed s4 did not run: 3/3 vs 3/4 = +25.0 pp, but paired over s1..s3 it is 0.
@@ -212,8 +219,8 @@ TEST_CASE("report_render: verdict lines state the deciding numbers") {
     });
     const Report r = ComputeReport(testing::TwoCandidateManifest(4), attempts);
     CHECK(Contains(VerdictLine(r, r.comparisons.at(0)),
-                   "success 100.0% vs 75.0% (+25.0 pp; paired mean 0.0 pp, 95% CI 0.0..0.0 pp, "
-                   "3 paired samples)"));
+                   "success 100.0% vs 75.0% (+25.0 pp; paired mean 0.0 pp, 95% CI -56.1..56.1 "
+                   "pp, 3 paired samples)"));
   }
 }
 
@@ -280,8 +287,8 @@ TEST_CASE("report_render: Markdown is GitHub-flavoured pipe tables") {
                    "500.0 ms | 9.73x |\n"));
     CHECK(Contains(md, "| :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"));
     CHECK(Contains(md,
-                   "**Verdict: switch to small — cost per successful ticket classified "
-                   "\\$0.00085 (-81.8% vs big)**\n"));
+                   "**Verdict: keep big — no candidate is shown cheaper per successful ticket "
+                   "classified without being worse (1 inconclusive)**\n"));
   }
   SUBCASE("pipes and markup in names are escaped") {
     RunManifest m = testing::TwoCandidateManifest(4);

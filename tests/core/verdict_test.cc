@@ -72,11 +72,9 @@ TEST_CASE("verdict: switch, keep and inconclusive by the documented rules") {
   SUBCASE("the tolerance is a parameter") {
     CHECK(Compare(cheap, base, Ci(-8.1, 0.1), 10.0).decision == Decision::kSwitch);
   }
-  SUBCASE("no interval from fewer than two pairs: inconclusive") {
-    PairedDifference one;
-    one.n = 1;
-    one.mean = 0;
-    CHECK(Compare(cheap, base, one, 2.0).reason == VerdictReason::kTooFewPairs);
+  SUBCASE("no sample finished by both: inconclusive") {
+    PairedDifference none;
+    CHECK(Compare(cheap, base, none, 2.0).reason == VerdictReason::kTooFewPairs);
   }
 }
 
@@ -121,13 +119,18 @@ TEST_CASE("verdict: paired success pairs samples both candidates ran") {
   SUBCASE("candidate fails 7 samples the baseline passes; baseline fails 3 others") {
     std::vector<SampleTally> candidate = Tallies(0, 7);
     std::vector<SampleTally> baseline = Tallies(7, 10);
-    // d: seven -100, three +100, ninety 0; mean -4; s^2 = (7 x 96^2 + 3 x 104^2 + 90 x 4^2) / 99
-    //    = 98,400 / 99; half width 1.96 x sqrt(993.94) / 10 = 6.179
+    // d: seven -100, three +100, ninety 0: mean -4 pp. The table is 90 both, 3 candidate only,
+    // 7 baseline only, 0 neither; Newcombe's interval on it is -11.12..2.66 pp (worked in
+    // tests/core/intervals_test.cc).
     const PairedDifference p = PairedSuccess(candidate, baseline);
     CHECK(p.n == 100);
     CHECK(*p.mean == doctest::Approx(-4.0));
-    CHECK(RoundTenths(*p.ci_low) == -102);
-    CHECK(RoundTenths(*p.ci_high) == 22);
+    CHECK(p.table.both == 90);
+    CHECK(p.table.first_only == 3);
+    CHECK(p.table.second_only == 7);
+    CHECK(p.table.neither == 0);
+    CHECK(RoundTenths(*p.ci_low) == -111);
+    CHECK(RoundTenths(*p.ci_high) == 27);
   }
   SUBCASE("samples missing on either side are left out") {
     std::vector<SampleTally> candidate = Tallies(0, 0);
@@ -135,21 +138,75 @@ TEST_CASE("verdict: paired success pairs samples both candidates ran") {
     candidate[0].runs = candidate[0].successes = 0;
     baseline[1].runs = baseline[1].successes = 0;
     CHECK(PairedSuccess(candidate, baseline).n == 98);
+    CHECK(PairedSuccess(candidate, baseline).table.n() == 98);
   }
-  SUBCASE("repeats make fractional per-sample differences") {
-    // candidate 1 of 2, baseline 2 of 2 on the only sample: d = 100 x (1/2 - 1) = -50 pp
+  SUBCASE("repeats make fractional cells and a sample still counts once") {
+    // candidate 1 of 2, baseline 2 of 2 on the only sample: d = 100 x (1/2 - 1) = -50 pp;
+    // cells: both 1/2 x 1, candidate only 1/2 x 0, baseline only 1/2 x 1, neither 0.
     const PairedDifference p = PairedSuccess({{1, 2}}, {{2, 2}});
     CHECK(*p.mean == -50.0);
+    CHECK(p.table.both == 0.5);
+    CHECK(p.table.second_only == 0.5);
+    CHECK(p.table.n() == 1.0);
+  }
+  SUBCASE("two samples right on both sides: an interval, never zero width") {
+    // The --limit 2 run of the demo: +-z^2 / (2 + z^2) = +-65.76 pp.
+    const PairedDifference p = PairedSuccess({{1, 1}, {1, 1}}, {{1, 1}, {1, 1}});
+    CHECK(*p.mean == 0.0);
+    CHECK(*p.ci_low == doctest::Approx(-65.762).epsilon(1e-4));
+    CHECK(*p.ci_high == doctest::Approx(65.762).epsilon(1e-4));
   }
 }
 
+// base: $0.00199 a success; cheap: $0.00042 a success; every task of both runs and succeeds.
+Comparison AllAgree(int samples, double tolerance_pp) {
+  const CandidateMetrics base = Metrics("base", samples, samples, 1'990'000'000LL * samples);
+  const CandidateMetrics cheap = Metrics("cheap", samples, samples, 420'000'000LL * samples);
+  const std::vector<SampleTally> right(static_cast<size_t>(samples), SampleTally{1, 1});
+  return Compare(cheap, base, PairedSuccess(right, right), tolerance_pp);
+}
+
+TEST_CASE("verdict: agreement on a few samples is inconclusive, not a switch") {
+  // With every pair agreeing, the interval is +-z^2 / (n + z^2): 2 samples +-65.8 pp, 7
+  // +-35.4 pp, 12 +-24.2 pp, 72 +-5.07 pp; 73 give +-4.9992 pp, the first inside 5 pp.
+  for (int n : {2, 7, 12, 72}) {
+    CAPTURE(n);
+    const Comparison c = AllAgree(n, 5.0);
+    CHECK(c.decision == Decision::kInconclusive);
+    CHECK(c.reason == VerdictReason::kMayBeWorse);
+    REQUIRE(c.pairs_to_settle);
+    CHECK(*c.pairs_to_settle == 73);
+  }
+  const Comparison settled = AllAgree(73, 5.0);
+  CHECK(settled.decision == Decision::kSwitch);
+  CHECK_FALSE(settled.pairs_to_settle);
+  // A 10 pp tolerance: z^2 / (n + z^2) < 0.1 from n = 35 (3.841459 / 38.841459 = 0.0989).
+  CHECK(AllAgree(34, 10.0).decision == Decision::kInconclusive);
+  CHECK(*AllAgree(34, 10.0).pairs_to_settle == 35);
+  CHECK(AllAgree(35, 10.0).decision == Decision::kSwitch);
+}
+
+TEST_CASE("verdict: a close call says how many samples would settle it") {
+  // The 90/3/7/0 table: mean -4 pp, interval -11.1..2.7 pp straddles -5 pp. Scaled up with the
+  // same shares, the lower bound first exceeds -5 pp at 3,873 pairs (found by an independent
+  // implementation of the same formulas; the bound at 3,872 is -5.0001 pp).
+  const CandidateMetrics base = Metrics("base", 97, 100, 193'030'000'000);
+  const CandidateMetrics cheap = Metrics("cheap", 93, 100, 39'060'000'000);
+  const Comparison c = Compare(cheap, base, PairedSuccess(Tallies(0, 7), Tallies(7, 10)), 5.0);
+  CHECK(c.reason == VerdictReason::kMayBeWorse);
+  REQUIRE(c.pairs_to_settle);
+  CHECK(*c.pairs_to_settle == 3873);
+}
+
 TEST_CASE("verdict: overall picks the cheapest candidate that is a switch") {
-  RunManifest m = testing::TwoCandidateManifest(4);
+  // 80 samples: agreement on every one gives +-4.58 pp (3.841459 / 83.841459), inside 5 pp.
+  RunManifest m = testing::TwoCandidateManifest(80);
   m.candidates.push_back(MakeCandidate("tiny", false));
-  // big: $0.0035 x 4, all pass. small: $0.00021 x 4, all pass. tiny: 1 in + 0 out tokens at
+  // big: $0.0035 a task, all pass. small: $0.00021, all pass. tiny: 1 in + 0 out tokens at
   // the small price, all pass: the cheapest, and as good.
   std::vector<testing::Call> calls;
-  for (const std::string s : {"s1", "s2", "s3", "s4"}) {
+  for (int i = 1; i <= 80; ++i) {
+    const std::string s = "s" + std::to_string(i);
     calls.push_back({s, "big", 1, 1000, 100});
     calls.push_back({s, "small", 1, 1000, 100});
     calls.push_back({s, "tiny", 1, 1, 0});
