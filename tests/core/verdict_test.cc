@@ -237,3 +237,18 @@ TEST_CASE("verdict: overall keeps the baseline when nothing qualifies") {
 }
 
 }  // namespace taskcost
+
+namespace taskcost {
+
+TEST_CASE("verdict: an interval bound that rounds to 0.0 keeps its sign") {
+  // The case: an upper end of -0.033 pp printed as "..0.0", as if it touched zero.
+  CHECK(FormatBound(-0.033) == "-0.03");
+  CHECK(FormatBound(0.004) == "0.004");
+  CHECK(FormatBound(-0.0004) == "-0.0004");
+  CHECK(FormatBound(0.0) == "0.0");
+  CHECK(FormatBound(-0.05) == "-0.1");  // rounds half away from zero to -0.1 as before
+  CHECK(FormatBound(-11.1233) == "-11.1");
+  CHECK(FormatBound(2.66) == "2.7");
+}
+
+}  // namespace taskcost

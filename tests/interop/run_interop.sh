@@ -214,8 +214,9 @@ run_and_check() {
   node "$here/check_run.js" "$dir/$out" "$expect" || fail "$what: the run directory does not match"
   "$taskcost" report "$dir/$out" --no-write >"$dir/$out.report" 2>&1 ||
     fail "$what: taskcost report failed: $(cat "$dir/$out.report")"
-  grep -q 'verdict: switch to small' "$dir/$out.report" ||
-    fail "$what: taskcost report has no 'verdict: switch to small': $(cat "$dir/$out.report")"
+  # Three samples cannot show that small is no worse: the honest verdict is inconclusive.
+  grep -q 'small: inconclusive' "$dir/$out.report" ||
+    fail "$what: taskcost report has no 'small: inconclusive': $(cat "$dir/$out.report")"
   # Everything taskcost wrote: the run, the response cache, its output and the report.
   if grep -rlF "$TASKCOST_INTEROP_KEY" "$dir/$out" "$dir/cache" "$dir/$out".*; then
     fail "$what: the API key was written to the files listed above"
