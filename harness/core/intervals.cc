@@ -1,10 +1,9 @@
 #include "harness/core/intervals.h"
 
 #include <algorithm>
+#include <boost/math/distributions/students_t.hpp>
 #include <cassert>
 #include <cmath>
-
-#include <boost/math/distributions/students_t.hpp>
 
 namespace taskcost {
 
@@ -69,8 +68,7 @@ namespace {
 
 double FlooredVariance(double sum_squares, int64_t n, double floor_unit) {
   const double plain = sum_squares / static_cast<double>(n - 1);
-  const double floored =
-      (sum_squares + 2 * floor_unit * floor_unit) / static_cast<double>(n + 1);
+  const double floored = (sum_squares + 2 * floor_unit * floor_unit) / static_cast<double>(n + 1);
   return std::max(plain, floored);
 }
 

@@ -35,7 +35,8 @@ std::string Reason(const ExpertReview& review, const Comparison& c) {
       return "; quality is clearly worse (whole CI below -" + t + ")";
     case VerdictReason::kQualityMayBeWorse:
       return "; quality may be more than " + t + " worse (CI reaches -" + t + ")" +
-             SettleClause(c, c.expert_quality->n, "scored sample");
+             SettleClause(c, c.expert_quality->n, "scored sample",
+                          *c.expert_quality->mean > -review.tolerance);
     case VerdictReason::kTooFewScoredPairs:
       return "; too few samples scored for both for a quality interval";
     default:

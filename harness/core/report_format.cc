@@ -185,7 +185,10 @@ std::string TrailingReason(const Report& report, const Comparison& comparison) {
       return "; success is clearly worse (whole CI below -" + tolerance + ")";
     case VerdictReason::kMayBeWorse:
       return "; success may be more than " + tolerance + " worse (CI reaches -" + tolerance +
-             ")" + SettleClause(comparison, comparison.paired.n, "paired sample");
+             ")" +
+             SettleClause(comparison, comparison.paired.n, "paired sample",
+                          100 * comparison.paired.table.Difference() >
+                              -report.success_tolerance_pp);
     case VerdictReason::kSameCost:
       return "; same cost per successful " + report.unit;
     case VerdictReason::kTooFewPairs:
@@ -197,14 +200,16 @@ std::string TrailingReason(const Report& report, const Comparison& comparison) {
 
 }  // namespace
 
-std::string SettleClause(const Comparison& comparison, int64_t pairs, const std::string& what) {
+std::string SettleClause(const Comparison& comparison, int64_t pairs, const std::string& what,
+                         bool towards_switch) {
   if (!comparison.pairs_to_settle) {
     return "; it is too close to the tolerance to settle with any practical number of " + what +
            "s";
   }
   const int64_t total = *comparison.pairs_to_settle;
   return "; if the pattern holds, about " + std::to_string(total) + " " + what + "s (" +
-         std::to_string(total - pairs) + " more) would settle it";
+         std::to_string(total - pairs) + " more) would settle it, likely as " +
+         (towards_switch ? "switch" : "keep");
 }
 
 std::string VerdictLine(const Report& report, const Comparison& comparison) {

@@ -50,8 +50,10 @@ std::string TaskName(const Report& report, const std::string& sample_id, int rep
 /// $0.00199), success 93.0% vs 97.0% (-4.0 pp, 95% CI -8.1..0.1 pp, 100 paired samples)".
 std::string VerdictLine(const Report& report, const Comparison& comparison);
 /// How many `what`s (in all, and more than the `pairs` seen) would settle an inconclusive
-/// comparison if its pattern holds (Comparison::pairs_to_settle), as a clause starting "; ".
-std::string SettleClause(const Comparison& comparison, int64_t pairs, const std::string& what);
+/// comparison if its pattern holds (Comparison::pairs_to_settle), and which way (the estimate
+/// above minus the tolerance: `towards_switch`), as a clause starting "; ".
+std::string SettleClause(const Comparison& comparison, int64_t pairs, const std::string& what,
+                         bool towards_switch);
 /// "switch to gpt-4.1-mini: ..." or "keep gpt-4o: ...", without the "verdict: " prefix.
 std::string OverallLine(const Report& report);
 

@@ -109,8 +109,7 @@ std::optional<int64_t> ScoredPairsToSettle(const QualityDifference& quality, dou
   if (!quality.mean || !quality.sd || quality.n < 2) return std::nullopt;
   const double variance = *quality.sd * *quality.sd;
   return SmallestSettlingN(quality.n, kMaxSettlingPairs, [&](int64_t m) {
-    return Settled(ProjectedTInterval(*quality.mean, variance, m, kQualityFloorUnit),
-                   tolerance);
+    return Settled(ProjectedTInterval(*quality.mean, variance, m, kQualityFloorUnit), tolerance);
   });
 }
 
@@ -194,7 +193,9 @@ Comparison Compare(const CandidateMetrics& candidate, const CandidateMetrics& ba
   }
   out.reason = Decide(candidate, baseline, paired, tolerance_pp);
   out.decision = DecisionFor(out.reason);
-  if (out.reason == VerdictReason::kMayBeWorse) out.pairs_to_settle = PairsToSettle(paired, tolerance_pp);
+  if (out.reason == VerdictReason::kMayBeWorse) {
+    out.pairs_to_settle = PairsToSettle(paired, tolerance_pp);
+  }
   return out;
 }
 
@@ -202,8 +203,8 @@ void ApplyQualityVerdict(Comparison& comparison, const CandidateMetrics& candida
                          const CandidateMetrics& baseline, const QualityDifference& quality,
                          double tolerance, double success_tolerance_pp) {
   comparison.expert_quality = quality;
-  comparison.reason = DecideOnQuality(candidate, baseline, comparison.paired,
-                                      success_tolerance_pp, quality, tolerance);
+  comparison.reason = DecideOnQuality(candidate, baseline, comparison.paired, success_tolerance_pp,
+                                      quality, tolerance);
   comparison.decision = DecisionFor(comparison.reason);
   comparison.pairs_to_settle.reset();
   if (comparison.reason == VerdictReason::kMayBeWorse) {

@@ -156,7 +156,7 @@ TEST_CASE("report_render: terminal table of the hand-worked run") {
                  "($0.00085 vs $0.0046667), success 75.0% vs 75.0% (0.0 pp, 95% CI "
                  "-42.7..42.7 pp, 4 paired samples); success may be more than 5.0 pp worse (CI "
                  "reaches -5.0 pp); if the pattern holds, about 53 paired samples (49 more) "
-                 "would settle it\n"));
+                 "would settle it, likely as switch\n"));
   CHECK_FALSE(Contains(out, "simulated"));
   CHECK_FALSE(Contains(out, "\033["));
 }
@@ -188,7 +188,8 @@ TEST_CASE("report_render: verdict lines state the deciding numbers") {
           "small: inconclusive — cost per successful ticket classified -78.9% ($0.00042 vs "
           "$0.00199), success 93.0% vs 97.0% (-4.0 pp, 95% CI -11.1..2.7 pp, 100 paired "
           "samples); success may be more than 5.0 pp worse (CI reaches -5.0 pp); if the "
-          "pattern holds, about 3873 paired samples (3773 more) would settle it");
+          "pattern holds, about 3873 paired samples (3773 more) would settle it, likely as "
+          "switch");
     CHECK(OverallLine(r) ==
           "keep big — no candidate is shown cheaper per successful ticket "
           "classified without being worse (1 inconclusive)");
