@@ -4,8 +4,11 @@
 #include <libxml/tree.h>
 #include <zip.h>
 
+#include <charconv>
+#include <limits>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "harness/core/csv.h"
 #include "harness/review/sheet_table.h"
@@ -14,6 +17,8 @@ namespace taskcost {
 namespace {
 
 constexpr zip_uint64_t kMaxPartBytes = 256ULL << 20;  // a larger part is refused (zip bomb)
+constexpr int kMaxRow = 1'048'576;  // a spreadsheet's last row (Excel, LibreOffice)
+constexpr int kMaxColumn = 16'383;  // 0-based: column XFD
 
 struct ZipCloser {
   void operator()(zip_t* z) const { zip_discard(z); }
@@ -117,13 +122,27 @@ std::vector<std::string> SharedStrings(zip_t* zip) {
   return strings;
 }
 
-// 0-based column of a cell reference "AB12"; -1 when there are no letters.
+// 0-based column of a cell reference "AB12"; -1 when there are no letters; past kMaxColumn,
+// kMaxColumn + 1.
 int ColumnOf(const std::string& ref) {
   int column = 0;
   size_t i = 0;
-  for (; i < ref.size() && ref[i] >= 'A' && ref[i] <= 'Z'; ++i)
+  for (; i < ref.size() && ref[i] >= 'A' && ref[i] <= 'Z'; ++i) {
     column = column * 26 + (ref[i] - 'A' + 1);
+    if (column > kMaxColumn + 1) return kMaxColumn + 1;
+  }
   return i == 0 ? -1 : column - 1;
+}
+
+// A whole number of at most `max` written in decimal digits only; nullopt otherwise.
+std::optional<int> Whole(const std::string& text, int max) {
+  int value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < 0 ||
+      value > max) {
+    return std::nullopt;
+  }
+  return value;
 }
 
 std::string CellText(const xmlNode* cell, const std::vector<std::string>& shared) {
@@ -133,16 +152,16 @@ std::string CellText(const xmlNode* cell, const std::vector<std::string>& shared
     if (Is(child, "v")) value = Content(child);
     if (Is(child, "is")) return StringItem(child);
   }
-  if (type == "s") {
-    if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos) return "";
-    const size_t index = std::stoul(value);
-    return index < shared.size() ? shared[index] : "";
+  if (type == "s") {  // an index past the shared strings (or past int) is an empty cell
+    const std::optional<int> index = Whole(value, std::numeric_limits<int>::max());
+    return index && static_cast<size_t>(*index) < shared.size() ? shared[*index] : "";
   }
   if (type == "b") return value == "1" ? "TRUE" : "FALSE";
   return value;  // n, str (a formula's text result), e (an error such as #N/A)
 }
 
-SheetTable ReadWorksheet(const xmlDoc* doc, const std::vector<std::string>& shared) {
+// The worksheet's rows; fails (the problem) on a row number that is not one of a spreadsheet.
+Result<SheetTable> ReadWorksheet(const xmlDoc* doc, const std::vector<std::string>& shared) {
   SheetTable table;
   const xmlNode* root = xmlDocGetRootElement(const_cast<xmlDoc*>(doc));
   int next_row = 1;
@@ -151,8 +170,15 @@ SheetTable ReadWorksheet(const xmlDoc* doc, const std::vector<std::string>& shar
     for (const xmlNode* row = part->children; row != nullptr; row = row->next) {
       if (!Is(row, "row")) continue;
       const std::string number = Attribute(row, "r");
+      const std::optional<int> line = number.empty() ? next_row : Whole(number, kMaxRow);
+      if (!line || *line < 1 || *line > kMaxRow) {
+        return MakeError(
+            "row " +
+            (number.empty() ? "after " + std::to_string(kMaxRow) : "number \"" + number + "\"") +
+            " is not a row of a spreadsheet (1 to " + std::to_string(kMaxRow) + ")");
+      }
       TableRow out;
-      out.line = number.empty() ? next_row : std::stoi(number);
+      out.line = *line;
       next_row = out.line + 1;
       int next_column = 0;
       for (const xmlNode* cell = row->children; cell != nullptr; cell = cell->next) {
@@ -160,7 +186,7 @@ SheetTable ReadWorksheet(const xmlDoc* doc, const std::vector<std::string>& shar
         int column = ColumnOf(Attribute(cell, "r"));
         if (column < 0) column = next_column;
         next_column = column + 1;
-        if (column > 16383) continue;
+        if (column > kMaxColumn) continue;
         if (out.cells.size() <= static_cast<size_t>(column)) out.cells.resize(column + 1);
         out.cells[column] = CellText(cell, shared);
       }
@@ -223,9 +249,11 @@ Result<std::vector<SheetTable>> ReadXlsxTables(const std::string& path) {
     std::optional<std::string> bytes = ReadPart(zip.get(), part);
     DocPtr doc = bytes ? ParseXml(*bytes) : nullptr;
     if (!doc) return MakeError(path + ": worksheet \"" + name + "\" cannot be read");
-    SheetTable table = ReadWorksheet(doc.get(), shared);
-    table.name = name;
-    tables.push_back(std::move(table));
+    Result<SheetTable> table = ReadWorksheet(doc.get(), shared);
+    if (!table.ok())
+      return MakeError(path + ": worksheet \"" + name + "\": " + table.error().message);
+    table->name = name;
+    tables.push_back(std::move(table).value());
   }
   return tables;
 }
