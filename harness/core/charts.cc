@@ -187,12 +187,45 @@ std::string ScatterChart(std::string_view chart, std::string_view label,
   return svg.Finish();
 }
 
+LineStyle LineStyleOf(size_t k) {
+  const size_t dash = (k / 8) % 4;
+  return {"s" + std::to_string(k % 8), "d" + std::to_string(dash), dash % 2 == 1};
+}
+
+namespace {
+
+// Series names right of their last point (y positions of those points in `ends`), pushed
+// apart so that none overlap: the y of each name.
+std::vector<double> NameRows(std::vector<std::pair<double, size_t>> ends, size_t count) {
+  std::sort(ends.begin(), ends.end());
+  std::vector<double> name_y(count, 0);
+  double last = -1e9;
+  for (const auto& [y, k] : ends) {
+    last = std::max(y, last + 13);
+    name_y[k] = last;
+  }
+  return name_y;
+}
+
+void Marker(Svg& svg, double x, double y, const LineStyle& style, const LinePoint& p) {
+  const std::string cls = style.color + (p.hollow ? " hollow" : "");
+  if (style.square) {
+    svg.Rect(x - 3.5, y - 3.5, 7, 7, cls, p.tip);
+  } else {
+    svg.Circle(x, y, 4, cls, p.tip);
+  }
+}
+
+}  // namespace
+
 std::string LineChart(std::string_view chart, std::string_view label,
                       const std::vector<LineSeries>& series, const TickLabel& x_tick,
                       const TickLabel& y_tick) {
-  constexpr double kLeftAxis = 70, kHeight = 280, kBottom = 30, kRightPad = 130;
+  constexpr double kSpan = 440, kPlot = 240, kMinSide = 40;
   int64_t x_min = INT64_MAX, x_max = INT64_MIN, y_max = 0;
+  double names = kMinSide;
   for (const LineSeries& s : series) {
+    names = std::max(names, TextWidth(s.name) + 8);
     for (const LinePoint& p : s.points) {
       x_min = std::min(x_min, p.x);
       x_max = std::max(x_max, p.x);
@@ -201,49 +234,48 @@ std::string LineChart(std::string_view chart, std::string_view label,
   }
   if (x_min > x_max) x_min = x_max = 0;
   const std::vector<int64_t> y_ticks = NiceTicks(y_max, 4);
-  const double span = kWidth - kLeftAxis - kRightPad;
-  const double plot = kHeight - kTop - kBottom;
+  double left = kMinSide;
+  for (int64_t t : y_ticks) left = std::max(left, TextWidth(y_tick(t)) + 6);
   auto xpos = [&](int64_t x) {
-    return x_max == x_min ? kLeftAxis + span / 2
-                          : kLeftAxis + span * static_cast<double>(x - x_min) /
-                                            static_cast<double>(x_max - x_min);
+    return x_max == x_min ? left + kSpan / 2
+                          : left + kSpan * static_cast<double>(x - x_min) /
+                                       static_cast<double>(x_max - x_min);
   };
-  auto ypos = [&](int64_t y) { return kTop + plot - Scale(y, y_ticks.back(), plot); };
-  Svg svg(chart, kWidth, kHeight, label);
+  auto ypos = [&](int64_t y) { return kTop + kPlot - Scale(y, y_ticks.back(), kPlot); };
+  std::vector<std::pair<double, size_t>> ends;
+  for (size_t k = 0; k < series.size(); ++k) {
+    if (!series[k].points.empty()) ends.push_back({ypos(series[k].points.back().y), k});
+  }
+  const std::vector<double> name_y = NameRows(ends, series.size());
+  double height = kTop + kPlot + 30;  // the plot and the x tick labels under it
+  for (const auto& [y, k] : ends) height = std::max(height, name_y[k] + 8);
+  Svg svg(chart, left + kSpan + names, height, label);
   for (int64_t t : y_ticks) {
-    svg.Line(kLeftAxis, ypos(t), kLeftAxis + span, ypos(t), t == 0 ? "axis" : "grid");
-    svg.Text(kLeftAxis - 6, ypos(t) + 4, y_tick(t), "muted", TextAnchor::kEnd);
+    svg.Line(left, ypos(t), left + kSpan, ypos(t), t == 0 ? "axis" : "grid");
+    svg.Text(left - 6, ypos(t) + 4, y_tick(t), "muted", TextAnchor::kEnd);
   }
   const int64_t x_steps = x_max == x_min ? 0 : 2;  // first, middle and last: labels may be long
   for (int64_t i = 0; i <= x_steps; ++i) {
     const int64_t x = x_min + (x_max - x_min) * i / (x_steps == 0 ? 1 : x_steps);
-    svg.Text(xpos(x), kHeight - 10, x_tick(x), "muted",
+    svg.Text(xpos(x), kTop + kPlot + 20, x_tick(x), "muted",
              x_steps == 0   ? TextAnchor::kMiddle
              : i == 0       ? TextAnchor::kStart
              : i == x_steps ? TextAnchor::kEnd
                             : TextAnchor::kMiddle);
   }
-  // Series names sit right of their last point, pushed apart so that none overlap.
-  std::vector<std::pair<double, size_t>> ends;
-  for (size_t k = 0; k < series.size(); ++k) {
-    if (!series[k].points.empty()) ends.push_back({ypos(series[k].points.back().y), k});
-  }
-  std::sort(ends.begin(), ends.end());
-  std::vector<double> name_y(series.size(), 0);
-  double last = -1e9;
-  for (const auto& [y, k] : ends) {
-    last = std::max(y, last + 13);
-    name_y[k] = last;
-  }
   for (size_t k = 0; k < series.size(); ++k) {
     const LineSeries& s = series[k];
-    const std::string color = "s" + std::to_string(k % 6);
+    const LineStyle style = LineStyleOf(k);
     svg.BeginGroup(s.name);
     std::vector<std::pair<double, double>> line;
-    for (const LinePoint& p : s.points) line.push_back({xpos(p.x), ypos(p.y)});
-    if (line.size() > 1) svg.Polyline(line, "series " + color);
-    for (const LinePoint& p : s.points) svg.Circle(xpos(p.x), ypos(p.y), 4, color, p.tip);
-    if (!line.empty()) svg.Text(line.back().first + 8, name_y[k] + 4, s.name, color);
+    for (const LinePoint& p : s.points) {
+      if (!p.hollow) line.push_back({xpos(p.x), ypos(p.y)});
+    }
+    if (line.size() > 1) svg.Polyline(line, "series " + style.color + " " + style.dash);
+    for (const LinePoint& p : s.points) Marker(svg, xpos(p.x), ypos(p.y), style, p);
+    if (!s.points.empty()) {
+      svg.Text(xpos(s.points.back().x) + 8, name_y[k] + 4, s.name, style.color);
+    }
     svg.EndGroup();
   }
   return svg.Finish();
