@@ -237,9 +237,9 @@ std::string LineChart(std::string_view chart, std::string_view label,
   double left = kMinSide;
   for (int64_t t : y_ticks) left = std::max(left, TextWidth(y_tick(t)) + 6);
   auto xpos = [&](int64_t x) {
-    return x_max == x_min ? left + kSpan / 2
-                          : left + kSpan * static_cast<double>(x - x_min) /
-                                       static_cast<double>(x_max - x_min);
+    return x_max == x_min
+               ? left + kSpan / 2
+               : left + kSpan * static_cast<double>(x - x_min) / static_cast<double>(x_max - x_min);
   };
   auto ypos = [&](int64_t y) { return kTop + kPlot - Scale(y, y_ticks.back(), kPlot); };
   std::vector<std::pair<double, size_t>> ends;

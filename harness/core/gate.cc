@@ -189,8 +189,8 @@ std::string Completeness(const RunFigures& f, const std::vector<std::string>& id
     unfinished += c.tasks_unfinished;
     not_run += c.tasks_not_run;
   }
-  const std::string counts = std::to_string(finished) + " of " + std::to_string(planned) +
-                             " tasks finished";
+  const std::string counts =
+      std::to_string(finished) + " of " + std::to_string(planned) + " tasks finished";
   if (unfinished == 0 && not_run == 0) return "complete (" + counts + ")";
   return "partial (" + counts + ": " + std::to_string(unfinished) + " unfinished, " +
          std::to_string(not_run) + " not run)";
@@ -217,15 +217,14 @@ std::optional<GateCheck> CompleteCheck(const GateInput& in, const std::vector<st
     return check;
   }
   if (baseline_partial) {
-    return Skipped(check, "the baseline is partial too: both sides cover their finished tasks "
-                          "only");
+    return Skipped(check, "the baseline is partial too: both cover their finished tasks only");
   }
   if (in.allow_partial) {
     return Skipped(check, "--allow-partial: this run's figures cover its finished tasks only");
   }
   check.outcome = CheckOutcome::kFail;
-  check.why = "a partial run is not gated against a complete baseline; finish it (taskcost run "
-              "--resume " + in.run_label + ") or pass --allow-partial";
+  check.why = "a partial run is not gated against a complete baseline; finish it (taskcost run " +
+              std::string("--resume ") + in.run_label + ") or pass --allow-partial";
   return check;
 }
 
@@ -311,12 +310,11 @@ void AddNotes(const GateInput& in, const std::vector<std::string>& ids, GateRepo
   for (const std::string& id : ids) {
     const CandidateFigures& c = *n.Find(id);
     if (!c.Partial()) continue;
-    report.notes.push_back("partial run: candidate " + id + " finished " +
-                           std::to_string(c.TasksFinished()) + " of " +
-                           std::to_string(c.tasks_run + c.tasks_not_run) + " planned tasks (" +
-                           std::to_string(c.tasks_unfinished) + " unfinished, " +
-                           std::to_string(c.tasks_not_run) +
-                           " not run: budget, interrupt or a stop); its figures cover those");
+    report.notes.push_back(
+        "partial run: candidate " + id + " finished " + std::to_string(c.TasksFinished()) + " of " +
+        std::to_string(c.tasks_run + c.tasks_not_run) + " planned tasks (" +
+        std::to_string(c.tasks_unfinished) + " unfinished, " + std::to_string(c.tasks_not_run) +
+        " not run: budget, interrupt or a stop); its figures cover those");
   }
 }
 

@@ -250,8 +250,8 @@ std::vector<HistoryPoint> HistoryPointsOf(const Report& report, int64_t started_
   std::vector<HistoryPoint> points;
   for (const CandidateMetrics& c : report.candidates) {
     points.push_back({report.suite_name, report.run_id, run_dir, started_unix_ms, report.simulated,
-                      c.id, c.baseline, c.tasks_run, c.successes, c.attempts, c.total_cost,
-                      c.spent, c.tasks_unfinished, c.tasks_not_run});
+                      c.id, c.baseline, c.tasks_run, c.successes, c.attempts, c.total_cost, c.spent,
+                      c.tasks_unfinished, c.tasks_not_run});
   }
   return points;
 }
@@ -384,10 +384,10 @@ std::string RenderHistoryHtml(const HistoryView& view) {
       [](const PeriodFigures& f) -> std::optional<int64_t> { return f.spent.picos(); }, money,
       several);
   body += HtmlSection("charts", "Over time", charts + "</div>\n");
-  body += HtmlSection("runs", "By run",
-                      HtmlParagraph("change: against the candidate's previous compared run",
-                                    "note") +
-                          HtmlTable(PeriodTable(runs, "run"), "runs-table"));
+  body +=
+      HtmlSection("runs", "By run",
+                  HtmlParagraph("change: against the candidate's previous compared run", "note") +
+                      HtmlTable(PeriodTable(runs, "run"), "runs-table"));
   const std::vector<PeriodFigures> weeks = ByWeek(view.points, view.filter);
   body += HtmlSection(
       "weeks", "Week over week",

@@ -75,8 +75,8 @@ struct OutcomeRules {
     StepPosition position{chain, 0, static_cast<int>(std::max<size_t>(1, steps.size()))};
     auto found = std::find(steps.begin(), steps.end(), step);
     // A step run.json does not list cannot be placed: taken as the last, so it escalates nowhere.
-    position.index = found == steps.end() ? position.steps - 1
-                                          : static_cast<int>(found - steps.begin());
+    position.index =
+        found == steps.end() ? position.steps - 1 : static_cast<int>(found - steps.begin());
     return position;
   }
 };
@@ -470,10 +470,9 @@ void AppendTasks(const RunManifest& manifest, const TaskMap& tasks, const std::s
   for (const auto& [key, t] : tasks) {
     not_run_before(key);
     if (planned == key) planned = after(key);
-    TaskFigures row{candidate,      manifest.sample_ids[key.sample], key.repeat, t.attempts,
-                    t.input_tokens, t.output_tokens, t.cost, t.latency_us, t.success, t.failure};
-    row.state = StateOf(t);
-    out.push_back(std::move(row));
+    out.push_back({candidate, manifest.sample_ids[key.sample], key.repeat, t.attempts,
+                   t.input_tokens, t.output_tokens, t.cost, t.latency_us, t.success, t.failure});
+    out.back().state = StateOf(t);
   }
   not_run_before(end);
 }

@@ -50,14 +50,13 @@ std::string ReportToCsv(const Report& report) {
   for (const TaskFigures& t : report.tasks) {
     const bool failed = t.state == TaskState::kFailed;
     const bool ran = t.state != TaskState::kNotRun;
-    out += CsvRecordLine({t.sample_id, t.candidate_id, std::to_string(t.repeat),
-                          std::to_string(t.attempts), std::to_string(t.input_tokens),
-                          std::to_string(t.output_tokens), t.cost.ToExactString(),
-                          std::to_string(t.cost.picos()), t.success ? "true" : "false",
-                          failed ? std::string(ErrorClassName(t.failure)) : "",
-                          ran ? FormatMillis(t.latency_us) : "",
-                          t.quality ? FormatQuality(t.quality) : "",
-                          std::string(TaskStateName(t.state))});
+    out += CsvRecordLine(
+        {t.sample_id, t.candidate_id, std::to_string(t.repeat), std::to_string(t.attempts),
+         std::to_string(t.input_tokens), std::to_string(t.output_tokens), t.cost.ToExactString(),
+         std::to_string(t.cost.picos()), t.success ? "true" : "false",
+         failed ? std::string(ErrorClassName(t.failure)) : "",
+         ran ? FormatMillis(t.latency_us) : "", t.quality ? FormatQuality(t.quality) : "",
+         std::string(TaskStateName(t.state))});
   }
   return out;
 }

@@ -159,8 +159,9 @@ std::string ShortReason(const Report& report, const CandidateMetrics& c, const C
     case VerdictReason::kBaselineNoSuccesses:
       return "the baseline " + b.id + " has no successful " + report.unit + " to compare with";
     case VerdictReason::kNoSuccesses:
-      return "0 of " + std::to_string(c.TasksFinished()) + " tasks succeeded; cost per successful " +
-             report.unit + " n/a (baseline " + FormatUsdOrNa(b.cost_per_success) + ")";
+      return "0 of " + std::to_string(c.TasksFinished()) +
+             " tasks succeeded; cost per successful " + report.unit + " n/a (baseline " +
+             FormatUsdOrNa(b.cost_per_success) + ")";
     default:
       return "";
   }

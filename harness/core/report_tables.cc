@@ -102,7 +102,8 @@ ReportTable DetailTable(const Report& report) {
                       MillisCell(c.latency_p95_us), std::to_string(c.retries)});
     if (cache) t.rows.back().insert(t.rows.back().end(),
                                     {std::to_string(c.cached_attempts), FormatUsd(c.spent)});
-    if (unfinished) t.rows.back().insert(t.rows.back().begin() + 3, std::to_string(c.tasks_unfinished));
+    if (unfinished)
+      t.rows.back().insert(t.rows.back().begin() + 3, std::to_string(c.tasks_unfinished));
   }
   return t;
 }
@@ -265,11 +266,11 @@ std::string PartialBanner(const Report& report) {
     who += (who.empty() ? "" : "; ") + c.id + " " + std::to_string(c.tasks_unfinished) +
            " unfinished, " + std::to_string(c.tasks_not_run) + " not run";
   }
-  return "PARTIAL RUN: " + std::to_string(unfinished + not_run) + " of " +
-         std::to_string(planned) + " planned tasks have no outcome (" + who +
+  return "PARTIAL RUN: " + std::to_string(unfinished + not_run) + " of " + std::to_string(planned) +
+         " planned tasks have no outcome (" + who +
          "); success rates, per-task figures and the verdict cover finished tasks only; totals "
-         "and cost per successful " + report.unit + " include the $" + FormatUsd(cost) +
-         " the unfinished tasks cost";
+         "and cost per successful " +
+         report.unit + " include the $" + FormatUsd(cost) + " the unfinished tasks cost";
 }
 
 std::vector<std::string> TimePricedNotes(const Report& report) {
@@ -300,7 +301,8 @@ std::vector<std::string> NotRunNotes(const Report& report) {
                       std::to_string(c.tasks_planned) +
                       " planned tasks unfinished (a retry, a cascade's next step or a judge's "
                       "verdict was cut off): left out of the success rate and per-task figures; "
-                      "their " + std::to_string(c.unfinished_attempts) + " attempts ($" +
+                      "their " +
+                      std::to_string(c.unfinished_attempts) + " attempts ($" +
                       FormatUsd(c.unfinished_cost) + ") are in the totals");
     }
     if (c.tasks_not_run > 0) {

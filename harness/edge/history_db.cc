@@ -39,9 +39,9 @@ CREATE INDEX IF NOT EXISTS runs_by_suite ON runs(suite, started_unix_ms);
 const std::vector<std::string> kRunColumns = {"run_dir", "fingerprint",     "suite",
                                               "run_id",  "started_unix_ms", "simulated"};
 const std::vector<std::string> kCandidateColumns = {
-    "run_dir",   "position",           "candidate",     "baseline",         "tasks_run",
-    "successes", "attempts",           "total_cost_picousd", "spent_picousd", "tasks_unfinished",
-    "tasks_not_run"};
+    "run_dir",       "position",         "candidate",    "baseline",
+    "tasks_run",     "successes",        "attempts",     "total_cost_picousd",
+    "spent_picousd", "tasks_unfinished", "tasks_not_run"};
 
 // The primary result codes that say the file is not a usable SQLite database.
 bool Damaged(int code) {
@@ -127,7 +127,8 @@ Result<std::unique_ptr<HistoryDb>> HistoryDb::OpenIndex(const std::string& path,
   handle->path = path;
   auto failed = [&](Status status) -> Result<std::unique_ptr<HistoryDb>> {
     *damaged = Damaged(sqlite3_errcode(handle->db));
-    return status.errors();
+    if (!*damaged) return status.errors();
+    return MakeError(path + ": not a readable index (" + sqlite3_errmsg(handle->db) + ")");
   };
   if (sqlite3_open_v2(path.c_str(), &handle->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
                       nullptr) != SQLITE_OK) {
@@ -138,17 +139,16 @@ Result<std::unique_ptr<HistoryDb>> HistoryDb::OpenIndex(const std::string& path,
   // and where waiting could deadlock SQLite answers SQLITE_BUSY at once, without the busy
   // handler: try again for as long as the busy timeout would have waited.
   Status wal = handle->Exec("PRAGMA journal_mode=WAL", "cannot switch to WAL");
-  for (int waited_ms = 0; !wal.ok() && sqlite3_errcode(handle->db) == SQLITE_BUSY &&
-                          waited_ms < kBusyTimeoutMs;
+  for (int waited_ms = 0;
+       !wal.ok() && sqlite3_errcode(handle->db) == SQLITE_BUSY && waited_ms < kBusyTimeoutMs;
        waited_ms += 5) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
     wal = handle->Exec("PRAGMA journal_mode=WAL", "cannot switch to WAL");
   }
   if (!wal.ok()) return failed(wal);
   if (const std::string check = QuickCheck(handle->db, damaged); check != "ok") {
-    return MakeError(path + ": " + (*damaged ? "the history index is damaged: "
-                                            : "cannot check the history index: ") +
-                     check);
+    return MakeError(path + (*damaged ? ": not a readable index (quick_check: " + check + ")"
+                                      : ": cannot check the history index: " + check));
   }
   // The schema and its version in one write transaction taken up front (BEGIN IMMEDIATE), so a
   // concurrent opener waits in the busy handler instead of failing on a read-to-write upgrade.

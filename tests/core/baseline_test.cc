@@ -177,10 +177,11 @@ TEST_CASE("baseline: unreadable baselines are refused with the field's JSON poin
         "\"0.0084\", got 0.014");
   CHECK(ReadErrors(Replace(kHandWorkedJson, "\"successes\": 3", "\"successes\": 5")) ==
         "base.json: /candidates/0/successes: more successes than finished tasks (4)");
-  CHECK(ReadErrors(Replace(kHandWorkedJson, "\"tasks_unfinished\": 0", "\"tasks_unfinished\": 2")) ==
-        "base.json: /candidates/0/successes: more successes than finished tasks (2)\n"
-        "base.json: /partial: says false, but its candidates' unfinished and not-run tasks say "
-        "true");
+  CHECK(
+      ReadErrors(Replace(kHandWorkedJson, "\"tasks_unfinished\": 0", "\"tasks_unfinished\": 2")) ==
+      "base.json: /candidates/0/successes: more successes than finished tasks (2)\n"
+      "base.json: /partial: says false, but its candidates' unfinished and not-run tasks say "
+      "true");
   CHECK(ReadErrors(Replace(kHandWorkedJson, "\"id\": \"small\"", "\"id\": \"big\"")) ==
         "base.json: /candidates/1/id: candidate \"big\" is listed twice");
   CHECK(ReadErrors(Replace(kHandWorkedJson, "      \"quality\": null,\n", "")) ==

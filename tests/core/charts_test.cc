@@ -23,7 +23,8 @@ double ViewBoxWidth(const std::string& svg) {
 std::vector<LineSeries> Series(size_t count, const std::string& prefix) {
   std::vector<LineSeries> series;
   for (size_t k = 0; k < count; ++k) {
-    series.push_back({prefix + std::to_string(k), {{0, 10, ""}, {1000, static_cast<int64_t>(k), ""}}});
+    series.push_back(
+        {prefix + std::to_string(k), {{0, 10, ""}, {1000, static_cast<int64_t>(k), ""}}});
   }
   return series;
 }
@@ -79,7 +80,8 @@ TEST_CASE("charts: many series ending together push their names down, never past
   // 30 series all ending at y = 0: their names step down 13 units from the axis line at
   // 10 + 240 = 250, the last at 250 + 29 x 13 = 627; the drawing is 627 + 8 = 635 high.
   std::vector<LineSeries> series;
-  for (int k = 0; k < 30; ++k) series.push_back({"s" + std::to_string(k), {{0, 0, ""}, {1, 0, ""}}});
+  for (int k = 0; k < 30; ++k)
+    series.push_back({"s" + std::to_string(k), {{0, 0, ""}, {1, 0, ""}}});
   const std::string svg = LineChart(
       "c", "crowded", series, [](int64_t x) { return std::to_string(x); },
       [](int64_t y) { return std::to_string(y); });

@@ -303,8 +303,7 @@ TEST_CASE("gate: a partial run fails against a complete baseline unless allowed"
   CHECK(RenderGateMarkdown(report).find("| **FAIL** | run | complete run |") != std::string::npos);
 
   SUBCASE("--allow-partial: the check is skipped with the reason, the others decide") {
-    GateInput input{g.baseline, "base.json", g.run, "results/run-2", g.at_old_prices, g.spec,
-                    true};
+    GateInput input{g.baseline, "base.json", g.run, "results/run-2", g.at_old_prices, g.spec, true};
     report = EvaluateGate(input).value();
     CHECK(report.checks[0].outcome == CheckOutcome::kSkipped);
     CHECK(report.checks[0].why ==

@@ -128,7 +128,7 @@ TEST_CASE("history: partial and simulated runs are marked and left out of compar
   CHECK_FALSE(runs[1].cost_change);
   CHECK(runs[2].simulated);
   CHECK_FALSE(runs[2].compared);
-  CHECK(runs[3].cost_change->Rounded(1000) == 0);      // $0.005 vs r1's $0.005
+  CHECK(runs[3].cost_change->Rounded(1000) == 0);       // $0.005 vs r1's $0.005
   CHECK(runs[3].success_change->Rounded(1000) == 100);  // 90% vs 80%
   const std::vector<PeriodFigures> weeks = ByWeek(points);
   REQUIRE(weeks.size() == 2);

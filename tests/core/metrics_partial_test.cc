@@ -243,8 +243,9 @@ TEST_CASE("partial: every rendering of a partial run says so") {
                       "a judge's verdict was cut off): left out of the success rate and per-task "
                       "figures; their 2 attempts ($0.00033) are in the totals") !=
         std::string::npos);
-  CHECK(VerdictLine(r, r.comparisons[0]).ends_with("; partial: 4 of 6 tasks finished (baseline 4 "
-                                                   "of 6)"));
+  CHECK(VerdictLine(r, r.comparisons[0])
+            .ends_with("; partial: 4 of 6 tasks finished (baseline 4 "
+                       "of 6)"));
   CHECK(RenderMarkdown(r).find("> **PARTIAL RUN: 4 of 12 planned tasks have no outcome") !=
         std::string::npos);
   CHECK(RenderHtml(r, {}).find("<p class=\"warn partial\">PARTIAL RUN: 4 of 12") !=
@@ -278,6 +279,20 @@ TEST_CASE("partial: a complete run prints no partial wording") {
   CHECK(RenderTerminal(r, false).find("unfinished") == std::string::npos);
   CHECK(VerdictLine(r, r.comparisons[0]).find("partial") == std::string::npos);
   CHECK(nlohmann::json::parse(ReportToJson(r)).at("partial") == false);
+}
+
+}  // namespace taskcost
+
+namespace taskcost {
+
+TEST_CASE("partial: the verdict's success change is between the finished tasks' rates") {
+  // BudgetStoppedJournal: small 3 of 4 finished, big 3 of 4: 75.0% vs 75.0%, 0.0 pp (over
+  // the tasks run it would read 3/6 - 3/5 = -10.0 pp next to two equal rates).
+  const Report r = ComputeReport(TwoCandidateManifest(6), BudgetStoppedJournal());
+  REQUIRE(r.comparisons[0].success_change.has_value());
+  CHECK(r.comparisons[0].success_change->num == 0);
+  CHECK(VerdictLine(r, r.comparisons[0]).find("success 75.0% vs 75.0% (0.0 pp") !=
+        std::string::npos);
 }
 
 }  // namespace taskcost

@@ -40,11 +40,9 @@ TEST_CASE("e2e: history across three runs shows the change between them") {
   for (const std::string& d : dirs)
     reports.push_back(json::parse(ReadFileText(d + "/report.json")));
 
-  const std::vector<std::string> history_json = {"history",        "support-triage",
-                                                 "--results",      results,
-                                                 "--format",       "json",
-                                                 "--since",        "1d",
-                                                 "--include-simulated"};
+  const std::vector<std::string> history_json = {
+      "history", "support-triage",     "--results", results, "--format", "json", "--since",
+      "1d",      "--include-simulated"};
   CliOutcome history = RunCli(history_json, out.path());
   INFO(history.err);
   REQUIRE(history.exit_code == 0);
@@ -81,8 +79,8 @@ TEST_CASE("e2e: history across three runs shows the change between them") {
   }
 
   // Without --include-simulated the simulated runs are listed, marked, and compared with nothing.
-  CliOutcome plain = RunCli(
-      {"history", "support-triage", "--results", results, "--format", "json"}, out.path());
+  CliOutcome plain =
+      RunCli({"history", "support-triage", "--results", results, "--format", "json"}, out.path());
   REQUIRE(plain.exit_code == 0);
   const json p = json::parse(plain.out);
   CHECK(p.at("include_simulated") == false);

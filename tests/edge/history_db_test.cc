@@ -133,8 +133,10 @@ void IndexRuns(const std::string& path, int runs) {
   REQUIRE(db.ok());
   for (int r = 0; r < runs; ++r) {
     const std::string run = "r" + std::to_string(r);
-    REQUIRE((*db)->Index("a/" + run, "f", {Point("a", run, r, "big", 1), Point("a", run, r, "small", 2)})
-                .ok());
+    REQUIRE(
+        (*db)
+            ->Index("a/" + run, "f", {Point("a", run, r, "big", 1), Point("a", run, r, "small", 2)})
+            .ok());
   }
 }
 
@@ -170,11 +172,11 @@ TEST_CASE("history index: a damaged file is deleted and started anew, with a not
     std::fputs("this is not sqlite, just text that is long enough to have a header.......", f);
     std::fclose(f);
     auto db = HistoryDb::OpenOrRebuild(path, &notes);
-    REQUIRE_MESSAGE(db.ok(), db.ok() ? "" : db.error().message);
+    REQUIRE_MESSAGE(db.ok(), (db.ok() ? std::string() : db.error().message));
     REQUIRE(notes.size() == 1);
     CHECK(notes[0] == path +
-                          ": cannot switch to WAL: file is not a database; it holds only derived "
-                          "data: deleted, to be rebuilt from the run directories");
+                          ": not a readable index (file is not a database); it holds only "
+                          "derived data: deleted, to be rebuilt from the run directories");
     CheckUsableAndEmpty(**db);
   }
   SUBCASE("truncated") {
@@ -184,9 +186,11 @@ TEST_CASE("history index: a damaged file is deleted and started anew, with a not
     REQUIRE(size > 8 * 4096);
     std::filesystem::resize_file(path, size / 2);
     auto db = HistoryDb::OpenOrRebuild(path, &notes);
-    REQUIRE_MESSAGE(db.ok(), db.ok() ? "" : db.error().message);
+    REQUIRE_MESSAGE(db.ok(), (db.ok() ? std::string() : db.error().message));
     REQUIRE(notes.size() == 1);
-    CHECK(notes[0].rfind(path + ": the history index is damaged: ", 0) == 0);
+    CHECK(notes[0] == path +
+                          ": not a readable index (database disk image is malformed); it holds "
+                          "only derived data: deleted, to be rebuilt from the run directories");
     CheckUsableAndEmpty(**db);
   }
 }
@@ -215,9 +219,9 @@ TEST_CASE("history index: tables of another shape or an older schema are emptied
          "runs VALUES('a/r1','f','a','r1',1,0); PRAGMA user_version = 1;");
     auto db = HistoryDb::Open(path, &notes);
     REQUIRE(db.ok());
-    CHECK(notes == std::vector<std::string>{path +
-                                            ": history index of schema 1, this build writes 2; "
-                                            "emptied, to be rebuilt from the run directories"});
+    CHECK(notes ==
+          std::vector<std::string>{path + ": history index of schema 1, this build writes 2; "
+                                          "emptied, to be rebuilt from the run directories"});
     CHECK((*db)->Fingerprints()->empty());  // so every run directory is indexed again
     CheckUsableAndEmpty(**db);
   }
