@@ -297,13 +297,14 @@ std::vector<std::string> NotRunNotes(const Report& report) {
                       " error");
     }
     if (c.tasks_unfinished > 0) {
+      const std::string attempts = std::to_string(c.unfinished_attempts) +
+                                   (c.unfinished_attempts == 1 ? " attempt" : " attempts");
       notes.push_back(c.id + ": " + std::to_string(c.tasks_unfinished) + " of " +
                       std::to_string(c.tasks_planned) +
                       " planned tasks unfinished (a retry, a cascade's next step or a judge's "
                       "verdict was cut off): left out of the success rate and per-task figures; "
-                      "their " +
-                      std::to_string(c.unfinished_attempts) + " attempts ($" +
-                      FormatUsd(c.unfinished_cost) + ") are in the totals");
+                      "in the totals: their " +
+                      attempts + ", $" + FormatUsd(c.unfinished_cost));
     }
     if (c.tasks_not_run > 0) {
       notes.push_back(c.id + ": " + std::to_string(c.tasks_not_run) + " of " +

@@ -241,8 +241,7 @@ TEST_CASE("partial: every rendering of a partial run says so") {
   CHECK(terminal.find("unfinished") != std::string::npos);  // the details table's column
   CHECK(terminal.find("small: 2 of 6 planned tasks unfinished (a retry, a cascade's next step or "
                       "a judge's verdict was cut off): left out of the success rate and per-task "
-                      "figures; their 2 attempts ($0.00033) are in the totals") !=
-        std::string::npos);
+                      "figures; in the totals: their 2 attempts, $0.00033") != std::string::npos);
   CHECK(VerdictLine(r, r.comparisons[0])
             .ends_with("; partial: 4 of 6 tasks finished (baseline 4 "
                        "of 6)"));
