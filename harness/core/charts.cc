@@ -194,6 +194,12 @@ LineStyle LineStyleOf(size_t k) {
 
 namespace {
 
+constexpr double kLineSpan = 440, kLinePlot = 240, kLineSide = 40;
+// Names up to this wide sit at their line's end; a longer one would shrink the whole chart
+// (it scales to its box), so then every name goes to a legend under the plot instead.
+constexpr double kMaxEndNames = 200;
+constexpr double kLegendRow = 16;
+
 // Series names right of their last point (y positions of those points in `ends`), pushed
 // apart so that none overlap: the y of each name.
 std::vector<double> NameRows(std::vector<std::pair<double, size_t>> ends, size_t count) {
@@ -207,6 +213,46 @@ std::vector<double> NameRows(std::vector<std::pair<double, size_t>> ends, size_t
   return name_y;
 }
 
+// Where the series' names go: at their lines' ends, or in a legend under the plot, and the
+// room that takes right of the plot and at the bottom.
+struct NamePlaces {
+  bool legend = false;
+  std::vector<double> end_y;                         // at the ends: each name's y
+  std::vector<std::pair<double, double>> legend_at;  // in the legend: each entry's (x, y)
+  double right = kLineSide;
+  double width = 0;   // the whole drawing
+  double height = 0;  // the whole drawing
+};
+
+NamePlaces PlaceNames(const std::vector<LineSeries>& series,
+                      const std::vector<std::pair<double, size_t>>& ends, double left) {
+  NamePlaces places;
+  double widest = 0;
+  for (const LineSeries& s : series) widest = std::max(widest, TextWidth(s.name) + 8);
+  places.legend = widest > kMaxEndNames;
+  places.height = kTop + kLinePlot + 30;  // the plot and the x tick labels under it
+  if (!places.legend) {
+    places.right = std::max(kLineSide, widest);
+    places.end_y = NameRows(ends, series.size());
+    for (const auto& [y, k] : ends) places.height = std::max(places.height, places.end_y[k] + 8);
+    places.width = left + kLineSpan + places.right;
+    return places;
+  }
+  places.width = std::max(left + kLineSpan + kLineSide, left + widest + 22);
+  double x = left, y = places.height + kLegendRow / 2;
+  for (const LineSeries& s : series) {
+    const double w = 30 + TextWidth(s.name);
+    if (x > left && x + w > places.width) {
+      x = left;
+      y += kLegendRow;
+    }
+    places.legend_at.push_back({x, y});
+    x += w;
+  }
+  places.height = y + kLegendRow / 2 + 4;
+  return places;
+}
+
 void Marker(Svg& svg, double x, double y, const LineStyle& style, const LinePoint& p) {
   const std::string cls = style.color + (p.hollow ? " hollow" : "");
   if (style.square) {
@@ -216,16 +262,33 @@ void Marker(Svg& svg, double x, double y, const LineStyle& style, const LinePoin
   }
 }
 
+// The y grid with its labels, and the first, middle and last x labels (they may be long).
+template <class XPos, class YPos>
+void LineAxes(Svg& svg, const std::vector<int64_t>& y_ticks, int64_t x_min, int64_t x_max,
+              double left, XPos xpos, YPos ypos, const TickLabel& x_tick,
+              const TickLabel& y_tick) {
+  for (int64_t t : y_ticks) {
+    svg.Line(left, ypos(t), left + kLineSpan, ypos(t), t == 0 ? "axis" : "grid");
+    svg.Text(left - 6, ypos(t) + 4, y_tick(t), "muted", TextAnchor::kEnd);
+  }
+  const int64_t x_steps = x_max == x_min ? 0 : 2;
+  for (int64_t i = 0; i <= x_steps; ++i) {
+    const int64_t x = x_min + (x_max - x_min) * i / (x_steps == 0 ? 1 : x_steps);
+    svg.Text(xpos(x), kTop + kLinePlot + 20, x_tick(x), "muted",
+             x_steps == 0   ? TextAnchor::kMiddle
+             : i == 0       ? TextAnchor::kStart
+             : i == x_steps ? TextAnchor::kEnd
+                            : TextAnchor::kMiddle);
+  }
+}
+
 }  // namespace
 
 std::string LineChart(std::string_view chart, std::string_view label,
                       const std::vector<LineSeries>& series, const TickLabel& x_tick,
                       const TickLabel& y_tick) {
-  constexpr double kSpan = 440, kPlot = 240, kMinSide = 40;
   int64_t x_min = INT64_MAX, x_max = INT64_MIN, y_max = 0;
-  double names = kMinSide;
   for (const LineSeries& s : series) {
-    names = std::max(names, TextWidth(s.name) + 8);
     for (const LinePoint& p : s.points) {
       x_min = std::min(x_min, p.x);
       x_max = std::max(x_max, p.x);
@@ -234,47 +297,38 @@ std::string LineChart(std::string_view chart, std::string_view label,
   }
   if (x_min > x_max) x_min = x_max = 0;
   const std::vector<int64_t> y_ticks = NiceTicks(y_max, 4);
-  double left = kMinSide;
+  double left = kLineSide;
   for (int64_t t : y_ticks) left = std::max(left, TextWidth(y_tick(t)) + 6);
   auto xpos = [&](int64_t x) {
-    return x_max == x_min
-               ? left + kSpan / 2
-               : left + kSpan * static_cast<double>(x - x_min) / static_cast<double>(x_max - x_min);
+    if (x_max == x_min) return left + kLineSpan / 2;
+    return left + kLineSpan * static_cast<double>(x - x_min) / static_cast<double>(x_max - x_min);
   };
-  auto ypos = [&](int64_t y) { return kTop + kPlot - Scale(y, y_ticks.back(), kPlot); };
+  auto ypos = [&](int64_t y) { return kTop + kLinePlot - Scale(y, y_ticks.back(), kLinePlot); };
   std::vector<std::pair<double, size_t>> ends;
   for (size_t k = 0; k < series.size(); ++k) {
     if (!series[k].points.empty()) ends.push_back({ypos(series[k].points.back().y), k});
   }
-  const std::vector<double> name_y = NameRows(ends, series.size());
-  double height = kTop + kPlot + 30;  // the plot and the x tick labels under it
-  for (const auto& [y, k] : ends) height = std::max(height, name_y[k] + 8);
-  Svg svg(chart, left + kSpan + names, height, label);
-  for (int64_t t : y_ticks) {
-    svg.Line(left, ypos(t), left + kSpan, ypos(t), t == 0 ? "axis" : "grid");
-    svg.Text(left - 6, ypos(t) + 4, y_tick(t), "muted", TextAnchor::kEnd);
-  }
-  const int64_t x_steps = x_max == x_min ? 0 : 2;  // first, middle and last: labels may be long
-  for (int64_t i = 0; i <= x_steps; ++i) {
-    const int64_t x = x_min + (x_max - x_min) * i / (x_steps == 0 ? 1 : x_steps);
-    svg.Text(xpos(x), kTop + kPlot + 20, x_tick(x), "muted",
-             x_steps == 0   ? TextAnchor::kMiddle
-             : i == 0       ? TextAnchor::kStart
-             : i == x_steps ? TextAnchor::kEnd
-                            : TextAnchor::kMiddle);
-  }
+  const NamePlaces names = PlaceNames(series, ends, left);
+  Svg svg(chart, names.width, names.height, label);
+  LineAxes(svg, y_ticks, x_min, x_max, left, xpos, ypos, x_tick, y_tick);
   for (size_t k = 0; k < series.size(); ++k) {
     const LineSeries& s = series[k];
     const LineStyle style = LineStyleOf(k);
+    const std::string line_class = "series " + style.color + " " + style.dash;
     svg.BeginGroup(s.name);
     std::vector<std::pair<double, double>> line;
     for (const LinePoint& p : s.points) {
       if (!p.hollow) line.push_back({xpos(p.x), ypos(p.y)});
     }
-    if (line.size() > 1) svg.Polyline(line, "series " + style.color + " " + style.dash);
+    if (line.size() > 1) svg.Polyline(line, line_class);
     for (const LinePoint& p : s.points) Marker(svg, xpos(p.x), ypos(p.y), style, p);
-    if (!s.points.empty()) {
-      svg.Text(xpos(s.points.back().x) + 8, name_y[k] + 4, s.name, style.color);
+    if (names.legend) {  // a sample of the line and its marker, then the name
+      const auto [x, y] = names.legend_at[k];
+      svg.Polyline({{x, y}, {x + 20, y}}, line_class);
+      Marker(svg, x + 10, y, style, LinePoint{});
+      svg.Text(x + 26, y + 4, s.name, style.color);
+    } else if (!s.points.empty()) {
+      svg.Text(xpos(s.points.back().x) + 8, names.end_y[k] + 4, s.name, style.color);
     }
     svg.EndGroup();
   }

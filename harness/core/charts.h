@@ -88,8 +88,9 @@ struct LineSeries {
 };
 
 /// Series over a shared x axis (x ticks at the first and last point and between), y from 0.
-/// Each series is named at its last point; the margins grow to fit every tick label and name.
-/// Series k is drawn in style LineStyleOf(k), distinct for the first kLineStyles series.
+/// Each series is named at its last point, or, when a name is longer than 26 characters,
+/// every name goes to a legend under the plot; the drawing grows to hold every tick label and
+/// name. Series k is drawn in style LineStyleOf(k), distinct for the first kLineStyles series.
 std::string LineChart(std::string_view chart, std::string_view label,
                       const std::vector<LineSeries>& series, const TickLabel& x_tick,
                       const TickLabel& y_tick);

@@ -56,24 +56,44 @@ TEST_CASE("charts: the first 32 line series each have their own colour and dash"
   CHECK(svg.find("class=\"series s1 d1\"") != std::string::npos);
 }
 
-TEST_CASE("charts: a line chart grows to hold long series names and tick labels") {
-  // A name of 40 characters needs 8 + (7 x 40 + 8) = 296 units after the plot (a gap, then
+TEST_CASE("charts: a line chart grows to hold its series names and tick labels") {
+  // A name of 20 characters needs 8 + (7 x 20 + 8) = 156 units after the plot (a gap, then
   // 7 units a character and 8 to spare); a y tick label of 12 characters needs
-  // 7 x 12 + 8 + 6 = 98 before it. The plot is 440 wide: 98 + 440 + 296.
-  const std::string name(40, 'n');
-  const std::vector<LineSeries> series = {{name, {{0, 5, ""}, {10, 7, ""}}}};
-  const std::string svg = LineChart(
-      "c", "long", series, [](int64_t x) { return std::to_string(x); },
-      [](int64_t) { return std::string(12, '9'); });
-  CHECK(ViewBoxWidth(svg) == doctest::Approx(98 + 440 + 296));
+  // 7 x 12 + 8 + 6 = 98 before it. The plot is 440 wide: 98 + 440 + 156.
+  const auto x_tick = [](int64_t x) { return std::to_string(x); };
+  const auto wide_y = [](int64_t) { return std::string(12, '9'); };
+  const std::string svg =
+      LineChart("c", "long", {{std::string(20, 'n'), {{0, 5, ""}, {10, 7, ""}}}}, x_tick, wide_y);
+  CHECK(ViewBoxWidth(svg) == doctest::Approx(98 + 440 + 156));
   // The name starts 8 units right of the last point, which sits at the plot's right edge.
   CHECK(svg.find("<text x=\"546.0\"") != std::string::npos);
 
   // Short labels keep the minimum margins of 40 on each side.
   const std::string small = LineChart(
-      "c", "short", {{"a", {{0, 1, ""}}}}, [](int64_t x) { return std::to_string(x); },
-      [](int64_t y) { return std::to_string(y); });
+      "c", "short", {{"a", {{0, 1, ""}}}}, x_tick, [](int64_t y) { return std::to_string(y); });
   CHECK(ViewBoxWidth(small) == doctest::Approx(40 + 440 + 40));
+}
+
+TEST_CASE("charts: names longer than 26 characters go to a legend under the plot") {
+  // 27 characters would need 8 + 7 x 27 + 8 = 205 > 200 units at the line's end, shrinking
+  // the chart: the names go under the plot instead. The drawing keeps the plot's width
+  // (98 + 440 + 40 = 578); the legend row sits at 10 + 240 + 30 + 8 = 288 (text 4 lower), its
+  // name 26 units right of the plot's left edge: 98 + 26 = 124; height 288 + 8 + 4 = 300.
+  const std::string svg = LineChart(
+      "c", "legend", {{std::string(27, 'n'), {{0, 5, ""}, {10, 7, ""}}}},
+      [](int64_t x) { return std::to_string(x); }, [](int64_t) { return std::string(12, '9'); });
+  CHECK(ViewBoxWidth(svg) == doctest::Approx(578));
+  CHECK(svg.find("<text x=\"124.0\" y=\"292.0\" text-anchor=\"start\" class=\"s0\">" +
+                 std::string(27, 'n')) !=
+        std::string::npos);
+  std::smatch m;
+  REQUIRE(std::regex_search(svg, m, std::regex("viewBox=\"0 0 ([0-9.]+) ([0-9.]+)\"")));
+  CHECK(std::stod(m[2]) == doctest::Approx(300));
+  // 26 characters (8 + 182 + 8 = 198) still sit at the end.
+  const std::string at_end = LineChart(
+      "c", "end", {{std::string(26, 'n'), {{0, 5, ""}, {10, 7, ""}}}},
+      [](int64_t x) { return std::to_string(x); }, [](int64_t) { return std::string(12, '9'); });
+  CHECK(ViewBoxWidth(at_end) == doctest::Approx(98 + 440 + 198));
 }
 
 TEST_CASE("charts: many series ending together push their names down, never past the bottom") {
