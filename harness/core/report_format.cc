@@ -155,6 +155,10 @@ std::string ShortReason(const Report& report, const CandidateMetrics& c, const C
       return "stopped by a fatal " + std::string(ErrorClassName(*c.fatal_error)) + " error; " +
              not_run;
     case VerdictReason::kNoTasksRun:
+      if (c.tasks_run > 0) {
+        return "no task finished (" + std::to_string(c.tasks_unfinished) + " unfinished, " +
+               not_run + ")";
+      }
       return "no task ran (" + not_run + ")";
     case VerdictReason::kBaselineNoSuccesses:
       return "the baseline " + b.id + " has no successful " + report.unit + " to compare with";

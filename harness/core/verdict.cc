@@ -74,7 +74,7 @@ namespace {
 std::optional<VerdictReason> DecideOnCost(const CandidateMetrics& c, const CandidateMetrics& b) {
   if (b.fatal_error) return VerdictReason::kBaselineFatalStop;
   if (c.fatal_error) return VerdictReason::kFatalStop;
-  if (c.tasks_run == 0) return VerdictReason::kNoTasksRun;
+  if (c.TasksFinished() == 0) return VerdictReason::kNoTasksRun;  // none ran, or none finished
   if (!b.cost_per_success) return VerdictReason::kBaselineNoSuccesses;
   if (!c.cost_per_success) return VerdictReason::kNoSuccesses;
   if (*c.cost_per_success > *b.cost_per_success) return VerdictReason::kCostHigher;

@@ -295,3 +295,23 @@ TEST_CASE("partial: the verdict's success change is between the finished tasks' 
 }
 
 }  // namespace taskcost
+
+namespace taskcost {
+
+TEST_CASE("partial: a candidate that finished no task is inconclusive, not kept") {
+  // small's only tasks were cut before a retry: s1 rate_limit, s2 server, both at attempt 1.
+  // With no finished task there is no evidence either way.
+  const Report r =
+      ComputeReport(TwoCandidateManifest(2), MakeAttempts({{"s1", "big", 1, 1000, 100},
+                                                           {"s2", "big", 1, 1000, 100},
+                                                           {"s1", "small", 1, 0, 0, E::kRateLimit},
+                                                           {"s2", "small", 1, 0, 0, E::kServer}}));
+  REQUIRE(r.comparisons.size() == 1);
+  CHECK(r.comparisons[0].decision == Decision::kInconclusive);
+  CHECK(r.comparisons[0].reason == VerdictReason::kNoTasksRun);
+  CHECK(VerdictLine(r, r.comparisons[0]) ==
+        "small: inconclusive — no task finished (2 unfinished, 0 of 2 tasks not run); partial: 0 "
+        "of 2 tasks finished (baseline 2 of 2)");
+}
+
+}  // namespace taskcost
