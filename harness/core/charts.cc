@@ -265,8 +265,7 @@ void Marker(Svg& svg, double x, double y, const LineStyle& style, const LinePoin
 // The y grid with its labels, and the first, middle and last x labels (they may be long).
 template <class XPos, class YPos>
 void LineAxes(Svg& svg, const std::vector<int64_t>& y_ticks, int64_t x_min, int64_t x_max,
-              double left, XPos xpos, YPos ypos, const TickLabel& x_tick,
-              const TickLabel& y_tick) {
+              double left, XPos xpos, YPos ypos, const TickLabel& x_tick, const TickLabel& y_tick) {
   for (int64_t t : y_ticks) {
     svg.Line(left, ypos(t), left + kLineSpan, ypos(t), t == 0 ? "axis" : "grid");
     svg.Text(left - 6, ypos(t) + 4, y_tick(t), "muted", TextAnchor::kEnd);

@@ -18,6 +18,7 @@ namespace taskcost {
 namespace {
 
 using testing::Call;
+using testing::CountOf;
 using testing::MakeAttempt;
 using testing::MakeAttempts;
 using testing::TwoCandidateManifest;
@@ -66,13 +67,6 @@ std::vector<Attempt> BudgetStoppedJournal() {
       {"s5", "small", 1, 1000, 100},
       {"s6", "small", 1, 0, 0, E::kTimeout},
   });
-}
-
-int64_t CountOf(const std::vector<ClassCount>& counts, ErrorClass c) {
-  for (const ClassCount& entry : counts) {
-    if (entry.error == c) return entry.count;
-  }
-  return 0;
 }
 
 }  // namespace
