@@ -106,7 +106,9 @@ int ExitFor(const RunResult& result) {
 void SayWhyIncomplete(const RunResult& result, const std::string& dir) {
   if (result.stop == StopCause::kBudget) {
     PrintWarning("budget reached: " + std::to_string(result.tasks_not_run) +
-                 " tasks were not run (they are listed as not run in the report)");
+                 " tasks have no outcome (listed as unfinished or not run in the report; "
+                 "taskcost run --resume " +
+                 dir + " continues them)");
   }
   for (const StoppedCandidate& s : result.stopped) {
     PrintWarning("candidate " + s.candidate_id + " was stopped: " + s.reason);

@@ -102,6 +102,7 @@ Json RepeatSpreadJson(const std::optional<RepeatSpread>& spread) {
     Json one;
     one["repeat"] = r.repeat;
     one["tasks_run"] = r.tasks_run;
+    one["tasks_unfinished"] = r.tasks_unfinished;
     one["successes"] = r.successes;
     one["success_rate"] = FractionOrNull(r.SuccessRate());
     PutMoney(one, "cost", r.cost);
@@ -127,6 +128,9 @@ Json CandidateJson(const CandidateMetrics& c) {
   j["tasks_planned"] = c.tasks_planned;
   j["tasks_run"] = c.tasks_run;
   j["tasks_not_run"] = c.tasks_not_run;
+  j["tasks_unfinished"] = c.tasks_unfinished;
+  j["tasks_finished"] = c.TasksFinished();
+  j["partial"] = c.Partial();
   j["successes"] = c.successes;
   j["attempts"] = c.attempts;
   j["retries"] = c.retries;
@@ -134,6 +138,8 @@ Json CandidateJson(const CandidateMetrics& c) {
   j["attempts_per_task"] = FractionOrNull(c.AttemptsPerTask());
   PutMoney(j, "total_cost", c.total_cost);
   PutMoney(j, "spent", c.spent);
+  j["unfinished_attempts"] = c.unfinished_attempts;
+  PutMoney(j, "unfinished_cost", c.unfinished_cost);
   j["cached_attempts"] = c.cached_attempts;
   j["answers_without_usage"] = c.answers_without_usage;
   j["judge_calls"] = c.judge_calls;
@@ -245,6 +251,7 @@ std::string ReportToJson(const Report& report) {
   j["run_id"] = report.run_id;
   j["unit"] = report.unit;
   j["simulated"] = report.simulated;
+  j["partial"] = report.Partial();
   j["samples"] = report.samples;
   j["repeats"] = report.repeats;
   j["baseline"] = report.baseline_id.empty() ? Json(nullptr) : Json(report.baseline_id);

@@ -56,7 +56,10 @@ std::string SpendLine(const Report& report);
 std::string HumanSummary(const Report& report);
 /// One warning per candidate with negative ROI, "" when none.
 std::vector<std::string> NegativeRoiWarnings(const Report& report);
-/// One note per candidate with tasks not run or a fatal stop.
+/// "PARTIAL RUN: 14 of 200 planned tasks have no outcome (...); ..." when some candidate has
+/// unfinished or not-run tasks (docs/report-format.md, section 1); "" for a complete run.
+std::string PartialBanner(const Report& report);
+/// One note per candidate with unfinished or not-run tasks or a fatal stop.
 std::vector<std::string> NotRunNotes(const Report& report);
 /// One note per time-priced candidate: "local-llama: time-priced at $2.40 per GPU-hour / 8
 /// concurrent requests; cost = measured latency".
