@@ -100,6 +100,13 @@ class Loop {
   void NoteStopped(bool was_stopped, int slot, const std::string& id, const Call& call);
   void StoreInCache(const InFlight& flight, const std::string& usage_raw,
                     const HttpResponse& response);
+  /// Says in `call`'s message when the policy refused the wait its reply asked for.
+  template <typename Call>
+  void NoteRefusedWait(Call& call, int attempt, const HttpResponse& response) const {
+    const std::string refused = RefusedWaitText(plan_.suite->policy, call.error, attempt,
+                                                call.retry_after_ms, response.headers);
+    if (!refused.empty()) call.error_message += (call.error_message.empty() ? "" : "; ") + refused;
+  }
   void ReportProgress(bool force);
   bool Interrupted() const {
     return options_.interrupt != nullptr && options_.interrupt->load(std::memory_order_relaxed);
@@ -146,6 +153,8 @@ SchedulerLimits Loop::Limits() const {
     limits.group_concurrency[group] = pc.provider.max_concurrency;
     if (limits.group_rate.size() <= group) limits.group_rate.resize(group + 1);
     limits.group_rate[group] = {pc.provider.requests_per_minute, pc.provider.tokens_per_minute};
+    if (limits.group_names.size() <= group) limits.group_names.resize(group + 1);
+    limits.group_names[group] = pc.provider.name;
   }
   return limits;
 }
@@ -361,6 +370,7 @@ Status Loop::HandleCompletion(const Completion& completion, bool cached) {
   Attempt attempt =
       MakeAttempt(plan_, task, flight.attempt, flight.started_unix_ms, completion.response);
   attempt.cached = cached;
+  NoteRefusedWait(attempt, flight.attempt, completion.response);
   Status written = journal_.Append(attempt);
   if (!written.ok()) return written;  // never keep calling what we cannot record
   const bool judging = AwaitingJudge(attempt);
@@ -402,6 +412,7 @@ Status Loop::HandleJudgeCompletion(const InFlight& flight, JudgeJob job,
   JudgeCall call = MakeJudgeRecord(plan_, judging.attempt, job.check, flight.attempt,
                                    flight.started_unix_ms, completion.response);
   call.cached = cached;
+  NoteRefusedWait(call, flight.attempt, completion.response);
   const Money spent = cached ? Money() : call.cost;
   const int slot = JudgeSlot(ScorerOfCheck(*plan_.suite, job.check).judge);
   const bool was_stopped = scheduler_.candidate_stopped(slot);
@@ -455,6 +466,11 @@ void Loop::ReportProgress(bool force) {
   p.spent = scheduler_.spent();
   p.budget = options_.budget;
   p.elapsed = std::chrono::duration_cast<milliseconds>(now - started_);
+  if (std::optional<WaitReason> wait = scheduler_.Waiting(now)) {
+    p.wait = std::chrono::ceil<milliseconds>(wait->until - now);
+    p.wait_until = std::chrono::ceil<milliseconds>(wait->until - started_);
+    p.wait_reason = std::move(wait->reason);
+  }
   options_.on_progress(p);
 }
 
@@ -469,6 +485,7 @@ Result<RunResult> Loop::Run() {
     if (drain_deadline && clock_.Now() >= *drain_deadline) break;
     Status sent = SendDue();
     if (!sent.ok()) return sent.errors();
+    if (scheduler_.Done()) break;  // the last answers came from the cache: nothing to wait for
     milliseconds wait(200);
     if (std::optional<SteadyTime> wake = scheduler_.NextWake()) {
       // Rounded up: waking a hair early for a refilling bucket would only spin.
@@ -496,6 +513,15 @@ Result<RunResult> Loop::Run() {
   Status synced = journal_.Sync();
   if (!synced.ok()) return synced.errors();
   result_.stop = scheduler_.stop_cause();
+  result_.budget_spent = scheduler_.spent();
+  for (const BudgetStop& stop : scheduler_.budget_stops()) {
+    const size_t slot = static_cast<size_t>(stop.candidate);
+    const std::string id =
+        slot < plan_.candidates.size()
+            ? plan_.candidates[slot].candidate->id
+            : "judge " + plan_.judges.at(slot - plan_.candidates.size()).candidate->model;
+    result_.budget_stopped.push_back(BudgetStopped{id, stop.next_call, stop.left});
+  }
   for (size_t index : scheduler_.Abandoned()) {
     if (!judge_jobs_.contains(index)) ++result_.tasks_not_run;  // a judge call is no task
   }
@@ -511,7 +537,7 @@ bool TaskFinished(const std::vector<const Attempt*>& attempts, const RetryPolicy
       last.error == ErrorClass::kScorerError || IsFatal(last.error)) {
     return true;
   }
-  if (last.attempt >= policy.max_attempts) return true;
+  if (last.attempt >= policy.max_attempts || WaitRefused(policy, last.retry_after_ms)) return true;
   return !policy.Retries(last.error);
 }
 
