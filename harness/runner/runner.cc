@@ -134,6 +134,7 @@ class Loop {
   bool cache_failed_ = false;           // a cache write failed: stop writing, say so once
   SteadyTime started_;
   SteadyTime last_progress_;
+  SteadyTime last_wait_until_;  // of the last wait reported
 };
 
 SchedulerLimits Loop::Limits() const {
@@ -455,8 +456,11 @@ void Loop::StoreInCache(const InFlight& flight, const std::string& usage_raw,
 void Loop::ReportProgress(bool force) {
   if (!options_.on_progress) return;
   const SteadyTime now = clock_.Now();
-  if (!force && now - last_progress_ < milliseconds(200)) return;
+  std::optional<WaitReason> wait = scheduler_.Waiting(now);
+  const bool new_wait = wait && wait->until != last_wait_until_;  // told when it begins
+  if (!force && !new_wait && now - last_progress_ < milliseconds(200)) return;
   last_progress_ = now;
+  if (wait) last_wait_until_ = wait->until;
   RunProgress p;
   p.tasks_total = tasks_.size() - judge_tasks_;  // judge calls are not tasks
   p.tasks_done = scheduler_.finished_tasks() - judge_tasks_finished_;
@@ -466,7 +470,7 @@ void Loop::ReportProgress(bool force) {
   p.spent = scheduler_.spent();
   p.budget = options_.budget;
   p.elapsed = std::chrono::duration_cast<milliseconds>(now - started_);
-  if (std::optional<WaitReason> wait = scheduler_.Waiting(now)) {
+  if (wait) {
     p.wait = std::chrono::ceil<milliseconds>(wait->until - now);
     p.wait_until = std::chrono::ceil<milliseconds>(wait->until - started_);
     p.wait_reason = std::move(wait->reason);
