@@ -166,27 +166,48 @@ SteadyTime Scheduler::RateReadyAt(const Lane& lane, const Task& task) const {
   return RateWait(lane, task).first;
 }
 
-std::pair<SteadyTime, std::string> Scheduler::RateWait(const Lane& lane, const Task& task) const {
+std::pair<SteadyTime, Scheduler::Hold> Scheduler::RateWait(const Lane& lane,
+                                                           const Task& task) const {
   const Group& group = groups_[static_cast<size_t>(lane.group)];
   const double tokens = static_cast<double>(task.spec.estimated_tokens);
-  const std::string name = GroupName(lane.group);
-  std::pair<SteadyTime, std::string> wait{SteadyTime::min(), ""};
-  auto hold = [&wait](SteadyTime at, std::string why) {
-    if (at > wait.first) wait = {at, std::move(why)};
+  std::pair<SteadyTime, Hold> wait{SteadyTime::min(), Hold::kNone};
+  auto hold = [&wait](SteadyTime at, Hold why) {
+    if (at > wait.first) wait = {at, why};
   };
-  hold(lane.paused_until, name + " rate limit (Retry-After)");
+  hold(lane.paused_until, Hold::kPause);
   // Nothing paces the start: the first request's rate-limit headers tell how much may follow,
   // so the others wait for its reply rather than burst into a wall of 429s.
   const bool probing = limits_.probe_first && !lane.answered && lane.in_flight > 0 &&
                        !group.requests && !group.tokens;
-  if (probing) hold(lane.first_sent + kProbeWait, name + " first reply (its rate-limit headers)");
-  if (group.requests) hold(group.requests->ReadyAt(1), name + " requests_per_minute");
-  if (group.tokens) hold(group.tokens->ReadyAt(tokens), name + " tokens_per_minute");
+  if (probing) hold(lane.first_sent + kProbeWait, Hold::kProbe);
+  if (group.requests) hold(group.requests->ReadyAt(1), Hold::kRequestsCap);
+  if (group.tokens) hold(group.tokens->ReadyAt(tokens), Hold::kTokensCap);
   // Idle, the lane has been counted in full: its quota is full again at the reading's reset.
   const bool idle = lane.in_flight == 0;
-  hold(lane.requests.ReadyAt(1, idle), name + " rate limit (requests left, its headers)");
-  hold(lane.tokens.ReadyAt(tokens, idle), name + " rate limit (tokens left, its headers)");
+  hold(lane.requests.ReadyAt(1, idle), Hold::kRequestsLeft);
+  hold(lane.tokens.ReadyAt(tokens, idle), Hold::kTokensLeft);
   return wait;
+}
+
+std::string Scheduler::HoldText(const Lane& lane, Hold hold) const {
+  const std::string name = GroupName(lane.group);
+  switch (hold) {
+    case Hold::kPause:
+      return name + " rate limit (Retry-After)";
+    case Hold::kProbe:
+      return name + " first reply (its rate-limit headers)";
+    case Hold::kRequestsCap:
+      return name + " requests_per_minute";
+    case Hold::kTokensCap:
+      return name + " tokens_per_minute";
+    case Hold::kRequestsLeft:
+      return name + " rate limit (requests left, its headers)";
+    case Hold::kTokensLeft:
+      return name + " rate limit (tokens left, its headers)";
+    case Hold::kNone:
+      break;
+  }
+  return name;
 }
 
 std::optional<size_t> Scheduler::Head(const Lane& lane) const {
@@ -218,18 +239,17 @@ std::vector<SendOrder> Scheduler::TakeSends(SteadyTime now) {
     Lane& lane = lanes_[next_lane_++ % lanes];
     std::deque<size_t>& queue = lane.ready;
     while (!queue.empty() && tasks_[queue.front()].state != State::kReady) queue.pop_front();
+    if (!queue.empty() && BudgetFit(tasks_[queue.front()]) == Fit::kNever) {
+      StopForBudget(tasks_[queue.front()]);  // its candidate stops; others' tasks may follow
+      continue;
+    }
     if (queue.empty() || !ConcurrencyAllows(lane) ||
         now < RateReadyAt(lane, tasks_[queue.front()])) {
       ++blocked;
       continue;
     }
     Task& task = tasks_[queue.front()];
-    const Fit fit = BudgetFit(task);
-    if (fit == Fit::kNever) {  // its candidate stops; the lane may hold others' tasks
-      StopForBudget(task);
-      continue;
-    }
-    if (fit == Fit::kLater) {
+    if (BudgetFit(task) == Fit::kLater) {
       // Nothing else goes before it: in-flight calls give back their reservations as they
       // finish, so concurrency falls as the cap nears. The next round starts at this lane.
       --next_lane_;
@@ -446,7 +466,7 @@ std::optional<WaitReason> Scheduler::Waiting(SteadyTime now) const {
     if (!head || !ConcurrencyAllows(lane) || BudgetFit(tasks_[*head]) == Fit::kLater) continue;
     auto [at, why] = RateWait(lane, tasks_[*head]);
     if (at <= now) return std::nullopt;  // something goes now
-    consider(at, std::move(why));
+    consider(at, HoldText(lane, why));
   }
   return first;
 }

@@ -212,9 +212,12 @@ class Scheduler {
   void StopForBudget(const Task& task);
   void Drop(int candidate);
   bool Stopped(int candidate) const;
-  /// When `task`, the head of `lane`, may go as far as rate limits are concerned, and why not
-  /// before (empty when nothing holds it).
-  std::pair<SteadyTime, std::string> RateWait(const Lane& lane, const Task& task) const;
+  // What holds a lane's head back until a time.
+  enum class Hold { kNone, kPause, kProbe, kRequestsCap, kTokensCap, kRequestsLeft, kTokensLeft };
+  /// When `task`, the head of `lane`, may go as far as rate limits are concerned, and what holds
+  /// it until then.
+  std::pair<SteadyTime, Hold> RateWait(const Lane& lane, const Task& task) const;
+  std::string HoldText(const Lane& lane, Hold hold) const;
   std::string GroupName(int group) const;
   Group& GroupOf(const TaskSpec& spec);
   int GroupLimit(const Group& group) const;

@@ -254,6 +254,24 @@ TEST_CASE("scheduler: a budget below every candidate's first call runs nothing, 
   CHECK(s.budget_stops()[1].left == Usd("0.001"));
 }
 
+TEST_CASE("scheduler: a candidate whose next call can never fit stops without waiting") {
+  // Cap $0.10, each call reserves $0.06. The first comes back a 429 that cost $0.05 and asks
+  // for 60 s; the second task, and the first's retry, would need $0.05 + $0.06 = $0.11: the
+  // candidate stops at once rather than after the 60 s pause.
+  Scheduler s(SchedulerLimits{4, {}}, Policy(), Usd("0.10"), 1);
+  size_t first = s.AddTask(TaskSpec{0, 0, 0, Usd("0.06")});
+  s.AddTask(TaskSpec{0, 0, 0, Usd("0.06")});
+  REQUIRE(s.TakeSends(T(0)).size() == 1);  // $0.12 for both: the second waits for the first
+  AttemptOutcome limited = RateLimited(milliseconds(60'000));
+  limited.cost = Usd("0.05");
+  s.OnFinished(first, limited, T(10));
+  CHECK(s.TakeSends(T(10)).empty());
+  CHECK(s.Done());
+  CHECK(s.Abandoned() == std::vector<size_t>{0, 1});
+  REQUIRE(s.budget_stops().size() == 1);
+  CHECK(s.budget_stops()[0].left == Usd("0.05"));
+}
+
 TEST_CASE("scheduler: resumed tasks keep their attempt count") {
   Scheduler s(SchedulerLimits{4, {}}, Policy(3), std::nullopt, 1);
   size_t done = s.AddTask(TaskSpec{0, 0, 3});  // already used every attempt
