@@ -156,30 +156,21 @@ std::optional<int64_t> DateMillis(int64_t year, int month, int day, std::optiona
   return (DaysFromCivil(year, month, day) * 86'400 + *clock) * 1000;
 }
 
-// "06 Nov 1994 08:49:37 GMT" (IMF-fixdate after the day name).
-std::optional<int64_t> ImfFixdate(std::string_view s) {
+// After the day name: "06 Nov 1994 08:49:37 GMT" (IMF-fixdate: `sep` " ", a 4-digit year) or
+// "06-Nov-94 08:49:37 GMT" (RFC 850: `sep` "-", a 2-digit year read as 1970-2069).
+std::optional<int64_t> DayMonthYearDate(std::string_view s, std::string_view sep,
+                                        size_t year_digits) {
   std::optional<int> day = TakeDigits(s, 2);
-  if (!day || !TakeChar(s, " ")) return std::nullopt;
+  if (!day || !TakeChar(s, sep)) return std::nullopt;
   const int month = TakeMonth(s);
-  if (!TakeChar(s, " ")) return std::nullopt;
-  std::optional<int> year = TakeDigits(s, 4);
+  if (!TakeChar(s, sep)) return std::nullopt;
+  std::optional<int> year = TakeDigits(s, year_digits);
   if (!year || !TakeChar(s, " ")) return std::nullopt;
   std::optional<int64_t> clock = TakeClock(s);
   if (s != " GMT") return std::nullopt;
-  return DateMillis(*year, month, *day, clock);
-}
-
-// "06-Nov-94 08:49:37 GMT" (RFC 850 after the day name).
-std::optional<int64_t> Rfc850Date(std::string_view s) {
-  std::optional<int> day = TakeDigits(s, 2);
-  if (!day || !TakeChar(s, "-")) return std::nullopt;
-  const int month = TakeMonth(s);
-  if (!TakeChar(s, "-")) return std::nullopt;
-  std::optional<int> year = TakeDigits(s, 2);
-  if (!year || !TakeChar(s, " ")) return std::nullopt;
-  std::optional<int64_t> clock = TakeClock(s);
-  if (s != " GMT") return std::nullopt;
-  return DateMillis(*year < 70 ? 2000 + *year : 1900 + *year, month, *day, clock);
+  int64_t full_year = *year;
+  if (year_digits == 2) full_year += *year < 70 ? 2000 : 1900;
+  return DateMillis(full_year, month, *day, clock);
 }
 
 // "Nov  6 08:49:37 1994" (asctime after the day name; the day is space-padded).
@@ -318,8 +309,8 @@ std::optional<int64_t> ParseHttpDateMillis(std::string_view text) {
   std::string_view s = Trim(text);
   std::string_view rest = s;
   if (SkipDayName(rest, ", ")) {
-    if (rest.size() > 2 && rest[2] == '-') return Rfc850Date(rest);
-    return ImfFixdate(rest);
+    if (rest.size() > 2 && rest[2] == '-') return DayMonthYearDate(rest, "-", 2);
+    return DayMonthYearDate(rest, " ", 4);
   }
   rest = s;
   if (SkipDayName(rest, " ")) return AsctimeDate(rest);
