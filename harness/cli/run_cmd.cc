@@ -103,13 +103,32 @@ int ExitFor(const RunResult& result) {
   return kExitOk;
 }
 
-void SayWhyIncomplete(const RunResult& result, const std::string& dir) {
-  if (result.stop == StopCause::kBudget) {
-    PrintWarning("budget reached: " + std::to_string(result.tasks_not_run) +
-                 " tasks have no outcome (listed as unfinished or not run in the report; "
-                 "taskcost run --resume " +
-                 dir + " continues them)");
+// "97.6%": `part` as a share of `whole` (> 0), to a tenth of a percent.
+std::string ShareText(Money part, Money whole) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f%%",
+                100.0 * static_cast<double>(part.picos()) / static_cast<double>(whole.picos()));
+  return text;
+}
+
+// Which candidates the budget stopped and why, and how much of the cap was used.
+void SayBudgetStops(const RunResult& result, const std::optional<Money>& budget,
+                    const std::string& dir) {
+  if (result.stop != StopCause::kBudget || !budget) return;
+  for (const BudgetStopped& b : result.budget_stopped) {
+    PrintWarning("budget: " + b.candidate_id + " stopped; its next call could cost up to $" +
+                 FormatUsd(b.next_call) + ", more than the $" + FormatUsd(b.left) + " left");
   }
+  PrintWarning("budget reached: spent $" + FormatUsd(result.budget_spent) + " of $" +
+               FormatUsd(*budget) + " (" + ShareText(result.budget_spent, *budget) + "); " +
+               std::to_string(result.tasks_not_run) +
+               " tasks have no outcome (listed as unfinished or not run in the report; "
+               "taskcost run --resume " + dir + " continues them)");
+}
+
+void SayWhyIncomplete(const RunResult& result, const std::string& dir,
+                      const std::optional<Money>& budget) {
+  SayBudgetStops(result, budget, dir);
   for (const StoppedCandidate& s : result.stopped) {
     PrintWarning("candidate " + s.candidate_id + " was stopped: " + s.reason);
   }
@@ -343,7 +362,7 @@ int RunCommand::WriteReports(const RunResult& result, Report report) {
                        "report.md)\n", dir_.c_str());
   Status indexed = IndexRunReport(a_.plan.results, dir_, report, manifest_.started_unix_ms);
   if (!indexed.ok()) PrintWarning("history index not updated: " + indexed.error().ToString());
-  SayWhyIncomplete(result, dir_);
+  SayWhyIncomplete(result, dir_, inputs_.suite.budget);
   return ExitFor(result);
 }
 

@@ -95,6 +95,9 @@ struct RetryPolicy {
   std::chrono::milliseconds timeout{60'000};          // per attempt
   std::chrono::milliseconds backoff_initial{500};     // first retry delay before jitter
   std::chrono::milliseconds backoff_max{30'000};      // cap of the exponential delay
+  // Longest wait a provider may ask for (Retry-After, rate-limit reset headers); an attempt
+  // asked to wait longer is not retried (docs/rate-limits.md).
+  std::chrono::milliseconds max_wait{120'000};
 
   bool Retries(ErrorClass c) const;
 };

@@ -100,6 +100,13 @@ class Loop {
   void NoteStopped(bool was_stopped, int slot, const std::string& id, const Call& call);
   void StoreInCache(const InFlight& flight, const std::string& usage_raw,
                     const HttpResponse& response);
+  /// Says in `call`'s message when the policy refused the wait its reply asked for.
+  template <typename Call>
+  void NoteRefusedWait(Call& call, int attempt, const HttpResponse& response) const {
+    const std::string refused = RefusedWaitText(plan_.suite->policy, call.error, attempt,
+                                                call.retry_after_ms, response.headers);
+    if (!refused.empty()) call.error_message += (call.error_message.empty() ? "" : "; ") + refused;
+  }
   void ReportProgress(bool force);
   bool Interrupted() const {
     return options_.interrupt != nullptr && options_.interrupt->load(std::memory_order_relaxed);
@@ -127,6 +134,7 @@ class Loop {
   bool cache_failed_ = false;           // a cache write failed: stop writing, say so once
   SteadyTime started_;
   SteadyTime last_progress_;
+  SteadyTime last_wait_until_;  // of the last wait reported
 };
 
 SchedulerLimits Loop::Limits() const {
@@ -146,6 +154,8 @@ SchedulerLimits Loop::Limits() const {
     limits.group_concurrency[group] = pc.provider.max_concurrency;
     if (limits.group_rate.size() <= group) limits.group_rate.resize(group + 1);
     limits.group_rate[group] = {pc.provider.requests_per_minute, pc.provider.tokens_per_minute};
+    if (limits.group_names.size() <= group) limits.group_names.resize(group + 1);
+    limits.group_names[group] = pc.provider.name;
   }
   return limits;
 }
@@ -361,6 +371,7 @@ Status Loop::HandleCompletion(const Completion& completion, bool cached) {
   Attempt attempt =
       MakeAttempt(plan_, task, flight.attempt, flight.started_unix_ms, completion.response);
   attempt.cached = cached;
+  NoteRefusedWait(attempt, flight.attempt, completion.response);
   Status written = journal_.Append(attempt);
   if (!written.ok()) return written;  // never keep calling what we cannot record
   const bool judging = AwaitingJudge(attempt);
@@ -402,6 +413,7 @@ Status Loop::HandleJudgeCompletion(const InFlight& flight, JudgeJob job,
   JudgeCall call = MakeJudgeRecord(plan_, judging.attempt, job.check, flight.attempt,
                                    flight.started_unix_ms, completion.response);
   call.cached = cached;
+  NoteRefusedWait(call, flight.attempt, completion.response);
   const Money spent = cached ? Money() : call.cost;
   const int slot = JudgeSlot(ScorerOfCheck(*plan_.suite, job.check).judge);
   const bool was_stopped = scheduler_.candidate_stopped(slot);
@@ -444,8 +456,11 @@ void Loop::StoreInCache(const InFlight& flight, const std::string& usage_raw,
 void Loop::ReportProgress(bool force) {
   if (!options_.on_progress) return;
   const SteadyTime now = clock_.Now();
-  if (!force && now - last_progress_ < milliseconds(200)) return;
+  std::optional<WaitReason> wait = scheduler_.Waiting(now);
+  const bool new_wait = wait && wait->until != last_wait_until_;  // told when it begins
+  if (!force && !new_wait && now - last_progress_ < milliseconds(200)) return;
   last_progress_ = now;
+  if (wait) last_wait_until_ = wait->until;
   RunProgress p;
   p.tasks_total = tasks_.size() - judge_tasks_;  // judge calls are not tasks
   p.tasks_done = scheduler_.finished_tasks() - judge_tasks_finished_;
@@ -455,6 +470,11 @@ void Loop::ReportProgress(bool force) {
   p.spent = scheduler_.spent();
   p.budget = options_.budget;
   p.elapsed = std::chrono::duration_cast<milliseconds>(now - started_);
+  if (wait) {
+    p.wait = std::chrono::ceil<milliseconds>(wait->until - now);
+    p.wait_until = std::chrono::ceil<milliseconds>(wait->until - started_);
+    p.wait_reason = std::move(wait->reason);
+  }
   options_.on_progress(p);
 }
 
@@ -469,6 +489,7 @@ Result<RunResult> Loop::Run() {
     if (drain_deadline && clock_.Now() >= *drain_deadline) break;
     Status sent = SendDue();
     if (!sent.ok()) return sent.errors();
+    if (scheduler_.Done()) break;  // the last answers came from the cache: nothing to wait for
     milliseconds wait(200);
     if (std::optional<SteadyTime> wake = scheduler_.NextWake()) {
       // Rounded up: waking a hair early for a refilling bucket would only spin.
@@ -496,6 +517,15 @@ Result<RunResult> Loop::Run() {
   Status synced = journal_.Sync();
   if (!synced.ok()) return synced.errors();
   result_.stop = scheduler_.stop_cause();
+  result_.budget_spent = scheduler_.spent();
+  for (const BudgetStop& stop : scheduler_.budget_stops()) {
+    const size_t slot = static_cast<size_t>(stop.candidate);
+    const std::string id =
+        slot < plan_.candidates.size()
+            ? plan_.candidates[slot].candidate->id
+            : "judge " + plan_.judges.at(slot - plan_.candidates.size()).candidate->model;
+    result_.budget_stopped.push_back(BudgetStopped{id, stop.next_call, stop.left});
+  }
   for (size_t index : scheduler_.Abandoned()) {
     if (!judge_jobs_.contains(index)) ++result_.tasks_not_run;  // a judge call is no task
   }
@@ -511,7 +541,7 @@ bool TaskFinished(const std::vector<const Attempt*>& attempts, const RetryPolicy
       last.error == ErrorClass::kScorerError || IsFatal(last.error)) {
     return true;
   }
-  if (last.attempt >= policy.max_attempts) return true;
+  if (last.attempt >= policy.max_attempts || WaitRefused(policy, last.retry_after_ms)) return true;
   return !policy.Retries(last.error);
 }
 

@@ -31,6 +31,11 @@ struct RunProgress {
   Money spent;
   std::optional<Money> budget;
   std::chrono::milliseconds elapsed{0};
+  // When only time can let anything more be sent: how long, until when (from the start) and why
+  // ("anthropic rate limit (Retry-After)"); wait 0 otherwise.
+  std::chrono::milliseconds wait{0};
+  std::chrono::milliseconds wait_until{0};
+  std::string wait_reason;
 };
 
 struct RunOptions {
@@ -53,9 +58,19 @@ struct StoppedCandidate {
   std::string reason;  // "auth: Incorrect API key provided (HTTP 401)"
 };
 
+/// A candidate (or an LLM judge, "judge MODEL") the budget stopped: its next call's worst case
+/// did not fit in what was left.
+struct BudgetStopped {
+  std::string candidate_id;
+  Money next_call;
+  Money left;
+};
+
 struct RunResult {
   StopCause stop = StopCause::kNone;
   std::vector<StoppedCandidate> stopped;  // candidates stopped by a fatal error
+  std::vector<BudgetStopped> budget_stopped;  // in the order the budget stopped them
+  Money budget_spent;  // counted against the budget: a resumed run's earlier spend included
   size_t tasks_not_run = 0;               // planned tasks that will not get another attempt
   int64_t attempts = 0;                   // attempts made by this invocation
   int64_t http_answers = 0;               // attempts that got any HTTP status

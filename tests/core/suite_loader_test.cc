@@ -266,6 +266,17 @@ TEST_CASE("suite_loader: retry_on may list only retryable error classes") {
         "100");
 }
 
+TEST_CASE("suite_loader: policy.max_wait_s, the longest wait a provider may ask for") {
+  TempDir dir;
+  CHECK(Load(dir, kMinimal).policy.max_wait == std::chrono::milliseconds(120'000));
+  CHECK(Load(dir, std::string(kMinimal) + "policy: {max_wait_s: 2.5}\n").policy.max_wait ==
+        std::chrono::milliseconds(2'500));
+  CHECK(LoadErrors(std::string(kMinimal) + "policy: {max_wait_s: 0}\n") ==
+        "suite.yaml:11:22: policy.max_wait_s: must be greater than 0");
+  CHECK(LoadErrors(std::string(kMinimal) + "policy: {max_wait_s: 86400.001}\n") ==
+        "suite.yaml:11:22: policy.max_wait_s: must be at most 86400 (a day)");
+}
+
 TEST_CASE("suite_loader: output name, mode and success criteria") {
   const std::string yaml = Replace(
       kMinimal, "  schema: {type: object, properties: {answer: {type: string}}}\n",
