@@ -435,6 +435,7 @@ Json PolicyToJson(const RetryPolicy& p) {
   j["timeout_ms"] = p.timeout.count();
   j["backoff_initial_ms"] = p.backoff_initial.count();
   j["backoff_max_ms"] = p.backoff_max.count();
+  j["max_wait_ms"] = p.max_wait.count();
   return j;
 }
 
@@ -454,6 +455,10 @@ RetryPolicy PolicyFromFields(const Fields& f) {
   p.timeout = std::chrono::milliseconds(f.Int64("timeout_ms"));
   p.backoff_initial = std::chrono::milliseconds(f.Int64("backoff_initial_ms"));
   p.backoff_max = std::chrono::milliseconds(f.Int64("backoff_max_ms"));
+  // Absent from run.json files written before max_wait_s existed: the default then applied.
+  if (std::optional<int64_t> max_wait = f.OptionalInt64("max_wait_ms")) {
+    p.max_wait = std::chrono::milliseconds(*max_wait);
+  }
   return p;
 }
 

@@ -100,6 +100,11 @@ struct RetryPolicy {
   std::chrono::milliseconds max_wait{120'000};
 
   bool Retries(ErrorClass c) const;
+  /// Whether a provider's asked wait (`retry_after_ms`) is longer than max_wait: such an
+  /// attempt is not retried, so it ends its task.
+  bool RefusesWait(std::optional<int64_t> retry_after_ms) const {
+    return retry_after_ms && *retry_after_ms > max_wait.count();
+  }
 };
 
 /// Thresholds of `taskcost gate` (the suite's `gate:` block; the verb's flags override them).

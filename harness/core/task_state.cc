@@ -21,7 +21,8 @@ bool AttemptEndsStep(const Attempt& last, const RetryPolicy& policy) {
                         last.error == ErrorClass::kIncorrect ||
                         last.error == ErrorClass::kScorerError;
   if (answered || IsFatal(last.error)) return true;
-  return last.attempt >= policy.max_attempts || !policy.Retries(last.error);
+  return last.attempt >= policy.max_attempts || !policy.Retries(last.error) ||
+         policy.RefusesWait(last.retry_after_ms);
 }
 
 bool StepGoesOn(const Attempt& last, StepPosition position) {

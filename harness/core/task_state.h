@@ -21,7 +21,8 @@ std::string_view TaskStateName(TaskState state);
 
 /// Whether no further attempt follows `last` in its task (or cascade step) under `policy`: it
 /// was answered (succeeded, `incorrect`, `scorer_error`), its class is fatal, it used the
-/// policy's last attempt, or the policy does not retry its class.
+/// policy's last attempt, the policy does not retry its class, or the provider asked for a
+/// wait longer than the policy's max_wait (RetryPolicy::RefusesWait).
 bool AttemptEndsStep(const Attempt& last, const RetryPolicy& policy);
 
 /// Where a task's last attempt stands in its candidate: a single model, or step `index` of a

@@ -42,7 +42,7 @@ std::string WaitText(double seconds) {
 }  // namespace
 
 bool WaitRefused(const RetryPolicy& policy, std::optional<int64_t> retry_after_ms) {
-  return retry_after_ms && *retry_after_ms > policy.max_wait.count();
+  return policy.RefusesWait(retry_after_ms);
 }
 
 std::string RefusedWaitText(const RetryPolicy& policy, ErrorClass error, int attempt,

@@ -214,6 +214,13 @@ TEST_CASE("partial: task states by rule") {
   CHECK(state(E::kIncorrect, 1, {false, 1, 2}) == TaskState::kFailed);      // the last step
   CHECK(state(E::kScorerError, 1, {false, 0, 2}) == TaskState::kFailed);    // does not escalate
   CHECK(state(E::kIncorrect, 1, {true, 0, 2}) == TaskState::kFailed);       // a chain stops
+  // A provider that asks for a wait longer than max_wait_s (120 s by default) ends the task:
+  // the runner does not retry it (issue 12 item 6), so it is failed, not unfinished.
+  Attempt refused = MakeAttempt({"s1", "small", 1, 0, 0, E::kRateLimit});
+  refused.retry_after_ms = 999'999'000;
+  CHECK(StateOfTask(&refused, policy, {}) == TaskState::kFailed);
+  refused.retry_after_ms = 120'000;  // exactly the cap: still waited for
+  CHECK(StateOfTask(&refused, policy, {}) == TaskState::kUnfinished);
   CHECK(TaskStateName(TaskState::kUnfinished) == "unfinished");
   CHECK(TaskStateName(TaskState::kNotRun) == "not_run");
 }
