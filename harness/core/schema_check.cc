@@ -14,20 +14,6 @@
 namespace taskcost::schema {
 namespace {
 
-std::string EscapeToken(std::string_view token) {
-  std::string out;
-  for (char c : token) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 bool IsInteger(const Json& value) {
   if (value.is_number_integer()) return true;
   if (!value.is_number_float()) return false;
@@ -35,7 +21,7 @@ bool IsInteger(const Json& value) {
   return std::isfinite(d) && std::floor(d) == d;
 }
 
-std::string KindOf(const Json& value) {
+std::string TypeOf(const Json& value) {
   switch (value.type()) {
     case Json::value_t::object:
       return "object";
@@ -274,7 +260,7 @@ std::string Checker::PathText() const {
   std::string out;
   for (const Step& step : path_) {
     out += "/";
-    out += step.key != nullptr ? EscapeToken(*step.key) : std::to_string(step.index);
+    out += step.key != nullptr ? EscapePointerToken(*step.key) : std::to_string(step.index);
   }
   return out.empty() ? "/" : out;
 }
@@ -313,7 +299,7 @@ bool Checker::Check(const SchemaNode& node, const Json& value) {
 bool Checker::CheckValueKeywords(const SchemaNode& node, const Json& value) {
   bool ok = true;
   if (node.types != 0 && !TypeMatches(node.types, value)) {
-    ok = Fail([&] { return "expected " + TypeListText(node.types) + ", got " + KindOf(value); });
+    ok = Fail([&] { return "expected " + TypeListText(node.types) + ", got " + TypeOf(value); });
     if (quiet()) return false;
   }
   if (node.enum_values && std::find(node.enum_values->begin(), node.enum_values->end(), value) ==

@@ -16,167 +16,6 @@
 namespace taskcost::schema {
 namespace {
 
-std::string EscapeToken(std::string_view token) {
-  std::string out;
-  for (char c : token) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-std::string UnescapeToken(std::string_view token) {
-  std::string out;
-  for (size_t i = 0; i < token.size(); ++i) {
-    if (token[i] == '~' && i + 1 < token.size() && (token[i + 1] == '0' || token[i + 1] == '1')) {
-      out += token[i + 1] == '0' ? '~' : '/';
-      ++i;
-    } else {
-      out += token[i];
-    }
-  }
-  return out;
-}
-
-std::string KindOf(const OrderedJson& value) {
-  switch (value.type()) {
-    case OrderedJson::value_t::object:
-      return "an object";
-    case OrderedJson::value_t::array:
-      return "an array";
-    case OrderedJson::value_t::string:
-      return "a string";
-    case OrderedJson::value_t::boolean:
-      return "a boolean";
-    case OrderedJson::value_t::null:
-      return "null";
-    default:
-      return "a number";
-  }
-}
-
-// Keywords that only annotate: accepted and ignored.
-const std::set<std::string, std::less<>>& AnnotationKeywords() {
-  static const std::set<std::string, std::less<>> names = {
-      "title",    "description", "default",    "examples",      "example", "$comment",
-      "readOnly", "writeOnly",   "deprecated", "$id",           "id",      "$schema",
-      "$anchor",  "definitions", "$defs",      "discriminator",
-  };
-  return names;
-}
-
-// Keywords that constrain the value: all implemented.
-const std::set<std::string, std::less<>>& AssertionKeywords() {
-  static const std::set<std::string, std::less<>> names = {
-      "$ref",
-      "type",
-      "enum",
-      "const",
-      "multipleOf",
-      "maximum",
-      "exclusiveMaximum",
-      "minimum",
-      "exclusiveMinimum",
-      "maxLength",
-      "minLength",
-      "pattern",
-      "format",
-      "items",
-      "additionalItems",
-      "prefixItems",
-      "maxItems",
-      "minItems",
-      "uniqueItems",
-      "contains",
-      "minContains",
-      "maxContains",
-      "maxProperties",
-      "minProperties",
-      "required",
-      "properties",
-      "patternProperties",
-      "additionalProperties",
-      "dependencies",
-      "dependentRequired",
-      "dependentSchemas",
-      "propertyNames",
-      "if",
-      "then",
-      "else",
-      "allOf",
-      "anyOf",
-      "oneOf",
-      "not",
-  };
-  return names;
-}
-
-// Keywords taskcost does not implement, with what to write instead. Refused.
-const std::map<std::string, std::string, std::less<>>& RefusedKeywords() {
-  static const std::map<std::string, std::string, std::less<>> reasons = {
-      {"unevaluatedProperties", "list the properties and use additionalProperties"},
-      {"unevaluatedItems", "use items or additionalItems"},
-      {"$recursiveRef", "use $ref"},
-      {"$recursiveAnchor", "use $ref"},
-      {"$dynamicRef", "use $ref"},
-      {"$dynamicAnchor", "use $ref"},
-      {"$vocabulary", "remove it"},
-      {"contentMediaType", "check the decoded content with a scorer"},
-      {"contentEncoding", "check the decoded content with a scorer"},
-      {"contentSchema", "check the decoded content with a scorer"},
-      {"nullable", "it is OpenAPI's, not JSON Schema's: write \"type\": [\"string\", \"null\"]"},
-      {"divisibleBy", "it is draft 3's: write multipleOf"},
-      {"extends", "it is draft 3's: write allOf"},
-      {"disallow", "it is draft 3's: write not"},
-  };
-  return reasons;
-}
-
-const std::vector<std::string>& KnownKeywordList() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> all(AssertionKeywords().begin(), AssertionKeywords().end());
-    all.insert(all.end(), AnnotationKeywords().begin(), AnnotationKeywords().end());
-    for (const auto& [name, reason] : RefusedKeywords()) all.push_back(name);
-    return all;
-  }();
-  return names;
-}
-
-const std::vector<std::string>& TypeNames() {
-  static const std::vector<std::string> names = {"array",  "boolean", "integer", "null",
-                                                 "number", "object",  "string"};
-  return names;
-}
-
-std::optional<std::string> TypeAlias(const std::string& name) {
-  static const std::pair<const char*, const char*> kAliases[] = {
-      {"int", "integer"},  {"long", "integer"}, {"float", "number"}, {"double", "number"},
-      {"bool", "boolean"}, {"str", "string"},   {"list", "array"},   {"dict", "object"},
-      {"map", "object"},   {"none", "null"},
-  };
-  for (const auto& [alias, type] : kAliases) {
-    if (name == alias) return type;
-  }
-  return std::nullopt;
-}
-
-uint8_t TypeBitOf(const std::string& name) {
-  static const std::pair<const char*, uint8_t> kBits[] = {
-      {"null", kNullType},       {"boolean", kBooleanType}, {"object", kObjectType},
-      {"array", kArrayType},     {"number", kNumberType},   {"string", kStringType},
-      {"integer", kIntegerType},
-  };
-  for (const auto& [type, bit] : kBits) {
-    if (name == type) return bit;
-  }
-  return 0;
-}
-
 struct PendingRef {
   SchemaNode* node;
   std::string ref;
@@ -284,8 +123,8 @@ SchemaNode* Compiler::Compile(const OrderedJson& value, const std::string& point
   if (ref_alone) RefuseRefSiblings(value, pointer);
   ArrayParts arrays;
   for (auto it = value.begin(); it != value.end(); ++it) {
-    const std::string at = pointer + "/" + EscapeToken(it.key());
-    if (ref_alone && AssertionKeywords().contains(it.key()) && it.key() != "$ref") continue;
+    const std::string at = pointer + "/" + EscapePointerToken(it.key());
+    if (ref_alone && IsAssertionKeyword(it.key()) && it.key() != "$ref") continue;
     ReadKeyword(*node, it.key(), it.value(), at, base, arrays);
   }
   FinishArrays(*node, arrays, pointer);
@@ -317,8 +156,8 @@ void Compiler::ReadIds(const OrderedJson& value, const std::string& pointer, std
 // refused rather than left to do nothing.
 void Compiler::RefuseRefSiblings(const OrderedJson& value, const std::string& pointer) {
   for (auto it = value.begin(); it != value.end(); ++it) {
-    if (it.key() == "$ref" || !AssertionKeywords().contains(it.key())) continue;
-    Fail(pointer + "/" + EscapeToken(it.key()),
+    if (it.key() == "$ref" || !IsAssertionKeyword(it.key())) continue;
+    Fail(pointer + "/" + EscapePointerToken(it.key()),
          "\"" + it.key() +
              "\" beside \"$ref\" is ignored in draft 7; put both in \"allOf\": "
              "[{\"$ref\": ...}, {\"" +
@@ -341,16 +180,18 @@ void Compiler::ReadKeyword(SchemaNode& node, const std::string& keyword, const O
   if (ReadApplicator(node, keyword, value, at, base, arrays)) return;
   if (ReadObjectKeyword(node, keyword, value, at, base)) return;
   if (ReadValueKeyword(node, keyword, value, at)) return;
-  if (auto refused = RefusedKeywords().find(keyword); refused != RefusedKeywords().end()) {
-    return Fail(at, "\"" + keyword + "\" is not supported by taskcost: " + refused->second);
+  const KeywordKind kind = KindOfKeyword(keyword);
+  if (kind == KeywordKind::kRefused) {
+    return Fail(
+        at, "\"" + keyword + "\" is not supported by taskcost: " + RefusedKeywordAdvice(keyword));
   }
-  if (!AnnotationKeywords().contains(keyword)) CheckUnknown(keyword, at);
+  if (kind == KeywordKind::kUnknown) CheckUnknown(keyword, at);
 }
 
 // A keyword no draft has is ignored, as JSON Schema says, unless it looks like a misspelt one.
 void Compiler::CheckUnknown(const std::string& keyword, const std::string& at) {
   if (keyword.starts_with("x-")) return;
-  std::string suggestion = DidYouMean(keyword, KnownKeywordList());
+  std::string suggestion = NearMissOfKeyword(keyword);
   if (!suggestion.empty()) Fail(at, "unknown keyword " + Quoted(keyword) + suggestion);
 }
 
@@ -418,7 +259,7 @@ bool Compiler::ReadObjectKeyword(SchemaNode& node, const std::string& keyword,
   } else if (keyword == "patternProperties") {
     if (!value.is_object()) Fail(at, "must be an object of schemas, not " + KindOf(value));
     for (auto it = value.begin(); value.is_object() && it != value.end(); ++it) {
-      const std::string child = at + "/" + EscapeToken(it.key());
+      const std::string child = at + "/" + EscapePointerToken(it.key());
       Result<std::unique_ptr<RE2>> regex = CompilePattern(it.key());
       if (!regex.ok()) {
         Fail(child,
@@ -532,7 +373,7 @@ void Compiler::ReadSchemaMap(const OrderedJson& value, const std::string& at,
                              const std::string& base,
                              std::map<std::string, const SchemaNode*>* into) {
   for (auto it = value.begin(); it != value.end(); ++it) {
-    const SchemaNode* schema = Sub(it.value(), at + "/" + EscapeToken(it.key()), base);
+    const SchemaNode* schema = Sub(it.value(), at + "/" + EscapePointerToken(it.key()), base);
     if (into != nullptr) (*into)[it.key()] = schema;
   }
 }
@@ -552,15 +393,11 @@ void Compiler::ReadType(SchemaNode& node, const OrderedJson& value, const std::s
       continue;
     }
     const std::string text = name->get<std::string>();
-    if (uint8_t bit = TypeBitOf(text); bit != 0) {
+    if (uint8_t bit = TypeBitNamed(text); bit != 0) {
       node.types |= bit;
-      continue;
+    } else {
+      Fail(where, UnknownTypeMessage(text));
     }
-    std::optional<std::string> close = TypeAlias(text);
-    if (!close) close = ClosestMatch(text, TypeNames());
-    Fail(where, "unknown type " + Quoted(text) +
-                    (close ? ", did you mean \"" + *close + "\"?"
-                           : " (known: array, boolean, integer, null, number, object, string)"));
   }
 }
 
@@ -616,7 +453,7 @@ void Compiler::ReadDependencies(SchemaNode& node, const OrderedJson& value, cons
                                 const std::string& base, bool names_allowed, bool schemas_allowed) {
   if (!value.is_object()) return Fail(at, "must be an object, not " + KindOf(value));
   for (auto it = value.begin(); it != value.end(); ++it) {
-    const std::string child = at + "/" + EscapeToken(it.key());
+    const std::string child = at + "/" + EscapePointerToken(it.key());
     Dependency dependency{it.key(), {}, nullptr};
     if (it.value().is_array() && names_allowed) {
       dependency.required = ReadNames(it.value(), child);
@@ -682,7 +519,7 @@ const OrderedJson* Compiler::Navigate(const std::string& pointer) const {
     size_t end = pointer.find('/', start + 1);
     if (end == std::string::npos) end = pointer.size();
     const std::string token =
-        UnescapeToken(std::string_view(pointer).substr(start + 1, end - start - 1));
+        UnescapePointerToken(std::string_view(pointer).substr(start + 1, end - start - 1));
     if (at->is_object()) {
       auto it = at->find(token);
       if (it == at->end()) return nullptr;
@@ -779,32 +616,6 @@ void Compiler::FindCycles() {
       }
     }
   }
-}
-
-// --- "$schema" ------------------------------------------------------------------------------
-
-Result<Dialect> DialectOf(const OrderedJson& document) {
-  auto declared = document.find("$schema");
-  if (declared == document.end()) return Dialect::kDraft7;
-  if (!declared->is_string())
-    return MakeError("must be a string, not " + KindOf(*declared), "/$schema");
-  std::string uri = declared->get<std::string>();
-  if (uri.starts_with("https://")) uri.erase(4, 1);  // http and https name the same drafts
-  while (uri.ends_with("#")) uri.pop_back();
-  if (uri == "http://json-schema.org/draft-07/schema" || uri == "http://json-schema.org/schema") {
-    return Dialect::kDraft7;
-  }
-  if (uri == "http://json-schema.org/draft-06/schema") return Dialect::kDraft6;
-  if (uri == "http://json-schema.org/draft/2019-09/schema") return Dialect::kDraft2019;
-  if (uri == "http://json-schema.org/draft/2020-12/schema") return Dialect::kDraft2020;
-  const bool old = uri == "http://json-schema.org/draft-04/schema" ||
-                   uri == "http://json-schema.org/draft-03/schema";
-  return MakeError(Quoted(declared->get<std::string>()) +
-                       (old ? " is an older draft than taskcost reads"
-                            : " is not a JSON Schema version taskcost knows") +
-                       "; it reads draft 6, draft 7 (the default), 2019-09 and 2020-12 "
-                       "(docs/schema-support.md)",
-                   "/$schema");
 }
 
 }  // namespace

@@ -149,6 +149,32 @@ std::string Re2Pattern(std::string_view ecmascript);
 /// Compiles `pattern` for unanchored search, or returns RE2's reason why it cannot.
 Result<std::unique_ptr<RE2>> CompilePattern(std::string_view pattern);
 
+/// How taskcost treats a keyword of a schema object (schema_keywords.cc).
+enum class KeywordKind {
+  kAssertion,   // implemented: constrains the value
+  kAnnotation,  // accepted, no effect
+  kRefused,     // not implemented: the schema is refused
+  kUnknown,     // no draft has it: ignored, unless a near miss of a known one
+};
+KeywordKind KindOfKeyword(std::string_view keyword);
+bool IsAssertionKeyword(std::string_view keyword);
+/// What to write instead of a refused keyword.
+std::string RefusedKeywordAdvice(std::string_view keyword);
+/// ", did you mean \"required\"?" for a near miss of a known keyword, else "".
+std::string NearMissOfKeyword(const std::string& keyword);
+/// The TypeBit of a type name, 0 when it is none.
+uint8_t TypeBitNamed(const std::string& name);
+/// "unknown type \"int\", did you mean \"integer\"?" and the like.
+std::string UnknownTypeMessage(const std::string& name);
+/// The version `document` declares in "$schema"; errors for one taskcost does not read.
+Result<Dialect> DialectOf(const OrderedJson& document);
+
+/// A JSON Pointer token written out ("a/b" as "a~1b") and read back.
+std::string EscapePointerToken(std::string_view token);
+std::string UnescapePointerToken(std::string_view token);
+/// "an object", "an array", "a string", "a boolean", "null", "a number".
+std::string KindOf(const OrderedJson& value);
+
 /// `reference` resolved against `base` (RFC 3986 section 5.2); either may be relative.
 std::string ResolveUri(std::string_view base, std::string_view reference);
 /// `text` with its %XX sequences decoded; nullopt when a % is not followed by two hex digits.
