@@ -22,32 +22,39 @@ std::string JsonErrorText(const std::exception& e) {
   return std::string(text);
 }
 
-// Whether `text` nests arrays and objects deeper than `limit`, read without building a tree (so
-// a document nested 100,000 deep is refused before anything recurses over it). Brackets inside
-// strings do not count.
-bool NestsDeeperThan(std::string_view text, int limit) {
+std::string TooDeepMessage() {
+  return "schema nests arrays and objects more than " + std::to_string(schema::kMaxSchemaDepth) +
+         " levels deep";
+}
+
+}  // namespace
+
+std::optional<SourceLocation> SchemaTooDeepAt(std::string_view text, const std::string& file) {
   int depth = 0;
   bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
+  SourceLocation at{file, 1, 1};
+  for (size_t i = 0; i < text.size(); ++i, ++at.column) {
     const char c = text[i];
-    if (in_string) {
+    if (c == '\n') {
+      ++at.line;
+      at.column = 0;
+    } else if (in_string) {
       if (c == '\\') {
         ++i;
+        ++at.column;
       } else if (c == '"') {
         in_string = false;
       }
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
-      if (++depth > limit) return true;
+      if (++depth > schema::kMaxSchemaDepth) return at;
     } else if (c == ']' || c == '}') {
       --depth;
     }
   }
-  return false;
+  return std::nullopt;
 }
-
-}  // namespace
 
 struct SchemaValidator::Impl {
   std::unique_ptr<schema::CompiledSchema> compiled;  // read-only once built
@@ -59,10 +66,7 @@ SchemaValidator& SchemaValidator::operator=(SchemaValidator&&) noexcept = defaul
 SchemaValidator::~SchemaValidator() = default;
 
 Result<SchemaValidator> SchemaValidator::Compile(const std::string& schema_json) {
-  if (NestsDeeperThan(schema_json, schema::kMaxSchemaDepth)) {
-    return MakeError("schema nests arrays and objects more than " +
-                     std::to_string(schema::kMaxSchemaDepth) + " levels deep");
-  }
+  if (SchemaTooDeepAt(schema_json, "")) return MakeError(TooDeepMessage());
   OrderedJson document;
   try {
     document = OrderedJson::parse(schema_json);

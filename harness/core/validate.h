@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,11 @@
 #include "harness/core/suite.h"
 
 namespace taskcost {
+
+/// Where `json_text` first nests arrays and objects deeper than a schema may (256 levels), with
+/// `file` and a 1-based line and column; nullopt when it does not. Reads the text without
+/// parsing it, so a document nested 100,000 deep is refused before anything recurses over it.
+std::optional<SourceLocation> SchemaTooDeepAt(std::string_view json_text, const std::string& file);
 
 class SchemaValidator {
  public:
