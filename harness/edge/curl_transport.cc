@@ -163,8 +163,9 @@ bool AnnouncesTooMuch(Transfer& t, const HttpHeader& header) {
   errno = 0;
   const unsigned long long announced = std::strtoull(header.value.c_str(), &end, 10);
   if (errno != 0 || end == header.value.c_str() || announced <= t.max_body) return false;
-  t.too_large = "the reply body of " + header.value + " bytes (Content-Length) is larger than "
-                "max_reply_bytes (" + std::to_string(t.max_body) + " bytes)";
+  t.too_large = "the reply body of " + std::to_string(announced) +
+                " bytes (Content-Length) is larger than max_reply_bytes (" +
+                std::to_string(t.max_body) + " bytes)";
   return true;
 }
 
