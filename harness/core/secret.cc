@@ -136,9 +136,13 @@ std::pair<char, size_t> EscapeAt(std::string_view text, size_t i) {
   return {c, 0};
 }
 
-// Decodes `text`; nullopt when it holds no escape to decode.
+// Decodes `text`; nullopt when it holds no escape to decode (most replies: a JSON body's \" and
+// \n are not decoded, no key holds them), without copying it then.
 std::optional<Decoding> Decode(std::string_view text) {
   size_t i = text.find_first_of("\\%");
+  while (i != std::string_view::npos && EscapeAt(text, i).second == 0) {
+    i = text.find_first_of("\\%", i + (text[i] == '\\' ? 2 : 1));
+  }
   if (i == std::string_view::npos) return std::nullopt;
   Decoding d;
   d.text.reserve(text.size());
@@ -149,7 +153,6 @@ std::optional<Decoding> Decode(std::string_view text) {
     d.text += byte;
     i += std::max<size_t>(length, 1);
   }
-  if (d.escapes.empty()) return std::nullopt;
   return d;
 }
 
