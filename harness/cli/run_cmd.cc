@@ -16,6 +16,7 @@
 #include "harness/cli/run_setup.h"
 #include "harness/core/report_format.h"
 #include "harness/edge/run_dir.h"
+#include "harness/edge/subprocess.h"
 #include "harness/runner/runner.h"
 
 namespace taskcost {
@@ -23,7 +24,10 @@ namespace {
 namespace fs = std::filesystem;
 
 std::atomic<bool> g_interrupted{false};
-extern "C" void OnSignal(int) { g_interrupted.store(true); }
+extern "C" void OnSignal(int) {
+  g_interrupted.store(true);
+  InterruptProcesses();  // a command scorer running now is stopped within 100 ms
+}
 
 struct RunArgs {
   PlanArgs plan;  // what the run covers, shared with `taskcost plan`

@@ -26,7 +26,8 @@ constexpr const char* kKeyAdvice =
 
 const std::vector<std::string> kProviderKeys = {
     "kind",      "base_url",        "api_key_env",         "headers",          "api_version",
-    "timeout_s", "max_concurrency", "requests_per_minute", "tokens_per_minute"};
+    "timeout_s", "max_concurrency", "requests_per_minute", "tokens_per_minute",
+    "max_reply_bytes"};
 
 std::vector<std::string> KindNames() {
   std::vector<std::string> names;
@@ -176,6 +177,9 @@ void ReadLimits(YamlReader& reader, const YamlField& entry, ProviderConfig& conf
   read_int("max_concurrency", 1, config.max_concurrency);
   read_int("requests_per_minute", 0, config.requests_per_minute);
   read_int("tokens_per_minute", 0, config.tokens_per_minute);
+  if (auto bytes = reader.Integer(reader.Child(entry, "max_reply_bytes"), 1024, int64_t{1} << 32)) {
+    config.max_reply_bytes = static_cast<size_t>(*bytes);
+  }
 }
 
 ProviderConfig ReadProvider(YamlReader& reader, const YamlField& entry) {

@@ -24,6 +24,11 @@ std::string ReadSchemaJson(SuiteContext& context, const YamlField& field,
   std::optional<std::string> bytes = ReadReferencedFile(context, field, &resolved);
   if (!bytes) return "";
   *file_bytes = *bytes;
+  if (std::optional<SourceLocation> deep = SchemaTooDeepAt(*bytes, resolved)) {
+    context.reader.Add(MakeError("not a usable JSON Schema: it nests arrays and objects more "
+                                 "than 256 levels deep", "", *deep));
+    return "";
+  }
   Result<Json> schema = ParseJsonAt(*bytes, {resolved, 1, 0});
   if (!schema.ok()) {
     for (const Error& e : schema.errors()) context.reader.Add(e);

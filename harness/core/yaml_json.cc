@@ -3,7 +3,6 @@
 #include <cstdlib>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <regex>
 
 #include "harness/core/error_text.h"
 #include "harness/core/yaml_util.h"
@@ -13,9 +12,56 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-const std::regex kInteger("[-+]?[0-9]+");
-const std::regex kFloat("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
-const std::regex kInfinityOrNan("[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)");
+// The core schema's patterns, matched by hand in one pass (std::regex recursed once per
+// character and overflowed the stack on a 300,000-digit scalar).
+size_t DigitsAt(std::string_view text, size_t at) {
+  size_t end = at;
+  while (end < text.size() && text[end] >= '0' && text[end] <= '9') ++end;
+  return end - at;
+}
+
+size_t SignAt(std::string_view text) {
+  return !text.empty() && (text[0] == '-' || text[0] == '+') ? 1 : 0;
+}
+
+// [-+]?[0-9]+
+bool IsInteger(std::string_view text) {
+  const size_t sign = SignAt(text);
+  return text.size() > sign && DigitsAt(text, sign) == text.size() - sign;
+}
+
+// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+bool IsFloat(std::string_view text) {
+  size_t at = SignAt(text);
+  const size_t whole = DigitsAt(text, at);
+  at += whole;
+  size_t fraction = 0;
+  const bool point = at < text.size() && text[at] == '.';
+  if (point) {
+    fraction = DigitsAt(text, at + 1);
+    at += 1 + fraction;
+  }
+  if (whole == 0 && fraction == 0) return false;
+  if (at < text.size() && (text[at] == 'e' || text[at] == 'E')) {
+    const size_t exponent_sign = SignAt(text.substr(at + 1));
+    const size_t exponent = DigitsAt(text, at + 1 + exponent_sign);
+    if (exponent == 0) return false;
+    at += 1 + exponent_sign + exponent;
+  }
+  return at == text.size();
+}
+
+// [-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)
+bool IsInfinityOrNan(std::string_view text) {
+  for (std::string_view word : {".nan", ".NaN", ".NAN"}) {
+    if (text == word) return true;
+  }
+  std::string_view unsigned_text = text.substr(SignAt(text));
+  for (std::string_view word : {".inf", ".Inf", ".INF"}) {
+    if (unsigned_text == word) return true;
+  }
+  return false;
+}
 
 // A plain scalar resolved as YAML 1.2's core schema does; nullopt for .inf and .nan, which
 // JSON cannot hold.
@@ -23,17 +69,17 @@ std::optional<Json> PlainScalarToJson(const std::string& text) {
   if (text == "~" || text == "null" || text == "Null" || text == "NULL") return Json(nullptr);
   if (text == "true" || text == "True" || text == "TRUE") return Json(true);
   if (text == "false" || text == "False" || text == "FALSE") return Json(false);
-  if (std::regex_match(text, kInteger)) {
+  if (IsInteger(text)) {
     const char* begin = text.data() + (text[0] == '+' ? 1 : 0);
     int64_t value = 0;
     auto [ptr, ec] = std::from_chars(begin, text.data() + text.size(), value);
     if (ec == std::errc() && ptr == text.data() + text.size()) return Json(value);
     return Json(std::strtod(text.c_str(), nullptr));  // beyond int64: a JSON float
   }
-  if (std::regex_match(text, kFloat)) {
+  if (IsFloat(text)) {
     return Json(std::strtod(text.c_str(), nullptr));
   }
-  if (std::regex_match(text, kInfinityOrNan)) return std::nullopt;
+  if (IsInfinityOrNan(text)) return std::nullopt;
   return Json(text);
 }
 

@@ -15,6 +15,7 @@ struct ProcessResult {
     kSignaled,     // killed by a signal it did not ask for (a crash); see signal
     kTimedOut,     // still running at the deadline: its whole process group was killed
     kSpawnFailed,  // could not be started (program not found, ...); see error
+    kInterrupted,  // InterruptProcesses was called: its whole process group was killed
   };
   End end = End::kExited;
   int exit_code = 0;
@@ -27,9 +28,16 @@ struct ProcessResult {
 
 /// Starts `argv` (argv[0] looked up on PATH) in its own process group with `dir` as working
 /// directory ("" = ours), writes `input` to its stdin and closes it, and collects stdout and
-/// stderr until it exits. At `timeout` the whole group gets SIGKILL. Never throws.
+/// stderr until it exits. At `timeout` the whole group gets SIGKILL. The child's environment is
+/// ours without any variable whose value is, or holds, a key (secret.h IsOrHoldsSecret), so no
+/// provider key reaches it. Never throws.
 ProcessResult RunProcess(const std::vector<std::string>& argv, const std::string& dir,
                          std::string_view input, std::chrono::milliseconds timeout,
                          size_t max_output = 1 << 20);
+
+/// Ends every RunProcess in progress within 100 ms, and every later one at once, as
+/// kInterrupted (the process group gets SIGKILL), so that Ctrl-C or SIGTERM is honoured while a
+/// scorer runs. `on` false undoes it. Async-signal-safe: a signal handler may call it.
+void InterruptProcesses(bool on = true);
 
 }  // namespace taskcost

@@ -68,6 +68,7 @@ HttpRequest BaseRequest(const ProviderConfig& provider, const ChatCall& call, st
   request.method = "POST";
   request.url = std::move(url);
   request.timeout = call.timeout;
+  request.max_reply_bytes = provider.max_reply_bytes;
   SetHeader(request.headers, "Content-Type", "application/json");
   for (const HttpHeader& h : wire_headers) SetHeader(request.headers, h.name, h.value);
   for (const HttpHeader& h : provider.headers) SetHeader(request.headers, h.name, h.value);
@@ -123,6 +124,7 @@ ProviderReply TransportFailureReply(const HttpResponse& response) {
   ProviderReply reply;
   reply.error =
       response.failure == TransportFailure::kTimeout ? ErrorClass::kTimeout : ErrorClass::kNetwork;
+  if (response.failure == TransportFailure::kTooLarge) reply.error = ErrorClass::kInvalidOutput;
   if (!response.failure_message.empty()) {
     reply.error_message = Truncate(response.failure_message, kMaxErrorMessage);
   } else if (response.failure == TransportFailure::kNone) {

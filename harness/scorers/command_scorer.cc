@@ -81,6 +81,8 @@ class CommandScorer : public Scorer {
         return CannotJudge(run.error);
       case ProcessResult::End::kTimedOut:
         return CannotJudge("timed out after " + Seconds(spec_.timeout));
+      case ProcessResult::End::kInterrupted:
+        return CannotJudge("stopped: the run was interrupted while the scorer ran");
       case ProcessResult::End::kSignaled:
         return CannotJudge("crashed (signal " + std::to_string(run.signal) + ", " +
                            strsignal(run.signal) + ")");

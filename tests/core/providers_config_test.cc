@@ -46,6 +46,22 @@ TEST_CASE("providers_config: the catalog file loads with defaults filled in") {
   CHECK(catalog->Find("opnai") == nullptr);
 }
 
+TEST_CASE("providers_config: max_reply_bytes bounds a provider's reply body") {
+  Result<ProviderCatalog> catalog = ParseProviderCatalog(
+      "providers:\n"
+      "  big: {kind: openai, base_url: https://x.test/v1, api_key_env: K, max_reply_bytes: 16000000}\n"
+      "  plain: {kind: openai, base_url: https://x.test/v1, api_key_env: K}\n",
+      "providers.yaml");
+  REQUIRE(catalog.ok());
+  CHECK(catalog->Find("big")->max_reply_bytes == 16'000'000);
+  CHECK(catalog->Find("plain")->max_reply_bytes == 4'000'000);  // the default, "a few MB"
+  CHECK(ParseErrors("providers:\n"
+                    "  tiny: {kind: openai, base_url: https://x.test/v1, api_key_env: K,\n"
+                    "         max_reply_bytes: 100}\n") ==
+        "providers.yaml:3:27: providers.tiny.max_reply_bytes: must be between 1024 and "
+        "4294967296, got 100");
+}
+
 TEST_CASE("providers_config: kind names round-trip") {
   CHECK(ProviderKindName(ProviderKind::kOpenAi) == "openai");
   CHECK(ProviderKindName(ProviderKind::kAnthropic) == "anthropic");

@@ -99,6 +99,16 @@ TEST_CASE("yaml_util: YAML to JSON keeps YAML types, key order and quoted string
 
 namespace taskcost {
 
+TEST_CASE("yaml_util: a scalar of 300,000 digits is matched in one pass, without recursion") {
+  // The core schema's number patterns ran in std::regex, which recursed once per character and
+  // overflowed the stack (SIGSEGV) on a scalar this long.
+  const std::string digits(300'000, '7');
+  CHECK(Json("s: " + digits + "x\n") == R"({"s":")" + digits + R"(x"})");
+  CHECK(Json("f: 0." + digits.substr(0, 20) + "e-1\n") == R"({"f":0.07777777777777778})");
+  CHECK(Json("i: -" + digits.substr(0, 18) + "\n") == R"({"i":-777777777777777777})");
+  CHECK(Json("a: [+.INF]\n") == "c.yaml:1:5: a[0]: \"+.INF\" has no JSON equivalent");
+}
+
 TEST_CASE("yaml_util: an alias that contains itself is refused, not followed forever") {
   CHECK(Json("a: &x [1, *x]\n") ==
         "c.yaml:1:1: nested too deeply, or an alias refers to a value that contains it");

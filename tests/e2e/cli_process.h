@@ -15,6 +15,7 @@ struct CliOutcome {
   int exit_code = -1;  // 128 + signal when killed by a signal
   std::string out;
   std::string err;
+  long peak_rss_kb = 0;  // the child's peak resident memory (getrusage ru_maxrss), KiB
 };
 
 /// A taskcost process running in the background. Its stdout and stderr go to pipes read only

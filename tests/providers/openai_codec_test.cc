@@ -477,6 +477,22 @@ TEST_CASE("openai codec: transport failures") {
 
   CHECK(Parse(HttpResponse{}).error == ErrorClass::kNetwork);
   CHECK(Parse(HttpResponse{}).error_message == "no HTTP status was received");
+
+  // A reply over its provider's max_reply_bytes: the answer is unusable, the model's doing.
+  HttpResponse too_large;
+  too_large.status = 200;
+  too_large.failure = TransportFailure::kTooLarge;
+  too_large.failure_message =
+      "the reply body is larger than max_reply_bytes (4000000 bytes); it began: {\"id\":";
+  CHECK(Parse(too_large).error == ErrorClass::kInvalidOutput);
+  CHECK(Parse(too_large).error_message == too_large.failure_message);
+}
+
+TEST_CASE("openai codec: a request carries its provider's reply size limit") {
+  ProviderConfig provider = OpenAi();
+  CHECK(BuildRequest(provider, TriageCall(), Secret(kKey)).max_reply_bytes == 4'000'000);
+  provider.max_reply_bytes = 16'000'000;
+  CHECK(BuildRequest(provider, TriageCall(), Secret(kKey)).max_reply_bytes == 16'000'000);
 }
 
 }  // namespace
