@@ -1,9 +1,12 @@
 // Loading what a verb needs from the user's files: the suite and the provider and price catalogs
-// it resolves to (flag, then the suite's own `providers:`/`prices:`, then configs/ in the working
-// directory). Every problem in every file is collected. Not synchronised.
+// it resolves to (flag, then the suite's own `providers:`/`prices:`, then the default search of
+// config_files.h, which does not depend on the working directory). Every problem in every file is
+// collected in one round: a suite with errors is still checked against the catalogs. Not
+// synchronised.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "harness/core/pricing.h"
 #include "harness/core/providers_config.h"
@@ -21,5 +24,11 @@ struct LoadedInputs {
 Result<LoadedInputs> LoadInputs(const std::string& suite_path,
                                 const std::string& providers_override,
                                 const std::string& prices_override);
+
+/// One warning per API key variable that the suite's candidates and judges need and that is not
+/// set in the environment: `run` without --simulate would refuse to start. E.g. "environment
+/// variable OPENAI_API_KEY is not set (needed by gpt-4.1, gpt-4.1-mini); run refuses to start
+/// without it (--simulate needs no key)".
+std::vector<std::string> MissingKeyWarnings(const LoadedInputs& inputs);
 
 }  // namespace taskcost

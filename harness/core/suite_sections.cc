@@ -4,6 +4,7 @@
 #include "harness/core/error_text.h"
 #include "harness/core/json_parse.h"
 #include "harness/core/suite_parts.h"
+#include "harness/core/user_json.h"
 #include "harness/core/validate.h"
 
 namespace taskcost {
@@ -24,7 +25,7 @@ std::string ReadSchemaJson(SuiteContext& context, const YamlField& field,
   std::optional<std::string> bytes = ReadReferencedFile(context, field, &resolved);
   if (!bytes) return "";
   *file_bytes = *bytes;
-  Result<Json> schema = ParseJsonAt(*bytes, {resolved, 1, 0});
+  Result<Json> schema = ParseUserJson(*bytes, {resolved, 1, 0});
   if (!schema.ok()) {
     for (const Error& e : schema.errors()) context.reader.Add(e);
     return "";

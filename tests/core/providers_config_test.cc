@@ -155,7 +155,8 @@ TEST_CASE("providers_config: file-level problems") {
         "providers.yaml:1:1: unknown key \"provider\", did you mean \"providers\"?\n"
         "providers.yaml:1:1: missing required key \"providers\"");
   CHECK(ParseErrors("providers:\n  openai: [1\n") ==
-        "providers.yaml:3:1: end of sequence flow not found");
+        "providers.yaml:2:11: this [ is never closed (yaml-cpp: end of sequence flow not found "
+          "at line 3, column 1)");
 }
 
 }  // namespace taskcost
