@@ -34,8 +34,8 @@ std::string InstallDataDir() {
 ConfigSearch FindDefaultConfig(const std::string& name, const std::string& suite_path) {
   ConfigSearch search;
   std::error_code ec;
-  fs::path dir = suite_path.empty() ? fs::current_path(ec)
-                                    : fs::path(AbsolutePath(suite_path)).parent_path();
+  fs::path dir =
+      suite_path.empty() ? fs::current_path(ec) : fs::path(AbsolutePath(suite_path)).parent_path();
   std::vector<fs::path> candidates;
   for (fs::path at = dir; !at.empty(); at = at.parent_path()) {
     candidates.push_back(at / "configs" / name);

@@ -3,7 +3,7 @@
 // directory (docs/configs.md, "Where configuration files are found"). In order, the first that
 // exists wins:
 //   1. configs/NAME in the suite's directory, then in each directory above it;
-//   2. the install data directory, <directory of the taskcost binary>/../share/taskcost/configs/NAME;
+//   2. the install data directory: <the taskcost binary's directory>/../share/taskcost/configs;
 //   3. the source tree the binary was built from, <source>/configs/NAME.
 // Without a suite (taskcost mock, prices) the search starts at the working directory. Reads only
 // the file system. Not synchronised.

@@ -12,8 +12,7 @@ namespace taskcost {
 namespace {
 
 bool HasErrorAt(const Errors& errors, const std::string& path) {
-  return std::any_of(errors.begin(), errors.end(),
-                     [&](const Error& e) { return e.path == path; });
+  return std::any_of(errors.begin(), errors.end(), [&](const Error& e) { return e.path == path; });
 }
 
 // The catalog file: the flag, the suite's own key, else the default search. "" when the suite's
@@ -55,8 +54,8 @@ Result<LoadedInputs> LoadInputs(const std::string& suite_path,
   LoadedInputs inputs;
   inputs.suite = std::move(read.suite);
   Suite& suite = inputs.suite;
-  suite.providers_file = PickCatalog(providers_override, read, "providers", suite.providers_file,
-                                     suite_path, errors);
+  suite.providers_file =
+      PickCatalog(providers_override, read, "providers", suite.providers_file, suite_path, errors);
   suite.prices_file =
       PickCatalog(prices_override, read, "prices", suite.prices_file, suite_path, errors);
   bool providers_loaded = false, prices_loaded = false;
@@ -65,9 +64,9 @@ Result<LoadedInputs> LoadInputs(const std::string& suite_path,
   LoadCatalog(suite.prices_file, LoadPriceCatalog, inputs.prices, prices_loaded, errors);
   // Unknown providers and missing prices are listed with the suite's own problems, not after
   // they are fixed. Against a catalog that could not be read, nothing is checked.
-  Status checked = CheckSuiteAgainstCatalogs(
-      suite, providers_loaded ? inputs.providers : ProviderCatalog{},
-      prices_loaded ? inputs.prices : PriceCatalog{});
+  Status checked =
+      CheckSuiteAgainstCatalogs(suite, providers_loaded ? inputs.providers : ProviderCatalog{},
+                                prices_loaded ? inputs.prices : PriceCatalog{});
   if (!checked.ok()) {
     for (const Error& e : checked.errors()) {
       const bool provider = e.path.ends_with(".provider");

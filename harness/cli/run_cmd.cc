@@ -84,7 +84,8 @@ void KeepRunSettings(const RunManifest& m, RunArgs& a) {
   if (plan.providers.empty() && std::filesystem::exists(m.providers_file, ec)) {
     plan.providers = m.providers_file;
   }
-  if (plan.prices.empty() && std::filesystem::exists(m.prices_file, ec)) plan.prices = m.prices_file;
+  if (plan.prices.empty() && std::filesystem::exists(m.prices_file, ec))
+    plan.prices = m.prices_file;
   const bool profile_given = !plan.simulate.empty() && !IsBareSimulate(plan);
   if (m.simulated && !profile_given && m.simulator_profile && !m.simulator_profile->empty()) {
     plan.simulate = *m.simulator_profile;

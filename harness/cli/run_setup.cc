@@ -210,8 +210,7 @@ std::string EstimateNotes(const RunPlan& plan, const RunEstimate& estimate) {
     const PlannedCandidate& pc = plan.candidates[i];
     if (c.cascade) {
       out += c.candidate_id + ": a cascade; expected $ is its first step (" + pc.step_ids[0] +
-             ") alone, the best case where no task escalates ($" +
-             FormatUsd(c.expected_escalated) +
+             ") alone, the best case where no task escalates ($" + FormatUsd(c.expected_escalated) +
              " if every task went through every step); worst case $ counts every attempt of "
              "every step\n";
     }

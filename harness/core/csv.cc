@@ -106,11 +106,11 @@ class CsvParser {
 
 Result<std::vector<CsvRecord>> ParseCsv(std::string_view text, const std::string& file) {
   std::vector<CsvRecord> records;
-  Status parsed = ForEachCsvRecord(text, file, std::numeric_limits<size_t>::max(),
-                                   [&](CsvRecord&& record) {
-                                     records.push_back(std::move(record));
-                                     return true;
-                                   });
+  Status parsed =
+      ForEachCsvRecord(text, file, std::numeric_limits<size_t>::max(), [&](CsvRecord&& record) {
+        records.push_back(std::move(record));
+        return true;
+      });
   if (!parsed.ok()) return parsed.errors();
   return records;
 }

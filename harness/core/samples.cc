@@ -127,8 +127,10 @@ class SampleCollector {
       limit = "more than " + std::to_string(kMaxSampleFields) + " fields over all samples";
     }
     if (!limit.empty()) {
-      errors_.Add({MakeError("the file holds " + limit + " (the most a suite may have); not "
-                             "read past this row", "", where)});
+      errors_.Add({MakeError("the file holds " + limit +
+                                 " (the most a suite may have); not "
+                                 "read past this row",
+                             "", where)});
       return false;
     }
     samples_.push_back(std::move(sample).value());
@@ -208,10 +210,10 @@ SamplesRead ReadCsvSamples(std::string_view text, const std::string& file) {
     }
     SourceLocation where{file, record.line, 0};
     if (record.fields.size() != header.size()) {
-      collector.AddErrors({MakeError("expected " + std::to_string(header.size()) +
-                                         " fields as in the header, got " +
-                                         std::to_string(record.fields.size()),
-                                     "", where)});
+      collector.AddErrors(
+          {MakeError("expected " + std::to_string(header.size()) +
+                         " fields as in the header, got " + std::to_string(record.fields.size()),
+                     "", where)});
       return true;
     }
     Json row = Json::object();

@@ -167,8 +167,8 @@ SuiteRead ReadSuiteFile(const std::string& path) {
   } catch (const YAML::Exception& e) {  // the boundary: library faults become user errors
     return {Suite{}, {LibraryError(e, path)}};
   } catch (const nlohmann::json::exception& e) {
-    return {Suite{}, {MakeError(std::string("cannot be read as JSON: ") + e.what(), "",
-                                {path, 0, 0})}};
+    return {Suite{},
+            {MakeError(std::string("cannot be read as JSON: ") + e.what(), "", {path, 0, 0})}};
   }
 }
 

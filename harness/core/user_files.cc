@@ -58,9 +58,9 @@ Result<std::string> ReadUserFile(const std::string& path, size_t max_bytes) {
   }
   if (S_ISDIR(info.st_mode)) return MakeError("cannot read file (it is a directory)", "", where);
   if (!S_ISREG(info.st_mode)) {
-    return MakeError(std::string("cannot read file (it is ") + KindOf(info.st_mode) +
-                         ", not a regular file)",
-                     "", where);
+    return MakeError(
+        std::string("cannot read file (it is ") + KindOf(info.st_mode) + ", not a regular file)",
+        "", where);
   }
   if (static_cast<uint64_t>(info.st_size) > max_bytes) {
     return MakeError(TooLarge(std::to_string(info.st_size), max_bytes), "", where);

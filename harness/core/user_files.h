@@ -24,8 +24,7 @@ inline constexpr size_t kMaxSamplesFileBytes = size_t{64} << 20;  // 64 MiB
 /// `path` such as "cannot read file (No such file or directory)", "cannot read file (it is a
 /// FIFO, not a regular file)" or "the file is 70000000 bytes; at most 67108864 (64 MiB) are
 /// read".
-Result<std::string> ReadUserFile(const std::string& path,
-                                 size_t max_bytes = kMaxConfigFileBytes);
+Result<std::string> ReadUserFile(const std::string& path, size_t max_bytes = kMaxConfigFileBytes);
 
 /// The directory part of `file_path` ("suites/x/suite.yaml" -> "suites/x"; "suite.yaml" -> "").
 std::string DirectoryOf(const std::string& file_path);

@@ -140,7 +140,8 @@ class TreeBuilder {
 Error SyntaxError(const std::string& what, const SourceLocation& start) {
   int line = 0, column = 0;
   const size_t at = what.find("at line ");
-  if (at != std::string::npos) std::sscanf(what.c_str() + at, "at line %d, column %d", &line, &column);
+  if (at != std::string::npos)
+    std::sscanf(what.c_str() + at, "at line %d, column %d", &line, &column);
   const size_t colon = what.find(": ", at == std::string::npos ? 0 : at);
   const std::string reason = colon == std::string::npos ? what : what.substr(colon + 2);
   SourceLocation where = start;
@@ -161,7 +162,8 @@ Result<Json> ParseUserJson(std::string_view text, const SourceLocation& start, i
   const bool parsed = Json::sax_parse(text, &builder);
   if (builder.error()) {
     if (builder.syntax()) return SyntaxError(builder.error()->message, start);
-    return MakeError(builder.error()->message, "", LocationAt(text, builder.error()->offset, start));
+    return MakeError(builder.error()->message, "",
+                     LocationAt(text, builder.error()->offset, start));
   }
   if (!parsed) return MakeError("not valid JSON", "", start);
   return std::move(builder.root());

@@ -87,8 +87,9 @@ class ShapeCheck : public YAML::EventHandler {
 
   void OnDocumentStart(const YAML::Mark& mark) override {
     if (++documents_ == 2) {
-      Stop(mark, "a second YAML document starts here; the file must hold one document (remove "
-                 "the --- line or what follows it)");
+      Stop(mark,
+           "a second YAML document starts here; the file must hold one document (remove "
+           "the --- line or what follows it)");
     }
   }
   void OnDocumentEnd() override {}
@@ -217,9 +218,11 @@ Error SyntaxError(const YAML::Exception& e, const ShapeCheck& shape, std::string
   if (e.msg == YAML::ErrorMsg::MAP_VALUE && !e.mark.is_null()) {
     if (std::optional<int> line = LineMissingColon(text, e.mark.line + 1)) {
       const std::string_view content = LineOf(text, *line);
-      return MakeError("expected \"key: value\", but this line has no colon, so the lines after "
-                       "it were read as part of it" + stopped,
-                       "", {file, *line, static_cast<int>(Indent(content)) + 1});
+      return MakeError(
+          "expected \"key: value\", but this line has no colon, so the lines after "
+          "it were read as part of it" +
+              stopped,
+          "", {file, *line, static_cast<int>(Indent(content)) + 1});
     }
   }
   return error;

@@ -71,15 +71,15 @@ int64_t ObjectBytes(const Json& node, const Json& root, int depth) {
 int64_t ArrayBytes(const Json& node, const Json& root, int depth) {
   int64_t items = kArrayItems;
   if (const auto min = node.find("minItems"); min != node.end() && min->is_number_unsigned()) {
-    items = std::max<int64_t>(items, static_cast<int64_t>(std::min<uint64_t>(min->get<uint64_t>(), 1000)));
+    items = std::max<int64_t>(items,
+                              static_cast<int64_t>(std::min<uint64_t>(min->get<uint64_t>(), 1000)));
   }
   if (const auto max = node.find("maxItems"); max != node.end() && max->is_number_unsigned()) {
     items = std::min<int64_t>(items, static_cast<int64_t>(max->get<uint64_t>()));
   }
   const auto item = node.find("items");
-  const int64_t each = item != node.end() && item->is_object()
-                           ? TypicalBytes(*item, root, depth + 1)
-                           : kStringBytes;
+  const int64_t each =
+      item != node.end() && item->is_object() ? TypicalBytes(*item, root, depth + 1) : kStringBytes;
   return 2 + items * each + std::max<int64_t>(0, items - 1);
 }
 
@@ -91,8 +91,8 @@ int64_t TypicalBytes(const Json& node, const Json& root, int depth) {
     return target ? TypicalBytes(*target, root, depth + 1) : kStringBytes;
   }
   if (const auto constant = node.find("const"); constant != node.end()) return Dumped(*constant);
-  if (const auto values = node.find("enum"); values != node.end() && values->is_array() &&
-                                             !values->empty()) {
+  if (const auto values = node.find("enum");
+      values != node.end() && values->is_array() && !values->empty()) {
     int64_t total = 0;
     for (const Json& value : *values) total += Dumped(value);
     return CeilDiv(total, static_cast<int64_t>(values->size()));
@@ -101,7 +101,8 @@ int64_t TypicalBytes(const Json& node, const Json& root, int depth) {
     const auto list = node.find(options);
     if (list == node.end() || !list->is_array() || list->empty()) continue;
     int64_t largest = 0;
-    for (const Json& option : *list) largest = std::max(largest, TypicalBytes(option, root, depth + 1));
+    for (const Json& option : *list)
+      largest = std::max(largest, TypicalBytes(option, root, depth + 1));
     return largest;
   }
   const std::string type = TypeOf(node);
@@ -253,7 +254,8 @@ RunEstimate EstimateRun(const RunPlan& plan, const CachedAttempt& cached) {
       const ModelPrice& later_price = CallTarget(plan, later).price;
       const CallEstimate e = EstimateTaskCall(plan, later, requests);
       if (outer.chain) AddExpectedCall(e, later_price, false, c);
-      if (c.cascade && !later_price.TimePriced()) c.expected_escalated += e.ExpectedCost(later_price);
+      if (c.cascade && !later_price.TimePriced())
+        c.expected_escalated += e.ExpectedCost(later_price);
       c.worst_case += e.WorstCost(later_price, timeout).Times(estimate.max_attempts);
     }
   }

@@ -147,8 +147,8 @@ size_t Loop::AddTask(const PlannedTask& task, int attempts_done) {
   const int model = models_.emplace(pc.candidate->model, int(models_.size())).first->second;
   // The budget's reservation and the rate limiter's tokens (actual usage corrects the latter).
   const Reservation reserve = ReserveFor(plan_, task, requests_);
-  return scheduler_.AddTask(TaskSpec{task.candidate, pc.group, attempts_done, reserve.worst_case,
-                                     reserve.tokens, model});
+  return scheduler_.AddTask(
+      TaskSpec{task.candidate, pc.group, attempts_done, reserve.worst_case, reserve.tokens, model});
 }
 
 // A failed step escalates unless the failure was nobody's verdict on the answer (a scorer
@@ -245,9 +245,9 @@ void Loop::StartJudging(size_t task, Attempt attempt) {
     for (const JudgeCall& made : attempt.judge_calls) calls_made += made.check == check ? 1 : 0;
     const int model = models_.emplace(judge.candidate->model, int(models_.size())).first->second;
     const Reservation reserve = ReserveForJudge(judge, *call, plan_.suite->policy);
-    const size_t index = scheduler_.AddTask(TaskSpec{JudgeSlot(scorer.judge), judge.group,
-                                                     calls_made, reserve.worst_case,
-                                                     reserve.tokens, model});
+    const size_t index =
+        scheduler_.AddTask(TaskSpec{JudgeSlot(scorer.judge), judge.group, calls_made,
+                                    reserve.worst_case, reserve.tokens, model});
     tasks_.push_back(planned);
     judge_jobs_[index] = JudgeJob{id, check, std::move(call).value()};
     ++judge_tasks_;

@@ -156,7 +156,7 @@ TEST_CASE("providers_config: file-level problems") {
         "providers.yaml:1:1: missing required key \"providers\"");
   CHECK(ParseErrors("providers:\n  openai: [1\n") ==
         "providers.yaml:2:11: this [ is never closed (yaml-cpp: end of sequence flow not found "
-          "at line 3, column 1)");
+        "at line 3, column 1)");
 }
 
 }  // namespace taskcost

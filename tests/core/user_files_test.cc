@@ -51,8 +51,9 @@ TEST_CASE("user_files: only regular files are read, and at most the limit") {
   REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
   // Without a writer, opening a FIFO would wait forever; it is refused at once.
   CHECK(Read(fifo) == fifo + ": cannot read file (it is a FIFO, not a regular file)");
-  CHECK(Read("/dev/zero") == "/dev/zero: cannot read file (it is a character device, not a "
-                             "regular file)");
+  CHECK(Read("/dev/zero") ==
+        "/dev/zero: cannot read file (it is a character device, not a "
+        "regular file)");
   CHECK(Read(dir.path()) == dir.path() + ": cannot read file (it is a directory)");
   CHECK(Read(dir.path() + "/none") ==
         dir.path() + "/none: cannot read file (No such file or directory)");
@@ -65,7 +66,8 @@ TEST_CASE("user_files: only regular files are read, and at most the limit") {
   SUBCASE("a symbolic link is followed to what it names") {
     const std::string link = dir.path() + "/zero.jsonl";
     REQUIRE(symlink("/dev/zero", link.c_str()) == 0);
-    CHECK(Read(link) == link + ": cannot read file (it is a character device, not a regular "
+    CHECK(Read(link) == link +
+                            ": cannot read file (it is a character device, not a regular "
                             "file)");
   }
 }
@@ -74,9 +76,9 @@ TEST_CASE("user_files: LocationAt counts lines and columns from the text's start
   const std::string text = "ab\ncde\n\nf";
   CHECK(LocationAt(text, 0, {"f", 1, 0}).line == 1);
   CHECK(LocationAt(text, 0, {"f", 1, 0}).column == 1);
-  CHECK(LocationAt(text, 4, {"f", 1, 0}).line == 2);    // 'd'
+  CHECK(LocationAt(text, 4, {"f", 1, 0}).line == 2);  // 'd'
   CHECK(LocationAt(text, 4, {"f", 1, 0}).column == 2);
-  CHECK(LocationAt(text, 8, {"f", 1, 0}).line == 4);    // 'f'
+  CHECK(LocationAt(text, 8, {"f", 1, 0}).line == 4);     // 'f'
   CHECK(LocationAt(text, 1, {"f", 17, 5}).column == 6);  // text starting at 17:5
   CHECK(LocationAt(text, 1, {"f", 0, 0}).line == 0);     // unknown stays unknown
 }
@@ -121,8 +123,9 @@ TEST_CASE("yaml_util: text that is not UTF-8, control characters and a second do
         "s.yaml:2:8: a NUL byte (0x00) in the text; a YAML file holds text only");
   CHECK(YamlError("suite: a\nunit: caf\xE9\n") ==
         "s.yaml:2:10: not valid UTF-8 (byte 0xE9); save the file as UTF-8");
-  CHECK(YamlError("a: \xC0\xAF\n") == "s.yaml:1:4: not valid UTF-8 (byte 0xC0); save the file "
-                                       "as UTF-8");  // an overlong '/'
+  CHECK(YamlError("a: \xC0\xAF\n") ==
+        "s.yaml:1:4: not valid UTF-8 (byte 0xC0); save the file "
+        "as UTF-8");  // an overlong '/'
   CHECK(YamlError("a: \x01\n") ==
         "s.yaml:1:4: control character 0x01 in the text; a YAML file holds text only");
   CHECK(YamlError("a: caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\tb\r\n") == "ok");
@@ -139,8 +142,9 @@ TEST_CASE("yaml_util: values are counted with every alias expanded") {
   // (12,351); each *a3 adds 11,111, and the 8th (12,351 + 88,888 = 100,239) passes 100,000.
   // "l4: &a4 [" is 9 bytes: the aliases start at columns 10, 15, ..., the 8th at column 45.
   const std::string error = YamlError(Laughs(5, 10));
-  CHECK(error == "s.yaml:5:45: the file holds more than 100000 values (aliases counted at every "
-                 "use)");
+  CHECK(error ==
+        "s.yaml:5:45: the file holds more than 100000 values (aliases counted at every "
+        "use)");
   CHECK(YamlError(Laughs(4, 10)) == "ok");  // 10^4 scalars and their lists: well inside
   // The billion laughs (9 levels of 10) stops at the same place, reading nothing more.
   CHECK(YamlError(Laughs(9, 10)) == error);
@@ -149,8 +153,7 @@ TEST_CASE("yaml_util: values are counted with every alias expanded") {
 TEST_CASE("yaml_util: a number JSON cannot hold is an error at its place") {
   YamlReader reader("s.yaml");
   YAML::Node document =
-      ParseYaml("params: {temperature: 1e999, seed: 123456789012345678901234}\n", "s.yaml")
-          .value();
+      ParseYaml("params: {temperature: 1e999, seed: 123456789012345678901234}\n", "s.yaml").value();
   YamlField params = reader.Child(reader.Root(document), "params");
   CHECK_FALSE(reader.JsonText(params).has_value());
   CHECK(FormatErrors(reader.errors()) ==

@@ -136,8 +136,7 @@ TEST_CASE("yaml_util: an alias that contains itself is refused, not followed for
   Result<YAML::Node> r = ParseYaml("a: &x [1, *x]\n", "c.yaml");
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().ToString() == "c.yaml:1:11: this alias refers to a value that contains it");
-  Result<YAML::Node> deep =
-      ParseYaml(std::string(5000, '[') + std::string(5000, ']'), "c.yaml");
+  Result<YAML::Node> deep = ParseYaml(std::string(5000, '[') + std::string(5000, ']'), "c.yaml");
   REQUIRE_FALSE(deep.ok());
   // Lists 1 to 64 open at columns 1 to 64; the 65th, at column 65, is one too many.
   CHECK(deep.error().ToString() == "c.yaml:1:65: nested more than 64 levels deep");
