@@ -11,6 +11,8 @@
 namespace taskcost {
 namespace {
 
+std::vector<std::string> MissingKeyWarnings(const Suite& suite, const ProviderCatalog& providers);
+
 bool HasErrorAt(const Errors& errors, const std::string& path) {
   return std::any_of(errors.begin(), errors.end(), [&](const Error& e) { return e.path == path; });
 }
@@ -48,7 +50,8 @@ void LoadCatalog(const std::string& path, Load load, Catalog& out, bool& loaded,
 
 Result<LoadedInputs> LoadInputs(const std::string& suite_path,
                                 const std::string& providers_override,
-                                const std::string& prices_override) {
+                                const std::string& prices_override,
+                                std::vector<std::string>* warnings) {
   SuiteRead read = ReadSuiteFile(suite_path);
   Errors errors = read.errors;
   LoadedInputs inputs;
@@ -73,19 +76,23 @@ Result<LoadedInputs> LoadInputs(const std::string& suite_path,
       if (provider ? providers_loaded : prices_loaded) errors.push_back(e);
     }
   }
+  if (warnings != nullptr) *warnings = MissingKeyWarnings(suite, inputs.providers);
   if (!errors.empty()) return errors;
   return inputs;
 }
 
-std::vector<std::string> MissingKeyWarnings(const LoadedInputs& inputs) {
+namespace {
+
+std::vector<std::string> MissingKeyWarnings(const Suite& suite,
+                                            const ProviderCatalog& providers) {
   std::map<std::string, std::vector<std::string>> needed;  // variable -> ids needing it
   std::vector<const Candidate*> models;
-  for (const Candidate& c : inputs.suite.candidates) {
+  for (const Candidate& c : suite.candidates) {
     if (!c.IsComposite()) models.push_back(&c);
   }
-  for (const Candidate& judge : inputs.suite.judges) models.push_back(&judge);
+  for (const Candidate& judge : suite.judges) models.push_back(&judge);
   for (const Candidate* model : models) {
-    const ProviderConfig* provider = inputs.providers.Find(model->provider);
+    const ProviderConfig* provider = providers.Find(model->provider);
     if (provider == nullptr || provider->api_key_env.empty()) continue;
     const char* value = std::getenv(provider->api_key_env.c_str());
     if (value != nullptr && *value != '\0') continue;
@@ -99,5 +106,7 @@ std::vector<std::string> MissingKeyWarnings(const LoadedInputs& inputs) {
   }
   return warnings;
 }
+
+}  // namespace
 
 }  // namespace taskcost

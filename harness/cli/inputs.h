@@ -21,14 +21,13 @@ struct LoadedInputs {
   PriceCatalog prices;
 };
 
+/// `warnings` (may be null) gets one line per API key variable that the suite's candidates and
+/// judges need and that is not set in the environment, errors or not: `run` without --simulate
+/// would refuse to start. E.g. "environment variable OPENAI_API_KEY is not set (needed by
+/// gpt-4.1, gpt-4.1-mini); run refuses to start without it (--simulate needs no key)".
 Result<LoadedInputs> LoadInputs(const std::string& suite_path,
                                 const std::string& providers_override,
-                                const std::string& prices_override);
-
-/// One warning per API key variable that the suite's candidates and judges need and that is not
-/// set in the environment: `run` without --simulate would refuse to start. E.g. "environment
-/// variable OPENAI_API_KEY is not set (needed by gpt-4.1, gpt-4.1-mini); run refuses to start
-/// without it (--simulate needs no key)".
-std::vector<std::string> MissingKeyWarnings(const LoadedInputs& inputs);
+                                const std::string& prices_override,
+                                std::vector<std::string>* warnings = nullptr);
 
 }  // namespace taskcost

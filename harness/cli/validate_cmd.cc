@@ -25,12 +25,11 @@ int ValidateVerb(const std::vector<std::string>& args) {
   ParseOutcome parsed = ParseVerbArgs("validate", "SUITE [options]", args, options, positional);
   if (parsed.exit_code) return *parsed.exit_code;
 
-  Result<LoadedInputs> inputs = LoadInputs(suite_path, providers, prices);
-  if (!inputs.ok()) {
-    PrintErrors(inputs.errors());
-    return kExitBadInput;
-  }
-  for (const std::string& warning : MissingKeyWarnings(*inputs)) PrintWarning(warning);
+  std::vector<std::string> warnings;
+  Result<LoadedInputs> inputs = LoadInputs(suite_path, providers, prices, &warnings);
+  if (!inputs.ok()) PrintErrors(inputs.errors());
+  for (const std::string& warning : warnings) PrintWarning(warning);
+  if (!inputs.ok()) return kExitBadInput;
   const Suite& suite = inputs->suite;
   const Candidate* baseline = suite.Baseline();
   std::string judges;  // ", LLM judges judge(tone) (gpt-4.1)"
