@@ -35,6 +35,7 @@ Measured RunMeasured(const std::vector<std::string>& args, const std::string& cw
   const pid_t pid = fork();
   REQUIRE(pid >= 0);
   if (pid == 0) {
+    setenv("OPENAI_API_KEY", "k", 1);  // set: no warning for it after the error
     const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     const int null = ::open("/dev/null", O_RDWR);
     if (err < 0 || null < 0 || chdir(cwd.c_str()) != 0) _exit(127);
@@ -57,13 +58,6 @@ Measured RunMeasured(const std::vector<std::string>& args, const std::string& cw
   return m;
 }
 
-const char* kBombProviders = R"(providers:
-  openai: {kind: openai, base_url: "https://api.openai.com/v1", api_key_env: OPENAI_API_KEY}
-)";
-const char* kBombPrices = R"(currency: USD
-models:
-  gpt-4.1: {input: 2.00, output: 8.00, as_of: 2026-11-23, source: "https://example.invalid"}
-)";
 
 // A valid suite whose samples, schema and candidate params are given, in 10 lines:
 //   1 suite: s           4   user: "Say {{text}}"   7 candidates:         10     model: gpt-4.1
@@ -92,8 +86,8 @@ std::string Laughs(const std::string& indent, const std::string& open, const std
 struct BombDir {
   TempDir dir;
   BombDir() {
-    dir.Write("providers.yaml", kBombProviders);
-    dir.Write("prices.yaml", kBombPrices);
+    dir.Write("providers.yaml", kOpenAiProviders);
+    dir.Write("prices.yaml", kGpt41Prices);
     dir.Write("rows.jsonl", "{\"id\": \"a\", \"text\": \"hi\"}\n");
   }
   Measured Validate() const {
@@ -273,6 +267,14 @@ size_t LineCount(const std::string& text) {
   return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
 }
 
+// The one run directory under RESULTS/t/ (the default layout).
+std::string OnlyRun(const std::string& results) {
+  std::vector<std::string> runs;
+  for (const auto& entry : fs::directory_iterator(results + "/t")) runs.push_back(entry.path());
+  REQUIRE(runs.size() == 1);
+  return runs.front();
+}
+
 }  // namespace
 
 TEST_CASE("e2e inputs: a run does not depend on the working directory") {
@@ -300,18 +302,30 @@ TEST_CASE("e2e inputs: a run does not depend on the working directory") {
     CHECK(p.Cli("b", {"plan", "../project/suites/t/suite.yaml", "--simulate"}).exit_code == 0);
   }
   SUBCASE("report from another directory shows the inputs") {
+    p.root.Write("b/deeper/.keep", "");
     CliOutcome html =
-        p.Cli("b", {"report", p.Path("a/run"), "--format", "html", "-o", "-"});
+        p.Cli("b/deeper", {"report", p.Path("a/run"), "--format", "html", "-o", "-"});
     CHECK(html.exit_code == 0);
     CHECK(html.out.find("inputs not shown") == std::string::npos);
-    // A run.json of before (a suite path relative to where the run started) is found too, in
-    // the default layout; elsewhere the report says it cannot show them.
+    // A run.json of before held the path as given, relative to where the run started; from
+    // elsewhere the report could not show the inputs (and still cannot, for a run written with
+    // --out outside the default layout).
     nlohmann::json old = manifest;
     old["suite_file"] = "../project/suites/t/suite.yaml";
     p.root.Write("a/run/run.json", old.dump(2));
-    CHECK(p.Cli("b", {"report", p.Path("a/run"), "--format", "html", "-o", "-"})
-              .out.find("inputs not shown: the run's suite file ../project/suites/t/suite.yaml "
-                        "could not be read from here") != std::string::npos);
+    CHECK(p.Cli("b/deeper", {"report", p.Path("a/run"), "--format", "html", "-o", "-"})
+              .out.find("suite file ../project/suites/t/suite.yaml could not be read from here") !=
+          std::string::npos);
+    // In the default layout, RESULTS/<suite>/<run-id>, the directory the run started in is
+    // known: three levels above the run's.
+    REQUIRE(p.Cli("a", {"run", "../project/suites/t/suite.yaml", "--simulate", "--results",
+                        "res", "--quiet"})
+                .exit_code == 0);
+    const std::string run = OnlyRun(p.Path("a/res"));
+    p.root.Write(fs::path(run).lexically_relative(p.root.path()).string() + "/run.json",
+                 old.dump(2));
+    CHECK(p.Cli("b/deeper", {"report", run, "--format", "html", "-o", "-"})
+              .out.find("inputs not shown") == std::string::npos);
   }
   SUBCASE("the search goes on past the suite's parents: the source tree comes last") {
     fs::remove_all(p.Path("project/configs"));
@@ -326,29 +340,33 @@ TEST_CASE("e2e inputs: a run does not depend on the working directory") {
 TEST_CASE("e2e inputs: --resume keeps the run's own cache, results and simulator settings") {
   Project p;
   CliOutcome first = p.Cli("a", {"run", "../project/suites/t/suite.yaml", "--simulate",
-                                 "--no-cache", "--out", "run", "--results", "res", "--quiet"});
+                                 "--no-cache", "--results", "res", "--quiet"});
   INFO(first.err);
   REQUIRE(first.exit_code == 0);
+  const std::string run = OnlyRun(p.Path("a/res"));
+  const std::string journal_path = run + "/attempts.jsonl";
+  const std::string relative = fs::path(journal_path).lexically_relative(p.root.path()).string();
   // Keep the header and the first two attempts: six of the eight tasks are left to do.
-  const std::string journal = ReadFileText(p.Path("a/run/attempts.jsonl"));
+  const std::string journal = ReadFileText(journal_path);
   REQUIRE(LineCount(journal) == 9);  // the header and 4 samples x 2 candidates
   size_t cut = 0;
   for (int line = 0; line < 3; ++line) cut = journal.find('\n', cut) + 1;
-  p.root.Write("a/run/attempts.jsonl", journal.substr(0, cut));
+  p.root.Write(relative, journal.substr(0, cut));
+  fs::remove(p.Path("a/res/history.sqlite"));
 
   // Resumed from b/ with no flag but --resume: the simulator, --no-cache and --results are the
   // run's own.
-  CliOutcome resumed = p.Cli("b", {"run", "--resume", p.Path("a/run"), "--quiet"});
+  CliOutcome resumed = p.Cli("b", {"run", "--resume", run, "--quiet"});
   INFO(resumed.err);
   CHECK(resumed.exit_code == 0);
-  CHECK(LineCount(ReadFileText(p.Path("a/run/attempts.jsonl"))) == 9);
-  CHECK_FALSE(fs::exists(p.Path("a/res/.cache")));  // --no-cache held: nothing written
-  CHECK_FALSE(fs::exists(p.Path("b/results")));     // neither cache nor history in b/
+  CHECK(LineCount(ReadFileText(journal_path)) == 9);
+  CHECK_FALSE(fs::exists(p.Path("a/res/.cache")));    // --no-cache held: nothing written
+  CHECK_FALSE(fs::exists(p.Path("b/results")));       // neither cache nor history in b/
   CHECK(fs::exists(p.Path("a/res/history.sqlite")));  // the run's own results root
   SUBCASE("a flag given on resume still wins") {
-    p.root.Write("a/run/attempts.jsonl", journal.substr(0, cut));
-    CliOutcome cached = p.Cli("b", {"run", "--resume", p.Path("a/run"), "--cache-dir", "cache",
-                                    "--quiet"});
+    p.root.Write(relative, journal.substr(0, cut));
+    CliOutcome cached =
+        p.Cli("b", {"run", "--resume", run, "--cache-dir", "cache", "--quiet"});
     CHECK(cached.exit_code == 0);
     CHECK(fs::exists(p.Path("b/cache")));
   }

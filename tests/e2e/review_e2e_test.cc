@@ -177,7 +177,8 @@ TEST_CASE("e2e review: --skip-bad-rows records the good rows and succeeds") {
     scored += id + "," + (id == bad_id ? "9" : "4") + ",\n";
   }
   r.dir.Write("scored.csv", scored);
-  CliOutcome imported = r.Cli({"review", "import", "run", "scored.csv", "--skip-bad-rows"});
+  CliOutcome imported =
+      r.Cli({"review", "import", "run", "scored.csv", "--reviewer", "ann", "--skip-bad-rows"});
   INFO(imported.err);
   CHECK(imported.exit_code == 0);  // the rows asked for were recorded
   CHECK(imported.err == "taskcost: warning: skipped: scored.csv:2: row " + bad_id +

@@ -3,17 +3,11 @@
 #include <doctest/doctest.h>
 
 #include "tests/e2e/cli_process.h"
+#include "tests/e2e/sim_suite.h"
 
 namespace taskcost {
 namespace {
 
-const char* kProviders = R"(providers:
-  openai: {kind: openai, base_url: "https://api.openai.com/v1", api_key_env: OPENAI_API_KEY}
-)";
-const char* kPrices = R"(currency: USD
-models:
-  gpt-4.1: {input: 2.00, output: 8.00, as_of: 2026-11-23, source: "https://example.invalid"}
-)";
 const char* kSchema = R"({"type": "object", "properties": {"category": {"type": "string"}},
  "required": ["category"]})";
 
@@ -32,8 +26,8 @@ const char* kBroken =
 
 TEST_CASE("e2e: a broken suite gets one located message per problem and exit 2") {
   TempDir dir;
-  dir.Write("providers.yaml", kProviders);
-  dir.Write("prices.yaml", kPrices);
+  dir.Write("providers.yaml", kOpenAiProviders);
+  dir.Write("prices.yaml", kGpt41Prices);
   dir.Write("schema.json", kSchema);
   dir.Write("rows.jsonl", "{\"id\": \"r1\", \"text\": \"hi\"}\n{\"id\": \"r1\", \"text\": \"again\"}\n");
   dir.Write("suite.yaml", kBroken);
@@ -70,7 +64,7 @@ TEST_CASE("e2e: a broken suite gets one located message per problem and exit 2")
           "prompt.user)\n"
           "taskcost: error: suite.yaml:7:23: candidates[0].provider: unknown provider \"opnai\", "
           "did you mean \"openai\"?\n"
-          "taskcost: error: suite.yaml:8:42: candidates[1].model: no price for \"gpt-5-mega\" in "
+          "taskcost: error: suite.yaml:8:38: candidates[1].model: no price for \"gpt-5-mega\" in "
           "prices.yaml; add it there or set candidates[1].price\n"
           "taskcost: warning: environment variable OPENAI_API_KEY is not set (needed by b); run "
           "refuses to start without it (--simulate needs no key)\n");
