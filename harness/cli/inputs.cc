@@ -83,8 +83,7 @@ Result<LoadedInputs> LoadInputs(const std::string& suite_path,
 
 namespace {
 
-std::vector<std::string> MissingKeyWarnings(const Suite& suite,
-                                            const ProviderCatalog& providers) {
+std::vector<std::string> MissingKeyWarnings(const Suite& suite, const ProviderCatalog& providers) {
   std::map<std::string, std::vector<std::string>> needed;  // variable -> ids needing it
   std::vector<const Candidate*> models;
   for (const Candidate& c : suite.candidates) {

@@ -101,7 +101,9 @@ void CollectRefs(const Json& node, const std::string& pointer,
       CollectRefs(child, pointer + "/" + token, refs);
     }
   } else if (node.is_array()) {
-    for (size_t i = 0; i < node.size(); ++i) CollectRefs(node[i], pointer + "/" + std::to_string(i), refs);
+    for (size_t i = 0; i < node.size(); ++i) {
+      CollectRefs(node[i], pointer + "/" + std::to_string(i), refs);
+    }
   }
 }
 
@@ -122,8 +124,8 @@ Errors RefCycles(const std::string& schema_json) {
       at = next->second.substr(1);
       if (std::find(seen.begin(), seen.end(), at) != seen.end()) {
         for (std::string& pointer : seen) pointer = pointer.empty() ? "/" : pointer;
-        return {MakeError("$ref " + Quoted(ref) + " refers to itself (through " +
-                              JoinNames(seen) + ") and names no schema",
+        return {MakeError("$ref " + Quoted(ref) + " refers to itself (through " + JoinNames(seen) +
+                              ") and names no schema",
                           start.empty() ? "/" : start)};
       }
     }

@@ -491,14 +491,15 @@ TEST_CASE("run_manifest: the settings --resume keeps round-trip, and are optiona
 TEST_CASE("run_manifest: numbers past a double and deep nesting in run.json are located") {
   const std::string text = ManifestToJson(FullManifest());
   // "volume_per_month": 50000 sits on its own line; the number starts after the key.
-  const std::string huge = Replace(text, "\"volume_per_month\": 50000", "\"volume_per_month\": 1e999");
+  const std::string huge =
+      Replace(text, "\"volume_per_month\": 50000", "\"volume_per_month\": 1e999");
   const size_t at = huge.find("1e999");
   const int line = static_cast<int>(std::count(huge.begin(), huge.begin() + at, '\n')) + 1;
   CHECK(ManifestError(huge) == "results/x/run.json:" + std::to_string(line) +
                                    ":23: the number 1e999 is too large to hold");
-  const std::string deep =
-      Replace(text, "\"volume_per_month\": 50000",
-              "\"volume_per_month\": 50000, \"x\": " + std::string(100, '[') + std::string(100, ']'));
+  const std::string deep = Replace(
+      text, "\"volume_per_month\": 50000",
+      "\"volume_per_month\": 50000, \"x\": " + std::string(100, '[') + std::string(100, ']'));
   CHECK(ManifestError(deep).ends_with(": nested more than 64 levels deep"));
 }
 

@@ -123,7 +123,6 @@ TEST_CASE("samples: an inline sample's errors carry its path") {
   CHECK(r.error().ToString() == "suite.yaml:12:5: samples[3]: sample has no \"id\" field");
 }
 
-
 TEST_CASE("samples: the rows that can be read are kept beside the others' problems") {
   SamplesRead read = ReadJsonlSamples(
       "{\"id\": \"a\", \"text\": \"x\"}\n{\"text\": \"y\"}\n{\"id\": \"a\"}\n{\"id\": \"c\"}\n",
@@ -142,7 +141,7 @@ TEST_CASE("samples: nested objects give dotted names down to five components") {
   const auto& fields = samples->at(0).fields;
   CHECK(fields.at("b.c.d.e") == R"({"f":{"g":"deep"}})");
   CHECK(fields.at("b.c.d.e.f") == R"({"g":"deep"})");  // five components: the last dotted name
-  CHECK(fields.count("b.c.d.e.f.g") == 0);            // six: only inside its ancestor's text
+  CHECK(fields.count("b.c.d.e.f.g") == 0);             // six: only inside its ancestor's text
 }
 
 TEST_CASE("samples: limits stop the file at the row that passes them") {

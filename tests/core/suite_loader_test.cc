@@ -380,9 +380,9 @@ TEST_CASE("suite_loader: one round: a missing field is listed beside a duplicate
             "{\"id\": \"a\", \"text\": \"x\"}\n"
             "{\"id\": \"a\", \"text\": \"y\"}\n"
             "{\"id\": \"c\"}\n");
-  CHECK(LoadErrors(dir, Replace(kMinimal,
-                                "samples:\n  - {id: a, text: hello}\n  - {id: b, text: world}\n",
-                                "samples: rows.jsonl\n")) ==
+  CHECK(LoadErrors(
+            dir, Replace(kMinimal, "samples:\n  - {id: a, text: hello}\n  - {id: b, text: world}\n",
+                         "samples: rows.jsonl\n")) ==
         "rows.jsonl:2: duplicate sample id \"a\" (first used at line 1)\n"
         "rows.jsonl:3: sample \"c\" has no field \"text\" (used in prompt.user)");
 }

@@ -58,7 +58,6 @@ Measured RunMeasured(const std::vector<std::string>& args, const std::string& cw
   return m;
 }
 
-
 // A valid suite whose samples, schema and candidate params are given, in 10 lines:
 //   1 suite: s           4   user: "Say {{text}}"   7 candidates:         10     model: gpt-4.1
 //   2 samples: SAMPLES   5 output:                  8   - id: one          11...  PARAMS
@@ -91,9 +90,9 @@ struct BombDir {
     dir.Write("rows.jsonl", "{\"id\": \"a\", \"text\": \"hi\"}\n");
   }
   Measured Validate() const {
-    return RunMeasured({"validate", "suite.yaml", "--providers", "providers.yaml", "--prices",
-                        "prices.yaml"},
-                       dir.path());
+    return RunMeasured(
+        {"validate", "suite.yaml", "--providers", "providers.yaml", "--prices", "prices.yaml"},
+        dir.path());
   }
 };
 
@@ -120,12 +119,13 @@ TEST_CASE("e2e inputs: hostile files end in exit 2 at their place, in bounded me
     // 21, ..., the 8th at 51.
     b.dir.Write("suite.yaml", BombSuite("rows.jsonl", kInlineSchema,
                                         "    params:\n" + Laughs("      ", "[", "]")));
-    CheckRefused(b, "suite.yaml:16:51: the file holds more than 100000 values (aliases counted "
-                    "at every use)");
+    CheckRefused(b,
+                 "suite.yaml:16:51: the file holds more than 100000 values (aliases counted "
+                 "at every use)");
   }
   SUBCASE("billion laughs in an inline schema") {
-    std::string schema = "\n    type: object\n    properties:\n" +
-                         Laughs("      ", "{allOf: [", "]}");
+    std::string schema =
+        "\n    type: object\n    properties:\n" + Laughs("      ", "{allOf: [", "]}");
     b.dir.Write("suite.yaml", BombSuite("rows.jsonl", schema));
     const Measured m = b.Validate();
     CHECK(m.exit_code == 2);
@@ -152,19 +152,21 @@ TEST_CASE("e2e inputs: hostile files end in exit 2 at their place, in bounded me
   }
   SUBCASE("a schema file 20,000 levels deep") {
     b.dir.Write("suite.yaml", BombSuite("rows.jsonl", "schema.json"));
-    b.dir.Write("schema.json", "{\"items\": " + [] {
-      std::string s;
-      for (int i = 0; i < 20000; ++i) s += "{\"items\": ";
-      return s + "{}" + std::string(20001, '}');
-    }());
+    b.dir.Write(
+        "schema.json", "{\"items\": " + [] {
+          std::string s;
+          for (int i = 0; i < 20000; ++i) s += "{\"items\": ";
+          return s + "{}" + std::string(20001, '}');
+        }());
     // {"items": is 10 bytes: level k opens at byte 10 (k - 1), level 65 at 640, column 641.
     CheckRefused(b, "schema.json:1:641: nested more than 64 levels deep");
   }
   SUBCASE("a schema whose $ref refers to itself") {
     b.dir.Write("suite.yaml", BombSuite("rows.jsonl", "schema.json"));
     b.dir.Write("schema.json", R"({"$ref": "#"})");
-    CheckRefused(b, "suite.yaml:6:11: output.schema: \"schema.json\" is not a usable JSON "
-                    "Schema: at /: $ref \"#\" refers to itself (through /) and names no schema");
+    CheckRefused(b,
+                 "suite.yaml:6:11: output.schema: \"schema.json\" is not a usable JSON "
+                 "Schema: at /: $ref \"#\" refers to itself (through /) and names no schema");
   }
   SUBCASE("a CSV samples file of 200,000 columns") {
     b.dir.Write("suite.yaml", BombSuite("rows.csv", kInlineSchema));
@@ -179,8 +181,9 @@ TEST_CASE("e2e inputs: hostile files end in exit 2 at their place, in bounded me
   SUBCASE("/dev/zero as the samples file") {
     b.dir.Write("suite.yaml", BombSuite("zero.jsonl", kInlineSchema));
     REQUIRE(symlink("/dev/zero", (b.dir.path() + "/zero.jsonl").c_str()) == 0);
-    CheckRefused(b, "suite.yaml:2:10: samples: zero.jsonl: cannot read file (it is a character "
-                    "device, not a regular file)");
+    CheckRefused(b,
+                 "suite.yaml:2:10: samples: zero.jsonl: cannot read file (it is a character "
+                 "device, not a regular file)");
   }
   SUBCASE("a FIFO as the samples file and as the schema") {
     b.dir.Write("suite.yaml", BombSuite("fifo.jsonl", "schema.json"));
@@ -196,17 +199,19 @@ TEST_CASE("e2e inputs: hostile files end in exit 2 at their place, in bounded me
           "a FIFO, not a regular file)\n");
   }
   SUBCASE("invalid UTF-8, a NUL byte and a second document in suite.yaml") {
-    b.dir.Write("suite.yaml", "suite: s\nunit: caf\xE9\n" + BombSuite("rows.jsonl", kInlineSchema).substr(9));
+    b.dir.Write("suite.yaml",
+                "suite: s\nunit: caf\xE9\n" + BombSuite("rows.jsonl", kInlineSchema).substr(9));
     CheckRefused(b, "suite.yaml:2:10: not valid UTF-8 (byte 0xE9); save the file as UTF-8");
     b.dir.Write("suite.yaml", std::string("suite: s\0\n", 10));
     CheckRefused(b, "suite.yaml:1:9: a NUL byte (0x00) in the text; a YAML file holds text only");
     b.dir.Write("suite.yaml", BombSuite("rows.jsonl", kInlineSchema) + "---\nsuite: other\n");
-    CheckRefused(b, "suite.yaml:11:1: a second YAML document starts here; the file must hold one "
-                    "document (remove the --- line or what follows it)");
+    CheckRefused(b,
+                 "suite.yaml:11:1: a second YAML document starts here; the file must hold one "
+                 "document (remove the --- line or what follows it)");
   }
   SUBCASE("numbers past a double in a sample and in params") {
-    b.dir.Write("suite.yaml", BombSuite("rows.jsonl", kInlineSchema,
-                                        "    params: {temperature: 1e999}\n"));
+    b.dir.Write("suite.yaml",
+                BombSuite("rows.jsonl", kInlineSchema, "    params: {temperature: 1e999}\n"));
     b.dir.Write("rows.jsonl", "{\"id\": \"a\", \"text\": \"hi\", \"n\": -1e999}\n");
     const Measured m = b.Validate();
     CHECK(m.exit_code == 2);
@@ -216,7 +221,6 @@ TEST_CASE("e2e inputs: hostile files end in exit 2 at their place, in bounded me
           "is too large to hold\n");
   }
 }
-
 
 namespace {
 
@@ -303,8 +307,7 @@ TEST_CASE("e2e inputs: a run does not depend on the working directory") {
   }
   SUBCASE("report from another directory shows the inputs") {
     p.root.Write("b/deeper/.keep", "");
-    CliOutcome html =
-        p.Cli("b/deeper", {"report", p.Path("a/run"), "--format", "html", "-o", "-"});
+    CliOutcome html = p.Cli("b/deeper", {"report", p.Path("a/run"), "--format", "html", "-o", "-"});
     CHECK(html.exit_code == 0);
     CHECK(html.out.find("inputs not shown") == std::string::npos);
     // A run.json of before held the path as given, relative to where the run started; from
@@ -318,8 +321,8 @@ TEST_CASE("e2e inputs: a run does not depend on the working directory") {
           std::string::npos);
     // In the default layout, RESULTS/<suite>/<run-id>, the directory the run started in is
     // known: three levels above the run's.
-    REQUIRE(p.Cli("a", {"run", "../project/suites/t/suite.yaml", "--simulate", "--results",
-                        "res", "--quiet"})
+    REQUIRE(p.Cli("a", {"run", "../project/suites/t/suite.yaml", "--simulate", "--results", "res",
+                        "--quiet"})
                 .exit_code == 0);
     const std::string run = OnlyRun(p.Path("a/res"));
     p.root.Write(fs::path(run).lexically_relative(p.root.path()).string() + "/run.json",
@@ -365,8 +368,7 @@ TEST_CASE("e2e inputs: --resume keeps the run's own cache, results and simulator
   CHECK(fs::exists(p.Path("a/res/history.sqlite")));  // the run's own results root
   SUBCASE("a flag given on resume still wins") {
     p.root.Write(relative, journal.substr(0, cut));
-    CliOutcome cached =
-        p.Cli("b", {"run", "--resume", run, "--cache-dir", "cache", "--quiet"});
+    CliOutcome cached = p.Cli("b", {"run", "--resume", run, "--cache-dir", "cache", "--quiet"});
     CHECK(cached.exit_code == 0);
     CHECK(fs::exists(p.Path("b/cache")));
   }

@@ -110,7 +110,8 @@ void CheckPlanAgainstRun(const std::string& suite, const std::string& profile_pa
   CliOutcome run = RunCli(run_args, dir.path());
   REQUIRE_MESSAGE(run.exit_code == 0, run.err);
   const std::map<std::string, Planned> planned = ParsePlan(plan.out);
-  const std::map<std::string, double> spent = Spent(ReadFileText(dir.path() + "/run/attempts.jsonl"));
+  const std::map<std::string, double> spent =
+      Spent(ReadFileText(dir.path() + "/run/attempts.jsonl"));
   REQUIRE(planned.size() == spent.size());
   for (const auto& [id, actual] : spent) {
     REQUIRE(planned.count(id) == 1);
