@@ -32,12 +32,15 @@ void WarnIfIncomplete(const RunFigures& figures, const RunManifest& manifest) {
 
 int BaselineVerb(const std::vector<std::string>& args) {
   if (args.empty() || args.front() != "save") {
-    const char* usage = "usage: taskcost baseline save RUN_DIR [-o FILE]";
     if (!args.empty() && (args.front() == "--help" || args.front() == "-h")) {
-      std::printf("%s\n", usage);
-      return kExitOk;
+      std::printf("Baselines that `taskcost gate` checks later runs against "
+                  "(docs/gate-format.md). The one subcommand:\n"
+                  "  save  write a run's figures as a baseline file\n\n");
+      std::fflush(stdout);
+      return BaselineVerb({"save", "--help"});
     }
-    PrintError(std::string(usage) + " (the only subcommand is save)");
+    PrintError("usage: taskcost baseline save RUN_DIR [-o FILE] (the only subcommand is save; "
+               "see 'taskcost baseline --help')");
     return kExitBadInput;
   }
   po::options_description options("baseline save options");

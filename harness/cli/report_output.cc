@@ -56,6 +56,21 @@ Result<Report> ReportFromRunDir(const std::string& dir, std::vector<std::string>
 
 namespace {
 
+// The suite file of a run: run.json's (absolute since runs record it so); for an older run.json
+// with a path relative to where the run started, also where that was in the default layout
+// (RESULTS/<suite>/<run-id> below it).
+std::string RunSuiteFile(const RunManifest& manifest, const std::string& dir) {
+  namespace fs = std::filesystem;
+  const fs::path written(manifest.suite_file);
+  std::error_code ec;
+  if (written.is_absolute() || fs::exists(written, ec)) return manifest.suite_file;
+  fs::path run = fs::path(dir).lexically_normal();
+  if (!run.has_filename()) run = run.parent_path();  // "results/s/r/"
+  const fs::path started = run.parent_path().parent_path().parent_path();
+  const fs::path guess = started / written;
+  return fs::exists(guess, ec) ? guess.string() : manifest.suite_file;
+}
+
 // The outliers' inputs come from the suite's samples as they are now; say so when the suite is
 // gone or has changed since the run.
 Result<ReportEvidence> CollectEvidence(const std::string& dir, const Report& report) {
@@ -63,7 +78,8 @@ Result<ReportEvidence> CollectEvidence(const std::string& dir, const Report& rep
   if (!manifest.ok()) return manifest.errors();
   std::vector<Sample> samples;
   std::string note;
-  Result<Suite> suite = LoadSuite(manifest->suite_file);
+  const std::string suite_file = RunSuiteFile(*manifest, dir);
+  Result<Suite> suite = LoadSuite(suite_file);
   if (!suite.ok()) {
     note = "inputs not shown: the run's suite file " + manifest->suite_file +
            " could not be read from here";

@@ -15,6 +15,7 @@
 #include "harness/cli/report_output.h"
 #include "harness/cli/run_setup.h"
 #include "harness/core/report_format.h"
+#include "harness/core/user_files.h"
 #include "harness/edge/run_dir.h"
 #include "harness/edge/subprocess.h"
 #include "harness/runner/runner.h"
@@ -36,6 +37,7 @@ struct RunArgs {
   uint64_t seed = 1;
   bool quiet = false;
   bool allow_partial = false;
+  bool results_given = false;  // --results on the command line (else a resumed run keeps its own)
 };
 
 std::optional<int> ParseRunArgs(const std::vector<std::string>& args, RunArgs* a) {
@@ -63,6 +65,7 @@ std::optional<int> ParseRunArgs(const std::vector<std::string>& args, RunArgs* a
     PrintError("--concurrency must be at least 1");
     return kExitBadInput;
   }
+  a->results_given = !parsed.vars["results"].defaulted();
   if (!a->resume.empty() && (parsed.vars.count("limit") || !a->plan.samples.empty() ||
                              !a->plan.candidates.empty())) {
     PrintError("--resume continues the run's own samples and candidates; drop --limit, "
@@ -70,6 +73,28 @@ std::optional<int> ParseRunArgs(const std::vector<std::string>& args, RunArgs* a
     return kExitBadInput;
   }
   return CheckPlanArgs(a->plan, parsed.vars);
+}
+
+// A resumed run keeps the settings run.json recorded where the command line gives none: its
+// results root, its response cache (or none), its catalogs and its simulator profile.
+void KeepRunSettings(const RunManifest& m, RunArgs& a) {
+  PlanArgs& plan = a.plan;
+  if (!a.results_given && m.results_dir) plan.results = *m.results_dir;
+  if (!plan.no_cache && plan.cache_dir.empty() && m.cache_dir) {
+    plan.no_cache = m.cache_dir->empty();
+    plan.cache_dir = *m.cache_dir;
+  }
+  std::error_code ec;
+  if (plan.providers.empty() && std::filesystem::exists(m.providers_file, ec)) {
+    plan.providers = m.providers_file;
+  }
+  if (plan.prices.empty() && std::filesystem::exists(m.prices_file, ec))
+    plan.prices = m.prices_file;
+  const bool profile_given = !plan.simulate.empty() && !IsBareSimulate(plan);
+  if (m.simulated && !profile_given && m.simulator_profile && !m.simulator_profile->empty()) {
+    plan.simulate = *m.simulator_profile;
+  }
+  ResolveBareSimulate(plan);
 }
 
 // A resumed run covers what its manifest lists, whatever the flags say.
@@ -195,6 +220,7 @@ std::optional<int> RunCommand::LoadPrevious() {
   previous_ = std::move(loaded).value();
   for (const std::string& w : previous_->warnings) PrintWarning(w);
   if (a_.plan.suite_path.empty()) a_.plan.suite_path = previous_->manifest.suite_file;
+  KeepRunSettings(previous_->manifest, a_);
   if (previous_->manifest.simulated && a_.plan.simulate.empty()) {
     PrintError("run " + a_.resume + " used the simulator; resume it with --simulate");
     return kExitBadInput;
@@ -285,6 +311,9 @@ std::optional<int> RunCommand::OpenRunDir() {
       }
     }
     manifest_ = MakeManifest(*plan_, run_id, now, simulator_ != nullptr, kVersion);
+    manifest_.results_dir = AbsolutePath(a_.plan.results);
+    manifest_.cache_dir = cache_ ? AbsolutePath(cache_->dir()) : "";
+    manifest_.simulator_profile = AbsolutePath(a_.plan.simulate);
   }
   manifest_.ended_unix_ms = 0;
   manifest_.budget = suite.budget;

@@ -20,6 +20,8 @@ constexpr std::array<std::pair<ProviderKind, std::string_view>, 4> kKinds{{
 }};
 
 constexpr const char* kAnthropicDefaultVersion = "2023-06-01";
+// The GA Azure OpenAI data-plane version that accepts response_format json_schema.
+constexpr const char* kAzureDefaultVersion = "2024-10-21";
 constexpr const char* kKeyAdvice =
     "keep API keys out of this file: put the key in an environment variable and write the "
     "variable's NAME in api_key_env (e.g. OPENAI_API_KEY)";
@@ -152,10 +154,7 @@ void ReadVersion(YamlReader& reader, const YamlField& entry, ProviderConfig& con
     config.api_version = kAnthropicDefaultVersion;
   }
   if (config.kind == ProviderKind::kAzureOpenAi && !field.present) {
-    reader.Add(
-        MakeError("missing required key \"api_version\": Azure OpenAI needs its "
-                  "api-version, e.g. \"2024-10-21\"",
-                  field.parent_path, field.where));
+    config.api_version = kAzureDefaultVersion;  // docs/providers.md: the default when omitted
   }
 }
 

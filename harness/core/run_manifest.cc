@@ -6,6 +6,7 @@
 
 #include "harness/core/json_check.h"
 #include "harness/core/json_writer.h"
+#include "harness/core/user_json.h"
 
 namespace taskcost {
 namespace {
@@ -515,6 +516,11 @@ RunManifest ManifestFromFields(const Fields& f) {
   m.prices_file = f.String("prices_file");
   m.providers_file = f.String("providers_file");
   m.tags = f.OptionalTags("tags");
+  for (auto [key, field] : {std::pair{"results_dir", &RunManifest::results_dir},
+                            std::pair{"cache_dir", &RunManifest::cache_dir},
+                            std::pair{"simulator_profile", &RunManifest::simulator_profile}}) {
+    if (f.Has(key)) m.*field = f.String(key);
+  }
   return m;
 }
 
@@ -582,10 +588,19 @@ std::string ManifestToJson(const RunManifest& m) {
   j["prices_file"] = m.prices_file;
   j["providers_file"] = m.providers_file;
   if (!m.tags.empty()) j["tags"] = m.tags;
+  if (m.results_dir) j["results_dir"] = *m.results_dir;
+  if (m.cache_dir) j["cache_dir"] = *m.cache_dir;
+  if (m.simulator_profile) j["simulator_profile"] = *m.simulator_profile;
   return Dump(j, 2) + "\n";
 }
 
 Result<RunManifest> ManifestFromJson(std::string_view text, const std::string& file) {
+  // Depth, size and numbers a double cannot hold, located (the bounded reader of user files);
+  // a plain syntax error is left to ReadDocument's message.
+  Result<Json> bounded = ParseUserJson(text, {file, 1, 0});
+  if (!bounded.ok() && !bounded.error().message.starts_with("not valid JSON")) {
+    return bounded.errors();
+  }
   return ReadDocument<RunManifest>(text, file, ManifestFromFields);
 }
 

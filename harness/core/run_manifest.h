@@ -70,6 +70,12 @@ struct RunManifest {
   std::string prices_file;
   std::string providers_file;
   Tags tags;  // the suite's tags (optional in run.json)
+  // Where the run keeps its results and answers, so that `run --resume` keeps them: absolute
+  // paths of the results root, the response cache ("" = --no-cache) and the simulator profile
+  // ("" = real providers). Unset in run.json files written before they were recorded.
+  std::optional<std::string> results_dir;
+  std::optional<std::string> cache_dir;
+  std::optional<std::string> simulator_profile;
 
   const ManifestCandidate* Baseline() const;
 };

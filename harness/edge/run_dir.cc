@@ -9,6 +9,7 @@
 
 #include <sys/stat.h>
 
+#include "harness/core/user_files.h"
 #include "harness/edge/journal.h"
 
 namespace taskcost {
@@ -76,9 +77,10 @@ Result<std::string> ReadWholeFile(const std::string& path) {
 
 Result<RunManifest> LoadRunManifest(const std::string& dir) {
   const std::string manifest_path = (fs::path(dir) / kManifestFile).string();
-  Result<std::string> text = ReadWholeFile(manifest_path);
+  Result<std::string> text = ReadUserFile(manifest_path);  // a regular file, at most 16 MiB
   if (!text.ok()) {
-    return MakeError(dir + " is not a run directory (no readable " + kManifestFile + ")");
+    return MakeError(dir + " is not a run directory (no readable " + kManifestFile + ": " +
+                     text.error().message + ")");
   }
   return ManifestFromJson(*text, manifest_path);
 }

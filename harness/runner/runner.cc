@@ -36,14 +36,6 @@ struct JudgeJob {
   ChatCall call;         // rendered once; every try sends it
 };
 
-// Tokens one attempt may use, as rate limits count them: the prompt at about 4 bytes a token
-// (schema included) plus the whole output allowance. Actual usage corrects it on the reply.
-int64_t EstimatedTokens(const Result<ChatCall>& call) {
-  if (!call.ok()) return 0;
-  const size_t bytes = call->system.size() + call->user.size() + call->schema_json.size();
-  return static_cast<int64_t>(bytes + 3) / 4 + std::max(0, call->max_tokens);
-}
-
 // What the scheduler learns from a finished call (an attempt or a judge call, which share these
 // fields): a cache hit reached no provider.
 template <typename Call>
@@ -163,10 +155,10 @@ SchedulerLimits Loop::Limits() const {
 size_t Loop::AddTask(const PlannedTask& task, int attempts_done) {
   const PlannedCandidate& pc = CallTarget(plan_, task);
   const int model = models_.emplace(pc.candidate->model, int(models_.size())).first->second;
-  const Result<ChatCall> call = MakeCall(plan_, task);  // rendered once for both estimates
-  return scheduler_.AddTask(TaskSpec{task.candidate, pc.group, attempts_done,
-                                     WorstCaseCost(plan_, task, call), EstimatedTokens(call),
-                                     model});
+  // The budget's reservation and the rate limiter's tokens (actual usage corrects the latter).
+  const Reservation reserve = ReserveFor(plan_, task, requests_);
+  return scheduler_.AddTask(
+      TaskSpec{task.candidate, pc.group, attempts_done, reserve.worst_case, reserve.tokens, model});
 }
 
 // A failed step escalates unless the failure was nobody's verdict on the answer (a scorer
@@ -262,9 +254,10 @@ void Loop::StartJudging(size_t task, Attempt attempt) {
     int calls_made = 0;        // on resume, the calls an earlier run made for this check
     for (const JudgeCall& made : attempt.judge_calls) calls_made += made.check == check ? 1 : 0;
     const int model = models_.emplace(judge.candidate->model, int(models_.size())).first->second;
-    const size_t index = scheduler_.AddTask(
-        TaskSpec{JudgeSlot(scorer.judge), judge.group, calls_made,
-                 JudgeWorstCase(judge, *call, plan_.suite->policy), EstimatedTokens(call), model});
+    const Reservation reserve = ReserveForJudge(judge, *call, plan_.suite->policy);
+    const size_t index =
+        scheduler_.AddTask(TaskSpec{JudgeSlot(scorer.judge), judge.group, calls_made,
+                                    reserve.worst_case, reserve.tokens, model});
     tasks_.push_back(planned);
     judge_jobs_[index] = JudgeJob{id, check, std::move(call).value()};
     ++judge_tasks_;

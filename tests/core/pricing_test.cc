@@ -134,7 +134,9 @@ TEST_CASE("pricing: file-level problems") {
     CHECK(ParseErrors("currency: USD\n") == "prices.yaml:1:1: missing required key \"models\"");
   }
   SUBCASE("YAML syntax") {
-    CHECK(ParseErrors("models:\n  a: {input: 1\n") == "prices.yaml:3:1: end of map flow not found");
+    CHECK(ParseErrors("models:\n  a: {input: 1\n") ==
+          "prices.yaml:2:6: this { is never closed (yaml-cpp: end of map flow not found at line 3, "
+          "column 1)");
   }
   SUBCASE("a file that cannot be read") {
     Result<PriceCatalog> r = LoadPriceCatalog("/nonexistent/prices.yaml");

@@ -109,9 +109,17 @@ TEST_CASE("providers_config: every problem is reported at its place") {
         "providers.yaml:12:26: providers.b.requests_per_minute: must be between 0 and "
         "2147483647, got -5\n"
         "providers.yaml:17:15: providers.c.headers.bad header: \"bad header\" is not a valid "
-        "HTTP header name\n"
-        "providers.yaml:13:3: providers.c: missing required key \"api_version\": Azure OpenAI "
-        "needs its api-version, e.g. \"2024-10-21\"");
+        "HTTP header name");
+}
+
+TEST_CASE("providers_config: Azure's api_version defaults to 2024-10-21 when omitted") {
+  // As docs/providers.md says: the GA data-plane version that accepts json_schema.
+  Result<ProviderCatalog> catalog = ParseProviderCatalog(
+      "providers:\n  azure:\n    kind: azure-openai\n"
+      "    base_url: https://x.openai.azure.com\n    api_key_env: AZURE_KEY\n",
+      "providers.yaml");
+  REQUIRE(catalog.ok());
+  CHECK(catalog->Find("azure")->api_version == "2024-10-21");
 }
 
 TEST_CASE("providers_config: a key pasted into the file is refused without echoing it") {
@@ -171,7 +179,8 @@ TEST_CASE("providers_config: file-level problems") {
         "providers.yaml:1:1: unknown key \"provider\", did you mean \"providers\"?\n"
         "providers.yaml:1:1: missing required key \"providers\"");
   CHECK(ParseErrors("providers:\n  openai: [1\n") ==
-        "providers.yaml:3:1: end of sequence flow not found");
+        "providers.yaml:2:11: this [ is never closed (yaml-cpp: end of sequence flow not found "
+        "at line 3, column 1)");
 }
 
 }  // namespace taskcost

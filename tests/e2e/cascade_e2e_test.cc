@@ -319,8 +319,9 @@ TEST_CASE("e2e: plan counts a chain's every step and says a cascade's expected i
   INFO(plan.err);
   REQUIRE(plan.exit_code == 0);
   CHECK(plan.out.find("small-then-big: a cascade; expected $ is its first step (small) alone, "
-                      "the best case where no task escalates; worst case $ counts every step") !=
-        std::string::npos);
+                      "the best case where no task escalates ($") != std::string::npos);
+  CHECK(plan.out.find(" if every task went through every step); worst case $ counts every "
+                      "attempt of every step") != std::string::npos);
 }
 
 TEST_CASE("e2e: plan shows a time-priced model without an expected cost, never $0") {

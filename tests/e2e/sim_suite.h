@@ -29,6 +29,16 @@ models:
   m-small: {input: 0.80, output: 4.00, as_of: 2026-11-23, source: "https://example.invalid/small"}
 )";
 
+// The real OpenAI endpoint and the gpt-4.1 price, for suites that are only validated (nothing is
+// sent): tests of broken and hostile input files.
+inline constexpr const char* kOpenAiProviders = R"(providers:
+  openai: {kind: openai, base_url: "https://api.openai.com/v1", api_key_env: OPENAI_API_KEY}
+)";
+inline constexpr const char* kGpt41Prices = R"(currency: USD
+models:
+  gpt-4.1: {input: 2.00, output: 8.00, as_of: 2026-11-23, source: "https://example.invalid"}
+)";
+
 // Four tickets whose right category is in `expected`, and the answer schema for them.
 inline constexpr const char* kTicketSamples =
     R"({"id": "S1", "text": "my invoice is wrong", "expected": "billing"}

@@ -389,20 +389,27 @@ TEST_CASE("judge: plan counts one judge call a task expected, every step's retri
   f.suite.judges[0].max_tokens = 40;
   RunPlan plan = f.Plan();
   const RunEstimate with = EstimateRun(plan);
-  // Expected: 3 candidates x 2 samples, one judge call each, the answer 100 bytes (25 tokens).
+  // Expected: 3 candidates x 2 samples, one judge call each, with an answer of the candidates'
+  // expected output: a typical {"category": 32 characters, "note": 32 characters} is 89 bytes,
+  // ceil(89 / 4) = 23 tokens, taken as 92 bytes. The judge's own answer, a typical verdict
+  // {"pass": a boolean (5), "score": a number (6), "reason": 32 characters}, is 73 bytes: 19
+  // tokens at $2.00 per 1M.
   CHECK(with.judge_calls == 6);
+  CHECK(plan.candidates[0].expected_output_tokens == 23);
+  CHECK(plan.judges[0].expected_output_tokens == 19);
   Money expected, worst;
   const PlannedCandidate& judge = plan.judges[0];
   for (const Sample& sample : f.suite.samples) {
     Attempt answer;
     answer.checks.resize(2);
-    answer.output.assign(100, 'x');
+    answer.output.assign(92, 'x');
     const ChatCall call = MakeJudgeCall(plan, sample, answer, 1).value();
+    // B: the request body less its envelope, at 4 bytes a token and $1.00 per 1M.
     const int64_t bytes =
-        static_cast<int64_t>(call.system.size() + call.user.size() + call.schema_json.size());
-    // $1.00 per 1M input tokens at 4 bytes a token, $2.00 per 1M for 10 of the 40 tokens.
+        static_cast<int64_t>(BuildRequest(judge.provider, call, judge.key).body.size()) -
+        EnvelopeBytes(judge.provider, call, judge.key);
     expected += testing::PerMillionUsd("1.00").Times((bytes + 3) / 4).Times(3) +
-                testing::PerMillionUsd("2.00").Times(10).Times(3);
+                testing::PerMillionUsd("2.00").Times(19).Times(3);
     answer.output.assign(400, 'x');
     const ChatCall longest = MakeJudgeCall(plan, sample, answer, 1).value();
     // big, small, and both of the cascade's steps; each judge call tried 3 times.
