@@ -406,9 +406,9 @@ TEST_CASE("suite_loader: a schema that cannot be followed is refused before it i
   dir.Write("schema.json", R"({"definitions": {"a": {"$ref": "#/definitions/b"},)"
                            R"( "b": {"$ref": "#/definitions/a"}}, "$ref": "#/definitions/a"})");
   CHECK(LoadErrors(dir, yaml) ==
-        "suite.yaml:8:11: output.schema: \"schema.json\" is not a usable JSON Schema: at /: $ref "
-        "\"#/definitions/a\" refers to itself (through /, /definitions/a, /definitions/b) and "
-        "names no schema");
+        "suite.yaml:8:11: output.schema: \"schema.json\" is not a usable JSON Schema: at "
+        "/definitions/a/$ref: a cycle of references applies the schema to the same value without "
+        "end: #/definitions/a -> #/definitions/b -> #/definitions/a");
   // A schema that refers to itself below a keyword is a recursive schema, and fine.
   dir.Write("schema.json", R"({"type": "object", "properties": {"kids": {"type": "array",)"
                            R"( "items": {"$ref": "#"}}}})");

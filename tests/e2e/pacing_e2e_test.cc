@@ -49,15 +49,23 @@ std::vector<json> JournalLines(const std::string& path) {
 }  // namespace
 
 TEST_CASE("e2e pacing: a partial run spends the budget until no candidate's next call fits") {
-  // Reservations (worst case): big 85 x $5/1M + 200 x $15/1M = $0.003425,
-  //                            small 85 x $0.80/1M + 100 x $4/1M = $0.000468.
+  // Reservations (worst case, docs/plan.md): (floor(B / 3) + 32) input tokens + max_tokens,
+  // B = the request body less its envelope. Every text is 16 bytes, so for S1:
+  //   big (OpenAI): the 375-byte body less its 87-byte envelope
+  //     {"model":"m-big","messages":[{"role":"user","content":""}],"max_completion_tokens":200}
+  //     is B = 288 (the system message 51, "Ticket: ticket number 10" 24, the response_format
+  //     213): 96 + 32 = 128 tokens; 128 x $5/1M + 200 x $15/1M = $0.00364.
+  //   small (Anthropic): the 479-byte body less its 78-byte envelope
+  //     {"model":"m-small","max_tokens":100,"messages":[{"role":"user","content":""}]}
+  //     is B = 401 (,"system":... 32, the user text 24, the tool and tool_choice 345):
+  //     133 + 32 = 165 tokens; 165 x $0.80/1M + 100 x $4/1M = $0.000532.
   // Actual calls (the profile's fixed usage): big 80 x $5 + 200 x $15 = $0.0034,
   //                                           small 80 x $0.80 + 100 x $4 = $0.000464.
   // Cap $0.02, one call at a time, the two candidates alternating:
-  //   5 pairs: 5 x $0.003864 = $0.01932 (big5 went at $0.015456 + $0.003425 = $0.018881)
-  //   big6: $0.01932 + $0.003425 = $0.022745 > $0.02: big stops, $0.00068 left
-  //   small6: $0.01932 + $0.000468 = $0.019788, fits -> spent $0.019784
-  //   small7: $0.019784 + $0.000468 = $0.020252 > $0.02: small stops, $0.000216 left
+  //   5 pairs: 5 x $0.003864 = $0.01932 (big5 went at $0.015456 + $0.00364 = $0.019096)
+  //   big6: $0.01932 + $0.00364 = $0.02296 > $0.02: big stops, $0.00068 left
+  //   small6: $0.01932 + $0.000532 = $0.019852, fits -> spent $0.019784
+  //   small7: $0.019784 + $0.000532 = $0.020316 > $0.02: small stops, $0.000216 left
   // Spent $0.019784, 98.9% of the cap; big ran 5 of 10 tasks, small 6 of 10.
   TempDir dir;
   const std::string suite = TicketSuite("paced", R"(
@@ -80,9 +88,9 @@ models:
   CHECK(run.exit_code == 3);
   CHECK(Contains(run.err,
                  "taskcost: warning: budget: big stopped; its next call could cost up to "
-                 "$0.003425, more than the $0.00068 left\n"
+                 "$0.00364, more than the $0.00068 left\n"
                  "taskcost: warning: budget: small stopped; its next call could cost up to "
-                 "$0.000468, more than the $0.000216 left\n"
+                 "$0.000532, more than the $0.000216 left\n"
                  "taskcost: warning: budget reached: spent $0.019784 of $0.02 (98.9%); 9 tasks "
                  "have no outcome (listed as unfinished or not run in the report; taskcost run "
                  "--resume run continues them)\n"));

@@ -144,16 +144,20 @@ TEST_CASE("pacing: a partial run uses the budget until no candidate's next call 
   // Every call is answered with 30 input and 100 output tokens, within the reservation:
   //   big   30 x $5.00/1M + 100 x $15.00/1M = $0.00015 + $0.0015 = $0.00165
   //   small 30 x $0.80/1M + 100 x $4.00/1M  = $0.000024 + $0.0004 = $0.000424
+  // Every sample's text is 20 bytes, so B = 176 bytes (tests/runner/run_plan_test.cc) and a
+  // call reserves (floor(176 / 3) + 32 = 90) input tokens plus max_tokens:
+  //   big   90 x $5.00/1M + 200 x $15.00/1M = $0.00345
+  //   small 90 x $0.80/1M + 100 x $4.00/1M  = $0.000472
   // Cap $0.01, concurrency 64. Each model's first call goes alone (the probe for its rate
   // limits), then the loop sends what fits, lanes alternating, a call that fits only once
   // in-flight reservations come back holding back the rest:
   //   probes big1 small1                          -> spent $0.002074
-  //   big2 small2 big3 small3 (reserved $0.0073568; big4 would reach $0.0126708)
+  //   big2 small2 big3 small3 (reserved $0.007844; big4 would reach $0.013368)
   //                                               -> spent $0.006222
-  //   big4 small4 (big5 would reach $0.0131404)   -> spent $0.008296
-  //   big5: $0.008296 + $0.00324 = $0.011536 > $0.01 whatever comes back: big stops, $0.001704
-  //   left; small5 small6 small7 (small8 would reach $0.0100496)  -> spent $0.009568
-  //   small8: $0.009568 + $0.0004384 = $0.0100064 > $0.01: small stops, $0.000432 left.
+  //   big4 (small4 would reach $0.010144: held)   -> spent $0.007872
+  //   big5: $0.007872 + $0.00345 = $0.011322 > $0.01: big stops, $0.002128 left;
+  //   small4 small5 small6 small7                 -> spent $0.009568
+  //   small8: $0.009568 + $0.000472 = $0.01004 > $0.01: small stops, $0.000432 left.
   // big ran 4 tasks, small 7: $0.009568 spent, 95.68% of the cap. The old rule stopped the
   // whole run at big4: 3 tasks each, $0.006222, 62.2% of the cap.
   Run run(10);
@@ -171,17 +175,17 @@ TEST_CASE("pacing: a partial run uses the budget until no candidate's next call 
   CHECK(calls["small"] == 7);
   REQUIRE(result.budget_stopped.size() == 2);
   CHECK(result.budget_stopped[0].candidate_id == "big");
-  CHECK(result.budget_stopped[0].next_call == Usd("0.00324"));
-  CHECK(result.budget_stopped[0].left == Usd("0.001704"));
+  CHECK(result.budget_stopped[0].next_call == Usd("0.00345"));
+  CHECK(result.budget_stopped[0].left == Usd("0.002128"));
   CHECK(result.budget_stopped[1].candidate_id == "small");
-  CHECK(result.budget_stopped[1].next_call == Usd("0.0004384"));
+  CHECK(result.budget_stopped[1].next_call == Usd("0.000472"));
   CHECK(result.budget_stopped[1].left == Usd("0.000432"));
   CHECK(result.stopped.empty());  // no candidate is reported as failed
 
   SUBCASE("a budget below one call of the expensive candidate still runs the cheap one") {
-    // $0.001: big's $0.00324 never fits; small: spent + $0.0004384 <= $0.001 for spent
-    // <= $0.0005616: small1 ($0.000424), then $0.000424 + $0.0004384 = $0.0008624 fits,
-    // small2 ($0.000848), then $0.0012864 does not. 2 tasks, $0.000848, 84.8% of the cap.
+    // $0.001: big's $0.00345 never fits; small: spent + $0.000472 <= $0.001 for spent
+    // <= $0.000528: small1 ($0.000424), then $0.000424 + $0.000472 = $0.000896 fits,
+    // small2 ($0.000848), then $0.00132 does not. 2 tasks, $0.000848, 84.8% of the cap.
     Run tiny(10);
     ClockedTransport answers(tiny.clock, [](const HttpRequest&) { return Answer(30, 100); });
     options.budget = Usd("0.001");
