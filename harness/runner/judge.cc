@@ -111,7 +111,18 @@ JudgeCall MakeJudgeRecord(const RunPlan& plan, const Attempt& judged, int check,
   record.judge = judged.checks.at(static_cast<size_t>(check)).name;
   record.model = judge.candidate->model;
   record.call = call;
-  RecordExchange(record, started_unix_ms, response, reply, judge.price);
+  RecordExchange(record, started_unix_ms, response, reply, judge.price, [&] {
+    Usage worst;  // JudgeWorstCase's tokens, for usage the codec found implausible
+    for (const Sample& sample : plan.suite->samples) {
+      if (sample.id != judged.sample_id) continue;
+      if (Result<ChatCall> made = MakeJudgeCall(plan, sample, judged, check); made.ok()) {
+        const size_t bytes = made->system.size() + made->user.size() + made->schema_json.size();
+        worst.input_tokens = static_cast<int64_t>(bytes) / 3 + 32;
+        worst.output_tokens = made->max_tokens;
+      }
+    }
+    return worst;
+  });
   if (record.error != ErrorClass::kNone) return record;
   Result<CheckResult> verdict = ReadVerdict(reply.output, scorer);
   if (!verdict.ok()) {

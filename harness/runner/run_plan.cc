@@ -270,20 +270,26 @@ Money WorstCaseCost(const RunPlan& plan, const PlannedTask& task) {
   return WorstCaseCost(plan, task, MakeCall(plan, task));
 }
 
-Money WorstCaseCost(const RunPlan& plan, const PlannedTask& task, const Result<ChatCall>& call) {
-  const PlannedCandidate& pc = CallTarget(plan, task);
-  int64_t input_tokens = PromptBytes(plan, task, call) / 3 + 32;
+Usage WorstCaseUsage(const RunPlan& plan, const PlannedTask& task, const Result<ChatCall>& call) {
+  Usage worst;
+  worst.input_tokens = PromptBytes(plan, task, call) / 3 + 32;
   const PlannedCandidate& outer = plan.candidates.at(static_cast<size_t>(task.candidate));
   for (int i = static_cast<int>(task.outputs.size()); outer.chain && i < task.step; ++i) {
-    input_tokens += outer.steps.at(static_cast<size_t>(i)).candidate->max_tokens;  // not known
+    worst.input_tokens += outer.steps.at(static_cast<size_t>(i)).candidate->max_tokens;
   }
+  worst.output_tokens = CallTarget(plan, task).candidate->max_tokens;
+  return worst;
+}
+
+Money WorstCaseCost(const RunPlan& plan, const PlannedTask& task, const Result<ChatCall>& call) {
+  const PlannedCandidate& pc = CallTarget(plan, task);
   if (pc.price.TimePriced()) {  // the worst-case latency is the policy's timeout
     const int64_t timeout_us =
         std::chrono::duration_cast<std::chrono::microseconds>(plan.suite->policy.timeout).count();
     return TimeCost(pc.price, timeout_us);
   }
-  return pc.price.input.Times(input_tokens) +
-         pc.price.output.Times(pc.candidate->max_tokens);
+  const Usage worst = WorstCaseUsage(plan, task, call);
+  return pc.price.input.Times(worst.input_tokens) + pc.price.output.Times(worst.output_tokens);
 }
 
 std::string CacheKeyForTarget(const PlannedCandidate& pc, int repeat, int attempt,
@@ -424,7 +430,8 @@ Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_nu
   if (!outer.steps.empty()) a.step = outer.step_ids.at(static_cast<size_t>(task.step));
   a.repeat = task.repeat;
   a.attempt = attempt_number;
-  RecordExchange(a, started_unix_ms, response, reply, pc.price);
+  RecordExchange(a, started_unix_ms, response, reply, pc.price,
+                 [&] { return WorstCaseUsage(plan, task, MakeCall(plan, task)); });
   a.finish_reason = std::move(reply.finish_reason);
   a.request_id = std::move(reply.request_id);
   a.output = std::move(reply.output);
@@ -441,10 +448,12 @@ Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_nu
       return a;
     }
   } else {
-    parsed = ParseJsonFast(a.output);
+    JsonRefusal refusal;  // not JSON, nested too deep, or a number no double holds
+    parsed = ParseJsonFast(a.output, &refusal);
     if (!parsed.is_discarded()) json = &parsed;
     const SchemaValidator& validator = pc.validator ? *pc.validator : *plan.validator;
-    a.validation_errors = json ? validator.ValidateParsed(*json) : validator.Validate(a.output);
+    a.validation_errors = json ? validator.ValidateParsed(*json)
+                               : std::vector<std::string>{"output is not JSON: " + refusal.Text()};
   }
   if (!a.validation_errors.empty()) {
     a.error = ErrorClass::kInvalidOutput;

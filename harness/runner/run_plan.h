@@ -157,6 +157,9 @@ Money WorstCaseCost(const RunPlan& plan, const PlannedTask& task);
 /// The same with the task's call already made (MakeCall(plan, task)), for a caller that needs it
 /// for other estimates too: rendering the prompts is most of the cost.
 Money WorstCaseCost(const RunPlan& plan, const PlannedTask& task, const Result<ChatCall>& call);
+/// The tokens WorstCaseCost prices: input_tokens (prompt and schema at one per 3 bytes, plus 32)
+/// and output_tokens (max_tokens). What an implausible usage is raised to (pricing.h).
+Usage WorstCaseUsage(const RunPlan& plan, const PlannedTask& task, const Result<ChatCall>& call);
 
 /// The response cache's key for attempt `attempt` of repeat `repeat`, sent as `request` to `pc`
 /// (a call target, or an LLM judge).
@@ -217,11 +220,12 @@ RunEstimate EstimateRun(const RunPlan& plan, const CachedAttempt& cached = {});
 
 /// What an attempt and a judge call record alike of a finished exchange with `price`'s model:
 /// timing, status, the reply's error, Retry-After, usage and exact cost (every call's cost
-/// counts, failed ones too; a time-priced model's by its measured latency). Moves out of `reply`
-/// what it records.
-template <typename Call>
+/// counts, failed ones too; a time-priced model's by its measured latency). Usage the codec
+/// flagged implausible is priced as ImplausibleUsagePriced(usage, reserved()) (`reserved`: the
+/// call's worst-case tokens, asked for only then). Moves out of `reply` what it records.
+template <typename Call, typename Reserved>
 void RecordExchange(Call& call, int64_t started_unix_ms, const HttpResponse& response,
-                    ProviderReply& reply, const ModelPrice& price) {
+                    ProviderReply& reply, const ModelPrice& price, const Reserved& reserved) {
   call.started_unix_ms = started_unix_ms;
   call.latency_us = response.elapsed.count();
   call.http_status = response.status;
@@ -229,8 +233,10 @@ void RecordExchange(Call& call, int64_t started_unix_ms, const HttpResponse& res
   call.error_message = std::move(reply.error_message);
   if (reply.retry_after) call.retry_after_ms = reply.retry_after->count();
   call.usage = reply.usage;
+  call.usage_flag = std::move(reply.usage_flag);
+  if (!call.usage_flag.empty()) call.usage = ImplausibleUsagePriced(reply.usage, reserved());
   call.usage_raw = std::move(reply.usage_raw);
-  call.cost = CallCost(price, reply.usage, call.latency_us);
+  call.cost = CallCost(price, call.usage, call.latency_us);
 }
 
 /// A call's fault in words, "auth: Incorrect API key provided (HTTP 401)" (an attempt or a judge
