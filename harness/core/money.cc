@@ -1,5 +1,6 @@
 #include "harness/core/money.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <stdexcept>
@@ -68,10 +69,13 @@ Result<int64_t> ToScaledInteger(const Decimal& d, int scale, std::string_view or
     }
   }
   if (digits != "0") digits.append(static_cast<size_t>(shift), '0');
-  if (digits.size() > 18) {
+  // At most INT64_MAX - 1 units: INT64_MAX picodollars is Money's overflow amount.
+  int64_t value = 0;
+  const std::from_chars_result end =
+      std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (end.ec != std::errc() || digits.size() > 19 || value == INT64_MAX) {
     return MakeError("\"" + std::string(original) + "\" is too large");
   }
-  int64_t value = std::stoll(digits);
   return d.negative ? -value : value;
 }
 

@@ -13,6 +13,8 @@ namespace {
 constexpr int64_t kTokensPerQuote = 1'000'000;  // prices are quoted per million tokens
 constexpr int64_t kMicrosPerHour = 3'600'000'000;
 constexpr int64_t kMaxConcurrency = 1'000'000;
+// The highest price per 1M tokens a catalog may give: 100 times the dearest model's today.
+constexpr Money kMaxPerMillion = Money::FromPicos(10'000 * Money::kPicosPerDollar);
 
 const std::vector<std::string> kTopKeys = {"currency", "models"};
 const std::vector<std::string> kModelKeys = {"input",  "cached_input", "cache_write",
@@ -25,6 +27,13 @@ const std::vector<std::string> kModelKeys = {"input",  "cached_input", "cache_wr
 std::optional<Money> PerTokenPrice(YamlReader& reader, const YamlField& field) {
   std::optional<Money> per_million = reader.Usd(field);
   if (!per_million) return std::nullopt;
+  if (*per_million > kMaxPerMillion) {
+    // A guard against a slip of the decimal point, and what keeps every call's cost, and the
+    // plan's worst case, far inside Money's range (docs/configs.md).
+    reader.Fail(field, Quoted(field.node.Scalar()) +
+                           " is above $10,000 per 1M tokens, more than any model is priced at");
+    return std::nullopt;
+  }
   if (per_million->picos() % kTokensPerQuote != 0) {
     reader.Fail(field, Quoted(field.node.Scalar()) +
                            " has more than 6 decimals; a price per 1M tokens needs at most 6 to "
