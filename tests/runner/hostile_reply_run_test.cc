@@ -154,7 +154,7 @@ TEST_CASE("hostile run: implausible usage is journaled raw, flagged, priced at t
   CHECK(big.usage_flag == "prompt_tokens 1000000000000 is above the per-call bound of 100000000");
   CHECK(big.usage_raw == R"({"prompt_tokens":1000000000000,"completion_tokens":10})");
   // Input unreadable (0) raised to the reserved 48, output 10 raised to max_tokens 200:
-  // $0.00324, the reservation (before issue 12: a wrapped, negative cost).
+  // $0.00324, the reservation (believed, 1e12 x $5/1M would have been $5,000,000).
   CHECK(big.usage == Usage{.input_tokens = 48, .output_tokens = 200});
   CHECK(big.cost == Usd("0.00324"));
   CHECK(Find(attempts, "S2", "big").cost == Usd("0.00326"));
