@@ -23,12 +23,10 @@ simdjson::simdjson_result<Value> ParsePadded(simdjson::dom::parser& parser, std:
   return parser.parse(buffer.data(), text.size(), /*realloc_if_needed=*/false);
 }
 
-// A simdjson parser for this thread that refuses nesting deeper than `depth`.
-simdjson::dom::parser& BoundedParser(size_t depth) {
-  thread_local simdjson::dom::parser parser;
-  if (parser.max_depth() != depth && parser.allocate(4096, depth) != simdjson::SUCCESS) {
-    throw std::bad_alloc();
-  }
+// A simdjson parser that refuses nesting deeper than `max_depth`.
+simdjson::dom::parser NewParser(size_t max_depth) {
+  simdjson::dom::parser parser;
+  if (parser.allocate(4096, max_depth) != simdjson::SUCCESS) throw std::bad_alloc();
   return parser;
 }
 
@@ -44,11 +42,11 @@ ReplyBody ParseThroughNlohmann(std::string_view text) {
     body.refusal = std::move(refusal);
     return body;
   }
+  thread_local simdjson::dom::parser parser = NewParser(kMaxJsonDepth + 1);
   thread_local std::string buffer;
   const std::string dumped =
       tree->value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-  simdjson::simdjson_result<Value> reread =
-      ParsePadded(BoundedParser(kMaxJsonDepth + 1), buffer, dumped);
+  simdjson::simdjson_result<Value> reread = ParsePadded(parser, buffer, dumped);
   if (reread.error() != simdjson::SUCCESS) {
     // nlohmann's own output is JSON; simdjson refusing it is a bug, not a provider's fault.
     throw std::logic_error(std::string("simdjson cannot read nlohmann's dump: ") +
@@ -146,11 +144,7 @@ bool ReplyBody::PrunedUnder(std::string_view key) const {
 
 ReplyBody ParseReplyJson(std::string_view text) {
   // Its own parser: the rereading one above must not overwrite a value read here.
-  thread_local simdjson::dom::parser parser = [] {
-    simdjson::dom::parser bounded;
-    if (bounded.allocate(4096, kMaxJsonDepth) != simdjson::SUCCESS) throw std::bad_alloc();
-    return bounded;
-  }();
+  thread_local simdjson::dom::parser parser = NewParser(kMaxJsonDepth);
   thread_local std::string buffer;
   simdjson::simdjson_result<Value> parsed = ParsePadded(parser, buffer, text);
   if (parsed.error() == simdjson::SUCCESS) return ReplyBody{parsed.value_unsafe(), {}, {}};
