@@ -11,6 +11,7 @@
 #include <string>
 
 #include "harness/edge/journal.h"
+#include "harness/runner/judge.h"
 #include "harness/runner/runner.h"
 #include "tests/runner/fake_transport.h"
 #include "tests/runner/plan_fixture.h"
@@ -193,6 +194,41 @@ TEST_CASE("hostile run: the budget counts implausible usage at what it is priced
   }
   CHECK(journaled == result.spent);
   CHECK(journaled > Money());
+}
+
+TEST_CASE("hostile run: a judge call's implausible usage is priced at the judge's reservation") {
+  PlanFixture f;
+  SuccessCriterion judge;
+  judge.kind = "judge";
+  judge.judge = 0;
+  judge.judge_name = "tone";
+  judge.rubric = "Polite?";
+  judge.quality = true;
+  f.suite.quality.push_back(judge);
+  f.suite.judges.push_back(Candidate{"judge(tone)", "fake", "m-judge", "m-judge", false});
+  f.prices.models.push_back(
+      ModelPrice{"m-judge", testing::PerMillionUsd("1.00"), testing::PerMillionUsd("2.00")});
+  const RunPlan plan = f.Plan();
+  Attempt judged;
+  judged.sample_id = "S1";
+  judged.candidate_id = "big";
+  judged.output = "{}";
+  judged.checks.push_back(CheckResult{"judge(tone)", false, "", std::nullopt, true, false, true});
+  const JudgeCall record = MakeJudgeRecord(
+      plan, judged, 0, 1, 0,
+      Completion(R"("{\"pass\":true}")", R"({"prompt_tokens":-5,"completion_tokens":7})"));
+  CHECK(record.usage_flag == "prompt_tokens -5 is negative");
+  CHECK(record.verdict.has_value());  // the verdict stands; only the usage is doubted
+  // The judge's reservation: its whole prompt (instructions, rubric, task, answer) and the
+  // verdict schema at a token per 3 bytes, plus 32; its max_tokens (1,024 by default) out.
+  const Result<ChatCall> call = MakeJudgeCall(plan, f.suite.samples[0], judged, 0);
+  REQUIRE(call.ok());
+  const int64_t input =
+      static_cast<int64_t>(call->system.size() + call->user.size() + call->schema_json.size()) / 3 +
+      32;
+  CHECK(record.usage == Usage{.input_tokens = input, .output_tokens = 1024});
+  // input x $1/1M + 1,024 x $2/1M = input x 1,000,000 pUSD + 2,048,000,000 pUSD.
+  CHECK(record.cost == Money::FromPicos(input * 1'000'000 + 2'048'000'000));
 }
 
 }  // namespace
