@@ -5,15 +5,17 @@
 #include <cstdint>
 #include <stdexcept>
 
+#include "harness/core/json_parse.h"
+
 namespace taskcost::codec {
 
 Json ParseObjectOrThrow(std::string_view text, std::string_view what) {
-  Json parsed = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded() || !parsed.is_object()) {
+  std::optional<Json> parsed = ParseBoundedJson<Json>(text, nullptr);  // json_parse.h
+  if (!parsed || !parsed->is_object()) {
     throw std::invalid_argument(std::string(what) +
                                 " is not a JSON object: " + Truncate(text, 200));
   }
-  return parsed;
+  return std::move(*parsed);
 }
 
 std::string Truncate(std::string_view text, size_t max_bytes) {
