@@ -310,7 +310,11 @@ RepeatSpread SpreadOverRepeats(const TaskMap& tasks, int repeats) {
     spread.repeats.push_back(figures);
   }
   if (std::optional<double> sd = SummarisePairs(costs).sd) {
-    spread.cost_per_success_sd = Money::FromPicos(std::llround(*sd));
+    // A repeat's overflow amount makes the spread unknown; past int64 llround gives an
+    // unspecified value (INT64_MIN here): the overflow amount either way.
+    const bool unknown = spread.cost_per_success_max && spread.cost_per_success_max->overflowed();
+    spread.cost_per_success_sd =
+        !unknown && *sd < 9.2e18 ? Money::FromPicos(std::llround(*sd)) : Money::Overflow();
   }
   spread.success_rate_sd_pp = SummarisePairs(rates_pp).sd;
   return spread;

@@ -133,5 +133,25 @@ TEST_CASE("hostile journal: attempts with implausible usage are counted and note
                    "it") == 1);
 }
 
+TEST_CASE("hostile journal: the spread over repeats of an overflowed figure is the overflow") {
+  // Repeat 0: three tasks at $4,000,000 ($12M, past the range); repeat 1: three at $1.
+  std::vector<Attempt> attempts;
+  for (int repeat = 0; repeat < 2; ++repeat) {
+    for (const char* sample : {"s1", "s2", "s3"}) {
+      Attempt a = testing::MakeAttempt({sample, "big", 1, 0, 0, ErrorClass::kNone, 0, repeat});
+      a.cost = Money::ParseUsd(repeat == 0 ? "4000000" : "1").value();
+      attempts.push_back(a);
+    }
+  }
+  RunManifest manifest = TwoCandidateManifest(3);
+  manifest.repeats = 2;
+  const Report r = ComputeReport(manifest, attempts);
+  REQUIRE(r.candidates[0].repeat_spread.has_value());
+  const RepeatSpread& spread = *r.candidates[0].repeat_spread;
+  CHECK(spread.cost_per_success_max == Money::Overflow());
+  CHECK(spread.cost_per_success_min == Money::ParseUsd("1").value());
+  CHECK(spread.cost_per_success_sd == Money::Overflow());  // not a figure made up of 9.2e18
+}
+
 }  // namespace
 }  // namespace taskcost
