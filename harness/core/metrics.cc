@@ -241,6 +241,7 @@ void AddAttempt(const Attempt& a, const OutcomeRules& rules, TaskTally& task, Ca
   if (a.http_status >= 200 && a.http_status < 300 && a.usage_raw.empty() && m.pricing != "time") {
     ++m.answers_without_usage;
   }
+  if (!a.usage_flag.empty()) ++m.implausible_usage;
   if (!a.success) AddCount(m.attempt_failures, FailureClass(a));
   if (IsFatal(a.error) && !m.fatal_error) m.fatal_error = a.error;
 }
@@ -276,7 +277,11 @@ void FindOutliers(const RunManifest& manifest, const TaskMap& tasks, const Repor
   const int64_t median_input = NearestRank(SortedField(tasks, &TaskTally::input_tokens), 50);
   const int64_t median_output = NearestRank(SortedField(tasks, &TaskTally::output_tokens), 50);
   for (const auto& [key, task] : tasks) {
-    if (task.unfinished || task.cost <= median.Times(options.outlier_cost_factor)) continue;
+    // In 128 bits: a median near Money's range times the factor neither throws nor wraps.
+    if (task.unfinished || static_cast<__int128>(task.cost.picos()) <=
+                               static_cast<__int128>(median.picos()) * options.outlier_cost_factor) {
+      continue;
+    }
     m.outliers.push_back({manifest.sample_ids[key.sample], key.repeat, task.cost, task.attempts,
                           task.input_tokens, task.output_tokens,
                           OutlierReasons(task, median_input, median_output, options)});
@@ -330,7 +335,11 @@ RepeatSpread SpreadOverRepeats(const TaskMap& tasks, int repeats) {
     spread.repeats.push_back(figures);
   }
   if (std::optional<double> sd = SummarisePairs(costs).sd) {
-    spread.cost_per_success_sd = Money::FromPicos(std::llround(*sd));
+    // A repeat's overflow amount makes the spread unknown; past int64 llround gives an
+    // unspecified value (INT64_MIN here): the overflow amount either way.
+    const bool unknown = spread.cost_per_success_max && spread.cost_per_success_max->overflowed();
+    spread.cost_per_success_sd =
+        !unknown && *sd < 9.2e18 ? Money::FromPicos(std::llround(*sd)) : Money::Overflow();
   }
   spread.success_rate_sd_pp = SummarisePairs(rates_pp).sd;
   return spread;

@@ -152,6 +152,8 @@ struct CandidateMetrics {
   Money spent;                            // what the run paid: attempts not answered by the cache
   int64_t cached_attempts = 0;            // answered by the response cache: in total_cost, $0 spent
   int64_t answers_without_usage = 0;      // HTTP 2xx without a usage object: tokens unknown, $0
+  int64_t implausible_usage = 0;  // attempts whose usage was implausible (Attempt::usage_flag),
+                                  // priced by ImplausibleUsagePriced (docs/providers.md)
   std::optional<Money> cost_per_task;     // finished tasks' cost / finished tasks; unset: none
   std::optional<Money> cost_per_success;  // total / successes; unset when none succeeded
   std::optional<Money> task_cost_p50;     // nearest-rank over finished tasks; unset: none

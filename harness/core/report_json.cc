@@ -142,6 +142,7 @@ Json CandidateJson(const CandidateMetrics& c) {
   PutMoney(j, "unfinished_cost", c.unfinished_cost);
   j["cached_attempts"] = c.cached_attempts;
   j["answers_without_usage"] = c.answers_without_usage;
+  j["implausible_usage"] = c.implausible_usage;
   j["judge_calls"] = c.judge_calls;
   j["cached_judge_calls"] = c.cached_judge_calls;
   PutMoney(j, "judge_cost", c.judge_cost);

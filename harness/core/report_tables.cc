@@ -317,6 +317,12 @@ std::vector<std::string> NotRunNotes(const Report& report) {
                       " answers carried no usage object; their tokens are unknown and they are "
                       "counted at $0, so this candidate's costs are understated");
     }
+    if (c.implausible_usage > 0) {
+      notes.push_back(c.id + ": " + std::to_string(c.implausible_usage) + " of " +
+                      std::to_string(c.attempts) +
+                      " answers reported implausible usage (journaled as usage_flag); each is "
+                      "priced at the larger of its counts and the worst case reserved for it");
+    }
     if (c.TasksFinished() > 0 && c.successes == 0) {
       notes.push_back(c.id + ": no successful " + report.unit + "; cost per successful " +
                       report.unit + " is n/a");

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "harness/core/json_check.h"
+#include "harness/core/json_parse.h"
 #include "harness/core/json_writer.h"
 #include "harness/core/user_json.h"
 
@@ -28,13 +29,6 @@ struct BadField {
 std::string Dump(const Json& j, int indent) {
   // Invalid UTF-8 (a provider's broken bytes) becomes U+FFFD rather than a crash.
   return j.dump(indent, ' ', false, Json::error_handler_t::replace);
-}
-
-// "parse error at line 1, column 5: syntax error ..." without nlohmann's "[json.exception...]".
-std::string SyntaxMessage(const nlohmann::json::parse_error& e) {
-  std::string what = e.what();
-  size_t bracket = what.find("] ");
-  return "invalid JSON: " + (bracket == std::string::npos ? what : what.substr(bracket + 2));
 }
 
 // --- reading -----------------------------------------------------------------------------
@@ -159,12 +153,11 @@ class Fields {
 // Parses `text` and runs `read` on the root; errors carry `file` and the bad field's pointer.
 template <class T, class ReadFn>
 Result<T> ReadDocument(std::string_view text, const std::string& file, ReadFn read) {
-  Json root;
-  try {
-    root = Json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    return MakeError(SyntaxMessage(e), "", SourceLocation{file, 0, 0});
-  }
+  // Bounded (json_parse.h): nesting too deep and numbers no double holds are refused, located.
+  JsonRefusal refusal;
+  std::optional<Json> parsed = ParseBoundedJson<Json>(text, &refusal);
+  if (!parsed) return MakeError("invalid JSON: " + refusal.Text(), "", SourceLocation{file, 0, 0});
+  const Json& root = *parsed;
   try {
     return read(Fields(root, ""));
   } catch (const BadField& bad) {
@@ -192,7 +185,13 @@ constexpr std::pair<const char*, int64_t Usage::*> kUsageFields[] = {
 
 Usage UsageFromJson(const Fields& f) {
   Usage u;
-  for (const auto& [key, member] : kUsageFields) u.*member = f.Int64(key);
+  for (const auto& [key, member] : kUsageFields) {
+    u.*member = f.Int64(key);
+    if (u.*member < 0 || u.*member > kMaxTokensPerCall) {  // beyond what a run journals
+      throw BadField{f.Pointer(key), "must be a count from 0 to " +
+                                         std::to_string(kMaxTokensPerCall) + " (a call's bound)"};
+    }
+  }
   return u;
 }
 
@@ -269,7 +268,9 @@ void ReadCallFields(const Fields& f, Call& c) {
   c.error_message = f.String("error_message");
   c.usage = UsageFromJson(f.Object("usage"));
   c.usage_raw = UsageRawFromJson(f.At("usage_raw"));
+  c.usage_flag = f.OptionalString("usage_flag");
   c.cost = Money::FromPicos(f.Int64("cost_picousd"));
+  if (c.cost < Money()) throw BadField{f.Pointer("cost_picousd"), "must not be negative"};
   c.cached = f.OptionalBool("cached");
 }
 
@@ -664,11 +665,12 @@ void WriteCallFields(JsonWriter& w, int64_t started_unix_ms, int64_t latency_us,
 }
 
 void WriteUsageAndCost(JsonWriter& w, const Usage& usage, const std::string& usage_raw,
-                       Money cost) {
+                       const std::string& usage_flag, Money cost) {
   w.BeginObject("usage");
   for (const auto& [key, member] : kUsageFields) w.Int(key, usage.*member);
   w.EndObject();
   w.Raw("usage_raw", UsageRawText(usage_raw));
+  if (!usage_flag.empty()) w.String("usage_flag", usage_flag);  // only when implausible
   w.Int("cost_picousd", cost.picos());
   w.Double("cost_usd", cost.ToUsdDouble());
 }
@@ -691,7 +693,7 @@ std::string JudgeCallToJsonLine(const JudgeCall& j) {
   w.String("model", j.model);
   w.Int("call", j.call);
   WriteCallFields(w, j.started_unix_ms, j.latency_us, j.http_status, j.error, j.error_message);
-  WriteUsageAndCost(w, j.usage, j.usage_raw, j.cost);
+  WriteUsageAndCost(w, j.usage, j.usage_raw, j.usage_flag, j.cost);
   if (j.verdict) {
     w.BeginObject("verdict");
     WriteCheckFields(w, *j.verdict);
@@ -728,7 +730,7 @@ std::string AttemptToJsonLine(const Attempt& a) {
   }
   w.String("finish_reason", a.finish_reason);
   w.String("request_id", a.request_id);
-  WriteUsageAndCost(w, a.usage, a.usage_raw, a.cost);
+  WriteUsageAndCost(w, a.usage, a.usage_raw, a.usage_flag, a.cost);
   w.String("output", a.output);
   w.BeginArray("validation_errors");
   for (const std::string& e : a.validation_errors) w.String(e);

@@ -199,6 +199,15 @@ Money WorstCaseCost(const RunPlan& plan, const PlannedTask& task) {
       .WorstCost(CallTarget(plan, task).price, plan.suite->policy.timeout);
 }
 
+Usage WorstCaseUsage(const RunPlan& plan, const PlannedTask& task) {
+  const RequestTemplates requests(plan);
+  const CallEstimate e = EstimateTaskCall(plan, task, requests);
+  Usage worst;
+  worst.input_tokens = e.worst_input;
+  worst.output_tokens = e.worst_output;
+  return worst;
+}
+
 namespace {
 
 // Adds one expected call (`e`, at `price`) to `c`; a time-priced one has no estimate.

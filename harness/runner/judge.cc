@@ -105,7 +105,18 @@ JudgeCall MakeJudgeRecord(const RunPlan& plan, const Attempt& judged, int check,
   record.judge = judged.checks.at(static_cast<size_t>(check)).name;
   record.model = judge.candidate->model;
   record.call = call;
-  RecordExchange(record, started_unix_ms, response, reply, judge.price);
+  RecordExchange(record, started_unix_ms, response, reply, judge.price, [&] {
+    Usage worst;  // the reservation's tokens (CallEstimate), for usage found implausible
+    for (const Sample& sample : plan.suite->samples) {
+      if (sample.id != judged.sample_id) continue;
+      if (Result<ChatCall> made = MakeJudgeCall(plan, sample, judged, check); made.ok()) {
+        const CallEstimate e = EstimateJudgeCall(judge, *made);
+        worst.input_tokens = e.worst_input;
+        worst.output_tokens = e.worst_output;
+      }
+    }
+    return worst;
+  });
   if (record.error != ErrorClass::kNone) return record;
   Result<CheckResult> verdict = ReadVerdict(reply.output, scorer);
   if (!verdict.ok()) {

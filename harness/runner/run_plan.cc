@@ -340,7 +340,8 @@ Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_nu
   if (!outer.steps.empty()) a.step = outer.step_ids.at(static_cast<size_t>(task.step));
   a.repeat = task.repeat;
   a.attempt = attempt_number;
-  RecordExchange(a, started_unix_ms, response, reply, pc.price);
+  RecordExchange(a, started_unix_ms, response, reply, pc.price,
+                 [&] { return WorstCaseUsage(plan, task); });
   a.finish_reason = std::move(reply.finish_reason);
   a.request_id = std::move(reply.request_id);
   a.output = std::move(reply.output);
@@ -357,10 +358,12 @@ Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_nu
       return a;
     }
   } else {
-    parsed = ParseJsonFast(a.output);
+    JsonRefusal refusal;  // not JSON, nested too deep, or a number no double holds
+    parsed = ParseJsonFast(a.output, &refusal);
     if (!parsed.is_discarded()) json = &parsed;
     const SchemaValidator& validator = pc.validator ? *pc.validator : *plan.validator;
-    a.validation_errors = json ? validator.ValidateParsed(*json) : validator.Validate(a.output);
+    a.validation_errors = json ? validator.ValidateParsed(*json)
+                               : std::vector<std::string>{"output is not JSON: " + refusal.Text()};
   }
   if (!a.validation_errors.empty()) {
     a.error = ErrorClass::kInvalidOutput;

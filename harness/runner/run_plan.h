@@ -218,6 +218,9 @@ Reservation ReserveForJudge(const PlannedCandidate& judge, const ChatCall& call,
 
 /// Worst-case cost of one attempt of `task` (ReserveFor's, building the request alone).
 Money WorstCaseCost(const RunPlan& plan, const PlannedTask& task);
+/// The tokens WorstCaseCost prices (CallEstimate's worst_input and worst_output): what an
+/// implausible usage is raised to (pricing.h, ImplausibleUsagePriced).
+Usage WorstCaseUsage(const RunPlan& plan, const PlannedTask& task);
 
 /// The response cache's key for attempt `attempt` of repeat `repeat`, sent as `request` to `pc`
 /// (a call target, or an LLM judge).
@@ -276,11 +279,12 @@ RunEstimate EstimateRun(const RunPlan& plan, const CachedAttempt& cached = {});
 
 /// What an attempt and a judge call record alike of a finished exchange with `price`'s model:
 /// timing, status, the reply's error, Retry-After, usage and exact cost (every call's cost
-/// counts, failed ones too; a time-priced model's by its measured latency). Moves out of `reply`
-/// what it records.
-template <typename Call>
+/// counts, failed ones too; a time-priced model's by its measured latency). Usage the codec
+/// flagged implausible is priced as ImplausibleUsagePriced(usage, reserved()) (`reserved`: the
+/// call's worst-case tokens, asked for only then). Moves out of `reply` what it records.
+template <typename Call, typename Reserved>
 void RecordExchange(Call& call, int64_t started_unix_ms, const HttpResponse& response,
-                    ProviderReply& reply, const ModelPrice& price) {
+                    ProviderReply& reply, const ModelPrice& price, const Reserved& reserved) {
   call.started_unix_ms = started_unix_ms;
   call.latency_us = response.elapsed.count();
   call.http_status = response.status;
@@ -288,8 +292,10 @@ void RecordExchange(Call& call, int64_t started_unix_ms, const HttpResponse& res
   call.error_message = std::move(reply.error_message);
   if (reply.retry_after) call.retry_after_ms = reply.retry_after->count();
   call.usage = reply.usage;
+  call.usage_flag = std::move(reply.usage_flag);
+  if (!call.usage_flag.empty()) call.usage = ImplausibleUsagePriced(reply.usage, reserved());
   call.usage_raw = std::move(reply.usage_raw);
-  call.cost = CallCost(price, reply.usage, call.latency_us);
+  call.cost = CallCost(price, call.usage, call.latency_us);
 }
 
 /// A call's fault in words, "auth: Incorrect API key provided (HTTP 401)" (an attempt or a judge

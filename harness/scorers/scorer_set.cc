@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "harness/core/json_check.h"
 #include "harness/scorers/scorer.h"
 
 namespace taskcost {
@@ -68,8 +69,7 @@ ScorerSet& ScorerSet::operator=(ScorerSet&&) noexcept = default;
 
 std::vector<CheckResult> ScorerSet::Evaluate(const Sample& sample,
                                              std::string_view output) const {
-  const nlohmann::json parsed =
-      nlohmann::json::parse(output, nullptr, /*allow_exceptions=*/false);
+  const nlohmann::json parsed = ParseJsonFast(output);  // bounded: nesting, numbers
   return Evaluate(sample, output, parsed.is_discarded() ? nullptr : &parsed);
 }
 

@@ -91,6 +91,7 @@ TEST_CASE("report_json: parses, is versioned and keeps the documented key order"
                                  "unfinished_cost_usd",
                                  "cached_attempts",
                                  "answers_without_usage",
+                                 "implausible_usage",
                                  "judge_calls",
                                  "cached_judge_calls",
                                  "judge_cost_picousd",
