@@ -63,11 +63,10 @@ TEST_CASE("hostile journal: a number no double holds is an error at its column")
   const size_t column = line.find("1e999") + 1;
   CHECK(ReadError(line) == "invalid JSON: the number 1e999 is out of range at line 1, column " +
                                std::to_string(column));
-  // In run.json alike, with its file named.
+  // In run.json alike, read as every user file is (user_json.h): file, line and column.
   Result<RunManifest> manifest = ManifestFromJson("{\n  \"format\": 1e999\n}", "run.json");
   REQUIRE_FALSE(manifest.ok());
-  CHECK(manifest.error().ToString() ==
-        "run.json: invalid JSON: the number 1e999 is out of range at line 2, column 13");
+  CHECK(manifest.error().ToString() == "run.json:2:13: the number 1e999 is too large to hold");
 }
 
 TEST_CASE("hostile journal: costs and counts no run writes are refused, by field") {

@@ -13,6 +13,7 @@
 #include "harness/edge/journal.h"
 #include "harness/runner/judge.h"
 #include "harness/runner/runner.h"
+#include "tests/edge/temp_dir.h"
 #include "tests/runner/fake_transport.h"
 #include "tests/runner/plan_fixture.h"
 
@@ -21,13 +22,14 @@ namespace {
 namespace fs = std::filesystem;
 using testing::PlanFixture;
 
-// PlanFixture (plan_fixture.h): S1 sends 48 bytes, S2 60; big is $5.00 in / $15.00 out per 1M
-// with max_tokens 200; small $0.80 / $4.00 with max_tokens 100. The reservation of a call is
-// (bytes / 3 + 32) input tokens and max_tokens output:
-//   big S1:   48 in, 200 out -> 48 x $5/1M + 200 x $15/1M = $0.00024 + $0.003 = $0.00324
-//   big S2:   52 in, 200 out -> $0.00026 + $0.003 = $0.00326
-//   small S1: 48 in, 100 out -> 48 x $0.80/1M + 100 x $4/1M = $0.0000384 + $0.0004 = $0.0004384
-//   small S2: 52 in, 100 out -> $0.0000416 + $0.0004 = $0.0004416
+// PlanFixture (plan_fixture.h): S1's request is B = 176 bytes less its envelope, S2's 188; big
+// is $5.00 in / $15.00 out per 1M with max_tokens 200; small $0.80 / $4.00 with max_tokens 100.
+// The reservation of a call is (floor(B / 3) + 32) input tokens (S1 58 + 32 = 90, S2 62 + 32 =
+// 94) and max_tokens output (docs/plan.md, worked out in run_plan_test.cc):
+//   big S1:   90 in, 200 out -> 90 x $5/1M + 200 x $15/1M = $0.00045 + $0.003 = $0.00345
+//   big S2:   94 in, 200 out -> $0.00047 + $0.003 = $0.00347
+//   small S1: 90 in, 100 out -> 90 x $0.80/1M + 100 x $4/1M = $0.000072 + $0.0004 = $0.000472
+//   small S2: 94 in, 100 out -> $0.0000752 + $0.0004 = $0.0004752
 
 // A Chat Completions reply whose message content is `content` (JSON text of a string) and whose
 // usage is `usage` (JSON text).
@@ -43,14 +45,8 @@ HttpResponse Completion(const std::string& content, const std::string& usage) {
 const char* const kUsage = R"({"prompt_tokens":1000,"completion_tokens":100})";
 
 struct RunDir {
-  fs::path dir = fs::temp_directory_path() /
-                 ("taskcost-hostile-" + std::to_string(reinterpret_cast<uintptr_t>(this)));
-  RunDir() {
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
-  ~RunDir() { fs::remove_all(dir); }
-  std::string Journal() const { return (dir / "attempts.jsonl").string(); }
+  testing::TempDir temp;  // mkdtemp: parallel test processes never share one
+  std::string Journal() const { return temp.File("attempts.jsonl"); }
 };
 
 // Runs PlanFixture's plan (candidates big and small, samples S1 and S2) against `respond`, and
@@ -154,28 +150,28 @@ TEST_CASE("hostile run: implausible usage is journaled raw, flagged, priced at t
   CHECK(big.success);  // the answer is fine; only its usage is doubted
   CHECK(big.usage_flag == "prompt_tokens 1000000000000 is above the per-call bound of 100000000");
   CHECK(big.usage_raw == R"({"prompt_tokens":1000000000000,"completion_tokens":10})");
-  // Input unreadable (0) raised to the reserved 48, output 10 raised to max_tokens 200:
-  // $0.00324, the reservation (believed, 1e12 x $5/1M would have been $5,000,000).
-  CHECK(big.usage == Usage{.input_tokens = 48, .output_tokens = 200});
-  CHECK(big.cost == Usd("0.00324"));
-  CHECK(Find(attempts, "S2", "big").cost == Usd("0.00326"));
+  // Input unreadable (0) raised to the reserved 90, output 10 raised to max_tokens 200:
+  // $0.00345, the reservation (believed, 1e12 x $5/1M would have been $5,000,000).
+  CHECK(big.usage == Usage{.input_tokens = 90, .output_tokens = 200});
+  CHECK(big.cost == Usd("0.00345"));
+  CHECK(Find(attempts, "S2", "big").cost == Usd("0.00347"));
 
   const Attempt& small = Find(attempts, "S1", "small");
   CHECK(small.usage_flag ==
         "prompt_tokens_details.cached_tokens 900 is more than prompt_tokens 100");
-  // Read: input max(0, 100 - 900) = 0, cached 900, output 300. Raised: input 48 (reserved),
+  // Read: input max(0, 100 - 900) = 0, cached 900, output 300. Raised: input 90 (reserved),
   // cached 900, output 300 (above max_tokens 100). No cached price: cached at the input price.
-  //   (48 + 900) x $0.80/1M + 300 x $4/1M = $0.0007584 + $0.0012 = $0.0019584
-  CHECK(small.usage == Usage{.input_tokens = 48, .cached_input_tokens = 900, .output_tokens = 300});
-  CHECK(small.cost == Usd("0.0019584"));
+  //   (90 + 900) x $0.80/1M + 300 x $4/1M = $0.000792 + $0.0012 = $0.001992
+  CHECK(small.usage == Usage{.input_tokens = 90, .cached_input_tokens = 900, .output_tokens = 300});
+  CHECK(small.cost == Usd("0.001992"));
 }
 
 TEST_CASE("hostile run: the budget counts implausible usage at what it is priced") {
   RunDir run;
   RunOptions options;
   // Every call claims 1e12 prompt tokens, so each is priced at its reservation (above). The
-  // budget of $0.004 holds big S1 ($0.00324) and small S1 ($0.0004384), $0.0036784 in all, but
-  // not a third call ($0.0036784 + $0.0004416 > $0.004): the run stops on the budget.
+  // budget of $0.004 holds big S1 ($0.00345) and small S1 ($0.000472), $0.003922 in all, but
+  // not a third call ($0.003922 + $0.0004752 > $0.004): the run stops on the budget.
   options.budget = Usd("0.004");
   RunResult result;
   const std::vector<Attempt> attempts = RunAndRead(
@@ -185,7 +181,7 @@ TEST_CASE("hostile run: the budget counts implausible usage at what it is priced
       },
       options, &result);
   CHECK(result.stop == StopCause::kBudget);
-  CHECK(result.spent == Usd("0.0036784"));
+  CHECK(result.spent == Usd("0.003922"));
   CHECK(attempts.size() == 2);
   Money journaled;
   for (const Attempt& a : attempts) {
@@ -219,13 +215,17 @@ TEST_CASE("hostile run: a judge call's implausible usage is priced at the judge'
       Completion(R"("{\"pass\":true}")", R"({"prompt_tokens":-5,"completion_tokens":7})"));
   CHECK(record.usage_flag == "prompt_tokens -5 is negative");
   CHECK(record.verdict.has_value());  // the verdict stands; only the usage is doubted
-  // The judge's reservation: its whole prompt (instructions, rubric, task, answer) and the
-  // verdict schema at a token per 3 bytes, plus 32; its max_tokens (1,024 by default) out.
+  // The judge's reservation: its request body less the envelope (B: instructions, rubric,
+  // task, answer and the verdict schema as sent) at a token per 3 bytes, plus 32; its max_tokens
+  // (1,024 by default) out.
   const Result<ChatCall> call = MakeJudgeCall(plan, f.suite.samples[0], judged, 0);
   REQUIRE(call.ok());
-  const int64_t input =
-      static_cast<int64_t>(call->system.size() + call->user.size() + call->schema_json.size()) / 3 +
-      32;
+  const PlannedCandidate& judge_model = plan.judges[0];
+  const int64_t bytes =
+      static_cast<int64_t>(BuildRequest(judge_model.provider, *call, judge_model.key).body.size()) -
+      EnvelopeBytes(judge_model.provider, *call, judge_model.key);
+  CHECK(bytes > static_cast<int64_t>(call->user.size()));  // the prompt is all in B
+  const int64_t input = bytes / 3 + 32;
   CHECK(record.usage == Usage{.input_tokens = input, .output_tokens = 1024});
   // input x $1/1M + 1,024 x $2/1M = input x 1,000,000 pUSD + 2,048,000,000 pUSD.
   CHECK(record.cost == Money::FromPicos(input * 1'000'000 + 2'048'000'000));

@@ -10,6 +10,7 @@
 #include "harness/core/metrics.h"
 #include "harness/runner/judge.h"
 #include "harness/runner/runner.h"
+#include "tests/edge/temp_dir.h"
 #include "tests/runner/fake_models.h"
 #include "tests/runner/fake_transport.h"
 
@@ -28,7 +29,8 @@ struct Fixture {
   Suite suite;
   ProviderCatalog providers;
   PriceCatalog prices;
-  fs::path dir;
+  testing::TempDir temp;  // mkdtemp: parallel test processes never share one
+  fs::path dir = temp.path();
 
   // `judge_list`: where the judge goes; the suite also has field_equals(category) in success:.
   Fixture(int samples, bool success_judge, std::optional<int64_t> pass_ppm = std::nullopt) {
@@ -59,12 +61,7 @@ struct Fixture {
     testing::AddFakeModels(suite, providers, prices);
     prices.models.push_back(
         ModelPrice{"m-judge", testing::PerMillionUsd("1.00"), testing::PerMillionUsd("2.00")});
-    dir = fs::temp_directory_path() /
-          ("taskcost-judge-" + std::to_string(reinterpret_cast<uintptr_t>(this)));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
   }
-  ~Fixture() { fs::remove_all(dir); }
 
   RunPlan Plan() const { return BuildRunPlan(suite, providers, prices, {}, false, 1).value(); }
   std::string JournalPath() const { return (dir / "attempts.jsonl").string(); }

@@ -7,6 +7,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "tests/edge/temp_dir.h"
 #include "tests/runner/fake_models.h"
 #include "tests/runner/fake_transport.h"
 
@@ -22,7 +23,8 @@ struct Fixture {
   Suite suite;
   ProviderCatalog providers;
   PriceCatalog prices;
-  fs::path dir;
+  testing::TempDir temp;  // mkdtemp: parallel test processes never share one
+  fs::path dir = temp.path();
 
   explicit Fixture(int samples) {
     suite.name = "fixture";
@@ -42,12 +44,7 @@ struct Fixture {
       suite.samples.push_back(s);
     }
     testing::AddFakeModels(suite, providers, prices);
-    dir = fs::temp_directory_path() /
-          ("taskcost-runner-" + std::to_string(reinterpret_cast<uintptr_t>(this)));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
   }
-  ~Fixture() { fs::remove_all(dir); }
 
   RunPlan Plan() { return BuildRunPlan(suite, providers, prices, {}, false, 1).value(); }
   std::string JournalPath() const { return (dir / "attempts.jsonl").string(); }
