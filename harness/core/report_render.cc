@@ -84,6 +84,7 @@ std::string RunLine(const Report& report) {
 std::string RenderTerminal(const Report& report, bool color) {
   std::string out = Paint(Heading(report), kBold, color) + "\n" + RunLine(report) + "\n" +
                     SpendLine(report) + "\n";
+  if (report.calls_in_flight > 0) out += Paint(InFlightLine(report), kYellow, color) + "\n";
   if (report.simulated) out += Paint("note: " + std::string(kSimulatedNote), kYellow, color) + "\n";
   out += "\n" + RenderTerminalTable(MainTable(report), color);
   out += "\n" + RenderTerminalTable(DetailTable(report), color);
@@ -185,6 +186,7 @@ std::string RenderMarkdown(const Report& report) {
   std::string out = "### " + EscapeMarkdown(Heading(report)) + "\n\n" +
                     EscapeMarkdown(RunLine(report)) + "\n\n" + EscapeMarkdown(SpendLine(report)) +
                     "\n\n";
+  if (report.calls_in_flight > 0) out += EscapeMarkdown(InFlightLine(report)) + "\n\n";
   if (report.simulated) out += "> **Note:** " + std::string(kSimulatedNote) + ".\n\n";
   out += "**Verdict: " + EscapeMarkdown(OverallLine(report)) + "**\n\n";
   for (const Comparison& c : report.comparisons) {

@@ -299,9 +299,32 @@ JudgeCall JudgeCallFromFields(const Fields& f) {
   return j;
 }
 
+SentCall SentCallFromFields(const Fields& f) {
+  SentCall s;
+  s.sample_id = f.String("sample");
+  s.candidate_id = f.String("candidate");
+  s.repeat = f.Int("repeat");
+  s.step = f.OptionalString("step");
+  s.attempt = f.Int("attempt");
+  if (f.Has("check")) {
+    s.check = f.Int("check");
+    s.judge = f.String("judge");
+    s.call = f.Int("call");
+  }
+  s.started_unix_ms = f.Int64("started_unix_ms");
+  s.worst_case = Money::FromPicos(f.Int64("worst_case_picousd"));
+  if (s.worst_case.picos() < 0) throw BadField{f.Pointer("worst_case_picousd"), "is negative"};
+  return s;
+}
+
 JournalRecord JournalRecordFromFields(const Fields& f) {
   const std::string type = f.String("type");
   if (type == "judge") return JudgeCallFromFields(f);
+  if (type == "sent") return SentCallFromFields(f);
+  if (type == "header") {
+    throw BadField{f.Pointer("type"), "a second journal header (a journal has one, its first "
+                                      "line): two journals joined into one file?"};
+  }
   return AttemptFromFields(f);
 }
 
@@ -584,16 +607,17 @@ Result<RunManifest> ManifestFromJson(std::string_view text, const std::string& f
   return ReadDocument<RunManifest>(text, file, ManifestFromFields);
 }
 
-std::string JournalHeaderLine(const std::string& run_id) {
+std::string JournalHeaderLine(const std::string& run_id, int version) {
   Json j = Json::object();
   j["type"] = "header";
   j["format"] = "taskcost-journal";
-  j["version"] = kJournalFormatVersion;
+  j["version"] = version;
   j["run_id"] = run_id;
   return Dump(j, -1);
 }
 
-Result<std::string> ReadJournalHeader(std::string_view line, const std::string& file) {
+Result<std::string> ReadJournalHeader(std::string_view line, const std::string& file,
+                                      int* version) {
   SourceLocation first_line{file, 1, 0};
   Json root = Json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (!root.is_object() || !root.contains("type") || root.at("type") != "header") {
@@ -602,7 +626,8 @@ Result<std::string> ReadJournalHeader(std::string_view line, const std::string& 
   }
   try {
     Fields f(root, "");
-    CheckFormat(f, "taskcost-journal", kJournalFormatVersion, "journal");
+    const int read = CheckFormat(f, "taskcost-journal", kJournalFormatVersion, "journal");
+    if (version != nullptr) *version = read;
     return f.String("run_id");
   } catch (const BadField& bad) {
     return MakeError(bad.message, bad.pointer, first_line);
@@ -680,6 +705,29 @@ std::string JudgeCallToJsonLine(const JudgeCall& j) {
     w.Null("verdict");
   }
   if (j.cached) w.Bool("cached", true);
+  w.EndObject();
+  return line;
+}
+
+// Written without a JSON tree, once per call sent, in the key order of docs/journal-format.md.
+std::string SentCallToJsonLine(const SentCall& s) {
+  std::string line;
+  line.reserve(160 + s.sample_id.size() + s.candidate_id.size() + s.step.size() + s.judge.size());
+  JsonWriter w(line);
+  w.BeginObject();
+  w.String("type", "sent");
+  w.String("sample", s.sample_id);
+  w.String("candidate", s.candidate_id);
+  w.Int("repeat", s.repeat);
+  if (!s.step.empty()) w.String("step", s.step);
+  w.Int("attempt", s.attempt);
+  if (s.check) {
+    w.Int("check", *s.check);
+    w.String("judge", s.judge);
+    w.Int("call", s.call);
+  }
+  w.Int("started_unix_ms", s.started_unix_ms);
+  w.Int("worst_case_picousd", s.worst_case.picos());
   w.EndObject();
   return line;
 }

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -101,9 +102,14 @@ bool Drain(int fd, std::string& into, size_t max) {
 
 ProcessResult RunProcess(const std::vector<std::string>& argv, const std::string& dir,
                          std::string_view input, std::chrono::milliseconds timeout,
-                         size_t max_output) {
+                         size_t max_output, const std::atomic<bool>* cancel) {
   ProcessResult result;
   const Clock::time_point start = Clock::now();
+  auto cancelled = [cancel] { return cancel != nullptr && cancel->load(); };
+  if (cancelled()) {
+    result.end = ProcessResult::End::kCancelled;
+    return result;
+  }
   Pipe in, out, err;
   if (argv.empty() || !in.Open() || !out.Open() || !err.Open()) {
     for (Pipe* p : {&in, &out, &err}) {
@@ -130,12 +136,18 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const std::string
   if (input.empty()) CloseFd(in.write);
   const Clock::time_point deadline = start + timeout;
   bool timed_out = false;
+  bool stopped = false;  // cancelled
   while (out.read >= 0 || err.read >= 0) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) {
       timed_out = true;
       break;
     }
+    if (cancelled()) {
+      stopped = true;
+      break;
+    }
+    if (cancel != nullptr) left = std::min(left, kCancelCheck);
     pollfd fds[3] = {{out.read, POLLIN, 0}, {err.read, POLLIN, 0}, {in.write, POLLOUT, 0}};
     if (poll(fds, 3, static_cast<int>(left.count()) + 1) < 0 && errno != EINTR) break;
     if (fds[0].revents != 0 && !Drain(out.read, result.out, max_output)) CloseFd(out.read);
@@ -153,22 +165,28 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const std::string
   CloseFd(err.read);
   int status = 0;
   // Its output is closed; it may still run (or hang) until the deadline.
-  while (!timed_out) {
+  while (!timed_out && !stopped) {
     pid_t done = waitpid(pid, &status, WNOHANG);
     if (done == pid || (done < 0 && errno != EINTR)) break;
     if (Clock::now() >= deadline) {
       timed_out = true;
       break;
     }
+    if (cancelled()) {
+      stopped = true;
+      break;
+    }
     usleep(2'000);
   }
-  kill(-pid, SIGKILL);  // at the deadline, or whatever it left behind in its group
-  if (timed_out) {
+  kill(-pid, SIGKILL);  // at the deadline, when cancelled, or what it left behind in its group
+  if (timed_out || stopped) {
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
   }
   result.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
-  if (timed_out) {
+  if (stopped) {
+    result.end = ProcessResult::End::kCancelled;
+  } else if (timed_out) {
     result.end = ProcessResult::End::kTimedOut;
   } else if (WIFSIGNALED(status)) {
     result.end = ProcessResult::End::kSignaled;

@@ -4,6 +4,7 @@
 // made from a reply. Immutable once built; safe to read from several threads.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -244,9 +245,17 @@ std::string FaultText(const Call& call) {
 }
 
 /// The journal record for a finished exchange: classification, validation against the schema,
-/// success criteria, usage and exact cost. Pure.
+/// success criteria, usage and exact cost. Pure. With `score` false the success criteria are
+/// left to ScoreAttempt (a scorer pool off the run loop): an answer that reaches them comes back
+/// with error kNone, not partial, and no checks.
 Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_number,
-                    int64_t started_unix_ms, const HttpResponse& response);
+                    int64_t started_unix_ms, const HttpResponse& response, bool score = true);
+
+/// The success criteria and scores MakeAttempt(..., score = false) left out, applied to its
+/// attempt. Safe to call from several threads; `cancel` (may be null), once set, makes slow
+/// scorers give up at once (a command scorer's process is killed): they cannot judge.
+void ScoreAttempt(const RunPlan& plan, const PlannedTask& task, Attempt& attempt,
+                  const std::atomic<bool>* cancel = nullptr);
 
 /// run.json's content for this plan.
 RunManifest MakeManifest(const RunPlan& plan, const std::string& run_id, int64_t started_unix_ms,

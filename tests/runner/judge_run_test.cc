@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -310,15 +311,10 @@ TEST_CASE("judge: the journal reader keeps an attempt whose judge line never cam
   Attempt answered = MakeAttempt(plan, PlannedTask{}, 1, 0, Reply(R"({"category":"a"})"));
   Attempt other = answered;
   other.candidate_id = "small";
-  JudgeCall stray;  // names an attempt that awaits nothing
-  stray.sample_id = "S9";
-  stray.candidate_id = "big";
-  stray.verdict = CheckResult{"", true, "ok"};
   {
     auto journal = JournalWriter::Open(f.JournalPath(), "run-1", nullptr).value();
     REQUIRE(journal->Append(answered).ok());
     REQUIRE(journal->Append(other).ok());
-    REQUIRE(journal->AppendJudgeCall(stray).ok());
     JudgeCall verdict;
     verdict.sample_id = "S1";
     verdict.candidate_id = "small";
@@ -337,9 +333,35 @@ TEST_CASE("judge: the journal reader keeps an attempt whose judge line never cam
   CHECK(read->attempts[1].candidate_id == "big");  // at the end, still waiting
   CHECK(read->attempts[1].error == ErrorClass::kScorerError);
   CHECK(read->attempts[1].error_message == "judge(tone): " + std::string(kNotJudgedReason));
-  REQUIRE(read->warnings.size() == 1);
-  CHECK(read->warnings[0].find(":4: a judge call for an attempt that awaits no verdict") !=
-        std::string::npos);
+  CHECK(read->warnings.empty());
+
+  SUBCASE("a judge line for an attempt that awaits no verdict is an error, located") {
+    JudgeCall stray;  // names an attempt that was never journaled
+    stray.sample_id = "S9";
+    stray.candidate_id = "big";
+    stray.judge = "judge(tone)";
+    stray.verdict = CheckResult{"", true, "ok"};
+    JudgeCall again = stray;  // the verdict of S1/small's judge check, given a second time
+    again.sample_id = "S1";
+    again.candidate_id = "small";
+    again.check = 1;
+    for (const JudgeCall& bad : {stray, again}) {
+      std::ifstream in(f.JournalPath(), std::ios::binary);
+      const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      {
+        auto journal = JournalWriter::Open(f.JournalPath(), "run-1", nullptr).value();
+        REQUIRE(journal->AppendJudgeCall(bad).ok());
+      }
+      Result<JournalContents> refused = ReadJournal(f.JournalPath());
+      REQUIRE_FALSE(refused.ok());
+      CHECK(refused.error().ToString() ==
+            f.JournalPath() + ":5: a judge line (judge(tone), call 1) for attempt 1 of task (" +
+                bad.sample_id + ", " + bad.candidate_id +
+                ", repeat 0), which is not journaled before it or awaits no verdict from that "
+                "judge");
+      std::ofstream(f.JournalPath(), std::ios::trunc) << text;
+    }
+  }
 }
 
 }  // namespace taskcost
