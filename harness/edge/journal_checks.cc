@@ -76,7 +76,8 @@ std::optional<std::string> JournalChecker::CheckIdentity(const std::string& samp
     return "candidate " + Quoted(candidate) + " is not one of the run's (run.json)";
   }
   auto s = samples_.find(sample);
-  if (s == samples_.end()) return "sample " + Quoted(sample) + " is not one of the run's (run.json)";
+  if (s == samples_.end())
+    return "sample " + Quoted(sample) + " is not one of the run's (run.json)";
   const int repeats = std::max(1, manifest_->repeats);
   if (repeat < 0 || repeat >= repeats) {
     return "repeat " + std::to_string(repeat) + " is not one of the run's (0 to " +
@@ -109,11 +110,13 @@ namespace {
 // `what` names the record: "attempt 3", "a sent line for attempt 3".
 template <typename Task>
 std::optional<std::string> OutOfOrder(const Task& task, int step, int attempt,
-                                      const std::string& what, const std::string& task_text) {
+                                      const std::string& what, const std::string& task_text,
+                                      bool sent = false) {
   if (step == task.step && task.attempt > 0) {
     if (attempt <= task.attempt) {
+      const char* twice = sent ? ": that call was answered already" : ": journaled twice";
       return what + " of " + task_text + " comes after attempt " + std::to_string(task.attempt) +
-             (attempt == task.attempt ? ": journaled twice" : ": out of order");
+             (attempt == task.attempt ? twice : ": out of order");
     }
     if (task.ended) {
       return what + " of " + task_text + " comes after attempt " + std::to_string(task.attempt) +
@@ -138,17 +141,16 @@ std::optional<std::string> OutOfOrder(const Task& task, int step, int attempt,
 std::optional<std::string> JournalChecker::Attempt(const taskcost::Attempt& a) {
   Task* task = nullptr;
   int step = 0;
-  if (auto bad = CheckIdentity(a.sample_id, a.candidate_id, a.repeat, a.step, a.attempt, &task,
-                               &step)) {
+  if (auto bad =
+          CheckIdentity(a.sample_id, a.candidate_id, a.repeat, a.step, a.attempt, &task, &step)) {
     return "attempt of " + TaskText(a.sample_id, a.candidate_id, a.repeat, a.step) + ": " + *bad;
   }
   const std::string key =
       CallKey(a.sample_id, a.candidate_id, a.repeat, a.step, a.attempt, std::nullopt, 0);
   if (task != nullptr) {
     const std::string what = "attempt " + std::to_string(a.attempt);
-    if (auto bad =
-            OutOfOrder(*task, step, a.attempt, what, TaskText(a.sample_id, a.candidate_id,
-                                                              a.repeat, a.step))) {
+    if (auto bad = OutOfOrder(*task, step, a.attempt, what,
+                              TaskText(a.sample_id, a.candidate_id, a.repeat, a.step))) {
       return bad;
     }
     task->step = static_cast<int16_t>(step);
@@ -199,7 +201,8 @@ std::optional<std::string> JournalChecker::Sent(const SentCall& s, bool judged_w
              " while another call of the task had no answer";
     }
     if (auto bad = OutOfOrder(*task, step, s.attempt,
-                              "a sent line for attempt " + std::to_string(s.attempt), task_text)) {
+                              "a sent line for attempt " + std::to_string(s.attempt), task_text,
+                              /*sent=*/true)) {
       return bad;
     }
     task->open = true;
@@ -222,8 +225,7 @@ std::vector<SentCall> JournalChecker::TakeUnanswered() {
     all.push_back(std::move(open));
   }
   open_.clear();
-  std::sort(all.begin(), all.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<SentCall> out;
   out.reserve(all.size());
   for (auto& [line, call] : all) out.push_back(std::move(call));

@@ -42,10 +42,9 @@ class JournalChecker {
 
  private:
   struct Task;
-  std::optional<std::string> CheckIdentity(const std::string& sample,
-                                           const std::string& candidate, int repeat,
-                                           const std::string& step, int attempt, Task** task,
-                                           int* step_index);
+  std::optional<std::string> CheckIdentity(const std::string& sample, const std::string& candidate,
+                                           int repeat, const std::string& step, int attempt,
+                                           Task** task, int* step_index);
 
   const RunManifest* manifest_;
   int version_;

@@ -58,11 +58,11 @@ class ScorerPool {
   std::atomic<bool> cancel_{false};
   size_t pending_ = 0;  // the loop's own count
   std::mutex mu_;
-  std::condition_variable work_;     // a job was queued, or stopping
-  std::condition_variable scored_;   // a job was done
-  std::deque<Job> queue_;            // guarded by mu_
-  std::vector<Job> done_;            // guarded by mu_
-  bool stopping_ = false;            // guarded by mu_
+  std::condition_variable work_;      // a job was queued, or stopping
+  std::condition_variable scored_;    // a job was done
+  std::deque<Job> queue_;             // guarded by mu_
+  std::vector<Job> done_;             // guarded by mu_
+  bool stopping_ = false;             // guarded by mu_
   std::vector<std::thread> workers_;  // last: they start once the fields above are ready
 };
 
