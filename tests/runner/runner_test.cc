@@ -7,6 +7,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "harness/core/metrics.h"
+#include "harness/core/report_tables.h"
 #include "tests/runner/fake_models.h"
 #include "tests/runner/fake_transport.h"
 
@@ -82,6 +84,65 @@ RunResult Execute(Fixture& f, FakeTransport& transport, const std::vector<Attemp
 }
 
 std::vector<Attempt> Journal(const Fixture& f) { return ReadJournal(f.JournalPath())->attempts; }
+
+// Makes both models time-priced (cost = GPU-hour price x latency / concurrency), so the worst case
+// of a call is the policy's timeout at that price whatever its prompt:
+//   big   $3.60 per GPU-hour: 10 s -> $3.60 x 10 / 3,600 = $0.01
+//   small $1.80 per GPU-hour: 10 s -> $0.005
+void TimePriced(Fixture& f) {
+  f.suite.policy.timeout = std::chrono::seconds(10);
+  for (ModelPrice& price : f.prices.models) {
+    price.input = Money();
+    price.output = Money();
+    price.gpu_hour = Money::ParseUsd(price.model == "m-big" ? "3.60" : "1.80").value();
+  }
+}
+
+std::string FileText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// The journal's last line as JSON.
+json LastLine(const std::string& path) {
+  std::string text = FileText(path);
+  text.pop_back();
+  return json::parse(text.substr(text.rfind('\n') + 1));
+}
+
+// A transport that records the journal's last line when each request starts, and answers none
+// until `answering` is set (then as FakeTransport); it sets `*interrupt` at its first Poll.
+class WatchingTransport : public FakeTransport {
+ public:
+  WatchingTransport(const Fixture& f, std::atomic<bool>* interrupt = nullptr)
+      : FakeTransport([](const HttpRequest&) { return Reply(200, R"({"category":"a"})"); }),
+        path_(f.JournalPath()),
+        interrupt_(interrupt) {}
+  void Start(uint64_t id, HttpRequest request) override {
+    at_start.push_back(LastLine(path_));
+    FakeTransport::Start(id, std::move(request));
+  }
+  std::vector<Completion> Poll(std::chrono::milliseconds wait) override {
+    if (interrupt_ != nullptr) interrupt_->store(true);
+    return interrupt_ != nullptr ? std::vector<Completion>{} : FakeTransport::Poll(wait);
+  }
+  std::vector<json> at_start;
+
+ private:
+  std::string path_;
+  std::atomic<bool>* interrupt_;
+};
+
+SentCall PreviousCall(const std::string& sample, const std::string& candidate, const char* worst) {
+  SentCall call;
+  call.sample_id = sample;
+  call.candidate_id = candidate;
+  call.attempt = 1;
+  call.started_unix_ms = 1'700'000'000'000;
+  call.worst_case = Money::ParseUsd(worst).value();
+  call.last_of_task = true;
+  return call;
+}
 
 }  // namespace
 
@@ -191,8 +252,9 @@ TEST_CASE("runner: keys never appear in the request body or headers") {
   Fixture f(1);
   f.providers.providers[0].api_key_env = "FAKE_KEY";
   FakeTransport transport([](const HttpRequest&) { return Reply(200, R"({"category":"a"})"); });
-  RunPlan plan = BuildRunPlan(f.suite, f.providers, f.prices, {{"FAKE_KEY", Secret("sk-secret-123")}},
-                              true, 1).value();
+  RunPlan plan =
+      BuildRunPlan(f.suite, f.providers, f.prices, {{"FAKE_KEY", Secret("sk-secret-123")}}, true, 1)
+          .value();
   FakeClock clock;
   std::vector<std::string> warnings;
   auto journal = JournalWriter::Open(f.JournalPath(), "run-1", &warnings).value();
@@ -220,6 +282,139 @@ TEST_CASE("runner: a missing key is an error before anything is sent") {
   CHECK(plan.error().ToString() ==
         "providers.fake.api_key_env: environment variable TASKCOST_TEST_UNSET_KEY is not set "
         "(candidate \"big\" needs it); export it, or run with --simulate");
+}
+
+TEST_CASE("runner: each call's sent line is journaled before its request goes out") {
+  Fixture f(2);
+  TimePriced(f);
+  WatchingTransport transport(f);
+  RunOptions options;
+  options.concurrency = 1;  // in task order: S1 big, S1 small, S2 big, S2 small
+  RunResult result = Execute(f, transport, {}, options);
+  CHECK(result.attempts == 4);
+  REQUIRE(transport.at_start.size() == 4);
+  // When each request left, the journal ended with its own sent line: the call, and its worst
+  // case (the budget's reservation; 10 s at the model's GPU-hour price: big $0.01 =
+  // 10,000,000,000 pUSD, small $0.005). The fake clock's wall time is 1,800,000,000,000 ms.
+  const char* samples[] = {"S1", "S1", "S2", "S2"};
+  const char* candidates[] = {"big", "small", "big", "small"};
+  for (size_t i = 0; i < 4; ++i) {
+    const bool big = std::string(candidates[i]) == "big";
+    CHECK(transport.at_start[i] ==
+          json{{"type", "sent"},
+               {"sample", samples[i]},
+               {"candidate", candidates[i]},
+               {"repeat", 0},
+               {"attempt", 1},
+               {"started_unix_ms", 1'800'000'000'000},
+               {"worst_case_picousd", big ? 10'000'000'000 : 5'000'000'000}});
+  }
+  // Every call was answered: none is left unanswered, by the run or by the journal's reader.
+  CHECK(result.unanswered.empty());
+  Result<JournalContents> read = ReadJournal(f.JournalPath());
+  REQUIRE(read.ok());
+  CHECK(read->attempts.size() == 4);
+  CHECK(read->unanswered.empty());
+}
+
+TEST_CASE(
+    "runner: calls cut off at the end of an interrupted run are listed, at their worst case") {
+  Fixture f(2);
+  TimePriced(f);
+  // A provider with a stated rate cap is not probed first: all four calls go out at once.
+  f.providers.providers[0].requests_per_minute = 60'000;
+  std::atomic<bool> interrupt{false};
+  WatchingTransport transport(f, &interrupt);  // answers nothing, interrupts at its first Poll
+  RunOptions options;
+  options.interrupt = &interrupt;
+  options.grace = std::chrono::milliseconds(0);  // no grace: the calls out are cut off at once
+  RunPlan plan = f.Plan();
+  RunResult result;
+  {
+    FakeClock clock;
+    auto journal = JournalWriter::Open(f.JournalPath(), "run-1", nullptr).value();
+    result = ExecuteRun(plan, {}, options, transport, clock, *journal).value();
+  }
+  CHECK(result.stop == StopCause::kInterrupted);
+  CHECK(result.attempts == 0);
+  REQUIRE(result.unanswered.size() == 4);  // every task's first call, in the order sent
+  CHECK(result.unanswered[0].sample_id == "S1");
+  CHECK(result.unanswered[0].candidate_id == "big");
+  CHECK(result.unanswered[3].sample_id == "S2");
+  CHECK(result.unanswered[3].candidate_id == "small");
+  for (const SentCall& call : result.unanswered) CHECK(call.last_of_task);
+
+  // The journal says the same, and the report counts them apart: 2 x $0.01 + 2 x $0.005 = $0.03.
+  const RunManifest manifest = MakeManifest(plan, "run-1", 0, false, "test");
+  Result<JournalContents> read = ReadJournal(f.JournalPath(), manifest);
+  REQUIRE(read.ok());
+  REQUIRE(read->unanswered.size() == 4);
+  ReportBuilder builder(manifest);
+  for (const SentCall& call : read->unanswered) builder.AddUnanswered(call);
+  const Report report = builder.Finish();
+  CHECK(report.calls_in_flight == 4);
+  CHECK(report.in_flight_worst_case.ToExactString() == "0.03");
+  CHECK(report.Find("big")->calls_in_flight == 2);
+  CHECK(report.Find("big")->in_flight_worst_case.ToExactString() == "0.02");
+  CHECK(report.Find("big")->tasks_in_flight == 2);
+  CHECK(report.Find("small")->in_flight_worst_case.ToExactString() == "0.01");
+  CHECK(InFlightLine(report) ==
+        "4 calls were in flight when the run stopped; their usage is unknown; at most $0.03 by "
+        "the worst case");
+}
+
+TEST_CASE("runner: a resumed run counts the earlier run's unanswered calls against its budget") {
+  Fixture f(2);
+  TimePriced(f);
+  FakeTransport transport([](const HttpRequest&) { return Reply(200, R"({"category":"a"})"); });
+  RunOptions options;
+  options.concurrency = 1;
+  options.budget = Money::ParseUsd("0.02").value();
+  // Answers cost $0 here (no latency), so without earlier calls every task fits: each call
+  // reserves at most $0.01 of the $0.02.
+  SUBCASE("without") {
+    RunResult result = Execute(f, transport, {}, options);
+    CHECK(result.stop == StopCause::kNone);
+    CHECK(result.attempts == 4);
+  }
+  SUBCASE("with one unanswered call of $0.016 at worst") {
+    // Spent $0.016 + the next call's reservation: big $0.026, small $0.021, both over $0.02:
+    // nothing is sent, and the earlier call is still listed (its task was not called again).
+    options.unanswered = {PreviousCall("S2", "big", "0.016")};
+    RunResult result = Execute(f, transport, {}, options);
+    CHECK(result.stop == StopCause::kBudget);
+    CHECK(result.attempts == 0);
+    CHECK(transport.requests.empty());
+    REQUIRE(result.unanswered.size() == 1);
+    CHECK(result.unanswered[0].worst_case.ToExactString() == "0.016");
+    CHECK(result.unanswered[0].last_of_task);
+  }
+}
+
+TEST_CASE("runner: an earlier run's unanswered call made again no longer ends its task") {
+  Fixture f(1);
+  TimePriced(f);
+  const SentCall earlier = PreviousCall("S1", "big", "0.01");
+  {  // the earlier run's journal: S1/big's call went out, the run was killed before its answer
+    auto journal = JournalWriter::Open(f.JournalPath(), "run-1", nullptr).value();
+    REQUIRE(journal->AppendSent(earlier).ok());
+  }
+  FakeTransport transport([](const HttpRequest&) { return Reply(200, R"({"category":"a"})"); });
+  RunOptions options;
+  options.unanswered = {earlier};
+  RunResult result = Execute(f, transport, {}, options);
+  CHECK(result.attempts == 2);  // S1/big's attempt 1 again, and S1/small
+  REQUIRE(result.unanswered.size() == 1);
+  CHECK(result.unanswered[0].started_unix_ms == 1'700'000'000'000);
+  CHECK_FALSE(result.unanswered[0].last_of_task);
+  // The reader pairs the same way: the earlier sent line is unanswered, the new one answered.
+  RunPlan plan = f.Plan();
+  Result<JournalContents> read =
+      ReadJournal(f.JournalPath(), MakeManifest(plan, "run-1", 0, false, "test"));
+  REQUIRE(read.ok());
+  REQUIRE(read->unanswered.size() == 1);
+  CHECK(read->unanswered[0].started_unix_ms == 1'700'000'000'000);
+  CHECK_FALSE(read->unanswered[0].last_of_task);
 }
 
 }  // namespace taskcost
