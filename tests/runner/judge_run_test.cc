@@ -305,6 +305,44 @@ TEST_CASE("judge: a cascade escalates when its success judge fails the first ste
   CHECK(ran.report.Find("small")->successes == 0);
 }
 
+TEST_CASE("judge: with a command scorer (off the loop) the judge asks after it, cascades go on") {
+  // As the cascade above, with a command scorer that passes every answer among the success
+  // checks: answers are scored on the scorer pool, then judged, then the cascade escalates.
+  Fixture f(1, /*success_judge=*/true);
+  SuccessCriterion command;
+  command.kind = "command";
+  command.command = {"sh", "-c", "cat > /dev/null; echo '{\"pass\": true}'"};
+  command.timeout = std::chrono::seconds(30);
+  f.suite.success.insert(f.suite.success.begin() + 1, command);  // before the judge
+  Candidate cascade;
+  cascade.id = "small-then-big";
+  cascade.cascade = {"small", "big"};
+  f.suite.candidates.push_back(cascade);
+  FakeTransport transport([](const HttpRequest& r) {
+    if (!IsJudge(r)) {
+      return Reply(ModelOf(r) == "m-small" ? R"({"category":"a","note":"cheap"})"
+                                           : R"({"category":"a"})");
+    }
+    const bool cheap = UserOf(r).find("cheap") != std::string::npos;
+    return Reply(Verdict(!cheap, cheap ? 0 : 1, cheap ? "sloppy" : "good"));
+  });
+  Ran ran = Execute(f, transport);
+  const CandidateMetrics& c = *ran.report.Find("small-then-big");
+  CHECK(c.escalated_tasks == 1);
+  CHECK(c.successes == 1);
+  CHECK(c.total_cost == Usd("0.0096"));  // $0.0016 + $0.008
+  CHECK(c.judge_cost == Usd("0.0028"));  // one judge call per step
+  CHECK(ran.report.Find("small")->successes == 0);
+  CHECK(ran.report.Find("big")->successes == 1);
+  for (const Attempt& a : ran.journal) {
+    INFO(a.candidate_id, " ", a.step);
+    REQUIRE(a.checks.size() == 3);  // field_equals, the command, the judge
+    CHECK(a.checks[1].pass);
+    CHECK_FALSE(CheckNamed(a, "judge(tone)").pending);
+  }
+  CHECK(ran.fed.size() == ran.journal.size());  // each handed over once, judged
+}
+
 TEST_CASE("judge: the journal reader keeps an attempt whose judge line never came as unjudged") {
   Fixture f(1, /*success_judge=*/true);
   RunPlan plan = f.Plan();

@@ -2,9 +2,15 @@
 
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "harness/core/metrics.h"
@@ -132,6 +138,75 @@ class WatchingTransport : public FakeTransport {
   std::string path_;
   std::atomic<bool>* interrupt_;
 };
+
+// A command scorer (a success check) running `script` under sh with $1 = `arg`; it reads the
+// scorer's request on stdin. Makes the suite's scorers slow: answers are scored off the loop.
+void AddCommandScorer(Fixture& f, const std::string& script, const std::string& arg) {
+  SuccessCriterion command;
+  command.kind = "command";
+  command.command = {"sh", "-c", script, "sh", arg};
+  command.timeout = std::chrono::seconds(30);
+  f.suite.success.push_back(command);
+}
+
+// A transport that answers every request at once except the one whose prompt names `held`,
+// which it answers only once `release()` returns true; `release` is asked at every Poll.
+class HoldingTransport : public FakeTransport {
+ public:
+  HoldingTransport(std::string held, std::function<bool()> release)
+      : FakeTransport([](const HttpRequest&) {
+          HttpResponse r = Reply(200, R"({"category":"a"})");
+          r.elapsed = std::chrono::milliseconds(500);  // as curl measured it: send to last byte
+          return r;
+        }),
+        held_(std::move(held)),
+        release_(std::move(release)) {}
+  void Start(uint64_t id, HttpRequest request) override {
+    if (!released_ && UserOf(request).ends_with(held_)) {
+      held_id_ = id;
+      held_request_ = std::move(request);
+      return;
+    }
+    FakeTransport::Start(id, std::move(request));
+  }
+  std::vector<Completion> Poll(std::chrono::milliseconds wait) override {
+    ++polls;
+    if (held_id_ && !released_ && release_()) {
+      released_ = true;
+      FakeTransport::Start(*held_id_, std::move(held_request_));
+    }
+    return FakeTransport::Poll(wait);
+  }
+  int polls = 0;
+
+ private:
+  std::string held_;
+  std::function<bool()> release_;
+  std::optional<uint64_t> held_id_;
+  HttpRequest held_request_;
+  bool released_ = false;
+};
+
+// The samples of the journal's attempt lines, in file order.
+std::vector<std::string> AttemptSamples(const std::string& path) {
+  std::vector<std::string> samples;
+  std::istringstream in(FileText(path));
+  for (std::string line; std::getline(in, line);) {
+    const json record = json::parse(line);
+    if (record.at("type") == "attempt") samples.push_back(record.at("sample").get<std::string>());
+  }
+  return samples;
+}
+
+// Opens the FIFO at `path` for writing without blocking and writes a line: true once a reader
+// had it open (then the reader's `read` returns).
+bool WriteFifo(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return false;  // no reader yet
+  const bool written = ::write(fd, "go\n", 3) == 3;
+  ::close(fd);
+  return written;
+}
 
 SentCall PreviousCall(const std::string& sample, const std::string& candidate, const char* worst) {
   SentCall call;
@@ -415,6 +490,82 @@ TEST_CASE("runner: an earlier run's unanswered call made again no longer ends it
   REQUIRE(read->unanswered.size() == 1);
   CHECK(read->unanswered[0].started_unix_ms == 1'700'000'000'000);
   CHECK_FALSE(read->unanswered[0].last_of_task);
+}
+
+TEST_CASE("runner: a slow scorer runs off the loop: other answers are read and journaled meanwhile") {
+  // S1's command scorer blocks until this test writes to a FIFO; every other answer's scorer
+  // passes at once. S4's reply is held back until S2's and S3's attempts are journaled, and
+  // the FIFO is written then, from the transport's Poll: so the loop had to go on reading
+  // replies and journaling while S1's scorer ran. (A scorer on the loop would block it: no Poll,
+  // S1's scorer would run into its 30 s timeout, a scorer error, and S1 would be journaled
+  // first.)
+  Fixture f(4);
+  f.suite.candidates.pop_back();  // big only
+  TimePriced(f);  // big: $3.60 per GPU-hour, concurrency 1
+  const std::string fifo = (f.dir / "release").string();
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  AddCommandScorer(f,
+                   "input=$(cat); case \"$input\" in *'\"id\":\"S1\"'*) read line < \"$1\";; "
+                   "esac; echo '{\"pass\": true, \"reason\": \"checked\"}'",
+                   fifo);
+  HoldingTransport transport("ticket number 4", [&] {
+    const std::vector<std::string> journaled = AttemptSamples(f.JournalPath());
+    if (journaled.size() < 2) return false;
+    // Had the loop waited for S1's scorer until its timeout, S1 would be journaled by now: go
+    // on (the checks below then fail) rather than wait for a reader that is gone.
+    return WriteFifo(fifo) || std::count(journaled.begin(), journaled.end(), "S1") > 0;
+  });
+  RunResult result = Execute(f, transport);
+  CHECK(result.attempts == 4);
+  const std::vector<std::string> order = AttemptSamples(f.JournalPath());
+  REQUIRE(order.size() == 4);
+  CHECK(std::set<std::string>(order.begin(), order.begin() + 2) ==
+        std::set<std::string>{"S2", "S3"});
+  for (const Attempt& a : Journal(f)) {
+    INFO(a.sample_id);
+    CHECK(a.success);
+    REQUIRE(a.checks.size() == 2);
+    CHECK(a.checks[1].name == "command(release)");  // named after its FIFO argument
+    CHECK(a.checks[1].reason == "checked");
+    // The provider's time alone (send to last byte, as the transport measured it), and a
+    // GPU-hour cost from it: $3.60 x 0.5 s / 3,600 s = $0.0005.
+    CHECK(a.latency_us == 500'000);
+    CHECK(a.cost.ToExactString() == "0.0005");
+  }
+}
+
+TEST_CASE("runner: an interrupt kills a running command scorer; its paid answer is journaled") {
+  Fixture f(2);
+  f.suite.candidates.pop_back();  // big only
+  const std::string fifo = (f.dir / "never").string();
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  // S1's scorer marks that it runs, then waits for a FIFO nobody writes (30 s timeout).
+  AddCommandScorer(f,
+                   "input=$(cat); case \"$input\" in *'\"id\":\"S1\"'*) : > \"$1.started\"; "
+                   "read line < \"$1\";; esac; echo '{\"pass\": true}'",
+                   fifo);
+  std::atomic<bool> interrupt{false};
+  // S2's reply waits until S1's scorer process runs; the interrupt comes then.
+  HoldingTransport transport("ticket number 2", [&] {
+    if (!std::filesystem::exists(fifo + ".started")) return false;
+    interrupt.store(true);
+    return true;
+  });
+  RunOptions options;
+  options.interrupt = &interrupt;
+  RunResult result = Execute(f, transport, {}, options);
+  CHECK(result.stop == StopCause::kInterrupted);
+  CHECK(result.attempts == 2);
+  std::vector<Attempt> journal = Journal(f);
+  REQUIRE(journal.size() == 2);
+  for (const Attempt& a : journal) {
+    INFO(a.sample_id);
+    // S1's process was killed, S2's never started: neither could judge, neither answer is lost.
+    CHECK(a.error == ErrorClass::kScorerError);
+    REQUIRE(a.checks.size() == 2);
+    CHECK(a.checks[1].scorer_error);
+    CHECK(a.checks[1].reason == "not scored: the run was interrupted while the scorer ran");
+  }
 }
 
 }  // namespace taskcost
