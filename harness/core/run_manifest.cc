@@ -322,8 +322,9 @@ JournalRecord JournalRecordFromFields(const Fields& f) {
   if (type == "judge") return JudgeCallFromFields(f);
   if (type == "sent") return SentCallFromFields(f);
   if (type == "header") {
-    throw BadField{f.Pointer("type"), "a second journal header (a journal has one, its first "
-                                      "line): two journals joined into one file?"};
+    throw BadField{f.Pointer("type"),
+                   "a second journal header (a journal has one, its first "
+                   "line): two journals joined into one file?"};
   }
   return AttemptFromFields(f);
 }

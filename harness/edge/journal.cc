@@ -92,7 +92,6 @@ Lines SplitLines(std::string_view text) {
   return out;
 }
 
-
 // fsyncs the directory holding `path`, so that a newly created file survives a crash.
 void SyncParentDirectory(const std::string& path) {
   size_t slash = path.rfind('/');
@@ -131,10 +130,10 @@ Status WriteHeader(std::FILE* file, const std::string& path, const std::string& 
 
 // An existing journal as JournalWriter::Open finds it.
 struct Existing {
-  size_t keep = 0;      // bytes to keep: a torn final line is cut off
-  std::string header;   // its header line, without the newline ("" when it is started again)
-  std::string run_id;   // the header's
-  int version = 0;      // the header's format version
+  size_t keep = 0;     // bytes to keep: a torn final line is cut off
+  std::string header;  // its header line, without the newline ("" when it is started again)
+  std::string run_id;  // the header's
+  int version = 0;     // the header's format version
 };
 
 // Checks an existing journal before appending to it: its header, and its last complete line,
@@ -186,9 +185,9 @@ Status UpgradeHeader(const std::string& path, const Existing& existing) {
   if (header.size() != existing.header.size()) return OkStatus();
   const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) return SystemError(path, "cannot open for writing", errno);
-  const bool written = ::pwrite(fd, header.data(), header.size(), 0) ==
-                           static_cast<ssize_t>(header.size()) &&
-                       ::fsync(fd) == 0;
+  const bool written =
+      ::pwrite(fd, header.data(), header.size(), 0) == static_cast<ssize_t>(header.size()) &&
+      ::fsync(fd) == 0;
   const int err = errno;
   ::close(fd);
   if (!written) return SystemError(path, "cannot rewrite the journal header", err);
@@ -429,9 +428,9 @@ class RecordReader {
         HandOver(std::move(*attempt));
       }
     } else if (SentCall* sent = std::get_if<SentCall>(&record.value())) {
-      const bool waits = sent->check && awaiting_.Waits(sent->sample_id, sent->candidate_id,
-                                                        sent->repeat, sent->step, sent->attempt,
-                                                        *sent->check);
+      const bool waits =
+          sent->check && awaiting_.Waits(sent->sample_id, sent->candidate_id, sent->repeat,
+                                         sent->step, sent->attempt, *sent->check);
       bad = checker_.Sent(*sent, waits, line);
     } else {
       JudgeCall& call = std::get<JudgeCall>(record.value());
@@ -482,8 +481,8 @@ Result<JournalSummary> ReadJournalLines(const std::string& path, const RunManife
       complete ? header->substr(0, header->size() - 1) : header.value_or(""), path, &version);
   if (!run_id.ok()) return run_id.errors();
   if (manifest != nullptr && run_id.value() != manifest->run_id) {
-    return MakeError("this journal belongs to run \"" + run_id.value() + "\", but run.json is run \"" +
-                         manifest->run_id + "\"",
+    return MakeError("this journal belongs to run \"" + run_id.value() +
+                         "\", but run.json is run \"" + manifest->run_id + "\"",
                      "", SourceLocation{path, 1, 0});
   }
   JournalSummary out{run_id.value()};

@@ -145,8 +145,6 @@ std::optional<std::string> JournalChecker::Attempt(const taskcost::Attempt& a) {
           CheckIdentity(a.sample_id, a.candidate_id, a.repeat, a.step, a.attempt, &task, &step)) {
     return "attempt of " + TaskText(a.sample_id, a.candidate_id, a.repeat, a.step) + ": " + *bad;
   }
-  const std::string key =
-      CallKey(a.sample_id, a.candidate_id, a.repeat, a.step, a.attempt, std::nullopt, 0);
   if (task != nullptr) {
     const std::string what = "attempt " + std::to_string(a.attempt);
     if (auto bad = OutOfOrder(*task, step, a.attempt, what,
@@ -158,7 +156,9 @@ std::optional<std::string> JournalChecker::Attempt(const taskcost::Attempt& a) {
     task->ended = EndsStep(a, manifest_->policy);
     task->open = false;
   }
-  open_.erase(key);
+  if (!open_.empty()) {  // most journals have few calls out at a time
+    open_.erase(CallKey(a.sample_id, a.candidate_id, a.repeat, a.step, a.attempt, std::nullopt, 0));
+  }
   return std::nullopt;
 }
 
@@ -170,7 +170,9 @@ std::optional<std::string> JournalChecker::Judge(const JudgeCall& j, bool attach
            ", which is not journaled before it or awaits no verdict from that judge";
   }
   if (j.call < 1) return "judge call " + std::to_string(j.call) + " (calls count from 1)";
-  open_.erase(CallKey(j.sample_id, j.candidate_id, j.repeat, j.step, j.attempt, j.check, j.call));
+  if (!open_.empty()) {
+    open_.erase(CallKey(j.sample_id, j.candidate_id, j.repeat, j.step, j.attempt, j.check, j.call));
+  }
   return std::nullopt;
 }
 

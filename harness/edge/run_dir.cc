@@ -1,16 +1,16 @@
 #include "harness/edge/run_dir.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <fcntl.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "harness/edge/journal.h"
 
@@ -44,8 +44,10 @@ std::string LockHolder(int fd) {
 Result<RunDirLock> RunDirLock::Acquire(const std::string& dir) {
   const std::string path = (fs::path(dir) / kLockFile).string();
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-  if (fd < 0) return MakeError("cannot lock run directory " + dir + ": " + path + ": " +
-                               std::strerror(errno));
+  if (fd < 0) {
+    return MakeError("cannot lock run directory " + dir + ": " + path + ": " +
+                     std::strerror(errno));
+  }
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     const int err = errno;
     const std::string holder = err == EWOULDBLOCK ? LockHolder(fd) : "";
@@ -62,8 +64,7 @@ Result<RunDirLock> RunDirLock::Acquire(const std::string& dir) {
       ::pwrite(fd, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size())) {
     const int err = errno;
     ::close(fd);
-    return MakeError("cannot lock run directory " + dir + ": " + path + ": " +
-                     std::strerror(err));
+    return MakeError("cannot lock run directory " + dir + ": " + path + ": " + std::strerror(err));
   }
   return RunDirLock(fd);
 }

@@ -58,7 +58,7 @@ struct LoadedRun {
   std::string dir;
   RunManifest manifest;
   std::vector<Attempt> attempts;
-  std::vector<SentCall> unanswered;  // calls sent without an answer (JournalContents)
+  std::vector<SentCall> unanswered;   // calls sent without an answer (JournalContents)
   std::vector<std::string> warnings;  // e.g. a torn final journal line that was ignored
 };
 

@@ -474,9 +474,9 @@ void ScoreAttempt(const RunPlan& plan, const PlannedTask& task, Attempt& a,
   const bool free_text = pc.schema_json && pc.schema_json->empty();
   if (!free_text) parsed = ParseJsonFast(a.output);
   const nlohmann::json* json = free_text || parsed.is_discarded() ? nullptr : &parsed;
-  a.checks = plan.scorers ? plan.scorers->Evaluate(sample, a.output, json, cancel)
-                          : ScorerSet(suite.success, suite.quality)
-                                .Evaluate(sample, a.output, json, cancel);
+  a.checks = plan.scorers
+                 ? plan.scorers->Evaluate(sample, a.output, json, cancel)
+                 : ScorerSet(suite.success, suite.quality).Evaluate(sample, a.output, json, cancel);
   NotAskedWhenDecided(a.checks);
   DecideFromChecks(a);
 }

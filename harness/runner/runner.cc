@@ -80,7 +80,11 @@ class Loop {
  public:
   Loop(const RunPlan& plan, const RunOptions& options, Transport& transport, const Clock& clock,
        JournalWriter& journal)
-      : plan_(plan), options_(options), transport_(transport), clock_(clock), journal_(journal),
+      : plan_(plan),
+        options_(options),
+        transport_(transport),
+        clock_(clock),
+        journal_(journal),
         tasks_(plan.Tasks()),
         requests_(plan),
         scheduler_(Limits(), plan.suite->policy, options.budget, options.seed) {
@@ -473,9 +477,8 @@ void Loop::Account(const InFlight& flight, const PlannedTask& task, const Attemp
   if (attempt.http_status != 0) ++result_.http_answers;
   result_.spent += spent;
   const bool was_stopped = scheduler_.candidate_stopped(task.candidate);
-  scheduler_.OnFinished(flight.task,
-                        OutcomeOf(attempt, response, spent, cached, clock_.UnixMillis()),
-                        clock_.Now());
+  scheduler_.OnFinished(
+      flight.task, OutcomeOf(attempt, response, spent, cached, clock_.UnixMillis()), clock_.Now());
   NoteStopped(was_stopped, task.candidate, attempt.candidate_id, attempt);
 }
 

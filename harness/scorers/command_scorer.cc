@@ -73,8 +73,8 @@ class CommandScorer : public Scorer {
 
   CheckResult Score(const ScorerInput& input) const override {
     ProcessResult run =
-        RunProcess(spec_.command, spec_.dir, Request(input).dump(-1, ' ', false,
-                                                                  json::error_handler_t::replace),
+        RunProcess(spec_.command, spec_.dir,
+                   Request(input).dump(-1, ' ', false, json::error_handler_t::replace),
                    spec_.timeout, 1 << 20, input.cancel);
     switch (run.end) {
       case ProcessResult::End::kCancelled:

@@ -3,9 +3,9 @@
 // after construction and Score is safe to call from several threads.
 #pragma once
 
-#include <nlohmann/json_fwd.hpp>
 #include <atomic>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>

@@ -3,7 +3,6 @@
 // continued with `run --resume RUN_DIR`. The simulator runs in this test's process and outlives
 // every taskcost process, so the requests it received can be held against the journal.
 #include <doctest/doctest.h>
-
 #include <signal.h>
 
 #include <chrono>
@@ -359,8 +358,8 @@ struct CallsOut {
     const std::string sim2 = "  sim-2: ";
     const size_t from = stalled.find(sim2), to = stalled.find('\n', from);
     const size_t afrom = answered.find(sim2), ato = answered.find('\n', afrom);
-    dir.Write("providers.yaml", stalled.substr(0, from) + answered.substr(afrom, ato - afrom) +
-                                    stalled.substr(to));
+    dir.Write("providers.yaml",
+              stalled.substr(0, from) + answered.substr(afrom, ato - afrom) + stalled.substr(to));
   }
   std::string JournalPath() const { return dir.path() + "/run/attempts.jsonl"; }
   int64_t Requests() const { return stalling->Stats().requests + answering->Stats().requests; }
@@ -390,11 +389,11 @@ struct CallsOut {
 
 TEST_CASE("e2e resume: calls out at kill -9 are journaled as sent, reported, never lost") {
   CallsOut suite;
-  const std::vector<std::string> resume = {"run", "--resume", "run", "--quiet", "--no-cache",
-                                           "--concurrency", "4"};
-  CliChild first({"run", "suite.yaml", "--out", "run", "--quiet", "--no-cache", "--concurrency",
-                  "4"},
-                 suite.dir.path(), kLiveSimKeys);
+  const std::vector<std::string> resume = {"run",        "--resume",      "run", "--quiet",
+                                           "--no-cache", "--concurrency", "4"};
+  CliChild first(
+      {"run", "suite.yaml", "--out", "run", "--quiet", "--no-cache", "--concurrency", "4"},
+      suite.dir.path(), kLiveSimKeys);
   suite.AwaitStuck(4);
   // The new run holds its directory from the start: a resume of it is refused meanwhile.
   CliOutcome early = RunCli(resume, suite.dir.path(), kLiveSimKeys);
@@ -418,10 +417,11 @@ TEST_CASE("e2e resume: calls out at kill -9 are journaled as sent, reported, nev
   suite.AwaitStuck(8);  // the 4 calls made again, stuck as well
   CliOutcome refused = RunCli(resume, suite.dir.path(), kLiveSimKeys);
   CHECK(refused.exit_code == 2);
-  CHECK(refused.err == "taskcost: error: run directory run is in use by another taskcost run (pid " +
-                           std::to_string(second.pid()) +
-                           "); wait for it to end, or stop it, before running this directory "
-                           "again\n");
+  CHECK(refused.err ==
+        "taskcost: error: run directory run is in use by another taskcost run (pid " +
+            std::to_string(second.pid()) +
+            "); wait for it to end, or stop it, before running this directory "
+            "again\n");
   second.Signal(SIGKILL);
   REQUIRE(second.Wait().exit_code == 128 + SIGKILL);
   out = suite.Unanswered();

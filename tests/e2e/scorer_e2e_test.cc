@@ -21,7 +21,8 @@ prompt:
   user: "Ticket: {{text}}"
 output: {schema: schema.json}
 success:
-  - command: {run: ["python3", ")") + TASKCOST_SOURCE_DIR +
+  - command: {run: ["python3", ")") +
+                           TASKCOST_SOURCE_DIR +
                            R"(/tests/e2e/scripts/moody_scorer.py"], timeout_s: 5}
 quality:
   - max_words: {field: category, max: 1}

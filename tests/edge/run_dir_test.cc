@@ -49,8 +49,7 @@ TEST_CASE("run_dir: runs started in the same second get their own directories") 
 namespace {
 
 std::string InUse(const std::string& dir, pid_t pid) {
-  return "run directory " + dir + " is in use by another taskcost run (pid " +
-         std::to_string(pid) +
+  return "run directory " + dir + " is in use by another taskcost run (pid " + std::to_string(pid) +
          "); wait for it to end, or stop it, before running this directory again";
 }
 

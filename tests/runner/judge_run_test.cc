@@ -385,7 +385,8 @@ TEST_CASE("judge: the journal reader keeps an attempt whose judge line never cam
     again.check = 1;
     for (const JudgeCall& bad : {stray, again}) {
       std::ifstream in(f.JournalPath(), std::ios::binary);
-      const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      const std::string text((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
       {
         auto journal = JournalWriter::Open(f.JournalPath(), "run-1", nullptr).value();
         REQUIRE(journal->AppendJudgeCall(bad).ok());

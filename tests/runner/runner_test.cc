@@ -1,7 +1,6 @@
 #include "harness/runner/runner.h"
 
 #include <doctest/doctest.h>
-
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,9 +8,9 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
-#include <nlohmann/json.hpp>
 
 #include "harness/core/metrics.h"
 #include "harness/core/report_tables.h"
@@ -492,7 +491,8 @@ TEST_CASE("runner: an earlier run's unanswered call made again no longer ends it
   CHECK_FALSE(read->unanswered[0].last_of_task);
 }
 
-TEST_CASE("runner: a slow scorer runs off the loop: other answers are read and journaled meanwhile") {
+TEST_CASE(
+    "runner: a slow scorer runs off the loop: other answers are read and journaled meanwhile") {
   // S1's command scorer blocks until this test writes to a FIFO; every other answer's scorer
   // passes at once. S4's reply is held back until S2's and S3's attempts are journaled, and
   // the FIFO is written then, from the transport's Poll: so the loop had to go on reading
@@ -501,7 +501,7 @@ TEST_CASE("runner: a slow scorer runs off the loop: other answers are read and j
   // first.)
   Fixture f(4);
   f.suite.candidates.pop_back();  // big only
-  TimePriced(f);  // big: $3.60 per GPU-hour, concurrency 1
+  TimePriced(f);                  // big: $3.60 per GPU-hour, concurrency 1
   const std::string fifo = (f.dir / "release").string();
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
   AddCommandScorer(f,
