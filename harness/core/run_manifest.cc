@@ -679,6 +679,17 @@ void WriteUsageAndCost(JsonWriter& w, const Usage& usage, const std::string& usa
   w.Double("cost_usd", cost.ToUsdDouble());
 }
 
+// The task and attempt a judge line or a sent line is about (`type` first).
+template <typename Call>
+void WriteCallIdentity(JsonWriter& w, const char* type, const Call& c) {
+  w.String("type", type);
+  w.String("sample", c.sample_id);
+  w.String("candidate", c.candidate_id);
+  w.Int("repeat", c.repeat);
+  if (!c.step.empty()) w.String("step", c.step);
+  w.Int("attempt", c.attempt);
+}
+
 }  // namespace
 
 std::string JudgeCallToJsonLine(const JudgeCall& j) {
@@ -686,12 +697,7 @@ std::string JudgeCallToJsonLine(const JudgeCall& j) {
   line.reserve(512 + j.error_message.size() + j.usage_raw.size());
   JsonWriter w(line);
   w.BeginObject();
-  w.String("type", "judge");
-  w.String("sample", j.sample_id);
-  w.String("candidate", j.candidate_id);
-  w.Int("repeat", j.repeat);
-  if (!j.step.empty()) w.String("step", j.step);
-  w.Int("attempt", j.attempt);
+  WriteCallIdentity(w, "judge", j);
   w.Int("check", j.check);
   w.String("judge", j.judge);
   w.String("model", j.model);
@@ -716,12 +722,7 @@ std::string SentCallToJsonLine(const SentCall& s) {
   line.reserve(160 + s.sample_id.size() + s.candidate_id.size() + s.step.size() + s.judge.size());
   JsonWriter w(line);
   w.BeginObject();
-  w.String("type", "sent");
-  w.String("sample", s.sample_id);
-  w.String("candidate", s.candidate_id);
-  w.Int("repeat", s.repeat);
-  if (!s.step.empty()) w.String("step", s.step);
-  w.Int("attempt", s.attempt);
+  WriteCallIdentity(w, "sent", s);
   if (s.check) {
     w.Int("check", *s.check);
     w.String("judge", s.judge);

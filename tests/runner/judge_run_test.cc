@@ -282,8 +282,11 @@ TEST_CASE("judge: resume asks only the judge about an answer journaled without i
   CHECK(ran.report.Find("big")->quality_score == doctest::Approx(0.25));
 }
 
-TEST_CASE("judge: a cascade escalates when its success judge fails the first step") {
-  Fixture f(1, /*success_judge=*/true);
+namespace {
+
+// Cascade small-then-big: small answers with a note "cheap", which the judge fails; big's plain
+// answer passes. Runs it and checks the figures worked out below.
+Ran RunJudgedCascade(Fixture& f) {
   Candidate cascade;
   cascade.id = "small-then-big";
   cascade.cascade = {"small", "big"};
@@ -303,6 +306,14 @@ TEST_CASE("judge: a cascade escalates when its success judge fails the first ste
   CHECK(c.total_cost == Usd("0.0096"));  // $0.0016 + $0.008
   CHECK(c.judge_cost == Usd("0.0028"));  // one judge call per step
   CHECK(ran.report.Find("small")->successes == 0);
+  return ran;
+}
+
+}  // namespace
+
+TEST_CASE("judge: a cascade escalates when its success judge fails the first step") {
+  Fixture f(1, /*success_judge=*/true);
+  RunJudgedCascade(f);
 }
 
 TEST_CASE("judge: with a command scorer (off the loop) the judge asks after it, cascades go on") {
@@ -314,25 +325,7 @@ TEST_CASE("judge: with a command scorer (off the loop) the judge asks after it, 
   command.command = {"sh", "-c", "cat > /dev/null; echo '{\"pass\": true}'"};
   command.timeout = std::chrono::seconds(30);
   f.suite.success.insert(f.suite.success.begin() + 1, command);  // before the judge
-  Candidate cascade;
-  cascade.id = "small-then-big";
-  cascade.cascade = {"small", "big"};
-  f.suite.candidates.push_back(cascade);
-  FakeTransport transport([](const HttpRequest& r) {
-    if (!IsJudge(r)) {
-      return Reply(ModelOf(r) == "m-small" ? R"({"category":"a","note":"cheap"})"
-                                           : R"({"category":"a"})");
-    }
-    const bool cheap = UserOf(r).find("cheap") != std::string::npos;
-    return Reply(Verdict(!cheap, cheap ? 0 : 1, cheap ? "sloppy" : "good"));
-  });
-  Ran ran = Execute(f, transport);
-  const CandidateMetrics& c = *ran.report.Find("small-then-big");
-  CHECK(c.escalated_tasks == 1);
-  CHECK(c.successes == 1);
-  CHECK(c.total_cost == Usd("0.0096"));  // $0.0016 + $0.008
-  CHECK(c.judge_cost == Usd("0.0028"));  // one judge call per step
-  CHECK(ran.report.Find("small")->successes == 0);
+  Ran ran = RunJudgedCascade(f);
   CHECK(ran.report.Find("big")->successes == 1);
   for (const Attempt& a : ran.journal) {
     INFO(a.candidate_id, " ", a.step);
