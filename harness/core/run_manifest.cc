@@ -254,13 +254,19 @@ void CheckType(const Fields& f, const char* expected) {
 
 // The members an attempt line and a judge line share: the task, the call's timing, outcome,
 // usage and cost (Attempt and JudgeCall name them alike).
+// The task and attempt a line is about (Attempt, JudgeCall and SentCall name them alike).
 template <typename Call>
-void ReadCallFields(const Fields& f, Call& c) {
+void ReadCallIdentity(const Fields& f, Call& c) {
   c.sample_id = f.String("sample");
   c.candidate_id = f.String("candidate");
   c.repeat = f.Int("repeat");
   c.attempt = f.Int("attempt");
   c.step = f.OptionalString("step");
+}
+
+template <typename Call>
+void ReadCallFields(const Fields& f, Call& c) {
+  ReadCallIdentity(f, c);
   c.started_unix_ms = f.Int64("started_unix_ms");
   c.latency_us = f.Int64("latency_us");
   c.http_status = f.Int("http_status");
@@ -301,11 +307,7 @@ JudgeCall JudgeCallFromFields(const Fields& f) {
 
 SentCall SentCallFromFields(const Fields& f) {
   SentCall s;
-  s.sample_id = f.String("sample");
-  s.candidate_id = f.String("candidate");
-  s.repeat = f.Int("repeat");
-  s.step = f.OptionalString("step");
-  s.attempt = f.Int("attempt");
+  ReadCallIdentity(f, s);
   if (f.Has("check")) {
     s.check = f.Int("check");
     s.judge = f.String("judge");
