@@ -141,7 +141,7 @@ TEST_CASE("journal trust: a sent line reads back field for field, in the documen
   CHECK_FALSE(second.last_of_task);  // a judge call is no task's
 }
 
-TEST_CASE("journal trust: calls sent without an answer are listed; answered ones are not") {
+TEST_CASE("journal trust: calls sent without an answer are listed, answered ones are not") {
   TempDir dir;
   SUBCASE("answered by its attempt line, or still open at the end of the file") {
     const std::string path =

@@ -534,7 +534,7 @@ TEST_CASE(
   }
 }
 
-TEST_CASE("runner: an interrupt kills a running command scorer; its paid answer is journaled") {
+TEST_CASE("runner: an interrupt kills a running command scorer, and its paid answer is journaled") {
   Fixture f(2);
   f.suite.candidates.pop_back();  // big only
   const std::string fifo = (f.dir / "never").string();
