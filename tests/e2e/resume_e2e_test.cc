@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -306,6 +307,44 @@ TEST_CASE("e2e resume: Ctrl-C stops scheduling, lets calls in flight finish, exi
   CHECK(suite.Requests() - requests_before == kCalls);  // every call made once, in all
   CheckEveryAttemptOnce(suite.Journal("run"));
   CheckSameTaskFigures(suite.Report("run"), reference);
+}
+
+TEST_CASE("e2e resume: a journal that cannot be trusted is refused with file and line, kept") {
+  ResumeSuite suite;
+  suite.Reference();
+  const std::string path = suite.JournalPath("reference");
+  const std::string text = ReadFileText(path);
+  const json manifest = json::parse(ReadFileText(suite.dir.path() + "/reference/run.json"));
+  const json first = JournalLines(path, "attempt").front();
+  const size_t lines = static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+  std::string changed, error;  // after "taskcost: error: reference/attempts.jsonl:"
+  SUBCASE("an attempt line journaled twice") {
+    changed = text + first.dump() + "\n";
+    error = std::to_string(lines + 1) + ": attempt 1 of task (" +
+            first.at("sample").get<std::string>() + ", " +
+            first.at("candidate").get<std::string>() +
+            ", repeat 0) comes after attempt 1: journaled twice";
+  }
+  SUBCASE("a header with another run's id") {
+    const std::string id = manifest.at("run_id").get<std::string>();
+    changed = text;
+    changed.replace(changed.find(id), id.size(), "2020-01-01T00-00-00Z");
+    error = "1: this journal belongs to run \"2020-01-01T00-00-00Z\", but run.json is run \"" +
+            id + "\"";
+  }
+  SUBCASE("a complete last line nested 100,000 deep") {
+    changed = text + std::string(100'000, '[') + std::string(100'000, ']') + "\n";
+    error = std::to_string(lines + 1) + ":";  // what is wrong with it may be worded either way
+  }
+  suite.dir.Write("reference/attempts.jsonl", changed);
+  const std::string prefix = "taskcost: error: reference/attempts.jsonl:" + error;
+  CliOutcome report = RunCli({"report", "reference", "--no-write"}, suite.dir.path());
+  CHECK(report.exit_code == 2);
+  CHECK(report.err.starts_with(prefix));
+  CliOutcome resumed = suite.Resume("reference");
+  CHECK(resumed.exit_code == 2);
+  CHECK(resumed.err.starts_with(prefix));
+  CHECK(ReadFileText(path) == changed);  // nothing cut off, nothing appended
 }
 
 namespace {
