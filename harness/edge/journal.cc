@@ -434,10 +434,11 @@ class RecordReader {
       bad = checker_.Sent(*sent, waits, line);
     } else {
       JudgeCall& call = std::get<JudgeCall>(record.value());
-      const JudgeCall shown = call;  // for the message: Attach moves it
+      const bool waits = awaiting_.Waits(call.sample_id, call.candidate_id, call.repeat,
+                                         call.step, call.attempt, call.check);
+      bad = checker_.Judge(call, waits);
       std::optional<Attempt> judged;
-      const bool attached = awaiting_.Attach(std::move(call), judged);
-      bad = checker_.Judge(shown, attached);
+      if (!bad) awaiting_.Attach(std::move(call), judged);
       if (judged) HandOver(std::move(*judged));
     }
     if (bad) return Located(MakeError(*bad), line);

@@ -162,9 +162,9 @@ std::optional<std::string> JournalChecker::Attempt(const taskcost::Attempt& a) {
   return std::nullopt;
 }
 
-std::optional<std::string> JournalChecker::Judge(const JudgeCall& j, bool attached) {
+std::optional<std::string> JournalChecker::Judge(const JudgeCall& j, bool waits) {
   const std::string task = TaskText(j.sample_id, j.candidate_id, j.repeat, j.step);
-  if (!attached) {
+  if (!waits) {
     return "a judge line (" + j.judge + ", call " + std::to_string(j.call) + ") for attempt " +
            std::to_string(j.attempt) + " of " + task +
            ", which is not journaled before it or awaits no verdict from that judge";

@@ -28,9 +28,9 @@ class JournalChecker {
   /// Why the attempt line at `line` cannot be, or nullopt. Call for every record in file order;
   /// a record that fits is taken into account.
   std::optional<std::string> Attempt(const taskcost::Attempt& a);
-  /// The same for a judge line; `attached` says whether the reader held an attempt awaiting
+  /// The same for a judge line; `waits` says whether the reader holds an attempt awaiting
   /// this verdict.
-  std::optional<std::string> Judge(const JudgeCall& j, bool attached);
+  std::optional<std::string> Judge(const JudgeCall& j, bool waits);
   /// The same for the `sent` line at `line`; `judged_waits` says, for a judge call, whether the
   /// attempt it judges is journaled and waits for that check.
   std::optional<std::string> Sent(const SentCall& s, bool judged_waits, int line);
