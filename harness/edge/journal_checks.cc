@@ -157,7 +157,13 @@ std::optional<std::string> JournalChecker::Attempt(const taskcost::Attempt& a) {
     task->open = false;
   }
   if (!open_.empty()) {  // most journals have few calls out at a time
-    open_.erase(CallKey(a.sample_id, a.candidate_id, a.repeat, a.step, a.attempt, std::nullopt, 0));
+    auto open = open_.find(
+        CallKey(a.sample_id, a.candidate_id, a.repeat, a.step, a.attempt, std::nullopt, 0));
+    if (open != open_.end()) {
+      // The response cache answered what an earlier run had sent: that call got no answer.
+      if (a.cached) resent_.push_back(std::move(open->second));
+      open_.erase(open);
+    }
   }
   return std::nullopt;
 }

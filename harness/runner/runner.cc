@@ -113,6 +113,9 @@ class Loop {
   Status StartOrAnswer(uint64_t id, HttpRequest request);
   /// Journals the `sent` record of call `id` (before its request goes out).
   Status RecordSent(InFlight& flight);
+  /// An earlier run's unanswered call is made again (sent, or answered by the cache): it no
+  /// longer ends its task.
+  void MadeAgain(const SentCall& call);
   Status CompleteCacheHits();
   Status HandleCompletion(const Completion& completion, bool cached = false);
   /// What the run learns from an attempt as soon as its reply is read: the scheduler's outcome
@@ -396,14 +399,16 @@ Status Loop::RecordSent(InFlight& flight) {
   Status written = journal_.AppendSent(flight.sent);
   if (!written.ok()) return written;  // never call what we cannot record
   flight.went_out = true;
-  if (!previous_open_.empty()) {
-    auto it = previous_open_.find(KeyOf(flight.sent));
-    if (it != previous_open_.end()) {  // an earlier run's unanswered call, made again
-      previous_unanswered_[it->second].last_of_task = false;
-      previous_open_.erase(it);
-    }
-  }
+  MadeAgain(flight.sent);
   return OkStatus();
+}
+
+void Loop::MadeAgain(const SentCall& call) {
+  if (previous_open_.empty()) return;
+  auto it = previous_open_.find(KeyOf(call));
+  if (it == previous_open_.end()) return;
+  previous_unanswered_[it->second].last_of_task = false;  // its task goes on
+  previous_open_.erase(it);
 }
 
 // Sends the request, its `sent` record journaled first, unless the response cache holds its
@@ -419,6 +424,7 @@ Status Loop::StartOrAnswer(uint64_t id, HttpRequest request) {
             : CacheKeyForTarget(JudgeOf(plan_, ScorerOfCheck(*plan_.suite, job->second.check)),
                                 task.repeat, flight.attempt, request);
     if (std::optional<HttpResponse> hit = options_.cache->Lookup(flight.cache_key)) {
+      MadeAgain(flight.sent);  // answered at once, from the cache
       cache_hits_.push_back(Completion{id, std::move(*hit)});
       return OkStatus();
     }

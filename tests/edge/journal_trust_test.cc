@@ -164,6 +164,15 @@ TEST_CASE("journal trust: calls sent without an answer are listed, answered ones
     CHECK(read->unanswered[0].sample_id == "s2");
     CHECK_FALSE(read->unanswered[0].last_of_task);  // its task went on
   }
+  SUBCASE("answered by the response cache after a kill: the call sent before got no answer") {
+    Attempt cached = Answer("s2", 1);
+    cached.cached = true;
+    const std::string path = Write(dir, Line(Sent("s2", 1, 7'000)) + Line(cached));
+    Result<JournalContents> read = ReadJournal(path, Manifest());
+    REQUIRE(read.ok());
+    REQUIRE(read->unanswered.size() == 1);
+    CHECK_FALSE(read->unanswered[0].last_of_task);  // its task has its answer
+  }
   SUBCASE("a cached attempt, which was never sent, needs no sent line") {
     Attempt cached = Answer("s1", 1);
     cached.cached = true;

@@ -491,6 +491,26 @@ TEST_CASE("runner: an earlier run's unanswered call made again no longer ends it
   CHECK_FALSE(read->unanswered[0].last_of_task);
 }
 
+TEST_CASE("runner: an earlier unanswered call the response cache answers ends no task") {
+  Fixture f(1);
+  TimePriced(f);
+  ResponseCache cache((f.dir / "cache").string());
+  RunOptions options;
+  options.cache = &cache;
+  FakeTransport first([](const HttpRequest&) { return Reply(200, R"({"category":"a"})"); });
+  Execute(f, first, {}, options);  // another run of the suite, whose answers the cache keeps
+  std::filesystem::remove(f.JournalPath());
+  FakeTransport none([](const HttpRequest&) -> HttpResponse {
+    FAIL("the provider was called although the cache holds the answer");
+    return {};
+  });
+  options.unanswered = {PreviousCall("S1", "big", "0.01")};
+  RunResult result = Execute(f, none, {}, options);
+  CHECK(result.cached_attempts == 2);
+  REQUIRE(result.unanswered.size() == 1);
+  CHECK_FALSE(result.unanswered[0].last_of_task);  // S1/big has its answer now
+}
+
 TEST_CASE(
     "runner: a slow scorer runs off the loop: other answers are read and journaled meanwhile") {
   // S1's command scorer blocks until this test writes to a FIFO; every other answer's scorer
