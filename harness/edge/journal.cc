@@ -355,7 +355,21 @@ Status JournalWriter::AppendSent(const SentCall& call) {
   return AppendLine(SentCallToJsonLine(call));
 }
 
+Status JournalWriter::AppendSent(const std::vector<const SentCall*>& calls) {
+  std::string text;
+  for (const SentCall* call : calls) {
+    text += SentCallToJsonLine(*call);
+    text += '\n';
+  }
+  return AppendLines(text, static_cast<int64_t>(calls.size()));
+}
+
 Status JournalWriter::AppendLine(std::string line) {
+  line += '\n';
+  return AppendLines(line, 1);
+}
+
+Status JournalWriter::AppendLines(const std::string& text, int64_t lines) {
   if (failed_) {
     return MakeError("an earlier write failed; the journal takes no more lines", "",
                      SourceLocation{path_, 0, 0});
@@ -363,9 +377,8 @@ Status JournalWriter::AppendLine(std::string line) {
   if (const int err = syncer_->TakeError(); err != 0) {
     return SystemError(path_, "cannot sync the journal", err);
   }
-  line += '\n';
-  if (std::fwrite(line.data(), 1, line.size(), file_) != line.size() ||
-      std::fflush(file_) != 0) {
+  if (text.empty()) return OkStatus();
+  if (std::fwrite(text.data(), 1, text.size(), file_) != text.size() || std::fflush(file_) != 0) {
     const int err = errno;
     failed_ = true;
     // Cut off whatever part of the line reached the file, so the journal stays readable.
@@ -375,8 +388,9 @@ Status JournalWriter::AppendLine(std::string line) {
     }
     return SystemError(path_, "cannot append to the journal", err);
   }
-  good_size_ += static_cast<int64_t>(line.size());
-  if (++lines_since_sync_ >= sync_every_) {
+  good_size_ += static_cast<int64_t>(text.size());
+  lines_since_sync_ += lines;
+  if (lines_since_sync_ >= sync_every_) {
     lines_since_sync_ = 0;
     syncer_->Request();
   }

@@ -45,6 +45,8 @@ class JournalWriter {
   Status AppendJudgeCall(const JudgeCall& call);
   /// Appends one `sent` line (a call about to go out), the same way.
   Status AppendSent(const SentCall& call);
+  /// Appends the `sent` lines of several calls about to go out at once, with one write.
+  Status AppendSent(const std::vector<const SentCall*>& calls);
   /// fsyncs what was written.
   Status Sync();
 
@@ -53,6 +55,8 @@ class JournalWriter {
 
   JournalWriter(std::FILE* file, std::string path);
   Status AppendLine(std::string line);
+  /// Appends `text`, `lines` whole lines each ended by its newline, with one write.
+  Status AppendLines(const std::string& text, int64_t lines);
   std::FILE* file_;
   std::unique_ptr<Syncer> syncer_;
   std::string path_;

@@ -110,9 +110,10 @@ class Loop {
   SchedulerLimits Limits() const;
   Status SendDue();
   Status SendRound();
-  Status StartOrAnswer(uint64_t id, HttpRequest request);
-  /// Journals the `sent` record of call `id` (before its request goes out).
-  Status RecordSent(InFlight& flight);
+  void StartOrAnswer(uint64_t id, HttpRequest request);
+  /// Journals the `sent` records of the calls StartOrAnswer queued, with one write, then hands
+  /// their requests to the transport.
+  Status StartQueued();
   /// An earlier run's unanswered call is made again (sent, or answered by the cache): it no
   /// longer ends its task.
   void MadeAgain(const SentCall& call);
@@ -167,6 +168,7 @@ class Loop {
   size_t judge_tasks_ = 0;                           // scheduler tasks that are judge calls
   size_t judge_tasks_finished_ = 0;                  // of those, decided
   std::vector<Completion> cache_hits_;  // answered by the response cache, not yet handled
+  std::vector<std::pair<uint64_t, HttpRequest>> to_start_;  // by StartQueued
   bool cache_failed_ = false;           // a cache write failed: stop writing, say so once
   std::unique_ptr<ScorerPool> pool_;    // only when a scorer is slow (a command scorer)
   // Calls earlier runs sent without an answer (resume), and of those still the last record of
@@ -370,8 +372,7 @@ Status Loop::SendRound() {
       sent.call = order.attempt;
       sent.worst_case = JudgeWorstCase(JudgeOf(plan_, ScorerOfCheck(*plan_.suite, *sent.check)),
                                        job->second.call, plan_.suite->policy);
-      Status started = StartOrAnswer(id, JudgeRequest(job->second, order.attempt, task));
-      if (!started.ok()) return started;
+      StartOrAnswer(id, JudgeRequest(job->second, order.attempt, task));
       continue;
     }
     const PlannedCandidate& pc = CallTarget(plan_, task);
@@ -389,17 +390,25 @@ Status Loop::SendRound() {
       request.headers.push_back({"x-taskcost-attempt", std::to_string(order.attempt)});
       request.headers.push_back({"x-taskcost-repeat", std::to_string(task.repeat)});
     }
-    Status started = StartOrAnswer(id, std::move(request));
-    if (!started.ok()) return started;
+    StartOrAnswer(id, std::move(request));
   }
-  return OkStatus();
+  return StartQueued();
 }
 
-Status Loop::RecordSent(InFlight& flight) {
-  Status written = journal_.AppendSent(flight.sent);
+Status Loop::StartQueued() {
+  if (to_start_.empty()) return OkStatus();
+  std::vector<const SentCall*> calls;
+  calls.reserve(to_start_.size());
+  for (const auto& [id, request] : to_start_) calls.push_back(&in_flight_.at(id).sent);
+  Status written = journal_.AppendSent(calls);
   if (!written.ok()) return written;  // never call what we cannot record
-  flight.went_out = true;
-  MadeAgain(flight.sent);
+  for (auto& [id, request] : to_start_) {
+    InFlight& flight = in_flight_.at(id);
+    flight.went_out = true;
+    MadeAgain(flight.sent);
+    transport_.Start(id, std::move(request));
+  }
+  to_start_.clear();
   return OkStatus();
 }
 
@@ -411,9 +420,9 @@ void Loop::MadeAgain(const SentCall& call) {
   previous_open_.erase(it);
 }
 
-// Sends the request, its `sent` record journaled first, unless the response cache holds its
-// answer: then the answer waits in cache_hits_ for CompleteCacheHits.
-Status Loop::StartOrAnswer(uint64_t id, HttpRequest request) {
+// Queues the request for StartQueued (its `sent` record is journaled first), unless the response
+// cache holds its answer: then the answer waits in cache_hits_ for CompleteCacheHits.
+void Loop::StartOrAnswer(uint64_t id, HttpRequest request) {
   InFlight& flight = in_flight_.at(id);
   if (options_.cache != nullptr) {
     const PlannedTask& task = tasks_[flight.task];
@@ -426,13 +435,10 @@ Status Loop::StartOrAnswer(uint64_t id, HttpRequest request) {
     if (std::optional<HttpResponse> hit = options_.cache->Lookup(flight.cache_key)) {
       MadeAgain(flight.sent);  // answered at once, from the cache
       cache_hits_.push_back(Completion{id, std::move(*hit)});
-      return OkStatus();
+      return;
     }
   }
-  Status recorded = RecordSent(flight);
-  if (!recorded.ok()) return recorded;
-  transport_.Start(id, std::move(request));
-  return OkStatus();
+  to_start_.emplace_back(id, std::move(request));
 }
 
 Status Loop::CompleteCacheHits() {
