@@ -281,9 +281,10 @@ Result<std::vector<Figure>> ScorerBenchmark(const BenchContext& ctx) {
   std::ifstream in(suite);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const std::string success = "success:\n";
+  const char* sleep = ctx.smoke ? "0.05" : "0.3";  // smoke: only that it runs
   text.insert(text.find(success) + success.size(),
-              "  - command: [\"sh\", \"-c\", \"cat > /dev/null; sleep 0.3; "
-              "echo '{\\\"pass\\\": true}'\"]\n");
+              std::string("  - command: [\"sh\", \"-c\", \"cat > /dev/null; sleep ") + sleep +
+                  "; echo '{\\\"pass\\\": true}'\"]\n");
   const std::string scored_suite = dir + "/suite-scored.yaml";
   std::ofstream(scored_suite) << text;
   Result<HarnessRun> scored = RunHarness(ctx, sim, dir, scored_suite, "scored", repeat);
@@ -298,7 +299,7 @@ Result<std::vector<Figure>> ScorerBenchmark(const BenchContext& ctx) {
   return std::vector<Figure>{
       {"scorer", "median attempt latency, no command scorer (" + shape + ")",
        Format("%.1f ms", p50_plain), "", Verdict::kInfo},
-      {"scorer", "median attempt latency, a command scorer taking 300 ms",
+      {"scorer", std::string("median attempt latency, a command scorer taking ") + sleep + " s",
        Format("%.1f ms", p50_scored), "", Verdict::kInfo},
       {"scorer", "with / without the scorer", Format("%.3fx", ratio), "<= 1.10x",
        Judge(ctx, ratio <= 1.10)},
