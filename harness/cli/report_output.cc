@@ -32,7 +32,10 @@ Status AttachExpertReview(Report& report, const std::string& dir) {
 }
 
 Result<std::string> ProduceReports(const LoadedRun& run, bool color, bool write_files) {
-  Report report = ComputeReport(run.manifest, run.attempts);
+  ReportBuilder builder(run.manifest);
+  for (const Attempt& a : run.attempts) builder.Add(a);
+  for (const SentCall& call : run.unanswered) builder.AddUnanswered(call);
+  Report report = builder.Finish();
   Status expert = AttachExpertReview(report, run.dir);
   if (!expert.ok()) return expert.errors();
   return EmitReports(report, run.dir, color, write_files);
@@ -44,9 +47,10 @@ Result<Report> ReportFromRunDir(const std::string& dir, std::vector<std::string>
   if (!manifest.ok()) return manifest.errors();
   ReportBuilder builder(*manifest, options);
   Result<JournalSummary> journal =
-      ReadJournalEach((std::filesystem::path(dir) / kJournalFile).string(),
+      ReadJournalEach((std::filesystem::path(dir) / kJournalFile).string(), *manifest,
                       [&builder](Attempt&& a) { builder.Add(a); });
   if (!journal.ok()) return journal.errors();
+  for (const SentCall& call : journal->unanswered) builder.AddUnanswered(call);
   warnings->insert(warnings->end(), journal->warnings.begin(), journal->warnings.end());
   Report report = builder.Finish();
   Status expert = AttachExpertReview(report, dir);

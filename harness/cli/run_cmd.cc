@@ -194,6 +194,7 @@ class RunCommand {
   std::unique_ptr<Simulator> simulator_;
   SystemClock clock_;
   RunManifest manifest_;
+  std::optional<RunDirLock> lock_;  // held while this run writes its directory
   std::string dir_;
   std::string manifest_path_;
 };
@@ -212,6 +213,14 @@ int RunCommand::Main() {
 
 std::optional<int> RunCommand::LoadPrevious() {
   if (a_.resume.empty()) return std::nullopt;
+  if (fs::is_directory(a_.resume)) {  // before reading it: another run may be writing it
+    Result<RunDirLock> locked = RunDirLock::Acquire(a_.resume);
+    if (!locked.ok()) {
+      PrintErrors(locked.errors());
+      return kExitBadInput;
+    }
+    lock_ = std::move(locked).value();
+  }
   Result<LoadedRun> loaded = LoadRunDir(a_.resume);
   if (!loaded.ok()) {
     PrintErrors(loaded.errors());
@@ -302,13 +311,20 @@ std::optional<int> RunCommand::OpenRunDir() {
       }
       run_id = claimed.value();
       dir_ = (fs::path(parent) / run_id).string();
+      Result<RunDirLock> locked = RunDirLock::Acquire(dir_);
+      if (!locked.ok()) {
+        PrintErrors(locked.errors());
+        return kExitBadInput;
+      }
+      lock_ = std::move(locked).value();
     } else {
       dir_ = a_.out;
-      Status created = CreateRunDir(dir_);
+      Result<RunDirLock> created = CreateRunDir(dir_);
       if (!created.ok()) {
         PrintErrors(created.errors());
         return kExitBadInput;
       }
+      lock_ = std::move(created).value();
     }
     manifest_ = MakeManifest(*plan_, run_id, now, simulator_ != nullptr, kVersion);
     manifest_.results_dir = AbsolutePath(a_.plan.results);
@@ -349,6 +365,7 @@ int RunCommand::Execute() {
   options.on_progress = [&](const RunProgress& p) { progress.Update(p); };
   options.on_notice = [&](const std::string& text) { progress.Notice(text); };
   options.cache = cache_.get();
+  if (previous_) options.unanswered = previous_->unanswered;
   // The report is built as attempts are journaled, by the ReportBuilder that `taskcost report`
   // feeds from the journal, in the journal's order: earlier attempts (resume), then this run's.
   ReportBuilder report(manifest_);
@@ -372,6 +389,7 @@ int RunCommand::Execute() {
     PrintErrors(result.errors());
     return kExitIncomplete;
   }
+  for (const SentCall& call : result->unanswered) report.AddUnanswered(call);
   return WriteReports(*result, report.Finish());
 }
 

@@ -342,6 +342,7 @@ std::string RenderHtml(const Report& report, const ReportEvidence& evidence) {
                             (report.baseline_id.empty() ? "none" : report.baseline_id),
                         "meta");
   body += HtmlParagraph(SpendLine(report), "meta");
+  if (report.calls_in_flight > 0) body += HtmlParagraph(InFlightLine(report), "warn");
   if (report.simulated) body += HtmlParagraph("note: " + std::string(kSimulatedNote), "warn");
   if (report.Partial()) body += HtmlParagraph(PartialBanner(report), "warn partial");
   body += "</header>\n" + VerdictSection(report);

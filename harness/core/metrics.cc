@@ -62,6 +62,7 @@ struct TaskTally {
   bool success = false;                    // of the last attempt
   bool schema_failed = false;              // the last attempt failed the output schema
   bool unfinished = false;                 // the last attempt left the task without an outcome
+  bool ends_in_flight = false;  // its last record is a call that got no answer (no outcome)
 };
 
 // What decides whether a candidate's task has a final outcome (task_state.h): the run's retry
@@ -99,6 +100,16 @@ class TaskMap {
   }
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
+  /// The task's tally, or null when no attempt was added to it.
+  TaskTally* Find(const TaskKey& key) {
+    TaskTally* task = nullptr;
+    if (key.repeat >= 0 && key.repeat < repeats_) {
+      task = &dense_[key.sample * static_cast<size_t>(repeats_) + static_cast<size_t>(key.repeat)];
+    } else if (auto it = extra_.find(key); it != extra_.end()) {
+      task = &it->second;
+    }
+    return task != nullptr && task->attempts > 0 ? task : nullptr;
+  }
 
   class Iterator {
    public:
@@ -201,7 +212,8 @@ void AddAttempt(const Attempt& a, const OutcomeRules& rules, TaskTally& task, Ca
   if (task.attempts == 1 || new_step || a.attempt >= task.last_attempt) {
     task.last_attempt = a.attempt;
     const TaskState state = StateOfTask(&a, *rules.policy, rules.PositionOf(a.step));
-    task.unfinished = state == TaskState::kUnfinished;
+    // A call sent after it and never answered (AddUnanswered) leaves the task open too.
+    task.unfinished = state == TaskState::kUnfinished || task.ends_in_flight;
     task.success = state == TaskState::kSucceeded;  // a chain's earlier step never is
     task.failure = task.success ? ErrorClass::kNone : FailureClass(a);
     task.schema_failed = !a.validation_errors.empty();
@@ -592,6 +604,22 @@ void ReportBuilder::Add(const Attempt& a) {
              s.report.candidates[c->second], s.check_names[c->second]);
 }
 
+void ReportBuilder::AddUnanswered(const SentCall& call) {
+  State& s = *state_;
+  auto c = s.candidate_index.find(call.candidate_id);
+  auto sample = s.sample_index.find(call.sample_id);
+  if (c == s.candidate_index.end() || sample == s.sample_index.end()) return;
+  CandidateMetrics& m = s.report.candidates[c->second];
+  ++m.calls_in_flight;
+  m.in_flight_worst_case += call.worst_case;
+  if (!call.last_of_task) return;
+  ++m.tasks_in_flight;
+  if (TaskTally* task = s.tasks[c->second].Find(TaskKey{sample->second, call.repeat})) {
+    task->ends_in_flight = true;
+    task->unfinished = true;  // no outcome: the call that would decide it got no answer
+  }
+}
+
 namespace {
 
 // Each step's candidate and pricing, from run.json: the recorded steps, or (older files) the
@@ -633,6 +661,8 @@ Report ReportBuilder::Finish() {
     report.cached_judge_calls += m.cached_judge_calls;
     report.judge_cost += m.judge_cost;
     report.judge_spent += m.judge_spent;
+    report.calls_in_flight += m.calls_in_flight;
+    report.in_flight_worst_case += m.in_flight_worst_case;
     if (s.options.keep_tasks) AppendTasks(manifest, s.tasks[i], m.id, report.tasks);
   }
   const size_t base = report.baseline_id.empty() ? 0 : s.candidate_index.at(report.baseline_id);

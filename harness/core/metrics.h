@@ -190,6 +190,12 @@ struct CandidateMetrics {
   int64_t cached_judge_calls = 0;  // answered by the response cache
   Money judge_cost;                // every judge call, cached ones at their original usage
   Money judge_spent;               // what the run paid for them
+  // Calls that went out and got no answer, the candidate's and its judges' (the run was killed,
+  // or interrupted past its grace: the journal's unanswered `sent` lines). Their usage is
+  // unknown, so they are in no figure above; each cost at most its worst case.
+  int64_t calls_in_flight = 0;
+  Money in_flight_worst_case;
+  int64_t tasks_in_flight = 0;  // tasks whose last record is such a call: no outcome yet
 
   // Partial runs (docs/report-format.md, section 1): tasks run without a final outcome (a retry,
   // a cascade's next step or a judge's verdict cut off by a budget stop, an interrupt or a fatal
@@ -278,6 +284,9 @@ struct Report {
   int64_t cached_judge_calls = 0;
   Money judge_cost;
   Money judge_spent;
+  // Calls that got no answer, over every candidate (CandidateMetrics::calls_in_flight).
+  int64_t calls_in_flight = 0;
+  Money in_flight_worst_case;
 
   HumanAlternative human;
   int64_t volume_per_month = 0;
@@ -315,6 +324,9 @@ class ReportBuilder {
   ReportBuilder& operator=(const ReportBuilder&) = delete;
 
   void Add(const Attempt& attempt);
+  /// A call that went out and got no answer (JournalContents::unanswered, RunResult::
+  /// unanswered). Add them after every attempt.
+  void AddUnanswered(const SentCall& call);
   /// The report over every attempt added so far. Call once; the builder is spent afterwards.
   Report Finish();
 

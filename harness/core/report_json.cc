@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/core/report_format.h"
+#include "harness/core/report_tables.h"
 
 namespace taskcost {
 namespace {
@@ -147,6 +148,9 @@ Json CandidateJson(const CandidateMetrics& c) {
   j["cached_judge_calls"] = c.cached_judge_calls;
   PutMoney(j, "judge_cost", c.judge_cost);
   PutMoney(j, "judge_spent", c.judge_spent);
+  j["calls_in_flight"] = c.calls_in_flight;
+  PutMoney(j, "in_flight_worst_case", c.in_flight_worst_case);
+  j["tasks_in_flight"] = c.tasks_in_flight;
   PutMoney(j, "cost_per_task", c.cost_per_task);
   PutMoney(j, "cost_per_successful_task", c.cost_per_success);
   PutMoney(j, "task_cost_p50", c.task_cost_p50);
@@ -269,6 +273,9 @@ std::string ReportToJson(const Report& report) {
   j["cached_judge_calls"] = report.cached_judge_calls;
   PutMoney(j, "judge_cost", report.judge_cost);
   PutMoney(j, "judge_spent", report.judge_spent);
+  j["calls_in_flight"] = report.calls_in_flight;
+  PutMoney(j, "in_flight_worst_case", report.in_flight_worst_case);
+  j["in_flight_note"] = report.calls_in_flight > 0 ? Json(InFlightLine(report)) : Json(nullptr);
   j["human"] = HumanJson(report);
   j["candidates"] = Json::array();
   for (const CandidateMetrics& c : report.candidates) j["candidates"].push_back(CandidateJson(c));

@@ -203,6 +203,15 @@ std::string SpendLine(const Report& report) {
   return text;
 }
 
+std::string InFlightLine(const Report& report) {
+  if (report.calls_in_flight == 0) return "";
+  const bool one = report.calls_in_flight == 1;
+  return std::to_string(report.calls_in_flight) + (one ? " call was" : " calls were") +
+         " in flight when the run stopped; " + (one ? "its" : "their") +
+         " usage is unknown; at most $" + FormatUsd(report.in_flight_worst_case) +
+         " by the worst case";
+}
+
 std::string JudgeTableNote(bool sentence) {
   std::string words =
       "calls to judge models about each candidate's answers, retries included; evaluation "

@@ -52,6 +52,9 @@ std::string FormatScore(const std::optional<double>& score);
 /// What the run paid against what its tasks cost: "spent this run: $0.00; the tasks cost
 /// $0.032 (8 of 8 attempts answered by the response cache at their original usage)".
 std::string SpendLine(const Report& report);
+/// The calls that went out without an answer, "" when none: "3 calls were in flight when the
+/// run stopped; their usage is unknown; at most $0.0042 by the worst case".
+std::string InFlightLine(const Report& report);
 /// "2 min at $50.00/h = $1.6667 per ticket classified; review 0.2 min = $0.16667 per task".
 std::string HumanSummary(const Report& report);
 /// One warning per candidate with negative ROI, "" when none.

@@ -254,13 +254,19 @@ void CheckType(const Fields& f, const char* expected) {
 
 // The members an attempt line and a judge line share: the task, the call's timing, outcome,
 // usage and cost (Attempt and JudgeCall name them alike).
+// The task and attempt a line is about (Attempt, JudgeCall and SentCall name them alike).
 template <typename Call>
-void ReadCallFields(const Fields& f, Call& c) {
+void ReadCallIdentity(const Fields& f, Call& c) {
   c.sample_id = f.String("sample");
   c.candidate_id = f.String("candidate");
   c.repeat = f.Int("repeat");
   c.attempt = f.Int("attempt");
   c.step = f.OptionalString("step");
+}
+
+template <typename Call>
+void ReadCallFields(const Fields& f, Call& c) {
+  ReadCallIdentity(f, c);
   c.started_unix_ms = f.Int64("started_unix_ms");
   c.latency_us = f.Int64("latency_us");
   c.http_status = f.Int("http_status");
@@ -301,9 +307,29 @@ JudgeCall JudgeCallFromFields(const Fields& f) {
   return j;
 }
 
+SentCall SentCallFromFields(const Fields& f) {
+  SentCall s;
+  ReadCallIdentity(f, s);
+  if (f.Has("check")) {
+    s.check = f.Int("check");
+    s.judge = f.String("judge");
+    s.call = f.Int("call");
+  }
+  s.started_unix_ms = f.Int64("started_unix_ms");
+  s.worst_case = Money::FromPicos(f.Int64("worst_case_picousd"));
+  if (s.worst_case.picos() < 0) throw BadField{f.Pointer("worst_case_picousd"), "is negative"};
+  return s;
+}
+
 JournalRecord JournalRecordFromFields(const Fields& f) {
   const std::string type = f.String("type");
   if (type == "judge") return JudgeCallFromFields(f);
+  if (type == "sent") return SentCallFromFields(f);
+  if (type == "header") {
+    throw BadField{f.Pointer("type"),
+                   "a second journal header (a journal has one, its first "
+                   "line): two journals joined into one file?"};
+  }
   return AttemptFromFields(f);
 }
 
@@ -605,16 +631,17 @@ Result<RunManifest> ManifestFromJson(std::string_view text, const std::string& f
   return ReadDocument<RunManifest>(text, file, ManifestFromFields);
 }
 
-std::string JournalHeaderLine(const std::string& run_id) {
+std::string JournalHeaderLine(const std::string& run_id, int version) {
   Json j = Json::object();
   j["type"] = "header";
   j["format"] = "taskcost-journal";
-  j["version"] = kJournalFormatVersion;
+  j["version"] = version;
   j["run_id"] = run_id;
   return Dump(j, -1);
 }
 
-Result<std::string> ReadJournalHeader(std::string_view line, const std::string& file) {
+Result<std::string> ReadJournalHeader(std::string_view line, const std::string& file,
+                                      int* version) {
   SourceLocation first_line{file, 1, 0};
   Json root = Json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (!root.is_object() || !root.contains("type") || root.at("type") != "header") {
@@ -623,7 +650,8 @@ Result<std::string> ReadJournalHeader(std::string_view line, const std::string& 
   }
   try {
     Fields f(root, "");
-    CheckFormat(f, "taskcost-journal", kJournalFormatVersion, "journal");
+    const int read = CheckFormat(f, "taskcost-journal", kJournalFormatVersion, "journal");
+    if (version != nullptr) *version = read;
     return f.String("run_id");
   } catch (const BadField& bad) {
     return MakeError(bad.message, bad.pointer, first_line);
@@ -675,6 +703,17 @@ void WriteUsageAndCost(JsonWriter& w, const Usage& usage, const std::string& usa
   w.Double("cost_usd", cost.ToUsdDouble());
 }
 
+// The task and attempt a judge line or a sent line is about (`type` first).
+template <typename Call>
+void WriteCallIdentity(JsonWriter& w, const char* type, const Call& c) {
+  w.String("type", type);
+  w.String("sample", c.sample_id);
+  w.String("candidate", c.candidate_id);
+  w.Int("repeat", c.repeat);
+  if (!c.step.empty()) w.String("step", c.step);
+  w.Int("attempt", c.attempt);
+}
+
 }  // namespace
 
 std::string JudgeCallToJsonLine(const JudgeCall& j) {
@@ -682,12 +721,7 @@ std::string JudgeCallToJsonLine(const JudgeCall& j) {
   line.reserve(512 + j.error_message.size() + j.usage_raw.size());
   JsonWriter w(line);
   w.BeginObject();
-  w.String("type", "judge");
-  w.String("sample", j.sample_id);
-  w.String("candidate", j.candidate_id);
-  w.Int("repeat", j.repeat);
-  if (!j.step.empty()) w.String("step", j.step);
-  w.Int("attempt", j.attempt);
+  WriteCallIdentity(w, "judge", j);
   w.Int("check", j.check);
   w.String("judge", j.judge);
   w.String("model", j.model);
@@ -702,6 +736,24 @@ std::string JudgeCallToJsonLine(const JudgeCall& j) {
     w.Null("verdict");
   }
   if (j.cached) w.Bool("cached", true);
+  w.EndObject();
+  return line;
+}
+
+// Written without a JSON tree, once per call sent, in the key order of docs/journal-format.md.
+std::string SentCallToJsonLine(const SentCall& s) {
+  std::string line;
+  line.reserve(160 + s.sample_id.size() + s.candidate_id.size() + s.step.size() + s.judge.size());
+  JsonWriter w(line);
+  w.BeginObject();
+  WriteCallIdentity(w, "sent", s);
+  if (s.check) {
+    w.Int("check", *s.check);
+    w.String("judge", s.judge);
+    w.Int("call", s.call);
+  }
+  w.Int("started_unix_ms", s.started_unix_ms);
+  w.Int("worst_case_picousd", s.worst_case.picos());
   w.EndObject();
   return line;
 }

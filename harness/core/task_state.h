@@ -1,8 +1,9 @@
 // Task states: whether a task of a run has a final outcome (succeeded or failed), was cut short
 // with no outcome (unfinished: its retry, its next cascade step or its judge's verdict never
 // came) or never started (not run). Derived from the journal and run.json alone, with the rules
-// the runner applies when it decides what comes next (harness/runner/scheduler.cc OnFinished,
-// runner.cc TaskFinished and GoesOn), so `taskcost report` reproduces it later.
+// the runner applies when it decides what comes next (harness/runner/scheduler.cc OnFinished;
+// runner.cc TaskFinished and GoesOn and the journal checks call these), so `taskcost report`
+// reproduces it later.
 // Definitions: docs/report-format.md, section 1. Pure; not synchronised.
 #pragma once
 

@@ -127,9 +127,14 @@ bool Drain(int fd, std::string& into, size_t max) {
 
 ProcessResult RunProcess(const std::vector<std::string>& argv, const std::string& dir,
                          std::string_view input, std::chrono::milliseconds timeout,
-                         size_t max_output) {
+                         size_t max_output, const std::atomic<bool>* cancel) {
   ProcessResult result;
   const Clock::time_point start = Clock::now();
+  auto cancelled = [cancel] { return cancel != nullptr && cancel->load(); };
+  if (cancelled()) {
+    result.end = ProcessResult::End::kCancelled;
+    return result;
+  }
   Pipe in, out, err;
   if (argv.empty() || !in.Open() || !out.Open() || !err.Open()) {
     for (Pipe* p : {&in, &out, &err}) {
@@ -156,12 +161,15 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const std::string
   if (input.empty()) CloseFd(in.write);
   const Clock::time_point deadline = start + timeout;
   bool timed_out = false;
-  bool interrupted = false;
+  bool interrupted = false;  // InterruptProcesses
+  bool stopped = false;      // cancelled
   while (out.read >= 0 || err.read >= 0) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     interrupted = g_interrupt.load();
+    stopped = cancelled();
     timed_out = left.count() <= 0;
-    if (interrupted || timed_out) break;
+    if (interrupted || stopped || timed_out) break;
+    if (cancel != nullptr) left = std::min(left, kCancelCheck);
     pollfd fds[3] = {{out.read, POLLIN, 0}, {err.read, POLLIN, 0}, {in.write, POLLOUT, 0}};
     const int wait_ms = static_cast<int>(std::min<int64_t>(left.count() + 1, kInterruptPollMs));
     if (poll(fds, 3, wait_ms) < 0 && errno != EINTR) break;
@@ -180,21 +188,24 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const std::string
   CloseFd(err.read);
   int status = 0;
   // Its output is closed; it may still run (or hang) until the deadline.
-  while (!timed_out && !interrupted) {
+  while (!timed_out && !interrupted && !stopped) {
     pid_t done = waitpid(pid, &status, WNOHANG);
     if (done == pid || (done < 0 && errno != EINTR)) break;
     interrupted = g_interrupt.load();
+    stopped = cancelled();
     timed_out = Clock::now() >= deadline;
-    if (!interrupted && !timed_out) usleep(2'000);
+    if (!interrupted && !stopped && !timed_out) usleep(2'000);
   }
-  kill(-pid, SIGKILL);  // at the deadline, or whatever it left behind in its group
-  if (timed_out || interrupted) {
+  kill(-pid, SIGKILL);  // at the deadline, when stopped, or what it left behind in its group
+  if (timed_out || interrupted || stopped) {
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
   }
   result.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
   if (interrupted) {
     result.end = ProcessResult::End::kInterrupted;
+  } else if (stopped) {
+    result.end = ProcessResult::End::kCancelled;
   } else if (timed_out) {
     result.end = ProcessResult::End::kTimedOut;
   } else if (WIFSIGNALED(status)) {

@@ -154,12 +154,17 @@ int64_t TypicalAnswerTokens(const std::string& schema_json, int max_tokens) {
 
 CallEstimate EstimateTaskCall(const RunPlan& plan, const PlannedTask& task,
                               const RequestTemplates& requests) {
-  const PlannedCandidate& pc = CallTarget(plan, task);
   const Result<ChatCall> call = MakeCall(plan, task);
   // A task whose prompt cannot be rendered is never sent (the loader checks templates).
   const int64_t body =
       call.ok() ? static_cast<int64_t>(requests.For(task).Build(*call).body.size()) : 0;
-  CallEstimate e = EstimateCall(std::max<int64_t>(0, body - requests.Envelope(task)),
+  return EstimateBuiltCall(plan, task, requests, body);
+}
+
+CallEstimate EstimateBuiltCall(const RunPlan& plan, const PlannedTask& task,
+                               const RequestTemplates& requests, int64_t body_bytes) {
+  const PlannedCandidate& pc = CallTarget(plan, task);
+  CallEstimate e = EstimateCall(std::max<int64_t>(0, body_bytes - requests.Envelope(task)),
                                 pc.candidate->max_tokens, ExpectedOutput(plan, pc));
   // A chain step's prompt holds the earlier answers, rendered as "" while not known yet.
   const PlannedCandidate& outer = plan.candidates.at(static_cast<size_t>(task.candidate));
@@ -196,6 +201,12 @@ Reservation ReserveForJudge(const PlannedCandidate& judge, const ChatCall& call,
 Money WorstCaseCost(const RunPlan& plan, const PlannedTask& task) {
   const RequestTemplates requests(plan);
   return EstimateTaskCall(plan, task, requests)
+      .WorstCost(CallTarget(plan, task).price, plan.suite->policy.timeout);
+}
+
+Money WorstCaseCost(const RunPlan& plan, const PlannedTask& task, const RequestTemplates& requests,
+                    const HttpRequest& request) {
+  return EstimateBuiltCall(plan, task, requests, static_cast<int64_t>(request.body.size()))
       .WorstCost(CallTarget(plan, task).price, plan.suite->policy.timeout);
 }
 

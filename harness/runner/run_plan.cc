@@ -323,7 +323,7 @@ void NotAskedWhenDecided(std::vector<CheckResult>& checks) {
 }  // namespace
 
 Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_number,
-                    int64_t started_unix_ms, const HttpResponse& response) {
+                    int64_t started_unix_ms, const HttpResponse& response, bool score) {
   const Suite& suite = *plan.suite;
   const Sample& sample = suite.samples.at(static_cast<size_t>(task.sample));
   const PlannedCandidate& pc = CallTarget(plan, task);
@@ -375,12 +375,29 @@ Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_nu
     a.partial = true;
     return a;
   }
+  if (!score) return a;  // ScoreAttempt, off the run loop
   a.checks = plan.scorers
                  ? plan.scorers->Evaluate(sample, a.output, json)
                  : ScorerSet(suite.success, suite.quality).Evaluate(sample, a.output, json);
   NotAskedWhenDecided(a.checks);
   DecideFromChecks(a);
   return a;
+}
+
+void ScoreAttempt(const RunPlan& plan, const PlannedTask& task, Attempt& a,
+                  const std::atomic<bool>* cancel) {
+  const Suite& suite = *plan.suite;
+  const Sample& sample = suite.samples.at(static_cast<size_t>(task.sample));
+  const PlannedCandidate& pc = CallTarget(plan, task);
+  nlohmann::json parsed;  // as MakeAttempt parses it: a free-text step's answer is not JSON
+  const bool free_text = pc.schema_json && pc.schema_json->empty();
+  if (!free_text) parsed = ParseJsonFast(a.output);
+  const nlohmann::json* json = free_text || parsed.is_discarded() ? nullptr : &parsed;
+  a.checks = plan.scorers
+                 ? plan.scorers->Evaluate(sample, a.output, json, cancel)
+                 : ScorerSet(suite.success, suite.quality).Evaluate(sample, a.output, json, cancel);
+  NotAskedWhenDecided(a.checks);
+  DecideFromChecks(a);
 }
 
 RunManifest MakeManifest(const RunPlan& plan, const std::string& run_id, int64_t started_unix_ms,

@@ -4,6 +4,7 @@
 // made from a reply. Immutable once built; safe to read from several threads.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -201,6 +202,10 @@ int64_t TypicalAnswerTokens(const std::string& schema_json, int max_tokens);
 /// The estimate of `task`'s call (MakeCall(plan, task)) as `requests` builds it.
 CallEstimate EstimateTaskCall(const RunPlan& plan, const PlannedTask& task,
                               const RequestTemplates& requests);
+/// The same for its request already built, whose body is `body_bytes` long (the run loop
+/// renders each prompt once).
+CallEstimate EstimateBuiltCall(const RunPlan& plan, const PlannedTask& task,
+                               const RequestTemplates& requests, int64_t body_bytes);
 
 /// The estimate of a call to the LLM judge `judge` (its request as the run builds it).
 CallEstimate EstimateJudgeCall(const PlannedCandidate& judge, const ChatCall& call);
@@ -218,6 +223,9 @@ Reservation ReserveForJudge(const PlannedCandidate& judge, const ChatCall& call,
 
 /// Worst-case cost of one attempt of `task` (ReserveFor's, building the request alone).
 Money WorstCaseCost(const RunPlan& plan, const PlannedTask& task);
+/// The same of `request`, the task's call as `requests` built it: the `sent` line's worst case.
+Money WorstCaseCost(const RunPlan& plan, const PlannedTask& task, const RequestTemplates& requests,
+                    const HttpRequest& request);
 /// The tokens WorstCaseCost prices (CallEstimate's worst_input and worst_output): what an
 /// implausible usage is raised to (pricing.h, ImplausibleUsagePriced).
 Usage WorstCaseUsage(const RunPlan& plan, const PlannedTask& task);
@@ -309,9 +317,17 @@ std::string FaultText(const Call& call) {
 }
 
 /// The journal record for a finished exchange: classification, validation against the schema,
-/// success criteria, usage and exact cost. Pure.
+/// success criteria, usage and exact cost. Pure. With `score` false the success criteria are
+/// left to ScoreAttempt (a scorer pool off the run loop): an answer that reaches them comes back
+/// with error kNone, not partial, and no checks.
 Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_number,
-                    int64_t started_unix_ms, const HttpResponse& response);
+                    int64_t started_unix_ms, const HttpResponse& response, bool score = true);
+
+/// The success criteria and scores MakeAttempt(..., score = false) left out, applied to its
+/// attempt. Safe to call from several threads; `cancel` (may be null), once set, makes slow
+/// scorers give up at once (a command scorer's process is killed): they cannot judge.
+void ScoreAttempt(const RunPlan& plan, const PlannedTask& task, Attempt& attempt,
+                  const std::atomic<bool>* cancel = nullptr);
 
 /// run.json's content for this plan.
 RunManifest MakeManifest(const RunPlan& plan, const std::string& run_id, int64_t started_unix_ms,

@@ -1,7 +1,9 @@
 // The run loop: drives the Scheduler, the Transport and the Journal until every task is done,
 // the budget is reached, or the user interrupts. The thin, waiting part of a run; every decision
-// lives in Scheduler and RunPlan. Runs on the calling thread; `interrupt` may be set from a
-// signal handler.
+// lives in Scheduler and RunPlan. Runs on the calling thread, except that answers are scored on
+// a small pool of threads when a scorer is slow (a command scorer: ScorerPool), so the loop
+// keeps reading replies and a reply's latency is the provider's alone; `interrupt` may be set
+// from a signal handler.
 #pragma once
 
 #include <atomic>
@@ -51,6 +53,11 @@ struct RunOptions {
   // Answers identical requests from disk and stores new answers; unset = no cache (--no-cache).
   // Must outlive the run.
   const ResponseCache* cache = nullptr;
+  // Calls earlier runs of the directory sent without an answer (resume: JournalContents::
+  // unanswered): each counts against the budget at its worst case.
+  std::vector<SentCall> unanswered;
+  // Threads that score answers when a scorer is slow; 0 = one per call in flight, up to 8.
+  int scorer_threads = 0;
 };
 
 struct StoppedCandidate {
@@ -81,6 +88,11 @@ struct RunResult {
   int64_t judge_calls = 0;
   int64_t cached_judge_calls = 0;
   Money judge_spent;
+  // Every call of the run directory that went out without an answer, as the journal reader
+  // would list them (JournalContents::unanswered): RunOptions::unanswered (a task's flag
+  // last_of_task cleared when this run called it again), then this run's calls cut off at its
+  // end (an interrupt past the grace), in the order sent.
+  std::vector<SentCall> unanswered;
 };
 
 /// Runs `plan`. `previous` holds attempts already journaled (resume): finished tasks are not

@@ -73,10 +73,12 @@ class CommandScorer : public Scorer {
 
   CheckResult Score(const ScorerInput& input) const override {
     ProcessResult run =
-        RunProcess(spec_.command, spec_.dir, Request(input).dump(-1, ' ', false,
-                                                                  json::error_handler_t::replace),
-                   spec_.timeout);
+        RunProcess(spec_.command, spec_.dir,
+                   Request(input).dump(-1, ' ', false, json::error_handler_t::replace),
+                   spec_.timeout, 1 << 20, input.cancel);
     switch (run.end) {
+      case ProcessResult::End::kCancelled:
+        return CannotJudge(std::string(kNotScoredReason));
       case ProcessResult::End::kSpawnFailed:
         return CannotJudge(run.error);
       case ProcessResult::End::kTimedOut:

@@ -52,6 +52,7 @@ ScorerSet::ScorerSet(const std::vector<SuccessCriterion>& success,
   for (const auto* list : {&success, &quality}) {
     for (const SuccessCriterion& spec : *list) {
       std::unique_ptr<const Scorer> scorer;
+      slow_ = slow_ || spec.kind == "command";
       if (spec.kind == "judge") {
         scorer = std::make_unique<const PendingJudge>(spec);
       } else {
@@ -74,8 +75,9 @@ std::vector<CheckResult> ScorerSet::Evaluate(const Sample& sample,
 }
 
 std::vector<CheckResult> ScorerSet::Evaluate(const Sample& sample, std::string_view output,
-                                             const nlohmann::json* parsed) const {
-  const ScorerInput input{sample, output, parsed};
+                                             const nlohmann::json* parsed,
+                                             const std::atomic<bool>* cancel) const {
+  const ScorerInput input{sample, output, parsed, cancel};
   std::vector<CheckResult> checks;
   checks.reserve(scorers_.size());
   for (const auto& scorer : scorers_) {

@@ -252,9 +252,10 @@ TEST_CASE("run_manifest: a judge line has a stable key order and round-trips") {
 
 TEST_CASE("run_manifest: the journal header carries the format version") {
   CHECK(JournalHeaderLine("2026-11-23T10-04-12Z") ==
-        R"({"type":"header","format":"taskcost-journal","version":2,)"
+        R"({"type":"header","format":"taskcost-journal","version":3,)"
         R"("run_id":"2026-11-23T10-04-12Z"})");
-  // Version 1 (before judge lines) is still read.
+  // Versions 1 (before judge lines) and 2 (before sent lines) are still read.
+  CHECK(ReadJournalHeader(JournalHeaderLine("r2", 2), "attempts.jsonl").value() == "r2");
   CHECK(ReadJournalHeader(R"({"type":"header","format":"taskcost-journal","version":1,)"
                           R"("run_id":"r1"})",
                           "attempts.jsonl")
@@ -264,12 +265,12 @@ TEST_CASE("run_manifest: the journal header carries the format version") {
 
   SUBCASE("a newer version is refused and says which version this build reads") {
     Status s = CheckJournalHeader(
-        R"({"type":"header","format":"taskcost-journal","version":3,"run_id":"r"})",
+        R"({"type":"header","format":"taskcost-journal","version":4,"run_id":"r"})",
         "attempts.jsonl");
     REQUIRE_FALSE(s.ok());
     CHECK(s.error().ToString() ==
-          "attempts.jsonl:1: /version: journal format version 3 is newer than this build of "
-          "taskcost reads (version 2); upgrade taskcost");
+          "attempts.jsonl:1: /version: journal format version 4 is newer than this build of "
+          "taskcost reads (version 3); upgrade taskcost");
   }
   SUBCASE("an attempt line where the header belongs is not a journal") {
     Status s = CheckJournalHeader(AttemptToJsonLine(FullAttempt()), "attempts.jsonl");

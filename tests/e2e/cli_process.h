@@ -32,6 +32,8 @@ class CliChild {
 
   /// Sends `signal` (SIGINT, SIGKILL, ...) to the child.
   void Signal(int signal) const;
+  /// The child's process id (-1 once waited for).
+  pid_t pid() const { return pid_; }
   /// Reads everything the child prints until it exits, then reaps it.
   CliOutcome Wait();
 

@@ -5,7 +5,9 @@
 // Catalogs: tests/e2e/sim_suite.h (m-big $5 / $15 per 1M tokens).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
+#include <string_view>
 
 #include "tests/e2e/cli_process.h"
 #include "tests/e2e/sim_suite.h"
@@ -39,14 +41,24 @@ struct HostileRun {
     journal_path = dir.path() + "/run/attempts.jsonl";
     journal = ReadFileText(journal_path);
   }
-  // Line `n` (1-based; line 1 is the header) with `from` replaced by `to`, written back.
-  void Edit(int n, const std::string& from, const std::string& to) {
+  // Record `n` (1-based; 1 is the header, then the attempt lines, the `sent` lines of calls
+  // about to go out not counted) with `from` replaced by `to`, written back. Returns the text
+  // "attempts.jsonl:L" of its line in the file, as error messages locate it.
+  std::string Edit(int n, const std::string& from, const std::string& to) {
+    auto sent = [&](size_t at) {
+      return std::string_view(journal).substr(at).starts_with("{\"type\":\"sent\"");
+    };
     size_t start = 0;
-    for (int i = 1; i < n; ++i) start = journal.find('\n', start) + 1;
+    for (int i = 1; i < n || sent(start);) {
+      if (!sent(start)) ++i;
+      start = journal.find('\n', start) + 1;
+    }
     const size_t at = journal.find(from, start);
     REQUIRE(at < journal.find('\n', start));
     journal.replace(at, from.size(), to);
     dir.Write("run/attempts.jsonl", journal);
+    const auto line = std::count(journal.begin(), journal.begin() + static_cast<long>(at), '\n');
+    return "attempts.jsonl:" + std::to_string(line + 1);
   }
   CliOutcome Report() const { return RunCli({"report", "run", "--no-write"}, dir.path()); }
 };
@@ -57,30 +69,29 @@ const char* const kCost = "\"cost_picousd\":8000000000";
 TEST_CASE("e2e hostile journal: a line nested 40k deep is exit 2 at its line, not a crash") {
   HostileRun run;
   const std::string deep = std::string(40'000, '[') + std::string(40'000, ']');
-  run.Edit(2, "\"usage_raw\":{", "\"usage_raw\":{\"x\":" + deep + ",");
+  const std::string at = run.Edit(2, "\"usage_raw\":{", "\"usage_raw\":{\"x\":" + deep + ",");
   const CliOutcome report = run.Report();
   CHECK(report.exit_code == 2);
-  CHECK(report.err.find("attempts.jsonl:2: invalid JSON: nested deeper than 256 levels at "
-                        "line 1, column ") != std::string::npos);
+  CHECK(report.err.find(at + ": invalid JSON: nested deeper than 256 levels at line 1, column ") !=
+        std::string::npos);
 }
 
 TEST_CASE("e2e hostile journal: a number no double holds is exit 2 at its line") {
   HostileRun run;
-  run.Edit(3, "\"latency_us\":", "\"latency_us\":1e999,\"was\":");
+  const std::string at = run.Edit(3, "\"latency_us\":", "\"latency_us\":1e999,\"was\":");
   const CliOutcome report = run.Report();
   CHECK(report.exit_code == 2);
-  CHECK(report.err.find("attempts.jsonl:3: invalid JSON: the number 1e999 is out of range at "
-                        "line 1, column ") != std::string::npos);
+  CHECK(report.err.find(at + ": invalid JSON: the number 1e999 is out of range at line 1, column ") !=
+        std::string::npos);
   CHECK(report.err.find("internal error") == std::string::npos);
 }
 
 TEST_CASE("e2e hostile journal: a negative cost is exit 2 at its line and field") {
   HostileRun run;
-  run.Edit(2, kCost, "\"cost_picousd\":-9223372036854775807");
+  const std::string at = run.Edit(2, kCost, "\"cost_picousd\":-9223372036854775807");
   const CliOutcome report = run.Report();
   CHECK(report.exit_code == 2);
-  CHECK(report.err.find("attempts.jsonl:2: /cost_picousd: must not be negative") !=
-        std::string::npos);
+  CHECK(report.err.find(at + ": /cost_picousd: must not be negative") != std::string::npos);
 }
 
 TEST_CASE("e2e hostile journal: costs whose sum passes Money's range print overflow") {

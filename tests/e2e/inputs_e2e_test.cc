@@ -12,6 +12,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "tests/e2e/cli_process.h"
@@ -268,8 +269,14 @@ struct Project {
   }
 };
 
-size_t LineCount(const std::string& text) {
-  return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+// The journal's lines but its `sent` lines (a call about to go out, then its attempt line).
+std::vector<std::string> RecordLines(const std::string& journal) {
+  std::vector<std::string> lines;
+  std::istringstream in(journal);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.starts_with("{\"type\":\"sent\"")) lines.push_back(line);
+  }
+  return lines;
 }
 
 // The one run directory under RESULTS/t/ (the default layout).
@@ -351,11 +358,10 @@ TEST_CASE("e2e inputs: --resume keeps the run's own cache, results and simulator
   const std::string journal_path = run + "/attempts.jsonl";
   const std::string relative = fs::path(journal_path).lexically_relative(p.root.path()).string();
   // Keep the header and the first two attempts: six of the eight tasks are left to do.
-  const std::string journal = ReadFileText(journal_path);
-  REQUIRE(LineCount(journal) == 9);  // the header and 4 samples x 2 candidates
-  size_t cut = 0;
-  for (int line = 0; line < 3; ++line) cut = journal.find('\n', cut) + 1;
-  p.root.Write(relative, journal.substr(0, cut));
+  const std::vector<std::string> records = RecordLines(ReadFileText(journal_path));
+  REQUIRE(records.size() == 9);  // the header and 4 samples x 2 candidates
+  const std::string kept = records[0] + "\n" + records[1] + "\n" + records[2] + "\n";
+  p.root.Write(relative, kept);
   fs::remove(p.Path("a/res/history.sqlite"));
 
   // Resumed from b/ with no flag but --resume: the simulator, --no-cache and --results are the
@@ -363,12 +369,12 @@ TEST_CASE("e2e inputs: --resume keeps the run's own cache, results and simulator
   CliOutcome resumed = p.Cli("b", {"run", "--resume", run, "--quiet"});
   INFO(resumed.err);
   CHECK(resumed.exit_code == 0);
-  CHECK(LineCount(ReadFileText(journal_path)) == 9);
+  CHECK(RecordLines(ReadFileText(journal_path)).size() == 9);
   CHECK_FALSE(fs::exists(p.Path("a/res/.cache")));    // --no-cache held: nothing written
   CHECK_FALSE(fs::exists(p.Path("b/results")));       // neither cache nor history in b/
   CHECK(fs::exists(p.Path("a/res/history.sqlite")));  // the run's own results root
   SUBCASE("a flag given on resume still wins") {
-    p.root.Write(relative, journal.substr(0, cut));
+    p.root.Write(relative, kept);
     CliOutcome cached = p.Cli("b", {"run", "--resume", run, "--cache-dir", "cache", "--quiet"});
     CHECK(cached.exit_code == 0);
     CHECK(fs::exists(p.Path("b/cache")));

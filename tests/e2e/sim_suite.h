@@ -108,16 +108,31 @@ inline const nlohmann::json& ReportCandidate(const nlohmann::json& report, const
   return none;
 }
 
-/// The attempt lines of the journal at `path`, header left out. A final line without its
-/// newline (a write a kill cut short) is left out too.
+/// The lines of the journal at `path` whose type is `type` (header left out). A final line
+/// without its newline (a write a kill cut short) is left out too.
+inline std::vector<nlohmann::json> JournalLines(const std::string& path, const char* type) {
+  std::istringstream in(ReadFileText(path));
+  std::vector<nlohmann::json> lines;
+  for (std::string line; std::getline(in, line);) {
+    if (in.eof()) break;  // no newline after it
+    nlohmann::json record = nlohmann::json::parse(line);
+    if (record.at("type") == type) lines.push_back(std::move(record));
+  }
+  return lines;
+}
+
+/// The attempt and judge lines of the journal at `path`, as JournalLines reads them: every line
+/// but the header and the `sent` lines (a call about to go out).
 inline std::vector<nlohmann::json> JournalAttempts(const std::string& path) {
   std::istringstream in(ReadFileText(path));
   std::vector<nlohmann::json> lines;
   for (std::string line; std::getline(in, line);) {
     if (in.eof()) break;  // no newline after it
-    lines.push_back(nlohmann::json::parse(line));
+    nlohmann::json record = nlohmann::json::parse(line);
+    if (record.at("type") != "header" && record.at("type") != "sent") {
+      lines.push_back(std::move(record));
+    }
   }
-  if (!lines.empty()) lines.erase(lines.begin());
   return lines;
 }
 

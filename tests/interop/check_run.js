@@ -63,8 +63,11 @@ function checkJournal(runDir, replay) {
   const lines = fs.readFileSync(path.join(runDir, 'attempts.jsonl'), 'utf8')
       .split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
   expectEq('journal header type', lines[0].type, 'header');
-  const attempts = lines.slice(1);
+  const attempts = lines.slice(1).filter((l) => l.type !== 'sent');
   expectEq('journal attempt lines', attempts.length, 6);
+  // A sent line before each call that reached the server (docs/journal-format.md); none when
+  // the response cache answered.
+  expectEq('journal sent lines', lines.filter((l) => l.type === 'sent').length, replay ? 0 : 6);
   for (const a of attempts) {
     const at = `attempt ${a.candidate}/${a.sample}#${a.attempt}`;
     expectEq(`${at} http_status`, a.http_status, 200);
