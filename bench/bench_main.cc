@@ -2,7 +2,7 @@
 // verdict against each target. bench/run builds everything in Release and calls this.
 //
 //   taskcost_bench --taskcost PATH --baseline PATH --source REPO [--work DIR] [--smoke]
-//                  [--only cpu|latency|rate|memory]...
+//                  [--only cpu|latency|scorer|rate|memory]...
 //
 // Exit 0 when every judged figure passes (pending ones do not fail), 1 when one fails, 2 on bad
 // arguments, 3 when a benchmark could not run.
@@ -32,10 +32,8 @@ struct Options {
 // In the order; the rate-limited run is the long one.
 const std::vector<std::pair<std::string, Benchmark>>& Benchmarks() {
   static const std::vector<std::pair<std::string, Benchmark>> table = {
-      {"cpu", CpuBenchmark},
-      {"latency", LatencyBenchmark},
-      {"rate", RateBenchmark},
-      {"memory", MemoryBenchmark},
+      {"cpu", CpuBenchmark},   {"latency", LatencyBenchmark}, {"scorer", ScorerBenchmark},
+      {"rate", RateBenchmark}, {"memory", MemoryBenchmark},
   };
   return table;
 }
@@ -156,7 +154,7 @@ int main(int argc, char** argv) {
   if (!taskcost::bench::ParseArgs(argc, argv, &options)) {
     std::fprintf(stderr,
                  "usage: taskcost_bench --taskcost PATH --baseline PATH --source REPO [--work DIR]"
-                 " [--smoke] [--keep] [--only cpu|latency|rate|memory]...\n");
+                 " [--smoke] [--keep] [--only cpu|latency|scorer|rate|memory]...\n");
     return 2;
   }
   return taskcost::bench::Run(options);

@@ -269,6 +269,45 @@ Result<std::vector<Figure>> LatencyBenchmark(const BenchContext& ctx) {
   };
 }
 
+Result<std::vector<Figure>> ScorerBenchmark(const BenchContext& ctx) {
+  const int latency_ms = 200;
+  const int repeat = ctx.smoke ? 1 : 2;  // x 100 samples
+  Result<Setup> setup = SetUp(ctx, "scorer", {.latency_ms = latency_ms});
+  if (!setup.ok()) return setup.errors();
+  auto& [dir, sim, suite] = setup.value();
+  Result<HarnessRun> plain = RunHarness(ctx, sim, dir, suite, "plain", repeat);
+  if (!plain.ok()) return plain.errors();
+  // The same suite with a command scorer that takes 300 ms among its success checks.
+  std::ifstream in(suite);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string success = "success:\n";
+  const char* sleep = ctx.smoke ? "0.05" : "0.3";  // smoke: only that it runs
+  text.insert(text.find(success) + success.size(),
+              std::string("  - command: [\"sh\", \"-c\", \"cat > /dev/null; sleep ") + sleep +
+                  "; echo '{\\\"pass\\\": true}'\"]\n");
+  const std::string scored_suite = dir + "/suite-scored.yaml";
+  std::ofstream(scored_suite) << text;
+  Result<HarnessRun> scored = RunHarness(ctx, sim, dir, scored_suite, "scored", repeat);
+  if (!scored.ok()) return scored.errors();
+  sim.child.Terminate();
+
+  const double p50_plain = plain->journal.median_latency_us / 1000.0;
+  const double p50_scored = scored->journal.median_latency_us / 1000.0;
+  const double ratio = p50_scored / p50_plain;
+  const std::string shape =
+      Format("%d tasks, %d ms, concurrency %d", kSamples * repeat, latency_ms, kConcurrency);
+  return std::vector<Figure>{
+      {"scorer", "median attempt latency, no command scorer (" + shape + ")",
+       Format("%.1f ms", p50_plain), "", Verdict::kInfo},
+      {"scorer", std::string("median attempt latency, a command scorer taking ") + sleep + " s",
+       Format("%.1f ms", p50_scored), "", Verdict::kInfo},
+      {"scorer", "with / without the scorer", Format("%.3fx", ratio), "<= 1.10x",
+       Judge(ctx, ratio <= 1.10)},
+      {"scorer", "wall time without / with the scorer",
+       Format("%.1f s / %.1f s", plain->usage.wall_s, scored->usage.wall_s), "", Verdict::kInfo},
+  };
+}
+
 namespace {
 
 // The figures of one rate-limited run: wall time against the limit-implied minimum, 429 share.

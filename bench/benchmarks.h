@@ -38,6 +38,9 @@ Result<std::vector<Figure>> CpuBenchmark(const BenchContext& ctx);
 Result<std::vector<Figure>> LatencyBenchmark(const BenchContext& ctx);
 /// Wall time and 429 share under the simulator's requests-per-minute window.
 Result<std::vector<Figure>> RateBenchmark(const BenchContext& ctx);
+/// Attempt latency with and without a command scorer taking 300 ms (scorers run off the loop,
+/// so the provider's latency must not change).
+Result<std::vector<Figure>> ScorerBenchmark(const BenchContext& ctx);
 /// Peak resident memory of `taskcost run` at 10k, 50k and 100k attempts.
 Result<std::vector<Figure>> MemoryBenchmark(const BenchContext& ctx);
 

@@ -18,10 +18,12 @@ void WarnIfIncomplete(const RunFigures& figures, const RunManifest& manifest) {
     PrintWarning("run " + manifest.run_id + " did not finish (no end time in run.json)");
   }
   for (const CandidateFigures& c : figures.candidates) {
-    if (c.tasks_run < figures.samples * figures.repeats) {
-      PrintWarning("candidate " + c.id + " ran " + std::to_string(c.tasks_run) + " of " +
-                   std::to_string(figures.samples * figures.repeats) +
-                   " planned tasks; the baseline covers only those");
+    if (c.Partial()) {
+      PrintWarning("partial run: candidate " + c.id + " finished " +
+                   std::to_string(c.TasksFinished()) + " of " +
+                   std::to_string(c.tasks_run + c.tasks_not_run) +
+                   " planned tasks; the baseline covers only those and records \"partial\": "
+                   "true, so `taskcost gate` compares a partial run with it without failing");
     }
   }
 }
@@ -30,12 +32,15 @@ void WarnIfIncomplete(const RunFigures& figures, const RunManifest& manifest) {
 
 int BaselineVerb(const std::vector<std::string>& args) {
   if (args.empty() || args.front() != "save") {
-    const char* usage = "usage: taskcost baseline save RUN_DIR [-o FILE]";
     if (!args.empty() && (args.front() == "--help" || args.front() == "-h")) {
-      std::printf("%s\n", usage);
-      return kExitOk;
+      std::printf("Baselines that `taskcost gate` checks later runs against "
+                  "(docs/gate-format.md). The one subcommand:\n"
+                  "  save  write a run's figures as a baseline file\n\n");
+      std::fflush(stdout);
+      return BaselineVerb({"save", "--help"});
     }
-    PrintError(std::string(usage) + " (the only subcommand is save)");
+    PrintError("usage: taskcost baseline save RUN_DIR [-o FILE] (the only subcommand is save; "
+               "see 'taskcost baseline --help')");
     return kExitBadInput;
   }
   po::options_description options("baseline save options");

@@ -23,6 +23,7 @@ struct GateArgs {
   std::string max_cost_increase_pct, max_success_drop_pp, min_success_pct, max_p95_cost_usd,
       max_total_cost_usd, min_quality;
   std::vector<std::string> candidates;
+  bool allow_partial = false;
 };
 
 std::optional<int> ParseGateArgs(const std::vector<std::string>& args, GateArgs* a) {
@@ -43,7 +44,10 @@ std::optional<int> ParseGateArgs(const std::vector<std::string>& args, GateArgs*
       ("max-total-cost-usd", po::value(&a->max_total_cost_usd), "max total run cost, USD (off)")
       ("min-quality", po::value(&a->min_quality), "minimum mean expert score, 1-5 (off)")
       ("candidate", po::value(&a->candidates)->composing(),
-       "gate only this candidate (repeatable; default: the suite's gate: candidates, else all)");
+       "gate only this candidate (repeatable; default: the suite's gate: candidates, else all)")
+      ("allow-partial", po::bool_switch(&a->allow_partial),
+       "gate a partial run (tasks unfinished or not run) against a complete baseline instead of "
+       "failing it; its figures cover its finished tasks");
   po::positional_options_description positional;
   positional.add("run-dir", 1);
   ParseOutcome parsed =
@@ -170,7 +174,7 @@ int GateVerb(const std::vector<std::string>& args) {
   const RunFigures now = Figures(run->manifest, run->attempts, a.dir);
   const RunFigures now_at_old = Figures(at_old.manifest, at_old.attempts);
   Result<GateReport> report =
-      EvaluateGate({*baseline, a.baseline, now, a.dir, now_at_old, *spec});
+      EvaluateGate({*baseline, a.baseline, now, a.dir, now_at_old, *spec, a.allow_partial});
   if (!report.ok()) {
     PrintErrors(report.errors());
     return kExitBadInput;

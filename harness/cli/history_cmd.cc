@@ -1,6 +1,8 @@
-// taskcost history [SUITE] [--since 30d] [--results DIR] [--format text|html|json]: cost per
-// successful task, success rate and spend per candidate over time, by run and week over week,
-// from results/history.sqlite (brought up to date with the run directories first).
+// taskcost history [SUITE] [--since 30d] [--results DIR] [--format text|html|json]
+// [--include-partial] [--include-simulated]: cost per successful task, success rate and spend
+// per candidate over time, by run and week over week, from results/history.sqlite (brought up
+// to date with the run directories first, rebuilt when damaged). Partial and simulated runs are
+// marked and compared only when asked.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -16,13 +18,18 @@ namespace taskcost {
 int HistoryVerb(const std::vector<std::string>& args) {
   po::options_description options("history options");
   std::string suite, since, results = "results", format = "text", output;
+  HistoryFilter filter;
   options.add_options()("suite", po::value(&suite), "only this suite (default: every suite)")(
       "since", po::value(&since),
       "only runs started within this period: 12h, 30d, 8w "
       "(default: all)")("results", po::value(&results),
                         "results root directory (default: results)")(
       "format", po::value(&format), "text (default), json or html (line charts)")(
-      "output,o", po::value(&output), "write here instead of stdout");
+      "output,o", po::value(&output), "write here instead of stdout")(
+      "include-partial", po::bool_switch(&filter.include_partial),
+      "compare runs that left tasks unfinished or not run (budget, interrupt, fatal stop) too")(
+      "include-simulated", po::bool_switch(&filter.include_simulated),
+      "compare simulated runs (--simulate) too");
   po::positional_options_description positional;
   positional.add("suite", 1);
   ParseOutcome parsed = ParseVerbArgs("history", "[SUITE] [options]", args, options, positional);
@@ -76,7 +83,7 @@ int HistoryVerb(const std::vector<std::string>& args) {
     }
   }
   HistoryView view{suite.empty() ? "all suites" : suite, results + "/" + kHistoryFile, since_ms,
-                   std::move(points).value()};
+                   std::move(points).value(), filter};
   const std::string text = format == "json"   ? HistoryToJson(view)
                            : format == "html" ? RenderHistoryHtml(view)
                                               : RenderHistoryText(view);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "harness/cli/cli.h"
 #include "harness/cli/report_output.h"
 #include "harness/edge/run_dir.h"
 
@@ -67,7 +68,9 @@ Status IndexRunReport(const std::string& results, const std::string& dir, const 
                       int64_t started_unix_ms) {
   const std::string key = RunKey(results, dir);
   if (key.empty()) return OkStatus();  // a run written elsewhere (--out) is not indexed
-  Result<std::unique_ptr<HistoryDb>> db = HistoryDb::Open(IndexPath(results));
+  std::vector<std::string> notes;
+  Result<std::unique_ptr<HistoryDb>> db = HistoryDb::OpenOrRebuild(IndexPath(results), &notes);
+  for (const std::string& note : notes) PrintWarning(note);
   if (!db.ok()) return db.errors();
   return (*db)->Index(key, Fingerprint(dir), HistoryPointsOf(report, started_unix_ms, key));
 }
@@ -76,7 +79,7 @@ Result<std::unique_ptr<HistoryDb>> OpenHistory(const std::string& results,
                                                std::vector<std::string>* warnings) {
   Status exists = CheckResultsDir(results);
   if (!exists.ok()) return exists.errors();
-  Result<std::unique_ptr<HistoryDb>> db = HistoryDb::Open(IndexPath(results));
+  Result<std::unique_ptr<HistoryDb>> db = HistoryDb::OpenOrRebuild(IndexPath(results), warnings);
   if (!db.ok()) return db.errors();
   Result<std::map<std::string, std::string>> known = (*db)->Fingerprints();
   if (!known.ok()) return known.errors();

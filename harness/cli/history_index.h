@@ -21,12 +21,14 @@ Status CheckResultsDir(const std::string& results);
 std::vector<std::string> FindRunDirs(const std::string& results);
 
 /// Indexes the run in `dir` (whose report is `report`) into `results`/history.sqlite; a run
-/// directory outside `results` (run --out elsewhere) is left out, as a rebuild would.
+/// directory outside `results` (run --out elsewhere) is left out, as a rebuild would. A damaged
+/// index is deleted and started anew, with a warning on stderr.
 Status IndexRunReport(const std::string& results, const std::string& dir, const Report& report,
                       int64_t started_unix_ms);
 
 /// Opens `results`/history.sqlite after bringing it up to date with the run directories.
-/// Runs that cannot be read are skipped with a warning.
+/// Runs that cannot be read are skipped with a warning; a damaged index (or one of an older
+/// schema) is rebuilt from the run directories with a warning.
 Result<std::unique_ptr<HistoryDb>> OpenHistory(const std::string& results,
                                                std::vector<std::string>* warnings);
 

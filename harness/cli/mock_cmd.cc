@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "harness/cli/cli.h"
+#include "harness/cli/config_files.h"
 #include "harness/cli/options.h"
 #include "harness/mock/simulator.h"
 
@@ -18,15 +19,18 @@ extern "C" void OnMockSignal(int) { g_stop.store(true); }
 
 int MockVerb(const std::vector<std::string>& args) {
   po::options_description options("mock options");
-  std::string profile_path = "configs/simulator.yaml";
+  std::string profile_path;
   SimulatorOptions sim_options;
   options.add_options()
-      ("profile", po::value(&profile_path)->default_value(profile_path), "simulator profile YAML")
+      ("profile", po::value(&profile_path), "simulator profile YAML (default: "
+       "configs/simulator.yaml in the working directory or above, the install's, the source "
+       "tree's)")
       ("host", po::value(&sim_options.host)->default_value("127.0.0.1"), "address to listen on")
       ("port", po::value(&sim_options.port)->default_value(0), "port (0 = any free port)");
   po::positional_options_description positional;
   ParseOutcome parsed = ParseVerbArgs("mock", "[options]", args, options, positional);
   if (parsed.exit_code) return *parsed.exit_code;
+  if (profile_path.empty()) profile_path = DefaultConfigPath("simulator.yaml", "");
 
   Result<SimulatorProfile> profile = LoadSimulatorProfile(profile_path);
   if (!profile.ok()) {

@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "harness/cli/cli.h"
+#include "harness/cli/config_files.h"
 #include "harness/cli/options.h"
 #include "harness/cli/output_files.h"
 #include "harness/core/catalog_writer.h"
@@ -13,12 +14,12 @@
 namespace taskcost {
 namespace {
 
-constexpr const char* kUsage = "import-litellm FILE [--prices CURRENT] [-o OUT] [options]";
+constexpr const char* kSynopsis = "FILE [--prices CURRENT] [-o OUT] [options]";
 constexpr const char* kDefaultSource =
     "https://github.com/BerriAI/litellm/blob/main/model_prices_and_context_window.json";
 
 struct ImportArgs {
-  std::string file, current = "configs/prices.yaml", out;
+  std::string file, current, out;
   ImportOptions options;
 };
 
@@ -26,8 +27,9 @@ std::optional<int> ParseImportArgs(const std::vector<std::string>& args, ImportA
   po::options_description options("prices import-litellm options");
   options.add_options()
       ("file", po::value(&a->file)->required(), "LiteLLM's model_prices_and_context_window.json")
-      ("prices", po::value(&a->current)->default_value("configs/prices.yaml"),
-       "the current catalog to compare with and update")
+      ("prices", po::value(&a->current), "the current catalog to compare with and update "
+       "(default: configs/prices.yaml in the working directory or above, the install's, the "
+       "source tree's)")
       ("output,o", po::value(&a->out), "write the updated catalog here (default: only report)")
       ("add", po::value(&a->options.add)->composing(),
        "also import this model, which the current catalog lacks (repeatable)")
@@ -39,7 +41,7 @@ std::optional<int> ParseImportArgs(const std::vector<std::string>& args, ImportA
        "source URL of new and changed entries");
   po::positional_options_description positional;
   positional.add("file", 1);
-  return ParseVerbArgs("prices import-litellm", kUsage, args, options, positional).exit_code;
+  return ParseVerbArgs("prices import-litellm", kSynopsis, args, options, positional).exit_code;
 }
 
 std::string TodayUtc() {
@@ -55,6 +57,7 @@ int ImportLiteLlmVerb(const std::vector<std::string>& args) {
   ImportArgs a;
   if (std::optional<int> exit_code = ParseImportArgs(args, &a)) return *exit_code;
   if (a.options.as_of.empty()) a.options.as_of = TodayUtc();
+  if (a.current.empty()) a.current = DefaultConfigPath("prices.yaml", "");
   Result<std::string> text = ReadUserFile(a.file);
   Result<LiteLlmFile> file =
       text.ok() ? ParseLiteLlm(*text, a.file) : Result<LiteLlmFile>(text.errors());
@@ -99,11 +102,14 @@ int PricesVerb(const std::vector<std::string>& args) {
     return ImportLiteLlmVerb(std::vector<std::string>(args.begin() + 1, args.end()));
   }
   if (!args.empty() && (args.front() == "--help" || args.front() == "-h")) {
-    std::printf("usage: taskcost prices %s\n", kUsage);
-    return kExitOk;
+    std::printf("Price catalogs (docs/configs.md). The one subcommand:\n"
+                "  import-litellm  update prices.yaml from LiteLLM's price registry, exact to the "
+                "picodollar,\n                  and show what changed\n\n");
+    std::fflush(stdout);
+    return ImportLiteLlmVerb({"--help"});
   }
-  PrintError(std::string("usage: taskcost prices ") + kUsage +
-             " (the only subcommand is import-litellm)");
+  PrintError(std::string("usage: taskcost prices import-litellm ") + kSynopsis +
+             " (the only subcommand is import-litellm; see 'taskcost prices --help')");
   return kExitBadInput;
 }
 

@@ -16,6 +16,13 @@ ProgressPrinter::ProgressPrinter(bool quiet) {
   mode_ = (isatty(2) && !dumb && !ci) ? Mode::kTerminal : Mode::kPlain;
 }
 
+std::string WaitNotice(const RunProgress& p) {
+  if (p.wait <= kNamedWait) return "";
+  char text[64];
+  std::snprintf(text, sizeof text, "waiting %.1f s: ", static_cast<double>(p.wait.count()) / 1000);
+  return text + p.wait_reason;
+}
+
 std::string ProgressPrinter::Format(const RunProgress& p) const {
   char line[256];
   const double rate = p.tasks_done > 0 ? 100.0 * static_cast<double>(p.successes) /
@@ -32,11 +39,17 @@ std::string ProgressPrinter::Format(const RunProgress& p) const {
   }
   std::snprintf(line, sizeof line, "[%zu/%zu tasks] success %.1f%%  spent %s  in flight %d  ETA %s",
                 p.tasks_done, p.tasks_total, rate, spend.c_str(), p.in_flight, eta.c_str());
-  return line;
+  const std::string wait = WaitNotice(p);
+  return wait.empty() ? std::string(line) : line + ("  " + wait);
 }
 
 void ProgressPrinter::Update(const RunProgress& progress) {
   if (mode_ == Mode::kOff) return;
+  const std::string wait = WaitNotice(progress);
+  if (!wait.empty() && progress.wait_until != told_wait_until_) {
+    told_wait_until_ = progress.wait_until;
+    Notice(wait);
+  }
   if (mode_ == Mode::kTerminal) {
     std::fprintf(stderr, "\r%s\x1b[K", Format(progress).c_str());
     line_open_ = true;

@@ -32,7 +32,10 @@ Status AttachExpertReview(Report& report, const std::string& dir) {
 }
 
 Result<std::string> ProduceReports(const LoadedRun& run, bool color, bool write_files) {
-  Report report = ComputeReport(run.manifest, run.attempts);
+  ReportBuilder builder(run.manifest);
+  for (const Attempt& a : run.attempts) builder.Add(a);
+  for (const SentCall& call : run.unanswered) builder.AddUnanswered(call);
+  Report report = builder.Finish();
   Status expert = AttachExpertReview(report, run.dir);
   if (!expert.ok()) return expert.errors();
   return EmitReports(report, run.dir, color, write_files);
@@ -44,9 +47,10 @@ Result<Report> ReportFromRunDir(const std::string& dir, std::vector<std::string>
   if (!manifest.ok()) return manifest.errors();
   ReportBuilder builder(*manifest, options);
   Result<JournalSummary> journal =
-      ReadJournalEach((std::filesystem::path(dir) / kJournalFile).string(),
+      ReadJournalEach((std::filesystem::path(dir) / kJournalFile).string(), *manifest,
                       [&builder](Attempt&& a) { builder.Add(a); });
   if (!journal.ok()) return journal.errors();
+  for (const SentCall& call : journal->unanswered) builder.AddUnanswered(call);
   warnings->insert(warnings->end(), journal->warnings.begin(), journal->warnings.end());
   Report report = builder.Finish();
   Status expert = AttachExpertReview(report, dir);
@@ -56,6 +60,21 @@ Result<Report> ReportFromRunDir(const std::string& dir, std::vector<std::string>
 
 namespace {
 
+// The suite file of a run: run.json's (absolute since runs record it so); for an older run.json
+// with a path relative to where the run started, also where that was in the default layout
+// (RESULTS/<suite>/<run-id> below it).
+std::string RunSuiteFile(const RunManifest& manifest, const std::string& dir) {
+  namespace fs = std::filesystem;
+  const fs::path written(manifest.suite_file);
+  std::error_code ec;
+  if (written.is_absolute() || fs::exists(written, ec)) return manifest.suite_file;
+  fs::path run = fs::path(dir).lexically_normal();
+  if (!run.has_filename()) run = run.parent_path();  // "results/s/r/"
+  const fs::path started = run.parent_path().parent_path().parent_path();
+  const fs::path guess = started / written;
+  return fs::exists(guess, ec) ? guess.string() : manifest.suite_file;
+}
+
 // The outliers' inputs come from the suite's samples as they are now; say so when the suite is
 // gone or has changed since the run.
 Result<ReportEvidence> CollectEvidence(const std::string& dir, const Report& report) {
@@ -63,7 +82,8 @@ Result<ReportEvidence> CollectEvidence(const std::string& dir, const Report& rep
   if (!manifest.ok()) return manifest.errors();
   std::vector<Sample> samples;
   std::string note;
-  Result<Suite> suite = LoadSuite(manifest->suite_file);
+  const std::string suite_file = RunSuiteFile(*manifest, dir);
+  Result<Suite> suite = LoadSuite(suite_file);
   if (!suite.ok()) {
     note = "inputs not shown: the run's suite file " + manifest->suite_file +
            " could not be read from here";

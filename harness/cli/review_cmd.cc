@@ -1,6 +1,7 @@
 // taskcost review export|import: blinded review sheets out to an expert, scored sheets back in
 // (docs/review.md). The unblinding keys and every import stay in RUN_DIR/review/.
 // Exit 0 when everything asked for was done, 2 on bad input (or a sheet with problems).
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -231,7 +232,15 @@ int Import(const std::vector<std::string>& args) {
                   r.reviewer.c_str());
       continue;
     }
-    for (const RowProblem& p : outcome->problems) PrintError(p.ToString());
+    // With --skip-bad-rows the rows with problems were skipped as asked: warnings, and the import
+    // succeeds; without it nothing was recorded and they are errors.
+    for (const RowProblem& p : outcome->problems) {
+      if (outcome->recorded) {
+        PrintWarning("skipped: " + p.ToString());
+      } else {
+        PrintError(p.ToString());
+      }
+    }
     const std::string counts = std::to_string(r.scores.size()) + " scores, " +
                                std::to_string(r.blank) + " blank, " +
                                std::to_string(outcome->problems.size()) + " rows with problems";
@@ -245,7 +254,6 @@ int Import(const std::vector<std::string>& args) {
                 r.sheet_id.c_str(), r.reviewer.c_str(), counts.c_str(),
                 outcome->record_path.c_str(),
                 r.supersedes.empty() ? "" : (" (replaces " + r.supersedes + ")").c_str());
-    if (!outcome->problems.empty()) exit_code = kExitBadInput;
   }
   return exit_code;
 }
@@ -256,8 +264,15 @@ int ReviewVerb(const std::vector<std::string>& args) {
   if (!args.empty() && args.front() == "export") return Export({args.begin() + 1, args.end()});
   if (!args.empty() && args.front() == "import") return Import({args.begin() + 1, args.end()});
   if (!args.empty() && (args.front() == "--help" || args.front() == "-h")) {
-    std::printf("%s\n", kUsage);
-    return kExitOk;
+    std::printf("Expert scoring (docs/review.md). The subcommands:\n"
+                "  export  write a blinded, shuffled review sheet (XLSX or CSV) of a run's "
+                "answers\n"
+                "  import  record a scored sheet's scores with the run\n\n");
+    std::fflush(stdout);
+    const int exported = Export({"--help"});
+    std::printf("\n");
+    std::fflush(stdout);
+    return std::max(exported, Import({"--help"}));
   }
   PrintError(std::string(kUsage) + "\n(the subcommands are export and import)");
   return kExitBadInput;

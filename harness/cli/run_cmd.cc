@@ -15,7 +15,9 @@
 #include "harness/cli/report_output.h"
 #include "harness/cli/run_setup.h"
 #include "harness/core/report_format.h"
+#include "harness/core/user_files.h"
 #include "harness/edge/run_dir.h"
+#include "harness/edge/subprocess.h"
 #include "harness/runner/runner.h"
 
 namespace taskcost {
@@ -23,7 +25,10 @@ namespace {
 namespace fs = std::filesystem;
 
 std::atomic<bool> g_interrupted{false};
-extern "C" void OnSignal(int) { g_interrupted.store(true); }
+extern "C" void OnSignal(int) {
+  g_interrupted.store(true);
+  InterruptProcesses();  // a command scorer running now is stopped within 100 ms
+}
 
 struct RunArgs {
   PlanArgs plan;  // what the run covers, shared with `taskcost plan`
@@ -32,6 +37,7 @@ struct RunArgs {
   uint64_t seed = 1;
   bool quiet = false;
   bool allow_partial = false;
+  bool results_given = false;  // --results on the command line (else a resumed run keeps its own)
 };
 
 std::optional<int> ParseRunArgs(const std::vector<std::string>& args, RunArgs* a) {
@@ -59,6 +65,7 @@ std::optional<int> ParseRunArgs(const std::vector<std::string>& args, RunArgs* a
     PrintError("--concurrency must be at least 1");
     return kExitBadInput;
   }
+  a->results_given = !parsed.vars["results"].defaulted();
   if (!a->resume.empty() && (parsed.vars.count("limit") || !a->plan.samples.empty() ||
                              !a->plan.candidates.empty())) {
     PrintError("--resume continues the run's own samples and candidates; drop --limit, "
@@ -66,6 +73,28 @@ std::optional<int> ParseRunArgs(const std::vector<std::string>& args, RunArgs* a
     return kExitBadInput;
   }
   return CheckPlanArgs(a->plan, parsed.vars);
+}
+
+// A resumed run keeps the settings run.json recorded where the command line gives none: its
+// results root, its response cache (or none), its catalogs and its simulator profile.
+void KeepRunSettings(const RunManifest& m, RunArgs& a) {
+  PlanArgs& plan = a.plan;
+  if (!a.results_given && m.results_dir) plan.results = *m.results_dir;
+  if (!plan.no_cache && plan.cache_dir.empty() && m.cache_dir) {
+    plan.no_cache = m.cache_dir->empty();
+    plan.cache_dir = *m.cache_dir;
+  }
+  std::error_code ec;
+  if (plan.providers.empty() && std::filesystem::exists(m.providers_file, ec)) {
+    plan.providers = m.providers_file;
+  }
+  if (plan.prices.empty() && std::filesystem::exists(m.prices_file, ec))
+    plan.prices = m.prices_file;
+  const bool profile_given = !plan.simulate.empty() && !IsBareSimulate(plan);
+  if (m.simulated && !profile_given && m.simulator_profile && !m.simulator_profile->empty()) {
+    plan.simulate = *m.simulator_profile;
+  }
+  ResolveBareSimulate(plan);
 }
 
 // A resumed run covers what its manifest lists, whatever the flags say.
@@ -103,11 +132,32 @@ int ExitFor(const RunResult& result) {
   return kExitOk;
 }
 
-void SayWhyIncomplete(const RunResult& result, const std::string& dir) {
-  if (result.stop == StopCause::kBudget) {
-    PrintWarning("budget reached: " + std::to_string(result.tasks_not_run) +
-                 " tasks were not run (they are listed as not run in the report)");
+// "97.6%": `part` as a share of `whole` (> 0), to a tenth of a percent.
+std::string ShareText(Money part, Money whole) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f%%",
+                100.0 * static_cast<double>(part.picos()) / static_cast<double>(whole.picos()));
+  return text;
+}
+
+// Which candidates the budget stopped and why, and how much of the cap was used.
+void SayBudgetStops(const RunResult& result, const std::optional<Money>& budget,
+                    const std::string& dir) {
+  if (result.stop != StopCause::kBudget || !budget) return;
+  for (const BudgetStopped& b : result.budget_stopped) {
+    PrintWarning("budget: " + b.candidate_id + " stopped; its next call could cost up to $" +
+                 FormatUsd(b.next_call) + ", more than the $" + FormatUsd(b.left) + " left");
   }
+  PrintWarning("budget reached: spent $" + FormatUsd(result.budget_spent) + " of $" +
+               FormatUsd(*budget) + " (" + ShareText(result.budget_spent, *budget) + "); " +
+               std::to_string(result.tasks_not_run) +
+               " tasks have no outcome (listed as unfinished or not run in the report; "
+               "taskcost run --resume " + dir + " continues them)");
+}
+
+void SayWhyIncomplete(const RunResult& result, const std::string& dir,
+                      const std::optional<Money>& budget) {
+  SayBudgetStops(result, budget, dir);
   for (const StoppedCandidate& s : result.stopped) {
     PrintWarning("candidate " + s.candidate_id + " was stopped: " + s.reason);
   }
@@ -144,6 +194,7 @@ class RunCommand {
   std::unique_ptr<Simulator> simulator_;
   SystemClock clock_;
   RunManifest manifest_;
+  std::optional<RunDirLock> lock_;  // held while this run writes its directory
   std::string dir_;
   std::string manifest_path_;
 };
@@ -162,6 +213,14 @@ int RunCommand::Main() {
 
 std::optional<int> RunCommand::LoadPrevious() {
   if (a_.resume.empty()) return std::nullopt;
+  if (fs::is_directory(a_.resume)) {  // before reading it: another run may be writing it
+    Result<RunDirLock> locked = RunDirLock::Acquire(a_.resume);
+    if (!locked.ok()) {
+      PrintErrors(locked.errors());
+      return kExitBadInput;
+    }
+    lock_ = std::move(locked).value();
+  }
   Result<LoadedRun> loaded = LoadRunDir(a_.resume);
   if (!loaded.ok()) {
     PrintErrors(loaded.errors());
@@ -170,6 +229,7 @@ std::optional<int> RunCommand::LoadPrevious() {
   previous_ = std::move(loaded).value();
   for (const std::string& w : previous_->warnings) PrintWarning(w);
   if (a_.plan.suite_path.empty()) a_.plan.suite_path = previous_->manifest.suite_file;
+  KeepRunSettings(previous_->manifest, a_);
   if (previous_->manifest.simulated && a_.plan.simulate.empty()) {
     PrintError("run " + a_.resume + " used the simulator; resume it with --simulate");
     return kExitBadInput;
@@ -251,15 +311,25 @@ std::optional<int> RunCommand::OpenRunDir() {
       }
       run_id = claimed.value();
       dir_ = (fs::path(parent) / run_id).string();
+      Result<RunDirLock> locked = RunDirLock::Acquire(dir_);
+      if (!locked.ok()) {
+        PrintErrors(locked.errors());
+        return kExitBadInput;
+      }
+      lock_ = std::move(locked).value();
     } else {
       dir_ = a_.out;
-      Status created = CreateRunDir(dir_);
+      Result<RunDirLock> created = CreateRunDir(dir_);
       if (!created.ok()) {
         PrintErrors(created.errors());
         return kExitBadInput;
       }
+      lock_ = std::move(created).value();
     }
     manifest_ = MakeManifest(*plan_, run_id, now, simulator_ != nullptr, kVersion);
+    manifest_.results_dir = AbsolutePath(a_.plan.results);
+    manifest_.cache_dir = cache_ ? AbsolutePath(cache_->dir()) : "";
+    manifest_.simulator_profile = AbsolutePath(a_.plan.simulate);
   }
   manifest_.ended_unix_ms = 0;
   manifest_.budget = suite.budget;
@@ -295,6 +365,7 @@ int RunCommand::Execute() {
   options.on_progress = [&](const RunProgress& p) { progress.Update(p); };
   options.on_notice = [&](const std::string& text) { progress.Notice(text); };
   options.cache = cache_.get();
+  if (previous_) options.unanswered = previous_->unanswered;
   // The report is built as attempts are journaled, by the ReportBuilder that `taskcost report`
   // feeds from the journal, in the journal's order: earlier attempts (resume), then this run's.
   ReportBuilder report(manifest_);
@@ -318,6 +389,7 @@ int RunCommand::Execute() {
     PrintErrors(result.errors());
     return kExitIncomplete;
   }
+  for (const SentCall& call : result->unanswered) report.AddUnanswered(call);
   return WriteReports(*result, report.Finish());
 }
 
@@ -341,7 +413,7 @@ int RunCommand::WriteReports(const RunResult& result, Report report) {
                        "report.md)\n", dir_.c_str());
   Status indexed = IndexRunReport(a_.plan.results, dir_, report, manifest_.started_unix_ms);
   if (!indexed.ok()) PrintWarning("history index not updated: " + indexed.error().ToString());
-  SayWhyIncomplete(result, dir_);
+  SayWhyIncomplete(result, dir_, inputs_.suite.budget);
   return ExitFor(result);
 }
 

@@ -5,10 +5,12 @@
 #include <filesystem>
 
 #include "harness/cli/cli.h"
+#include "harness/cli/config_files.h"
 #include "harness/core/content_hash.h"
 #include "harness/core/error_text.h"
 #include "harness/core/report_format.h"
 #include "harness/core/report_render.h"
+#include "harness/core/user_files.h"
 #include "harness/edge/run_dir.h"
 
 namespace taskcost {
@@ -42,8 +44,9 @@ constexpr const char* kSuiteSimulator = "(the suite's)";
 void AddPlanOptions(po::options_description& options, PlanArgs* a) {
   options.add_options()
       ("providers", po::value(&a->providers),
-       "providers.yaml (default: the suite's, else configs/)")
-      ("prices", po::value(&a->prices), "prices.yaml (default: the suite's, else configs/)")
+       "providers.yaml (default: the suite's, else configs/ beside or above the suite, the "
+       "install's, the source tree's)")
+      ("prices", po::value(&a->prices), "prices.yaml (default: as for --providers)")
       ("budget", po::value(&a->budget),
        "hard spending cap in USD (overrides the suite's budget_usd)")
       ("repeat", po::value(&a->repeat)->default_value(1), "run each task this many times")
@@ -53,19 +56,28 @@ void AddPlanOptions(po::options_description& options, PlanArgs* a) {
        "only these candidates: ID,ID,... (the baseline must be among them)")
       ("simulate", po::value(&a->simulate)->implicit_value(kSuiteSimulator),
        "run against the bundled simulator with this profile (default: simulator.yaml beside "
-       "suite.yaml, else configs/simulator.yaml); outputs are simulated, no key needed")
+       "suite.yaml, else configs/simulator.yaml found as providers.yaml is); outputs are "
+       "simulated, no key needed")
       ("results", po::value(&a->results)->default_value("results"), "results root directory")
       ("cache-dir", po::value(&a->cache_dir), "response cache directory (default RESULTS/.cache)")
       ("no-cache", po::bool_switch(&a->no_cache), "call every provider; neither read nor write "
        "the response cache");
 }
 
+bool IsBareSimulate(const PlanArgs& a) { return a.simulate == kSuiteSimulator; }
+
+void ResolveBareSimulate(PlanArgs& a) {
+  if (!IsBareSimulate(a)) return;
+  const std::filesystem::path beside =
+      std::filesystem::path(a.suite_path).parent_path() / "simulator.yaml";
+  std::error_code ec;
+  a.simulate = std::filesystem::is_regular_file(beside, ec)
+                   ? beside.string()
+                   : DefaultConfigPath("simulator.yaml", a.suite_path);
+}
+
 std::optional<int> CheckPlanArgs(PlanArgs& a, const po::variables_map& vars) {
-  if (a.simulate == kSuiteSimulator) {
-    const std::filesystem::path beside =
-        std::filesystem::path(a.suite_path).parent_path() / "simulator.yaml";
-    a.simulate = std::filesystem::exists(beside) ? beside.string() : "configs/simulator.yaml";
-  }
+  if (!a.suite_path.empty()) ResolveBareSimulate(a);  // a resumed run's suite is known later
   if (a.repeat < 1) {
     PrintError("--repeat must be at least 1");
     return kExitBadInput;
@@ -112,11 +124,11 @@ Status ApplyBudgetFlag(const PlanArgs& a, Suite& suite) {
 Result<SimulatorSetup> LoadSimulatorSetup(const std::string& profile_path) {
   Result<SimulatorProfile> profile = LoadSimulatorProfile(profile_path);
   if (!profile.ok()) return profile.errors();
-  Result<std::string> text = ReadWholeFile(profile_path);
+  Result<std::string> text = ReadUserFile(profile_path);
   if (!text.ok()) return text.errors();
   std::string answers;
   if (profile->answers.present) {
-    Result<std::string> read = ReadWholeFile(profile->answers.samples_file);
+    Result<std::string> read = ReadUserFile(profile->answers.samples_file, kMaxSamplesFileBytes);
     if (!read.ok()) return read.errors();
     answers = std::move(read).value();
   }
@@ -198,7 +210,9 @@ std::string EstimateNotes(const RunPlan& plan, const RunEstimate& estimate) {
     const PlannedCandidate& pc = plan.candidates[i];
     if (c.cascade) {
       out += c.candidate_id + ": a cascade; expected $ is its first step (" + pc.step_ids[0] +
-             ") alone, the best case where no task escalates; worst case $ counts every step\n";
+             ") alone, the best case where no task escalates ($" + FormatUsd(c.expected_escalated) +
+             " if every task went through every step); worst case $ counts every attempt of "
+             "every step\n";
     }
     if (!c.time_priced) continue;
     std::vector<std::string> timed;
@@ -288,9 +302,10 @@ std::string EstimateText(const RunPlan& plan, const RunEstimate& estimate,
   } else {
     out += "budget: none set (budget_usd or --budget)\n";
   }
-  out += "expected: one attempt a task, input = (prompt + schema bytes) / 4 tokens, output = "
-         "max_tokens / 4 tokens; worst case: every attempt, input = bytes / 3 + 32 tokens, "
-         "output = max_tokens (docs/plan.md)\n";
+  out += "expected: one attempt a task, input = B / 4 tokens (B = the request's bytes less its "
+         "envelope: prompts, instructions, schema and tools as sent), output = a typical answer "
+         "to the schema / 4 tokens (at most max_tokens); worst case: every attempt, input = B / 3 "
+         "+ 32 tokens, output = max_tokens (docs/plan.md)\n";
   const bool composite = std::any_of(plan.candidates.begin(), plan.candidates.end(),
                                      [](const PlannedCandidate& pc) { return !pc.steps.empty(); });
   if (composite) {

@@ -34,9 +34,15 @@ struct PlanArgs {
 void AddPlanOptions(po::options_description& options, PlanArgs* args);
 
 /// Checks the shared options' values (`vars`: what was given); prints the problem and returns
-/// the exit code on error. Resolves a bare --simulate to the simulator.yaml beside suite.yaml
-/// when there is one, else configs/simulator.yaml.
+/// the exit code on error. Resolves a bare --simulate (ResolveBareSimulate) when the suite is
+/// known.
 std::optional<int> CheckPlanArgs(PlanArgs& args, const po::variables_map& vars);
+
+/// Whether --simulate was given without a profile (and not resolved yet).
+bool IsBareSimulate(const PlanArgs& args);
+/// A bare --simulate: the simulator.yaml beside suite.yaml when there is one, else
+/// configs/simulator.yaml found as the default catalogs are (config_files.h).
+void ResolveBareSimulate(PlanArgs& args);
 
 /// --samples, --limit and --candidates as a Selection.
 Selection SelectionFrom(const PlanArgs& args);

@@ -1,5 +1,6 @@
 // taskcost validate SUITE: checks the suite, its samples, schema, providers and prices without
-// calling anything. Exit 0 when all is well, 2 with one located message per problem.
+// calling anything, every problem in one round. Exit 0 when all is well (with a warning per API
+// key variable that is not set), 2 with one located message per problem.
 #include <cstdio>
 #include <string>
 
@@ -15,18 +16,20 @@ int ValidateVerb(const std::vector<std::string>& args) {
   std::string suite_path, providers, prices;
   options.add_options()
       ("suite", po::value(&suite_path)->required(), "suite.yaml to check")
-      ("providers", po::value(&providers), "providers.yaml (default: the suite's, else configs/)")
-      ("prices", po::value(&prices), "prices.yaml (default: the suite's, else configs/)");
+      ("providers", po::value(&providers),
+       "providers.yaml (default: the suite's, else configs/ beside or above the suite, the "
+       "install's, the source tree's)")
+      ("prices", po::value(&prices), "prices.yaml (default: as for --providers)");
   po::positional_options_description positional;
   positional.add("suite", 1);
   ParseOutcome parsed = ParseVerbArgs("validate", "SUITE [options]", args, options, positional);
   if (parsed.exit_code) return *parsed.exit_code;
 
-  Result<LoadedInputs> inputs = LoadInputs(suite_path, providers, prices);
-  if (!inputs.ok()) {
-    PrintErrors(inputs.errors());
-    return kExitBadInput;
-  }
+  std::vector<std::string> warnings;
+  Result<LoadedInputs> inputs = LoadInputs(suite_path, providers, prices, &warnings);
+  if (!inputs.ok()) PrintErrors(inputs.errors());
+  for (const std::string& warning : warnings) PrintWarning(warning);
+  if (!inputs.ok()) return kExitBadInput;
   const Suite& suite = inputs->suite;
   const Candidate* baseline = suite.Baseline();
   std::string judges;  // ", LLM judges judge(tone) (gpt-4.1)"

@@ -1,6 +1,7 @@
 #include "harness/core/attempt.h"
 
 #include <array>
+#include <cstdint>
 #include <utility>
 
 namespace taskcost {
@@ -96,12 +97,18 @@ bool ApplyJudgeVerdict(Attempt& attempt, int check, CheckResult verdict) {
   return true;
 }
 
+namespace {
+void AddHeld(int64_t& total, int64_t count) {
+  if (__builtin_add_overflow(total, count, &total)) total = count < 0 ? INT64_MIN : INT64_MAX;
+}
+}  // namespace
+
 Usage& Usage::operator+=(const Usage& o) {
-  input_tokens += o.input_tokens;
-  cached_input_tokens += o.cached_input_tokens;
-  cache_write_tokens += o.cache_write_tokens;
-  output_tokens += o.output_tokens;
-  reasoning_tokens += o.reasoning_tokens;
+  AddHeld(input_tokens, o.input_tokens);
+  AddHeld(cached_input_tokens, o.cached_input_tokens);
+  AddHeld(cache_write_tokens, o.cache_write_tokens);
+  AddHeld(output_tokens, o.output_tokens);
+  AddHeld(reasoning_tokens, o.reasoning_tokens);
   return *this;
 }
 

@@ -52,9 +52,16 @@ struct Usage {
   int64_t reasoning_tokens = 0;     // the part of output_tokens spent reasoning
 
   int64_t TotalInput() const { return input_tokens + cached_input_tokens + cache_write_tokens; }
+  /// Adds each count, held at INT64_MAX instead of wrapping around.
   Usage& operator+=(const Usage& o);
   bool operator==(const Usage&) const = default;
 };
+
+/// The most tokens of one kind a single call may report and be believed (docs/providers.md,
+/// "Implausible usage"): ten times the largest context window offered today. A count above it,
+/// a negative or fractional count, or a count that is not a number makes the call's usage
+/// implausible; a journal holding such a count is refused.
+inline constexpr int64_t kMaxTokensPerCall = 100'000'000;
 
 /// One success criterion or scorer verdict on an output.
 struct CheckResult {
@@ -95,6 +102,7 @@ struct JudgeCall {
   std::string error_message;
   Usage usage;
   std::string usage_raw;
+  std::string usage_flag;  // why the provider's usage was implausible (see Attempt); "" if not
   Money cost;
   // Set on the call that decided the check: the judge's verdict, or (after its last failure) a
   // scorer error. Unset on a call that will be retried.
@@ -127,6 +135,10 @@ struct Attempt {
 
   Usage usage;
   std::string usage_raw;  // the provider's usage object verbatim (JSON text), for audit
+  // Why the usage the provider reported is implausible ("prompt_tokens -5 is negative"), or ""
+  // when it is not. Such an attempt's `usage` holds the counts it was priced at, each raised to
+  // the call's reserved worst case (ImplausibleUsagePriced, pricing.h); usage_raw what was sent.
+  std::string usage_flag;
   Money cost;             // priced from `usage` with the catalog price recorded in run.json
 
   std::string output;                          // the answer text (JSON text when structured)

@@ -1,5 +1,6 @@
 #include "harness/core/baseline.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -53,9 +54,12 @@ Json CandidateToJson(const CandidateFigures& c) {
   j["id"] = c.id;
   j["model"] = c.model;
   j["tasks"] = c.tasks_run;
+  j["tasks_unfinished"] = c.tasks_unfinished;
+  j["tasks_not_run"] = c.tasks_not_run;
   j["successes"] = c.successes;
   j["success_rate_pct"] = FormatPercent(c.SuccessRate());
   j["attempts"] = c.attempts;
+  j["unfinished_attempts"] = c.unfinished_attempts;
   j["attempts_per_task"] = FormatRatio(c.AttemptsPerTask(), 2);
   j["input_tokens"] = c.input_tokens;
   j["output_tokens"] = c.output_tokens;
@@ -153,13 +157,20 @@ ModelPrice PriceFromJson(FieldReader& r, const Json& j, const std::string& at) {
   return p;
 }
 
-CandidateFigures CandidateFromJson(FieldReader& r, const Json& j, const std::string& at) {
+// `version`: the file's; version 1 files predate the partial-run keys.
+CandidateFigures CandidateFromJson(FieldReader& r, const Json& j, const std::string& at,
+                                   int64_t version) {
   CandidateFigures c;
   c.id = r.String(j, at, "id");
   c.model = r.String(j, at, "model");
   c.tasks_run = r.Integer(j, at, "tasks");
   c.successes = r.Integer(j, at, "successes");
   c.attempts = r.Integer(j, at, "attempts");
+  if (version >= 2) {
+    c.tasks_unfinished = r.Integer(j, at, "tasks_unfinished");
+    c.tasks_not_run = r.Integer(j, at, "tasks_not_run");
+    c.unfinished_attempts = r.Integer(j, at, "unfinished_attempts");
+  }
   c.input_tokens = r.Integer(j, at, "input_tokens");
   c.output_tokens = r.Integer(j, at, "output_tokens");
   c.total_cost = r.Usd(j, at, "total_cost_usd", false).value_or(Money());
@@ -167,8 +178,16 @@ CandidateFigures CandidateFromJson(FieldReader& r, const Json& j, const std::str
   c.task_cost_p95 = r.Usd(j, at, "p95_cost_per_task_usd", true);
   c.quality_milli = r.Decimal(j, at, "quality", 3, true);
   if (const Json* price = r.Get(j, at, "price")) c.price = PriceFromJson(r, *price, at + "/price");
-  if (c.successes > c.tasks_run) {
-    r.Fail(at + "/successes", "more successes than tasks (" + std::to_string(c.tasks_run) + ")");
+  if (c.tasks_unfinished > c.tasks_run) {
+    r.Fail(at + "/tasks_unfinished",
+           "more unfinished tasks than tasks (" + std::to_string(c.tasks_run) + ")");
+  } else if (c.successes > c.TasksFinished()) {
+    r.Fail(at + "/successes",
+           "more successes than finished tasks (" + std::to_string(c.TasksFinished()) + ")");
+  }
+  if (c.unfinished_attempts > c.attempts) {
+    r.Fail(at + "/unfinished_attempts",
+           "more unfinished attempts than attempts (" + std::to_string(c.attempts) + ")");
   }
   return c;
 }
@@ -199,6 +218,11 @@ const CandidateFigures* RunFigures::Find(const std::string& id) const {
   return nullptr;
 }
 
+bool RunFigures::Partial() const {
+  return std::any_of(candidates.begin(), candidates.end(),
+                     [](const CandidateFigures& c) { return c.Partial(); });
+}
+
 std::vector<std::string> RunFigures::CandidateIds() const {
   std::vector<std::string> ids;
   for (const CandidateFigures& c : candidates) ids.push_back(c.id);
@@ -221,6 +245,9 @@ RunFigures FiguresOf(const RunManifest& manifest, const Report& report) {
     c.price.source.clear();
     c.price.where = {};
     c.tasks_run = m->tasks_run;
+    c.tasks_unfinished = m->tasks_unfinished;
+    c.unfinished_attempts = m->unfinished_attempts;
+    c.tasks_not_run = m->tasks_not_run;
     c.successes = m->successes;
     c.attempts = m->attempts;
     c.input_tokens = m->input_tokens;
@@ -263,6 +290,7 @@ std::string BaselineToJson(const RunFigures& f) {
   j["suite_hash"] = f.suite_hash;
   j["run_id"] = f.run_id;
   j["simulated"] = f.simulated;
+  j["partial"] = f.Partial();
   j["samples"] = f.samples;
   j["repeats"] = f.repeats;
   j["prices_as_of"] = f.prices_as_of;
@@ -279,6 +307,7 @@ Result<RunFigures> BaselineFromJson(std::string_view text, const std::string& fi
   FieldReader r(file);
   Status format = CheckFormat(r, root);
   if (!format.ok()) return format.errors();
+  const int64_t version = root.at("version").get<int64_t>();
   RunFigures f;
   f.suite_name = r.String(root, "", "suite");
   f.suite_file = r.String(root, "", "suite_file");
@@ -297,9 +326,16 @@ Result<RunFigures> BaselineFromJson(std::string_view text, const std::string& fi
       r.Fail(at, "expected an object");
       continue;
     }
-    CandidateFigures c = CandidateFromJson(r, list->at(i), at);
+    CandidateFigures c = CandidateFromJson(r, list->at(i), at, version);
+    // A version 1 file does not say; its planned tasks without a line were not run.
+    if (version < 2) c.tasks_not_run = std::max<int64_t>(0, f.samples * f.repeats - c.tasks_run);
     if (f.Find(c.id) != nullptr) r.Fail(at + "/id", "candidate \"" + c.id + "\" is listed twice");
     f.candidates.push_back(std::move(c));
+  }
+  if (version >= 2 && r.Bool(root, "", "partial") != f.Partial()) {
+    r.Fail("/partial", std::string("says ") + (f.Partial() ? "false" : "true") +
+                           ", but its candidates' unfinished and not-run tasks say " +
+                           (f.Partial() ? "true" : "false"));
   }
   if (!r.errors().empty()) return r.errors();
   return f;

@@ -18,7 +18,7 @@
 
 namespace taskcost {
 
-inline constexpr int kBaselineFormatVersion = 1;
+inline constexpr int kBaselineFormatVersion = 2;  // 2: partial runs recorded
 
 /// One candidate's figures: what the gate compares. Counts are exact integers.
 struct CandidateFigures {
@@ -34,9 +34,16 @@ struct CandidateFigures {
   std::optional<Money> cost_per_success;  // unset when nothing succeeded
   std::optional<Money> task_cost_p95;     // unset when no task ran
   std::optional<int64_t> quality_milli;   // mean expert score (1-5) x 1000, when scored
+  // Partial runs (docs/report-format.md, section 1): tasks run without a final outcome, their
+  // attempts, and planned tasks not run. successes are of the finished tasks.
+  int64_t tasks_unfinished = 0;
+  int64_t unfinished_attempts = 0;
+  int64_t tasks_not_run = 0;
 
-  Fraction SuccessRate() const { return {successes, tasks_run}; }
-  Fraction AttemptsPerTask() const { return {attempts, tasks_run}; }
+  int64_t TasksFinished() const { return tasks_run - tasks_unfinished; }
+  bool Partial() const { return tasks_unfinished > 0 || tasks_not_run > 0; }
+  Fraction SuccessRate() const { return {successes, TasksFinished()}; }
+  Fraction AttemptsPerTask() const { return {attempts - unfinished_attempts, TasksFinished()}; }
   Fraction InputTokensPerTask() const { return {input_tokens, tasks_run}; }
   Fraction OutputTokensPerTask() const { return {output_tokens, tasks_run}; }
 };
@@ -56,6 +63,8 @@ struct RunFigures {
 
   const CandidateFigures* Find(const std::string& id) const;
   std::vector<std::string> CandidateIds() const;
+  /// Some candidate left planned tasks without an outcome.
+  bool Partial() const;
 };
 
 /// The figures of a run from its manifest and its report (ComputeReport of the same run).

@@ -187,10 +187,105 @@ std::string ScatterChart(std::string_view chart, std::string_view label,
   return svg.Finish();
 }
 
+LineStyle LineStyleOf(size_t k) {
+  const size_t dash = (k / 8) % 4;
+  return {"s" + std::to_string(k % 8), "d" + std::to_string(dash), dash % 2 == 1};
+}
+
+namespace {
+
+constexpr double kLineSpan = 440, kLinePlot = 240, kLineSide = 40;
+// Names up to this wide sit at their line's end; a longer one would shrink the whole chart
+// (it scales to its box), so then every name goes to a legend under the plot instead.
+constexpr double kMaxEndNames = 200;
+constexpr double kLegendRow = 16;
+
+// Series names right of their last point (y positions of those points in `ends`), pushed
+// apart so that none overlap: the y of each name.
+std::vector<double> NameRows(std::vector<std::pair<double, size_t>> ends, size_t count) {
+  std::sort(ends.begin(), ends.end());
+  std::vector<double> name_y(count, 0);
+  double last = -1e9;
+  for (const auto& [y, k] : ends) {
+    last = std::max(y, last + 13);
+    name_y[k] = last;
+  }
+  return name_y;
+}
+
+// Where the series' names go: at their lines' ends, or in a legend under the plot, and the
+// room that takes right of the plot and at the bottom.
+struct NamePlaces {
+  bool legend = false;
+  std::vector<double> end_y;                         // at the ends: each name's y
+  std::vector<std::pair<double, double>> legend_at;  // in the legend: each entry's (x, y)
+  double right = kLineSide;
+  double width = 0;   // the whole drawing
+  double height = 0;  // the whole drawing
+};
+
+NamePlaces PlaceNames(const std::vector<LineSeries>& series,
+                      const std::vector<std::pair<double, size_t>>& ends, double left) {
+  NamePlaces places;
+  double widest = 0;
+  for (const LineSeries& s : series) widest = std::max(widest, TextWidth(s.name) + 8);
+  places.legend = widest > kMaxEndNames;
+  places.height = kTop + kLinePlot + 30;  // the plot and the x tick labels under it
+  if (!places.legend) {
+    places.right = std::max(kLineSide, widest);
+    places.end_y = NameRows(ends, series.size());
+    for (const auto& [y, k] : ends) places.height = std::max(places.height, places.end_y[k] + 8);
+    places.width = left + kLineSpan + places.right;
+    return places;
+  }
+  places.width = std::max(left + kLineSpan + kLineSide, left + widest + 22);
+  double x = left, y = places.height + kLegendRow / 2;
+  for (const LineSeries& s : series) {
+    const double w = 30 + TextWidth(s.name);
+    if (x > left && x + w > places.width) {
+      x = left;
+      y += kLegendRow;
+    }
+    places.legend_at.push_back({x, y});
+    x += w;
+  }
+  places.height = y + kLegendRow / 2 + 4;
+  return places;
+}
+
+void Marker(Svg& svg, double x, double y, const LineStyle& style, const LinePoint& p) {
+  const std::string cls = style.color + (p.hollow ? " hollow" : "");
+  if (style.square) {
+    svg.Rect(x - 3.5, y - 3.5, 7, 7, cls, p.tip);
+  } else {
+    svg.Circle(x, y, 4, cls, p.tip);
+  }
+}
+
+// The y grid with its labels, and the first, middle and last x labels (they may be long).
+template <class XPos, class YPos>
+void LineAxes(Svg& svg, const std::vector<int64_t>& y_ticks, int64_t x_min, int64_t x_max,
+              double left, XPos xpos, YPos ypos, const TickLabel& x_tick, const TickLabel& y_tick) {
+  for (int64_t t : y_ticks) {
+    svg.Line(left, ypos(t), left + kLineSpan, ypos(t), t == 0 ? "axis" : "grid");
+    svg.Text(left - 6, ypos(t) + 4, y_tick(t), "muted", TextAnchor::kEnd);
+  }
+  const int64_t x_steps = x_max == x_min ? 0 : 2;
+  for (int64_t i = 0; i <= x_steps; ++i) {
+    const int64_t x = x_min + (x_max - x_min) * i / (x_steps == 0 ? 1 : x_steps);
+    svg.Text(xpos(x), kTop + kLinePlot + 20, x_tick(x), "muted",
+             x_steps == 0   ? TextAnchor::kMiddle
+             : i == 0       ? TextAnchor::kStart
+             : i == x_steps ? TextAnchor::kEnd
+                            : TextAnchor::kMiddle);
+  }
+}
+
+}  // namespace
+
 std::string LineChart(std::string_view chart, std::string_view label,
                       const std::vector<LineSeries>& series, const TickLabel& x_tick,
                       const TickLabel& y_tick) {
-  constexpr double kLeftAxis = 70, kHeight = 280, kBottom = 30, kRightPad = 130;
   int64_t x_min = INT64_MAX, x_max = INT64_MIN, y_max = 0;
   for (const LineSeries& s : series) {
     for (const LinePoint& p : s.points) {
@@ -201,49 +296,39 @@ std::string LineChart(std::string_view chart, std::string_view label,
   }
   if (x_min > x_max) x_min = x_max = 0;
   const std::vector<int64_t> y_ticks = NiceTicks(y_max, 4);
-  const double span = kWidth - kLeftAxis - kRightPad;
-  const double plot = kHeight - kTop - kBottom;
+  double left = kLineSide;
+  for (int64_t t : y_ticks) left = std::max(left, TextWidth(y_tick(t)) + 6);
   auto xpos = [&](int64_t x) {
-    return x_max == x_min ? kLeftAxis + span / 2
-                          : kLeftAxis + span * static_cast<double>(x - x_min) /
-                                            static_cast<double>(x_max - x_min);
+    if (x_max == x_min) return left + kLineSpan / 2;
+    return left + kLineSpan * static_cast<double>(x - x_min) / static_cast<double>(x_max - x_min);
   };
-  auto ypos = [&](int64_t y) { return kTop + plot - Scale(y, y_ticks.back(), plot); };
-  Svg svg(chart, kWidth, kHeight, label);
-  for (int64_t t : y_ticks) {
-    svg.Line(kLeftAxis, ypos(t), kLeftAxis + span, ypos(t), t == 0 ? "axis" : "grid");
-    svg.Text(kLeftAxis - 6, ypos(t) + 4, y_tick(t), "muted", TextAnchor::kEnd);
-  }
-  const int64_t x_steps = x_max == x_min ? 0 : 2;  // first, middle and last: labels may be long
-  for (int64_t i = 0; i <= x_steps; ++i) {
-    const int64_t x = x_min + (x_max - x_min) * i / (x_steps == 0 ? 1 : x_steps);
-    svg.Text(xpos(x), kHeight - 10, x_tick(x), "muted",
-             x_steps == 0   ? TextAnchor::kMiddle
-             : i == 0       ? TextAnchor::kStart
-             : i == x_steps ? TextAnchor::kEnd
-                            : TextAnchor::kMiddle);
-  }
-  // Series names sit right of their last point, pushed apart so that none overlap.
+  auto ypos = [&](int64_t y) { return kTop + kLinePlot - Scale(y, y_ticks.back(), kLinePlot); };
   std::vector<std::pair<double, size_t>> ends;
   for (size_t k = 0; k < series.size(); ++k) {
     if (!series[k].points.empty()) ends.push_back({ypos(series[k].points.back().y), k});
   }
-  std::sort(ends.begin(), ends.end());
-  std::vector<double> name_y(series.size(), 0);
-  double last = -1e9;
-  for (const auto& [y, k] : ends) {
-    last = std::max(y, last + 13);
-    name_y[k] = last;
-  }
+  const NamePlaces names = PlaceNames(series, ends, left);
+  Svg svg(chart, names.width, names.height, label);
+  LineAxes(svg, y_ticks, x_min, x_max, left, xpos, ypos, x_tick, y_tick);
   for (size_t k = 0; k < series.size(); ++k) {
     const LineSeries& s = series[k];
-    const std::string color = "s" + std::to_string(k % 6);
+    const LineStyle style = LineStyleOf(k);
+    const std::string line_class = "series " + style.color + " " + style.dash;
     svg.BeginGroup(s.name);
     std::vector<std::pair<double, double>> line;
-    for (const LinePoint& p : s.points) line.push_back({xpos(p.x), ypos(p.y)});
-    if (line.size() > 1) svg.Polyline(line, "series " + color);
-    for (const LinePoint& p : s.points) svg.Circle(xpos(p.x), ypos(p.y), 4, color, p.tip);
-    if (!line.empty()) svg.Text(line.back().first + 8, name_y[k] + 4, s.name, color);
+    for (const LinePoint& p : s.points) {
+      if (!p.hollow) line.push_back({xpos(p.x), ypos(p.y)});
+    }
+    if (line.size() > 1) svg.Polyline(line, line_class);
+    for (const LinePoint& p : s.points) Marker(svg, xpos(p.x), ypos(p.y), style, p);
+    if (names.legend) {  // a sample of the line and its marker, then the name
+      const auto [x, y] = names.legend_at[k];
+      svg.Polyline({{x, y}, {x + 20, y}}, line_class);
+      Marker(svg, x + 10, y, style, LinePoint{});
+      svg.Text(x + 26, y + 4, s.name, style.color);
+    } else if (!s.points.empty()) {
+      svg.Text(xpos(s.points.back().x) + 8, names.end_y[k] + 4, s.name, style.color);
+    }
     svg.EndGroup();
   }
   return svg.Finish();

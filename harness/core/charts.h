@@ -79,6 +79,7 @@ struct LinePoint {
   int64_t x = 0;  // e.g. Unix ms
   int64_t y = 0;
   std::string tip;
+  bool hollow = false;  // drawn as an open marker and left out of the line (a run not compared)
 };
 
 struct LineSeries {
@@ -87,8 +88,21 @@ struct LineSeries {
 };
 
 /// Series over a shared x axis (x ticks at the first and last point and between), y from 0.
+/// Each series is named at its last point, or, when a name is longer than 26 characters,
+/// every name goes to a legend under the plot; the drawing grows to hold every tick label and
+/// name. Series k is drawn in style LineStyleOf(k), distinct for the first kLineStyles series.
 std::string LineChart(std::string_view chart, std::string_view label,
                       const std::vector<LineSeries>& series, const TickLabel& x_tick,
                       const TickLabel& y_tick);
+
+/// How series k of a line chart is told apart: a colour class "s0".."s7", a dash class
+/// "d0" (solid) .. "d3", and a square marker instead of a round one for odd dash classes.
+struct LineStyle {
+  std::string color;
+  std::string dash;
+  bool square = false;
+};
+inline constexpr size_t kLineStyles = 32;  // 8 colours x 4 dash patterns
+LineStyle LineStyleOf(size_t k);
 
 }  // namespace taskcost

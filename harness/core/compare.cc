@@ -105,7 +105,7 @@ std::string Row(const std::string& name, const std::string& a, const std::string
 
 std::string Rate(const CandidateFigures& c) {
   return FormatPercent(c.SuccessRate()) + "% (" + std::to_string(c.successes) + "/" +
-         std::to_string(c.tasks_run) + ")";
+         std::to_string(c.TasksFinished()) + ")";
 }
 
 std::string RenderCandidate(const RunComparison& r, const CandidateChange& c) {
@@ -119,8 +119,9 @@ std::string RenderCandidate(const RunComparison& r, const CandidateChange& c) {
   }
   out += Row("cost per successful " + r.unit, FormatUsdOrNa(c.a.cost_per_success),
              FormatUsdOrNa(c.b.cost_per_success), cost_change);
-  const Fraction rate_change{c.b.successes * c.a.tasks_run - c.a.successes * c.b.tasks_run,
-                             c.a.tasks_run * c.b.tasks_run};
+  const Fraction rate_change{
+      c.b.successes * c.a.TasksFinished() - c.a.successes * c.b.TasksFinished(),
+      c.a.TasksFinished() * c.b.TasksFinished()};
   out +=
       Row("success rate", Rate(c.a), Rate(c.b),
           (rate_change.defined() ? FormatPercent(rate_change, true) + " pp" : "n/a") +

@@ -5,12 +5,12 @@ namespace {
 
 class CsvParser {
  public:
-  CsvParser(std::string_view text, const std::string& file) : text_(text), file_(file) {
+  CsvParser(std::string_view text, const std::string& file, size_t max_fields)
+      : text_(text), file_(file), max_fields_(max_fields) {
     if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
   }
 
-  Result<std::vector<CsvRecord>> Parse() {
-    std::vector<CsvRecord> records;
+  Status Parse(const std::function<bool(CsvRecord&&)>& each) {
     while (pos_ < text_.size()) {
       if (AtLineEnd()) {  // blank line
         ConsumeLineEnd();
@@ -18,9 +18,9 @@ class CsvParser {
       }
       CsvRecord record{line_, {}};
       if (!ParseRecord(record.fields)) return error_;
-      records.push_back(std::move(record));
+      if (!each(std::move(record))) break;
     }
-    return records;
+    return OkStatus();
   }
 
  private:
@@ -37,6 +37,10 @@ class CsvParser {
   bool ParseRecord(std::vector<std::string>& fields) {
     const int record_line = line_;
     while (true) {
+      if (fields.size() == max_fields_) {
+        return Fail(record_line, "line " + std::to_string(record_line) + " has more than " +
+                                     std::to_string(max_fields_) + " fields");
+      }
       std::string field;
       if (pos_ < text_.size() && text_[pos_] == '"') {
         if (!ParseQuoted(field, record_line)) return false;
@@ -92,6 +96,7 @@ class CsvParser {
 
   std::string_view text_;
   const std::string& file_;
+  size_t max_fields_;
   size_t pos_ = 0;
   int line_ = 1;
   Error error_;
@@ -100,7 +105,19 @@ class CsvParser {
 }  // namespace
 
 Result<std::vector<CsvRecord>> ParseCsv(std::string_view text, const std::string& file) {
-  return CsvParser(text, file).Parse();
+  std::vector<CsvRecord> records;
+  Status parsed =
+      ForEachCsvRecord(text, file, std::numeric_limits<size_t>::max(), [&](CsvRecord&& record) {
+        records.push_back(std::move(record));
+        return true;
+      });
+  if (!parsed.ok()) return parsed.errors();
+  return records;
+}
+
+Status ForEachCsvRecord(std::string_view text, const std::string& file, size_t max_fields,
+                        const std::function<bool(CsvRecord&&)>& each) {
+  return CsvParser(text, file, max_fields).Parse(each);
 }
 
 }  // namespace taskcost

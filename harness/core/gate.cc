@@ -16,9 +16,9 @@ std::string Percent(const Fraction& f) { return FormatPercent(f) + "%"; }
 std::string Change(const Fraction& f) { return f.defined() ? FormatPercent(f, true) + "%" : "n/a"; }
 
 std::string Rate(const CandidateFigures& c) {
-  return c.tasks_run == 0 ? "n/a"
-                          : Percent(c.SuccessRate()) + " (" + std::to_string(c.successes) + "/" +
-                                std::to_string(c.tasks_run) + ")";
+  return c.TasksFinished() == 0 ? "n/a"
+                                : Percent(c.SuccessRate()) + " (" + std::to_string(c.successes) +
+                                      "/" + std::to_string(c.TasksFinished()) + ")";
 }
 
 std::string MoneyChange(Money before, Money after) {
@@ -98,15 +98,16 @@ GateCheck SuccessDropCheck(const CandidateFigures& b, const CandidateFigures& n,
   check.now = Rate(n);
   check.change = "n/a";
   check.limit = "-" + BasisPointsText(limit_bp) + " pp";
-  if (b.tasks_run == 0) return Skipped(check, "the baseline ran no task");
-  if (n.tasks_run == 0) {
+  if (b.TasksFinished() == 0) return Skipped(check, "the baseline finished no task");
+  if (n.TasksFinished() == 0) {
     check.outcome = CheckOutcome::kFail;
-    check.why = "no task ran in this run";
+    check.why = "no task finished in this run";
     return check;
   }
-  // drop = sb/tb - sn/tn, compared exactly over the common denominator tb * tn.
-  const Int128 drop = Int128(b.successes) * n.tasks_run - Int128(n.successes) * b.tasks_run;
-  const Int128 denominator = Int128(b.tasks_run) * n.tasks_run;
+  // drop = sb/tb - sn/tn over finished tasks, compared exactly over the common denominator.
+  const Int128 drop =
+      Int128(b.successes) * n.TasksFinished() - Int128(n.successes) * b.TasksFinished();
+  const Int128 denominator = Int128(b.TasksFinished()) * n.TasksFinished();
   check.change =
       FormatPercent({static_cast<int64_t>(-drop), static_cast<int64_t>(denominator)}, true) + " pp";
   const bool over = drop * kBasisPointsPerOne > Int128(limit_bp) * denominator;
@@ -120,10 +121,11 @@ GateCheck MinSuccessCheck(const CandidateFigures& b, const CandidateFigures& n, 
   check.now = Rate(n);
   check.change = "n/a";
   check.limit = ">= " + BasisPointsText(min_bp) + "%";
+  const int64_t finished = n.TasksFinished();
   const bool below =
-      n.tasks_run == 0 || Int128(n.successes) * kBasisPointsPerOne < Int128(min_bp) * n.tasks_run;
+      finished == 0 || Int128(n.successes) * kBasisPointsPerOne < Int128(min_bp) * finished;
   check.outcome = below ? CheckOutcome::kFail : CheckOutcome::kPass;
-  if (n.tasks_run == 0) check.why = "no task ran in this run";
+  if (finished == 0) check.why = "no task finished in this run";
   return check;
 }
 
@@ -173,6 +175,56 @@ GateCheck TotalCheck(const RunFigures& b, const RunFigures& n, Money limit) {
   check.change = MoneyChange(b.total_cost, n.total_cost);
   check.limit = "<= $" + FormatUsd(limit);
   check.outcome = n.total_cost > limit ? CheckOutcome::kFail : CheckOutcome::kPass;
+  return check;
+}
+
+// "complete (12 of 12 tasks finished)", "partial (9 of 12 tasks finished: 2 unfinished, 1 not
+// run)" over the gated candidates.
+std::string Completeness(const RunFigures& f, const std::vector<std::string>& ids) {
+  int64_t planned = 0, finished = 0, unfinished = 0, not_run = 0;
+  for (const std::string& id : ids) {
+    const CandidateFigures& c = *f.Find(id);
+    planned += c.tasks_run + c.tasks_not_run;
+    finished += c.TasksFinished();
+    unfinished += c.tasks_unfinished;
+    not_run += c.tasks_not_run;
+  }
+  const std::string counts =
+      std::to_string(finished) + " of " + std::to_string(planned) + " tasks finished";
+  if (unfinished == 0 && not_run == 0) return "complete (" + counts + ")";
+  return "partial (" + counts + ": " + std::to_string(unfinished) + " unfinished, " +
+         std::to_string(not_run) + " not run)";
+}
+
+bool AnyPartial(const RunFigures& f, const std::vector<std::string>& ids) {
+  return std::any_of(ids.begin(), ids.end(),
+                     [&](const std::string& id) { return f.Find(id)->Partial(); });
+}
+
+// Whether the run is as complete as the baseline: a partial run against a complete baseline
+// fails unless allowed. Only when either side is partial.
+std::optional<GateCheck> CompleteCheck(const GateInput& in, const std::vector<std::string>& ids) {
+  const bool run_partial = AnyPartial(in.run, ids);
+  const bool baseline_partial = AnyPartial(in.baseline, ids);
+  if (!run_partial && !baseline_partial) return std::nullopt;
+  GateCheck check{"", "complete", "complete run"};
+  check.baseline = Completeness(in.baseline, ids);
+  check.now = Completeness(in.run, ids);
+  check.change = "n/a";
+  check.limit = "complete";
+  if (!run_partial) {
+    check.why = "the baseline is partial: its figures cover its finished tasks only";
+    return check;
+  }
+  if (baseline_partial) {
+    return Skipped(check, "the baseline is partial too: both cover their finished tasks only");
+  }
+  if (in.allow_partial) {
+    return Skipped(check, "--allow-partial: this run's figures cover its finished tasks only");
+  }
+  check.outcome = CheckOutcome::kFail;
+  check.why = "a partial run is not gated against a complete baseline; finish it (taskcost run " +
+              std::string("--resume ") + in.run_label + ") or pass --allow-partial";
   return check;
 }
 
@@ -257,12 +309,12 @@ void AddNotes(const GateInput& in, const std::vector<std::string>& ids, GateRepo
   }
   for (const std::string& id : ids) {
     const CandidateFigures& c = *n.Find(id);
-    const int64_t planned = n.samples * n.repeats;
-    if (c.tasks_run < planned) {
-      report.notes.push_back("candidate " + id + " ran " + std::to_string(c.tasks_run) + " of " +
-                             std::to_string(planned) +
-                             " planned tasks (budget or a stop); its figures cover those");
-    }
+    if (!c.Partial()) continue;
+    report.notes.push_back(
+        "partial run: candidate " + id + " finished " + std::to_string(c.TasksFinished()) + " of " +
+        std::to_string(c.tasks_run + c.tasks_not_run) + " planned tasks (" +
+        std::to_string(c.tasks_unfinished) + " unfinished, " + std::to_string(c.tasks_not_run) +
+        " not run: budget, interrupt or a stop); its figures cover those");
   }
 }
 
@@ -298,6 +350,9 @@ Result<GateReport> EvaluateGate(const GateInput& in) {
   report.baseline_run_id = in.baseline.run_id;
   report.baseline_label = in.baseline_label;
   AddNotes(in, ids, report);
+  if (std::optional<GateCheck> complete = CompleteCheck(in, ids)) {
+    report.checks.push_back(*complete);
+  }
   for (const std::string& id : ids) AddCandidateChecks(in, id, report);
   if (in.spec.max_total_cost) {
     report.checks.push_back(TotalCheck(in.baseline, in.run, *in.spec.max_total_cost));

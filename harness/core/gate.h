@@ -22,8 +22,8 @@ std::string_view CheckOutcomeName(CheckOutcome outcome);
 
 struct GateCheck {
   std::string candidate;  // the candidate id; empty for a check of the whole run
-  std::string id;         // stable: cost_per_success, success_drop, min_success, p95_cost,
-                          // quality, total_cost
+  std::string id;         // stable: complete, cost_per_success, success_drop, min_success,
+                          // p95_cost, quality, total_cost
   std::string title;      // "cost per successful task"
   CheckOutcome outcome = CheckOutcome::kPass;
   std::string baseline;  // the baseline's value as printed ("$0.008", "98.0% (98/100)"), or "n/a"
@@ -53,10 +53,14 @@ struct GateInput {
   std::string run_label;
   const RunFigures& run_at_baseline_prices;  // the run re-priced at the baseline's prices
   const GateSpec& spec;
+  // A partial run (unfinished or not-run tasks of a gated candidate) against a complete
+  // baseline fails the `complete` check unless this is set (`--allow-partial`).
+  bool allow_partial = false;
 };
 
 /// Checks every gated candidate. Fails (bad input, exit 2) when the baseline is for another
 /// suite, or a gated candidate is missing on one side; each error says which and what to do.
+/// When either side is partial, a `complete` check of the whole run comes first.
 Result<GateReport> EvaluateGate(const GateInput& input);
 
 /// "cost per successful task: baseline $0.008, now $0.0104, change +30.0%, limit +10%".

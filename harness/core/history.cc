@@ -25,46 +25,67 @@ std::optional<Fraction> Change(const std::optional<Money>& now, const std::optio
   return Fraction{now->picos() - was->picos(), was->picos()};
 }
 
+int64_t Finished(const PeriodFigures& f) { return f.tasks_run - f.tasks_unfinished; }
+
 std::optional<Fraction> RateChange(const PeriodFigures& now, const PeriodFigures& was) {
-  if (now.tasks_run == 0 || was.tasks_run == 0) return std::nullopt;
-  return Fraction{now.successes * was.tasks_run - was.successes * now.tasks_run,
-                  now.tasks_run * was.tasks_run};
+  const int64_t n = Finished(now), w = Finished(was);
+  if (n == 0 || w == 0) return std::nullopt;
+  return Fraction{now.successes * w - was.successes * n, n * w};
 }
 
-// Groups points into periods per (suite, candidate), keyed by `period_of`, then fills changes.
+void AddPoint(const HistoryPoint& p, PeriodFigures& f) {
+  f.suite = p.suite;
+  f.candidate = p.candidate;
+  ++f.runs;
+  f.tasks_run += p.tasks_run;
+  f.successes += p.successes;
+  f.total_cost += p.total_cost;
+  f.spent += p.spent;
+  f.tasks_unfinished += p.tasks_unfinished;
+  f.tasks_not_run += p.tasks_not_run;
+  f.partial = f.partial || p.Partial();
+  f.simulated = f.simulated || p.simulated;
+}
+
+// Groups points into periods per (suite, candidate), keyed by `period_of`, then fills changes
+// between the periods the filter compares. A point outside the filter is its own period, kept
+// (compared = false) only with `keep_left_out`.
 template <class PeriodOf>
-std::vector<PeriodFigures> Periods(const std::vector<HistoryPoint>& points, PeriodOf period_of) {
+std::vector<PeriodFigures> Periods(const std::vector<HistoryPoint>& points, PeriodOf period_of,
+                                   const HistoryFilter& filter, bool keep_left_out) {
   std::vector<std::pair<std::string, std::string>> order;  // (suite, candidate), first seen
   std::map<std::pair<std::string, std::string>,
            std::map<std::pair<int64_t, std::string>, PeriodFigures>>
       groups;
   for (const HistoryPoint& p : points) {
+    const bool compared = filter.Compares(p);
+    if (!compared && !keep_left_out) continue;
     const auto key = std::make_pair(p.suite, p.candidate);
     if (!groups.count(key)) order.push_back(key);
     const auto [start, label] = period_of(p);
     PeriodFigures& f = groups[key][{start, label}];
-    f.suite = p.suite;
-    f.candidate = p.candidate;
     f.label = label;
     f.start_unix_ms = start;
-    ++f.runs;
-    f.tasks_run += p.tasks_run;
-    f.successes += p.successes;
-    f.total_cost += p.total_cost;
-    f.spent += p.spent;
+    f.compared = compared;
+    AddPoint(p, f);
   }
   std::vector<PeriodFigures> out;
   for (const auto& key : order) {
-    const PeriodFigures* previous = nullptr;
+    std::optional<size_t> previous;  // index into out
     for (auto& [when, f] : groups[key]) {
       if (f.successes > 0) f.cost_per_success = f.total_cost.DividedBy(f.successes);
-      if (previous != nullptr) {
-        f.cost_change = Change(f.cost_per_success, previous->cost_per_success);
-        f.success_change = RateChange(f, *previous);
-        f.spent_change = Change(f.spent, previous->spent);
+      if (!f.compared) {
+        out.push_back(f);
+        continue;
+      }
+      if (previous) {
+        const PeriodFigures& was = out[*previous];
+        f.cost_change = Change(f.cost_per_success, was.cost_per_success);
+        f.success_change = RateChange(f, was);
+        f.spent_change = Change(f.spent, was.spent);
       }
       out.push_back(f);
-      previous = &out.back();
+      previous = out.size() - 1;
     }
   }
   return out;
@@ -79,22 +100,63 @@ std::string Pp(const std::optional<Fraction>& f) {
 }
 
 std::string Rate(const PeriodFigures& f) {
-  const Fraction rate{f.successes, f.tasks_run};
+  const Fraction rate{f.successes, Finished(f)};
   return rate.defined() ? FormatPercent(rate) + "%" : "n/a";
 }
 
+// "partial", "simulated", "partial, simulated" or "".
+std::string Marks(const PeriodFigures& f) {
+  std::string text = f.partial ? "partial" : "";
+  if (f.simulated) text += text.empty() ? "simulated" : ", simulated";
+  return text;
+}
+
+// With a "kind" column after the period when some period is marked.
 ReportTable PeriodTable(const std::vector<PeriodFigures>& periods, const std::string& period) {
   ReportTable t;
   t.header = {"suite",  "candidate", period,   "runs",    "$/successful task",
               "change", "success",   "change", "spent $", "change"};
   t.right_aligned = {false, false, false, true, true, true, true, true, true, true};
+  const bool marks = std::any_of(periods.begin(), periods.end(),
+                                 [](const PeriodFigures& f) { return !Marks(f).empty(); });
+  if (marks) {
+    t.header.insert(t.header.begin() + 3, "kind");
+    t.right_aligned.insert(t.right_aligned.begin() + 3, false);
+  }
   for (const PeriodFigures& f : periods) {
     t.rows.push_back({f.suite, f.candidate, f.label, std::to_string(f.runs),
                       f.cost_per_success ? FormatUsd(*f.cost_per_success) : "n/a",
                       Pct(f.cost_change), Rate(f), Pp(f.success_change), FormatUsd(f.spent),
                       Pct(f.spent_change)});
+    if (marks) {
+      t.rows.back().insert(t.rows.back().begin() + 3,
+                           Marks(f) + (f.compared || Marks(f).empty() ? "" : " (not compared)"));
+    }
   }
   return t;
+}
+
+// Runs with a candidate the filter leaves out, by reason: "2 partial runs, 1 simulated run left
+// out of changes and week over week (--include-partial, --include-simulated)"; "" when none.
+std::string LeftOutLine(const HistoryView& view) {
+  std::map<std::string, bool> partial, simulated;
+  for (const HistoryPoint& p : view.points) {
+    const std::string run = p.suite + "/" + p.run_id;
+    if (!view.filter.include_partial && p.Partial()) partial[run] = true;
+    if (!view.filter.include_simulated && p.simulated) simulated[run] = true;
+  }
+  std::vector<std::string> parts, flags;
+  auto count = [&](size_t n, const char* kind, const char* flag) {
+    if (n == 0) return;
+    parts.push_back(std::to_string(n) + " " + kind + (n == 1 ? " run" : " runs"));
+    flags.push_back(flag);
+  };
+  count(partial.size(), "partial", "--include-partial");
+  count(simulated.size(), "simulated", "--include-simulated");
+  if (parts.empty()) return "";
+  std::string text = parts[0] + (parts.size() > 1 ? " and " + parts[1] : "") +
+                     " left out of changes and week over week (";
+  return text + flags[0] + (flags.size() > 1 ? ", " + flags[1] : "") + " to compare them)";
 }
 
 std::string Heading(const HistoryView& view) {
@@ -119,8 +181,13 @@ Json PeriodJson(const PeriodFigures& f, const char* label_key) {
   j["start_unix_ms"] = f.start_unix_ms;
   j["runs"] = f.runs;
   j["tasks_run"] = f.tasks_run;
+  j["tasks_unfinished"] = f.tasks_unfinished;
+  j["tasks_not_run"] = f.tasks_not_run;
+  j["partial"] = f.partial;
+  j["simulated"] = f.simulated;
+  j["compared"] = f.compared;
   j["successes"] = f.successes;
-  const Fraction rate{f.successes, f.tasks_run};
+  const Fraction rate{f.successes, Finished(f)};
   j["success_rate"] = rate.defined() ? Json(rate.ToDouble()) : Json(nullptr);
   OptionalMoney(j, "total_cost", f.total_cost);
   OptionalMoney(j, "spent", f.spent);
@@ -147,7 +214,10 @@ std::string HistoryChart(const std::string& name, const std::string& title,
       index[key] = series.size();
       series.push_back({key, {}});
     }
-    series[index[key]].points.push_back({f.start_unix_ms, *y, key + " " + f.label});
+    const std::string marks = Marks(f);
+    series[index[key]].points.push_back(
+        {f.start_unix_ms, *y, key + " " + f.label + (marks.empty() ? "" : " (" + marks + ")"),
+         !f.compared});
   }
   // Dates, or dates and times when the runs span less than three days.
   int64_t first = INT64_MAX, last = INT64_MIN;
@@ -180,8 +250,8 @@ std::vector<HistoryPoint> HistoryPointsOf(const Report& report, int64_t started_
   std::vector<HistoryPoint> points;
   for (const CandidateMetrics& c : report.candidates) {
     points.push_back({report.suite_name, report.run_id, run_dir, started_unix_ms, report.simulated,
-                      c.id, c.baseline, c.tasks_run, c.successes, c.attempts, c.total_cost,
-                      c.spent});
+                      c.id, c.baseline, c.tasks_run, c.successes, c.attempts, c.total_cost, c.spent,
+                      c.tasks_unfinished, c.tasks_not_run});
   }
   return points;
 }
@@ -224,25 +294,36 @@ std::string DateOf(int64_t unix_ms) {
   return buffer;
 }
 
-std::vector<PeriodFigures> ByRun(const std::vector<HistoryPoint>& points) {
-  return Periods(points,
-                 [](const HistoryPoint& p) { return std::make_pair(p.started_unix_ms, p.run_id); });
+std::vector<PeriodFigures> ByRun(const std::vector<HistoryPoint>& points,
+                                 const HistoryFilter& filter) {
+  return Periods(
+      points, [](const HistoryPoint& p) { return std::make_pair(p.started_unix_ms, p.run_id); },
+      filter, true);
 }
 
-std::vector<PeriodFigures> ByWeek(const std::vector<HistoryPoint>& points) {
-  return Periods(points, [](const HistoryPoint& p) {
-    const int64_t week = WeekStart(p.started_unix_ms);
-    return std::make_pair(week, DateOf(week));
-  });
+std::vector<PeriodFigures> ByWeek(const std::vector<HistoryPoint>& points,
+                                  const HistoryFilter& filter) {
+  return Periods(
+      points,
+      [](const HistoryPoint& p) {
+        const int64_t week = WeekStart(p.started_unix_ms);
+        return std::make_pair(week, DateOf(week));
+      },
+      filter, false);
 }
 
 std::string RenderHistoryText(const HistoryView& view) {
   std::string out = Heading(view) + "\n";
   if (view.points.empty()) return out + "no runs indexed in this period\n";
-  out += "\nby run (change: against the candidate's previous run)\n" +
-         RenderTerminalTable(PeriodTable(ByRun(view.points), "run"), false);
-  out += "\nweek over week (weeks start Monday 00:00 UTC; a week sums its runs)\n" +
-         RenderTerminalTable(PeriodTable(ByWeek(view.points), "week"), false);
+  if (const std::string left_out = LeftOutLine(view); !left_out.empty()) {
+    out += "note: " + left_out + "\n";
+  }
+  out += "\nby run (change: against the candidate's previous compared run)\n" +
+         RenderTerminalTable(PeriodTable(ByRun(view.points, view.filter), "run"), false);
+  const std::vector<PeriodFigures> weeks = ByWeek(view.points, view.filter);
+  out += "\nweek over week (weeks start Monday 00:00 UTC; a week sums its compared runs)\n";
+  out += weeks.empty() ? "no compared run in this period\n"
+                       : RenderTerminalTable(PeriodTable(weeks, "week"), false);
   return out;
 }
 
@@ -252,10 +333,16 @@ std::string HistoryToJson(const HistoryView& view) {
   j["version"] = 1;
   j["title"] = view.title;
   j["since_unix_ms"] = view.since_unix_ms > 0 ? Json(view.since_unix_ms) : Json(nullptr);
+  j["include_partial"] = view.filter.include_partial;
+  j["include_simulated"] = view.filter.include_simulated;
   j["runs"] = Json::array();
-  for (const PeriodFigures& f : ByRun(view.points)) j["runs"].push_back(PeriodJson(f, "run_id"));
+  for (const PeriodFigures& f : ByRun(view.points, view.filter)) {
+    j["runs"].push_back(PeriodJson(f, "run_id"));
+  }
   j["weeks"] = Json::array();
-  for (const PeriodFigures& f : ByWeek(view.points)) j["weeks"].push_back(PeriodJson(f, "week"));
+  for (const PeriodFigures& f : ByWeek(view.points, view.filter)) {
+    j["weeks"].push_back(PeriodJson(f, "week"));
+  }
   return j.dump(2) + "\n";
 }
 
@@ -266,7 +353,11 @@ std::string RenderHistoryHtml(const HistoryView& view) {
     body += HtmlParagraph("No runs indexed in this period.");
     return HtmlPage("taskcost history: " + view.title, body);
   }
-  const std::vector<PeriodFigures> runs = ByRun(view.points);
+  const std::vector<PeriodFigures> runs = ByRun(view.points, view.filter);
+  const std::string left_out = LeftOutLine(view);
+  if (!left_out.empty()) {
+    body += HtmlParagraph(left_out + "; their points are drawn hollow and not joined", "warn");
+  }
   bool several = false;
   for (const HistoryPoint& p : view.points) several = several || p.suite != view.points[0].suite;
   const auto money = [](int64_t picos) { return FormatUsd(Money::FromPicos(picos)); };
@@ -281,8 +372,8 @@ std::string RenderHistoryHtml(const HistoryView& view) {
   charts += HistoryChart(
       "history-success", "Success rate over time", runs,
       [](const PeriodFigures& f) -> std::optional<int64_t> {
-        if (f.tasks_run == 0) return std::nullopt;
-        return Fraction{f.successes, f.tasks_run}.Rounded(10000);
+        if (Finished(f) == 0) return std::nullopt;
+        return Fraction{f.successes, Finished(f)}.Rounded(10000);
       },
       [](int64_t bp) {
         return FormatPercent(Fraction{bp, 10000}) + "%";
@@ -293,12 +384,16 @@ std::string RenderHistoryHtml(const HistoryView& view) {
       [](const PeriodFigures& f) -> std::optional<int64_t> { return f.spent.picos(); }, money,
       several);
   body += HtmlSection("charts", "Over time", charts + "</div>\n");
-  body += HtmlSection("runs", "By run",
-                      HtmlParagraph("change: against the candidate's previous run", "note") +
-                          HtmlTable(PeriodTable(runs, "run"), "runs-table"));
-  body += HtmlSection("weeks", "Week over week",
-                      HtmlParagraph("weeks start Monday 00:00 UTC; a week sums its runs", "note") +
-                          HtmlTable(PeriodTable(ByWeek(view.points), "week"), "weeks-table"));
+  body +=
+      HtmlSection("runs", "By run",
+                  HtmlParagraph("change: against the candidate's previous compared run", "note") +
+                      HtmlTable(PeriodTable(runs, "run"), "runs-table"));
+  const std::vector<PeriodFigures> weeks = ByWeek(view.points, view.filter);
+  body += HtmlSection(
+      "weeks", "Week over week",
+      HtmlParagraph("weeks start Monday 00:00 UTC; a week sums its compared runs", "note") +
+          (weeks.empty() ? HtmlParagraph("No compared run in this period.")
+                         : HtmlTable(PeriodTable(weeks, "week"), "weeks-table")));
   return HtmlPage("taskcost history: " + view.title, body);
 }
 

@@ -42,6 +42,9 @@ svg text[class]{stroke:none}svg .muted{fill:var(--muted)}svg .value{font-weight:
 svg .series{fill:none;stroke-width:2}
 .s0{stroke:#2f6fde;fill:#2f6fde}.s1{stroke:#c05621;fill:#c05621}.s2{stroke:#2f855a;fill:#2f855a}
 .s3{stroke:#7a4fd6;fill:#7a4fd6}.s4{stroke:#b83280;fill:#b83280}.s5{stroke:#2c7a7b;fill:#2c7a7b}
+.s6{stroke:#975a16;fill:#975a16}.s7{stroke:#4a5568;fill:#4a5568}
+svg .d1{stroke-dasharray:7 4}svg .d2{stroke-dasharray:2 3}svg .d3{stroke-dasharray:9 3 2 3}
+svg .hollow{fill:var(--bg);stroke-width:1.5}
 .c-ok{fill:#2f855a}.c-rate_limit{fill:#d69e2e}.c-server{fill:#dd6b20}.c-timeout{fill:#9c4221}
 .c-network{fill:#718096}.c-auth,.c-bad_request,.c-quota{fill:#742a2a}
 .c-invalid_output{fill:#c53030}

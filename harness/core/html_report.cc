@@ -65,7 +65,11 @@ std::string CostPerSuccessChart(const Report& report) {
 
 std::string DistributionChart(const Report& report) {
   std::map<std::string, std::vector<const TaskFigures*>> by_candidate;
-  for (const TaskFigures& t : report.tasks) by_candidate[t.candidate_id].push_back(&t);
+  for (const TaskFigures& t : report.tasks) {  // finished tasks: the percentiles' own
+    if (t.state == TaskState::kSucceeded || t.state == TaskState::kFailed) {
+      by_candidate[t.candidate_id].push_back(&t);
+    }
+  }
   std::vector<StripRow> rows;
   for (const CandidateMetrics& c : report.candidates) {
     if (!c.task_cost_p50) continue;
@@ -82,11 +86,12 @@ std::string DistributionChart(const Report& report) {
     }
     rows.push_back(std::move(row));
   }
-  const std::string title =
+  std::string title =
       "Cost per task: every task, p50 (black) and p95 (amber); outliers "
       "(more than " +
       std::to_string(report.outlier_cost_factor) + "x the median) in red";
-  if (rows.empty()) return EmptyChart("cost-distribution", title, "no task ran");
+  if (report.Partial()) title += "; finished tasks only (partial run)";
+  if (rows.empty()) return EmptyChart("cost-distribution", title, "no task finished");
   return Figure("cost-distribution", title,
                 StripChart("cost-distribution", title, rows, MoneyTick));
 }
@@ -337,7 +342,9 @@ std::string RenderHtml(const Report& report, const ReportEvidence& evidence) {
                             (report.baseline_id.empty() ? "none" : report.baseline_id),
                         "meta");
   body += HtmlParagraph(SpendLine(report), "meta");
+  if (report.calls_in_flight > 0) body += HtmlParagraph(InFlightLine(report), "warn");
   if (report.simulated) body += HtmlParagraph("note: " + std::string(kSimulatedNote), "warn");
+  if (report.Partial()) body += HtmlParagraph(PartialBanner(report), "warn partial");
   body += "</header>\n" + VerdictSection(report);
 
   std::string tables = HtmlTable(MainTable(report), "main-table") + "<h3>Details</h3>\n" +

@@ -5,6 +5,15 @@
 
 namespace taskcost {
 
+void RedactSecrets(HttpResponse& response, bool cut_off) {
+  RedactSecrets(response.body, cut_off);
+  for (HttpHeader& h : response.headers) {
+    RedactSecrets(h.name);
+    RedactSecrets(h.value);
+  }
+  RedactSecrets(response.failure_message);
+}
+
 std::optional<std::string_view> FindHeader(const std::vector<HttpHeader>& headers,
                                            std::string_view name) {
   for (const HttpHeader& h : headers) {

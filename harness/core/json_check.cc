@@ -2,16 +2,25 @@
 
 #include <simdjson.h>
 
+#include <new>
 #include <nlohmann/json.hpp>
 #include <string>
+
+#include "harness/core/json_parse.h"
 
 namespace taskcost {
 namespace {
 
 // The text parsed by this thread's simdjson parser (which reads up to SIMDJSON_PADDING bytes
 // past the end, so the text is copied into a buffer that has them); valid until the next call.
+// The parser refuses nesting deeper than kMaxJsonDepth (and an object at that depth, which
+// simdjson counts one deeper): such text goes to the bounded nlohmann parse, which decides.
 simdjson::simdjson_result<simdjson::dom::element> ParseHere(std::string_view text) {
-  thread_local simdjson::dom::parser parser;
+  thread_local simdjson::dom::parser parser = [] {
+    simdjson::dom::parser bounded;
+    if (bounded.allocate(4096, kMaxJsonDepth) != simdjson::SUCCESS) throw std::bad_alloc();
+    return bounded;
+  }();
   thread_local std::string padded;
   padded.assign(text);
   padded.resize(text.size() + simdjson::SIMDJSON_PADDING);
@@ -73,10 +82,11 @@ bool IsJsonText(std::string_view text) {
   return nlohmann::json::accept(text);
 }
 
-nlohmann::json ParseJsonFast(std::string_view text) {
+nlohmann::json ParseJsonFast(std::string_view text, JsonRefusal* refusal) {
   simdjson::simdjson_result<simdjson::dom::element> parsed = ParseHere(text);
   if (parsed.error() != simdjson::SUCCESS || HasMinusZero(text)) {
-    return nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    std::optional<nlohmann::json> bounded = ParseBoundedJson<nlohmann::json>(text, refusal);
+    return bounded ? std::move(*bounded) : nlohmann::json(nlohmann::json::value_t::discarded);
   }
   return ToNlohmann(parsed.value_unsafe());
 }

@@ -61,6 +61,25 @@ struct TaskTally {
   ErrorClass failure = ErrorClass::kNone;  // of the last attempt, when it failed
   bool success = false;                    // of the last attempt
   bool schema_failed = false;              // the last attempt failed the output schema
+  bool unfinished = false;                 // the last attempt left the task without an outcome
+  bool ends_in_flight = false;  // its last record is a call that got no answer (no outcome)
+};
+
+// What decides whether a candidate's task has a final outcome (task_state.h): the run's retry
+// policy and, for a cascade or chain, its steps in run.json's order.
+struct OutcomeRules {
+  const RetryPolicy* policy = nullptr;
+  bool chain = false;
+  std::vector<std::string> steps;  // step ids; empty for a single model
+
+  StepPosition PositionOf(const std::string& step) const {
+    StepPosition position{chain, 0, static_cast<int>(std::max<size_t>(1, steps.size()))};
+    auto found = std::find(steps.begin(), steps.end(), step);
+    // A step run.json does not list cannot be placed: taken as the last, so it escalates nowhere.
+    position.index =
+        found == steps.end() ? position.steps - 1 : static_cast<int>(found - steps.begin());
+    return position;
+  }
 };
 
 // A candidate's tasks by (sample, repeat), iterated in key order: a dense table with a slot per
@@ -81,6 +100,16 @@ class TaskMap {
   }
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
+  /// The task's tally, or null when no attempt was added to it.
+  TaskTally* Find(const TaskKey& key) {
+    TaskTally* task = nullptr;
+    if (key.repeat >= 0 && key.repeat < repeats_) {
+      task = &dense_[key.sample * static_cast<size_t>(repeats_) + static_cast<size_t>(key.repeat)];
+    } else if (auto it = extra_.find(key); it != extra_.end()) {
+      task = &it->second;
+    }
+    return task != nullptr && task->attempts > 0 ? task : nullptr;
+  }
 
   class Iterator {
    public:
@@ -159,7 +188,8 @@ int StepIndex(std::vector<StepCost>& steps, const std::string& id) {
   return static_cast<int>(steps.size() - 1);
 }
 
-void AddAttempt(const Attempt& a, TaskTally& task, CandidateMetrics& m, CheckNames& names) {
+void AddAttempt(const Attempt& a, const OutcomeRules& rules, TaskTally& task, CandidateMetrics& m,
+                CheckNames& names) {
   task.cost += a.cost;
   ++task.attempts;
   task.input_tokens += a.usage.TotalInput();
@@ -181,7 +211,10 @@ void AddAttempt(const Attempt& a, TaskTally& task, CandidateMetrics& m, CheckNam
   }
   if (task.attempts == 1 || new_step || a.attempt >= task.last_attempt) {
     task.last_attempt = a.attempt;
-    task.success = a.success && !a.partial;  // a chain stopped before its last step did not
+    const TaskState state = StateOfTask(&a, *rules.policy, rules.PositionOf(a.step));
+    // A call sent after it and never answered (AddUnanswered) leaves the task open too.
+    task.unfinished = state == TaskState::kUnfinished || task.ends_in_flight;
+    task.success = state == TaskState::kSucceeded;  // a chain's earlier step never is
     task.failure = task.success ? ErrorClass::kNone : FailureClass(a);
     task.schema_failed = !a.validation_errors.empty();
     if (static_cast<size_t>(task.check_count) != a.checks.size()) {
@@ -220,15 +253,19 @@ void AddAttempt(const Attempt& a, TaskTally& task, CandidateMetrics& m, CheckNam
   if (a.http_status >= 200 && a.http_status < 300 && a.usage_raw.empty() && m.pricing != "time") {
     ++m.answers_without_usage;
   }
+  if (!a.usage_flag.empty()) ++m.implausible_usage;
   if (!a.success) AddCount(m.attempt_failures, FailureClass(a));
   if (IsFatal(a.error) && !m.fatal_error) m.fatal_error = a.error;
 }
 
+// The field of every finished task, ascending.
 template <class T>
 std::vector<T> SortedField(const TaskMap& tasks, T TaskTally::*field) {
   std::vector<T> values;
   values.reserve(tasks.size());
-  for (const auto& [key, task] : tasks) values.push_back(task.*field);
+  for (const auto& [key, task] : tasks) {
+    if (!task.unfinished) values.push_back(task.*field);
+  }
   std::sort(values.begin(), values.end());
   return values;
 }
@@ -252,7 +289,11 @@ void FindOutliers(const RunManifest& manifest, const TaskMap& tasks, const Repor
   const int64_t median_input = NearestRank(SortedField(tasks, &TaskTally::input_tokens), 50);
   const int64_t median_output = NearestRank(SortedField(tasks, &TaskTally::output_tokens), 50);
   for (const auto& [key, task] : tasks) {
-    if (task.cost <= median.Times(options.outlier_cost_factor)) continue;
+    // In 128 bits: a median near Money's range times the factor neither throws nor wraps.
+    if (task.unfinished || static_cast<__int128>(task.cost.picos()) <=
+                               static_cast<__int128>(median.picos()) * options.outlier_cost_factor) {
+      continue;
+    }
     m.outliers.push_back({manifest.sample_ids[key.sample], key.repeat, task.cost, task.attempts,
                           task.input_tokens, task.output_tokens,
                           OutlierReasons(task, median_input, median_output, options)});
@@ -271,6 +312,7 @@ std::map<int, RepeatFigures> FiguresByRepeat(const TaskMap& tasks, int repeats) 
     RepeatFigures& figures = by_repeat[key.repeat];
     figures.repeat = key.repeat;
     ++figures.tasks_run;
+    if (task.unfinished) ++figures.tasks_unfinished;
     if (task.success) ++figures.successes;
     figures.cost += task.cost;
   }
@@ -292,7 +334,7 @@ RepeatSpread SpreadOverRepeats(const TaskMap& tasks, int repeats) {
       }
       costs.push_back(static_cast<double>(cost.picos()));
     }
-    if (figures.tasks_run > 0) {
+    if (figures.tasks_run > figures.tasks_unfinished) {
       const Fraction rate = figures.SuccessRate();
       if (!spread.success_rate_min || FractionLess(rate, *spread.success_rate_min)) {
         spread.success_rate_min = rate;
@@ -305,7 +347,11 @@ RepeatSpread SpreadOverRepeats(const TaskMap& tasks, int repeats) {
     spread.repeats.push_back(figures);
   }
   if (std::optional<double> sd = SummarisePairs(costs).sd) {
-    spread.cost_per_success_sd = Money::FromPicos(std::llround(*sd));
+    // A repeat's overflow amount makes the spread unknown; past int64 llround gives an
+    // unspecified value (INT64_MIN here): the overflow amount either way.
+    const bool unknown = spread.cost_per_success_max && spread.cost_per_success_max->overflowed();
+    spread.cost_per_success_sd =
+        !unknown && *sd < 9.2e18 ? Money::FromPicos(std::llround(*sd)) : Money::Overflow();
   }
   spread.success_rate_sd_pp = SummarisePairs(rates_pp).sd;
   return spread;
@@ -350,6 +396,7 @@ ScorerFigures& ScorerEntry(std::vector<ScorerFigures>& scorers, const std::strin
 void AddScorers(const TaskMap& tasks, const CheckNames& names, CandidateMetrics& m) {
   double quality_sum = 0;
   for (const auto& [key, task] : tasks) {
+    if (task.unfinished) continue;
     if (task.schema_failed) ++ScorerEntry(m.scorers, "schema", false).failed_tasks;
     if (task.failure == ErrorClass::kScorerError) ++m.unjudged_tasks;
     double task_sum = 0;
@@ -385,7 +432,15 @@ void Finish(const RunManifest& manifest, const TaskMap& tasks, const CheckNames&
   m.tasks_run = static_cast<int64_t>(tasks.size());
   m.tasks_not_run = std::max<int64_t>(0, m.tasks_planned - m.tasks_run);
   m.retries = m.attempts - m.tasks_run;
+  Money finished_cost;
   for (const auto& [key, task] : tasks) {
+    if (task.unfinished) {
+      ++m.tasks_unfinished;
+      m.unfinished_attempts += task.attempts;
+      m.unfinished_cost += task.cost;
+      continue;
+    }
+    finished_cost += task.cost;
     if (task.steps > 1) ++m.escalated_tasks;
     if (task.success) {
       ++m.successes;
@@ -396,8 +451,8 @@ void Finish(const RunManifest& manifest, const TaskMap& tasks, const CheckNames&
   SortCounts(m.attempt_failures);
   SortCounts(m.task_failures);
   if (m.successes > 0) m.cost_per_success = m.total_cost.DividedBy(m.successes);
-  if (!tasks.empty()) {
-    m.cost_per_task = m.total_cost.DividedBy(m.tasks_run);
+  if (m.TasksFinished() > 0) {
+    m.cost_per_task = finished_cost.DividedBy(m.TasksFinished());
     const std::vector<Money> costs = SortedField(tasks, &TaskTally::cost);
     m.task_cost_p50 = NearestRank(costs, 50);
     m.task_cost_p95 = NearestRank(costs, 95);
@@ -412,17 +467,42 @@ void Finish(const RunManifest& manifest, const TaskMap& tasks, const CheckNames&
   if (manifest.repeats > 1) m.repeat_spread = SpreadOverRepeats(tasks, manifest.repeats);
 }
 
-void AppendTasks(const RunManifest& manifest, const TaskMap& tasks, const std::string& candidate,
-                 std::vector<TaskFigures>& out) {
-  for (const auto& [key, t] : tasks) {
-    out.push_back({candidate, manifest.sample_ids[key.sample], key.repeat, t.attempts,
-                   t.input_tokens, t.output_tokens, t.cost, t.latency_us, t.success, t.failure});
-  }
+TaskState StateOf(const TaskTally& t) {
+  if (t.unfinished) return TaskState::kUnfinished;
+  return t.success ? TaskState::kSucceeded : TaskState::kFailed;
 }
 
+// Every task run, and a row of zeros for each planned task that was not run, in key order.
+void AppendTasks(const RunManifest& manifest, const TaskMap& tasks, const std::string& candidate,
+                 std::vector<TaskFigures>& out) {
+  const int repeats = std::max(1, manifest.repeats);
+  const TaskKey end{manifest.sample_ids.size(), 0};
+  auto after = [repeats](const TaskKey& k) {
+    return k.repeat + 1 < repeats ? TaskKey{k.sample, k.repeat + 1} : TaskKey{k.sample + 1, 0};
+  };
+  TaskKey planned{0, 0};  // the next planned task not yet written
+  auto not_run_before = [&](const TaskKey& key) {
+    for (; planned < key && planned < end; planned = after(planned)) {
+      TaskFigures row{candidate, manifest.sample_ids[planned.sample], planned.repeat};
+      row.state = TaskState::kNotRun;
+      out.push_back(std::move(row));
+    }
+  };
+  for (const auto& [key, t] : tasks) {
+    not_run_before(key);
+    if (planned == key) planned = after(key);
+    out.push_back({candidate, manifest.sample_ids[key.sample], key.repeat, t.attempts,
+                   t.input_tokens, t.output_tokens, t.cost, t.latency_us, t.success, t.failure});
+    out.back().state = StateOf(t);
+  }
+  not_run_before(end);
+}
+
+// Finished tasks only: the verdict pairs samples finished by both candidates.
 std::vector<SampleTally> TallyBySample(const TaskMap& tasks, size_t samples) {
   std::vector<SampleTally> tally(samples);
   for (const auto& [key, task] : tasks) {
+    if (task.unfinished) continue;
     ++tally[key.sample].runs;
     if (task.success) ++tally[key.sample].successes;
   }
@@ -460,6 +540,11 @@ Report ReportHeader(const RunManifest& manifest, const ReportOptions& options) {
 
 }  // namespace
 
+bool Report::Partial() const {
+  return std::any_of(candidates.begin(), candidates.end(),
+                     [](const CandidateMetrics& c) { return c.Partial(); });
+}
+
 const CandidateMetrics* Report::Find(const std::string& id) const {
   for (const CandidateMetrics& c : candidates) {
     if (c.id == id) return &c;
@@ -474,6 +559,7 @@ struct ReportBuilder::State {
   std::unordered_map<std::string, size_t> candidate_index, sample_index;
   std::vector<TaskMap> tasks;  // per candidate (reserved per candidate in the constructor)
   std::vector<CheckNames> check_names;  // per candidate
+  std::vector<OutcomeRules> rules;      // per candidate
 };
 
 ReportBuilder::ReportBuilder(const RunManifest& manifest, const ReportOptions& options)
@@ -490,6 +576,10 @@ ReportBuilder::ReportBuilder(const RunManifest& manifest, const ReportOptions& o
       m.pricing = "time";
       m.time_price = TimePriceText(c.price);
     }
+    OutcomeRules& rules = s.rules.emplace_back();
+    rules.policy = &manifest.policy;
+    rules.chain = c.model.starts_with("chain:");
+    for (const ManifestStep& step : StepsOf(c)) rules.steps.push_back(step.id);
   }
   for (size_t i = 0; i < manifest.sample_ids.size(); ++i) {
     s.sample_index.emplace(manifest.sample_ids[i], i);
@@ -510,8 +600,24 @@ void ReportBuilder::Add(const Attempt& a) {
     ++s.report.ignored_attempts;
     return;
   }
-  AddAttempt(a, s.tasks[c->second][TaskKey{sample->second, a.repeat}],
+  AddAttempt(a, s.rules[c->second], s.tasks[c->second][TaskKey{sample->second, a.repeat}],
              s.report.candidates[c->second], s.check_names[c->second]);
+}
+
+void ReportBuilder::AddUnanswered(const SentCall& call) {
+  State& s = *state_;
+  auto c = s.candidate_index.find(call.candidate_id);
+  auto sample = s.sample_index.find(call.sample_id);
+  if (c == s.candidate_index.end() || sample == s.sample_index.end()) return;
+  CandidateMetrics& m = s.report.candidates[c->second];
+  ++m.calls_in_flight;
+  m.in_flight_worst_case += call.worst_case;
+  if (!call.last_of_task) return;
+  ++m.tasks_in_flight;
+  if (TaskTally* task = s.tasks[c->second].Find(TaskKey{sample->second, call.repeat})) {
+    task->ends_in_flight = true;
+    task->unfinished = true;  // no outcome: the call that would decide it got no answer
+  }
 }
 
 namespace {
@@ -555,6 +661,8 @@ Report ReportBuilder::Finish() {
     report.cached_judge_calls += m.cached_judge_calls;
     report.judge_cost += m.judge_cost;
     report.judge_spent += m.judge_spent;
+    report.calls_in_flight += m.calls_in_flight;
+    report.in_flight_worst_case += m.in_flight_worst_case;
     if (s.options.keep_tasks) AppendTasks(manifest, s.tasks[i], m.id, report.tasks);
   }
   const size_t base = report.baseline_id.empty() ? 0 : s.candidate_index.at(report.baseline_id);

@@ -15,6 +15,7 @@
 #include "harness/core/money.h"
 #include "harness/core/run_manifest.h"
 #include "harness/core/stats.h"
+#include "harness/core/task_state.h"
 
 namespace taskcost {
 
@@ -61,6 +62,9 @@ struct TaskFigures {
   bool success = false;       // of the last attempt
   ErrorClass failure = ErrorClass::kNone;  // final failure class when it failed
   std::optional<double> quality;           // the task's mean expert score, when scored
+  // Partial runs: succeeded, failed, unfinished (no final outcome), or not run (a planned task
+  // without an attempt: a row of zeros, so the rows name every planned task).
+  TaskState state = TaskState::kFailed;
 };
 
 /// The human alternative against one candidate (only when the suite has a `human:` block).
@@ -80,8 +84,9 @@ struct RepeatFigures {
   int64_t successes = 0;
   Money cost;                             // every attempt of the repeat's tasks
   std::optional<Money> cost_per_success;  // cost / successes; unset when none succeeded
+  int64_t tasks_unfinished = 0;           // of tasks_run: no final outcome (partial runs)
 
-  Fraction SuccessRate() const { return {successes, tasks_run}; }
+  Fraction SuccessRate() const { return {successes, tasks_run - tasks_unfinished}; }
 };
 
 /// How much a candidate's figures move from one repeat to the next (runs with repeats > 1).
@@ -139,7 +144,7 @@ struct CandidateMetrics {
   int64_t tasks_planned = 0;  // samples x repeats
   int64_t tasks_run = 0;      // planned tasks with at least one attempt
   int64_t tasks_not_run = 0;  // planned - run: budget stop, fatal stop or interruption
-  int64_t successes = 0;      // tasks whose last attempt succeeded
+  int64_t successes = 0;      // finished tasks whose last attempt succeeded
   int64_t attempts = 0;
   int64_t retries = 0;  // attempts beyond the first of their task
 
@@ -147,9 +152,11 @@ struct CandidateMetrics {
   Money spent;                            // what the run paid: attempts not answered by the cache
   int64_t cached_attempts = 0;            // answered by the response cache: in total_cost, $0 spent
   int64_t answers_without_usage = 0;      // HTTP 2xx without a usage object: tokens unknown, $0
-  std::optional<Money> cost_per_task;     // total / tasks_run; unset when none ran
+  int64_t implausible_usage = 0;  // attempts whose usage was implausible (Attempt::usage_flag),
+                                  // priced by ImplausibleUsagePriced (docs/providers.md)
+  std::optional<Money> cost_per_task;     // finished tasks' cost / finished tasks; unset: none
   std::optional<Money> cost_per_success;  // total / successes; unset when none succeeded
-  std::optional<Money> task_cost_p50;     // nearest-rank over tasks run; unset when none ran
+  std::optional<Money> task_cost_p50;     // nearest-rank over finished tasks; unset: none
   std::optional<Money> task_cost_p95;
   std::optional<Money> task_cost_max;
 
@@ -183,11 +190,30 @@ struct CandidateMetrics {
   int64_t cached_judge_calls = 0;  // answered by the response cache
   Money judge_cost;                // every judge call, cached ones at their original usage
   Money judge_spent;               // what the run paid for them
+  // Calls that went out and got no answer, the candidate's and its judges' (the run was killed,
+  // or interrupted past its grace: the journal's unanswered `sent` lines). Their usage is
+  // unknown, so they are in no figure above; each cost at most its worst case.
+  int64_t calls_in_flight = 0;
+  Money in_flight_worst_case;
+  int64_t tasks_in_flight = 0;  // tasks whose last record is such a call: no outcome yet
 
-  Fraction EscalationRate() const { return {escalated_tasks, tasks_run}; }
+  // Partial runs (docs/report-format.md, section 1): tasks run without a final outcome (a retry,
+  // a cascade's next step or a judge's verdict cut off by a budget stop, an interrupt or a fatal
+  // stop). They are left out of every per-task figure (success rate, attempts per task, cost per
+  // task, percentiles, outliers, failed tasks, scorers, escalations, the paired comparison);
+  // their attempts and cost stay in every total and in cost per successful task.
+  int64_t tasks_unfinished = 0;
+  int64_t unfinished_attempts = 0;  // the attempts of those tasks
+  Money unfinished_cost;            // what those tasks cost
 
-  Fraction SuccessRate() const { return {successes, tasks_run}; }
-  Fraction AttemptsPerTask() const { return {attempts, tasks_run}; }
+  int64_t TasksFinished() const { return tasks_run - tasks_unfinished; }
+  /// Some planned task has no final outcome: unfinished or not run.
+  bool Partial() const { return tasks_unfinished > 0 || tasks_not_run > 0; }
+
+  Fraction EscalationRate() const { return {escalated_tasks, TasksFinished()}; }
+
+  Fraction SuccessRate() const { return {successes, TasksFinished()}; }
+  Fraction AttemptsPerTask() const { return {attempts - unfinished_attempts, TasksFinished()}; }
   Fraction MeanInputTokens() const { return {input_tokens, attempts}; }
   Fraction MeanOutputTokens() const { return {output_tokens, attempts}; }
 };
@@ -258,6 +284,9 @@ struct Report {
   int64_t cached_judge_calls = 0;
   Money judge_cost;
   Money judge_spent;
+  // Calls that got no answer, over every candidate (CandidateMetrics::calls_in_flight).
+  int64_t calls_in_flight = 0;
+  Money in_flight_worst_case;
 
   HumanAlternative human;
   int64_t volume_per_month = 0;
@@ -274,6 +303,8 @@ struct Report {
 
   const CandidateMetrics* Find(const std::string& id) const;
   const CandidateMetrics* Baseline() const { return Find(baseline_id); }
+  /// Some candidate has unfinished or not-run tasks (every output says "partial").
+  bool Partial() const;
 };
 
 /// Computes every figure from the manifest and the journal's attempts (journal order).
@@ -293,6 +324,9 @@ class ReportBuilder {
   ReportBuilder& operator=(const ReportBuilder&) = delete;
 
   void Add(const Attempt& attempt);
+  /// A call that went out and got no answer (JournalContents::unanswered, RunResult::
+  /// unanswered). Add them after every attempt.
+  void AddUnanswered(const SentCall& call);
   /// The report over every attempt added so far. Call once; the builder is spent afterwards.
   Report Finish();
 

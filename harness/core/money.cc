@@ -1,5 +1,6 @@
 #include "harness/core/money.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <stdexcept>
@@ -68,10 +69,13 @@ Result<int64_t> ToScaledInteger(const Decimal& d, int scale, std::string_view or
     }
   }
   if (digits != "0") digits.append(static_cast<size_t>(shift), '0');
-  if (digits.size() > 18) {
+  // At most INT64_MAX - 1 units: INT64_MAX picodollars is Money's overflow amount.
+  int64_t value = 0;
+  const std::from_chars_result end =
+      std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (end.ec != std::errc() || digits.size() > 19 || value == INT64_MAX) {
     return MakeError("\"" + std::string(original) + "\" is too large");
   }
-  int64_t value = std::stoll(digits);
   return d.negative ? -value : value;
 }
 
@@ -96,6 +100,7 @@ double Money::ToUsdDouble() const {
 }
 
 std::string Money::ToExactString() const {
+  if (overflowed()) return picos_ < 0 ? "-overflow" : "overflow";
   std::string out = ToFixed(12);
   if (out.find('.') != std::string::npos) {
     while (out.back() == '0') out.pop_back();
@@ -106,6 +111,7 @@ std::string Money::ToExactString() const {
 }
 
 std::string Money::ToFixed(int decimals) const {
+  if (overflowed()) return picos_ < 0 ? "-overflow" : "overflow";
   if (decimals < 0) decimals = 0;
   if (decimals > 12) decimals = 12;
   int64_t unit = 1;
@@ -138,9 +144,25 @@ int64_t MulDivRound(int64_t value, int64_t numerator, int64_t denominator) {
   return static_cast<int64_t>(q);
 }
 
-Money Money::Times(int64_t count) const { return Money(MulDivRound(picos_, count, 1)); }
-Money Money::DividedBy(int64_t divisor) const { return Money(MulDivRound(picos_, 1, divisor)); }
+namespace {
+// An overflow amount times numerator / denominator: 0, or an overflow amount of the sign.
+Money OverflowScaled(Money amount, int64_t numerator, int64_t denominator) {
+  if (numerator == 0) return Money();
+  const bool negative = (amount.picos() < 0) != ((numerator < 0) != (denominator < 0));
+  return Money::Overflow(negative);
+}
+}  // namespace
+
+Money Money::Times(int64_t count) const {
+  if (overflowed()) return OverflowScaled(*this, count, 1);
+  return Money(MulDivRound(picos_, count, 1));
+}
+Money Money::DividedBy(int64_t divisor) const {
+  if (overflowed()) return OverflowScaled(*this, 1, divisor);
+  return Money(MulDivRound(picos_, 1, divisor));
+}
 Money Money::Scaled(int64_t numerator, int64_t denominator) const {
+  if (overflowed()) return OverflowScaled(*this, numerator, denominator);
   return Money(MulDivRound(picos_, numerator, denominator));
 }
 

@@ -13,6 +13,8 @@ namespace {
 constexpr int64_t kTokensPerQuote = 1'000'000;  // prices are quoted per million tokens
 constexpr int64_t kMicrosPerHour = 3'600'000'000;
 constexpr int64_t kMaxConcurrency = 1'000'000;
+// The highest price per 1M tokens a catalog may give: 100 times the dearest model's today.
+constexpr Money kMaxPerMillion = Money::FromPicos(10'000 * Money::kPicosPerDollar);
 
 const std::vector<std::string> kTopKeys = {"currency", "models"};
 const std::vector<std::string> kModelKeys = {"input",  "cached_input", "cache_write",
@@ -25,6 +27,13 @@ const std::vector<std::string> kModelKeys = {"input",  "cached_input", "cache_wr
 std::optional<Money> PerTokenPrice(YamlReader& reader, const YamlField& field) {
   std::optional<Money> per_million = reader.Usd(field);
   if (!per_million) return std::nullopt;
+  if (*per_million > kMaxPerMillion) {
+    // A guard against a slip of the decimal point, and what keeps every call's cost, and the
+    // plan's worst case, far inside Money's range (docs/configs.md).
+    reader.Fail(field, Quoted(field.node.Scalar()) +
+                           " is above $10,000 per 1M tokens, more than any model is priced at");
+    return std::nullopt;
+  }
   if (per_million->picos() % kTokensPerQuote != 0) {
     reader.Fail(field, Quoted(field.node.Scalar()) +
                            " has more than 6 decimals; a price per 1M tokens needs at most 6 to "
@@ -170,10 +179,17 @@ Result<PriceCatalog> ParsePriceCatalog(const std::string& yaml_text, const std::
 
 Money TimeCost(const ModelPrice& price, int64_t latency_us) {
   if (!price.gpu_hour) return Money();
-  // latency_us * picos-per-hour / (3.6e9 us * concurrency), 128-bit exact, rounded half away
-  // from zero to the picodollar (MulDivRound).
-  return price.gpu_hour->Scaled(std::max<int64_t>(0, latency_us),
-                                kMicrosPerHour * price.concurrency);
+  if (price.gpu_hour->overflowed()) return *price.gpu_hour;
+  // latency_us * picos-per-hour / (3.6e9 us * concurrency), 128-bit exact (both factors below
+  // 2^63), rounded half away from zero to the picodollar.
+  const __int128 product = static_cast<__int128>(std::max<int64_t>(0, price.gpu_hour->picos())) *
+                           std::max<int64_t>(0, latency_us);
+  const __int128 divisor =
+      static_cast<__int128>(kMicrosPerHour) * std::max<int64_t>(1, price.concurrency);
+  __int128 quotient = product / divisor;
+  if ((product % divisor) * 2 >= divisor) ++quotient;
+  return quotient >= INT64_MAX ? Money::Overflow()
+                               : Money::FromPicos(static_cast<int64_t>(quotient));
 }
 
 std::string TimePriceText(const ModelPrice& price) {
@@ -188,11 +204,36 @@ std::string TimePriceText(const ModelPrice& price) {
 Money CallCost(const ModelPrice& price, const Usage& usage, int64_t latency_us) {
   if (price.TimePriced()) return TimeCost(price, latency_us);
   const int64_t reasoning = std::max<int64_t>(0, usage.reasoning_tokens);
-  const int64_t plain_output = std::max<int64_t>(0, usage.output_tokens - reasoning);
-  return price.input.Times(usage.input_tokens) +
-         price.cached_input.value_or(price.input).Times(usage.cached_input_tokens) +
-         price.cache_write.value_or(price.input).Times(usage.cache_write_tokens) +
-         price.output.Times(plain_output) + price.reasoning.value_or(price.output).Times(reasoning);
+  const int64_t output = std::max<int64_t>(0, usage.output_tokens);
+  const int64_t plain_output = output > reasoning ? output - reasoning : 0;
+  const std::pair<Money, int64_t> terms[] = {
+      {price.input, usage.input_tokens},
+      {price.cached_input.value_or(price.input), usage.cached_input_tokens},
+      {price.cache_write.value_or(price.input), usage.cache_write_tokens},
+      {price.output, plain_output},
+      {price.reasoning.value_or(price.output), reasoning},
+  };
+  // Each term below 2^126 (both factors below 2^63); the sum stops at the first past int64.
+  __int128 total = 0;
+  for (const auto& [per_token, tokens] : terms) {
+    total += static_cast<__int128>(per_token.picos()) * std::max<int64_t>(0, tokens);
+    if (total >= INT64_MAX || total <= INT64_MIN) return Money::Overflow(total < 0);
+  }
+  return Money::FromPicos(static_cast<int64_t>(total));
+}
+
+Usage ImplausibleUsagePriced(const Usage& reported, const Usage& reserved) {
+  auto held = [](int64_t count, int64_t floor) {
+    return std::clamp<int64_t>(std::max(count, floor), 0, kMaxTokensPerCall);
+  };
+  Usage priced;
+  priced.input_tokens = held(reported.input_tokens, reserved.input_tokens);
+  priced.cached_input_tokens = held(reported.cached_input_tokens, 0);
+  priced.cache_write_tokens = held(reported.cache_write_tokens, 0);
+  priced.reasoning_tokens = held(reported.reasoning_tokens, 0);
+  priced.output_tokens =
+      held(std::max(reported.output_tokens, priced.reasoning_tokens), reserved.output_tokens);
+  return priced;
 }
 
 }  // namespace taskcost

@@ -45,12 +45,20 @@ Result<PriceCatalog> LoadPriceCatalog(const std::string& path);
 /// Same, from text (tests); `file` is used in error locations only.
 Result<PriceCatalog> ParsePriceCatalog(const std::string& yaml_text, const std::string& file);
 
-/// Exact cost of one call: each kind of token once, at its own price; or, time-priced,
-/// latency_us x gpu_hour / 3600 s / concurrency, rounded half away from zero to a picodollar.
+/// Exact cost of one call: each kind of token once, at its own price (a negative count as 0);
+/// or, time-priced, latency_us x gpu_hour / 3600 s / concurrency, rounded half away from zero to
+/// a picodollar. Never throws: a cost beyond Money's range is Money::Overflow().
 Money CallCost(const ModelPrice& price, const Usage& usage, int64_t latency_us);
 
-/// The cost of `latency_us` of a time-priced model (0 for a token-priced one).
+/// The cost of `latency_us` of a time-priced model (0 for a token-priced one); as CallCost.
 Money TimeCost(const ModelPrice& price, int64_t latency_us);
+
+/// The counts a call whose reported usage is implausible is priced at (docs/providers.md,
+/// "Implausible usage"): each count as reported (an unreadable one as 0), raised to the call's
+/// reserved worst case where that is larger (`reserved`: its input and output tokens), output
+/// raised to at least the reasoning tokens, each held to kMaxTokensPerCall. Never below the
+/// reservation, so the budget, which reserved it, is never surprised by less.
+Usage ImplausibleUsagePriced(const Usage& reported, const Usage& reserved);
 
 /// "$2.40 per GPU-hour / 8 concurrent requests" (time-priced models only).
 std::string TimePriceText(const ModelPrice& price);

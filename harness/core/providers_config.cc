@@ -20,13 +20,16 @@ constexpr std::array<std::pair<ProviderKind, std::string_view>, 4> kKinds{{
 }};
 
 constexpr const char* kAnthropicDefaultVersion = "2023-06-01";
+// The GA Azure OpenAI data-plane version that accepts response_format json_schema.
+constexpr const char* kAzureDefaultVersion = "2024-10-21";
 constexpr const char* kKeyAdvice =
     "keep API keys out of this file: put the key in an environment variable and write the "
     "variable's NAME in api_key_env (e.g. OPENAI_API_KEY)";
 
 const std::vector<std::string> kProviderKeys = {
     "kind",      "base_url",        "api_key_env",         "headers",          "api_version",
-    "timeout_s", "max_concurrency", "requests_per_minute", "tokens_per_minute"};
+    "timeout_s", "max_concurrency", "requests_per_minute", "tokens_per_minute",
+    "max_reply_bytes"};
 
 std::vector<std::string> KindNames() {
   std::vector<std::string> names;
@@ -151,10 +154,7 @@ void ReadVersion(YamlReader& reader, const YamlField& entry, ProviderConfig& con
     config.api_version = kAnthropicDefaultVersion;
   }
   if (config.kind == ProviderKind::kAzureOpenAi && !field.present) {
-    reader.Add(
-        MakeError("missing required key \"api_version\": Azure OpenAI needs its "
-                  "api-version, e.g. \"2024-10-21\"",
-                  field.parent_path, field.where));
+    config.api_version = kAzureDefaultVersion;  // docs/providers.md: the default when omitted
   }
 }
 
@@ -176,6 +176,9 @@ void ReadLimits(YamlReader& reader, const YamlField& entry, ProviderConfig& conf
   read_int("max_concurrency", 1, config.max_concurrency);
   read_int("requests_per_minute", 0, config.requests_per_minute);
   read_int("tokens_per_minute", 0, config.tokens_per_minute);
+  if (auto bytes = reader.Integer(reader.Child(entry, "max_reply_bytes"), 1024, int64_t{1} << 32)) {
+    config.max_reply_bytes = static_cast<size_t>(*bytes);
+  }
 }
 
 ProviderConfig ReadProvider(YamlReader& reader, const YamlField& entry) {

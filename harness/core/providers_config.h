@@ -27,6 +27,7 @@ struct ProviderConfig {
   int max_concurrency = 16;          // requests in flight to this provider at once
   int requests_per_minute = 0;       // 0 = no client-side limit
   int tokens_per_minute = 0;         // 0 = no client-side limit
+  size_t max_reply_bytes = kDefaultMaxReplyBytes;  // a longer reply body: invalid_output
   SourceLocation where;
 };
 

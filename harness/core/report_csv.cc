@@ -46,14 +46,17 @@ void AddExpertScores(Report& report, const ExpertInput& input) {
 std::string ReportToCsv(const Report& report) {
   std::string out = CsvRecordLine({"sample", "candidate", "repeat", "attempts", "input_tokens",
                                    "output_tokens", "cost_usd", "cost_picousd", "success",
-                                   "failure_class", "latency_ms", "quality"});
+                                   "failure_class", "latency_ms", "quality", "state"});
   for (const TaskFigures& t : report.tasks) {
-    out += CsvRecordLine({t.sample_id, t.candidate_id, std::to_string(t.repeat),
-                          std::to_string(t.attempts), std::to_string(t.input_tokens),
-                          std::to_string(t.output_tokens), t.cost.ToExactString(),
-                          std::to_string(t.cost.picos()), t.success ? "true" : "false",
-                          t.success ? "" : std::string(ErrorClassName(t.failure)),
-                          FormatMillis(t.latency_us), t.quality ? FormatQuality(t.quality) : ""});
+    const bool failed = t.state == TaskState::kFailed;
+    const bool ran = t.state != TaskState::kNotRun;
+    out += CsvRecordLine(
+        {t.sample_id, t.candidate_id, std::to_string(t.repeat), std::to_string(t.attempts),
+         std::to_string(t.input_tokens), std::to_string(t.output_tokens), t.cost.ToExactString(),
+         std::to_string(t.cost.picos()), t.success ? "true" : "false",
+         failed ? std::string(ErrorClassName(t.failure)) : "",
+         ran ? FormatMillis(t.latency_us) : "", t.quality ? FormatQuality(t.quality) : "",
+         std::string(TaskStateName(t.state))});
   }
   return out;
 }

@@ -167,12 +167,17 @@ std::string ShortReason(const Report& report, const CandidateMetrics& c, const C
       return "stopped by a fatal " + std::string(ErrorClassName(*c.fatal_error)) + " error; " +
              not_run;
     case VerdictReason::kNoTasksRun:
+      if (c.tasks_run > 0) {
+        return "no task finished (" + std::to_string(c.tasks_unfinished) + " unfinished, " +
+               not_run + ")";
+      }
       return "no task ran (" + not_run + ")";
     case VerdictReason::kBaselineNoSuccesses:
       return "the baseline " + b.id + " has no successful " + report.unit + " to compare with";
     case VerdictReason::kNoSuccesses:
-      return "0 of " + std::to_string(c.tasks_run) + " tasks succeeded; cost per successful " +
-             report.unit + " n/a (baseline " + FormatUsdOrNa(b.cost_per_success) + ")";
+      return "0 of " + std::to_string(c.TasksFinished()) +
+             " tasks succeeded; cost per successful " + report.unit + " n/a (baseline " +
+             FormatUsdOrNa(b.cost_per_success) + ")";
     default:
       return "";
   }
@@ -198,6 +203,15 @@ std::string TrailingReason(const Report& report, const Comparison& comparison) {
   }
 }
 
+// "; partial: 82 of 100 tasks finished (baseline 100 of 100)" when either side is partial.
+std::string PartialClause(const CandidateMetrics& c, const CandidateMetrics& b) {
+  if (!c.Partial() && !b.Partial()) return "";
+  auto finished = [](const CandidateMetrics& m) {
+    return std::to_string(m.TasksFinished()) + " of " + std::to_string(m.tasks_planned);
+  };
+  return "; partial: " + finished(c) + " tasks finished (baseline " + finished(b) + ")";
+}
+
 }  // namespace
 
 std::string SettleClause(const Comparison& comparison, int64_t pairs, const std::string& what,
@@ -218,9 +232,10 @@ std::string VerdictLine(const Report& report, const Comparison& comparison) {
   if (c == nullptr || b == nullptr) return comparison.candidate_id + ": inconclusive";
   std::string line = c->id + ": " + DecisionWords(report, comparison.decision) + " — ";
   const std::string short_reason = ShortReason(report, *c, *b, comparison.reason);
-  if (!short_reason.empty()) return line + short_reason;
+  if (!short_reason.empty()) return line + short_reason + PartialClause(*c, *b);
   return line + CostClause(report, *c, *b, comparison) + ", " + SuccessClause(*c, *b, comparison) +
-         TrailingReason(report, comparison) + QualityClause(report, comparison);
+         TrailingReason(report, comparison) + QualityClause(report, comparison) +
+         PartialClause(*c, *b);
 }
 
 std::string OverallLine(const Report& report) {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/core/report_format.h"
+#include "harness/core/report_tables.h"
 
 namespace taskcost {
 namespace {
@@ -102,6 +103,7 @@ Json RepeatSpreadJson(const std::optional<RepeatSpread>& spread) {
     Json one;
     one["repeat"] = r.repeat;
     one["tasks_run"] = r.tasks_run;
+    one["tasks_unfinished"] = r.tasks_unfinished;
     one["successes"] = r.successes;
     one["success_rate"] = FractionOrNull(r.SuccessRate());
     PutMoney(one, "cost", r.cost);
@@ -127,6 +129,9 @@ Json CandidateJson(const CandidateMetrics& c) {
   j["tasks_planned"] = c.tasks_planned;
   j["tasks_run"] = c.tasks_run;
   j["tasks_not_run"] = c.tasks_not_run;
+  j["tasks_unfinished"] = c.tasks_unfinished;
+  j["tasks_finished"] = c.TasksFinished();
+  j["partial"] = c.Partial();
   j["successes"] = c.successes;
   j["attempts"] = c.attempts;
   j["retries"] = c.retries;
@@ -134,12 +139,18 @@ Json CandidateJson(const CandidateMetrics& c) {
   j["attempts_per_task"] = FractionOrNull(c.AttemptsPerTask());
   PutMoney(j, "total_cost", c.total_cost);
   PutMoney(j, "spent", c.spent);
+  j["unfinished_attempts"] = c.unfinished_attempts;
+  PutMoney(j, "unfinished_cost", c.unfinished_cost);
   j["cached_attempts"] = c.cached_attempts;
   j["answers_without_usage"] = c.answers_without_usage;
+  j["implausible_usage"] = c.implausible_usage;
   j["judge_calls"] = c.judge_calls;
   j["cached_judge_calls"] = c.cached_judge_calls;
   PutMoney(j, "judge_cost", c.judge_cost);
   PutMoney(j, "judge_spent", c.judge_spent);
+  j["calls_in_flight"] = c.calls_in_flight;
+  PutMoney(j, "in_flight_worst_case", c.in_flight_worst_case);
+  j["tasks_in_flight"] = c.tasks_in_flight;
   PutMoney(j, "cost_per_task", c.cost_per_task);
   PutMoney(j, "cost_per_successful_task", c.cost_per_success);
   PutMoney(j, "task_cost_p50", c.task_cost_p50);
@@ -245,6 +256,7 @@ std::string ReportToJson(const Report& report) {
   j["run_id"] = report.run_id;
   j["unit"] = report.unit;
   j["simulated"] = report.simulated;
+  j["partial"] = report.Partial();
   j["samples"] = report.samples;
   j["repeats"] = report.repeats;
   j["baseline"] = report.baseline_id.empty() ? Json(nullptr) : Json(report.baseline_id);
@@ -261,6 +273,9 @@ std::string ReportToJson(const Report& report) {
   j["cached_judge_calls"] = report.cached_judge_calls;
   PutMoney(j, "judge_cost", report.judge_cost);
   PutMoney(j, "judge_spent", report.judge_spent);
+  j["calls_in_flight"] = report.calls_in_flight;
+  PutMoney(j, "in_flight_worst_case", report.in_flight_worst_case);
+  j["in_flight_note"] = report.calls_in_flight > 0 ? Json(InFlightLine(report)) : Json(nullptr);
   j["human"] = HumanJson(report);
   j["candidates"] = Json::array();
   for (const CandidateMetrics& c : report.candidates) j["candidates"].push_back(CandidateJson(c));

@@ -84,7 +84,9 @@ std::string RunLine(const Report& report) {
 std::string RenderTerminal(const Report& report, bool color) {
   std::string out = Paint(Heading(report), kBold, color) + "\n" + RunLine(report) + "\n" +
                     SpendLine(report) + "\n";
+  if (report.calls_in_flight > 0) out += Paint(InFlightLine(report), kYellow, color) + "\n";
   if (report.simulated) out += Paint("note: " + std::string(kSimulatedNote), kYellow, color) + "\n";
+  if (report.Partial()) out += Paint(PartialBanner(report), kYellow, color) + "\n";
   out += "\n" + RenderTerminalTable(MainTable(report), color);
   out += "\n" + RenderTerminalTable(DetailTable(report), color);
   for (const std::string& note : NotRunNotes(report))
@@ -185,7 +187,9 @@ std::string RenderMarkdown(const Report& report) {
   std::string out = "### " + EscapeMarkdown(Heading(report)) + "\n\n" +
                     EscapeMarkdown(RunLine(report)) + "\n\n" + EscapeMarkdown(SpendLine(report)) +
                     "\n\n";
+  if (report.calls_in_flight > 0) out += EscapeMarkdown(InFlightLine(report)) + "\n\n";
   if (report.simulated) out += "> **Note:** " + std::string(kSimulatedNote) + ".\n\n";
+  if (report.Partial()) out += "> **" + EscapeMarkdown(PartialBanner(report)) + ".**\n\n";
   out += "**Verdict: " + EscapeMarkdown(OverallLine(report)) + "**\n\n";
   for (const Comparison& c : report.comparisons) {
     out += "- " + EscapeMarkdown(VerdictLine(report, c)) + "\n";

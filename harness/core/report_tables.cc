@@ -24,7 +24,7 @@ std::string UsdCell(const std::optional<Money>& amount) {
 }
 
 std::string SuccessCell(const CandidateMetrics& c) {
-  return std::to_string(c.successes) + "/" + std::to_string(c.tasks_run) + " " +
+  return std::to_string(c.successes) + "/" + std::to_string(c.TasksFinished()) + " " +
          (c.SuccessRate().defined() ? FormatPercent(c.SuccessRate()) + "%" : "n/a");
 }
 
@@ -88,6 +88,12 @@ ReportTable DetailTable(const Report& report) {
     t.header.insert(t.header.end(), {"cached att", "spent $"});
     t.right_aligned.insert(t.right_aligned.end(), {true, true});
   }
+  const bool unfinished = std::any_of(report.candidates.begin(), report.candidates.end(),
+                                      [](const CandidateMetrics& c) { return c.tasks_unfinished; });
+  if (unfinished) {  // after "not run"
+    t.header.insert(t.header.begin() + 3, "unfinished");
+    t.right_aligned.insert(t.right_aligned.begin() + 3, true);
+  }
   for (const CandidateMetrics& c : report.candidates) {
     t.rows.push_back({c.id, std::to_string(c.tasks_run) + "/" + std::to_string(c.tasks_planned),
                       std::to_string(c.tasks_not_run), FormatUsd(c.total_cost),
@@ -96,6 +102,8 @@ ReportTable DetailTable(const Report& report) {
                       MillisCell(c.latency_p95_us), std::to_string(c.retries)});
     if (cache) t.rows.back().insert(t.rows.back().end(),
                                     {std::to_string(c.cached_attempts), FormatUsd(c.spent)});
+    if (unfinished)
+      t.rows.back().insert(t.rows.back().begin() + 3, std::to_string(c.tasks_unfinished));
   }
   return t;
 }
@@ -195,6 +203,15 @@ std::string SpendLine(const Report& report) {
   return text;
 }
 
+std::string InFlightLine(const Report& report) {
+  if (report.calls_in_flight == 0) return "";
+  const bool one = report.calls_in_flight == 1;
+  return std::to_string(report.calls_in_flight) + (one ? " call was" : " calls were") +
+         " in flight when the run stopped; " + (one ? "its" : "their") +
+         " usage is unknown; at most $" + FormatUsd(report.in_flight_worst_case) +
+         " by the worst case";
+}
+
 std::string JudgeTableNote(bool sentence) {
   std::string words =
       "calls to judge models about each candidate's answers, retries included; evaluation "
@@ -244,6 +261,27 @@ std::vector<std::string> NegativeRoiWarnings(const Report& report) {
   return warnings;
 }
 
+std::string PartialBanner(const Report& report) {
+  if (!report.Partial()) return "";
+  int64_t planned = 0, unfinished = 0, not_run = 0;
+  Money cost;
+  std::string who;
+  for (const CandidateMetrics& c : report.candidates) {
+    planned += c.tasks_planned;
+    unfinished += c.tasks_unfinished;
+    not_run += c.tasks_not_run;
+    cost += c.unfinished_cost;
+    if (!c.Partial()) continue;
+    who += (who.empty() ? "" : "; ") + c.id + " " + std::to_string(c.tasks_unfinished) +
+           " unfinished, " + std::to_string(c.tasks_not_run) + " not run";
+  }
+  return "PARTIAL RUN: " + std::to_string(unfinished + not_run) + " of " + std::to_string(planned) +
+         " planned tasks have no outcome (" + who +
+         "); success rates, per-task figures and the verdict cover finished tasks only; totals "
+         "and cost per successful " +
+         report.unit + " include the $" + FormatUsd(cost) + " the unfinished tasks cost";
+}
+
 std::vector<std::string> TimePricedNotes(const Report& report) {
   std::vector<std::string> notes;
   for (const CandidateMetrics& c : report.candidates) {
@@ -267,6 +305,16 @@ std::vector<std::string> NotRunNotes(const Report& report) {
       notes.push_back(c.id + ": stopped by a fatal " + std::string(ErrorClassName(*c.fatal_error)) +
                       " error");
     }
+    if (c.tasks_unfinished > 0) {
+      const std::string attempts = std::to_string(c.unfinished_attempts) +
+                                   (c.unfinished_attempts == 1 ? " attempt" : " attempts");
+      notes.push_back(c.id + ": " + std::to_string(c.tasks_unfinished) + " of " +
+                      std::to_string(c.tasks_planned) +
+                      " planned tasks unfinished (a retry, a cascade's next step or a judge's "
+                      "verdict was cut off): left out of the success rate and per-task figures; "
+                      "in the totals: their " +
+                      attempts + ", $" + FormatUsd(c.unfinished_cost));
+    }
     if (c.tasks_not_run > 0) {
       notes.push_back(c.id + ": " + std::to_string(c.tasks_not_run) + " of " +
                       std::to_string(c.tasks_planned) +
@@ -278,7 +326,13 @@ std::vector<std::string> NotRunNotes(const Report& report) {
                       " answers carried no usage object; their tokens are unknown and they are "
                       "counted at $0, so this candidate's costs are understated");
     }
-    if (c.tasks_run > 0 && c.successes == 0) {
+    if (c.implausible_usage > 0) {
+      notes.push_back(c.id + ": " + std::to_string(c.implausible_usage) + " of " +
+                      std::to_string(c.attempts) +
+                      " answers reported implausible usage (journaled as usage_flag); each is "
+                      "priced at the larger of its counts and the worst case reserved for it");
+    }
+    if (c.TasksFinished() > 0 && c.successes == 0) {
       notes.push_back(c.id + ": no successful " + report.unit + "; cost per successful " +
                       report.unit + " is n/a");
     }

@@ -52,11 +52,17 @@ std::string FormatScore(const std::optional<double>& score);
 /// What the run paid against what its tasks cost: "spent this run: $0.00; the tasks cost
 /// $0.032 (8 of 8 attempts answered by the response cache at their original usage)".
 std::string SpendLine(const Report& report);
+/// The calls that went out without an answer, "" when none: "3 calls were in flight when the
+/// run stopped; their usage is unknown; at most $0.0042 by the worst case".
+std::string InFlightLine(const Report& report);
 /// "2 min at $50.00/h = $1.6667 per ticket classified; review 0.2 min = $0.16667 per task".
 std::string HumanSummary(const Report& report);
 /// One warning per candidate with negative ROI, "" when none.
 std::vector<std::string> NegativeRoiWarnings(const Report& report);
-/// One note per candidate with tasks not run or a fatal stop.
+/// "PARTIAL RUN: 14 of 200 planned tasks have no outcome (...); ..." when some candidate has
+/// unfinished or not-run tasks (docs/report-format.md, section 1); "" for a complete run.
+std::string PartialBanner(const Report& report);
+/// One note per candidate with unfinished or not-run tasks or a fatal stop.
 std::vector<std::string> NotRunNotes(const Report& report);
 /// One note per time-priced candidate: "local-llama: time-priced at $2.40 per GPU-hour / 8
 /// concurrent requests; cost = measured latency".

@@ -5,7 +5,9 @@
 #include <utility>
 
 #include "harness/core/json_check.h"
+#include "harness/core/json_parse.h"
 #include "harness/core/json_writer.h"
+#include "harness/core/user_json.h"
 
 namespace taskcost {
 namespace {
@@ -27,13 +29,6 @@ struct BadField {
 std::string Dump(const Json& j, int indent) {
   // Invalid UTF-8 (a provider's broken bytes) becomes U+FFFD rather than a crash.
   return j.dump(indent, ' ', false, Json::error_handler_t::replace);
-}
-
-// "parse error at line 1, column 5: syntax error ..." without nlohmann's "[json.exception...]".
-std::string SyntaxMessage(const nlohmann::json::parse_error& e) {
-  std::string what = e.what();
-  size_t bracket = what.find("] ");
-  return "invalid JSON: " + (bracket == std::string::npos ? what : what.substr(bracket + 2));
 }
 
 // --- reading -----------------------------------------------------------------------------
@@ -158,12 +153,11 @@ class Fields {
 // Parses `text` and runs `read` on the root; errors carry `file` and the bad field's pointer.
 template <class T, class ReadFn>
 Result<T> ReadDocument(std::string_view text, const std::string& file, ReadFn read) {
-  Json root;
-  try {
-    root = Json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    return MakeError(SyntaxMessage(e), "", SourceLocation{file, 0, 0});
-  }
+  // Bounded (json_parse.h): nesting too deep and numbers no double holds are refused, located.
+  JsonRefusal refusal;
+  std::optional<Json> parsed = ParseBoundedJson<Json>(text, &refusal);
+  if (!parsed) return MakeError("invalid JSON: " + refusal.Text(), "", SourceLocation{file, 0, 0});
+  const Json& root = *parsed;
   try {
     return read(Fields(root, ""));
   } catch (const BadField& bad) {
@@ -191,7 +185,13 @@ constexpr std::pair<const char*, int64_t Usage::*> kUsageFields[] = {
 
 Usage UsageFromJson(const Fields& f) {
   Usage u;
-  for (const auto& [key, member] : kUsageFields) u.*member = f.Int64(key);
+  for (const auto& [key, member] : kUsageFields) {
+    u.*member = f.Int64(key);
+    if (u.*member < 0 || u.*member > kMaxTokensPerCall) {  // beyond what a run journals
+      throw BadField{f.Pointer(key), "must be a count from 0 to " +
+                                         std::to_string(kMaxTokensPerCall) + " (a call's bound)"};
+    }
+  }
   return u;
 }
 
@@ -254,13 +254,19 @@ void CheckType(const Fields& f, const char* expected) {
 
 // The members an attempt line and a judge line share: the task, the call's timing, outcome,
 // usage and cost (Attempt and JudgeCall name them alike).
+// The task and attempt a line is about (Attempt, JudgeCall and SentCall name them alike).
 template <typename Call>
-void ReadCallFields(const Fields& f, Call& c) {
+void ReadCallIdentity(const Fields& f, Call& c) {
   c.sample_id = f.String("sample");
   c.candidate_id = f.String("candidate");
   c.repeat = f.Int("repeat");
   c.attempt = f.Int("attempt");
   c.step = f.OptionalString("step");
+}
+
+template <typename Call>
+void ReadCallFields(const Fields& f, Call& c) {
+  ReadCallIdentity(f, c);
   c.started_unix_ms = f.Int64("started_unix_ms");
   c.latency_us = f.Int64("latency_us");
   c.http_status = f.Int("http_status");
@@ -268,7 +274,9 @@ void ReadCallFields(const Fields& f, Call& c) {
   c.error_message = f.String("error_message");
   c.usage = UsageFromJson(f.Object("usage"));
   c.usage_raw = UsageRawFromJson(f.At("usage_raw"));
+  c.usage_flag = f.OptionalString("usage_flag");
   c.cost = Money::FromPicos(f.Int64("cost_picousd"));
+  if (c.cost < Money()) throw BadField{f.Pointer("cost_picousd"), "must not be negative"};
   c.cached = f.OptionalBool("cached");
 }
 
@@ -299,9 +307,29 @@ JudgeCall JudgeCallFromFields(const Fields& f) {
   return j;
 }
 
+SentCall SentCallFromFields(const Fields& f) {
+  SentCall s;
+  ReadCallIdentity(f, s);
+  if (f.Has("check")) {
+    s.check = f.Int("check");
+    s.judge = f.String("judge");
+    s.call = f.Int("call");
+  }
+  s.started_unix_ms = f.Int64("started_unix_ms");
+  s.worst_case = Money::FromPicos(f.Int64("worst_case_picousd"));
+  if (s.worst_case.picos() < 0) throw BadField{f.Pointer("worst_case_picousd"), "is negative"};
+  return s;
+}
+
 JournalRecord JournalRecordFromFields(const Fields& f) {
   const std::string type = f.String("type");
   if (type == "judge") return JudgeCallFromFields(f);
+  if (type == "sent") return SentCallFromFields(f);
+  if (type == "header") {
+    throw BadField{f.Pointer("type"),
+                   "a second journal header (a journal has one, its first "
+                   "line): two journals joined into one file?"};
+  }
   return AttemptFromFields(f);
 }
 
@@ -435,6 +463,7 @@ Json PolicyToJson(const RetryPolicy& p) {
   j["timeout_ms"] = p.timeout.count();
   j["backoff_initial_ms"] = p.backoff_initial.count();
   j["backoff_max_ms"] = p.backoff_max.count();
+  j["max_wait_ms"] = p.max_wait.count();
   return j;
 }
 
@@ -454,6 +483,10 @@ RetryPolicy PolicyFromFields(const Fields& f) {
   p.timeout = std::chrono::milliseconds(f.Int64("timeout_ms"));
   p.backoff_initial = std::chrono::milliseconds(f.Int64("backoff_initial_ms"));
   p.backoff_max = std::chrono::milliseconds(f.Int64("backoff_max_ms"));
+  // Absent from run.json files written before max_wait_s existed: the default then applied.
+  if (std::optional<int64_t> max_wait = f.OptionalInt64("max_wait_ms")) {
+    p.max_wait = std::chrono::milliseconds(*max_wait);
+  }
   return p;
 }
 
@@ -510,6 +543,11 @@ RunManifest ManifestFromFields(const Fields& f) {
   m.prices_file = f.String("prices_file");
   m.providers_file = f.String("providers_file");
   m.tags = f.OptionalTags("tags");
+  for (auto [key, field] : {std::pair{"results_dir", &RunManifest::results_dir},
+                            std::pair{"cache_dir", &RunManifest::cache_dir},
+                            std::pair{"simulator_profile", &RunManifest::simulator_profile}}) {
+    if (f.Has(key)) m.*field = f.String(key);
+  }
   return m;
 }
 
@@ -577,23 +615,33 @@ std::string ManifestToJson(const RunManifest& m) {
   j["prices_file"] = m.prices_file;
   j["providers_file"] = m.providers_file;
   if (!m.tags.empty()) j["tags"] = m.tags;
+  if (m.results_dir) j["results_dir"] = *m.results_dir;
+  if (m.cache_dir) j["cache_dir"] = *m.cache_dir;
+  if (m.simulator_profile) j["simulator_profile"] = *m.simulator_profile;
   return Dump(j, 2) + "\n";
 }
 
 Result<RunManifest> ManifestFromJson(std::string_view text, const std::string& file) {
+  // Depth, size and numbers a double cannot hold, located (the bounded reader of user files);
+  // a plain syntax error is left to ReadDocument's message.
+  Result<Json> bounded = ParseUserJson(text, {file, 1, 0});
+  if (!bounded.ok() && !bounded.error().message.starts_with("not valid JSON")) {
+    return bounded.errors();
+  }
   return ReadDocument<RunManifest>(text, file, ManifestFromFields);
 }
 
-std::string JournalHeaderLine(const std::string& run_id) {
+std::string JournalHeaderLine(const std::string& run_id, int version) {
   Json j = Json::object();
   j["type"] = "header";
   j["format"] = "taskcost-journal";
-  j["version"] = kJournalFormatVersion;
+  j["version"] = version;
   j["run_id"] = run_id;
   return Dump(j, -1);
 }
 
-Result<std::string> ReadJournalHeader(std::string_view line, const std::string& file) {
+Result<std::string> ReadJournalHeader(std::string_view line, const std::string& file,
+                                      int* version) {
   SourceLocation first_line{file, 1, 0};
   Json root = Json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (!root.is_object() || !root.contains("type") || root.at("type") != "header") {
@@ -602,7 +650,8 @@ Result<std::string> ReadJournalHeader(std::string_view line, const std::string& 
   }
   try {
     Fields f(root, "");
-    CheckFormat(f, "taskcost-journal", kJournalFormatVersion, "journal");
+    const int read = CheckFormat(f, "taskcost-journal", kJournalFormatVersion, "journal");
+    if (version != nullptr) *version = read;
     return f.String("run_id");
   } catch (const BadField& bad) {
     return MakeError(bad.message, bad.pointer, first_line);
@@ -644,13 +693,25 @@ void WriteCallFields(JsonWriter& w, int64_t started_unix_ms, int64_t latency_us,
 }
 
 void WriteUsageAndCost(JsonWriter& w, const Usage& usage, const std::string& usage_raw,
-                       Money cost) {
+                       const std::string& usage_flag, Money cost) {
   w.BeginObject("usage");
   for (const auto& [key, member] : kUsageFields) w.Int(key, usage.*member);
   w.EndObject();
   w.Raw("usage_raw", UsageRawText(usage_raw));
+  if (!usage_flag.empty()) w.String("usage_flag", usage_flag);  // only when implausible
   w.Int("cost_picousd", cost.picos());
   w.Double("cost_usd", cost.ToUsdDouble());
+}
+
+// The task and attempt a judge line or a sent line is about (`type` first).
+template <typename Call>
+void WriteCallIdentity(JsonWriter& w, const char* type, const Call& c) {
+  w.String("type", type);
+  w.String("sample", c.sample_id);
+  w.String("candidate", c.candidate_id);
+  w.Int("repeat", c.repeat);
+  if (!c.step.empty()) w.String("step", c.step);
+  w.Int("attempt", c.attempt);
 }
 
 }  // namespace
@@ -660,18 +721,13 @@ std::string JudgeCallToJsonLine(const JudgeCall& j) {
   line.reserve(512 + j.error_message.size() + j.usage_raw.size());
   JsonWriter w(line);
   w.BeginObject();
-  w.String("type", "judge");
-  w.String("sample", j.sample_id);
-  w.String("candidate", j.candidate_id);
-  w.Int("repeat", j.repeat);
-  if (!j.step.empty()) w.String("step", j.step);
-  w.Int("attempt", j.attempt);
+  WriteCallIdentity(w, "judge", j);
   w.Int("check", j.check);
   w.String("judge", j.judge);
   w.String("model", j.model);
   w.Int("call", j.call);
   WriteCallFields(w, j.started_unix_ms, j.latency_us, j.http_status, j.error, j.error_message);
-  WriteUsageAndCost(w, j.usage, j.usage_raw, j.cost);
+  WriteUsageAndCost(w, j.usage, j.usage_raw, j.usage_flag, j.cost);
   if (j.verdict) {
     w.BeginObject("verdict");
     WriteCheckFields(w, *j.verdict);
@@ -680,6 +736,24 @@ std::string JudgeCallToJsonLine(const JudgeCall& j) {
     w.Null("verdict");
   }
   if (j.cached) w.Bool("cached", true);
+  w.EndObject();
+  return line;
+}
+
+// Written without a JSON tree, once per call sent, in the key order of docs/journal-format.md.
+std::string SentCallToJsonLine(const SentCall& s) {
+  std::string line;
+  line.reserve(160 + s.sample_id.size() + s.candidate_id.size() + s.step.size() + s.judge.size());
+  JsonWriter w(line);
+  w.BeginObject();
+  WriteCallIdentity(w, "sent", s);
+  if (s.check) {
+    w.Int("check", *s.check);
+    w.String("judge", s.judge);
+    w.Int("call", s.call);
+  }
+  w.Int("started_unix_ms", s.started_unix_ms);
+  w.Int("worst_case_picousd", s.worst_case.picos());
   w.EndObject();
   return line;
 }
@@ -708,7 +782,7 @@ std::string AttemptToJsonLine(const Attempt& a) {
   }
   w.String("finish_reason", a.finish_reason);
   w.String("request_id", a.request_id);
-  WriteUsageAndCost(w, a.usage, a.usage_raw, a.cost);
+  WriteUsageAndCost(w, a.usage, a.usage_raw, a.usage_flag, a.cost);
   w.String("output", a.output);
   w.BeginArray("validation_errors");
   for (const std::string& e : a.validation_errors) w.String(e);

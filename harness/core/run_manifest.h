@@ -18,7 +18,8 @@
 
 namespace taskcost {
 
-inline constexpr int kJournalFormatVersion = 2;  // 2: judge lines (docs/journal-format.md)
+// 2: judge lines; 3: `sent` lines (docs/journal-format.md). Readers take versions 1 to 3.
+inline constexpr int kJournalFormatVersion = 3;
 inline constexpr int kManifestFormatVersion = 1;
 
 /// One step of a cascade or chain as run.json records it.
@@ -70,6 +71,12 @@ struct RunManifest {
   std::string prices_file;
   std::string providers_file;
   Tags tags;  // the suite's tags (optional in run.json)
+  // Where the run keeps its results and answers, so that `run --resume` keeps them: absolute
+  // paths of the results root, the response cache ("" = --no-cache) and the simulator profile
+  // ("" = real providers). Unset in run.json files written before they were recorded.
+  std::optional<std::string> results_dir;
+  std::optional<std::string> cache_dir;
+  std::optional<std::string> simulator_profile;
 
   const ManifestCandidate* Baseline() const;
 };
@@ -77,12 +84,15 @@ struct RunManifest {
 std::string ManifestToJson(const RunManifest& manifest);  // pretty, stable key order
 Result<RunManifest> ManifestFromJson(std::string_view text, const std::string& file);
 
-/// The journal's first line: {"type":"header","format":"taskcost-journal","version":1,...}.
-std::string JournalHeaderLine(const std::string& run_id);
+/// The journal's first line: {"type":"header","format":"taskcost-journal","version":3,...}.
+/// `version` other than the current one only for tests and for recognising an older header.
+std::string JournalHeaderLine(const std::string& run_id, int version = kJournalFormatVersion);
 /// Checks a header line; refuses versions this build cannot read.
 Status CheckJournalHeader(std::string_view line, const std::string& file);
-/// Like CheckJournalHeader, and returns the header's run_id.
-Result<std::string> ReadJournalHeader(std::string_view line, const std::string& file);
+/// Like CheckJournalHeader, and returns the header's run_id (and its version, when `version` is
+/// not null).
+Result<std::string> ReadJournalHeader(std::string_view line, const std::string& file,
+                                      int* version = nullptr);
 
 /// One attempt as one line of compact JSON (no trailing newline), {"type":"attempt",...}.
 /// Invalid UTF-8 in any text is written as U+FFFD; usage_raw is embedded compacted.
@@ -93,8 +103,34 @@ Result<Attempt> AttemptFromJsonLine(std::string_view line);
 
 /// One call to an LLM judge as one line, {"type":"judge",...} (docs/journal-format.md).
 std::string JudgeCallToJsonLine(const JudgeCall& call);
-/// A journal line after the header: an attempt or a judge call.
-using JournalRecord = std::variant<Attempt, JudgeCall>;
+/// A call about to go out (journal format 3): its `sent` line is written before the request is
+/// sent, so a call whose answer never reached the journal (the run was killed, or interrupted
+/// past its grace) is known: its usage is unknown, its cost at most `worst_case`. A model call
+/// is answered by the attempt line of the same (sample, candidate, repeat, step, attempt), a
+/// judge call by the judge line of the same attempt, check and call.
+struct SentCall {
+  std::string sample_id;
+  std::string candidate_id;
+  int repeat = 0;
+  std::string step;  // a cascade's or chain's step; "" for a single model
+  int attempt = 1;   // the model call's attempt, or the judged attempt's
+  // A call to an LLM judge about that attempt: the check judged (set), its name and the judge's
+  // call number.
+  std::optional<int> check;
+  std::string judge;
+  int call = 0;
+  int64_t started_unix_ms = 0;
+  Money worst_case;  // the budget's reservation for the call: the most it can cost
+  // Set by the journal reader (and the run loop) on a call that got no answer: nothing of its
+  // task was journaled after it, so the task has no outcome (an unfinished task). Not journaled.
+  bool last_of_task = false;
+};
+
+/// One call about to be sent as one line, {"type":"sent",...} (docs/journal-format.md).
+std::string SentCallToJsonLine(const SentCall& call);
+
+/// A journal line after the header: an attempt, a judge call, or a call sent.
+using JournalRecord = std::variant<Attempt, JudgeCall, SentCall>;
 /// As AttemptFromJsonLine, for either kind of line.
 Result<JournalRecord> JournalRecordFromJsonLine(std::string_view line);
 

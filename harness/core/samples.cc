@@ -7,6 +7,7 @@
 #include "harness/core/csv.h"
 #include "harness/core/error_text.h"
 #include "harness/core/json_parse.h"
+#include "harness/core/user_json.h"
 
 namespace taskcost {
 namespace {
@@ -28,6 +29,7 @@ class RowErrors {
   }
   bool empty() const { return listed_.empty(); }
   Errors Take() {
+    if (listed_.empty()) return {};
     if (unlisted_ > 0) {
       listed_.push_back(
           MakeError("... and " + std::to_string(unlisted_) + " more problems", "", {file_, 0, 0}));
@@ -41,15 +43,19 @@ class RowErrors {
   size_t unlisted_ = 0;
 };
 
-// Sample::fields: strings verbatim, any other value as JSON text, objects also by dotted key.
-void Flatten(const Json& value, const std::string& key, std::map<std::string, std::string>& out) {
+// Sample::fields: strings verbatim, any other value as JSON text, objects also by dotted key
+// down to kMaxFieldNameDepth components (each level holds its whole subtree's text again).
+void Flatten(const Json& value, const std::string& key, int depth,
+             std::map<std::string, std::string>& out) {
   if (value.is_string()) {
     out[key] = value.get<std::string>();
     return;
   }
   out[key] = value.dump();
-  if (value.is_object()) {
-    for (const auto& [child_key, child] : value.items()) Flatten(child, key + "." + child_key, out);
+  if (value.is_object() && depth < kMaxFieldNameDepth) {
+    for (const auto& [child_key, child] : value.items()) {
+      Flatten(child, key + "." + child_key, depth + 1, out);
+    }
   }
 }
 
@@ -80,7 +86,7 @@ Result<Sample> SampleFromRow(const Json& row, const SourceLocation& where,
   } catch (const nlohmann::json::exception&) {
     return MakeError("not valid UTF-8 text", path, where);
   }
-  for (const auto& [key, value] : row.items()) Flatten(value, key, sample.fields);
+  for (const auto& [key, value] : row.items()) Flatten(value, key, 1, sample.fields);
   return sample;
 }
 
@@ -102,10 +108,50 @@ bool IsBlank(std::string_view line) {
                      [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
 }
 
-Result<std::vector<Sample>> Collect(std::vector<Sample> samples, RowErrors errors) {
-  errors.Add(DuplicateSampleIds(samples));
-  if (!errors.empty()) return errors.Take();
-  return samples;
+// Collects a file's samples, stopping at the first row past kMaxSamples or kMaxSampleFields.
+class SampleCollector {
+ public:
+  explicit SampleCollector(const std::string& file) : errors_(file) {}
+
+  /// Adds a row's sample or its errors; false once a limit is passed (stop reading).
+  bool Add(Result<Sample> sample, const SourceLocation& where) {
+    if (!sample.ok()) {
+      errors_.Add(sample.errors());
+      return true;
+    }
+    fields_ += sample->fields.size();
+    std::string limit;
+    if (samples_.size() == kMaxSamples) {
+      limit = "more than " + std::to_string(kMaxSamples) + " samples";
+    } else if (fields_ > kMaxSampleFields) {
+      limit = "more than " + std::to_string(kMaxSampleFields) + " fields over all samples";
+    }
+    if (!limit.empty()) {
+      errors_.Add({MakeError("the file holds " + limit +
+                                 " (the most a suite may have); not "
+                                 "read past this row",
+                             "", where)});
+      return false;
+    }
+    samples_.push_back(std::move(sample).value());
+    return true;
+  }
+  void AddErrors(const Errors& errors) { errors_.Add(errors); }
+
+  SamplesRead Finish() {
+    errors_.Add(DuplicateSampleIds(samples_));
+    return SamplesRead{std::move(samples_), errors_.Take()};
+  }
+
+ private:
+  std::vector<Sample> samples_;
+  RowErrors errors_;
+  size_t fields_ = 0;
+};
+
+Result<std::vector<Sample>> AsResult(SamplesRead read) {
+  if (!read.errors.empty()) return std::move(read.errors);
+  return std::move(read.samples);
 }
 
 // Checks the header of a CSV samples file: named, distinct columns, one of them "id".
@@ -136,58 +182,63 @@ Errors CheckCsvHeader(const std::vector<std::string>& header, const std::string&
 
 }  // namespace
 
-Result<std::vector<Sample>> ParseJsonlSamples(std::string_view text, const std::string& file) {
-  std::vector<Sample> samples;
-  RowErrors errors(file);
+SamplesRead ReadJsonlSamples(std::string_view text, const std::string& file) {
+  SampleCollector collector(file);
   std::vector<std::string_view> lines = SplitLines(text);
   for (size_t i = 0; i < lines.size(); ++i) {
     if (IsBlank(lines[i])) continue;
     SourceLocation where{file, static_cast<int>(i + 1), 0};
-    Result<Json> row = ParseJsonAt(lines[i], where);
-    Result<Sample> sample = row.ok() ? SampleFromRow(row.value(), where, "") : row.errors();
-    if (sample.ok()) {
-      samples.push_back(std::move(sample).value());
-    } else {
-      errors.Add(sample.errors());
+    Result<Json> row = ParseUserJson(lines[i], where);
+    if (!collector.Add(row.ok() ? SampleFromRow(row.value(), where, "") : row.errors(), where)) {
+      break;
     }
   }
-  return Collect(std::move(samples), std::move(errors));
+  return collector.Finish();
 }
 
-Result<std::vector<Sample>> ParseCsvSamples(std::string_view text, const std::string& file) {
-  Result<std::vector<CsvRecord>> records = ParseCsv(text, file);
-  if (!records.ok()) return records.errors();
-  if (records->empty()) return std::vector<Sample>{};
-  const std::vector<std::string>& header = records->front().fields;
-  Errors header_errors = CheckCsvHeader(header, file);
-  if (!header_errors.empty()) return header_errors;
-  std::vector<Sample> samples;
-  RowErrors errors(file);
-  for (size_t r = 1; r < records->size(); ++r) {
-    const CsvRecord& record = (*records)[r];
+SamplesRead ReadCsvSamples(std::string_view text, const std::string& file) {
+  SampleCollector collector(file);
+  std::vector<std::string> header;
+  bool header_ok = true;
+  Status parsed = ForEachCsvRecord(text, file, kMaxCsvColumns, [&](CsvRecord&& record) {
+    if (header.empty()) {
+      header = std::move(record.fields);
+      Errors problems = CheckCsvHeader(header, file);
+      collector.AddErrors(problems);
+      header_ok = problems.empty();
+      return header_ok;
+    }
     SourceLocation where{file, record.line, 0};
     if (record.fields.size() != header.size()) {
-      errors.Add(
+      collector.AddErrors(
           {MakeError("expected " + std::to_string(header.size()) +
                          " fields as in the header, got " + std::to_string(record.fields.size()),
                      "", where)});
-      continue;
+      return true;
     }
     Json row = Json::object();
-    for (size_t c = 0; c < header.size(); ++c) row[header[c]] = record.fields[c];
-    Result<Sample> sample = SampleFromRow(row, where, "");
-    if (sample.ok()) {
-      samples.push_back(std::move(sample).value());
-    } else {
-      errors.Add(sample.errors());
+    auto& members = row.get_ref<Json::object_t&>();  // names checked distinct: appended in order
+    members.reserve(header.size());
+    for (size_t c = 0; c < header.size(); ++c) {
+      members.emplace_back(header[c], std::move(record.fields[c]));
     }
-  }
-  return Collect(std::move(samples), std::move(errors));
+    return collector.Add(SampleFromRow(row, where, ""), where);
+  });
+  if (!parsed.ok()) collector.AddErrors(parsed.errors());
+  return collector.Finish();
+}
+
+Result<std::vector<Sample>> ParseJsonlSamples(std::string_view text, const std::string& file) {
+  return AsResult(ReadJsonlSamples(text, file));
+}
+
+Result<std::vector<Sample>> ParseCsvSamples(std::string_view text, const std::string& file) {
+  return AsResult(ReadCsvSamples(text, file));
 }
 
 Result<Sample> SampleFromJson(std::string_view object_json, const SourceLocation& where,
                               const std::string& path) {
-  Result<Json> row = ParseJsonAt(object_json, where);
+  Result<Json> row = ParseUserJson(object_json, where);
   if (!row.ok()) return row.errors();
   return SampleFromRow(row.value(), where, path);
 }

@@ -95,8 +95,16 @@ struct RetryPolicy {
   std::chrono::milliseconds timeout{60'000};          // per attempt
   std::chrono::milliseconds backoff_initial{500};     // first retry delay before jitter
   std::chrono::milliseconds backoff_max{30'000};      // cap of the exponential delay
+  // Longest wait a provider may ask for (Retry-After, rate-limit reset headers); an attempt
+  // asked to wait longer is not retried (docs/rate-limits.md).
+  std::chrono::milliseconds max_wait{120'000};
 
   bool Retries(ErrorClass c) const;
+  /// Whether a provider's asked wait (`retry_after_ms`) is longer than max_wait: such an
+  /// attempt is not retried, so it ends its task.
+  bool RefusesWait(std::optional<int64_t> retry_after_ms) const {
+    return retry_after_ms && *retry_after_ms > max_wait.count();
+  }
 };
 
 /// Thresholds of `taskcost gate` (the suite's `gate:` block; the verb's flags override them).

@@ -127,11 +127,11 @@ std::optional<std::string> ResolveReferencedPath(SuiteContext& context, const Ya
 }
 
 std::optional<std::string> ReadReferencedFile(SuiteContext& context, const YamlField& field,
-                                              std::string* resolved) {
+                                              std::string* resolved, size_t max_bytes) {
   std::optional<std::string> path = ResolveReferencedPath(context, field);
   if (!path) return std::nullopt;
   *resolved = *path;
-  Result<std::string> bytes = ReadUserFile(*resolved);
+  Result<std::string> bytes = ReadUserFile(*resolved, max_bytes);
   if (!bytes.ok()) {
     context.reader.Fail(field, *resolved + ": " + bytes.error().message);
     return std::nullopt;
@@ -141,32 +141,41 @@ std::optional<std::string> ReadReferencedFile(SuiteContext& context, const YamlF
 
 namespace {
 
-Result<Suite> LoadSuiteOrThrow(const std::string& path) {
+SuiteRead ReadSuiteOrThrow(const std::string& path) {
+  SuiteRead read;
+  read.suite.file = path;
   Result<std::string> text = ReadUserFile(path);
-  if (!text.ok()) return text.errors();
+  if (!text.ok()) return {std::move(read.suite), text.errors()};
   Result<YAML::Node> document = ParseYaml(text.value(), path);
-  if (!document.ok()) return document.errors();
+  if (!document.ok()) return {std::move(read.suite), document.errors()};
   SuiteContext context{YamlReader(path), DirectoryOf(path), "", "", {}, {}};
-  Suite suite = ReadSuite(context, context.reader.Root(document.value()));
-  if (!context.reader.ok()) return context.reader.errors();
+  read.suite = ReadSuite(context, context.reader.Root(document.value()));
+  read.errors = context.reader.errors();
   std::vector<std::string_view> hashed = {text.value(), context.samples_bytes,
                                           context.schema_bytes};
   // Appended only when present, so suites without step schema files keep their hash.
   for (const std::string& bytes : context.step_schema_bytes) hashed.push_back(bytes);
-  suite.content_hash = ContentHash(hashed);
-  return suite;
+  read.suite.content_hash = ContentHash(hashed);
+  return read;
 }
 
 }  // namespace
 
-Result<Suite> LoadSuite(const std::string& path) {
+SuiteRead ReadSuiteFile(const std::string& path) {
   try {
-    return LoadSuiteOrThrow(path);
+    return ReadSuiteOrThrow(path);
   } catch (const YAML::Exception& e) {  // the boundary: library faults become user errors
-    return LibraryError(e, path);
+    return {Suite{}, {LibraryError(e, path)}};
   } catch (const nlohmann::json::exception& e) {
-    return MakeError(std::string("cannot be read as JSON: ") + e.what(), "", {path, 0, 0});
+    return {Suite{},
+            {MakeError(std::string("cannot be read as JSON: ") + e.what(), "", {path, 0, 0})}};
   }
+}
+
+Result<Suite> LoadSuite(const std::string& path) {
+  SuiteRead read = ReadSuiteFile(path);
+  if (!read.errors.empty()) return std::move(read.errors);
+  return std::move(read.suite);
 }
 
 Status CheckSuiteAgainstCatalogs(const Suite& suite, const ProviderCatalog& providers,
@@ -189,7 +198,7 @@ Status CheckSuiteAgainstCatalogs(const Suite& suite, const ProviderCatalog& prov
   }
   for (const auto& [model, path] : models) {
     const Candidate& c = *model;
-    if (providers.Find(c.provider) == nullptr) {
+    if (!c.provider.empty() && providers.Find(c.provider) == nullptr) {
       std::string suggestion = DidYouMean(c.provider, providers.Names());
       std::string message = "unknown provider " + Quoted(c.provider);
       message += suggestion.empty()
@@ -197,7 +206,7 @@ Status CheckSuiteAgainstCatalogs(const Suite& suite, const ProviderCatalog& prov
                      : suggestion;
       errors.push_back(MakeError(message, path + ".provider", c.provider_where));
     }
-    if (prices.Find(c.price) == nullptr) {
+    if (!c.price.empty() && prices.Find(c.price) == nullptr) {
       std::string suggestion = DidYouMean(c.price, prices.ModelNames());
       if (!suggestion.empty()) suggestion = " (" + suggestion.substr(2) + ")";
       std::string fix = c.price_given ? "add it there or correct " + path + ".price"

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "harness/core/suite.h"
+#include "harness/core/user_files.h"
 #include "harness/core/yaml_util.h"
 
 namespace taskcost {
@@ -40,7 +41,8 @@ std::optional<std::string> ResolveReferencedPath(SuiteContext& context, const Ya
 /// Reads the file a field names, resolved against the suite's directory. On failure records
 /// `file "x.jsonl" not found (looked for suites/s/x.jsonl)` at the field and returns nullopt.
 std::optional<std::string> ReadReferencedFile(SuiteContext& context, const YamlField& field,
-                                              std::string* resolved);
+                                              std::string* resolved,
+                                              size_t max_bytes = kMaxConfigFileBytes);
 
 /// A string field that is a {{template}}; recorded for CheckTemplateFields.
 std::optional<std::string> ReadTemplate(SuiteContext& context, const YamlField& field);

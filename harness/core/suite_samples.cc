@@ -8,6 +8,7 @@
 #include "harness/core/prompt_template.h"
 #include "harness/core/samples.h"
 #include "harness/core/suite_parts.h"
+#include "harness/core/user_files.h"
 
 namespace taskcost {
 namespace {
@@ -31,17 +32,19 @@ std::vector<Sample> ReadSamplesFile(SuiteContext& context, const YamlField& fiel
     return {};
   }
   std::string resolved;
-  std::optional<std::string> bytes = ReadReferencedFile(context, field, &resolved);
+  std::optional<std::string> bytes =
+      ReadReferencedFile(context, field, &resolved, kMaxSamplesFileBytes);
   if (!bytes) return {};
-  context.samples_bytes = *bytes;
-  Result<std::vector<Sample>> samples =
-      extension == ".csv" ? ParseCsvSamples(*bytes, resolved) : ParseJsonlSamples(*bytes, resolved);
-  if (!samples.ok()) {
-    for (const Error& e : samples.errors()) context.reader.Add(e);
-    return {};
+  SamplesRead read =
+      extension == ".csv" ? ReadCsvSamples(*bytes, resolved) : ReadJsonlSamples(*bytes, resolved);
+  context.samples_bytes = std::move(*bytes);
+  // The rows that could be read are kept: the templates are checked against them too, so one
+  // round of `validate` shows a missing field beside a duplicate id.
+  for (const Error& e : read.errors) context.reader.Add(e);
+  if (read.samples.empty() && read.errors.empty()) {
+    context.reader.Fail(field, resolved + " holds no samples");
   }
-  if (samples->empty()) context.reader.Fail(field, resolved + " holds no samples");
-  return std::move(samples).value();
+  return std::move(read.samples);
 }
 
 std::vector<Sample> ReadInlineSamples(SuiteContext& context, const YamlField& list) {

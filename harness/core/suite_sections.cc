@@ -1,9 +1,11 @@
 // The prompt, output, success, human and policy sections of suite.yaml.
 #include <algorithm>
+#include <map>
 
 #include "harness/core/error_text.h"
 #include "harness/core/json_parse.h"
 #include "harness/core/suite_parts.h"
+#include "harness/core/user_json.h"
 #include "harness/core/validate.h"
 
 namespace taskcost {
@@ -24,7 +26,7 @@ std::string ReadSchemaJson(SuiteContext& context, const YamlField& field,
   std::optional<std::string> bytes = ReadReferencedFile(context, field, &resolved);
   if (!bytes) return "";
   *file_bytes = *bytes;
-  Result<Json> schema = ParseJsonAt(*bytes, {resolved, 1, 0});
+  Result<Json> schema = ParseUserJson(*bytes, {resolved, 1, 0});
   if (!schema.ok()) {
     for (const Error& e : schema.errors()) context.reader.Add(e);
     return "";
@@ -338,8 +340,8 @@ RetryPolicy ReadPolicy(SuiteContext& context, const YamlField& policy) {
   RetryPolicy out;
   YamlReader& reader = context.reader;
   if (!reader.IsMap(policy)) return out;
-  reader.CheckKeys(
-      policy, {"max_attempts", "retry_on", "timeout_s", "backoff_initial_ms", "backoff_max_ms"});
+  reader.CheckKeys(policy, {"max_attempts", "retry_on", "timeout_s", "backoff_initial_ms",
+                            "backoff_max_ms", "max_wait_s"});
   if (auto attempts = reader.Integer(reader.Child(policy, "max_attempts"), 1, 20)) {
     out.max_attempts = static_cast<int>(*attempts);
   }
@@ -348,6 +350,14 @@ RetryPolicy ReadPolicy(SuiteContext& context, const YamlField& policy) {
     out.timeout = std::chrono::milliseconds(*millis);
   }
   ReadBackoff(reader, policy, out);
+  const YamlField max_wait = reader.Child(policy, "max_wait_s");
+  if (auto millis = PositiveDecimal(reader, max_wait, 3)) {
+    if (*millis > 86'400'000) {
+      reader.Fail(max_wait, "must be at most 86400 (a day)");
+    } else {
+      out.max_wait = std::chrono::milliseconds(*millis);
+    }
+  }
   return out;
 }
 

@@ -67,13 +67,25 @@ void Combine(FeatureSummary& f) {
   if (weighted) f.monthly_saving = human_total - ai_total;
 }
 
+// The flag column: "NEGATIVE ROI", "partial run", both, or "".
+std::string Flags(bool negative_roi, bool partial) {
+  std::string text = negative_roi ? "NEGATIVE ROI" : "";
+  if (partial) text += text.empty() ? "partial run" : ", partial run";
+  return text;
+}
+
+bool AnyPartial(const FeatureSummary& f) {
+  return std::any_of(f.suites.begin(), f.suites.end(),
+                     [](const SuiteSummary& s) { return s.partial; });
+}
+
 ReportTable SummaryTable(const std::vector<FeatureSummary>& features) {
   ReportTable t;
   t.header = {"feature",   "suite",        "team", "candidate",        "tasks/month",
               "AI $/task", "human $/task", "ROI",  "monthly saving $", ""};
   t.right_aligned = {false, false, false, false, true, true, true, true, true, false};
   for (const FeatureSummary& f : features) {
-    const std::string flag = f.negative_roi ? "NEGATIVE ROI" : "";
+    const std::string flag = Flags(f.negative_roi, AnyPartial(f));
     if (f.suites.size() > 1) {
       t.rows.push_back({f.feature, "(" + std::to_string(f.suites.size()) + " suites)", "", "",
                         std::to_string(f.volume_per_month), Usd(f.ai_cost_per_task),
@@ -86,9 +98,7 @@ ReportTable SummaryTable(const std::vector<FeatureSummary>& features) {
                         s.candidate + (s.switched ? " (switch)" : ""),
                         std::to_string(s.volume_per_month), Usd(one.ai_cost_per_task),
                         Usd(one.human_cost_per_task), FormatRoi(one.roi), Usd(one.monthly_saving),
-                        f.suites.size() > 1 && one.negative_roi
-                            ? "NEGATIVE ROI"
-                            : (f.suites.size() > 1 ? "" : flag)});
+                        f.suites.size() > 1 ? Flags(one.negative_roi, s.partial) : flag});
     }
   }
   return t;
@@ -96,6 +106,16 @@ ReportTable SummaryTable(const std::vector<FeatureSummary>& features) {
 
 std::vector<std::string> Warnings(const std::vector<FeatureSummary>& features) {
   std::vector<std::string> out;
+  for (const FeatureSummary& f : features) {
+    for (const SuiteSummary& s : f.suites) {
+      if (!s.partial) continue;
+      out.push_back("PARTIAL RUN: " + s.suite + ": run " + s.run_id + " left " +
+                    std::to_string(s.tasks_unfinished) + " tasks unfinished and " +
+                    std::to_string(s.tasks_not_run) +
+                    " not run; its figures cover its finished tasks (taskcost run --resume "
+                    "finishes it)");
+    }
+  }
   for (const FeatureSummary& f : features) {
     if (!f.negative_roi) continue;
     out.push_back("NEGATIVE ROI: " + f.feature + ": AI plus review costs $" +
@@ -121,6 +141,11 @@ SuiteSummary SummariseRun(const Report& report, const RunManifest& manifest) {
   if (s.feature.empty()) s.feature = s.suite;
   s.team = TagOf(manifest, chosen, "team");
   s.volume_per_month = report.volume_per_month;
+  s.partial = report.Partial();
+  for (const CandidateMetrics& c : report.candidates) {
+    s.tasks_unfinished += c.tasks_unfinished;
+    s.tasks_not_run += c.tasks_not_run;
+  }
   if (report.human.present) s.human_cost_per_task = report.human_cost_per_task;
   if (const CandidateMetrics* m = report.Find(s.candidate); m != nullptr && m->cost_per_success) {
     s.ai_cost_per_task = *m->cost_per_success + report.review_cost_per_task;

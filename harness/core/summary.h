@@ -26,6 +26,11 @@ struct SuiteSummary {
   std::optional<Money> ai_cost_per_task;     // effective: cost per success + review; unset
                                              // when the candidate has no success
   std::optional<Money> human_cost_per_task;  // unset without a human: block
+  // The run left planned tasks without an outcome (docs/report-format.md, section 1): its
+  // figures cover its finished tasks. Over every candidate of the run.
+  bool partial = false;
+  int64_t tasks_unfinished = 0;
+  int64_t tasks_not_run = 0;
 };
 
 /// The chosen candidate of one run.

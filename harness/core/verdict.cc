@@ -119,7 +119,7 @@ namespace {
 std::optional<VerdictReason> DecideOnCost(const CandidateMetrics& c, const CandidateMetrics& b) {
   if (b.fatal_error) return VerdictReason::kBaselineFatalStop;
   if (c.fatal_error) return VerdictReason::kFatalStop;
-  if (c.tasks_run == 0) return VerdictReason::kNoTasksRun;
+  if (c.TasksFinished() == 0) return VerdictReason::kNoTasksRun;  // none ran, or none finished
   if (!b.cost_per_success) return VerdictReason::kBaselineNoSuccesses;
   if (!c.cost_per_success) return VerdictReason::kNoSuccesses;
   if (*c.cost_per_success > *b.cost_per_success) return VerdictReason::kCostHigher;
@@ -186,10 +186,11 @@ Comparison Compare(const CandidateMetrics& candidate, const CandidateMetrics& ba
     const int64_t b = baseline.cost_per_success->picos();
     out.cost_change = Fraction{c - b, b};
   }
-  if (candidate.tasks_run > 0 && baseline.tasks_run > 0) {
-    out.success_change = Fraction{
-        candidate.successes * baseline.tasks_run - baseline.successes * candidate.tasks_run,
-        candidate.tasks_run * baseline.tasks_run};
+  const int64_t c_finished = candidate.TasksFinished(), b_finished = baseline.TasksFinished();
+  if (c_finished > 0 && b_finished > 0) {  // success rates are over finished tasks
+    out.success_change =
+        Fraction{candidate.successes * b_finished - baseline.successes * c_finished,
+                 c_finished * b_finished};
   }
   out.reason = Decide(candidate, baseline, paired, tolerance_pp);
   out.decision = DecisionFor(out.reason);

@@ -50,23 +50,6 @@ std::string IndexPath(const std::string& parent, size_t index) {
   return parent + "[" + std::to_string(index) + "]";
 }
 
-Error LibraryError(const YAML::Exception& e, const std::string& file) {
-  SourceLocation where{file, 0, 0};
-  if (!e.mark.is_null()) where = {file, e.mark.line + 1, e.mark.column + 1};
-  if (dynamic_cast<const YAML::DeepRecursion*>(&e) != nullptr) {
-    return MakeError("nested too deeply to read", "", where);  // yaml-cpp says "bad file"
-  }
-  return MakeError(e.msg, "", where);
-}
-
-Result<YAML::Node> ParseYaml(const std::string& text, const std::string& file) {
-  try {
-    return YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    return LibraryError(e, file);
-  }
-}
-
 SourceLocation YamlReader::Where(const YAML::Node& node) const {
   if (!node.IsDefined() || node.Mark().is_null()) return {file_, 0, 0};
   return {file_, node.Mark().line + 1, node.Mark().column + 1};

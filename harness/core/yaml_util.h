@@ -21,8 +21,17 @@ std::string FieldPath(const std::string& parent, const std::string& key);
 /// "policy.retry_on" + 2 -> "policy.retry_on[2]".
 std::string IndexPath(const std::string& parent, size_t index);
 
-/// Parses YAML text. A syntax error becomes one Error "file:line:col: <yaml-cpp's message>".
-/// An empty document parses to a null node.
+/// The deepest nesting of mappings and lists a YAML file may have.
+inline constexpr int kMaxYamlDepth = 64;
+/// The most values (scalars, lists, mappings, keys included) a YAML file may hold, counting an
+/// alias's value again at each use: a bound on memory and on every walk over the tree.
+inline constexpr size_t kMaxYamlValues = 100'000;
+
+/// Parses YAML text (yaml_parse.cc). Errors, each at file:line:col: a NUL byte, a control
+/// character or bytes that are not UTF-8; a second document; nesting deeper than kMaxYamlDepth;
+/// more than kMaxYamlValues values; an alias inside the value it names; a syntax error (yaml-cpp's
+/// message, pointed at the bracket never closed or at the line missing its colon when yaml-cpp
+/// stopped later). An empty document parses to a null node.
 Result<YAML::Node> ParseYaml(const std::string& text, const std::string& file);
 
 /// Any yaml-cpp exception as an Error at its mark in `file` (the loaders' last-resort boundary).

@@ -2,7 +2,10 @@
 // pool of easy handles reused across requests, completions collected with curl_multi_info_read.
 #include <curl/curl.h>
 
+#include <strings.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <climits>
 #include <cstdlib>
 #include <cstring>
@@ -20,6 +23,10 @@ namespace taskcost {
 namespace {
 
 constexpr size_t kMaxIdleTransfers = 1024;
+constexpr size_t kMaxReplyHeaders = 200;           // header lines of one reply, interim ones too
+constexpr size_t kMaxReplyHeaderBytes = 256 << 10;  // their bytes
+constexpr size_t kKeptBodyPrefix = 1024;           // what a reply too large keeps of its body
+constexpr size_t kShownBodyPrefix = 200;           // what its failure message shows
 
 void GlobalInitOnce() {
   static std::once_flag once;
@@ -77,19 +84,25 @@ struct Transfer {
     request_body.clear();
     response = HttpResponse{};
     error[0] = '\0';
-    secret.reset();  // ~Secret wipes it
     sends = 0;
+    max_body = kDefaultMaxReplyBytes;
+    too_large.clear();
+    header_lines = 0;
+    header_bytes = 0;
   }
 
   EasyHandle easy;
   std::optional<std::string> set_up_for;  // SendShape of the request the options were set for
   uint64_t id = 0;
   HeaderList headers;
-  std::string request_body;      // curl reads it in place (CURLOPT_POSTFIELDS)
-  std::optional<Secret> secret;  // kept only to scrub it from failure messages
+  std::string request_body;  // curl reads it in place (CURLOPT_POSTFIELDS)
   HttpResponse response;
   char error[CURL_ERROR_SIZE] = {};
   int sends = 0;  // times curl was about to send the request (OnBeforeSend)
+  size_t max_body = kDefaultMaxReplyBytes;  // HttpRequest::max_reply_bytes
+  std::string too_large;  // why the reply was cut off as too large; "" while it is not
+  size_t header_lines = 0;
+  size_t header_bytes = 0;
 };
 
 constexpr const char* kNotResent =
@@ -105,9 +118,31 @@ int OnBeforeSend(void* user, char*, char*, int, int) {
   return ++static_cast<Transfer*>(user)->sends > 1 ? CURL_PREREQFUNC_ABORT : CURL_PREREQFUNC_OK;
 }
 
+// Grows `body` to hold `needed` bytes, doubling but never past `limit`. A new buffer of the exact
+// size is taken (std::string::reserve may round up to twice the old capacity), so a body's
+// memory stays within its limit.
+void Grow(std::string& body, size_t needed, size_t limit) {
+  if (needed <= body.capacity()) return;
+  std::string grown;
+  grown.reserve(std::min(limit, std::max(needed, body.capacity() * 2)));
+  grown.append(body);
+  body.swap(grown);
+}
+
+// Returning anything but `size * count` makes curl end the transfer (CURLE_WRITE_ERROR).
 size_t OnBody(char* data, size_t size, size_t count, void* user) {
-  static_cast<Transfer*>(user)->response.body.append(data, size * count);
-  return size * count;
+  auto* t = static_cast<Transfer*>(user);
+  const size_t n = size * count;
+  std::string& body = t->response.body;
+  const size_t room = t->max_body - std::min(t->max_body, body.size());
+  Grow(body, body.size() + std::min(n, room), t->max_body);
+  body.append(data, std::min(n, room));  // a body too large keeps its first max_body bytes
+  if (n > room) {
+    t->too_large = "the reply body is larger than max_reply_bytes (" +
+                   std::to_string(t->max_body) + " bytes)";
+    return 0;
+  }
+  return n;
 }
 
 std::string_view TrimSpace(std::string_view s) {
@@ -119,20 +154,55 @@ std::string_view TrimSpace(std::string_view s) {
   return s;
 }
 
-// Called once per header line of every response, interim ones (100, redirects) included; a
-// status line starts a new response, so only the last response's headers are kept.
-size_t OnHeader(char* data, size_t size, size_t count, void* user) {
-  auto* transfer = static_cast<Transfer*>(user);
-  std::string_view line(data, size * count);
-  if (line.starts_with("HTTP/")) {
-    transfer->response.headers.clear();
-  } else if (size_t colon = line.find(':'); colon != std::string_view::npos) {
-    transfer->response.headers.push_back(
-        HttpHeader{std::string(TrimSpace(line.substr(0, colon))),
-                   std::string(TrimSpace(line.substr(colon + 1)))});
+// A Content-Length above the body limit: the reply is refused before its body arrives.
+bool AnnouncesTooMuch(Transfer& t, const HttpHeader& header) {
+  if (header.name.size() != 14 || strncasecmp(header.name.c_str(), "content-length", 14) != 0) {
+    return false;
   }
-  return size * count;
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long announced = std::strtoull(header.value.c_str(), &end, 10);
+  if (errno != 0 || end == header.value.c_str() || announced <= t.max_body) return false;
+  t.too_large = "the reply body of " + std::to_string(announced) +
+                " bytes (Content-Length) is larger than max_reply_bytes (" +
+                std::to_string(t.max_body) + " bytes)";
+  return true;
 }
+
+// Called once per header line of every response, interim ones (100, redirects) included; a
+// status line starts a new response, so only the last response's headers are kept. Lines and
+// bytes are bounded over all of them.
+size_t OnHeader(char* data, size_t size, size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const size_t n = size * count;
+  t->header_bytes += n;
+  if (++t->header_lines > kMaxReplyHeaders || t->header_bytes > kMaxReplyHeaderBytes) {
+    t->too_large = "the reply has more than " + std::to_string(kMaxReplyHeaders) +
+                   " header lines or " + std::to_string(kMaxReplyHeaderBytes) + " bytes of them";
+    return 0;
+  }
+  std::string_view line(data, n);
+  if (line.starts_with("HTTP/")) {
+    t->response.headers.clear();
+  } else if (size_t colon = line.find(':'); colon != std::string_view::npos) {
+    HttpHeader header{std::string(TrimSpace(line.substr(0, colon))),
+                      std::string(TrimSpace(line.substr(colon + 1)))};
+    if (AnnouncesTooMuch(*t, header)) return 0;
+    t->response.headers.push_back(std::move(header));
+  }
+  return n;
+}
+
+// Printable ASCII of the body's start, for a message.
+std::string BodyStart(std::string_view body) {
+  std::string shown(body.substr(0, kShownBodyPrefix));
+  for (char& c : shown) {
+    if (c < 0x20 || c > 0x7e) c = '?';
+  }
+  return shown;
+}
+
+
 
 TransportFailure ClassifyFailure(CURLcode code) {
   switch (code) {
@@ -146,14 +216,6 @@ TransportFailure ClassifyFailure(CURLcode code) {
       return TransportFailure::kConnect;
     default:
       return TransportFailure::kNetwork;
-  }
-}
-
-void ReplaceAll(std::string* text, std::string_view from, std::string_view to) {
-  if (from.empty()) return;
-  for (size_t at = text->find(from); at != std::string::npos;
-       at = text->find(from, at + to.size())) {
-    text->replace(at, from.size(), to);
   }
 }
 
@@ -243,6 +305,7 @@ void CurlTransport::Start(uint64_t id, HttpRequest request) {
   }
   std::unique_ptr<Transfer> t = TakeTransfer();
   t->id = id;
+  t->max_body = request.max_reply_bytes;
   t->request_body = std::move(request.body);
   Configure(*t, request);
   CURLMcode added = curl_multi_add_handle(multi_, t->easy.get());
@@ -318,7 +381,6 @@ void CurlTransport::SetHeaders(Transfer& t, const HttpRequest& request) {
     line += auth.secret.RevealForTransport();
     t.headers.Append(line);
     Wipe(&line);
-    t.secret = auth.secret;
   }
   curl_easy_setopt(t.easy.get(), CURLOPT_HTTPHEADER, t.headers.get());
 }
@@ -364,13 +426,20 @@ void CurlTransport::Finish(Transfer& t, CURLcode result) {
   r.status = static_cast<int>(status);
   r.elapsed = std::chrono::microseconds(total_us);
   r.failure = ClassifyFailure(result);
-  if (r.failure == TransportFailure::kNone) return;
-  if (result == CURLE_ABORTED_BY_CALLBACK && t.sends > 1) {
+  if (!t.too_large.empty()) {
+    r.failure = TransportFailure::kTooLarge;
+    r.body = r.body.substr(0, kKeptBodyPrefix);  // a new, small string: the rest is freed now
+    RedactSecrets(r.body, true);
+    r.failure_message = t.too_large + "; it began: " + BodyStart(r.body);
+  } else if (result == CURLE_ABORTED_BY_CALLBACK && t.sends > 1) {
     r.failure_message = kNotResent;
-    return;
+  } else if (r.failure != TransportFailure::kNone) {
+    r.failure_message = t.error[0] != '\0' ? t.error : curl_easy_strerror(result);
   }
-  r.failure_message = t.error[0] != '\0' ? t.error : curl_easy_strerror(result);
-  if (t.secret) ReplaceAll(&r.failure_message, t.secret->RevealForTransport(), "[redacted]");
+  // Every key the process holds is taken out of what the server sent before anything reads it:
+  // codecs, the response cache, the journal and the terminal all see the redacted reply. A body
+  // that ended early may end in a key's first bytes.
+  RedactSecrets(r, r.failure != TransportFailure::kNone);
 }
 
 void CurlTransport::Cancel(uint64_t id) {

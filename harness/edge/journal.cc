@@ -17,6 +17,7 @@
 #include <variant>
 
 #include "harness/core/run_manifest.h"
+#include "harness/edge/journal_checks.h"
 
 namespace taskcost {
 namespace {
@@ -91,16 +92,6 @@ Lines SplitLines(std::string_view text) {
   return out;
 }
 
-// How many bytes at the end of a journal are a torn final line: bytes after the last newline,
-// or else a last attempt line that does not parse. 0 when the tail is intact.
-size_t TornTailBytes(const Lines& lines) {
-  if (!lines.torn.empty()) return lines.torn.size();
-  if (lines.complete.size() > 1 && !JournalRecordFromJsonLine(lines.complete.back()).ok()) {
-    return lines.complete.back().size() + 1;
-  }
-  return 0;
-}
-
 // fsyncs the directory holding `path`, so that a newly created file survives a crash.
 void SyncParentDirectory(const std::string& path) {
   size_t slash = path.rfind('/');
@@ -137,32 +128,70 @@ Status WriteHeader(std::FILE* file, const std::string& path, const std::string& 
   return OkStatus();
 }
 
-// Checks an existing journal before appending to it and returns how many of its bytes to keep
-// (a torn final line is cut off, with a warning).
-Result<size_t> CheckExisting(const std::string& path, const std::string& run_id,
-                             std::vector<std::string>* warnings) {
+// An existing journal as JournalWriter::Open finds it.
+struct Existing {
+  size_t keep = 0;     // bytes to keep: a torn final line is cut off
+  std::string header;  // its header line, without the newline ("" when it is started again)
+  std::string run_id;  // the header's
+  int version = 0;     // the header's format version
+};
+
+// Checks an existing journal before appending to it: its header, and its last complete line,
+// which must read (only bytes after the last newline are a torn write, cut off with a warning).
+Result<Existing> CheckExisting(const std::string& path, const std::string& run_id,
+                               std::vector<std::string>* warnings) {
   Result<std::string> content = ReadFileBytes(path);
   if (!content.ok()) return content.errors();
   const std::string& text = content.value();
   const Lines lines = SplitLines(text);
+  Existing existing;
   if (lines.complete.empty()) {
     // Only a torn header line (a crash while creating the file): start it again.
     if ((JournalHeaderLine(run_id) + "\n").starts_with(text)) {
       if (!text.empty()) warnings->push_back(TornWarning(path, "header line", text.size()));
-      return size_t{0};
+      return existing;
     }
     return ReadJournalHeader(text, path).errors();
   }
-  Result<std::string> header_run = ReadJournalHeader(lines.complete.front(), path);
+  existing.header = lines.complete.front();
+  Result<std::string> header_run = ReadJournalHeader(existing.header, path, &existing.version);
   if (!header_run.ok()) return header_run.errors();
   if (!run_id.empty() && header_run.value() != run_id) {
     return MakeError("this journal belongs to run \"" + header_run.value() + "\", not \"" +
                          run_id + "\"",
                      "", SourceLocation{path, 1, 0});
   }
-  const size_t torn = TornTailBytes(lines);
-  if (torn > 0) warnings->push_back(TornWarning(path, "final line", torn));
-  return text.size() - torn;
+  existing.run_id = header_run.value();
+  if (lines.complete.size() > 1) {
+    Result<JournalRecord> last = JournalRecordFromJsonLine(lines.complete.back());
+    if (!last.ok()) {
+      Error damaged = last.error();
+      damaged.where = SourceLocation{path, static_cast<int>(lines.complete.size()), 0};
+      return damaged;
+    }
+  }
+  if (!lines.torn.empty()) warnings->push_back(TornWarning(path, "final line", lines.torn.size()));
+  existing.keep = text.size() - lines.torn.size();
+  return existing;
+}
+
+// Rewrites an older version's header in place with this build's (same length: only the version
+// digit differs), so that the lines this build appends (`sent` lines, version 3) are never read
+// under a header that does not announce them. A header of another shape is left alone.
+Status UpgradeHeader(const std::string& path, const Existing& existing) {
+  if (existing.version >= kJournalFormatVersion) return OkStatus();
+  if (existing.header != JournalHeaderLine(existing.run_id, existing.version)) return OkStatus();
+  const std::string header = JournalHeaderLine(existing.run_id);
+  if (header.size() != existing.header.size()) return OkStatus();
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return SystemError(path, "cannot open for writing", errno);
+  const bool written =
+      ::pwrite(fd, header.data(), header.size(), 0) == static_cast<ssize_t>(header.size()) &&
+      ::fsync(fd) == 0;
+  const int err = errno;
+  ::close(fd);
+  if (!written) return SystemError(path, "cannot rewrite the journal header", err);
+  return OkStatus();
 }
 
 // Attempts with a pending judge check, held by the reader until the judge lines that decide
@@ -174,12 +203,24 @@ class AwaitingJudges {
                  attempt.attempt)] = held_.size();
     held_.push_back(std::move(attempt));
   }
-  /// Attaches `call` to its attempt; false when no held attempt is its. Sets `done` to the
-  /// attempt once no check of it is pending.
+  /// Whether a held attempt waits for the verdict of its check `check`.
+  bool Waits(const std::string& sample, const std::string& candidate, int repeat,
+             const std::string& step, int attempt, int check) const {
+    auto it = index_.find(KeyOf(sample, candidate, repeat, step, attempt));
+    if (it == index_.end()) return false;  // an attempt handed over leaves the index
+    const std::vector<CheckResult>& checks = held_[it->second]->checks;
+    return check >= 0 && static_cast<size_t>(check) < checks.size() &&
+           checks[static_cast<size_t>(check)].pending;
+  }
+  /// Attaches `call` to its attempt; false when no held attempt waits for its check. Sets
+  /// `done` to the attempt once no check of it is pending.
   bool Attach(JudgeCall call, std::optional<Attempt>& done) {
+    if (!Waits(call.sample_id, call.candidate_id, call.repeat, call.step, call.attempt,
+               call.check)) {
+      return false;
+    }
     auto it =
         index_.find(KeyOf(call.sample_id, call.candidate_id, call.repeat, call.step, call.attempt));
-    if (it == index_.end()) return false;  // an attempt handed over leaves the index
     Attempt& attempt = *held_[it->second];
     if (call.verdict) ApplyJudgeVerdict(attempt, call.check, *call.verdict);
     attempt.judge_calls.push_back(std::move(call));
@@ -269,9 +310,11 @@ Result<std::unique_ptr<JournalWriter>> JournalWriter::Open(const std::string& pa
   const bool exists = ::stat(path.c_str(), &st) == 0;
   size_t keep = 0;
   if (exists) {
-    Result<size_t> checked = CheckExisting(path, run_id, warnings);
+    Result<Existing> checked = CheckExisting(path, run_id, warnings);
     if (!checked.ok()) return checked.errors();
-    keep = checked.value();
+    keep = checked->keep;
+    Status upgraded = UpgradeHeader(path, *checked);
+    if (!upgraded.ok()) return upgraded.errors();
     if (keep < static_cast<size_t>(st.st_size) &&
         ::truncate(path.c_str(), static_cast<off_t>(keep)) != 0) {
       return SystemError(path, "cannot cut off the torn final line", errno);
@@ -308,7 +351,25 @@ Status JournalWriter::AppendJudgeCall(const JudgeCall& call) {
   return AppendLine(JudgeCallToJsonLine(call));
 }
 
+Status JournalWriter::AppendSent(const SentCall& call) {
+  return AppendLine(SentCallToJsonLine(call));
+}
+
+Status JournalWriter::AppendSent(const std::vector<const SentCall*>& calls) {
+  std::string text;
+  for (const SentCall* call : calls) {
+    text += SentCallToJsonLine(*call);
+    text += '\n';
+  }
+  return AppendLines(text, static_cast<int64_t>(calls.size()));
+}
+
 Status JournalWriter::AppendLine(std::string line) {
+  line += '\n';
+  return AppendLines(line, 1);
+}
+
+Status JournalWriter::AppendLines(const std::string& text, int64_t lines) {
   if (failed_) {
     return MakeError("an earlier write failed; the journal takes no more lines", "",
                      SourceLocation{path_, 0, 0});
@@ -316,9 +377,8 @@ Status JournalWriter::AppendLine(std::string line) {
   if (const int err = syncer_->TakeError(); err != 0) {
     return SystemError(path_, "cannot sync the journal", err);
   }
-  line += '\n';
-  if (std::fwrite(line.data(), 1, line.size(), file_) != line.size() ||
-      std::fflush(file_) != 0) {
+  if (text.empty()) return OkStatus();
+  if (std::fwrite(text.data(), 1, text.size(), file_) != text.size() || std::fflush(file_) != 0) {
     const int err = errno;
     failed_ = true;
     // Cut off whatever part of the line reached the file, so the journal stays readable.
@@ -328,8 +388,9 @@ Status JournalWriter::AppendLine(std::string line) {
     }
     return SystemError(path_, "cannot append to the journal", err);
   }
-  good_size_ += static_cast<int64_t>(line.size());
-  if (++lines_since_sync_ >= sync_every_) {
+  good_size_ += static_cast<int64_t>(text.size());
+  lines_since_sync_ += lines;
+  if (lines_since_sync_ >= sync_every_) {
     lines_since_sync_ = 0;
     syncer_->Request();
   }
@@ -344,79 +405,142 @@ Status JournalWriter::Sync() {
   return OkStatus();
 }
 
-Result<JournalContents> ReadJournal(const std::string& path) {
+namespace {
+
+Result<JournalSummary> ReadJournalLines(const std::string& path, const RunManifest* manifest,
+                                        const std::function<void(Attempt&&)>& visit);
+
+Result<JournalContents> ReadWholeJournal(const std::string& path, const RunManifest* manifest) {
   JournalContents out;
-  Result<JournalSummary> summary =
-      ReadJournalEach(path, [&out](Attempt&& a) { out.attempts.push_back(std::move(a)); });
+  Result<JournalSummary> summary = ReadJournalLines(
+      path, manifest, [&out](Attempt&& a) { out.attempts.push_back(std::move(a)); });
   if (!summary.ok()) return summary.errors();
   out.run_id = std::move(summary->run_id);
+  out.unanswered = std::move(summary->unanswered);
   out.dropped_bytes = summary->dropped_bytes;
   out.warnings = std::move(summary->warnings);
   return out;
 }
 
-Result<JournalSummary> ReadJournalEach(const std::string& path,
-                                       const std::function<void(Attempt&&)>& visit) {
+// Reads records after the header, checking each (JournalChecker) and holding attempts that wait
+// for their judges. Returns the error of the first record that cannot be.
+class RecordReader {
+ public:
+  RecordReader(const std::string& path, const RunManifest* manifest, int version,
+               const std::function<void(Attempt&&)>& visit, JournalSummary& out)
+      : path_(path), checker_(manifest, version), visit_(visit), out_(out) {}
+
+  Status Read(std::string_view text, int line) {
+    Result<JournalRecord> record = JournalRecordFromJsonLine(text);
+    if (!record.ok()) return Located(record.error(), line);
+    std::optional<std::string> bad;
+    if (Attempt* attempt = std::get_if<Attempt>(&record.value())) {
+      bad = checker_.Attempt(*attempt);
+      if (!bad && AwaitingJudge(*attempt)) {
+        awaiting_.Hold(std::move(*attempt));
+      } else if (!bad) {
+        HandOver(std::move(*attempt));
+      }
+    } else if (SentCall* sent = std::get_if<SentCall>(&record.value())) {
+      const bool waits =
+          sent->check && awaiting_.Waits(sent->sample_id, sent->candidate_id, sent->repeat,
+                                         sent->step, sent->attempt, *sent->check);
+      bad = checker_.Sent(*sent, waits, line);
+    } else {
+      JudgeCall& call = std::get<JudgeCall>(record.value());
+      const bool waits = awaiting_.Waits(call.sample_id, call.candidate_id, call.repeat,
+                                         call.step, call.attempt, call.check);
+      bad = checker_.Judge(call, waits);
+      std::optional<Attempt> judged;
+      if (!bad) awaiting_.Attach(std::move(call), judged);
+      if (judged) HandOver(std::move(*judged));
+    }
+    if (bad) return Located(MakeError(*bad), line);
+    return OkStatus();
+  }
+
+  /// At the end of the file: attempts whose judge never answered read as unjudged (their
+  /// pending checks say so); the calls sent without an answer are listed.
+  void Finish() {
+    for (Attempt& attempt : awaiting_.Release()) HandOver(std::move(attempt));
+    out_.unanswered = checker_.TakeUnanswered();
+  }
+
+ private:
+  Error Located(Error error, int line) const {
+    error.where = SourceLocation{path_, line, 0};
+    return error;
+  }
+  void HandOver(Attempt&& attempt) {
+    ++out_.attempts;
+    visit_(std::move(attempt));
+  }
+
+  const std::string& path_;
+  JournalChecker checker_;
+  const std::function<void(Attempt&&)>& visit_;
+  JournalSummary& out_;
+  AwaitingJudges awaiting_;
+};
+
+Result<JournalSummary> ReadJournalLines(const std::string& path, const RunManifest* manifest,
+                                        const std::function<void(Attempt&&)>& visit) {
   Result<std::unique_ptr<LineReader>> opened = LineReader::Open(path);
   if (!opened.ok()) return opened.errors();
   LineReader& reader = **opened;
   std::optional<std::string_view> header = reader.Next();
-  if (!header || !header->ends_with('\n')) {  // no complete line: a torn or missing header
-    Result<std::string> run_id = ReadJournalHeader(header.value_or(""), path);
-    if (!run_id.ok()) return run_id.errors();
-    return JournalSummary{run_id.value()};
-  }
-  Result<std::string> run_id = ReadJournalHeader(header->substr(0, header->size() - 1), path);
+  const bool complete = header && header->ends_with('\n');
+  int version = 0;
+  // No complete line: a torn or missing header, a journal with no attempts.
+  Result<std::string> run_id = ReadJournalHeader(
+      complete ? header->substr(0, header->size() - 1) : header.value_or(""), path, &version);
   if (!run_id.ok()) return run_id.errors();
+  if (manifest != nullptr && run_id.value() != manifest->run_id) {
+    return MakeError("this journal belongs to run \"" + run_id.value() +
+                         "\", but run.json is run \"" + manifest->run_id + "\"",
+                     "", SourceLocation{path, 1, 0});
+  }
   JournalSummary out{run_id.value()};
-  // A line that does not parse is a torn write only when it is the last one; it waits here
-  // until the next line (damage) or the end of the file (torn) decides.
-  std::optional<Error> bad_line;
-  size_t bad_line_bytes = 0;
+  if (!complete) return out;
+  RecordReader records(path, manifest, version, visit, out);
   int line_number = 1;
-  AwaitingJudges awaiting;
-  auto hand_over = [&](Attempt&& attempt) {
-    ++out.attempts;
-    visit(std::move(attempt));
-  };
+  size_t torn_bytes = 0;
   while (std::optional<std::string_view> line = reader.Next()) {
     ++line_number;
-    if (bad_line) return *bad_line;
-    if (!line->ends_with('\n')) {  // bytes after the last newline
-      bad_line_bytes = line->size();
+    if (!line->ends_with('\n')) {  // bytes after the last newline: a write a crash cut short
+      torn_bytes = line->size();
       break;
     }
-    Result<JournalRecord> record = JournalRecordFromJsonLine(line->substr(0, line->size() - 1));
-    if (!record.ok()) {
-      bad_line = record.error();
-      bad_line->where = SourceLocation{path, line_number, 0};
-      bad_line_bytes = line->size();
-      continue;
-    }
-    if (Attempt* attempt = std::get_if<Attempt>(&record.value())) {
-      if (AwaitingJudge(*attempt)) {
-        awaiting.Hold(std::move(*attempt));
-      } else {
-        hand_over(std::move(*attempt));
-      }
-      continue;
-    }
-    JudgeCall& call = std::get<JudgeCall>(record.value());
-    std::optional<Attempt> judged;
-    if (!awaiting.Attach(std::move(call), judged)) {
-      out.warnings.push_back(path + ":" + std::to_string(line_number) +
-                             ": a judge call for an attempt that awaits no verdict; ignored");
-    }
-    if (judged) hand_over(std::move(*judged));
+    Status read = records.Read(line->substr(0, line->size() - 1), line_number);
+    if (!read.ok()) return read.errors();
   }
-  // Attempts whose judge never answered read as unjudged (their pending checks say so).
-  for (Attempt& attempt : awaiting.Release()) hand_over(std::move(attempt));
+  records.Finish();
   if (reader.failed()) return SystemError(path, "cannot read", errno);
-  if (bad_line_bytes > 0) {
-    out.dropped_bytes = static_cast<int64_t>(bad_line_bytes);
-    out.warnings.push_back(TornWarning(path, "final line", bad_line_bytes));
+  if (torn_bytes > 0) {
+    out.dropped_bytes = static_cast<int64_t>(torn_bytes);
+    out.warnings.push_back(TornWarning(path, "final line", torn_bytes));
   }
   return out;
+}
+
+}  // namespace
+
+Result<JournalContents> ReadJournal(const std::string& path) {
+  return ReadWholeJournal(path, nullptr);
+}
+
+Result<JournalContents> ReadJournal(const std::string& path, const RunManifest& manifest) {
+  return ReadWholeJournal(path, &manifest);
+}
+
+Result<JournalSummary> ReadJournalEach(const std::string& path,
+                                       const std::function<void(Attempt&&)>& visit) {
+  return ReadJournalLines(path, nullptr, visit);
+}
+
+Result<JournalSummary> ReadJournalEach(const std::string& path, const RunManifest& manifest,
+                                       const std::function<void(Attempt&&)>& visit) {
+  return ReadJournalLines(path, &manifest, visit);
 }
 
 }  // namespace taskcost

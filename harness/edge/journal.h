@@ -1,8 +1,11 @@
-// Journal: the append-only attempts.jsonl, the run's source of truth. Each attempt is written as
-// one line and flushed to the OS as it ends (fsync at close, and in the background every
-// `sync_every` lines), so a killed run loses at most the line being written. The reader tolerates
-// a torn final line and reports what it dropped (leveldb's log Reporter). A JournalWriter is used
-// from one thread (it owns a helper thread that only fsyncs).
+// Journal: the append-only attempts.jsonl, the run's source of truth. Each call is written as a
+// `sent` line before its request goes out, and each attempt as one line when it ends; each line
+// is flushed to the OS as it is written (fsync at close, and in the background every `sync_every`
+// lines), so a killed run loses at most the line being written, and its calls that got no answer
+// are known. The reader tolerates a torn final line (bytes after the last newline) and reports
+// what it dropped (leveldb's log Reporter); everything else it cannot trust is an error with file
+// and line (docs/journal-format.md). A JournalWriter is used from one thread (it owns a helper
+// thread that only fsyncs).
 #pragma once
 
 #include <cstdint>
@@ -14,6 +17,7 @@
 
 #include "harness/core/attempt.h"
 #include "harness/core/result.h"
+#include "harness/core/run_manifest.h"
 
 namespace taskcost {
 
@@ -39,6 +43,10 @@ class JournalWriter {
   Status Append(const Attempt& attempt);
   /// Appends one LLM-judge call line, the same way.
   Status AppendJudgeCall(const JudgeCall& call);
+  /// Appends one `sent` line (a call about to go out), the same way.
+  Status AppendSent(const SentCall& call);
+  /// Appends the `sent` lines of several calls about to go out at once, with one write.
+  Status AppendSent(const std::vector<const SentCall*>& calls);
   /// fsyncs what was written.
   Status Sync();
 
@@ -47,6 +55,8 @@ class JournalWriter {
 
   JournalWriter(std::FILE* file, std::string path);
   Status AppendLine(std::string line);
+  /// Appends `text`, `lines` whole lines each ended by its newline, with one write.
+  Status AppendLines(const std::string& text, int64_t lines);
   std::FILE* file_;
   std::unique_ptr<Syncer> syncer_;
   std::string path_;
@@ -59,18 +69,28 @@ class JournalWriter {
 struct JournalContents {
   std::string run_id;
   std::vector<Attempt> attempts;  // in file order
+  // Calls sent that no line answers (the run was killed, or interrupted past its grace), in
+  // file order: their usage is unknown, their cost at most SentCall::worst_case.
+  std::vector<SentCall> unanswered;
   int64_t dropped_bytes = 0;      // bytes of a torn or unreadable final line, ignored
   std::vector<std::string> warnings;  // e.g. "attempts.jsonl: ignored a torn final line (57 bytes)"
 };
 
-/// Reads a whole journal. Fails when the file is missing, its header is absent or of a newer
-/// version, or a line other than the last is corrupt (that is damage, not a torn write).
+/// Reads a whole journal. Fails (file:line) when the file is missing, its header is absent or of
+/// a newer version, a complete line does not read (only bytes after the last newline are a torn
+/// write), or a record cannot be: a line journaled twice, attempts out of order or after their
+/// task ended, a judge line or a judge call sent for no attempt awaiting it, a `sent` line in a
+/// journal older than version 3, a second header (docs/journal-format.md).
 Result<JournalContents> ReadJournal(const std::string& path);
+/// The same, also checked against the run's manifest (run.json): the header's run id, every
+/// record's candidate, sample, repeat and step, and attempt numbers within the policy.
+Result<JournalContents> ReadJournal(const std::string& path, const RunManifest& manifest);
 
 /// What ReadJournalEach found besides the attempts.
 struct JournalSummary {
   std::string run_id;
   int64_t attempts = 0;               // attempts handed to the visitor
+  std::vector<SentCall> unanswered;   // as in JournalContents
   int64_t dropped_bytes = 0;          // as in JournalContents
   std::vector<std::string> warnings;  // as in JournalContents
 };
@@ -81,6 +101,10 @@ struct JournalSummary {
 /// or at the end of the file still pending (it then reads as unjudged). Same checks and failures as
 /// ReadJournal; on failure `visit` may already have seen the attempts before the damaged line.
 Result<JournalSummary> ReadJournalEach(const std::string& path,
+                                       const std::function<void(Attempt&&)>& visit);
+/// The same, also checked against the run's manifest as ReadJournal(path, manifest) is.
+/// `manifest` must outlive the call.
+Result<JournalSummary> ReadJournalEach(const std::string& path, const RunManifest& manifest,
                                        const std::function<void(Attempt&&)>& visit);
 
 }  // namespace taskcost

@@ -72,6 +72,7 @@ std::optional<HttpResponse> ParseEntry(const std::string& text, const std::strin
     }
     response.body = text.substr(newline + 1);
     if (!IsCacheable(response)) return std::nullopt;
+    RedactSecrets(response, false);  // an entry a version before redaction wrote
     return response;
   } catch (const Json::exception&) {
     return std::nullopt;  // a field missing or of the wrong type: a damaged entry

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "harness/core/attempt.h"
@@ -18,9 +19,31 @@ inline constexpr const char* kJournalFile = "attempts.jsonl";
 /// "2026-11-23T10-04-12Z" for a Unix time in milliseconds (UTC; no colons, safe in paths).
 std::string RunIdFor(int64_t unix_ms);
 
-/// Creates `dir` (and parents). Fails when it exists and is not empty: a run is never
-/// overwritten (use --resume).
-Status CreateRunDir(const std::string& dir);
+inline constexpr const char* kLockFile = "run.lock";
+
+/// A run directory locked by this process while a run writes it: an exclusive flock(2) on
+/// RUN_DIR/run.lock, which holds the locking process's pid. The kernel releases it when the
+/// process ends, however it ends (kill -9 included); the file stays. Movable; unlocks when
+/// destroyed.
+class RunDirLock {
+ public:
+  /// Locks `dir` (which must exist). Fails when another process holds the lock, naming its pid:
+  /// "run directory results/x is in use by another taskcost run (pid 4242) ...".
+  static Result<RunDirLock> Acquire(const std::string& dir);
+  RunDirLock(RunDirLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  RunDirLock& operator=(RunDirLock&& other) noexcept;
+  RunDirLock(const RunDirLock&) = delete;
+  RunDirLock& operator=(const RunDirLock&) = delete;
+  ~RunDirLock();
+
+ private:
+  explicit RunDirLock(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
+
+/// Creates `dir` (and parents) and locks it. Fails when it holds anything but its lock file (a
+/// run is never overwritten: use --resume), or when another run holds the lock.
+Result<RunDirLock> CreateRunDir(const std::string& dir);
 
 /// Creates a new run directory `parent/<run_id>` (and `parent`), atomically: when another run
 /// already holds that name (two runs started in the same second, in one process or two), the
@@ -35,10 +58,11 @@ struct LoadedRun {
   std::string dir;
   RunManifest manifest;
   std::vector<Attempt> attempts;
+  std::vector<SentCall> unanswered;   // calls sent without an answer (JournalContents)
   std::vector<std::string> warnings;  // e.g. a torn final journal line that was ignored
 };
 
-/// Reads run.json and attempts.jsonl from a run directory.
+/// Reads run.json and attempts.jsonl from a run directory, the journal checked against run.json.
 Result<LoadedRun> LoadRunDir(const std::string& dir);
 
 /// Reads only run.json of a run directory; the journal can then be streamed with

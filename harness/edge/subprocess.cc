@@ -7,8 +7,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
+
+#include "harness/core/secret.h"
 
 extern char** environ;
 
@@ -16,6 +20,11 @@ namespace taskcost {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+constexpr int kInterruptPollMs = 100;  // how often a running child checks for an interrupt
+
+std::atomic<bool> g_interrupt{false};  // lock-free, so a signal handler may set it
+static_assert(std::atomic<bool>::is_always_lock_free);
 
 struct Pipe {
   int read = -1;
@@ -51,6 +60,19 @@ ssize_t WriteNoSigpipe(int fd, const char* data, size_t size) {
   return n;
 }
 
+// Our environment less every variable whose value is, or holds, a key the process holds: a
+// child (a user's scorer) never sees a provider key, whatever the variable is called.
+std::vector<std::string> EnvironmentWithoutKeys() {
+  std::vector<std::string> kept;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    std::string_view text(*entry);
+    const size_t equals = text.find('=');
+    if (equals != std::string_view::npos && IsOrHoldsSecret(text.substr(equals + 1))) continue;
+    kept.emplace_back(text);
+  }
+  return kept;
+}
+
 pid_t Spawn(const std::vector<std::string>& argv, const std::string& dir, Pipe& in, Pipe& out,
             Pipe& err, std::string* error) {
   posix_spawn_file_actions_t actions;
@@ -75,8 +97,12 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& dir, Pipe& 
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  std::vector<std::string> environment = EnvironmentWithoutKeys();
+  std::vector<char*> envp;
+  for (std::string& e : environment) envp.push_back(e.data());
+  envp.push_back(nullptr);
   pid_t pid = -1;
-  int rc = posix_spawnp(&pid, args[0], &actions, &attr, args.data(), environ);
+  int rc = posix_spawnp(&pid, args[0], &actions, &attr, args.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) {
@@ -101,9 +127,14 @@ bool Drain(int fd, std::string& into, size_t max) {
 
 ProcessResult RunProcess(const std::vector<std::string>& argv, const std::string& dir,
                          std::string_view input, std::chrono::milliseconds timeout,
-                         size_t max_output) {
+                         size_t max_output, const std::atomic<bool>* cancel) {
   ProcessResult result;
   const Clock::time_point start = Clock::now();
+  auto cancelled = [cancel] { return cancel != nullptr && cancel->load(); };
+  if (cancelled()) {
+    result.end = ProcessResult::End::kCancelled;
+    return result;
+  }
   Pipe in, out, err;
   if (argv.empty() || !in.Open() || !out.Open() || !err.Open()) {
     for (Pipe* p : {&in, &out, &err}) {
@@ -130,14 +161,18 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const std::string
   if (input.empty()) CloseFd(in.write);
   const Clock::time_point deadline = start + timeout;
   bool timed_out = false;
+  bool interrupted = false;  // InterruptProcesses
+  bool stopped = false;      // cancelled
   while (out.read >= 0 || err.read >= 0) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    if (left.count() <= 0) {
-      timed_out = true;
-      break;
-    }
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    interrupted = g_interrupt.load();
+    stopped = cancelled();
+    timed_out = left.count() <= 0;
+    if (interrupted || stopped || timed_out) break;
+    if (cancel != nullptr) left = std::min(left, kCancelCheck);
     pollfd fds[3] = {{out.read, POLLIN, 0}, {err.read, POLLIN, 0}, {in.write, POLLOUT, 0}};
-    if (poll(fds, 3, static_cast<int>(left.count()) + 1) < 0 && errno != EINTR) break;
+    const int wait_ms = static_cast<int>(std::min<int64_t>(left.count() + 1, kInterruptPollMs));
+    if (poll(fds, 3, wait_ms) < 0 && errno != EINTR) break;
     if (fds[0].revents != 0 && !Drain(out.read, result.out, max_output)) CloseFd(out.read);
     if (fds[1].revents != 0 && !Drain(err.read, result.err, max_output)) CloseFd(err.read);
     if (in.write >= 0 && fds[2].revents != 0) {
@@ -153,22 +188,25 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const std::string
   CloseFd(err.read);
   int status = 0;
   // Its output is closed; it may still run (or hang) until the deadline.
-  while (!timed_out) {
+  while (!timed_out && !interrupted && !stopped) {
     pid_t done = waitpid(pid, &status, WNOHANG);
     if (done == pid || (done < 0 && errno != EINTR)) break;
-    if (Clock::now() >= deadline) {
-      timed_out = true;
-      break;
-    }
-    usleep(2'000);
+    interrupted = g_interrupt.load();
+    stopped = cancelled();
+    timed_out = Clock::now() >= deadline;
+    if (!interrupted && !stopped && !timed_out) usleep(2'000);
   }
-  kill(-pid, SIGKILL);  // at the deadline, or whatever it left behind in its group
-  if (timed_out) {
+  kill(-pid, SIGKILL);  // at the deadline, when stopped, or what it left behind in its group
+  if (timed_out || interrupted || stopped) {
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
   }
   result.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
-  if (timed_out) {
+  if (interrupted) {
+    result.end = ProcessResult::End::kInterrupted;
+  } else if (stopped) {
+    result.end = ProcessResult::End::kCancelled;
+  } else if (timed_out) {
     result.end = ProcessResult::End::kTimedOut;
   } else if (WIFSIGNALED(status)) {
     result.end = ProcessResult::End::kSignaled;
@@ -178,5 +216,7 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const std::string
   }
   return result;
 }
+
+void InterruptProcesses(bool on) { g_interrupt.store(on); }
 
 }  // namespace taskcost

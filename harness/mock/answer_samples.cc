@@ -6,6 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "harness/core/user_files.h"
+#include "harness/core/user_json.h"
+
 namespace taskcost::mock {
 namespace {
 
@@ -18,8 +21,9 @@ std::string KeyText(const json& value) {
 Result<AnswerSample> ReadRow(const std::string& line, const SourceLocation& where,
                              const std::string& key_field,
                              const std::map<std::string, std::string>& fields) {
-  json row = json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (row.is_discarded()) return MakeError("not valid JSON", "", where);
+  Result<nlohmann::ordered_json> parsed = ParseUserJson(line, where);  // bounded, located
+  if (!parsed.ok()) return parsed.errors();
+  const json row = json(std::move(parsed).value());
   if (!row.is_object()) return MakeError("expected a JSON object", "", where);
   auto key = row.find(key_field);
   if (key == row.end()) {
@@ -40,8 +44,15 @@ Result<AnswerSample> ReadRow(const std::string& line, const SourceLocation& wher
 Result<std::vector<AnswerSample>> ReadAnswerSamples(
     const std::string& path, const std::string& shown_path, const std::string& key_field,
     const std::map<std::string, std::string>& fields) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return MakeError(std::string(std::strerror(errno)));
+  Result<std::string> text = ReadUserFile(path, kMaxSamplesFileBytes);  // a regular file, bounded
+  if (!text.ok()) {
+    const std::string& message = text.error().message;  // "cannot read file (<reason>)"
+    const size_t open = message.find('(');
+    return MakeError(open != std::string::npos && message.ends_with(")")
+                         ? message.substr(open + 1, message.size() - open - 2)
+                         : message);
+  }
+  std::istringstream in(text.value());
   std::vector<AnswerSample> samples;
   Errors errors;
   std::string line;

@@ -11,6 +11,8 @@
 #include <sstream>
 #include <tuple>
 
+#include "harness/core/user_files.h"
+#include "harness/core/yaml_util.h"
 #include "harness/mock/answer_samples.h"
 #include "harness/mock/simulator.h"
 
@@ -404,8 +406,9 @@ Result<SimulatorProfile> ParseSimulatorProfile(const std::string& yaml, const st
   SimulatorProfile profile;
   profile.file = file;
   try {
-    YAML::Node root = YAML::Load(yaml);
-    ReadTop(reader, root, profile);
+    Result<YAML::Node> root = ParseYaml(yaml, file);  // bounded: depth, values, one document
+    if (!root.ok()) return root.errors();
+    ReadTop(reader, root.value(), profile);
   } catch (const YAML::Exception& e) {
     SourceLocation where{file, e.mark.is_null() ? 0 : e.mark.line + 1,
                          e.mark.is_null() ? 0 : e.mark.column + 1};
@@ -426,14 +429,17 @@ Result<SimulatorProfile> ParseSimulatorProfile(const std::string& yaml, const st
 }
 
 Result<SimulatorProfile> LoadSimulatorProfile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return MakeError("cannot read simulator profile: " + std::string(std::strerror(errno)), "",
-                     {path, 0, 0});
+  Result<std::string> text = ReadUserFile(path);
+  if (!text.ok()) {
+    Error e = text.error();  // "cannot read file (No such file or directory)" -> the reason
+    const std::string prefix = "cannot read file (";
+    if (e.message.starts_with(prefix) && e.message.ends_with(")")) {
+      e.message = e.message.substr(prefix.size(), e.message.size() - prefix.size() - 1);
+    }
+    e.message = "cannot read simulator profile: " + e.message;
+    return e;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return ParseSimulatorProfile(text.str(), path);
+  return ParseSimulatorProfile(text.value(), path);
 }
 
 }  // namespace taskcost

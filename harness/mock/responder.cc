@@ -5,6 +5,7 @@
 #include <cmath>
 #include <ctime>
 
+#include "harness/core/json_parse.h"
 #include "harness/core/judge_prompt.h"
 
 namespace taskcost::mock {
@@ -322,7 +323,8 @@ std::variant<const CallInfo*, Failure> Responder::Understand(const WireFormat& w
                                                              const std::string& body,
                                                              uint64_t body_hash) {
   if (auto it = calls_.find(body_hash); it != calls_.end()) return &it->second;
-  const Json json = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  // Bounded (json_parse.h): a request nested too deep is bad JSON, not a crash of the simulator.
+  const Json json = ParseBoundedJson<Json>(body, nullptr).value_or(Json(Json::value_t::discarded));
   if (json.is_discarded() || !json.is_object()) return Failure{FailureKind::kBadJson, ""};
   std::variant<ParsedCall, std::string> parsed;
   try {

@@ -51,13 +51,21 @@ void ReadError(const HttpResponse& response, std::optional<Value> body, Provider
   if (!IsFatal(reply.error)) reply.retry_after = RetryAfterFromHeaders(response.headers);
 }
 
-// input_tokens excludes both cache reads and cache writes, so each is billed once.
+// input_tokens excludes both cache reads and cache writes, so each is billed once
+// (https://docs.anthropic.com/en/api/messages, "usage").
 void ReadUsage(Value usage, ProviderReply& reply) {
-  if (!usage.is_object()) return;
-  reply.usage.input_tokens = CountAt(usage, "input_tokens");
-  reply.usage.cached_input_tokens = CountAt(usage, "cache_read_input_tokens");
-  reply.usage.cache_write_tokens = CountAt(usage, "cache_creation_input_tokens");
-  reply.usage.output_tokens = CountAt(usage, "output_tokens");
+  if (usage.is_null()) return;
+  std::string& flag = reply.usage_flag;
+  if (!usage.is_object()) {
+    flag = "usage " + codec::Truncate(codec::Dump(usage), 40) + " is not an object";
+    return;
+  }
+  reply.usage.input_tokens = CountAt(usage, "input_tokens", "input_tokens", flag);
+  reply.usage.cached_input_tokens =
+      CountAt(usage, "cache_read_input_tokens", "cache_read_input_tokens", flag);
+  reply.usage.cache_write_tokens =
+      CountAt(usage, "cache_creation_input_tokens", "cache_creation_input_tokens", flag);
+  reply.usage.output_tokens = CountAt(usage, "output_tokens", "output_tokens", flag);
   reply.usage_raw = codec::UsageRaw(usage);
 }
 
@@ -169,10 +177,8 @@ ProviderReply ParseReply(const HttpResponse& response, Answer answer) {
   return codec::ReadReply(
       response, "request-id",
       [&](std::optional<Value> body, ProviderReply& reply) { ReadError(response, body, reply); },
-      [answer](Value body, ProviderReply& reply) {
-        ReadUsage(At(body, "usage"), reply);
-        ReadContent(body, answer, reply);
-      });
+      [](Value body, ProviderReply& reply) { ReadUsage(At(body, "usage"), reply); },
+      [answer](Value body, ProviderReply& reply) { ReadContent(body, answer, reply); });
 }
 
 }  // namespace taskcost::anthropic

@@ -36,6 +36,7 @@ struct ProviderReply {
   std::string finish_reason;   // provider's words: "stop", "length", "end_turn", "max_tokens"
   Usage usage;                 // normalised (see Usage); zero when none was sent
   std::string usage_raw;       // provider's usage object, compact JSON text; "" when none
+  std::string usage_flag;      // why the usage is implausible (Attempt::usage_flag); "" if not
   std::optional<std::chrono::milliseconds> retry_after;  // Retry-After or reset headers
   std::string request_id;      // x-request-id / request-id header
   std::optional<RateLimitState> rate_limit;  // x-ratelimit-* / anthropic-ratelimit-* headers

@@ -5,15 +5,17 @@
 #include <cstdint>
 #include <stdexcept>
 
+#include "harness/core/json_parse.h"
+
 namespace taskcost::codec {
 
 Json ParseObjectOrThrow(std::string_view text, std::string_view what) {
-  Json parsed = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded() || !parsed.is_object()) {
+  std::optional<Json> parsed = ParseBoundedJson<Json>(text, nullptr);  // json_parse.h
+  if (!parsed || !parsed->is_object()) {
     throw std::invalid_argument(std::string(what) +
                                 " is not a JSON object: " + Truncate(text, 200));
   }
-  return parsed;
+  return std::move(*parsed);
 }
 
 std::string Truncate(std::string_view text, size_t max_bytes) {
@@ -68,6 +70,7 @@ HttpRequest BaseRequest(const ProviderConfig& provider, const ChatCall& call, st
   request.method = "POST";
   request.url = std::move(url);
   request.timeout = call.timeout;
+  request.max_reply_bytes = provider.max_reply_bytes;
   SetHeader(request.headers, "Content-Type", "application/json");
   for (const HttpHeader& h : wire_headers) SetHeader(request.headers, h.name, h.value);
   for (const HttpHeader& h : provider.headers) SetHeader(request.headers, h.name, h.value);
@@ -123,6 +126,7 @@ ProviderReply TransportFailureReply(const HttpResponse& response) {
   ProviderReply reply;
   reply.error =
       response.failure == TransportFailure::kTimeout ? ErrorClass::kTimeout : ErrorClass::kNetwork;
+  if (response.failure == TransportFailure::kTooLarge) reply.error = ErrorClass::kInvalidOutput;
   if (!response.failure_message.empty()) {
     reply.error_message = Truncate(response.failure_message, kMaxErrorMessage);
   } else if (response.failure == TransportFailure::kNone) {
@@ -160,26 +164,37 @@ void SetErrorMessage(ProviderReply& reply, int status, std::string_view body,
 }
 
 ProviderReply ReadReply(const HttpResponse& response, std::string_view request_id_header,
-                        const ErrorReader& read_error, const BodyReader& read_body) {
+                        const ErrorReader& read_error, const BodyReader& read_usage,
+                        const BodyReader& read_answer) {
   if (response.failure != TransportFailure::kNone || response.status == 0) {
     return TransportFailureReply(response);
   }
   ProviderReply reply;
-  const std::optional<Value> body = ParseReplyJson(response.body);
+  const ReplyBody body = ParseReplyJson(response.body);
   if (auto id = FindHeader(response.headers, request_id_header)) {
     reply.request_id = *id;
-  } else if (body) {
-    reply.request_id = StringAt(*body, "request_id");
+  } else if (body.value) {
+    reply.request_id = StringAt(*body.value, "request_id");
   }
   if (response.status < 200 || response.status > 299) {
     reply.error = ClassifyStatus(response.status);
-    SetErrorMessage(reply, response.status, response.body, body);
-    read_error(body, reply);
-  } else if (!body) {
+    SetErrorMessage(reply, response.status, response.body, body.value);
+    read_error(body.value, reply);
+  } else if (!body.value) {
     reply.error = ErrorClass::kInvalidOutput;
-    reply.error_message = "provider response is not JSON: " + BodySnippet(response.body);
+    const bool syntax = !body.refusal || body.refusal->kind == JsonRefusal::Kind::kSyntax;
+    reply.error_message = syntax ? "provider response is not JSON: " + BodySnippet(response.body)
+                                 : "provider response cannot be read: " + body.refusal->Text();
+  } else if (body.Pruned()) {
+    read_usage(*body.value, reply);
+    if (body.PrunedUnder("usage") && reply.usage_flag.empty()) {
+      reply.usage_flag = "usage " + body.refusal->what;
+    }
+    reply.error = ErrorClass::kInvalidOutput;
+    reply.error_message = "provider response cannot be read: " + body.refusal->Text();
   } else {
-    read_body(*body, reply);
+    read_usage(*body.value, reply);
+    read_answer(*body.value, reply);
   }
   return reply;
 }

@@ -79,12 +79,16 @@ std::string Dump(const Json& value);
 /// The steps every reply goes through, whatever the format: a transport failure or a missing
 /// status is timeout/network; the request id comes from `request_id_header`, else the body's
 /// "request_id"; a non-2xx status goes to `read_error` (with the body when it is JSON); a 2xx
-/// body that is not JSON is invalid output; a JSON 2xx body goes to `read_body`. The body is
-/// read with simdjson (reply_json.h); the readers' values are valid during the call only.
+/// body that is not JSON, or holds a number no double holds, is invalid output; a JSON 2xx body
+/// goes to `read_usage`, then `read_answer`. A 2xx body nested deeper than kMaxJsonDepth is
+/// invalid output too, but its usage is still read (a usage object that lost a too-deep part is
+/// flagged implausible). The body is read with simdjson (reply_json.h); the readers' values are
+/// valid during the call only.
 using ErrorReader = std::function<void(std::optional<Value> body, ProviderReply& reply)>;
 using BodyReader = std::function<void(Value body, ProviderReply& reply)>;
 ProviderReply ReadReply(const HttpResponse& response, std::string_view request_id_header,
-                        const ErrorReader& read_error, const BodyReader& read_body);
+                        const ErrorReader& read_error, const BodyReader& read_usage,
+                        const BodyReader& read_answer);
 /// Marks a 2xx JSON body without the expected shape as invalid output: the provider's
 /// error.message when it sent one, else "provider response lacks <what>: <body>".
 void SetInvalidShape(ProviderReply& reply, Value body, std::string_view what);

@@ -98,16 +98,34 @@ void ReadError(const HttpResponse& response, std::optional<Value> body, Provider
   }
 }
 
-// prompt_tokens includes the cached tokens and completion_tokens the reasoning tokens.
+// prompt_tokens includes the cached tokens and completion_tokens the reasoning tokens
+// (https://platform.openai.com/docs/api-reference/chat/object, "usage"); a part larger than its
+// whole makes the usage implausible.
 void ReadUsage(Value usage, ProviderReply& reply) {
-  if (!usage.is_object()) return;
-  int64_t prompt = CountAt(usage, "prompt_tokens");
-  int64_t cached = CountAt(At(usage, "prompt_tokens_details"), "cached_tokens");
+  if (usage.is_null()) return;  // not sent (some compatible servers)
+  std::string& flag = reply.usage_flag;
+  if (!usage.is_object()) {
+    flag = "usage " + codec::Truncate(codec::Dump(usage), 40) + " is not an object";
+    return;
+  }
+  const int64_t prompt = CountAt(usage, "prompt_tokens", "prompt_tokens", flag);
+  const int64_t cached = CountAt(At(usage, "prompt_tokens_details"), "cached_tokens",
+                                 "prompt_tokens_details.cached_tokens", flag);
+  const int64_t completion = CountAt(usage, "completion_tokens", "completion_tokens", flag);
+  const int64_t reasoning = CountAt(At(usage, "completion_tokens_details"), "reasoning_tokens",
+                                    "completion_tokens_details.reasoning_tokens", flag);
+  if (flag.empty() && cached > prompt) {
+    flag = "prompt_tokens_details.cached_tokens " + std::to_string(cached) +
+           " is more than prompt_tokens " + std::to_string(prompt);
+  }
+  if (flag.empty() && reasoning > completion) {
+    flag = "completion_tokens_details.reasoning_tokens " + std::to_string(reasoning) +
+           " is more than completion_tokens " + std::to_string(completion);
+  }
   reply.usage.input_tokens = std::max<int64_t>(0, prompt - cached);
   reply.usage.cached_input_tokens = cached;
-  reply.usage.output_tokens = CountAt(usage, "completion_tokens");
-  reply.usage.reasoning_tokens =
-      CountAt(At(usage, "completion_tokens_details"), "reasoning_tokens");
+  reply.usage.output_tokens = completion;
+  reply.usage.reasoning_tokens = reasoning;
   reply.usage_raw = codec::UsageRaw(usage);
 }
 
@@ -222,10 +240,8 @@ ProviderReply ParseReply(const HttpResponse& response) {
   return codec::ReadReply(
       response, "x-request-id",
       [&](std::optional<Value> body, ProviderReply& reply) { ReadError(response, body, reply); },
-      [](Value body, ProviderReply& reply) {
-        ReadUsage(At(body, "usage"), reply);
-        ReadChoice(body, reply);
-      });
+      [](Value body, ProviderReply& reply) { ReadUsage(At(body, "usage"), reply); },
+      [](Value body, ProviderReply& reply) { ReadChoice(body, reply); });
 }
 
 }  // namespace taskcost::openai

@@ -6,7 +6,10 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "harness/core/attempt.h"
+#include "harness/core/json_parse.h"
 #include "harness/core/json_writer.h"
+#include "harness/providers/codec_util.h"
 
 namespace taskcost::codec {
 namespace {
@@ -20,27 +23,39 @@ simdjson::simdjson_result<Value> ParsePadded(simdjson::dom::parser& parser, std:
   return parser.parse(buffer.data(), text.size(), /*realloc_if_needed=*/false);
 }
 
-// What simdjson refused but nlohmann may read: nlohmann's tree, dumped and read again by simdjson
-// (a dump has no byte order mark or trailing NUL, and integers beyond 64 bits are nlohmann's
-// doubles by then), with a depth limit as deep as the text can nest.
-std::optional<Value> ParseThroughNlohmann(std::string_view text) {
-  const auto tree = nlohmann::ordered_json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (tree.is_discarded()) return std::nullopt;
-  thread_local simdjson::dom::parser parser;
+// A simdjson parser that refuses nesting deeper than `max_depth`.
+simdjson::dom::parser NewParser(size_t max_depth) {
+  simdjson::dom::parser parser;
+  if (parser.allocate(4096, max_depth) != simdjson::SUCCESS) throw std::bad_alloc();
+  return parser;
+}
+
+// What simdjson refused but nlohmann may read: nlohmann's tree, too-deep parts dropped, dumped
+// and read again by simdjson (a dump has no byte order mark or trailing NUL, and integers beyond
+// 64 bits are nlohmann's doubles by then). simdjson counts an object one level deeper than
+// kMaxJsonDepth does, hence the rereading parser's one extra level.
+ReplyBody ParseThroughNlohmann(std::string_view text) {
+  ReplyBody body;
+  JsonRefusal refusal;
+  std::optional<PrunedJson> tree = ParsePrunedJson(text, &refusal);
+  if (!tree) {
+    body.refusal = std::move(refusal);
+    return body;
+  }
+  thread_local simdjson::dom::parser parser = NewParser(kMaxJsonDepth + 1);
   thread_local std::string buffer;
   const std::string dumped =
-      tree.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-  if (parser.max_depth() < dumped.size() + 1 &&
-      parser.allocate(dumped.size(), dumped.size() + 1) != simdjson::SUCCESS) {
-    throw std::bad_alloc();
-  }
+      tree->value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   simdjson::simdjson_result<Value> reread = ParsePadded(parser, buffer, dumped);
   if (reread.error() != simdjson::SUCCESS) {
     // nlohmann's own output is JSON; simdjson refusing it is a bug, not a provider's fault.
     throw std::logic_error(std::string("simdjson cannot read nlohmann's dump: ") +
                            simdjson::error_message(reread.error()));
   }
-  return reread.value_unsafe();
+  body.value = reread.value_unsafe();
+  body.refusal = std::move(tree->too_deep);
+  body.pruned_keys = std::move(tree->pruned_keys);
+  return body;
 }
 
 void AppendNumber(std::string& out, auto number) {
@@ -120,11 +135,19 @@ void AppendValue(std::string& out, Value value) {
 
 }  // namespace
 
-std::optional<Value> ParseReplyJson(std::string_view text) {
-  thread_local simdjson::dom::parser parser;
+bool ReplyBody::PrunedUnder(std::string_view key) const {
+  for (const std::string& pruned : pruned_keys) {
+    if (pruned == key) return true;
+  }
+  return false;
+}
+
+ReplyBody ParseReplyJson(std::string_view text) {
+  // Its own parser: the rereading one above must not overwrite a value read here.
+  thread_local simdjson::dom::parser parser = NewParser(kMaxJsonDepth);
   thread_local std::string buffer;
   simdjson::simdjson_result<Value> parsed = ParsePadded(parser, buffer, text);
-  if (parsed.error() == simdjson::SUCCESS) return parsed.value_unsafe();
+  if (parsed.error() == simdjson::SUCCESS) return ReplyBody{parsed.value_unsafe(), {}, {}};
   return ParseThroughNlohmann(text);
 }
 
@@ -148,21 +171,41 @@ Value At(Value obj, std::string_view key) {
   return found ? *found : NullValue();
 }
 
-int64_t CountAt(Value obj, std::string_view key) {
-  const Value value = At(obj, key);
-  switch (value.type()) {
-    case simdjson::dom::element_type::INT64:
-      return std::max<int64_t>(0, value.get_int64().value_unsafe());
-    case simdjson::dom::element_type::UINT64:
-      return static_cast<int64_t>(
-          std::min<uint64_t>(value.get_uint64().value_unsafe(), static_cast<uint64_t>(INT64_MAX)));
-    case simdjson::dom::element_type::DOUBLE: {
-      const double d = value.get_double().value_unsafe();
-      return d >= 0 && d < 9e18 ? static_cast<int64_t>(d) : 0;
-    }
-    default:
-      return 0;
+namespace {
+
+// Why a number is not a count, or "" when it is one; `count` is set to it.
+std::string NotACount(Value value, int64_t& count) {
+  int64_t integer = 0;
+  uint64_t large = 0;
+  double number = 0;
+  if (value.get(integer) == simdjson::SUCCESS) {
+    if (integer < 0) return "is negative";
+    if (integer > kMaxTokensPerCall) return "is above the per-call bound";
+    count = integer;
+    return "";
   }
+  if (value.get(large) == simdjson::SUCCESS) return "is above the per-call bound";
+  if (value.get(number) != simdjson::SUCCESS) return "is not a number";
+  if (number < 0) return "is negative";
+  if (number > static_cast<double>(kMaxTokensPerCall)) return "is above the per-call bound";
+  if (number != static_cast<double>(static_cast<int64_t>(number))) return "is not a whole number";
+  count = static_cast<int64_t>(number);
+  return "";
+}
+
+}  // namespace
+
+int64_t CountAt(Value obj, std::string_view key, std::string_view name, std::string& flag) {
+  const Value value = At(obj, key);
+  if (value.is_null()) return 0;
+  int64_t count = 0;
+  const std::string why = NotACount(value, count);
+  if (why.empty()) return count;
+  if (flag.empty()) {
+    flag = std::string(name) + " " + Truncate(Dump(value), 40) + " " + why;
+    if (why == "is above the per-call bound") flag += " of " + std::to_string(kMaxTokensPerCall);
+  }
+  return 0;
 }
 
 std::string_view StringOf(Value value) {

@@ -12,26 +12,47 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "harness/core/json_check.h"
 
 namespace taskcost::codec {
 
 using Value = simdjson::dom::element;
 
-/// Parses a reply body. Empty exactly when nlohmann's parser rejects the text. The value lives
-/// in the calling thread's parser: valid until the next ParseReplyJson on the same thread.
-/// Texts simdjson refuses but nlohmann reads (a byte order mark, integers beyond 64 bits, a
-/// trailing NUL, deeper nesting than simdjson's default) go through nlohmann and are read as
-/// nlohmann understood them.
-std::optional<Value> ParseReplyJson(std::string_view text);
+/// A reply body as read.
+struct ReplyBody {
+  /// The body; unset when it is not JSON or holds a number no double holds (1e999).
+  std::optional<Value> value;
+  /// Why `value` is unset; or, with a value, where the first part nested deeper than
+  /// kMaxJsonDepth began: such parts are dropped from `value` (an object's member keeps its key
+  /// with null, an array's element is left out), so the shallow parts (usage) stay readable.
+  std::optional<JsonRefusal> refusal;
+  /// The root object's keys whose values lost a too-deep part.
+  std::vector<std::string> pruned_keys;
+
+  bool Pruned() const { return value.has_value() && refusal.has_value(); }
+  bool PrunedUnder(std::string_view key) const;
+};
+
+/// Parses a reply body: a value exactly when nlohmann's parser reads the text and no number in
+/// it is beyond a double. The value lives in the calling thread's parser: valid until the next
+/// ParseReplyJson on the same thread. Texts simdjson refuses but nlohmann reads (a byte order
+/// mark, integers beyond 64 bits, a trailing NUL, nesting deeper than kMaxJsonDepth) go through
+/// the bounded nlohmann parse (json_parse.h) and are read as nlohmann understood them, too-deep
+/// parts dropped.
+ReplyBody ParseReplyJson(std::string_view text);
 
 /// A null value: what At gives for a key that is not there.
 Value NullValue();
 /// obj[key] when obj is an object holding key (the last one, as nlohmann keeps, when the key
 /// appears twice); else a null value.
 Value At(Value obj, std::string_view key);
-/// obj[key] as a token count: a non-negative integer; 0 when obj is not an object, the key is
-/// absent, null, negative or not a number. Above INT64_MAX: INT64_MAX; a fraction is cut.
-int64_t CountAt(Value obj, std::string_view key);
+/// obj[key] as a token count: 0 when obj is not an object or the key is absent or null; a
+/// whole number from 0 to kMaxTokensPerCall (12 or 12.0) is itself. Anything else (negative,
+/// fractional, above the bound, a string, ...) is implausible: 0, and `flag`, when still empty,
+/// says so naming the count as `name`: "prompt_tokens -5 is negative".
+int64_t CountAt(Value obj, std::string_view key, std::string_view name, std::string& flag);
 /// obj[key] as a string; empty when absent or not a string.
 std::string StringAt(Value obj, std::string_view key);
 /// The string's text; empty when `value` is not a string.

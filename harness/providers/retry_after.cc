@@ -4,14 +4,12 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <utility>
 
 namespace taskcost {
 namespace {
-
-// Longer waits than this are not a rate limit but a malformed header.
-constexpr double kMaxSeconds = 1e7;
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -26,7 +24,15 @@ std::optional<double> TakeNumber(std::string_view& s) {
   if (n == 0) return std::nullopt;
   double value = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + n, value);
-  if (ec != std::errc() || end != s.data() + n) return std::nullopt;
+  if (ec == std::errc::result_out_of_range && end == s.data() + n) {
+    // Too many digits for a double: huge, or (only zeros before the point) tiny.
+    const std::string_view whole = s.substr(0, std::min(n, s.substr(0, n).find('.')));
+    value = whole.find_first_not_of('0') == std::string_view::npos
+                ? 0
+                : std::numeric_limits<double>::infinity();
+  } else if (ec != std::errc() || end != s.data() + n) {
+    return std::nullopt;
+  }
   s.remove_prefix(n);
   return value;
 }
@@ -47,7 +53,8 @@ std::optional<double> TakeUnit(std::string_view& s) {
 }
 
 std::optional<std::chrono::milliseconds> FromSeconds(double seconds) {
-  if (!(seconds >= 0) || seconds > kMaxSeconds) return std::nullopt;
+  if (!(seconds >= 0)) return std::nullopt;
+  seconds = std::min(seconds, kMaxWaitSeconds);
   // Round up, less a hair of floating-point noise: 0.1 s is 100 ms, not 101.
   double millis = std::ceil(seconds * 1000 - 1e-6);
   return std::chrono::milliseconds(static_cast<int64_t>(std::max(0.0, millis)));
@@ -107,6 +114,82 @@ std::optional<int> TakeOffsetMinutes(std::string_view& s) {
   std::optional<int> minutes = TakeDigits(s, 2);
   if (!minutes || *hours > 23 || *minutes > 59) return std::nullopt;
   return sign * (*hours * 60 + *minutes);
+}
+
+// "Nov" -> 11; 0 when not an English month abbreviation (HTTP-dates are case-sensitive).
+int TakeMonth(std::string_view& s) {
+  static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  for (int m = 0; m < 12; ++m) {
+    if (s.substr(0, 3) == kMonths[m]) {
+      s.remove_prefix(3);
+      return m + 1;
+    }
+  }
+  return 0;
+}
+
+// "08:49:37" -> seconds of the day.
+std::optional<int64_t> TakeClock(std::string_view& s) {
+  std::optional<int> h = TakeDigits(s, 2);
+  if (!h || !TakeChar(s, ":")) return std::nullopt;
+  std::optional<int> m = TakeDigits(s, 2);
+  if (!m || !TakeChar(s, ":")) return std::nullopt;
+  std::optional<int> sec = TakeDigits(s, 2);
+  if (!sec || *h > 23 || *m > 59 || *sec > 60) return std::nullopt;
+  return int64_t{*h} * 3600 + *m * 60 + *sec;
+}
+
+// Skips a day name ("Sun", "Sunday") up to and including `end` (", " or " ").
+bool SkipDayName(std::string_view& s, std::string_view end) {
+  const size_t at = s.find(end);
+  if (at == std::string_view::npos || at < 3 || at > 9) return false;
+  for (size_t i = 0; i < at; ++i) {
+    if (!std::isalpha(static_cast<unsigned char>(s[i]))) return false;
+  }
+  s.remove_prefix(at + end.size());
+  return true;
+}
+
+std::optional<int64_t> DateMillis(int64_t year, int month, int day, std::optional<int64_t> clock) {
+  if (month == 0 || day < 1 || day > 31 || !clock) return std::nullopt;
+  return (DaysFromCivil(year, month, day) * 86'400 + *clock) * 1000;
+}
+
+// After the day name: "06 Nov 1994 08:49:37 GMT" (IMF-fixdate: `sep` " ", a 4-digit year) or
+// "06-Nov-94 08:49:37 GMT" (RFC 850: `sep` "-", a 2-digit year read as 1970-2069).
+std::optional<int64_t> DayMonthYearDate(std::string_view s, std::string_view sep,
+                                        size_t year_digits) {
+  std::optional<int> day = TakeDigits(s, 2);
+  if (!day || !TakeChar(s, sep)) return std::nullopt;
+  const int month = TakeMonth(s);
+  if (!TakeChar(s, sep)) return std::nullopt;
+  std::optional<int> year = TakeDigits(s, year_digits);
+  if (!year || !TakeChar(s, " ")) return std::nullopt;
+  std::optional<int64_t> clock = TakeClock(s);
+  if (s != " GMT") return std::nullopt;
+  int64_t full_year = *year;
+  if (year_digits == 2) full_year += *year < 70 ? 2000 : 1900;
+  return DateMillis(full_year, month, *day, clock);
+}
+
+// "Nov  6 08:49:37 1994" (asctime after the day name; the day is space-padded).
+std::optional<int64_t> AsctimeDate(std::string_view s) {
+  const int month = TakeMonth(s);
+  if (!TakeChar(s, " ")) return std::nullopt;
+  std::optional<int> day;
+  if (s.size() >= 2 && s[0] == ' ') {
+    s.remove_prefix(1);
+    day = TakeDigits(s, 1);
+  } else {
+    day = TakeDigits(s, 2);
+  }
+  if (!day || !TakeChar(s, " ")) return std::nullopt;
+  std::optional<int64_t> clock = TakeClock(s);
+  if (!TakeChar(s, " ")) return std::nullopt;
+  std::optional<int> year = TakeDigits(s, 4);
+  if (!year || !s.empty()) return std::nullopt;
+  return DateMillis(*year, month, *day, clock);
 }
 
 std::optional<int64_t> ParseCount(std::string_view text) {
@@ -222,19 +305,76 @@ std::optional<std::chrono::milliseconds> ParseRetryAfterSeconds(std::string_view
   return FromSeconds(*seconds);
 }
 
+std::optional<int64_t> ParseHttpDateMillis(std::string_view text) {
+  std::string_view s = Trim(text);
+  std::string_view rest = s;
+  if (SkipDayName(rest, ", ")) {
+    if (rest.size() > 2 && rest[2] == '-') return DayMonthYearDate(rest, "-", 2);
+    return DayMonthYearDate(rest, " ", 4);
+  }
+  rest = s;
+  if (SkipDayName(rest, " ")) return AsctimeDate(rest);
+  return std::nullopt;
+}
+
+namespace {
+
+std::optional<std::chrono::milliseconds> RetryAfterMs(const std::vector<HttpHeader>& headers) {
+  std::optional<std::string_view> ms = FindHeader(headers, "retry-after-ms");
+  if (!ms) return std::nullopt;
+  std::string_view s = Trim(*ms);
+  std::optional<double> millis = TakeNumber(s);
+  if (!millis || !s.empty()) return std::nullopt;
+  return FromSeconds(*millis / 1000);
+}
+
+// Retry-After in either form; an HTTP-date counts from the response's Date header.
+std::optional<std::chrono::milliseconds> RetryAfter(const std::vector<HttpHeader>& headers) {
+  std::optional<std::string_view> value = FindHeader(headers, "retry-after");
+  if (!value) return std::nullopt;
+  if (auto seconds = ParseRetryAfterSeconds(*value)) return seconds;
+  std::optional<int64_t> until = ParseHttpDateMillis(*value);
+  std::optional<std::string_view> date = FindHeader(headers, "date");
+  std::optional<int64_t> now = date ? ParseHttpDateMillis(*date) : std::nullopt;
+  if (!until || !now) return std::nullopt;
+  return FromSeconds(static_cast<double>(std::max<int64_t>(0, *until - *now)) / 1000);
+}
+
+// The longest readable x-ratelimit-reset-requests / -tokens, with its header's name.
+std::optional<std::pair<std::string_view, std::chrono::milliseconds>> LongestReset(
+    const std::vector<HttpHeader>& headers) {
+  std::optional<std::pair<std::string_view, std::chrono::milliseconds>> longest;
+  for (std::string_view name : {"x-ratelimit-reset-requests", "x-ratelimit-reset-tokens"}) {
+    std::optional<std::string_view> value = FindHeader(headers, name);
+    std::optional<std::chrono::milliseconds> delay =
+        value ? ParseRateLimitDuration(*value) : std::nullopt;
+    if (delay && (!longest || *delay > longest->second)) longest = {name, *delay};
+  }
+  return longest;
+}
+
+std::string Named(std::string_view name, std::string_view value) {
+  std::string text(name);
+  text += ": ";
+  text += Trim(value).substr(0, 64);
+  return text;
+}
+
+}  // namespace
+
 std::optional<std::chrono::milliseconds> RetryAfterFromHeaders(
     const std::vector<HttpHeader>& headers) {
-  if (std::optional<std::string_view> ms = FindHeader(headers, "retry-after-ms")) {
-    std::string_view s = Trim(*ms);
-    std::optional<double> millis = TakeNumber(s);
-    if (millis && s.empty()) {
-      if (auto delay = FromSeconds(*millis / 1000)) return delay;
-    }
+  if (auto ms = RetryAfterMs(headers)) return ms;
+  return RetryAfter(headers);
+}
+
+std::string WaitSource(const std::vector<HttpHeader>& headers) {
+  if (RetryAfterMs(headers)) return Named("retry-after-ms", *FindHeader(headers, "retry-after-ms"));
+  if (RetryAfter(headers)) return Named("Retry-After", *FindHeader(headers, "retry-after"));
+  if (auto reset = LongestReset(headers)) {
+    return Named(reset->first, *FindHeader(headers, reset->first));
   }
-  if (std::optional<std::string_view> seconds = FindHeader(headers, "retry-after")) {
-    return ParseRetryAfterSeconds(*seconds);
-  }
-  return std::nullopt;
+  return "";
 }
 
 }  // namespace taskcost

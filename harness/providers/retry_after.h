@@ -19,14 +19,32 @@ namespace taskcost {
 /// Rounded up to the next millisecond so a wait never ends early. Empty when malformed.
 std::optional<std::chrono::milliseconds> ParseRateLimitDuration(std::string_view text);
 
-/// Retry-After as a delay in seconds, fractions allowed ("2", "1.5"). The HTTP-date form
-/// needs a clock and is not read here: empty. Also empty when malformed or negative.
+/// Retry-After as a delay in seconds, fractions allowed ("2", "1.5"). The HTTP-date form is
+/// read by RetryAfterFromHeaders: empty here. Also empty when malformed or negative. Delays,
+/// here and in ParseRateLimitDuration, are held at kMaxWaitSeconds: a well-formed wait of
+/// centuries is a very long wait, which the run's max_wait then refuses.
 std::optional<std::chrono::milliseconds> ParseRetryAfterSeconds(std::string_view text);
 
+/// The longest delay read from any header (about 115 days).
+inline constexpr double kMaxWaitSeconds = 1e7;
+
+/// An HTTP-date (RFC 9110 section 5.6.7) as milliseconds since the Unix epoch: the preferred
+/// IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT" and the obsolete forms recipients must accept,
+/// RFC 850 "Sunday, 06-Nov-94 08:49:37 GMT" (two-digit years read as 1970-2069) and asctime
+/// "Sun Nov  6 08:49:37 1994". Empty when malformed.
+std::optional<int64_t> ParseHttpDateMillis(std::string_view text);
+
 /// The delay a response asks for, from `retry-after-ms` (milliseconds, fractions allowed)
-/// or else `Retry-After` (seconds). Empty when neither is present and readable.
+/// or else `Retry-After`: seconds, or an HTTP-date taken relative to the response's own `Date`
+/// header (both the server's clock, so a skewed local clock does not matter; 0 when already
+/// past; unread without a readable `Date`). Empty when nothing is present and readable.
 std::optional<std::chrono::milliseconds> RetryAfterFromHeaders(
     const std::vector<HttpHeader>& headers);
+
+/// The header a response's wait was read from, as "Retry-After: 999999" (name as the runner
+/// reads it, the value cut to 64 bytes): `retry-after-ms` or `Retry-After` when readable, else
+/// the longest readable `x-ratelimit-reset-requests` / `-tokens`. Empty when none is.
+std::string WaitSource(const std::vector<HttpHeader>& headers);
 
 /// One quota (requests or tokens) as a reply's rate-limit headers state it. Any field may be
 /// missing. Providers state limits per minute.

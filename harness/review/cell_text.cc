@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/core/json_parse.h"
+
 namespace taskcost {
 
 bool LooksLikeFormula(std::string_view text) {
@@ -22,9 +24,11 @@ bool LooksLikeFormula(std::string_view text) {
 std::string PrettyIfJson(const std::string& text) {
   const size_t start = text.find_first_not_of(" \t\r\n");
   if (start == std::string::npos || (text[start] != '{' && text[start] != '[')) return text;
-  nlohmann::ordered_json parsed = nlohmann::ordered_json::parse(text, nullptr, false);
-  if (parsed.is_discarded()) return text;
-  return parsed.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  // Bounded (json_parse.h): a journal's answer nested too deep is shown as written.
+  const std::optional<nlohmann::ordered_json> parsed =
+      ParseBoundedJson<nlohmann::ordered_json>(text, nullptr);
+  if (!parsed) return text;
+  return parsed->dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 std::string FitCell(const std::string& text) {

@@ -82,13 +82,7 @@ Result<ChatCall> MakeJudgeCall(const RunPlan& plan, const Sample& sample, const 
 
 Money JudgeWorstCase(const PlannedCandidate& judge, const ChatCall& call,
                      const RetryPolicy& policy) {
-  if (judge.price.TimePriced()) {
-    return TimeCost(judge.price,
-                    std::chrono::duration_cast<std::chrono::microseconds>(policy.timeout).count());
-  }
-  const int64_t bytes =
-      static_cast<int64_t>(call.system.size() + call.user.size() + call.schema_json.size());
-  return judge.price.input.Times(bytes / 3 + 32) + judge.price.output.Times(call.max_tokens);
+  return ReserveForJudge(judge, call, policy).worst_case;  // the rules: CallEstimate
 }
 
 JudgeCall MakeJudgeRecord(const RunPlan& plan, const Attempt& judged, int check, int call,
@@ -111,7 +105,18 @@ JudgeCall MakeJudgeRecord(const RunPlan& plan, const Attempt& judged, int check,
   record.judge = judged.checks.at(static_cast<size_t>(check)).name;
   record.model = judge.candidate->model;
   record.call = call;
-  RecordExchange(record, started_unix_ms, response, reply, judge.price);
+  RecordExchange(record, started_unix_ms, response, reply, judge.price, [&] {
+    Usage worst;  // the reservation's tokens (CallEstimate), for usage found implausible
+    for (const Sample& sample : plan.suite->samples) {
+      if (sample.id != judged.sample_id) continue;
+      if (Result<ChatCall> made = MakeJudgeCall(plan, sample, judged, check); made.ok()) {
+        const CallEstimate e = EstimateJudgeCall(judge, *made);
+        worst.input_tokens = e.worst_input;
+        worst.output_tokens = e.worst_output;
+      }
+    }
+    return worst;
+  });
   if (record.error != ErrorClass::kNone) return record;
   Result<CheckResult> verdict = ReadVerdict(reply.output, scorer);
   if (!verdict.ok()) {
@@ -150,17 +155,18 @@ void AddJudgeEstimate(const RunPlan& plan, RunEstimate& estimate) {
         estimate.judge_worst_case +=
             JudgeWorstCase(judge, *worst, suite.policy).Times(estimate.max_attempts);
         if (a > 0) continue;  // expected: the first answer, judged once
-        answer.output.resize(static_cast<size_t>(max_tokens));  // max_tokens / 4 tokens
+        // An answer of the candidate's expected output, at 4 bytes a token.
+        const int64_t expected_answer = answering[a]->expected_output_tokens >= 0
+                                            ? answering[a]->expected_output_tokens
+                                            : (max_tokens + 3) / 4;
+        answer.output.resize(static_cast<size_t>(expected_answer) * 4);
         Result<ChatCall> call = MakeJudgeCall(plan, sample, answer, check);
-        const int64_t bytes = static_cast<int64_t>(call->system.size() + call->user.size() +
-                                                   call->schema_json.size());
         ++estimate.judge_calls;
         if (judge.price.TimePriced()) {  // its cost comes from measured time: no estimate
           ++estimate.time_priced_calls;
           continue;
         }
-        estimate.judge_expected += judge.price.input.Times((bytes + 3) / 4) +
-                                   judge.price.output.Times((call->max_tokens + 3) / 4);
+        estimate.judge_expected += EstimateJudgeCall(judge, *call).ExpectedCost(judge.price);
       }
     }
   }

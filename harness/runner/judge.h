@@ -30,8 +30,8 @@ const PlannedCandidate& JudgeOf(const RunPlan& plan, const SuccessCriterion& sco
 Result<ChatCall> MakeJudgeCall(const RunPlan& plan, const Sample& sample, const Attempt& judged,
                                int check);
 
-/// Worst-case cost of one judge call (as WorstCaseCost: prompt at a token per 3 bytes, the whole
-/// max_tokens of output), for the budget's reservation.
+/// Worst-case cost of one judge call (ReserveForJudge's: CallEstimate's rules), for the budget's
+/// reservation.
 Money JudgeWorstCase(const PlannedCandidate& judge, const ChatCall& call,
                      const RetryPolicy& policy);
 

@@ -61,8 +61,13 @@ RateLimitReading ReadingOf(const RateLimitState& state, int64_t now_unix_ms) {
   return RateLimitReading{quota(state.requests), quota(state.tokens)};
 }
 
-void ServerQuota::OnSend(double amount, SteadyTime now) {
-  if (bucket_) bucket_->Take(amount, now);
+void ServerQuota::OnSend(double amount, SteadyTime now, bool idle) {
+  if (!bucket_) return;
+  if (idle && full_at_ && now >= *full_at_) {  // the provider has refilled it by now
+    bucket_->Set(std::max(bucket_->Level(now), bucket_->capacity()), now);
+    full_at_.reset();
+  }
+  bucket_->Take(amount, now);
 }
 
 void ServerQuota::Refund(double amount, SteadyTime now) {
@@ -70,7 +75,7 @@ void ServerQuota::Refund(double amount, SteadyTime now) {
 }
 
 void ServerQuota::Observe(const QuotaReading& reading, SteadyTime sent, double sent_since,
-                          SteadyTime now) {
+                          SteadyTime now, std::chrono::milliseconds max_wait) {
   if (!reading.remaining || (!reading.limit && !reading.reset_after)) {
     Forget();
     return;
@@ -79,7 +84,8 @@ void ServerQuota::Observe(const QuotaReading& reading, SteadyTime sent, double s
   // Providers state limits per minute and refill continuously. Without a limit, assume no
   // refill before the reset, when the reading expires.
   const double per_second = reading.limit ? static_cast<double>(*reading.limit) / 60 : 0;
-  double capacity = reading.limit ? static_cast<double>(*reading.limit) : remaining;
+  // Without a limit it holds what remains, and at least the one request that says 0 are left.
+  double capacity = reading.limit ? static_cast<double>(*reading.limit) : std::max(remaining, 1.0);
   if (reading.reset_after && per_second > 0) {
     // What the provider will hold when it says it is full: its bucket's real size, which may
     // be a fraction of the per-minute limit when it enforces the limit over shorter windows.
@@ -96,13 +102,17 @@ void ServerQuota::Observe(const QuotaReading& reading, SteadyTime sent, double s
     bucket_->SetCapacity(capacity, now);
     bucket_->Set(std::clamp(bucket_->Level(now), lowest, highest), now);
   }
+  const std::chrono::milliseconds until_full =
+      std::min(reading.reset_after.value_or(max_wait), max_wait);
+  full_at_ = now + until_full;
   expires_.reset();
-  if (per_second <= 0) expires_ = now + *reading.reset_after;
+  if (per_second <= 0) expires_ = now + until_full;
 }
 
-SteadyTime ServerQuota::ReadyAt(double amount) const {
+SteadyTime ServerQuota::ReadyAt(double amount, bool idle) const {
   if (!bucket_) return SteadyTime::min();
-  const SteadyTime ready = bucket_->ReadyAt(amount);
+  SteadyTime ready = bucket_->ReadyAt(amount);
+  if (idle && full_at_) ready = std::min(ready, *full_at_);
   return expires_ ? std::min(ready, *expires_) : ready;
 }
 

@@ -73,11 +73,15 @@ RateLimitReading ReadingOf(const RateLimitState& state, int64_t now_unix_ms);
 /// will hold when it says it is full), charged with every send and re-anchored by every reading.
 /// Unknown (no constraint) until a usable reading arrives, and again after a reply without one
 /// (the provider stopped saying) or, for a reading without a limit, once its reset has passed.
+/// An idle quota (nothing of ours in flight, so the provider has counted all we sent) is full at
+/// the latest reading's reset, or `max_wait` after the reading when that is sooner or no reset
+/// was sent: a wait for it never lasts longer than the provider said.
 class ServerQuota {
  public:
   /// True when a reading constrains sends at `now`.
   bool Known(SteadyTime now) const { return bucket_ && (!expires_ || now < *expires_); }
-  void OnSend(double amount, SteadyTime now);
+  /// `idle`: nothing was in flight before this send.
+  void OnSend(double amount, SteadyTime now, bool idle = false);
   /// Actual usage came back lower (`amount` > 0) or higher (< 0) than what OnSend charged.
   void Refund(double amount, SteadyTime now);
   /// A reply to a request sent at `sent` carried `reading` (an unusable one forgets the quota).
@@ -86,16 +90,21 @@ class ServerQuota {
   /// remaining - sent_since + the refill since the provider counted the request (taken to be
   /// kArrivalLag after `sent`), at most remaining + 1 (it rounds down) + the refill since
   /// `sent`.
-  void Observe(const QuotaReading& reading, SteadyTime sent, double sent_since, SteadyTime now);
+  void Observe(const QuotaReading& reading, SteadyTime sent, double sent_since, SteadyTime now,
+               std::chrono::milliseconds max_wait = kDefaultMaxWait);
   void Forget() { bucket_.reset(); }
-  /// Earliest time `amount` may be sent; SteadyTime::min() when unconstrained.
-  SteadyTime ReadyAt(double amount) const;
+  /// Earliest time `amount` may be sent; SteadyTime::min() when unconstrained. `idle`: nothing
+  /// is in flight, so the quota is full again at the latest reading's reset.
+  SteadyTime ReadyAt(double amount, bool idle = false) const;
   bool Ready(double amount, SteadyTime now) const;
   std::optional<double> Level(SteadyTime now) const;
+
+  static constexpr std::chrono::milliseconds kDefaultMaxWait{120'000};
 
  private:
   std::optional<TokenBucket> bucket_;
   std::optional<SteadyTime> expires_;  // a reading without a limit lasts until its reset
+  std::optional<SteadyTime> full_at_;  // the latest reading's reset, at most max_wait away
 };
 
 /// Additive-increase, multiplicative-decrease concurrency limit for one provider. Starts at

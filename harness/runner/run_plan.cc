@@ -11,6 +11,7 @@
 #include "harness/core/json_check.h"
 #include "harness/core/prompt_template.h"
 #include "harness/core/suite_loader.h"
+#include "harness/core/user_files.h"
 #include "harness/edge/response_cache.h"
 #include "harness/runner/judge.h"
 #include "harness/scorers/scorer_set.h"
@@ -90,6 +91,8 @@ Result<RunPlan> BuildRunPlan(const Suite& suite, const ProviderCatalog& provider
     auto group = std::find(groups.begin(), groups.end(), candidate.provider);
     planned.group = static_cast<int>(group - groups.begin());
     if (group == groups.end()) groups.push_back(candidate.provider);
+    planned.expected_output_tokens = TypicalAnswerTokens(
+        m < single_models ? suite.output.schema_json : kJudgeVerdictSchema, candidate.max_tokens);
     Status key = ResolveKey(planned.provider, keys, keys_required, candidate, &planned.key);
     if (!key.ok()) {
       // One message per variable, however many candidates share it.
@@ -132,6 +135,8 @@ Result<RunPlan> BuildRunPlan(const Suite& suite, const ProviderCatalog& provider
       composite.step_prompts.push_back(step.prompt.user.empty() ? suite.prompt : step.prompt);
       PlannedCandidate& planned = composite.steps.back();
       planned.schema_json = step.schema_json;
+      planned.expected_output_tokens =
+          TypicalAnswerTokens(SchemaOf(plan, planned), planned.candidate->max_tokens);
       if (!step.schema_json || step.schema_json->empty()) continue;
       Result<SchemaValidator> own = SchemaValidator::Compile(*step.schema_json);
       if (!own.ok()) return own.errors();
@@ -185,9 +190,14 @@ ChatCall TargetCall(const RunPlan& plan, const PlannedCandidate& pc) {
 RequestTemplates::RequestTemplates(const RunPlan& plan) {
   for (const PlannedCandidate& pc : plan.candidates) {
     std::vector<RequestTemplate>& targets = by_candidate_.emplace_back();
-    if (pc.steps.empty()) targets.emplace_back(pc.provider, TargetCall(plan, pc), pc.key);
-    for (const PlannedCandidate& step : pc.steps) {
-      targets.emplace_back(step.provider, TargetCall(plan, step), step.key);
+    std::vector<int64_t>& envelopes = envelopes_.emplace_back();
+    std::vector<const PlannedCandidate*> each;
+    if (pc.steps.empty()) each.push_back(&pc);
+    for (const PlannedCandidate& step : pc.steps) each.push_back(&step);
+    for (const PlannedCandidate* target : each) {
+      const ChatCall call = TargetCall(plan, *target);
+      targets.emplace_back(target->provider, call, target->key);
+      envelopes.push_back(EnvelopeBytes(target->provider, call, target->key));
     }
   }
 }
@@ -197,20 +207,20 @@ const RequestTemplate& RequestTemplates::For(const PlannedTask& task) const {
   return targets.size() == 1 ? targets.front() : targets.at(static_cast<size_t>(task.step));
 }
 
+int64_t RequestTemplates::Envelope(const PlannedTask& task) const {
+  const std::vector<int64_t>& envelopes = envelopes_.at(static_cast<size_t>(task.candidate));
+  return envelopes.size() == 1 ? envelopes.front() : envelopes.at(static_cast<size_t>(task.step));
+}
+
+int64_t EnvelopeBytes(const ProviderConfig& provider, const ChatCall& call, const Secret& key) {
+  ChatCall empty = call;
+  empty.system.clear();
+  empty.user.clear();
+  empty.schema_json.clear();
+  return static_cast<int64_t>(BuildRequest(provider, empty, key).body.size());
+}
+
 namespace {
-
-// Bytes a call sends that the model reads: the rendered prompts and the schema.
-int64_t PromptBytes(const RunPlan& plan, const PlannedTask& task, const Result<ChatCall>& call) {
-  int64_t bytes = 0;
-  if (call.ok()) bytes = static_cast<int64_t>(call->system.size() + call->user.size());
-  return bytes + static_cast<int64_t>(SchemaOf(plan, CallTarget(plan, task)).size());
-}
-
-int64_t PromptBytes(const RunPlan& plan, const PlannedTask& task) {
-  return PromptBytes(plan, task, MakeCall(plan, task));
-}
-
-int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 // Keeps the ids in `wanted` (each must be one of `known`); errors name `flag`.
 Status CheckIds(const std::vector<std::string>& wanted, const std::vector<std::string>& known,
@@ -266,26 +276,6 @@ Status SelectSubset(RunPlan& plan, const Selection& selection) {
   return OkStatus();
 }
 
-Money WorstCaseCost(const RunPlan& plan, const PlannedTask& task) {
-  return WorstCaseCost(plan, task, MakeCall(plan, task));
-}
-
-Money WorstCaseCost(const RunPlan& plan, const PlannedTask& task, const Result<ChatCall>& call) {
-  const PlannedCandidate& pc = CallTarget(plan, task);
-  int64_t input_tokens = PromptBytes(plan, task, call) / 3 + 32;
-  const PlannedCandidate& outer = plan.candidates.at(static_cast<size_t>(task.candidate));
-  for (int i = static_cast<int>(task.outputs.size()); outer.chain && i < task.step; ++i) {
-    input_tokens += outer.steps.at(static_cast<size_t>(i)).candidate->max_tokens;  // not known
-  }
-  if (pc.price.TimePriced()) {  // the worst-case latency is the policy's timeout
-    const int64_t timeout_us =
-        std::chrono::duration_cast<std::chrono::microseconds>(plan.suite->policy.timeout).count();
-    return TimeCost(pc.price, timeout_us);
-  }
-  return pc.price.input.Times(input_tokens) +
-         pc.price.output.Times(pc.candidate->max_tokens);
-}
-
 std::string CacheKeyForTarget(const PlannedCandidate& pc, int repeat, int attempt,
                               const HttpRequest& request) {
   std::string url = request.url;
@@ -306,80 +296,6 @@ std::string CacheKeyFor(const RunPlan& plan, const PlannedTask& task, int attemp
   Result<ChatCall> call = MakeCall(plan, task);
   if (!call.ok()) return "";  // the loader checks templates; such a task is never sent
   return CacheKeyFor(plan, task, attempt, BuildRequest(pc.provider, *call, pc.key));
-}
-
-namespace {
-
-// The expected tokens of one call of `task`'s step: ceil(prompt bytes / 4) in, a quarter of its
-// max_tokens out; a chain step's prompt also reads each earlier answer not known yet, counted at
-// that step's expected output.
-std::pair<int64_t, int64_t> ExpectedTokens(const RunPlan& plan, const PlannedTask& task) {
-  const PlannedCandidate& outer = plan.candidates.at(static_cast<size_t>(task.candidate));
-  int64_t input = CeilDiv(PromptBytes(plan, task), 4);
-  for (int i = static_cast<int>(task.outputs.size()); outer.chain && i < task.step; ++i) {
-    input += CeilDiv(outer.steps.at(static_cast<size_t>(i)).candidate->max_tokens, 4);
-  }
-  return {input, CeilDiv(CallTarget(plan, task).candidate->max_tokens, 4)};
-}
-
-// Adds one expected call of `task` (its step) to `c`; a time-priced one has no estimate.
-void AddExpectedCall(const RunPlan& plan, const PlannedTask& task, bool cached,
-                     CandidateEstimate& c) {
-  const auto [input, output] = ExpectedTokens(plan, task);
-  c.input_tokens += input;
-  c.output_tokens += output;
-  if (cached) return;
-  ++c.expected_calls;
-  const ModelPrice& price = CallTarget(plan, task).price;
-  if (price.TimePriced()) {
-    ++c.time_priced_calls;
-    return;
-  }
-  c.expected += price.input.Times(input) + price.output.Times(output);
-}
-
-}  // namespace
-
-RunEstimate EstimateRun(const RunPlan& plan, const CachedAttempt& cached) {
-  RunEstimate estimate;
-  estimate.max_attempts = std::max(1, plan.suite->policy.max_attempts);
-  for (const PlannedCandidate& pc : plan.candidates) {
-    CandidateEstimate& c = estimate.candidates.emplace_back(CandidateEstimate{pc.candidate->id});
-    c.cascade = !pc.steps.empty() && !pc.chain;
-    c.time_priced = pc.price.TimePriced();
-    for (const PlannedCandidate& step : pc.steps) c.time_priced |= step.price.TimePriced();
-  }
-  for (const PlannedTask& task : plan.Tasks()) {
-    const PlannedCandidate& outer = plan.candidates.at(static_cast<size_t>(task.candidate));
-    CandidateEstimate& c = estimate.candidates.at(static_cast<size_t>(task.candidate));
-    const Money reserve = WorstCaseCost(plan, task);
-    ++c.tasks;
-    bool first_cached = false;
-    for (int attempt = 1; attempt <= estimate.max_attempts; ++attempt) {
-      if (cached && cached(task, attempt)) {
-        ++c.cached_attempts;
-        first_cached |= attempt == 1;
-        continue;
-      }
-      c.worst_case += reserve;
-    }
-    AddExpectedCall(plan, task, first_cached, c);
-    // Later steps: a chain calls each (their prompts hold answers not known yet, so the cache is
-    // not consulted); a cascade may escalate through each. Worst case: each at its own.
-    for (size_t step = 1; step < outer.steps.size(); ++step) {
-      PlannedTask later = task;
-      later.step = static_cast<int>(step);
-      if (outer.chain) AddExpectedCall(plan, later, false, c);
-      c.worst_case += WorstCaseCost(plan, later).Times(estimate.max_attempts);
-    }
-  }
-  for (const CandidateEstimate& c : estimate.candidates) {
-    estimate.expected += c.expected;
-    estimate.worst_case += c.worst_case;
-    estimate.time_priced_calls += c.time_priced_calls;
-  }
-  AddJudgeEstimate(plan, estimate);
-  return estimate;
 }
 
 namespace {
@@ -407,7 +323,7 @@ void NotAskedWhenDecided(std::vector<CheckResult>& checks) {
 }  // namespace
 
 Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_number,
-                    int64_t started_unix_ms, const HttpResponse& response) {
+                    int64_t started_unix_ms, const HttpResponse& response, bool score) {
   const Suite& suite = *plan.suite;
   const Sample& sample = suite.samples.at(static_cast<size_t>(task.sample));
   const PlannedCandidate& pc = CallTarget(plan, task);
@@ -424,7 +340,8 @@ Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_nu
   if (!outer.steps.empty()) a.step = outer.step_ids.at(static_cast<size_t>(task.step));
   a.repeat = task.repeat;
   a.attempt = attempt_number;
-  RecordExchange(a, started_unix_ms, response, reply, pc.price);
+  RecordExchange(a, started_unix_ms, response, reply, pc.price,
+                 [&] { return WorstCaseUsage(plan, task); });
   a.finish_reason = std::move(reply.finish_reason);
   a.request_id = std::move(reply.request_id);
   a.output = std::move(reply.output);
@@ -441,10 +358,12 @@ Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_nu
       return a;
     }
   } else {
-    parsed = ParseJsonFast(a.output);
+    JsonRefusal refusal;  // not JSON, nested too deep, or a number no double holds
+    parsed = ParseJsonFast(a.output, &refusal);
     if (!parsed.is_discarded()) json = &parsed;
     const SchemaValidator& validator = pc.validator ? *pc.validator : *plan.validator;
-    a.validation_errors = json ? validator.ValidateParsed(*json) : validator.Validate(a.output);
+    a.validation_errors = json ? validator.ValidateParsed(*json)
+                               : std::vector<std::string>{"output is not JSON: " + refusal.Text()};
   }
   if (!a.validation_errors.empty()) {
     a.error = ErrorClass::kInvalidOutput;
@@ -456,6 +375,7 @@ Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_nu
     a.partial = true;
     return a;
   }
+  if (!score) return a;  // ScoreAttempt, off the run loop
   a.checks = plan.scorers
                  ? plan.scorers->Evaluate(sample, a.output, json)
                  : ScorerSet(suite.success, suite.quality).Evaluate(sample, a.output, json);
@@ -464,13 +384,29 @@ Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_nu
   return a;
 }
 
+void ScoreAttempt(const RunPlan& plan, const PlannedTask& task, Attempt& a,
+                  const std::atomic<bool>* cancel) {
+  const Suite& suite = *plan.suite;
+  const Sample& sample = suite.samples.at(static_cast<size_t>(task.sample));
+  const PlannedCandidate& pc = CallTarget(plan, task);
+  nlohmann::json parsed;  // as MakeAttempt parses it: a free-text step's answer is not JSON
+  const bool free_text = pc.schema_json && pc.schema_json->empty();
+  if (!free_text) parsed = ParseJsonFast(a.output);
+  const nlohmann::json* json = free_text || parsed.is_discarded() ? nullptr : &parsed;
+  a.checks = plan.scorers
+                 ? plan.scorers->Evaluate(sample, a.output, json, cancel)
+                 : ScorerSet(suite.success, suite.quality).Evaluate(sample, a.output, json, cancel);
+  NotAskedWhenDecided(a.checks);
+  DecideFromChecks(a);
+}
+
 RunManifest MakeManifest(const RunPlan& plan, const std::string& run_id, int64_t started_unix_ms,
                          bool simulated, const std::string& version) {
   const Suite& suite = *plan.suite;
   RunManifest m;
   m.run_id = run_id;
   m.suite_name = suite.name;
-  m.suite_file = suite.file;
+  m.suite_file = AbsolutePath(suite.file);  // `report` finds the inputs from any directory
   m.suite_hash = suite.content_hash;
   m.unit = suite.unit;
   m.taskcost_version = version;
@@ -504,8 +440,8 @@ RunManifest MakeManifest(const RunPlan& plan, const std::string& run_id, int64_t
   m.volume_per_month = suite.volume_per_month;
   m.policy = suite.policy;
   m.budget = suite.budget;
-  m.prices_file = suite.prices_file;
-  m.providers_file = suite.providers_file;
+  m.prices_file = AbsolutePath(suite.prices_file);
+  m.providers_file = AbsolutePath(suite.providers_file);
   m.tags = suite.tags;
   return m;
 }

@@ -4,6 +4,8 @@
 // made from a reply. Immutable once built; safe to read from several threads.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -43,6 +45,9 @@ struct PlannedCandidate {
   // a JSON Schema, or "" for free text (no structured output asked). Unset: the suite's output.
   std::optional<std::string> schema_json;
   std::shared_ptr<const SchemaValidator> validator;  // schema_json compiled; null = the plan's
+  // The expected output tokens of a call (TypicalAnswerTokens of its schema and max_tokens), set
+  // by BuildRunPlan; -1: worked out on use.
+  int64_t expected_output_tokens = -1;
   // --simulate: each request tells the simulator its attempt and repeat (x-taskcost-attempt,
   // x-taskcost-repeat), so an attempt answered by the cache or a resumed run's earlier attempts,
   // which the simulator never saw, do not shift its draws (docs/simulator.md, Determinism).
@@ -145,18 +150,85 @@ class RequestTemplates {
   explicit RequestTemplates(const RunPlan& plan);
   /// The template of CallTarget(plan, task).
   const RequestTemplate& For(const PlannedTask& task) const;
+  /// The bytes of the envelope of CallTarget(plan, task)'s requests (EnvelopeBytes).
+  int64_t Envelope(const PlannedTask& task) const;
 
  private:
   // [candidate][step]: one entry per step of a cascade or chain, else the candidate's own.
   std::vector<std::vector<RequestTemplate>> by_candidate_;
+  std::vector<std::vector<int64_t>> envelopes_;  // the same layout
 };
 
-/// Worst-case cost of one attempt: the rendered prompt and schema estimated generously at
-/// one token per 3 bytes, all at the uncached input price, plus max_tokens at the output price.
+/// The bytes of a request's envelope: the body the codec builds for `call` with no prompts and no
+/// schema (the model's name, the parameters, the JSON around them), which the model does not read.
+int64_t EnvelopeBytes(const ProviderConfig& provider, const ChatCall& call, const Secret& key);
+
+/// The plan's estimate of one call, the only place its rules are written (docs/plan.md, "The
+/// rules"): `plan`'s figures, the budget reservation of every attempt and judge call, and the
+/// rate limiter's token estimate all come from it. B counts every byte of the request body the
+/// codec builds for the call's content: the prompts with everything the codec adds to them
+/// (prompt-mode instructions, the schema as a response format or a tool definition, message
+/// wrappers), less the envelope (EnvelopeBytes) that any call to the model has.
+struct CallEstimate {
+  int64_t request_bytes = 0;    // B
+  int64_t expected_input = 0;   // ceil(B / 4), plus a chain step's earlier answers (expected)
+  int64_t expected_output = 0;  // TypicalAnswerTokens
+  int64_t worst_input = 0;      // floor(B / 3) + 32, plus a chain step's earlier max_tokens
+  int64_t worst_output = 0;     // max_tokens
+
+  /// expected_input x the uncached input price + expected_output x the output price. Not for a
+  /// time-priced model (its cost is its measured latency: no estimate).
+  Money ExpectedCost(const ModelPrice& price) const;
+  /// The budget reservation: worst_input x the input price + worst_output x the output price; a
+  /// time-priced model's cost at `timeout` (the longest a call may last).
+  Money WorstCost(const ModelPrice& price, std::chrono::milliseconds timeout) const;
+  /// Tokens as rate limits count them before the reply says: the expected input and the whole
+  /// output allowance.
+  int64_t RateTokens() const { return expected_input + worst_output; }
+};
+
+/// The estimate of a call whose request content (B) has `request_bytes` bytes, allowed
+/// `max_tokens` of output, expecting `expected_output` tokens.
+CallEstimate EstimateCall(int64_t request_bytes, int max_tokens, int64_t expected_output);
+
+/// The expected output tokens of an answer to `schema_json` (compact JSON Schema text; "" = free
+/// text): ceil(bytes of a typical answer / 4), at most max_tokens; free text: ceil(max_tokens /
+/// 4). A typical answer has every property of an object, 3 items in an array (minItems when
+/// more, maxItems when fewer), a string of 32 characters (an enum: its values' mean length; a
+/// maxLength below 32: that; a date 10, a date-time 25), a number of 6 characters, an integer
+/// of 4 (docs/plan.md).
+int64_t TypicalAnswerTokens(const std::string& schema_json, int max_tokens);
+
+/// The estimate of `task`'s call (MakeCall(plan, task)) as `requests` builds it.
+CallEstimate EstimateTaskCall(const RunPlan& plan, const PlannedTask& task,
+                              const RequestTemplates& requests);
+/// The same for its request already built, whose body is `body_bytes` long (the run loop
+/// renders each prompt once).
+CallEstimate EstimateBuiltCall(const RunPlan& plan, const PlannedTask& task,
+                               const RequestTemplates& requests, int64_t body_bytes);
+
+/// The estimate of a call to the LLM judge `judge` (its request as the run builds it).
+CallEstimate EstimateJudgeCall(const PlannedCandidate& judge, const ChatCall& call);
+
+/// What the scheduler holds for one attempt before sending it: the worst-case cost (the budget
+/// reservation) and the tokens rate limits count.
+struct Reservation {
+  Money worst_case;
+  int64_t tokens = 0;
+};
+Reservation ReserveFor(const RunPlan& plan, const PlannedTask& task,
+                       const RequestTemplates& requests);
+Reservation ReserveForJudge(const PlannedCandidate& judge, const ChatCall& call,
+                            const RetryPolicy& policy);
+
+/// Worst-case cost of one attempt of `task` (ReserveFor's, building the request alone).
 Money WorstCaseCost(const RunPlan& plan, const PlannedTask& task);
-/// The same with the task's call already made (MakeCall(plan, task)), for a caller that needs it
-/// for other estimates too: rendering the prompts is most of the cost.
-Money WorstCaseCost(const RunPlan& plan, const PlannedTask& task, const Result<ChatCall>& call);
+/// The same of `request`, the task's call as `requests` built it: the `sent` line's worst case.
+Money WorstCaseCost(const RunPlan& plan, const PlannedTask& task, const RequestTemplates& requests,
+                    const HttpRequest& request);
+/// The tokens WorstCaseCost prices (CallEstimate's worst_input and worst_output): what an
+/// implausible usage is raised to (pricing.h, ImplausibleUsagePriced).
+Usage WorstCaseUsage(const RunPlan& plan, const PlannedTask& task);
 
 /// The response cache's key for attempt `attempt` of repeat `repeat`, sent as `request` to `pc`
 /// (a call target, or an LLM judge).
@@ -168,14 +240,11 @@ std::string CacheKeyFor(const RunPlan& plan, const PlannedTask& task, int attemp
 /// The same, building the task's request.
 std::string CacheKeyFor(const RunPlan& plan, const PlannedTask& task, int attempt);
 
-/// What a run is expected to cost, and at most, before a cent is spent (`taskcost plan`).
-/// Rules (docs/plan.md):
-///   input tokens of a call  = ceil(bytes of system + user prompt + schema / 4), plus, for a
-///                             chain step, ceil(max_tokens / 4) of every earlier step
-///   output tokens of a call = ceil(max_tokens / 4)
-///   expected = one attempt per task at those tokens (uncached input price, output price); a
-///              chain's every step, a cascade's first step only (nothing escalates)
-///   worst case = WorstCaseCost x max_attempts per task and step (the scheduler's reservation)
+/// What a run is expected to cost, and at most, before a cent is spent (`taskcost plan`), by
+/// CallEstimate's rules (docs/plan.md):
+///   expected = one attempt per task at the expected tokens (uncached input price, output
+///              price); a chain's every step, a cascade's first step only (nothing escalates)
+///   worst case = the reservation (CallEstimate::WorstCost) x max_attempts per task and step
 /// Attempts the response cache will answer cost nothing in either figure. A time-priced call
 /// (GPU-hour) has no expected cost (it is its measured latency): it is counted in
 /// time_priced_calls and left out of `expected`; its worst case is the policy's timeout.
@@ -188,6 +257,7 @@ struct CandidateEstimate {
   int64_t expected_calls = 0;     // the calls `expected` covers (a chain: one per step), uncached
   int64_t time_priced_calls = 0;  // of those, time-priced: not in `expected`
   bool cascade = false;           // expected is its first step's alone (best case)
+  Money expected_escalated;       // a cascade: one call of every step (every task escalating)
   bool time_priced = false;       // some call it may make (any step) is time-priced
   Money expected;
   Money worst_case;
@@ -197,9 +267,9 @@ struct RunEstimate {
   std::vector<CandidateEstimate> candidates;  // plan order
   int max_attempts = 1;
   // LLM judges (evaluation overhead, docs/plan.md): expected = one call per task and judge with
-  // the answer at max_tokens / 4 tokens; worst case = the answer of every step judged (a judged
-  // answer ends its step), each judge call tried max_attempts times, at JudgeWorstCase with an
-  // answer of 4 x max_tokens bytes.
+  // an answer of the judged candidate's expected output (4 bytes a token); worst case = the
+  // answer of every step judged (a judged answer ends its step), each judge call tried
+  // max_attempts times, at its reservation with an answer of 4 x max_tokens bytes.
   int64_t judge_calls = 0;  // expected: tasks x judges
   Money judge_expected;     // time-priced judges left out (counted in time_priced_calls)
   Money judge_worst_case;
@@ -217,11 +287,12 @@ RunEstimate EstimateRun(const RunPlan& plan, const CachedAttempt& cached = {});
 
 /// What an attempt and a judge call record alike of a finished exchange with `price`'s model:
 /// timing, status, the reply's error, Retry-After, usage and exact cost (every call's cost
-/// counts, failed ones too; a time-priced model's by its measured latency). Moves out of `reply`
-/// what it records.
-template <typename Call>
+/// counts, failed ones too; a time-priced model's by its measured latency). Usage the codec
+/// flagged implausible is priced as ImplausibleUsagePriced(usage, reserved()) (`reserved`: the
+/// call's worst-case tokens, asked for only then). Moves out of `reply` what it records.
+template <typename Call, typename Reserved>
 void RecordExchange(Call& call, int64_t started_unix_ms, const HttpResponse& response,
-                    ProviderReply& reply, const ModelPrice& price) {
+                    ProviderReply& reply, const ModelPrice& price, const Reserved& reserved) {
   call.started_unix_ms = started_unix_ms;
   call.latency_us = response.elapsed.count();
   call.http_status = response.status;
@@ -229,8 +300,10 @@ void RecordExchange(Call& call, int64_t started_unix_ms, const HttpResponse& res
   call.error_message = std::move(reply.error_message);
   if (reply.retry_after) call.retry_after_ms = reply.retry_after->count();
   call.usage = reply.usage;
+  call.usage_flag = std::move(reply.usage_flag);
+  if (!call.usage_flag.empty()) call.usage = ImplausibleUsagePriced(reply.usage, reserved());
   call.usage_raw = std::move(reply.usage_raw);
-  call.cost = CallCost(price, reply.usage, call.latency_us);
+  call.cost = CallCost(price, call.usage, call.latency_us);
 }
 
 /// A call's fault in words, "auth: Incorrect API key provided (HTTP 401)" (an attempt or a judge
@@ -244,9 +317,17 @@ std::string FaultText(const Call& call) {
 }
 
 /// The journal record for a finished exchange: classification, validation against the schema,
-/// success criteria, usage and exact cost. Pure.
+/// success criteria, usage and exact cost. Pure. With `score` false the success criteria are
+/// left to ScoreAttempt (a scorer pool off the run loop): an answer that reaches them comes back
+/// with error kNone, not partial, and no checks.
 Attempt MakeAttempt(const RunPlan& plan, const PlannedTask& task, int attempt_number,
-                    int64_t started_unix_ms, const HttpResponse& response);
+                    int64_t started_unix_ms, const HttpResponse& response, bool score = true);
+
+/// The success criteria and scores MakeAttempt(..., score = false) left out, applied to its
+/// attempt. Safe to call from several threads; `cancel` (may be null), once set, makes slow
+/// scorers give up at once (a command scorer's process is killed): they cannot judge.
+void ScoreAttempt(const RunPlan& plan, const PlannedTask& task, Attempt& attempt,
+                  const std::atomic<bool>* cancel = nullptr);
 
 /// run.json's content for this plan.
 RunManifest MakeManifest(const RunPlan& plan, const std::string& run_id, int64_t started_unix_ms,

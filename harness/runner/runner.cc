@@ -5,7 +5,10 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "harness/core/task_state.h"
 #include "harness/runner/judge.h"
+#include "harness/runner/scorer_pool.h"
+#include "harness/scorers/scorer_set.h"
 
 namespace taskcost {
 namespace {
@@ -17,7 +20,16 @@ struct InFlight {
   int attempt = 1;
   int64_t started_unix_ms = 0;
   std::string cache_key;  // empty without a response cache
+  SentCall sent;          // its journal `sent` record, once the request went out
+  bool went_out = false;  // sent to the transport (not answered by the cache)
 };
+
+// A call as journal `sent` records name it: (sample, candidate, repeat, step, attempt) and, for
+// a judge call, (check, call).
+using CallKey = std::tuple<std::string, std::string, int, std::string, int, int, int>;
+CallKey KeyOf(const SentCall& s) {
+  return {s.sample_id, s.candidate_id, s.repeat, s.step, s.attempt, s.check.value_or(-1), s.call};
+}
 
 using TaskKey = std::tuple<std::string, std::string, int>;  // sample, candidate, repeat
 
@@ -36,14 +48,6 @@ struct JudgeJob {
   ChatCall call;         // rendered once; every try sends it
 };
 
-// Tokens one attempt may use, as rate limits count them: the prompt at about 4 bytes a token
-// (schema included) plus the whole output allowance. Actual usage corrects it on the reply.
-int64_t EstimatedTokens(const Result<ChatCall>& call) {
-  if (!call.ok()) return 0;
-  const size_t bytes = call->system.size() + call->user.size() + call->schema_json.size();
-  return static_cast<int64_t>(bytes + 3) / 4 + std::max(0, call->max_tokens);
-}
-
 // What the scheduler learns from a finished call (an attempt or a judge call, which share these
 // fields): a cache hit reached no provider.
 template <typename Call>
@@ -61,14 +65,29 @@ AttemptOutcome OutcomeOf(const Call& call, const HttpResponse& response, Money s
   return outcome;
 }
 
+// Scorer threads when RunOptions::scorer_threads is 0: one per call in flight, up to 8 (a
+// command scorer mostly waits for its program).
+constexpr int kMaxScorerThreads = 8;
+
 class Loop {
  public:
   Loop(const RunPlan& plan, const RunOptions& options, Transport& transport, const Clock& clock,
        JournalWriter& journal)
-      : plan_(plan), options_(options), transport_(transport), clock_(clock), journal_(journal),
+      : plan_(plan),
+        options_(options),
+        transport_(transport),
+        clock_(clock),
+        journal_(journal),
         tasks_(plan.Tasks()),
         requests_(plan),
-        scheduler_(Limits(), plan.suite->policy, options.budget, options.seed) {}
+        scheduler_(Limits(), plan.suite->policy, options.budget, options.seed) {
+    if (plan.scorers && plan.scorers->slow()) {
+      const int threads = options.scorer_threads > 0
+                              ? options.scorer_threads
+                              : std::clamp(options.concurrency, 1, kMaxScorerThreads);
+      pool_ = std::make_unique<ScorerPool>(plan, threads, [&transport] { transport.Wake(); });
+    }
+  }
 
   void Prepare(const std::vector<Attempt>& previous);
   /// Adds `task` to the scheduler with `attempts_done` already made; returns its index.
@@ -85,8 +104,26 @@ class Loop {
   Status SendDue();
   Status SendRound();
   void StartOrAnswer(uint64_t id, HttpRequest request);
+  /// Journals the `sent` records of the calls StartOrAnswer queued, with one write, then hands
+  /// their requests to the transport.
+  Status StartQueued();
+  /// An earlier run's unanswered call is made again (sent, or answered by the cache): it no
+  /// longer ends its task.
+  void MadeAgain(const SentCall& call);
   Status CompleteCacheHits();
   Status HandleCompletion(const Completion& completion, bool cached = false);
+  /// What the run learns from an attempt as soon as its reply is read: the scheduler's outcome
+  /// (retries, rate limits, stops), the run's counters, the response cache.
+  void Account(const InFlight& flight, const PlannedTask& task, const Attempt& attempt,
+               const HttpResponse& response, bool cached);
+  /// After an attempt's line is journaled: it is counted, judged or its task advanced.
+  void Conclude(size_t task, Attempt attempt);
+  /// Journals and concludes the attempts the scorer pool has scored.
+  Status CollectScored();
+  /// Waits at most `wait` for replies (or, with none out, for the scorer pool) and handles them.
+  Status AwaitProgress(std::chrono::milliseconds wait);
+  /// The calls of this directory that went out without an answer, for RunResult.
+  std::vector<SentCall> Unanswered() const;
   // `job` by value: its entry in judge_jobs_ is erased once the verdict is decided.
   Status HandleJudgeCompletion(const InFlight& flight, JudgeJob job, const Completion& completion,
                                bool cached);
@@ -100,6 +137,13 @@ class Loop {
   void NoteStopped(bool was_stopped, int slot, const std::string& id, const Call& call);
   void StoreInCache(const InFlight& flight, const std::string& usage_raw,
                     const HttpResponse& response);
+  /// Says in `call`'s message when the policy refused the wait its reply asked for.
+  template <typename Call>
+  void NoteRefusedWait(Call& call, int attempt, const HttpResponse& response) const {
+    const std::string refused = RefusedWaitText(plan_.suite->policy, call.error, attempt,
+                                                call.retry_after_ms, response.headers);
+    if (!refused.empty()) call.error_message += (call.error_message.empty() ? "" : "; ") + refused;
+  }
   void ReportProgress(bool force);
   bool Interrupted() const {
     return options_.interrupt != nullptr && options_.interrupt->load(std::memory_order_relaxed);
@@ -124,9 +168,16 @@ class Loop {
   size_t judge_tasks_ = 0;                           // scheduler tasks that are judge calls
   size_t judge_tasks_finished_ = 0;                  // of those, decided
   std::vector<Completion> cache_hits_;  // answered by the response cache, not yet handled
+  std::vector<std::pair<uint64_t, HttpRequest>> to_start_;  // by StartQueued
   bool cache_failed_ = false;           // a cache write failed: stop writing, say so once
+  std::unique_ptr<ScorerPool> pool_;    // only when a scorer is slow (a command scorer)
+  // Calls earlier runs sent without an answer (resume), and of those still the last record of
+  // their task, by call: sending the same call again clears it.
+  std::vector<SentCall> previous_unanswered_;
+  std::map<CallKey, size_t> previous_open_;
   SteadyTime started_;
   SteadyTime last_progress_;
+  SteadyTime last_wait_until_;  // of the last wait reported
 };
 
 SchedulerLimits Loop::Limits() const {
@@ -146,6 +197,8 @@ SchedulerLimits Loop::Limits() const {
     limits.group_concurrency[group] = pc.provider.max_concurrency;
     if (limits.group_rate.size() <= group) limits.group_rate.resize(group + 1);
     limits.group_rate[group] = {pc.provider.requests_per_minute, pc.provider.tokens_per_minute};
+    if (limits.group_names.size() <= group) limits.group_names.resize(group + 1);
+    limits.group_names[group] = pc.provider.name;
   }
   return limits;
 }
@@ -153,22 +206,18 @@ SchedulerLimits Loop::Limits() const {
 size_t Loop::AddTask(const PlannedTask& task, int attempts_done) {
   const PlannedCandidate& pc = CallTarget(plan_, task);
   const int model = models_.emplace(pc.candidate->model, int(models_.size())).first->second;
-  const Result<ChatCall> call = MakeCall(plan_, task);  // rendered once for both estimates
-  return scheduler_.AddTask(TaskSpec{task.candidate, pc.group, attempts_done,
-                                     WorstCaseCost(plan_, task, call), EstimatedTokens(call),
-                                     model});
+  // The budget's reservation and the rate limiter's tokens (actual usage corrects the latter).
+  const Reservation reserve = ReserveFor(plan_, task, requests_);
+  return scheduler_.AddTask(
+      TaskSpec{task.candidate, pc.group, attempts_done, reserve.worst_case, reserve.tokens, model});
 }
 
 // A failed step escalates unless the failure was nobody's verdict on the answer (a scorer
 // error) or stopped the candidate (fatal).
-bool Escalates(const Attempt& last) {
-  return !last.success && last.error != ErrorClass::kScorerError && !IsFatal(last.error);
-}
-
-// Whether a composite task whose step ended with `last` goes on to its next step.
+// Whether a composite task whose step ended with `last` goes on to its next step (the rule the
+// report applies too: task_state.h StepGoesOn).
 bool GoesOn(const PlannedCandidate& pc, const PlannedTask& task, const Attempt& last) {
-  if (static_cast<size_t>(task.step) + 1 >= pc.steps.size()) return false;
-  return pc.chain ? last.success : Escalates(last);
+  return StepGoesOn(last, StepPosition{pc.chain, task.step, static_cast<int>(pc.steps.size())});
 }
 
 void Loop::Advance(const PlannedTask& task, const Attempt& last) {
@@ -182,6 +231,14 @@ void Loop::Advance(const PlannedTask& task, const Attempt& last) {
 }
 
 void Loop::Prepare(const std::vector<Attempt>& previous) {
+  // Calls that went out without an answer may have been billed: each counts against the budget
+  // at its worst case.
+  previous_unanswered_ = options_.unanswered;
+  for (size_t i = 0; i < previous_unanswered_.size(); ++i) {
+    const SentCall& call = previous_unanswered_[i];
+    scheduler_.AddSpent(call.worst_case);
+    if (call.last_of_task) previous_open_[KeyOf(call)] = i;
+  }
   std::map<TaskKey, std::vector<const Attempt*>> by_task;  // journal order
   for (const Attempt& a : previous) {
     by_task[{a.sample_id, a.candidate_id, a.repeat}].push_back(&a);
@@ -252,9 +309,10 @@ void Loop::StartJudging(size_t task, Attempt attempt) {
     int calls_made = 0;        // on resume, the calls an earlier run made for this check
     for (const JudgeCall& made : attempt.judge_calls) calls_made += made.check == check ? 1 : 0;
     const int model = models_.emplace(judge.candidate->model, int(models_.size())).first->second;
-    const size_t index = scheduler_.AddTask(
-        TaskSpec{JudgeSlot(scorer.judge), judge.group, calls_made,
-                 JudgeWorstCase(judge, *call, plan_.suite->policy), EstimatedTokens(call), model});
+    const Reservation reserve = ReserveForJudge(judge, *call, plan_.suite->policy);
+    const size_t index =
+        scheduler_.AddTask(TaskSpec{JudgeSlot(scorer.judge), judge.group, calls_made,
+                                    reserve.worst_case, reserve.tokens, model});
     tasks_.push_back(planned);
     judge_jobs_[index] = JudgeJob{id, check, std::move(call).value()};
     ++judge_tasks_;
@@ -298,29 +356,72 @@ Status Loop::SendDue() {
 Status Loop::SendRound() {
   for (const SendOrder& order : scheduler_.TakeSends(clock_.Now())) {
     const PlannedTask& task = tasks_[order.task];
+    const uint64_t id = next_id_++;
+    InFlight& flight = in_flight_[id] = InFlight{order.task, order.attempt, clock_.UnixMillis()};
+    SentCall& sent = flight.sent;
+    sent.started_unix_ms = flight.started_unix_ms;
     if (auto job = judge_jobs_.find(order.task); job != judge_jobs_.end()) {
-      const uint64_t id = next_id_++;
-      in_flight_[id] = InFlight{order.task, order.attempt, clock_.UnixMillis()};
+      const Attempt& judged = judging_.at(job->second.judging).attempt;
+      sent.sample_id = judged.sample_id;
+      sent.candidate_id = judged.candidate_id;
+      sent.repeat = judged.repeat;
+      sent.step = judged.step;
+      sent.attempt = judged.attempt;
+      sent.check = job->second.check;
+      sent.judge = judged.checks.at(static_cast<size_t>(job->second.check)).name;
+      sent.call = order.attempt;
+      sent.worst_case = JudgeWorstCase(JudgeOf(plan_, ScorerOfCheck(*plan_.suite, *sent.check)),
+                                       job->second.call, plan_.suite->policy);
       StartOrAnswer(id, JudgeRequest(job->second, order.attempt, task));
       continue;
     }
     const PlannedCandidate& pc = CallTarget(plan_, task);
     Result<ChatCall> call = MakeCall(plan_, task);
     if (!call.ok()) return call.errors();  // the loader checks templates; a bug if reached
-    const uint64_t id = next_id_++;
-    in_flight_[id] = InFlight{order.task, order.attempt, clock_.UnixMillis()};
+    const PlannedCandidate& outer = plan_.candidates[static_cast<size_t>(task.candidate)];
+    sent.sample_id = plan_.suite->samples[static_cast<size_t>(task.sample)].id;
+    sent.candidate_id = outer.candidate->id;
+    sent.repeat = task.repeat;
+    if (!outer.steps.empty()) sent.step = outer.step_ids[static_cast<size_t>(task.step)];
+    sent.attempt = order.attempt;
     HttpRequest request = requests_.For(task).Build(*call);
+    sent.worst_case = WorstCaseCost(plan_, task, requests_, request);  // the reservation
     if (pc.simulated) {
       request.headers.push_back({"x-taskcost-attempt", std::to_string(order.attempt)});
       request.headers.push_back({"x-taskcost-repeat", std::to_string(task.repeat)});
     }
     StartOrAnswer(id, std::move(request));
   }
+  return StartQueued();
+}
+
+Status Loop::StartQueued() {
+  if (to_start_.empty()) return OkStatus();
+  std::vector<const SentCall*> calls;
+  calls.reserve(to_start_.size());
+  for (const auto& [id, request] : to_start_) calls.push_back(&in_flight_.at(id).sent);
+  Status written = journal_.AppendSent(calls);
+  if (!written.ok()) return written;  // never call what we cannot record
+  for (auto& [id, request] : to_start_) {
+    InFlight& flight = in_flight_.at(id);
+    flight.went_out = true;
+    MadeAgain(flight.sent);
+    transport_.Start(id, std::move(request));
+  }
+  to_start_.clear();
   return OkStatus();
 }
 
-// Sends the request, unless the response cache holds its answer: then the answer waits in
-// cache_hits_ for CompleteCacheHits.
+void Loop::MadeAgain(const SentCall& call) {
+  if (previous_open_.empty()) return;
+  auto it = previous_open_.find(KeyOf(call));
+  if (it == previous_open_.end()) return;
+  previous_unanswered_[it->second].last_of_task = false;  // its task goes on
+  previous_open_.erase(it);
+}
+
+// Queues the request for StartQueued (its `sent` record is journaled first), unless the response
+// cache holds its answer: then the answer waits in cache_hits_ for CompleteCacheHits.
 void Loop::StartOrAnswer(uint64_t id, HttpRequest request) {
   InFlight& flight = in_flight_.at(id);
   if (options_.cache != nullptr) {
@@ -332,11 +433,12 @@ void Loop::StartOrAnswer(uint64_t id, HttpRequest request) {
             : CacheKeyForTarget(JudgeOf(plan_, ScorerOfCheck(*plan_.suite, job->second.check)),
                                 task.repeat, flight.attempt, request);
     if (std::optional<HttpResponse> hit = options_.cache->Lookup(flight.cache_key)) {
+      MadeAgain(flight.sent);  // answered at once, from the cache
       cache_hits_.push_back(Completion{id, std::move(*hit)});
       return;
     }
   }
-  transport_.Start(id, std::move(request));
+  to_start_.emplace_back(id, std::move(request));
 }
 
 Status Loop::CompleteCacheHits() {
@@ -358,30 +460,58 @@ Status Loop::HandleCompletion(const Completion& completion, bool cached) {
     return HandleJudgeCompletion(flight, job->second, completion, cached);
   }
   const PlannedTask task = tasks_[flight.task];  // a copy: Escalate may grow tasks_
-  Attempt attempt =
-      MakeAttempt(plan_, task, flight.attempt, flight.started_unix_ms, completion.response);
+  // With a slow scorer the answer is scored off the loop; whatever the verdict, the attempt
+  // ends its task (a verdict is never retried), so the scheduler learns all it needs now.
+  const bool defer = pool_ != nullptr;
+  Attempt attempt = MakeAttempt(plan_, task, flight.attempt, flight.started_unix_ms,
+                                completion.response, /*score=*/!defer);
   attempt.cached = cached;
-  Status written = journal_.Append(attempt);
-  if (!written.ok()) return written;  // never keep calling what we cannot record
-  const bool judging = AwaitingJudge(attempt);
-  if (options_.on_journaled && !judging) options_.on_journaled(attempt);
-  if (!cached) StoreInCache(flight, attempt.usage_raw, completion.response);
+  NoteRefusedWait(attempt, flight.attempt, completion.response);
+  const bool to_score = defer && attempt.error == ErrorClass::kNone && !attempt.partial;
+  if (!to_score) {
+    Status written = journal_.Append(attempt);
+    if (!written.ok()) return written;  // never keep calling what we cannot record
+  }
+  Account(flight, task, attempt, completion.response, cached);
+  if (to_score) {
+    pool_->Submit(ScorerPool::Job{flight.task, task, std::move(attempt)});
+  } else {
+    Conclude(flight.task, std::move(attempt));
+  }
+  return OkStatus();
+}
 
+void Loop::Account(const InFlight& flight, const PlannedTask& task, const Attempt& attempt,
+                   const HttpResponse& response, bool cached) {
+  if (!cached) StoreInCache(flight, attempt.usage_raw, response);
   const Money spent = cached ? Money() : attempt.cost;  // the task still costs attempt.cost
   ++result_.attempts;
   if (cached) ++result_.cached_attempts;
   if (attempt.http_status != 0) ++result_.http_answers;
   result_.spent += spent;
-  if (attempt.success && !attempt.partial && !judging) ++successes_;  // else FinishJudged
   const bool was_stopped = scheduler_.candidate_stopped(task.candidate);
-  scheduler_.OnFinished(flight.task,
-                        OutcomeOf(attempt, completion.response, spent, cached, clock_.UnixMillis()),
-                        clock_.Now());
+  scheduler_.OnFinished(
+      flight.task, OutcomeOf(attempt, response, spent, cached, clock_.UnixMillis()), clock_.Now());
   NoteStopped(was_stopped, task.candidate, attempt.candidate_id, attempt);
+}
+
+void Loop::Conclude(size_t task, Attempt attempt) {
+  const bool judging = AwaitingJudge(attempt);
+  if (options_.on_journaled && !judging) options_.on_journaled(attempt);
+  if (attempt.success && !attempt.partial && !judging) ++successes_;  // else FinishJudged
   if (judging) {
-    StartJudging(flight.task, std::move(attempt));
-  } else if (scheduler_.task_finished(flight.task)) {
-    Advance(tasks_[flight.task], attempt);
+    StartJudging(task, std::move(attempt));
+  } else if (scheduler_.task_finished(task)) {
+    Advance(tasks_[task], attempt);
+  }
+}
+
+Status Loop::CollectScored() {
+  if (pool_ == nullptr) return OkStatus();
+  for (ScorerPool::Job& job : pool_->TakeDone()) {
+    Status written = journal_.Append(job.attempt);
+    if (!written.ok()) return written;
+    Conclude(static_cast<size_t>(job.id), std::move(job.attempt));
   }
   return OkStatus();
 }
@@ -402,6 +532,7 @@ Status Loop::HandleJudgeCompletion(const InFlight& flight, JudgeJob job,
   JudgeCall call = MakeJudgeRecord(plan_, judging.attempt, job.check, flight.attempt,
                                    flight.started_unix_ms, completion.response);
   call.cached = cached;
+  NoteRefusedWait(call, flight.attempt, completion.response);
   const Money spent = cached ? Money() : call.cost;
   const int slot = JudgeSlot(ScorerOfCheck(*plan_.suite, job.check).judge);
   const bool was_stopped = scheduler_.candidate_stopped(slot);
@@ -444,8 +575,11 @@ void Loop::StoreInCache(const InFlight& flight, const std::string& usage_raw,
 void Loop::ReportProgress(bool force) {
   if (!options_.on_progress) return;
   const SteadyTime now = clock_.Now();
-  if (!force && now - last_progress_ < milliseconds(200)) return;
+  std::optional<WaitReason> wait = scheduler_.Waiting(now);
+  const bool new_wait = wait && wait->until != last_wait_until_;  // told when it begins
+  if (!force && !new_wait && now - last_progress_ < milliseconds(200)) return;
   last_progress_ = now;
+  if (wait) last_wait_until_ = wait->until;
   RunProgress p;
   p.tasks_total = tasks_.size() - judge_tasks_;  // judge calls are not tasks
   p.tasks_done = scheduler_.finished_tasks() - judge_tasks_finished_;
@@ -455,33 +589,59 @@ void Loop::ReportProgress(bool force) {
   p.spent = scheduler_.spent();
   p.budget = options_.budget;
   p.elapsed = std::chrono::duration_cast<milliseconds>(now - started_);
+  if (wait) {
+    p.wait = std::chrono::ceil<milliseconds>(wait->until - now);
+    p.wait_until = std::chrono::ceil<milliseconds>(wait->until - started_);
+    p.wait_reason = std::move(wait->reason);
+  }
   options_.on_progress(p);
+}
+
+Status Loop::AwaitProgress(milliseconds wait) {
+  if (pool_ != nullptr && pool_->pending() > 0 && in_flight_.empty()) {
+    pool_->Wait(wait);  // only scoring is left to wait for
+  } else {
+    for (const Completion& completion : transport_.Poll(wait)) {
+      Status handled = HandleCompletion(completion);
+      if (!handled.ok()) return handled;
+    }
+  }
+  return CollectScored();
 }
 
 Result<RunResult> Loop::Run() {
   started_ = clock_.Now();
   std::optional<SteadyTime> drain_deadline;
-  while (!scheduler_.Done()) {
+  auto scoring = [this] { return pool_ != nullptr && pool_->pending() > 0; };
+  while (!scheduler_.Done() || scoring()) {
     if (Interrupted() && !drain_deadline) {
       scheduler_.Stop(StopCause::kInterrupted);
       drain_deadline = clock_.Now() + options_.grace;
+      if (pool_) pool_->Cancel();  // a command scorer's process is killed at once
     }
     if (drain_deadline && clock_.Now() >= *drain_deadline) break;
     Status sent = SendDue();
     if (!sent.ok()) return sent.errors();
+    // The last answers came from the cache: nothing to wait for, unless scorers still run.
+    if (scheduler_.Done() && !scoring()) break;
     milliseconds wait(200);
     if (std::optional<SteadyTime> wake = scheduler_.NextWake()) {
       // Rounded up: waking a hair early for a refilling bucket would only spin.
       auto until = std::chrono::ceil<milliseconds>(*wake - clock_.Now());
       wait = std::clamp(until, milliseconds(0), wait);
     }
-    for (const Completion& completion : transport_.Poll(wait)) {
-      Status handled = HandleCompletion(completion);
-      if (!handled.ok()) return handled.errors();
-    }
+    Status progressed = AwaitProgress(wait);
+    if (!progressed.ok()) return progressed.errors();
     ReportProgress(false);
   }
   for (const auto& [id, flight] : in_flight_) transport_.Cancel(id);
+  // Answers still being scored were paid for: journaled once scored (cancelled: at once).
+  if (scoring()) pool_->Cancel();
+  while (scoring()) {
+    pool_->Wait(milliseconds(200));
+    Status collected = CollectScored();
+    if (!collected.ok()) return collected.errors();
+  }
   // Attempts whose judges did not decide (interrupted, budget, a judge stopped) count as they
   // were journaled: unjudged; `--resume` asks their judges again.
   std::vector<uint64_t> undecided;
@@ -496,23 +656,39 @@ Result<RunResult> Loop::Run() {
   Status synced = journal_.Sync();
   if (!synced.ok()) return synced.errors();
   result_.stop = scheduler_.stop_cause();
+  result_.budget_spent = scheduler_.spent();
+  for (const BudgetStop& stop : scheduler_.budget_stops()) {
+    const size_t slot = static_cast<size_t>(stop.candidate);
+    const std::string id =
+        slot < plan_.candidates.size()
+            ? plan_.candidates[slot].candidate->id
+            : "judge " + plan_.judges.at(slot - plan_.candidates.size()).candidate->model;
+    result_.budget_stopped.push_back(BudgetStopped{id, stop.next_call, stop.left});
+  }
   for (size_t index : scheduler_.Abandoned()) {
     if (!judge_jobs_.contains(index)) ++result_.tasks_not_run;  // a judge call is no task
   }
+  result_.unanswered = Unanswered();
   return result_;
+}
+
+std::vector<SentCall> Loop::Unanswered() const {
+  std::vector<SentCall> out = previous_unanswered_;
+  std::map<uint64_t, const InFlight*> cut;  // by id: in the order sent, as journaled
+  for (const auto& [id, flight] : in_flight_) {
+    if (flight.went_out) cut.emplace(id, &flight);
+  }
+  for (const auto& [id, flight] : cut) {
+    out.push_back(flight->sent);
+    out.back().last_of_task = !flight->sent.check.has_value();
+  }
+  return out;
 }
 
 }  // namespace
 
 bool TaskFinished(const std::vector<const Attempt*>& attempts, const RetryPolicy& policy) {
-  if (attempts.empty()) return false;
-  const Attempt& last = *attempts.back();
-  if (last.success || last.error == ErrorClass::kIncorrect ||
-      last.error == ErrorClass::kScorerError || IsFatal(last.error)) {
-    return true;
-  }
-  if (last.attempt >= policy.max_attempts) return true;
-  return !policy.Retries(last.error);
+  return !attempts.empty() && AttemptEndsStep(*attempts.back(), policy);  // the report's rule
 }
 
 Result<RunResult> ExecuteRun(const RunPlan& plan, const std::vector<Attempt>& previous,

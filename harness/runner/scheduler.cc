@@ -1,6 +1,9 @@
 #include "harness/runner/scheduler.h"
 
 #include <algorithm>
+#include <cstdio>
+
+#include "harness/providers/retry_after.h"
 
 namespace taskcost {
 
@@ -23,7 +26,37 @@ constexpr auto kBurst = std::chrono::milliseconds(10);
 
 SteadyTime Later(SteadyTime a, SteadyTime b) { return a < b ? b : a; }
 
+// "1.5 s", "3.2 min", "277.8 h": a wait in words.
+std::string WaitText(double seconds) {
+  char text[64];
+  if (seconds < 60) {
+    std::snprintf(text, sizeof text, "%.1f s", seconds);
+  } else if (seconds < 3600) {
+    std::snprintf(text, sizeof text, "%.1f min", seconds / 60);
+  } else {
+    std::snprintf(text, sizeof text, "%.1f h", seconds / 3600);
+  }
+  return text;
+}
+
 }  // namespace
+
+bool WaitRefused(const RetryPolicy& policy, std::optional<int64_t> retry_after_ms) {
+  return policy.RefusesWait(retry_after_ms);
+}
+
+std::string RefusedWaitText(const RetryPolicy& policy, ErrorClass error, int attempt,
+                            std::optional<int64_t> retry_after_ms,
+                            const std::vector<HttpHeader>& headers) {
+  const bool would_retry =
+      !IsFatal(error) && policy.Retries(error) && attempt < policy.max_attempts;
+  if (!would_retry || !WaitRefused(policy, retry_after_ms)) return "";
+  std::string source = WaitSource(headers);
+  if (source.empty()) source = "the reply";
+  return source + " asks for a wait of " + WaitText(static_cast<double>(*retry_after_ms) / 1000) +
+         ", longer than the policy's max_wait_s of " +
+         WaitText(static_cast<double>(policy.max_wait.count()) / 1000) + "; not retried";
+}
 
 Scheduler::Scheduler(SchedulerLimits limits, RetryPolicy policy, std::optional<Money> budget,
                      uint64_t seed)
@@ -61,7 +94,7 @@ size_t Scheduler::AddTask(const TaskSpec& spec) {
   const size_t index = tasks_.size() - 1;
   if (spec.attempts_done >= policy_.max_attempts) {
     Finish(tasks_.back());
-  } else {
+  } else if (!budget_stopped(spec.candidate)) {
     SetState(tasks_.back(), State::kReady);
     lanes_[lane].ready.push_back(index);
   }
@@ -90,6 +123,28 @@ bool Scheduler::candidate_stopped(int candidate) const {
          stopped_candidates_.end();
 }
 
+bool Scheduler::budget_stopped(int candidate) const {
+  return std::any_of(budget_stops_.begin(), budget_stops_.end(),
+                     [candidate](const BudgetStop& b) { return b.candidate == candidate; });
+}
+
+bool Scheduler::Stopped(int candidate) const {
+  return candidate_stopped(candidate) || budget_stopped(candidate);
+}
+
+StopCause Scheduler::stop_cause() const {
+  if (stop_cause_ == StopCause::kNone && !budget_stops_.empty()) return StopCause::kBudget;
+  return stop_cause_;
+}
+
+std::string Scheduler::GroupName(int group) const {
+  const size_t index = static_cast<size_t>(group);
+  if (index < limits_.group_names.size() && !limits_.group_names[index].empty()) {
+    return limits_.group_names[index];
+  }
+  return "provider " + std::to_string(group);
+}
+
 int Scheduler::GroupLimit(const Group& group) const {
   const int adaptive = group.aimd.limit();
   return group.configured > 0 ? std::min(group.configured, adaptive) : adaptive;
@@ -108,18 +163,51 @@ bool Scheduler::ConcurrencyAllows(const Lane& lane) const {
 }
 
 SteadyTime Scheduler::RateReadyAt(const Lane& lane, const Task& task) const {
+  return RateWait(lane, task).first;
+}
+
+std::pair<SteadyTime, Scheduler::Hold> Scheduler::RateWait(const Lane& lane,
+                                                           const Task& task) const {
   const Group& group = groups_[static_cast<size_t>(lane.group)];
   const double tokens = static_cast<double>(task.spec.estimated_tokens);
-  SteadyTime at = lane.paused_until;
+  std::pair<SteadyTime, Hold> wait{SteadyTime::min(), Hold::kNone};
+  auto hold = [&wait](SteadyTime at, Hold why) {
+    if (at > wait.first) wait = {at, why};
+  };
+  hold(lane.paused_until, Hold::kPause);
   // Nothing paces the start: the first request's rate-limit headers tell how much may follow,
   // so the others wait for its reply rather than burst into a wall of 429s.
   const bool probing = limits_.probe_first && !lane.answered && lane.in_flight > 0 &&
                        !group.requests && !group.tokens;
-  if (probing) at = Later(at, lane.first_sent + kProbeWait);
-  if (group.requests) at = Later(at, group.requests->ReadyAt(1));
-  if (group.tokens) at = Later(at, group.tokens->ReadyAt(tokens));
-  at = Later(at, lane.requests.ReadyAt(1));
-  return Later(at, lane.tokens.ReadyAt(tokens));
+  if (probing) hold(lane.first_sent + kProbeWait, Hold::kProbe);
+  if (group.requests) hold(group.requests->ReadyAt(1), Hold::kRequestsCap);
+  if (group.tokens) hold(group.tokens->ReadyAt(tokens), Hold::kTokensCap);
+  // Idle, the lane has been counted in full: its quota is full again at the reading's reset.
+  const bool idle = lane.in_flight == 0;
+  hold(lane.requests.ReadyAt(1, idle), Hold::kRequestsLeft);
+  hold(lane.tokens.ReadyAt(tokens, idle), Hold::kTokensLeft);
+  return wait;
+}
+
+std::string Scheduler::HoldText(const Lane& lane, Hold hold) const {
+  const std::string name = GroupName(lane.group);
+  switch (hold) {
+    case Hold::kPause:
+      return name + " rate limit (Retry-After)";
+    case Hold::kProbe:
+      return name + " first reply (its rate-limit headers)";
+    case Hold::kRequestsCap:
+      return name + " requests_per_minute";
+    case Hold::kTokensCap:
+      return name + " tokens_per_minute";
+    case Hold::kRequestsLeft:
+      return name + " rate limit (requests left, its headers)";
+    case Hold::kTokensLeft:
+      return name + " rate limit (tokens left, its headers)";
+    case Hold::kNone:
+      break;
+  }
+  return name;
 }
 
 std::optional<size_t> Scheduler::Head(const Lane& lane) const {
@@ -151,14 +239,20 @@ std::vector<SendOrder> Scheduler::TakeSends(SteadyTime now) {
     Lane& lane = lanes_[next_lane_++ % lanes];
     std::deque<size_t>& queue = lane.ready;
     while (!queue.empty() && tasks_[queue.front()].state != State::kReady) queue.pop_front();
+    if (!queue.empty() && BudgetFit(tasks_[queue.front()]) == Fit::kNever) {
+      StopForBudget(tasks_[queue.front()]);  // its candidate stops; others' tasks may follow
+      continue;
+    }
     if (queue.empty() || !ConcurrencyAllows(lane) ||
         now < RateReadyAt(lane, tasks_[queue.front()])) {
       ++blocked;
       continue;
     }
     Task& task = tasks_[queue.front()];
-    if (budget_ && spent_ + reserved_ + task.spec.reserve > *budget_) {
-      Stop(StopCause::kBudget);
+    if (BudgetFit(task) == Fit::kLater) {
+      // Nothing else goes before it: in-flight calls give back their reservations as they
+      // finish, so concurrency falls as the cap nears. The next round starts at this lane.
+      --next_lane_;
       break;
     }
     blocked = 0;
@@ -173,10 +267,36 @@ std::vector<SendOrder> Scheduler::TakeSends(SteadyTime now) {
   return sends;
 }
 
+Scheduler::Fit Scheduler::BudgetFit(const Task& task) const {
+  if (!budget_) return Fit::kNow;
+  // Spending only grows: a call that does not fit beside what is spent never will.
+  if (spent_ + task.spec.reserve > *budget_) return Fit::kNever;
+  return spent_ + reserved_ + task.spec.reserve > *budget_ ? Fit::kLater : Fit::kNow;
+}
+
+void Scheduler::StopForBudget(const Task& task) {
+  const int candidate = task.spec.candidate;
+  if (!budget_stopped(candidate)) {
+    const Money left = spent_ < *budget_ ? *budget_ - spent_ : Money();
+    budget_stops_.push_back(BudgetStop{candidate, task.spec.reserve, left});
+  }
+  Drop(candidate);
+}
+
+void Scheduler::Drop(int candidate) {
+  for (Task& task : tasks_) {
+    if (task.spec.candidate == candidate &&
+        (task.state == State::kReady || task.state == State::kWaiting)) {
+      SetState(task, State::kDropped);
+    }
+  }
+}
+
 void Scheduler::MarkSent(Lane& lane, Task& task, SteadyTime now) {
   Group& group = groups_[static_cast<size_t>(lane.group)];
   const double tokens = static_cast<double>(task.spec.estimated_tokens);
-  if (!lane.answered && lane.in_flight == 0) lane.first_sent = now;  // the probe
+  const bool idle = lane.in_flight == 0;
+  if (!lane.answered && idle) lane.first_sent = now;  // the probe
   if (lane.requests_sent == 0 || now - lane.burst_at > kBurst) {
     lane.burst_at = now;
     lane.burst_requests = lane.requests_sent;
@@ -191,8 +311,8 @@ void Scheduler::MarkSent(Lane& lane, Task& task, SteadyTime now) {
   ++group.in_flight;
   if (group.requests) group.requests->Take(1, now);
   if (group.tokens) group.tokens->Take(tokens, now);
-  lane.requests.OnSend(1, now);
-  lane.tokens.OnSend(tokens, now);
+  lane.requests.OnSend(1, now, idle);
+  lane.tokens.OnSend(tokens, now, idle);
 }
 
 std::chrono::milliseconds Scheduler::BackoffDelay(
@@ -223,10 +343,13 @@ void Scheduler::TakeFeedback(Lane& lane, const Task& task, const AttemptOutcome&
   Group& group = groups_[static_cast<size_t>(lane.group)];
   const double tokens = static_cast<double>(task.spec.estimated_tokens);
   if (outcome.not_sent) {
+    // It never reached the provider: it is no longer among what was sent since a reading.
     if (group.requests) group.requests->Give(1, now);
     if (group.tokens) group.tokens->Give(tokens, now);
     lane.requests.Refund(1, now);
     lane.tokens.Refund(tokens, now);
+    lane.requests_sent -= 1;
+    lane.tokens_sent -= tokens;
     return;
   }
   lane.answered = true;
@@ -245,15 +368,22 @@ void Scheduler::TakeFeedback(Lane& lane, const Task& task, const AttemptOutcome&
     lane.requests.Forget();
     lane.tokens.Forget();
   } else if (outcome.rate_limit) {
-    const double requests_since = lane.requests_sent - task.requests_mark - 1;
-    const double tokens_since = lane.tokens_sent - task.tokens_mark - tokens;
-    lane.requests.Observe(outcome.rate_limit->requests, task.sent_at, requests_since, now);
-    lane.tokens.Observe(outcome.rate_limit->tokens, task.sent_at, tokens_since, now);
+    // Answers from the cache sent in the same burst were taken back from the counters, so
+    // these may come out below 0 for a request sent before them.
+    const double requests_since = std::max(0.0, lane.requests_sent - task.requests_mark - 1);
+    const double tokens_since = std::max(0.0, lane.tokens_sent - task.tokens_mark - tokens);
+    lane.requests.Observe(outcome.rate_limit->requests, task.sent_at, requests_since, now,
+                          policy_.max_wait);
+    lane.tokens.Observe(outcome.rate_limit->tokens, task.sent_at, tokens_since, now,
+                        policy_.max_wait);
   }
   const bool told_to_wait =
       outcome.error == ErrorClass::kRateLimit || outcome.error == ErrorClass::kServer;
   if (told_to_wait && outcome.retry_after) {
-    lane.paused_until = Later(lane.paused_until, now + *outcome.retry_after);
+    // A longer wait than the policy's max_wait ends the attempt's task; the lane still waits
+    // what the policy allows.
+    lane.paused_until =
+        Later(lane.paused_until, now + std::min(*outcome.retry_after, policy_.max_wait));
   }
 }
 
@@ -272,27 +402,25 @@ void Scheduler::OnFinished(size_t index, const AttemptOutcome& outcome, SteadyTi
   const bool answered = error == ErrorClass::kNone || error == ErrorClass::kIncorrect ||
                         error == ErrorClass::kScorerError;
   if (IsFatal(error)) StopCandidate(task.spec.candidate);
+  const std::optional<int64_t> asked =
+      outcome.retry_after ? std::optional<int64_t>(outcome.retry_after->count()) : std::nullopt;
   if (answered || IsFatal(error) || task.attempts >= policy_.max_attempts ||
-      !policy_.Retries(error)) {
+      !policy_.Retries(error) || WaitRefused(policy_, asked)) {
     Finish(task);
     return;
   }
-  if (candidate_stopped(task.spec.candidate)) {
+  if (Stopped(task.spec.candidate)) {
     SetState(task, State::kDropped);
     return;
   }
   SetState(task, State::kWaiting);
-  waiting_.push(Wake{now + BackoffDelay(task.attempts, outcome.retry_after), index});
+  const std::chrono::milliseconds delay = BackoffDelay(task.attempts, outcome.retry_after);
+  waiting_.push(Wake{now + delay, index, outcome.retry_after && *outcome.retry_after == delay});
 }
 
 void Scheduler::StopCandidate(int candidate) {
   if (!candidate_stopped(candidate)) stopped_candidates_.push_back(candidate);
-  for (Task& task : tasks_) {
-    if (task.spec.candidate == candidate &&
-        (task.state == State::kReady || task.state == State::kWaiting)) {
-      SetState(task, State::kDropped);
-    }
-  }
+  Drop(candidate);
 }
 
 void Scheduler::Stop(StopCause cause) {
@@ -310,11 +438,37 @@ std::optional<SteadyTime> Scheduler::NextWake() const {
   if (!waiting_.empty()) wake = waiting_.top().at;
   for (const Lane& lane : lanes_) {
     std::optional<size_t> head = Head(lane);
-    if (!head || !ConcurrencyAllows(lane)) continue;  // a finishing attempt wakes the loop
+    // A finishing attempt wakes the loop: for concurrency, and for a reservation that does not
+    // fit until in-flight calls give theirs back.
+    if (!head || !ConcurrencyAllows(lane) || BudgetFit(tasks_[*head]) == Fit::kLater) continue;
     const SteadyTime at = RateReadyAt(lane, tasks_[*head]);
     if (at != SteadyTime::max() && (!wake || at < *wake)) wake = at;
   }
   return wake;
+}
+
+std::optional<WaitReason> Scheduler::Waiting(SteadyTime now) const {
+  if (stop_cause_ != StopCause::kNone) return std::nullopt;
+  std::optional<WaitReason> first;
+  auto consider = [&](SteadyTime at, std::string why) {
+    if (at > now && at != SteadyTime::max() && (!first || at < first->until)) {
+      first = WaitReason{at, std::move(why)};
+    }
+  };
+  if (!waiting_.empty()) {
+    const Wake& next = waiting_.top();
+    if (next.at <= now) return std::nullopt;  // a retry is due
+    const std::string name = GroupName(lanes_[tasks_[next.task].lane].group);
+    consider(next.at, name + (next.asked ? " rate limit (Retry-After)" : " retry backoff"));
+  }
+  for (const Lane& lane : lanes_) {
+    std::optional<size_t> head = Head(lane);
+    if (!head || !ConcurrencyAllows(lane) || BudgetFit(tasks_[*head]) == Fit::kLater) continue;
+    auto [at, why] = RateWait(lane, tasks_[*head]);
+    if (at <= now) return std::nullopt;  // something goes now
+    consider(at, HoldText(lane, why));
+  }
+  return first;
 }
 
 std::vector<size_t> Scheduler::Abandoned() const {

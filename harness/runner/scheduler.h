@@ -3,9 +3,10 @@
 // it what to send. It enforces concurrency limits (global and per provider group, the latter
 // lowered by AIMD on repeated 429/529), rate limits (providers.yaml requests and tokens per
 // minute as token buckets; the provider's own quota as its rate-limit headers report it;
-// Retry-After pauses), retries with capped exponential backoff and jitter, the budget by
-// reserving each call's worst-case cost before it is sent, and stops a candidate on a fatal
-// error. Not synchronised: one thread owns it.
+// Retry-After pauses, each at most the policy's max_wait), retries with capped exponential
+// backoff and jitter, the budget by reserving each call's worst-case cost before it is sent
+// (docs/plan.md, "The budget"), and stops a candidate on a fatal error. Not synchronised: one
+// thread owns it.
 #pragma once
 
 #include <chrono>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "harness/core/attempt.h"
+#include "harness/core/http.h"
 #include "harness/core/money.h"
 #include "harness/core/suite.h"
 #include "harness/runner/rate_limiter.h"
@@ -37,6 +39,7 @@ struct SchedulerLimits {
   // For a provider without caps, send one request per model first and wait for its reply (its
   // rate-limit headers tell how much may follow) or for kProbeWait, whichever comes first.
   bool probe_first = false;
+  std::vector<std::string> group_names;  // per provider group, for wait reasons ("anthropic")
 };
 
 struct TaskSpec {
@@ -67,6 +70,31 @@ struct SendOrder {
 };
 
 enum class StopCause { kNone, kBudget, kInterrupted };
+
+/// A candidate (or judge slot) the budget stopped: its next call's worst case, `next_call`, did
+/// not fit in what was left of the budget after what had been spent, `left`.
+struct BudgetStop {
+  int candidate = 0;
+  Money next_call;
+  Money left;
+};
+
+/// Why nothing more can be sent before `until` (unless an attempt finishes first).
+struct WaitReason {
+  SteadyTime until;
+  std::string reason;  // "anthropic rate limit (Retry-After)"
+};
+
+/// Whether the policy refuses the wait a provider asked for: longer than `max_wait`. Such an
+/// attempt is not retried.
+bool WaitRefused(const RetryPolicy& policy, std::optional<int64_t> retry_after_ms);
+
+/// The words for attempt number `attempt`, failed with `error`, that the policy would retry but
+/// for the wait its reply asked for: "Retry-After: 999999 asks for a wait of 277.8 h, longer
+/// than the policy's max_wait_s of 120.0 s; not retried". Empty otherwise.
+std::string RefusedWaitText(const RetryPolicy& policy, ErrorClass error, int attempt,
+                            std::optional<int64_t> retry_after_ms,
+                            const std::vector<HttpHeader>& headers);
 
 class Scheduler {
  public:
@@ -100,6 +128,9 @@ class Scheduler {
 
   /// Drops every task of `candidate` that is not in flight (a fatal error).
   void StopCandidate(int candidate);
+  /// What nothing-to-send-now is waiting for, when only time can end it: the earliest wake and
+  /// its cause. Empty when something may be sent at `now` or only a finishing attempt helps.
+  std::optional<WaitReason> Waiting(SteadyTime now) const;
   /// Stops sending anything new; in-flight attempts still finish.
   void Stop(StopCause cause);
 
@@ -115,8 +146,13 @@ class Scheduler {
   int concurrency_limit(int group) const;
   Money spent() const { return spent_; }
   Money reserved() const { return reserved_; }
-  StopCause stop_cause() const { return stop_cause_; }
+  /// kBudget once the budget stopped any candidate (the others may still be running).
+  StopCause stop_cause() const;
+  /// Stopped by a fatal error (not by the budget).
   bool candidate_stopped(int candidate) const;
+  bool budget_stopped(int candidate) const;
+  /// The candidates the budget stopped, in the order it stopped them.
+  const std::vector<BudgetStop>& budget_stops() const { return budget_stops_; }
   /// Whether the task has ended with no further attempt coming (not dropped by a stop).
   bool task_finished(size_t task) const { return tasks_.at(task).state == State::kFinished; }
   size_t finished_tasks() const { return finished_; }
@@ -138,6 +174,7 @@ class Scheduler {
   struct Wake {
     SteadyTime at;
     size_t task;
+    bool asked = false;  // the wait is the provider's Retry-After, not our backoff
     bool operator>(const Wake& o) const { return at > o.at; }
   };
   // One provider group: concurrency (AIMD) and the providers.yaml caps.
@@ -166,9 +203,22 @@ class Scheduler {
     double burst_tokens = 0;
   };
 
+  enum class Fit { kNow, kLater, kNever };
+
   std::chrono::milliseconds BackoffDelay(int attempt,
                                          std::optional<std::chrono::milliseconds> retry_after);
   size_t LaneOf(const TaskSpec& spec);
+  Fit BudgetFit(const Task& task) const;
+  void StopForBudget(const Task& task);
+  void Drop(int candidate);
+  bool Stopped(int candidate) const;
+  // What holds a lane's head back until a time.
+  enum class Hold { kNone, kPause, kProbe, kRequestsCap, kTokensCap, kRequestsLeft, kTokensLeft };
+  /// When `task`, the head of `lane`, may go as far as rate limits are concerned, and what holds
+  /// it until then.
+  std::pair<SteadyTime, Hold> RateWait(const Lane& lane, const Task& task) const;
+  std::string HoldText(const Lane& lane, Hold hold) const;
+  std::string GroupName(int group) const;
   Group& GroupOf(const TaskSpec& spec);
   int GroupLimit(const Group& group) const;
   bool ConcurrencyAllows(const Lane& lane) const;
@@ -189,6 +239,7 @@ class Scheduler {
   std::vector<Lane> lanes_;
   std::priority_queue<Wake, std::vector<Wake>, std::greater<Wake>> waiting_;
   std::vector<int> stopped_candidates_;
+  std::vector<BudgetStop> budget_stops_;
   size_t next_lane_ = 0;  // round robin across lanes
   int in_flight_ = 0;
   size_t finished_ = 0;

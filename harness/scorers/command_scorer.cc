@@ -73,14 +73,18 @@ class CommandScorer : public Scorer {
 
   CheckResult Score(const ScorerInput& input) const override {
     ProcessResult run =
-        RunProcess(spec_.command, spec_.dir, Request(input).dump(-1, ' ', false,
-                                                                  json::error_handler_t::replace),
-                   spec_.timeout);
+        RunProcess(spec_.command, spec_.dir,
+                   Request(input).dump(-1, ' ', false, json::error_handler_t::replace),
+                   spec_.timeout, 1 << 20, input.cancel);
     switch (run.end) {
+      case ProcessResult::End::kCancelled:
+        return CannotJudge(std::string(kNotScoredReason));
       case ProcessResult::End::kSpawnFailed:
         return CannotJudge(run.error);
       case ProcessResult::End::kTimedOut:
         return CannotJudge("timed out after " + Seconds(spec_.timeout));
+      case ProcessResult::End::kInterrupted:
+        return CannotJudge("stopped: the run was interrupted while the scorer ran");
       case ProcessResult::End::kSignaled:
         return CannotJudge("crashed (signal " + std::to_string(run.signal) + ", " +
                            strsignal(run.signal) + ")");

@@ -3,8 +3,9 @@
 // after construction and Score is safe to call from several threads.
 #pragma once
 
-#include <nlohmann/json_fwd.hpp>
+#include <atomic>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,8 @@ struct ScorerInput {
   const Sample& sample;
   std::string_view text;        // the answer as the model wrote it
   const nlohmann::json* json;   // the answer parsed; null when the text is not JSON
+  // Set (may be null): the run is stopping; a slow scorer gives up at once (cannot judge).
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 class Scorer {
@@ -43,6 +46,10 @@ std::unique_ptr<const Scorer> MakeBuiltinScorer(const SuccessCriterion& spec);
 std::unique_ptr<const Scorer> MakeCommandScorer(const SuccessCriterion& spec);
 /// json_subset and list_f1; nullptr for any other kind.
 std::unique_ptr<const Scorer> MakeStructureScorer(const SuccessCriterion& spec);
+
+/// The reason of a slow scorer's check when the run stopped it (ScorerInput::cancel).
+inline constexpr std::string_view kNotScoredReason =
+    "not scored: the run was interrupted while the scorer ran";
 
 /// A pass (score 1) or a failure (score 0) with its reason.
 CheckResult Passed(std::string reason = "");

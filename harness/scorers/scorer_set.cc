@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "harness/core/json_check.h"
 #include "harness/scorers/scorer.h"
 
 namespace taskcost {
@@ -51,6 +52,7 @@ ScorerSet::ScorerSet(const std::vector<SuccessCriterion>& success,
   for (const auto* list : {&success, &quality}) {
     for (const SuccessCriterion& spec : *list) {
       std::unique_ptr<const Scorer> scorer;
+      slow_ = slow_ || spec.kind == "command";
       if (spec.kind == "judge") {
         scorer = std::make_unique<const PendingJudge>(spec);
       } else {
@@ -68,14 +70,14 @@ ScorerSet& ScorerSet::operator=(ScorerSet&&) noexcept = default;
 
 std::vector<CheckResult> ScorerSet::Evaluate(const Sample& sample,
                                              std::string_view output) const {
-  const nlohmann::json parsed =
-      nlohmann::json::parse(output, nullptr, /*allow_exceptions=*/false);
+  const nlohmann::json parsed = ParseJsonFast(output);  // bounded: nesting, numbers
   return Evaluate(sample, output, parsed.is_discarded() ? nullptr : &parsed);
 }
 
 std::vector<CheckResult> ScorerSet::Evaluate(const Sample& sample, std::string_view output,
-                                             const nlohmann::json* parsed) const {
-  const ScorerInput input{sample, output, parsed};
+                                             const nlohmann::json* parsed,
+                                             const std::atomic<bool>* cancel) const {
+  const ScorerInput input{sample, output, parsed, cancel};
   std::vector<CheckResult> checks;
   checks.reserve(scorers_.size());
   for (const auto& scorer : scorers_) {

@@ -1,8 +1,12 @@
 // ScorerSet: a suite's success: and quality: scorers, built once per run and applied to every
-// schema-valid answer. Immutable once built; Evaluate is safe to call from several threads
-// (the command scorer starts one process per call and shares nothing).
+// schema-valid answer. Immutable once built; Evaluate is safe to call from several threads at
+// once (every scorer is immutable after construction: built-ins read only their spec and their
+// compiled RE2 patterns, which RE2 documents as thread-safe; the command scorer starts one
+// process per call and shares nothing; an LLM judge's check is only marked pending here). The
+// run loop scores on a pool of threads when the set is slow().
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <nlohmann/json_fwd.hpp>
 #include <string_view>
@@ -31,13 +35,20 @@ class ScorerSet {
   std::vector<CheckResult> Evaluate(const Sample& sample, std::string_view output) const;
   /// The same with `output` already parsed (`parsed`: the answer as nlohmann::json::parse gives
   /// it, null when the text is not JSON), for a caller that parsed it to validate it.
+  /// `cancel` (may be null), once set, makes slow scorers give up at once: a command scorer's
+  /// process is killed (or not started) and its check is a scorer error saying so.
   std::vector<CheckResult> Evaluate(const Sample& sample, std::string_view output,
-                                    const nlohmann::json* parsed) const;
+                                    const nlohmann::json* parsed,
+                                    const std::atomic<bool>* cancel = nullptr) const;
 
   bool empty() const { return scorers_.empty(); }
+  /// Whether a scorer may take long (a command scorer runs a program): then answers are scored
+  /// off the run loop, so that the wait is never counted as a provider's latency.
+  bool slow() const { return slow_; }
 
  private:
   std::vector<std::unique_ptr<const Scorer>> scorers_;
+  bool slow_ = false;
 };
 
 }  // namespace taskcost

@@ -2,6 +2,7 @@
 
 #include "harness/core/error_text.h"
 #include "harness/core/field_path.h"
+#include "harness/core/json_check.h"
 
 namespace taskcost {
 namespace {
@@ -71,9 +72,11 @@ Result<std::string> RenderExpected(std::string_view text, const Sample& sample) 
 
 Result<json> ExpectedJson(const std::string& literal_json, const std::string& text,
                           const Sample& sample) {
-  const json sample_json = json::parse(sample.json, nullptr, /*allow_exceptions=*/false);
+  // Bounded parses (json_check.h): a sample field holding deep JSON must not reach the
+  // scorers' recursive walks.
+  const json sample_json = ParseJsonFast(sample.json);
   if (!literal_json.empty()) {
-    json value = json::parse(literal_json, nullptr, /*allow_exceptions=*/false);
+    json value = ParseJsonFast(literal_json);
     if (value.is_discarded()) return MakeError("the expected value is not JSON");
     Status rendered = RenderStrings(value, sample, sample_json);
     if (!rendered.ok()) return rendered.errors();
@@ -81,7 +84,7 @@ Result<json> ExpectedJson(const std::string& literal_json, const std::string& te
   }
   Result<json> value = RenderValue(text, sample, sample_json);
   if (!value.ok() || !value->is_string()) return value;
-  json parsed = json::parse(value->get<std::string>(), nullptr, /*allow_exceptions=*/false);
+  json parsed = ParseJsonFast(value->get<std::string>());
   if (parsed.is_discarded()) return value;
   return parsed;
 }

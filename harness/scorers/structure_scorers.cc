@@ -1,5 +1,6 @@
 // Built-in scorers over structured values: json_subset (the answer contains the expected
 // object) and list_f1 (precision, recall and F1 of a list against the expected list).
+#include <cstdint>
 #include <map>
 
 #include "harness/scorers/scorer.h"
@@ -14,12 +15,19 @@ using nlohmann::json;
 json Canonical(const json& value, bool ignore_case) {
   if (value.is_number_float()) {
     const double d = value.get<double>();
-    if (d == static_cast<double>(static_cast<int64_t>(d)) && d > -9e15 && d < 9e15) {
+    // The range first: converting a double beyond int64 (1e300) is undefined behaviour.
+    if (d > -9e15 && d < 9e15 && d == static_cast<double>(static_cast<int64_t>(d))) {
       return json(static_cast<int64_t>(d));
     }
     return value;
   }
-  if (value.is_number_unsigned()) return json(static_cast<int64_t>(value.get<uint64_t>()));
+  if (value.is_number_unsigned()) {
+    const uint64_t u = value.get<uint64_t>();
+    // Above INT64_MAX a cast would make 2^64 - 1 equal to -1 (as would nlohmann's comparison of
+    // an integer with an unsigned): such a number is compared as a double.
+    if (u > static_cast<uint64_t>(INT64_MAX)) return json(static_cast<double>(u));
+    return json(static_cast<int64_t>(u));
+  }
   if (value.is_string()) return ignore_case ? json(Lower(value.get<std::string>())) : value;
   if (!value.is_structured()) return value;
   json out = value.is_object() ? json::object() : json::array();

@@ -40,12 +40,13 @@ RunFigures HandWorkedFigures() {
 // 100 + 300 + 300 + 100 + 100 + 100 = 1,000 out over 6 attempts.
 const char* kHandWorkedJson = R"({
   "format": "taskcost-baseline",
-  "version": 1,
+  "version": 2,
   "suite": "triage",
   "suite_file": "suites/triage/suite.yaml",
   "suite_hash": "sha256:0123",
   "run_id": "2026-11-23T10-04-12Z",
   "simulated": true,
+  "partial": false,
   "samples": 4,
   "repeats": 1,
   "prices_as_of": "2026-11-23",
@@ -55,9 +56,12 @@ const char* kHandWorkedJson = R"({
       "id": "big",
       "model": "big-model",
       "tasks": 4,
+      "tasks_unfinished": 0,
+      "tasks_not_run": 0,
       "successes": 3,
       "success_rate_pct": "75.0",
       "attempts": 5,
+      "unfinished_attempts": 0,
       "attempts_per_task": "1.25",
       "input_tokens": 4000,
       "output_tokens": 400,
@@ -82,9 +86,12 @@ const char* kHandWorkedJson = R"({
       "id": "small",
       "model": "small-model",
       "tasks": 4,
+      "tasks_unfinished": 0,
+      "tasks_not_run": 0,
       "successes": 3,
       "success_rate_pct": "75.0",
       "attempts": 6,
+      "unfinished_attempts": 0,
       "attempts_per_task": "1.50",
       "input_tokens": 13000,
       "output_tokens": 1000,
@@ -159,8 +166,8 @@ TEST_CASE("baseline: unreadable baselines are refused with the field's JSON poin
   CHECK(ReadErrors("{\"runs\": []}") ==
         "base.json: not a taskcost baseline (expected \"format\": \"taskcost-baseline\"); save "
         "one with: taskcost baseline save RUN_DIR -o FILE");
-  CHECK(ReadErrors(Replace(kHandWorkedJson, "\"version\": 1", "\"version\": 2")) ==
-        "base.json: /version: baseline format version 2 is newer than this taskcost reads (1); "
+  CHECK(ReadErrors(Replace(kHandWorkedJson, "\"version\": 2", "\"version\": 3")) ==
+        "base.json: /version: baseline format version 3 is newer than this taskcost reads (2); "
         "upgrade taskcost");
   CHECK(ReadErrors(Replace(kHandWorkedJson, "\"successes\": 3", "\"successes\": \"3\"")) ==
         "base.json: /candidates/0/successes: expected a whole number >= 0, got \"3\"");
@@ -169,7 +176,12 @@ TEST_CASE("baseline: unreadable baselines are refused with the field's JSON poin
         "base.json: /candidates/0/total_cost_usd: expected an exact decimal string such as "
         "\"0.0084\", got 0.014");
   CHECK(ReadErrors(Replace(kHandWorkedJson, "\"successes\": 3", "\"successes\": 5")) ==
-        "base.json: /candidates/0/successes: more successes than tasks (4)");
+        "base.json: /candidates/0/successes: more successes than finished tasks (4)");
+  CHECK(
+      ReadErrors(Replace(kHandWorkedJson, "\"tasks_unfinished\": 0", "\"tasks_unfinished\": 2")) ==
+      "base.json: /candidates/0/successes: more successes than finished tasks (2)\n"
+      "base.json: /partial: says false, but its candidates' unfinished and not-run tasks say "
+      "true");
   CHECK(ReadErrors(Replace(kHandWorkedJson, "\"id\": \"small\"", "\"id\": \"big\"")) ==
         "base.json: /candidates/1/id: candidate \"big\" is listed twice");
   CHECK(ReadErrors(Replace(kHandWorkedJson, "      \"quality\": null,\n", "")) ==
@@ -178,6 +190,46 @@ TEST_CASE("baseline: unreadable baselines are refused with the field's JSON poin
         "base.json:1:12: not valid JSON: syntax error while parsing "
         "value - unexpected end of input; expected '[', '{', or a "
         "literal");
+}
+
+TEST_CASE("baseline: a partial run is recorded, and a version 1 file still reads") {
+  // The budget-stopped small of the hand-worked journal: s2's retries and s4 were cut.
+  const RunManifest m = PricedManifest();
+  std::vector<Attempt> journal;
+  for (const Attempt& a : HandWorkedJournal()) {
+    const bool cut = a.candidate_id == "small" &&
+                     ((a.sample_id == "s2" && a.attempt > 1) || a.sample_id == "s4");
+    if (!cut) journal.push_back(a);
+  }
+  // small: s1 ok, s2 invalid_output at attempt 1 (unfinished, $0.00033), s3 ok, s4 not run:
+  // 2 finished, 2 successes; 3 attempts, 1 of them unfinished.
+  const RunFigures f = FiguresOf(m, ComputeReport(m, journal));
+  const std::string json = BaselineToJson(f);
+  CHECK(json.find("\"partial\": true,") != std::string::npos);
+  CHECK(json.find("      \"tasks\": 3,\n      \"tasks_unfinished\": 1,\n      "
+                  "\"tasks_not_run\": 1,\n      \"successes\": 2,\n      \"success_rate_pct\": "
+                  "\"100.0\",\n      \"attempts\": 3,\n      \"unfinished_attempts\": 1,\n      "
+                  "\"attempts_per_task\": \"1.00\"") != std::string::npos);
+  Result<RunFigures> read = BaselineFromJson(json, "base.json");
+  REQUIRE(read.ok());
+  CHECK(read->Partial());
+  CHECK(read->candidates[1].tasks_unfinished == 1);
+  CHECK(read->candidates[1].tasks_not_run == 1);
+
+  // Version 1 had no partial keys: its planned tasks without a line were not run.
+  std::string v1 = Replace(kHandWorkedJson, "\"version\": 2", "\"version\": 1");
+  v1 = Replace(v1, "  \"partial\": false,\n", "");
+  for (int i = 0; i < 2; ++i) {
+    v1 = Replace(v1, "      \"tasks_unfinished\": 0,\n      \"tasks_not_run\": 0,\n", "");
+    v1 = Replace(v1, "      \"unfinished_attempts\": 0,\n", "");
+  }
+  v1 = Replace(v1, "\"tasks\": 4", "\"tasks\": 3");  // big ran 3 of 4 planned
+  v1 = Replace(v1, "\"successes\": 3", "\"successes\": 2");
+  Result<RunFigures> old = BaselineFromJson(v1, "old.json");
+  REQUIRE_MESSAGE(old.ok(), FormatErrors(old.ok() ? Errors{} : old.errors()));
+  CHECK(old->candidates[0].tasks_not_run == 1);
+  CHECK(old->candidates[0].tasks_unfinished == 0);
+  CHECK(old->Partial());
 }
 
 TEST_CASE("baseline: recorded suite paths are relative and name no machine directory") {

@@ -168,7 +168,7 @@ TEST_CASE("gate: the success rate may fall at most the limit, in percentage poin
     g.run = Run("run-2", {Figures("big", 0, 0, 300, Price(kIn, kOut))});
     GateReport report = g.Report();
     CHECK(report.checks[1].outcome == CheckOutcome::kFail);
-    CHECK(report.checks[1].why == "no task ran in this run");
+    CHECK(report.checks[1].why == "no task finished in this run");
     CHECK(report.checks[0].why == "no successful task in this run");
     g.baseline = g.run;
     g.run = Baseline();
@@ -253,6 +253,7 @@ TEST_CASE("gate: notes say what differs beyond the checks") {
   g.run.suite_hash = "sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbb";
   g.run.simulated = true;
   g.run.candidates[0].tasks_run = 3;
+  g.run.candidates[0].tasks_not_run = 1;
   g.run.repeats = 1;
   g.run.samples = 4;
   const GateReport report = g.Report();
@@ -261,7 +262,64 @@ TEST_CASE("gate: notes say what differs beyond the checks") {
             "the suite changed since the baseline (suite.yaml, samples or schema: sha256:aaaa... "
             "then, sha256:bbbbbbbbbbbb... now)",
             "the baseline is from a real run and this run is simulated",
-            "candidate big ran 3 of 4 planned tasks (budget or a stop); its figures cover those"});
+            "partial run: candidate big finished 3 of 4 planned tasks (0 unfinished, 1 not run: "
+            "budget, interrupt or a stop); its figures cover those"});
+}
+
+TEST_CASE("gate: a partial run fails against a complete baseline unless allowed") {
+  // The run: big ran 4 tasks, 1 of them unfinished (a retry cut by the budget), and 1 task
+  // was not run: 3 of 5 planned tasks finished, 3 successes (100% of the finished ones).
+  Gated g;
+  g.baseline = Run("run-1", {Figures("big", 5, 5, 300, Price(kIn, kOut))});
+  g.run = Run("run-2", {Figures("big", 3, 3, 300, Price(kIn, kOut))});
+  CandidateFigures& big = g.run.candidates[0];
+  big.tasks_run = 4;  // the cut retry was rate-limited: no tokens, $0; $0.009 / 3 = $0.003
+  big.attempts = 4;
+  big.tasks_unfinished = 1;
+  big.unfinished_attempts = 1;
+  big.tasks_not_run = 1;
+  g.at_old_prices = g.run;
+  GateReport report = g.Report();
+  REQUIRE(report.checks.size() == 3);
+  const GateCheck& complete = report.checks[0];
+  CHECK(complete.id == "complete");
+  CHECK(complete.outcome == CheckOutcome::kFail);
+  CHECK(CheckSentence(complete) ==
+        "complete run: baseline complete (5 of 5 tasks finished), now partial (3 of 5 tasks "
+        "finished: 1 unfinished, 1 not run), change n/a, limit complete");
+  CHECK(complete.why ==
+        "a partial run is not gated against a complete baseline; finish it (taskcost run "
+        "--resume results/run-2) or pass --allow-partial");
+  // Success over finished tasks: 3 of 3, no drop.
+  CHECK(report.checks[2].now == "100.0% (3/3)");
+  CHECK(report.checks[2].outcome == CheckOutcome::kPass);
+  CHECK_FALSE(report.Passed());
+  const std::string text = RenderGateText(report);
+  CHECK(text.find("FAIL  run  complete run: baseline complete (5 of 5 tasks finished), now "
+                  "partial") != std::string::npos);
+  CHECK(text.find("note: partial run: candidate big finished 3 of 5 planned tasks") !=
+        std::string::npos);
+  CHECK(RenderGateJUnit(report).find("type=\"complete\"") != std::string::npos);
+  CHECK(RenderGateMarkdown(report).find("| **FAIL** | run | complete run |") != std::string::npos);
+
+  SUBCASE("--allow-partial: the check is skipped with the reason, the others decide") {
+    GateInput input{g.baseline, "base.json", g.run, "results/run-2", g.at_old_prices, g.spec, true};
+    report = EvaluateGate(input).value();
+    CHECK(report.checks[0].outcome == CheckOutcome::kSkipped);
+    CHECK(report.checks[0].why ==
+          "--allow-partial: this run's figures cover its finished tasks only");
+    CHECK(report.Passed());
+  }
+  SUBCASE("a partial baseline: the check is skipped; a complete run against it passes") {
+    g.baseline = g.run;
+    CHECK(g.Report().checks[0].outcome == CheckOutcome::kSkipped);
+    g.run = Run("run-2", {Figures("big", 5, 5, 300, Price(kIn, kOut))});
+    g.at_old_prices = g.run;
+    report = g.Report();
+    CHECK(report.checks[0].outcome == CheckOutcome::kPass);
+    CHECK(report.checks[0].why ==
+          "the baseline is partial: its figures cover its finished tasks only");
+  }
 }
 
 TEST_CASE("gate: JUnit XML has one testcase per check, failures with the numbers") {

@@ -172,9 +172,9 @@ TEST_CASE("html report: with expert scores, quality is the mean expert score") {
 
   AddExpertScores(report, input);
   const std::string csv = ReportToCsv(report);
-  CHECK(csv.find("s2,small,0,3,3000,700,0.00087,870000000,true,,900.0,4.33\r\n") !=
+  CHECK(csv.find("s2,small,0,3,3000,700,0.00087,870000000,true,,900.0,4.33,succeeded\r\n") !=
         std::string::npos);
-  CHECK(csv.find("s1,big,0,1,1000,100,0.0035,3500000000,true,,400.0,5.00\r\n") !=
+  CHECK(csv.find("s1,big,0,1,1000,100,0.0035,3500000000,true,,400.0,5.00,succeeded\r\n") !=
         std::string::npos);
 }
 

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "harness/core/json_parse.h"
+
 namespace taskcost {
 namespace {
 
@@ -18,7 +20,8 @@ const std::vector<std::string>& Texts() {
       R"([1,-0,-0.0,1E2,1e-400,18446744073709551616,-9223372036854775809])",
       "\xEF\xBB\xBF{}",
       std::string("{}\0", 3),
-      std::string(3000, '[') + std::string(3000, ']'),
+      std::string(kMaxJsonDepth, '[') + std::string(kMaxJsonDepth, ']'),
+      std::string(kMaxJsonDepth - 1, '[') + R"({"k":1})" + std::string(kMaxJsonDepth - 1, ']'),
       R"({"s":"\u00e9\ud834\udd1e\/"})",
       "{\"utf8\":\"\xC3\xA9\xF0\x9F\x98\x80\"}",
       "",
@@ -87,6 +90,79 @@ TEST_CASE("json check: parses every text into the tree nlohmann's parser builds"
     CHECK(fast.is_discarded() == reference.is_discarded());
     if (!reference.is_discarded()) CHECK(SameTree(fast, reference));
   }
+}
+
+std::string Nested(int depth, std::string_view inner = "") {
+  return std::string(static_cast<size_t>(depth), '[') + std::string(inner) +
+         std::string(static_cast<size_t>(depth), ']');
+}
+
+TEST_CASE("json check: syntax is judged as nlohmann judges it, however deep") {
+  // IsJsonText builds no tree: deep text is JSON to it (accept is iterative), only refused by
+  // the parses below.
+  CHECK(IsJsonText(Nested(100'000)));
+  CHECK_FALSE(IsJsonText(Nested(100'000).substr(1)));
+}
+
+TEST_CASE("json check: nesting past the limit is refused at the first level too deep") {
+  JsonRefusal refusal;
+  CHECK(ParseJsonFast(Nested(100'000), &refusal).is_discarded());
+  CHECK(refusal.kind == JsonRefusal::Kind::kTooDeep);
+  CHECK(refusal.Text() == "nested deeper than 256 levels at line 1, column 257");
+  // The 257th level on line 3: `{"a":` then 255 more '[' from column 1 of line 3, so level 257
+  // (the object is level 1, "a"'s first '[' level 2) opens at column 256.
+  const std::string text = "{\n\"a\":\n" + Nested(300) + "}";
+  CHECK(ParseJsonFast(text, &refusal).is_discarded());
+  CHECK(refusal.Text() == "nested deeper than 256 levels at line 3, column 256");
+  // An object at level 257 is refused like an array; at level 256 it is read.
+  CHECK(ParseJsonFast(Nested(kMaxJsonDepth, "{}")).is_discarded());
+  CHECK_FALSE(ParseJsonFast(Nested(kMaxJsonDepth - 1, "{}")).is_discarded());
+  // Brackets inside strings do not count.
+  CHECK_FALSE(ParseJsonFast("[\"" + std::string(1000, '[') + "\"]").is_discarded());
+}
+
+TEST_CASE("json check: a number no double holds is refused where nlohmann would throw") {
+  // nlohmann::json::parse throws out_of_range.406 for these (exit 70 before issue 12).
+  JsonRefusal refusal;
+  CHECK(ParseJsonFast(R"({"n": 1e999})", &refusal).is_discarded());
+  CHECK(refusal.kind == JsonRefusal::Kind::kNumber);
+  CHECK(refusal.Text() == "the number 1e999 is out of range at line 1, column 7");
+  CHECK(ParseJsonFast("[1,\n  -2.5e400]", &refusal).is_discarded());
+  CHECK(refusal.Text() == "the number -2.5e400 is out of range at line 2, column 3");
+  // What a double holds is read: the largest double, an integer beyond 64 bits (a double),
+  // an underflow (0).
+  const nlohmann::json held = ParseJsonFast("[1.7976931348623157e308,18446744073709551616,1e-400]");
+  REQUIRE(held.is_array());
+  CHECK(held[0].get<double>() == 1.7976931348623157e308);
+  CHECK(held[1].get<double>() == 18446744073709551616.0);
+  CHECK(held[2].get<double>() == 0.0);
+}
+
+TEST_CASE("json check: a syntax error is worded as nlohmann words it") {
+  JsonRefusal refusal;
+  CHECK(ParseJsonFast("not json", &refusal).is_discarded());
+  CHECK(refusal.kind == JsonRefusal::Kind::kSyntax);
+  CHECK(refusal.Text() ==
+        "parse error at line 1, column 2: syntax error while parsing value - invalid literal; "
+        "last read: 'no'");
+}
+
+TEST_CASE("json parse: a file's JSON is refused at its line and column") {
+  const SourceLocation start{"samples.jsonl", 7, 0};
+  Result<nlohmann::ordered_json> deep = ParseJsonAt(Nested(20'000), start);
+  REQUIRE_FALSE(deep.ok());
+  CHECK(deep.error().ToString() == "samples.jsonl:7:257: JSON nested deeper than 256 levels");
+  Result<nlohmann::json> number = ParseJsonAt<nlohmann::json>("{\"n\":\n 1e999}", start);
+  REQUIRE_FALSE(number.ok());
+  CHECK(number.error().ToString() == "samples.jsonl:8:2: the number 1e999 is out of range");
+  Result<nlohmann::ordered_json> syntax = ParseJsonAt(R"({"a":1,})", start);
+  REQUIRE_FALSE(syntax.ok());
+  CHECK(syntax.error().ToString() ==
+        "samples.jsonl:7:8: not valid JSON: syntax error while parsing object key - unexpected "
+        "'}'; expected string literal");
+  Result<nlohmann::ordered_json> ok = ParseJsonAt(R"({"b":1,"a":2})", start);
+  REQUIRE(ok.ok());
+  CHECK(ok->dump() == R"({"b":1,"a":2})");  // key order kept
 }
 
 }  // namespace

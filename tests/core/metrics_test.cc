@@ -11,6 +11,7 @@ namespace taskcost {
 namespace {
 
 using testing::Call;
+using testing::CountOf;
 using testing::HandWorkedJournal;
 using testing::MakeAttempts;
 using testing::TwoCandidateManifest;
@@ -19,13 +20,6 @@ using E = ErrorClass;
 int64_t Picos(const std::optional<Money>& m) {
   REQUIRE(m.has_value());
   return m->picos();
-}
-
-int64_t CountOf(const std::vector<ClassCount>& counts, ErrorClass c) {
-  for (const ClassCount& entry : counts) {
-    if (entry.error == c) return entry.count;
-  }
-  return 0;
 }
 
 }  // namespace

@@ -42,7 +42,8 @@ TEST_CASE("pricing: each kind of token is billed once at its own price") {
   SUBCASE("cached tokens at the cached rate, not also at the full rate") {
     p.cached_input = Usd("0.50").DividedBy(1'000'000);
     // 1,000 uncached * $2/1M = $0.002; 3,000 cached * $0.50/1M = $0.0015; total $0.0035.
-    CHECK(CallCost(p, Usage{.input_tokens = 1000, .cached_input_tokens = 3000}, 0) == Usd("0.0035"));
+    CHECK(CallCost(p, Usage{.input_tokens = 1000, .cached_input_tokens = 3000}, 0) ==
+          Usd("0.0035"));
   }
   SUBCASE("without a cached price, cache reads cost the input price") {
     // 4,000 * $2/1M = $0.008.
@@ -129,12 +130,23 @@ TEST_CASE("pricing: every problem in the catalog is reported at its place") {
         "prices.yaml:14:7: models.m3: expected a mapping, got \"2.00\"");
 }
 
+TEST_CASE("pricing: a price above $10,000 per 1M tokens is refused at its place") {
+  // $10,000 per 1M is 1e10 pUSD a token: with at most 1e8 tokens of each kind a call costs
+  // at most 4 x 1e18 pUSD ($4M), inside Money's range; $10,000.000001 is past the guard.
+  CHECK(ParseErrors("models:\n  m:\n    input: 10000\n    output: 10000.000001\n"
+                    "    as_of: 2026-01-01\n    source: https://example.com\n") ==
+        "prices.yaml:4:13: models.m.output: \"10000.000001\" is above $10,000 per 1M tokens, "
+        "more than any model is priced at");
+}
+
 TEST_CASE("pricing: file-level problems") {
   SUBCASE("missing models") {
     CHECK(ParseErrors("currency: USD\n") == "prices.yaml:1:1: missing required key \"models\"");
   }
   SUBCASE("YAML syntax") {
-    CHECK(ParseErrors("models:\n  a: {input: 1\n") == "prices.yaml:3:1: end of map flow not found");
+    CHECK(ParseErrors("models:\n  a: {input: 1\n") ==
+          "prices.yaml:2:6: this { is never closed (yaml-cpp: end of map flow not found at line 3, "
+          "column 1)");
   }
   SUBCASE("a file that cannot be read") {
     Result<PriceCatalog> r = LoadPriceCatalog("/nonexistent/prices.yaml");
@@ -145,6 +157,58 @@ TEST_CASE("pricing: file-level problems") {
   SUBCASE("an empty file") {
     CHECK(ParseErrors("") == "prices.yaml: expected a mapping, got an empty value");
   }
+}
+
+TEST_CASE("pricing: a cost beyond Money's range is the overflow amount, never a wrapped one") {
+  // 1e12 prompt tokens at $5/1M = $5,000,000 each: five such calls were one wrap away before.
+  // Here a price of $100,000 per 1M (1e11 pUSD a token) times 1e8 tokens = 1e19 pUSD, past
+  // INT64_MAX (about 9.22e18).
+  const ModelPrice dear = Price("100000", "100000");
+  CHECK(CallCost(dear, Usage{.input_tokens = 100'000'000}, 0) == Money::Overflow());
+  // 9e7 tokens = 9e18 pUSD: held exactly ($9,000,000).
+  CHECK(CallCost(dear, Usage{.input_tokens = 90'000'000}, 0) == Usd("9000000"));
+  // The sum of two terms in range may pass it: 9e18 + 9e18.
+  CHECK(CallCost(dear, Usage{.input_tokens = 90'000'000, .output_tokens = 90'000'000}, 0) ==
+        Money::Overflow());
+  // A negative count (only a bug could make one) costs nothing rather than a refund.
+  CHECK(CallCost(Price("5", "15"), Usage{.input_tokens = -1000, .output_tokens = 200}, 0) ==
+        Usd("0.003"));
+}
+
+TEST_CASE("pricing: a time-priced cost of any latency is exact or the overflow amount") {
+  ModelPrice gpu;
+  gpu.gpu_hour = Usd("2.40");
+  gpu.concurrency = 8;
+  // 30 s: 30,000,000 us x $2.40 / 3,600,000,000 us / 8 = $0.0025.
+  CHECK(CallCost(gpu, Usage{}, 30'000'000) == Usd("0.0025"));
+  // A journal's latency of INT64_MAX us (292,471 years): 9.223e18 us x 2.4e12 pUSD / (3.6e9 us
+  // x 8) = 7.686e20 pUSD, past the range.
+  CHECK(CallCost(gpu, Usage{}, INT64_MAX) == Money::Overflow());
+  // A concurrency no catalog allows (run.json is read from outside) does not overflow the
+  // divisor: 3.6e9 x 9.2e18 is held in 128 bits; the cost rounds to 0.
+  gpu.concurrency = INT64_MAX;
+  CHECK(CallCost(gpu, Usage{}, 30'000'000) == Money());
+}
+
+TEST_CASE("pricing: implausible usage is raised to the call's reserved worst case") {
+  // The reservation: 48 input tokens (a 48-byte prompt / 3 + 32), max_tokens 200 output.
+  const Usage reserved{.input_tokens = 48, .output_tokens = 200};
+  // prompt_tokens 1e12: unreadable, read as 0; 10 completion tokens. Priced at 48 in, 200 out.
+  CHECK(ImplausibleUsagePriced(Usage{.output_tokens = 10}, reserved) ==
+        Usage{.input_tokens = 48, .output_tokens = 200});
+  // Counts above the reservation are kept: 900 cached of a 100-token prompt (input 0), 300
+  // output; input raised to 48, cached 900 kept, output 300 kept.
+  CHECK(ImplausibleUsagePriced(Usage{.cached_input_tokens = 900, .output_tokens = 300}, reserved) ==
+        Usage{.input_tokens = 48, .cached_input_tokens = 900, .output_tokens = 300});
+  // reasoning 500 > completion 10: output raised to 500 (then above max_tokens 200).
+  CHECK(ImplausibleUsagePriced(
+            Usage{.input_tokens = 60, .output_tokens = 10, .reasoning_tokens = 500}, reserved) ==
+        Usage{.input_tokens = 60, .output_tokens = 500, .reasoning_tokens = 500});
+  // Every count held to the per-call bound (a reservation for a huge prompt may pass it).
+  CHECK(ImplausibleUsagePriced(Usage{}, Usage{.input_tokens = 400'000'000, .output_tokens = 1}) ==
+        Usage{.input_tokens = kMaxTokensPerCall, .output_tokens = 1});
+  // Priced: 48 x $5/1M + 200 x $15/1M = $0.00024 + $0.003 = $0.00324, the reservation.
+  CHECK(CallCost(Price("5", "15"), ImplausibleUsagePriced(Usage{}, reserved), 0) == Usd("0.00324"));
 }
 
 }  // namespace taskcost

@@ -46,6 +46,22 @@ TEST_CASE("providers_config: the catalog file loads with defaults filled in") {
   CHECK(catalog->Find("opnai") == nullptr);
 }
 
+TEST_CASE("providers_config: max_reply_bytes bounds a provider's reply body") {
+  Result<ProviderCatalog> catalog = ParseProviderCatalog(
+      "providers:\n"
+      "  big: {kind: openai, base_url: https://x.test/v1, api_key_env: K, max_reply_bytes: 16000000}\n"
+      "  plain: {kind: openai, base_url: https://x.test/v1, api_key_env: K}\n",
+      "providers.yaml");
+  REQUIRE(catalog.ok());
+  CHECK(catalog->Find("big")->max_reply_bytes == 16'000'000);
+  CHECK(catalog->Find("plain")->max_reply_bytes == 4'000'000);  // the default, "a few MB"
+  CHECK(ParseErrors("providers:\n"
+                    "  tiny: {kind: openai, base_url: https://x.test/v1, api_key_env: K,\n"
+                    "         max_reply_bytes: 100}\n") ==
+        "providers.yaml:3:27: providers.tiny.max_reply_bytes: must be between 1024 and "
+        "4294967296, got 100");
+}
+
 TEST_CASE("providers_config: kind names round-trip") {
   CHECK(ProviderKindName(ProviderKind::kOpenAi) == "openai");
   CHECK(ProviderKindName(ProviderKind::kAnthropic) == "anthropic");
@@ -93,9 +109,17 @@ TEST_CASE("providers_config: every problem is reported at its place") {
         "providers.yaml:12:26: providers.b.requests_per_minute: must be between 0 and "
         "2147483647, got -5\n"
         "providers.yaml:17:15: providers.c.headers.bad header: \"bad header\" is not a valid "
-        "HTTP header name\n"
-        "providers.yaml:13:3: providers.c: missing required key \"api_version\": Azure OpenAI "
-        "needs its api-version, e.g. \"2024-10-21\"");
+        "HTTP header name");
+}
+
+TEST_CASE("providers_config: Azure's api_version defaults to 2024-10-21 when omitted") {
+  // As docs/providers.md says: the GA data-plane version that accepts json_schema.
+  Result<ProviderCatalog> catalog = ParseProviderCatalog(
+      "providers:\n  azure:\n    kind: azure-openai\n"
+      "    base_url: https://x.openai.azure.com\n    api_key_env: AZURE_KEY\n",
+      "providers.yaml");
+  REQUIRE(catalog.ok());
+  CHECK(catalog->Find("azure")->api_version == "2024-10-21");
 }
 
 TEST_CASE("providers_config: a key pasted into the file is refused without echoing it") {
@@ -155,7 +179,8 @@ TEST_CASE("providers_config: file-level problems") {
         "providers.yaml:1:1: unknown key \"provider\", did you mean \"providers\"?\n"
         "providers.yaml:1:1: missing required key \"providers\"");
   CHECK(ParseErrors("providers:\n  openai: [1\n") ==
-        "providers.yaml:3:1: end of sequence flow not found");
+        "providers.yaml:2:11: this [ is never closed (yaml-cpp: end of sequence flow not found "
+        "at line 3, column 1)");
 }
 
 }  // namespace taskcost

@@ -45,9 +45,10 @@ namespace taskcost {
 
 TEST_CASE("report builder: a repeat the manifest does not plan still counts, in key order") {
   RunManifest m = testing::TwoCandidateManifest(2);  // one repeat planned
-  // s2's repeat 0 fails; s1 has repeats 0 and 3 (a journal from a --repeat 4 run, say).
+  // s2's repeat 0 fails (a refusal, never retried); s1 has repeats 0 and 3 (a journal from a
+  // --repeat 4 run, say). small ran nothing.
   std::vector<Attempt> attempts = {
-      testing::MakeAttempt({"s2", "big", 1, 1000, 100, ErrorClass::kServer, 400, 0}),
+      testing::MakeAttempt({"s2", "big", 1, 1000, 100, ErrorClass::kRefusal, 400, 0}),
       testing::MakeAttempt({"s1", "big", 1, 1000, 100, ErrorClass::kNone, 300, 3}),
       testing::MakeAttempt({"s1", "big", 1, 1000, 100, ErrorClass::kNone, 200, 0}),
   };
@@ -58,11 +59,17 @@ TEST_CASE("report builder: a repeat the manifest does not plan still counts, in 
   CHECK(big.tasks_run == 3);
   CHECK(big.successes == 2);
   CHECK(big.tasks_not_run == 0);
-  REQUIRE(r.tasks.size() == 3);  // samples in manifest order, then repeat
+  REQUIRE(r.tasks.size() == 5);  // samples in manifest order, then repeat
   CHECK((r.tasks[0].sample_id == "s1" && r.tasks[0].repeat == 0));
   CHECK((r.tasks[1].sample_id == "s1" && r.tasks[1].repeat == 3));
   CHECK((r.tasks[2].sample_id == "s2" && r.tasks[2].repeat == 0));
-  CHECK(r.tasks[2].failure == ErrorClass::kServer);
+  CHECK(r.tasks[2].failure == ErrorClass::kRefusal);
+  CHECK(r.tasks[2].state == TaskState::kFailed);
+  // small's planned tasks, not run, as rows of zeros.
+  CHECK((r.tasks[3].candidate_id == "small" && r.tasks[3].sample_id == "s1"));
+  CHECK(r.tasks[3].state == TaskState::kNotRun);
+  CHECK(r.tasks[3].attempts == 0);
+  CHECK((r.tasks[4].sample_id == "s2" && r.tasks[4].state == TaskState::kNotRun));
 }
 
 }  // namespace taskcost

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "harness/core/attempt.h"
+#include "harness/core/metrics.h"
 #include "harness/core/money.h"
 #include "harness/core/run_manifest.h"
 
@@ -120,6 +121,14 @@ inline std::vector<Attempt> SmallNeverSucceeds() {
     }
   }
   return attempts;
+}
+
+/// How many of `counts` have class `c` (0 when none).
+inline int64_t CountOf(const std::vector<ClassCount>& counts, ErrorClass c) {
+  for (const ClassCount& entry : counts) {
+    if (entry.error == c) return entry.count;
+  }
+  return 0;
 }
 
 /// 2 minutes at $50/h ($1.6667 per task), review 0.2 minutes ($0.16667), 1,000 tasks a month.

@@ -259,7 +259,7 @@ TEST_CASE("report_render: tasks not run and fatal stops are reported") {
                  "interruption)\n"));
   CHECK(Contains(out,
                  "  small: inconclusive — stopped by a fatal quota error; 1 of 4 tasks not "
-                 "run\n"));
+                 "run; partial: 3 of 4 tasks finished (baseline 4 of 4)\n"));
   CHECK(Contains(out, "verdict: keep big"));
 }
 

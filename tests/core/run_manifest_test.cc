@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 
 namespace taskcost {
@@ -251,9 +252,10 @@ TEST_CASE("run_manifest: a judge line has a stable key order and round-trips") {
 
 TEST_CASE("run_manifest: the journal header carries the format version") {
   CHECK(JournalHeaderLine("2026-11-23T10-04-12Z") ==
-        R"({"type":"header","format":"taskcost-journal","version":2,)"
+        R"({"type":"header","format":"taskcost-journal","version":3,)"
         R"("run_id":"2026-11-23T10-04-12Z"})");
-  // Version 1 (before judge lines) is still read.
+  // Versions 1 (before judge lines) and 2 (before sent lines) are still read.
+  CHECK(ReadJournalHeader(JournalHeaderLine("r2", 2), "attempts.jsonl").value() == "r2");
   CHECK(ReadJournalHeader(R"({"type":"header","format":"taskcost-journal","version":1,)"
                           R"("run_id":"r1"})",
                           "attempts.jsonl")
@@ -263,12 +265,12 @@ TEST_CASE("run_manifest: the journal header carries the format version") {
 
   SUBCASE("a newer version is refused and says which version this build reads") {
     Status s = CheckJournalHeader(
-        R"({"type":"header","format":"taskcost-journal","version":3,"run_id":"r"})",
+        R"({"type":"header","format":"taskcost-journal","version":4,"run_id":"r"})",
         "attempts.jsonl");
     REQUIRE_FALSE(s.ok());
     CHECK(s.error().ToString() ==
-          "attempts.jsonl:1: /version: journal format version 3 is newer than this build of "
-          "taskcost reads (version 2); upgrade taskcost");
+          "attempts.jsonl:1: /version: journal format version 4 is newer than this build of "
+          "taskcost reads (version 3); upgrade taskcost");
   }
   SUBCASE("an attempt line where the header belongs is not a journal") {
     Status s = CheckJournalHeader(AttemptToJsonLine(FullAttempt()), "attempts.jsonl");
@@ -464,6 +466,42 @@ TEST_CASE("run_manifest: run.json errors name the file and the field's JSON poin
   CHECK(ManifestError("{\n  \"format\": ") ==
         "results/x/run.json: invalid JSON: parse error at line 2, column 13: syntax error while "
         "parsing value - unexpected end of input; expected '[', '{', or a literal");
+}
+
+}  // namespace taskcost
+
+namespace taskcost {
+
+TEST_CASE("run_manifest: the settings --resume keeps round-trip, and are optional") {
+  RunManifest m = FullManifest();
+  CHECK(ManifestToJson(m).find("results_dir") == std::string::npos);  // unset: not written
+  Result<RunManifest> old = ManifestFromJson(ManifestToJson(m), "run.json");
+  REQUIRE(old.ok());
+  CHECK_FALSE(old->results_dir.has_value());
+  CHECK_FALSE(old->cache_dir.has_value());
+  m.results_dir = "/home/ana/taskcost/results";
+  m.cache_dir = "";  // --no-cache
+  m.simulator_profile = "/home/ana/taskcost/configs/simulator.yaml";
+  Result<RunManifest> back = ManifestFromJson(ManifestToJson(m), "run.json");
+  REQUIRE(back.ok());
+  CHECK(back->results_dir == "/home/ana/taskcost/results");
+  CHECK(back->cache_dir == "");
+  CHECK(back->simulator_profile == "/home/ana/taskcost/configs/simulator.yaml");
+}
+
+TEST_CASE("run_manifest: numbers past a double and deep nesting in run.json are located") {
+  const std::string text = ManifestToJson(FullManifest());
+  // "volume_per_month": 50000 sits on its own line; the number starts after the key.
+  const std::string huge =
+      Replace(text, "\"volume_per_month\": 50000", "\"volume_per_month\": 1e999");
+  const size_t at = huge.find("1e999");
+  const int line = static_cast<int>(std::count(huge.begin(), huge.begin() + at, '\n')) + 1;
+  CHECK(ManifestError(huge) == "results/x/run.json:" + std::to_string(line) +
+                                   ":23: the number 1e999 is too large to hold");
+  const std::string deep = Replace(
+      text, "\"volume_per_month\": 50000",
+      "\"volume_per_month\": 50000, \"x\": " + std::string(100, '[') + std::string(100, ']'));
+  CHECK(ManifestError(deep).ends_with(": nested more than 64 levels deep"));
 }
 
 }  // namespace taskcost

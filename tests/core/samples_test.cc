@@ -123,4 +123,57 @@ TEST_CASE("samples: an inline sample's errors carry its path") {
   CHECK(r.error().ToString() == "suite.yaml:12:5: samples[3]: sample has no \"id\" field");
 }
 
+TEST_CASE("samples: the rows that can be read are kept beside the others' problems") {
+  SamplesRead read = ReadJsonlSamples(
+      "{\"id\": \"a\", \"text\": \"x\"}\n{\"text\": \"y\"}\n{\"id\": \"a\"}\n{\"id\": \"c\"}\n",
+      "s.jsonl");
+  REQUIRE(read.samples.size() == 3);  // a, a again, c: all read; only line 2 could not be
+  CHECK(read.samples[2].id == "c");
+  CHECK(FormatErrors(read.errors) ==
+        "s.jsonl:2: sample has no \"id\" field\n"
+        "s.jsonl:3: duplicate sample id \"a\" (first used at line 1)");
+}
+
+TEST_CASE("samples: nested objects give dotted names down to five components") {
+  Result<std::vector<Sample>> samples = ParseJsonlSamples(
+      R"({"id": "a", "b": {"c": {"d": {"e": {"f": {"g": "deep"}}}}}})", "s.jsonl");
+  REQUIRE(samples.ok());
+  const auto& fields = samples->at(0).fields;
+  CHECK(fields.at("b.c.d.e") == R"({"f":{"g":"deep"}})");
+  CHECK(fields.at("b.c.d.e.f") == R"({"g":"deep"})");  // five components: the last dotted name
+  CHECK(fields.count("b.c.d.e.f.g") == 0);             // six: only inside its ancestor's text
+}
+
+TEST_CASE("samples: limits stop the file at the row that passes them") {
+  SUBCASE("a CSV header of more than 1000 columns") {
+    std::string header = "id";
+    for (int i = 0; i < 200000; ++i) header += ",c" + std::to_string(i);
+    Result<std::vector<Sample>> r = ParseCsvSamples(header + "\na\n", "s.csv");
+    REQUIRE_FALSE(r.ok());
+    CHECK(FormatErrors(r.errors()) == "s.csv:1: line 1 has more than 1000 fields");
+  }
+  SUBCASE("more than 100000 samples") {
+    std::string text;
+    for (int i = 0; i <= 100000; ++i) text += "{\"id\": " + std::to_string(i) + "}\n";
+    SamplesRead read = ReadJsonlSamples(text, "s.jsonl");
+    CHECK(read.samples.size() == 100000);
+    CHECK(FormatErrors(read.errors) ==
+          "s.jsonl:100001: the file holds more than 100000 samples (the most a suite may have); "
+          "not read past this row");
+  }
+  SUBCASE("more than 1000000 fields over all samples") {
+    // 1000 columns a row: 1000 rows hold 1,000,000 fields, the 1001st row (line 1002) passes.
+    std::string header = "id", row;
+    for (int c = 1; c < 1000; ++c) header += ",c" + std::to_string(c);
+    for (int c = 1; c < 1000; ++c) row += ",x";
+    std::string text = header + "\n";
+    for (int r = 0; r < 1001; ++r) text += "r" + std::to_string(r) + row + "\n";
+    SamplesRead read = ReadCsvSamples(text, "s.csv");
+    CHECK(read.samples.size() == 1000);
+    CHECK(FormatErrors(read.errors) ==
+          "s.csv:1002: the file holds more than 1000000 fields over all samples (the most a "
+          "suite may have); not read past this row");
+  }
+}
+
 }  // namespace taskcost

@@ -203,8 +203,10 @@ TEST_CASE("suite_loader: all problems are collected, each with file:line:col and
 }
 
 TEST_CASE("suite_loader: a YAML syntax error stops the load at its place") {
+  // The [ of line 2 is never closed; yaml-cpp notices on line 3, the error points at the [.
   CHECK(LoadErrors("suite: s\ncandidates: [{id: a}\n") ==
-        "suite.yaml:3:1: end of sequence flow not found");
+        "suite.yaml:2:13: this [ is never closed (yaml-cpp: end of sequence flow not found at "
+        "line 3, column 1)");
   CHECK(LoadErrors("") == "suite.yaml: expected a mapping, got an empty value");
 }
 
@@ -264,6 +266,17 @@ TEST_CASE("suite_loader: retry_on may list only retryable error classes") {
         "rate_limit, server, timeout, network, invalid_output, truncated, refusal\n"
         "suite.yaml:14:19: policy.backoff_max_ms: must be at least backoff_initial_ms (500), got "
         "100");
+}
+
+TEST_CASE("suite_loader: policy.max_wait_s, the longest wait a provider may ask for") {
+  TempDir dir;
+  CHECK(Load(dir, kMinimal).policy.max_wait == std::chrono::milliseconds(120'000));
+  CHECK(Load(dir, std::string(kMinimal) + "policy: {max_wait_s: 2.5}\n").policy.max_wait ==
+        std::chrono::milliseconds(2'500));
+  CHECK(LoadErrors(std::string(kMinimal) + "policy: {max_wait_s: 0}\n") ==
+        "suite.yaml:11:22: policy.max_wait_s: must be greater than 0");
+  CHECK(LoadErrors(std::string(kMinimal) + "policy: {max_wait_s: 86400.001}\n") ==
+        "suite.yaml:11:22: policy.max_wait_s: must be at most 86400 (a day)");
 }
 
 TEST_CASE("suite_loader: output name, mode and success criteria") {
@@ -370,6 +383,38 @@ TEST_CASE("suite_loader: sample rows with problems are reported at their file:li
           "suite.yaml:6:5: samples[3]: expected a mapping, got a list\n"
           "suite.yaml:4:5: duplicate sample id \"a\" (first used at line 3)");
   }
+}
+
+TEST_CASE("suite_loader: one round: a missing field is listed beside a duplicate id") {
+  TempDir dir;
+  dir.Write("rows.jsonl",
+            "{\"id\": \"a\", \"text\": \"x\"}\n"
+            "{\"id\": \"a\", \"text\": \"y\"}\n"
+            "{\"id\": \"c\"}\n");
+  CHECK(LoadErrors(
+            dir, Replace(kMinimal, "samples:\n  - {id: a, text: hello}\n  - {id: b, text: world}\n",
+                         "samples: rows.jsonl\n")) ==
+        "rows.jsonl:2: duplicate sample id \"a\" (first used at line 1)\n"
+        "rows.jsonl:3: sample \"c\" has no field \"text\" (used in prompt.user)");
+}
+
+TEST_CASE("suite_loader: a schema that cannot be followed is refused before it is compiled") {
+  TempDir dir;
+  const std::string yaml =
+      Replace(kMinimal, "  schema: {type: object, properties: {answer: {type: string}}}\n",
+              "  schema: schema.json\n");
+  dir.Write("schema.json", R"({"definitions": {"a": {"$ref": "#/definitions/b"},)"
+                           R"( "b": {"$ref": "#/definitions/a"}}, "$ref": "#/definitions/a"})");
+  CHECK(LoadErrors(dir, yaml) ==
+        "suite.yaml:8:11: output.schema: \"schema.json\" is not a usable JSON Schema: at "
+        "/definitions/a/$ref: a cycle of references applies the schema to the same value without "
+        "end: #/definitions/a -> #/definitions/b -> #/definitions/a");
+  // A schema that refers to itself below a keyword is a recursive schema, and fine.
+  dir.Write("schema.json", R"({"type": "object", "properties": {"kids": {"type": "array",)"
+                           R"( "items": {"$ref": "#"}}}})");
+  CHECK(LoadErrors(dir, yaml) == "ok");
+  dir.Write("schema.json", std::string(30000, '[') + std::string(30000, ']'));
+  CHECK(LoadErrors(dir, yaml) == "schema.json:1:65: nested more than 64 levels deep");
 }
 
 TEST_CASE("suite_loader: every {{field}} must exist in every sample") {

@@ -73,3 +73,31 @@ TEST_CASE("summary: a feature weighs its suites by volume and flags negative ROI
 }
 
 }  // namespace taskcost
+
+namespace taskcost {
+
+TEST_CASE("summary: a suite whose latest run is partial is flagged in every row and a line") {
+  RunManifest manifest = testing::TwoCandidateManifest(4);
+  testing::AddHuman(manifest);
+  // The hand-worked journal without small's s4 (not run) and big's second s3 attempt (big's s3
+  // then ends on a rate_limit at attempt 1 of 3: unfinished).
+  std::vector<Attempt> journal;
+  for (const Attempt& a : testing::HandWorkedJournal()) {
+    const bool cut = (a.candidate_id == "small" && a.sample_id == "s4") ||
+                     (a.candidate_id == "big" && a.sample_id == "s3" && a.attempt == 2);
+    if (!cut) journal.push_back(a);
+  }
+  const SuiteSummary s = SummariseRun(ComputeReport(manifest, journal), manifest);
+  CHECK(s.partial);
+  CHECK(s.tasks_unfinished == 1);
+  CHECK(s.tasks_not_run == 1);
+  const std::string text = RenderSummaryText(ByFeature({s}), "results");
+  CHECK(text.find("partial run") != std::string::npos);  // the flag column
+  CHECK(text.find("PARTIAL RUN: triage: run 2026-11-23T10-04-12Z left 1 tasks unfinished and 1 "
+                  "not run; its figures cover its finished tasks (taskcost run --resume "
+                  "finishes it)\n") != std::string::npos);
+  CHECK(RenderSummaryHtml(ByFeature({s}), "results").find("PARTIAL RUN: triage") !=
+        std::string::npos);
+}
+
+}  // namespace taskcost

@@ -26,7 +26,40 @@ std::string Json(const std::string& yaml) {
 TEST_CASE("yaml_util: a syntax error names file:line:col and yaml-cpp's reason") {
   Result<YAML::Node> r = ParseYaml("a: [1, 2\nb: 3\n", "c.yaml");
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().ToString() == "c.yaml:2:2: end of sequence flow not found");
+  // yaml-cpp stops at line 2; the mistake is the [ on line 1, column 4.
+  CHECK(r.error().ToString() ==
+        "c.yaml:1:4: this [ is never closed (yaml-cpp: end of sequence flow not found at line 2, "
+        "column 2)");
+  r = ParseYaml("a: 1\nb: [2, 3]\nc: {d: 4\n", "c.yaml");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().ToString() ==
+        "c.yaml:3:4: this { is never closed (yaml-cpp: end of map flow not found at line 4, "
+        "column 1)");
+  r = ParseYaml("a: 1\nb: [2, 3\n", "c.yaml");  // the innermost open bracket
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().where.line == 2);
+  CHECK(r.error().where.column == 4);
+}
+
+TEST_CASE("yaml_util: a line without its colon is pointed at, not the key after it") {
+  // "unit task" and the next key read as one plain text, "unit task prompt"; yaml-cpp fails at
+  // the colon of line 3. The line to fix is line 2.
+  Result<YAML::Node> r = ParseYaml("suite: x\nunit task\nprompt: 1\n", "c.yaml");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().ToString() ==
+        "c.yaml:2:1: expected \"key: value\", but this line has no colon, so the lines after it "
+        "were read as part of it (yaml-cpp: illegal map value at line 3, column 7)");
+  SUBCASE("indented, and after comment lines") {
+    r = ParseYaml("a:\n  b: 1\n  c 2\n  # note\n\n  d: 3\n", "c.yaml");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().where.line == 3);
+    CHECK(r.error().where.column == 3);
+  }
+  SUBCASE("an illegal map value on its own line stays where it is") {
+    r = ParseYaml("suite: x\n  unit: task\n", "c.yaml");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().ToString() == "c.yaml:2:7: illegal map value");
+  }
 }
 
 TEST_CASE("yaml_util: unknown and duplicate keys") {
@@ -99,12 +132,24 @@ TEST_CASE("yaml_util: YAML to JSON keeps YAML types, key order and quoted string
 
 namespace taskcost {
 
+TEST_CASE("yaml_util: a scalar of 300,000 digits is matched in one pass, without recursion") {
+  // The core schema's number patterns ran in std::regex, which recursed once per character and
+  // overflowed the stack (SIGSEGV) on a scalar this long.
+  const std::string digits(300'000, '7');
+  CHECK(Json("s: " + digits + "x\n") == R"({"s":")" + digits + R"(x"})");
+  CHECK(Json("f: 0." + digits.substr(0, 20) + "e-1\n") == R"({"f":0.07777777777777778})");
+  CHECK(Json("i: -" + digits.substr(0, 18) + "\n") == R"({"i":-777777777777777777})");
+  CHECK(Json("a: [+.INF]\n") == "c.yaml:1:5: a[0]: \"+.INF\" has no JSON equivalent");
+}
+
 TEST_CASE("yaml_util: an alias that contains itself is refused, not followed forever") {
-  CHECK(Json("a: &x [1, *x]\n") ==
-        "c.yaml:1:1: nested too deeply, or an alias refers to a value that contains it");
-  Result<YAML::Node> deep = ParseYaml(std::string(5000, '['), "c.yaml");
+  Result<YAML::Node> r = ParseYaml("a: &x [1, *x]\n", "c.yaml");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().ToString() == "c.yaml:1:11: this alias refers to a value that contains it");
+  Result<YAML::Node> deep = ParseYaml(std::string(5000, '[') + std::string(5000, ']'), "c.yaml");
   REQUIRE_FALSE(deep.ok());
-  CHECK(deep.error().message == "nested too deeply to read");
+  // Lists 1 to 64 open at columns 1 to 64; the 65th, at column 65, is one too many.
+  CHECK(deep.error().ToString() == "c.yaml:1:65: nested more than 64 levels deep");
 }
 
 }  // namespace taskcost

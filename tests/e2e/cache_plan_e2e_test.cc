@@ -13,9 +13,10 @@ namespace taskcost {
 namespace {
 using nlohmann::json;
 
-// Catalogs: tests/e2e/sim_suite.h (big $5 / $15, small $0.80 / $4 per 1M tokens).
-// Every call sends 160 bytes the model reads: the system prompt (20 bytes), "Ticket: " (8) and a
-// 16-byte ticket, and the 116-byte schema below.
+// Catalogs: tests/e2e/sim_suite.h (big $5 / $15 per 1M tokens on the OpenAI wire, small $0.80 /
+// $4 on the Anthropic wire). Every call carries the system prompt "Classify the ticket." (20
+// bytes), "Ticket: " (8) and a 16-byte ticket, and the 116-byte schema below; the plan counts
+// them as each wire format sends them (e2e plan test).
 const char* kSamples =
     R"({"id": "S1", "text": "my invoice wrong", "expected": "billing"}
 {"id": "S2", "text": "app crash at one", "expected": "technical"}
@@ -69,7 +70,10 @@ struct SizedSuite {
   std::vector<json> Journal(const std::string& out) const {
     std::istringstream in(ReadFileText(dir.path() + "/" + out + "/attempts.jsonl"));
     std::vector<json> lines;
-    for (std::string line; std::getline(in, line);) lines.push_back(json::parse(line));
+    for (std::string line; std::getline(in, line);) {
+      json record = json::parse(line);
+      if (record.at("type") != "sent") lines.push_back(std::move(record));  // calls going out
+    }
     lines.erase(lines.begin());  // the header
     return lines;
   }
@@ -180,15 +184,25 @@ TEST_CASE("e2e cache: a retry the cache cannot answer gets the answer of its own
 
 TEST_CASE("e2e plan: expected and worst-case cost per candidate, worked by hand") {
   SizedSuite suite;
-  // Every call: 160 bytes -> expected input 160 / 4 = 40 tokens; worst-case input
-  // 160 / 3 + 32 = 53 + 32 = 85 tokens; 3 attempts a task at worst.
-  // big (max_tokens 200, expected output 50 tokens):
-  //   expected 4 x (40 x $5/1M + 50 x $15/1M) = 4 x ($0.0002 + $0.00075) = $0.0038
-  //   worst    12 x (85 x $5/1M + 200 x $15/1M) = 12 x ($0.000425 + $0.003) = $0.0411
-  // small (max_tokens 100, expected output 25 tokens):
-  //   expected 4 x (40 x $0.80/1M + 25 x $4/1M) = 4 x ($0.000032 + $0.0001) = $0.000528
-  //   worst    12 x (85 x $0.80/1M + 100 x $4/1M) = 12 x ($0.000068 + $0.0004) = $0.005616
-  // total: expected $0.004328, worst case $0.046716.
+  // B, a call's request body less its envelope (docs/plan.md), per wire format:
+  //   big (OpenAI): {"role":"system","content":"Classify the ticket."}, (51 bytes) + the user
+  //     text (24) + ,"response_format":{"type":"json_schema","json_schema":{"name":"answer",
+  //     "strict":true,"schema":SCHEMA}} (97 + 116 = 213): B = 288
+  //   small (Anthropic): "system":"Classify the ticket.", (32) + the user text (24) +
+  //     ,"tools":[{"name":"answer","description":"Record the answer. ... input schema.",
+  //     "input_schema":SCHEMA}],"tool_choice":{"type":"tool","name":"answer"} (345, of which the
+  //     description is 122 and the schema 116): B = 401
+  // Expected input ceil(B / 4): big 72, small ceil(100.25) = 101. Worst-case input
+  // floor(B / 3) + 32: big 96 + 32 = 128, small 133 + 32 = 165. 3 attempts a task at worst.
+  // Expected output: a typical answer {"category":<the enum's mean, ceil(20 / 2) = 10 bytes>} is
+  // 2 + 10 + 1 + 10 = 23 bytes: 6 tokens.
+  // big (max_tokens 200):
+  //   expected 4 x (72 x $5/1M + 6 x $15/1M) = 4 x ($0.00036 + $0.00009) = $0.0018
+  //   worst    12 x (128 x $5/1M + 200 x $15/1M) = 12 x ($0.00064 + $0.003) = $0.04368
+  // small (max_tokens 100):
+  //   expected 4 x (101 x $0.80/1M + 6 x $4/1M) = 4 x ($0.0000808 + $0.000024) = $0.0004192
+  //   worst    12 x (165 x $0.80/1M + 100 x $4/1M) = 12 x ($0.000132 + $0.0004) = $0.006384
+  // total: expected $0.0022192, worst case $0.050064.
   CliOutcome plan = suite.Cli("plan", {});
   INFO(plan.err);
   REQUIRE(plan.exit_code == 0);
@@ -196,13 +210,14 @@ TEST_CASE("e2e plan: expected and worst-case cost per candidate, worked by hand"
         "taskcost plan: sized: 4 samples x 1 repeat x 2 candidates = 8 tasks, at most 3 "
         "attempts a task\n\n"
         "candidate       tasks  in tok/task  out tok/task  expected $  worst case $\n"
-        "big (baseline)      4         40.0          50.0      0.0038        0.0411\n"
-        "small               4         40.0          25.0    0.000528      0.005616\n"
-        "total               8                               0.004328      0.046716\n\n"
+        "big (baseline)      4         72.0           6.0      0.0018       0.04368\n"
+        "small               4        101.0           6.0   0.0004192      0.006384\n"
+        "total               8                              0.0022192      0.050064\n\n"
         "budget: $1.00; the worst case is within it\n"
-        "expected: one attempt a task, input = (prompt + schema bytes) / 4 tokens, output = "
-        "max_tokens / 4 tokens; worst case: every attempt, input = bytes / 3 + 32 tokens, "
-        "output = max_tokens (docs/plan.md)\n");
+        "expected: one attempt a task, input = B / 4 tokens (B = the request's bytes less its "
+        "envelope: prompts, instructions, schema and tools as sent), output = a typical answer "
+        "to the schema / 4 tokens (at most max_tokens); worst case: every attempt, input = B / 3 "
+        "+ 32 tokens, output = max_tokens (docs/plan.md)\n");
   CHECK_FALSE(suite.Exists("results"));  // nothing ran, nothing was written
 
   SUBCASE("selection and repeats change the plan as they would the run") {
@@ -211,18 +226,18 @@ TEST_CASE("e2e plan: expected and worst-case cost per candidate, worked by hand"
     REQUIRE(narrowed.exit_code == 0);
     // 2 samples x 2 repeats = 4 big tasks: the same figures as above.
     CHECK(Contains(narrowed.out, "2 samples x 2 repeats x 1 candidate = 4 tasks"));
-    CHECK(Contains(narrowed.out, "total               4                                 0.0038"
-                                 "        0.0411\n"));
+    CHECK(Contains(narrowed.out, "total               4                                 0.0018"
+                                 "       0.04368\n"));
   }
   SUBCASE("after a run, attempts the cache will answer cost nothing") {
     REQUIRE(suite.Run("run1").exit_code == 0);
     CliOutcome warm = suite.Cli("plan", {});
     // Cached: every task's attempt 1, and attempt 2 of small's tasks (12 of 24). Left: big's
-    // attempts 2-3 (8 x $0.003425 = $0.0274) and small's attempt 3 (4 x $0.000468 = $0.001872).
-    CHECK(Contains(warm.out, "big (baseline)      4         40.0          50.0        0.00"
-                             "        0.0274\n"));
+    // attempts 2-3 (8 x $0.00364 = $0.02912) and small's attempt 3 (4 x $0.000532 = $0.002128).
+    CHECK(Contains(warm.out, "big (baseline)      4         72.0           6.0        0.00"
+                             "       0.02912\n"));
     CHECK(Contains(warm.out, "total               8                                   0.00"
-                             "      0.029272\n"));
+                             "      0.031248\n"));
     CHECK(Contains(warm.out, "12 of 24 possible attempts are answered from it and cost nothing"));
   }
 }
@@ -231,18 +246,18 @@ TEST_CASE("e2e plan: run refuses to start when the worst case exceeds the budget
   SizedSuite suite;
   CliOutcome refused = suite.Run("run1", {"--budget", "0.02"});
   CHECK(refused.exit_code == 2);
-  CHECK(Contains(refused.err, "total               8                               0.004328"
-                              "      0.046716\n"));
+  CHECK(Contains(refused.err, "total               8                              0.0022192"
+                              "      0.050064\n"));
   CHECK(Contains(refused.err,
-                 "taskcost: error: the worst case, $0.046716, exceeds the budget of $0.02 "
-                 "(expected $0.004328); nothing was spent. Raise --budget, select fewer tasks "
+                 "taskcost: error: the worst case, $0.050064, exceeds the budget of $0.02 "
+                 "(expected $0.0022192); nothing was spent. Raise --budget, select fewer tasks "
                  "(--limit, --samples, --candidates), or pass --allow-partial to run and stop at "
                  "the cap\n"));
   CHECK_FALSE(suite.Exists("run1"));
 
   SUBCASE("--allow-partial starts and stops at the cap") {
-    // Usage within the plan's worst case (input 80 <= bytes / 3 + 32 = 85 tokens, output <=
-    // max_tokens), so each reservation covers its call: big 80 x $5/1M + 200 x $15/1M = $0.0034
+    // Usage within the plan's worst case (input 80 <= floor(B / 3) + 32 = 128 and 165 tokens,
+    // output <= max_tokens), so each reservation covers its call: big 80 x $5/1M + 200 x $15/1M = $0.0034
     // a call, small 80 x $0.80/1M + 100 x $4/1M = $0.000464 a call. The whole run would cost
     // 4 x $0.0034 + 8 x $0.000464 = $0.017312; $0.012 stops it part-way. Which tasks ran depends
     // on the order replies come back in; that spend stays under the cap does not.
@@ -261,8 +276,8 @@ models:
     CliOutcome partial = suite.Run("run1", {"--budget", "0.012", "--allow-partial"});
     INFO(partial.err);
     CHECK(partial.exit_code == 3);
-    CHECK(Contains(partial.err, "taskcost: warning: the worst case, $0.046716, exceeds the "
-                                "budget of $0.012 (expected $0.004328); --allow-partial: the run "
+    CHECK(Contains(partial.err, "taskcost: warning: the worst case, $0.050064, exceeds the "
+                                "budget of $0.012 (expected $0.0022192); --allow-partial: the run "
                                 "stops when the budget is reached\n"));
     CHECK(Contains(partial.err, "taskcost: warning: budget reached: "));
     const json report = suite.Report("run1");

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -88,7 +89,9 @@ CliOutcome CliChild::Wait() {
   if (pid_ <= 0) return outcome;
   DrainPipes(out_fd_, err_fd_, &outcome.out, &outcome.err);
   int status = 0;
-  waitpid(pid_, &status, 0);
+  rusage usage{};
+  wait4(pid_, &status, 0, &usage);
+  outcome.peak_rss_kb = usage.ru_maxrss;
   pid_ = -1;
   outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return outcome;

@@ -15,6 +15,7 @@ struct CliOutcome {
   int exit_code = -1;  // 128 + signal when killed by a signal
   std::string out;
   std::string err;
+  long peak_rss_kb = 0;  // the child's peak resident memory (getrusage ru_maxrss), KiB
 };
 
 /// A taskcost process running in the background. Its stdout and stderr go to pipes read only
@@ -31,6 +32,8 @@ class CliChild {
 
   /// Sends `signal` (SIGINT, SIGKILL, ...) to the child.
   void Signal(int signal) const;
+  /// The child's process id (-1 once waited for).
+  pid_t pid() const { return pid_; }
   /// Reads everything the child prints until it exits, then reaps it.
   CliOutcome Wait();
 

@@ -11,6 +11,7 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "harness/core/attempt.h"
 #include "tests/e2e/cli_process.h"
@@ -329,6 +330,24 @@ TEST_CASE("e2e faults: each fault is survived, classified, retried per policy, t
   CHECK(run.journal.size() == kRunAttempts);
   const SimulatorStats stats = run.sim->Stats();
   CHECK(stats.requests == kRunAttempts);
+  // Each call was journaled as sent before it went out, and each sent line has its attempt,
+  // sent when the attempt says it started: no call was in flight when the run ended.
+  const std::vector<json> sent = JournalLines(run.dir.path() + "/run/attempts.jsonl", "sent");
+  CHECK(sent.size() == kRunAttempts);
+  auto call = [](const json& line) {
+    return std::make_tuple(line.at("sample").get<std::string>(),
+                           line.at("candidate").get<std::string>(), line.at("attempt").get<int>());
+  };
+  std::map<std::tuple<std::string, std::string, int>, json> started;
+  for (const json& a : run.journal) started[call(a)] = a.at("started_unix_ms");
+  for (const json& line : sent) {
+    INFO(line.dump());
+    auto it = started.find(call(line));
+    REQUIRE(it != started.end());
+    CHECK(line.at("started_unix_ms") == it->second);
+  }
+  CHECK(run.report.at("calls_in_flight") == 0);
+  CHECK(run.report.at("in_flight_note").is_null());
   // Faults the simulator drew: as many as the journal classified (malformed: 4 + 12 hopeless).
   CHECK(stats.faults == std::map<std::string, int64_t>{{"malformed_json", 16},
                                                        {"overloaded", 4},

@@ -147,6 +147,38 @@ TEST_CASE("e2e gate: a run gated against its own suite's baseline passes") {
   }
 }
 
+TEST_CASE("e2e gate: a budget-stopped run fails against a complete baseline unless allowed") {
+  // The complete run costs 4 x $0.003 + 4 x $0.00064 = $0.01456, but each call reserves its
+  // worst case first (`plan`: $0.14016 / 8 = $0.01752 for big, $0.035533 / 8 = $0.0044417 for
+  // small): under a $0.025 budget the first calls fit, the last of big's cannot (its $0.01752
+  // on top of what the others spent). Every answer is right, so the finished tasks' figures
+  // equal the baseline's.
+  GateDir g;
+  g.Run("run-1");
+  REQUIRE(g.Cli({"baseline", "save", "run-1", "-o", "base.json"}).exit_code == 0);
+  CliOutcome run = g.Cli({"run", "suite.yaml", "--simulate", "profile.yaml", "--out", "run-p",
+                          "--quiet", "--no-cache", "--budget", "0.025", "--allow-partial"});
+  REQUIRE_MESSAGE(run.exit_code == 3, run.err);
+  CHECK(run.out.find("PARTIAL RUN: ") != std::string::npos);
+  CliOutcome gate = g.Cli({"gate", "run-p", "--baseline", "base.json", "--junit", "gate.xml"});
+  INFO(gate.out, gate.err);
+  CHECK(gate.exit_code == 1);
+  CHECK(gate.out.find("FAIL  run  complete run: baseline complete (8 of 8 tasks finished), now "
+                      "partial (") != std::string::npos);
+  CHECK(gate.out.find("note: partial run: candidate ") != std::string::npos);
+  CHECK(ValidateJUnit(g, "gate.xml") == "valid");
+  CliOutcome allowed = g.Cli({"gate", "run-p", "--baseline", "base.json", "--allow-partial"});
+  INFO(allowed.out);
+  CHECK(allowed.exit_code == 0);
+  CHECK(allowed.out.find("SKIP  run  complete run: ") != std::string::npos);
+  CHECK(allowed.out.find("; --allow-partial: this run's figures cover its finished tasks only") !=
+        std::string::npos);
+  // A baseline saved from the partial run records it.
+  CliOutcome saved = g.Cli({"baseline", "save", "run-p", "-o", "-"});
+  CHECK(nlohmann::json::parse(saved.out).at("partial") == true);
+  CHECK(saved.err.find("taskcost: warning: partial run: candidate ") != std::string::npos);
+}
+
 TEST_CASE("e2e gate: the example suite, run again unchanged, passes against its baseline") {
   TempDir out;
   const std::string source = TASKCOST_SOURCE_DIR;

@@ -1,11 +1,13 @@
 // History end to end: three runs of the example suite (simulated, different sample counts, so
-// their figures differ) indexed into results/history.sqlite by `run`, then `history` shows the
-// change between them as the three report.json files say it should; the index is rebuilt from
-// the run directories when deleted.
+// their figures differ) indexed into results/history.sqlite by `run`, then `history` marks them
+// simulated and, asked to compare them, shows the change between them as the three report.json
+// files say it should; the index is rebuilt from the run directories when deleted, damaged
+// (garbage, truncated) or of another shape.
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "tests/e2e/cli_process.h"
@@ -38,9 +40,10 @@ TEST_CASE("e2e: history across three runs shows the change between them") {
   for (const std::string& d : dirs)
     reports.push_back(json::parse(ReadFileText(d + "/report.json")));
 
-  CliOutcome history = RunCli(
-      {"history", "support-triage", "--results", results, "--format", "json", "--since", "1d"},
-      out.path());
+  const std::vector<std::string> history_json = {
+      "history", "support-triage",     "--results", results, "--format", "json", "--since",
+      "1d",      "--include-simulated"};
+  CliOutcome history = RunCli(history_json, out.path());
   INFO(history.err);
   REQUIRE(history.exit_code == 0);
   const json h = json::parse(history.out);
@@ -75,6 +78,20 @@ TEST_CASE("e2e: history across three runs shows the change between them") {
     CHECK(spent_now > spent_was);  // more samples: the runs really differ
   }
 
+  // Without --include-simulated the simulated runs are listed, marked, and compared with nothing.
+  CliOutcome plain =
+      RunCli({"history", "support-triage", "--results", results, "--format", "json"}, out.path());
+  REQUIRE(plain.exit_code == 0);
+  const json p = json::parse(plain.out);
+  CHECK(p.at("include_simulated") == false);
+  REQUIRE(p.at("runs").size() == h.at("runs").size());
+  for (const json& r : p.at("runs")) {
+    CHECK(r.at("simulated") == true);
+    CHECK(r.at("compared") == false);
+    CHECK(r.at("cost_change_pct").is_null());
+  }
+  CHECK(p.at("weeks").empty());
+
   CliOutcome typo = RunCli({"history", "support-triag", "--results", results}, out.path());
   CHECK(typo.exit_code == 2);
   CHECK(typo.err.find("did you mean \"support-triage\"?") != std::string::npos);
@@ -85,12 +102,32 @@ TEST_CASE("e2e: history across three runs shows the change between them") {
   CHECK(text.out.find("week over week") != std::string::npos);
   CliOutcome html = RunCli({"history", "--results", results, "--format", "html"}, out.path());
   CHECK(html.out.find("data-chart=\"history-cost\"") != std::string::npos);
-  std::filesystem::remove(results + "/history.sqlite");
-  CliOutcome rebuilt = RunCli(
-      {"history", "support-triage", "--results", results, "--format", "json", "--since", "1d"},
-      out.path());
+  const std::string index = results + "/history.sqlite";
+  std::filesystem::remove(index);
+  CliOutcome rebuilt = RunCli(history_json, out.path());
   CHECK(json::parse(rebuilt.out).at("runs") == h.at("runs"));
   CHECK(json::parse(rebuilt.out).at("weeks") == h.at("weeks"));
+
+  // A damaged index is derived data too: rebuilt, with a warning, to the same figures.
+  for (const char* damage : {"garbage bytes", "truncated"}) {
+    INFO(damage);
+    if (std::string(damage) == "truncated") {
+      REQUIRE(std::filesystem::file_size(index) > 1000);
+      std::filesystem::resize_file(index, 1000);
+    } else {
+      std::ofstream(index, std::ios::binary | std::ios::trunc) << std::string(5000, 'Z');
+    }
+    std::filesystem::remove(index + "-wal");
+    std::filesystem::remove(index + "-shm");
+    CliOutcome recovered = RunCli(history_json, out.path());
+    INFO(recovered.err);
+    REQUIRE(recovered.exit_code == 0);
+    CHECK(recovered.err.find("taskcost: warning: " + index) != std::string::npos);
+    CHECK(recovered.err.find("it holds only derived data: deleted, to be rebuilt from the run "
+                             "directories") != std::string::npos);
+    CHECK(json::parse(recovered.out).at("runs") == h.at("runs"));
+    CHECK(json::parse(recovered.out).at("weeks") == h.at("weeks"));
+  }
 }
 
 TEST_CASE("e2e: history and summary usage errors") {

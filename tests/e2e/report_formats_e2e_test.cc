@@ -28,10 +28,11 @@ TEST_CASE("e2e: report --format csv has one row per task that adds up to report.
   const json report = json::parse(ReadFileText(out.path() + "/run/report.json"));
   REQUIRE(rows->size() == 1 + 10 * report.at("candidates").size());
   const std::vector<std::string>& header = (*rows)[0].fields;
-  REQUIRE(header.size() == 12);
+  REQUIRE(header.size() == 13);
   CHECK(header[1] == "candidate");
   CHECK(header[7] == "cost_picousd");
   CHECK(header[8] == "success");
+  CHECK(header[12] == "state");
   std::map<std::string, int64_t> cost, successes, attempts;
   for (size_t i = 1; i < rows->size(); ++i) {
     const std::vector<std::string>& f = (*rows)[i].fields;
@@ -39,6 +40,8 @@ TEST_CASE("e2e: report --format csv has one row per task that adds up to report.
     successes[f[1]] += f[8] == "true" ? 1 : 0;
     attempts[f[1]] += std::stoll(f[3]);
     CHECK((f[8] == "true") == f[9].empty());  // a failure class exactly when it failed
+    // A complete run: every task succeeded or failed.
+    CHECK(f[12] == (f[8] == "true" ? "succeeded" : "failed"));
   }
   for (const json& c : report.at("candidates")) {
     const std::string id = c.at("id").get<std::string>();

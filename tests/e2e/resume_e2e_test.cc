@@ -3,11 +3,12 @@
 // continued with `run --resume RUN_DIR`. The simulator runs in this test's process and outlives
 // every taskcost process, so the requests it received can be held against the journal.
 #include <doctest/doctest.h>
-
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -184,6 +185,7 @@ TEST_CASE("e2e resume: kill -9 mid-run, resume: finished tasks are not called ag
   std::vector<json> journal;
   int64_t requests = requests_before;
   size_t cut_mid_task = 0;
+  int64_t unanswered_before = 0;  // sent lines without an attempt line, of earlier processes
   for (size_t kill_at : {6u, 16u}) {
     INFO("kill at ", kill_at, " lines");
     CliChild child = journal.empty()
@@ -198,12 +200,18 @@ TEST_CASE("e2e resume: kill -9 mid-run, resume: finished tasks are not called ag
     journal = suite.Journal("run");
     REQUIRE(journal.size() < kCalls);  // the kill came mid-run
     // The journal kept every line of the earlier processes, and each call this process's
-    // journal does not hold was in flight when it died: at most 2 (its concurrency).
+    // journal does not hold was in flight when it died: at most 2 (its concurrency), each with
+    // its sent line (a sent line's request may not have reached the server before the kill).
     CHECK(std::equal(before.begin(), before.end(), journal.begin()));
     const int64_t lost = (suite.Requests() - requests) -
                          static_cast<int64_t>(journal.size() - before.size());
+    const int64_t sent_unanswered =
+        static_cast<int64_t>(JournalLines(suite.JournalPath("run"), "sent").size()) -
+        static_cast<int64_t>(journal.size()) - unanswered_before;
     CHECK(lost >= 0);
-    CHECK(lost <= 2);
+    CHECK(lost <= sent_unanswered);
+    CHECK(sent_unanswered <= 2);
+    unanswered_before += sent_unanswered;
     requests = suite.Requests();
     // A task cut off between its attempts, for the resume to continue (a reply landing between
     // the look and the kill could finish it, hence counted over both kills below).
@@ -299,6 +307,194 @@ TEST_CASE("e2e resume: Ctrl-C stops scheduling, lets calls in flight finish, exi
   CHECK(suite.Requests() - requests_before == kCalls);  // every call made once, in all
   CheckEveryAttemptOnce(suite.Journal("run"));
   CheckSameTaskFigures(suite.Report("run"), reference);
+}
+
+TEST_CASE("e2e resume: a journal that cannot be trusted is refused with file and line, kept") {
+  ResumeSuite suite;
+  suite.Reference();
+  const std::string path = suite.JournalPath("reference");
+  const std::string text = ReadFileText(path);
+  const json manifest = json::parse(ReadFileText(suite.dir.path() + "/reference/run.json"));
+  const json first = JournalLines(path, "attempt").front();
+  const size_t lines = static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+  std::string changed, error;  // after "taskcost: error: reference/attempts.jsonl:"
+  SUBCASE("an attempt line journaled twice") {
+    changed = text + first.dump() + "\n";
+    error = std::to_string(lines + 1) + ": attempt 1 of task (" +
+            first.at("sample").get<std::string>() + ", " +
+            first.at("candidate").get<std::string>() +
+            ", repeat 0) comes after attempt 1: journaled twice";
+  }
+  SUBCASE("a header with another run's id") {
+    const std::string id = manifest.at("run_id").get<std::string>();
+    changed = text;
+    changed.replace(changed.find(id), id.size(), "2020-01-01T00-00-00Z");
+    error = "1: this journal belongs to run \"2020-01-01T00-00-00Z\", but run.json is run \"" +
+            id + "\"";
+  }
+  SUBCASE("a complete last line nested 100,000 deep") {
+    changed = text + std::string(100'000, '[') + std::string(100'000, ']') + "\n";
+    error = std::to_string(lines + 1) + ":";  // what is wrong with it may be worded either way
+  }
+  suite.dir.Write("reference/attempts.jsonl", changed);
+  const std::string prefix = "taskcost: error: reference/attempts.jsonl:" + error;
+  CliOutcome report = RunCli({"report", "reference", "--no-write"}, suite.dir.path());
+  CHECK(report.exit_code == 2);
+  CHECK(report.err.starts_with(prefix));
+  CliOutcome resumed = suite.Resume("reference");
+  CHECK(resumed.exit_code == 2);
+  CHECK(resumed.err.starts_with(prefix));
+  CHECK(ReadFileText(path) == changed);  // nothing cut off, nothing appended
+}
+
+namespace {
+
+// Calls out at a kill (issue 12, item 11) and two runs of one directory (item 7). Candidate
+// `hang` is a self-hosted model priced by time at $3.60 per GPU-hour; while the providers point
+// it at the first simulator, its calls are never answered (a stall: only the 30 s timeout would
+// end them), so once they fill the run's 4 slots nothing moves until the kill: every request the
+// simulator received is then either an attempt line or a sent line without one. The resume that
+// finishes the run points `hang` at a second simulator that answers.
+const std::string kOutSuite = TicketSuite("calls-out", R"(
+policy: {max_attempts: 3, timeout_s: 30, backoff_initial_ms: 0, backoff_max_ms: 0}
+candidates:
+  - {id: good, provider: sim, model: m-big, baseline: true}
+  - {id: hang, provider: sim-2, model: m-hang, price: gpu}
+)");
+const char* kStallProfile = R"(seed: 5
+answers: {samples: samples.jsonl, key_field: text, fields: {category: expected}}
+models:
+  m-big: {input_tokens: 1000, output_tokens: 100, latency_ms: 20}
+  m-hang: {input_tokens: 1000, output_tokens: 100, latency_ms: 20, faults: {stall: 1}}
+)";
+const char* kAnswerProfile = R"(seed: 5
+answers: {samples: samples.jsonl, key_field: text, fields: {category: expected}}
+models:
+  m-hang: {input_tokens: 1000, output_tokens: 100, latency_ms: 20}
+)";
+// The worst case of one call of `hang`: the GPU-hour price over the policy's timeout,
+// $3.60 x 30 s / 3,600 s = $0.03 = 30,000,000,000 pUSD.
+constexpr int64_t kHangWorst = 30'000'000'000;
+
+struct CallsOut {
+  TempDir dir;
+  std::optional<LiveSimulator> stalling, answering;
+
+  CallsOut() {
+    WriteSimSuite(dir, {kSamples, kTicketSchema, kOutSuite.c_str(), kStallProfile});
+    dir.Write("answering.yaml", kAnswerProfile);
+    dir.Write("prices.yaml", std::string(kSimPrices) +
+                                 "  gpu: {gpu_hour_usd: \"3.60\", as_of: 2026-11-23, "
+                                 "source: \"https://example.invalid/gpu\"}\n");
+    stalling.emplace(dir.path() + "/profile.yaml");
+    answering.emplace(dir.path() + "/answering.yaml");
+    dir.Write("providers.yaml", stalling->Providers());
+  }
+  /// Points `hang` (provider sim-2) at the simulator that answers.
+  void AnswerHang() {
+    const std::string stalled = stalling->Providers();
+    const std::string answered = answering->Providers();
+    const std::string sim2 = "  sim-2: ";
+    const size_t from = stalled.find(sim2), to = stalled.find('\n', from);
+    const size_t afrom = answered.find(sim2), ato = answered.find('\n', afrom);
+    dir.Write("providers.yaml",
+              stalled.substr(0, from) + answered.substr(afrom, ato - afrom) + stalled.substr(to));
+  }
+  std::string JournalPath() const { return dir.path() + "/run/attempts.jsonl"; }
+  int64_t Requests() const { return stalling->Stats().requests + answering->Stats().requests; }
+  /// Sent lines no line answers (a call is its task, step and attempt).
+  std::vector<json> Unanswered() const {
+    std::map<AttemptKey, int> open;
+    std::vector<json> unanswered;
+    for (const json& sent : JournalLines(JournalPath(), "sent")) ++open[KeyOf(sent)];
+    for (const json& a : JournalLines(JournalPath(), "attempt")) --open[KeyOf(a)];
+    for (const json& sent : JournalLines(JournalPath(), "sent")) {
+      if (open[KeyOf(sent)]-- > 0) unanswered.push_back(sent);
+    }
+    return unanswered;
+  }
+  /// Waits until the run is stuck with its 4 slots held by stalled calls, each a sent line
+  /// without an answer; fails after 30 s.
+  void AwaitStuck(int64_t stalls) const {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (stalling->Stats().stalls < stalls || stalling->Stats().in_flight < 4) {
+      REQUIRE(std::chrono::steady_clock::now() < deadline);
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+};
+
+}  // namespace
+
+TEST_CASE("e2e resume: calls out at kill -9 are journaled as sent, reported, never lost") {
+  CallsOut suite;
+  const std::vector<std::string> resume = {"run",        "--resume",      "run", "--quiet",
+                                           "--no-cache", "--concurrency", "4"};
+  CliChild first(
+      {"run", "suite.yaml", "--out", "run", "--quiet", "--no-cache", "--concurrency", "4"},
+      suite.dir.path(), kLiveSimKeys);
+  suite.AwaitStuck(4);
+  // The new run holds its directory from the start: a resume of it is refused meanwhile.
+  CliOutcome early = RunCli(resume, suite.dir.path(), kLiveSimKeys);
+  CHECK(early.exit_code == 2);
+  CHECK(early.err.find("run directory run is in use by another taskcost run (pid " +
+                       std::to_string(first.pid()) + ")") != std::string::npos);
+  first.Signal(SIGKILL);
+  REQUIRE(first.Wait().exit_code == 128 + SIGKILL);
+  // Every request the provider received is an attempt line or a call sent without an answer.
+  const size_t attempts_then = JournalLines(suite.JournalPath(), "attempt").size();
+  std::vector<json> out = suite.Unanswered();
+  CHECK(out.size() == 4);
+  CHECK(suite.Requests() == static_cast<int64_t>(attempts_then + out.size()));
+  for (const json& sent : out) {
+    CHECK(sent.at("candidate") == "hang");
+    CHECK(sent.at("worst_case_picousd") == kHangWorst);
+  }
+
+  // A resumed run holds the directory: a second one is refused with exit 2, naming its pid.
+  CliChild second(resume, suite.dir.path(), kLiveSimKeys);
+  suite.AwaitStuck(8);  // the 4 calls made again, stuck as well
+  CliOutcome refused = RunCli(resume, suite.dir.path(), kLiveSimKeys);
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err ==
+        "taskcost: error: run directory run is in use by another taskcost run (pid " +
+            std::to_string(second.pid()) +
+            "); wait for it to end, or stop it, before running this directory "
+            "again\n");
+  second.Signal(SIGKILL);
+  REQUIRE(second.Wait().exit_code == 128 + SIGKILL);
+  out = suite.Unanswered();
+  CHECK(out.size() == 8);
+  CHECK(suite.Requests() ==
+        static_cast<int64_t>(JournalLines(suite.JournalPath(), "attempt").size() + out.size()));
+
+  // Finished with `hang` answered: 8 calls went out without an answer, at most 8 x $0.03.
+  suite.AnswerHang();
+  CliOutcome finished = RunCli(resume, suite.dir.path(), kLiveSimKeys);
+  INFO(finished.err);
+  REQUIRE(finished.exit_code == 0);
+  const std::vector<json> attempts = JournalLines(suite.JournalPath(), "attempt");
+  CHECK(attempts.size() == 16);  // every task of both candidates, answered at its first attempt
+  CHECK(suite.Unanswered().size() == 8);
+  CHECK(suite.Requests() == 16 + 8);
+  const std::string line =
+      "8 calls were in flight when the run stopped; their usage is unknown; at most $0.24 by "
+      "the worst case";
+  CHECK(finished.out.find(line) != std::string::npos);
+  const json report = json::parse(ReadFileText(suite.dir.path() + "/run/report.json"));
+  CHECK(report.at("calls_in_flight") == 8);
+  CHECK(report.at("in_flight_worst_case_picousd") == 8 * kHangWorst);
+  CHECK(report.at("in_flight_note") == line);
+  CHECK(ReportCandidate(report, "hang").at("calls_in_flight") == 8);
+  CHECK(ReportCandidate(report, "hang").at("tasks_in_flight") == 0);  // all made again
+  CHECK(ReportCandidate(report, "good").at("calls_in_flight") == 0);
+  CHECK(ReadFileText(suite.dir.path() + "/run/report.md")
+            .find("8 calls were in flight when the run stopped; their usage is unknown; at most "
+                  "\\$0.24 by the worst case") != std::string::npos);  // Markdown escapes $
+  // `report` reads the same from the journal.
+  CliOutcome again = RunCli({"report", "run", "--no-write"}, suite.dir.path());
+  CHECK(again.exit_code == 0);
+  CHECK(again.out == finished.out);
 }
 
 }  // namespace taskcost

@@ -170,5 +170,27 @@ TEST_CASE("e2e review: bad input exits 2 and records nothing") {
   CHECK_FALSE(std::filesystem::exists(r.dir.path() + "/run/review/imports"));
 }
 
+TEST_CASE("e2e review: --skip-bad-rows records the good rows and succeeds") {
+  ReviewDir r;
+  REQUIRE(r.Cli({"review", "export", "run", "--format", "csv", "-o", "sheet.csv"}).exit_code == 0);
+  const json key = r.Key();
+  // The first row scored 9, off the 1-5 scale; every other row 4.
+  std::string scored = "Row ID,Score (1-5),Comment\n";
+  const std::string bad_id = key.at("rows").at(0).at("row_id").get<std::string>();
+  for (const json& row : key.at("rows")) {
+    const std::string id = row.at("row_id").get<std::string>();
+    scored += id + "," + (id == bad_id ? "9" : "4") + ",\n";
+  }
+  r.dir.Write("scored.csv", scored);
+  CliOutcome imported =
+      r.Cli({"review", "import", "run", "scored.csv", "--reviewer", "ann", "--skip-bad-rows"});
+  INFO(imported.err);
+  CHECK(imported.exit_code == 0);  // the rows asked for were recorded
+  CHECK(imported.err == "taskcost: warning: skipped: scored.csv:2: row " + bad_id +
+                            ": score 9 is off the scale 1-5\n");
+  CHECK(imported.out.find("7 scores, 0 blank, 1 rows with problems") != std::string::npos);
+  CHECK(std::filesystem::exists(r.dir.path() + "/run/review/imports"));
+}
+
 }  // namespace
 }  // namespace taskcost

@@ -89,9 +89,9 @@ TEST_CASE("e2e: cost per successful task matches the hand-computed figure") {
     CHECK(again.exit_code == 0);
     CHECK(again.out == run.out);
   }
-  SUBCASE("the journal holds one line per call and no key") {
+  SUBCASE("the journal holds two lines per call (sent, then its attempt) and no key") {
     std::string journal = ReadFileText(suite.dir.path() + "/run/attempts.jsonl");
-    CHECK(std::count(journal.begin(), journal.end(), '\n') == 1 + 12);
+    CHECK(std::count(journal.begin(), journal.end(), '\n') == 1 + 2 * 12);
     CHECK(journal.find("simulated-key") == std::string::npos);
   }
 }

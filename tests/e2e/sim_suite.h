@@ -29,6 +29,16 @@ models:
   m-small: {input: 0.80, output: 4.00, as_of: 2026-11-23, source: "https://example.invalid/small"}
 )";
 
+// The real OpenAI endpoint and the gpt-4.1 price, for suites that are only validated (nothing is
+// sent): tests of broken and hostile input files.
+inline constexpr const char* kOpenAiProviders = R"(providers:
+  openai: {kind: openai, base_url: "https://api.openai.com/v1", api_key_env: OPENAI_API_KEY}
+)";
+inline constexpr const char* kGpt41Prices = R"(currency: USD
+models:
+  gpt-4.1: {input: 2.00, output: 8.00, as_of: 2026-11-23, source: "https://example.invalid"}
+)";
+
 // Four tickets whose right category is in `expected`, and the answer schema for them.
 inline constexpr const char* kTicketSamples =
     R"({"id": "S1", "text": "my invoice is wrong", "expected": "billing"}
@@ -98,16 +108,31 @@ inline const nlohmann::json& ReportCandidate(const nlohmann::json& report, const
   return none;
 }
 
-/// The attempt lines of the journal at `path`, header left out. A final line without its
-/// newline (a write a kill cut short) is left out too.
+/// The lines of the journal at `path` whose type is `type` (header left out). A final line
+/// without its newline (a write a kill cut short) is left out too.
+inline std::vector<nlohmann::json> JournalLines(const std::string& path, const char* type) {
+  std::istringstream in(ReadFileText(path));
+  std::vector<nlohmann::json> lines;
+  for (std::string line; std::getline(in, line);) {
+    if (in.eof()) break;  // no newline after it
+    nlohmann::json record = nlohmann::json::parse(line);
+    if (record.at("type") == type) lines.push_back(std::move(record));
+  }
+  return lines;
+}
+
+/// The attempt and judge lines of the journal at `path`, as JournalLines reads them: every line
+/// but the header and the `sent` lines (a call about to go out).
 inline std::vector<nlohmann::json> JournalAttempts(const std::string& path) {
   std::istringstream in(ReadFileText(path));
   std::vector<nlohmann::json> lines;
   for (std::string line; std::getline(in, line);) {
     if (in.eof()) break;  // no newline after it
-    lines.push_back(nlohmann::json::parse(line));
+    nlohmann::json record = nlohmann::json::parse(line);
+    if (record.at("type") != "header" && record.at("type") != "sent") {
+      lines.push_back(std::move(record));
+    }
   }
-  if (!lines.empty()) lines.erase(lines.begin());
   return lines;
 }
 

@@ -3,17 +3,11 @@
 #include <doctest/doctest.h>
 
 #include "tests/e2e/cli_process.h"
+#include "tests/e2e/sim_suite.h"
 
 namespace taskcost {
 namespace {
 
-const char* kProviders = R"(providers:
-  openai: {kind: openai, base_url: "https://api.openai.com/v1", api_key_env: OPENAI_API_KEY}
-)";
-const char* kPrices = R"(currency: USD
-models:
-  gpt-4.1: {input: 2.00, output: 8.00, as_of: 2026-11-23, source: "https://example.invalid"}
-)";
 const char* kSchema = R"({"type": "object", "properties": {"category": {"type": "string"}},
  "required": ["category"]})";
 
@@ -32,8 +26,8 @@ const char* kBroken =
 
 TEST_CASE("e2e: a broken suite gets one located message per problem and exit 2") {
   TempDir dir;
-  dir.Write("providers.yaml", kProviders);
-  dir.Write("prices.yaml", kPrices);
+  dir.Write("providers.yaml", kOpenAiProviders);
+  dir.Write("prices.yaml", kGpt41Prices);
   dir.Write("schema.json", kSchema);
   dir.Write("rows.jsonl", "{\"id\": \"r1\", \"text\": \"hi\"}\n{\"id\": \"r1\", \"text\": \"again\"}\n");
   dir.Write("suite.yaml", kBroken);
@@ -52,7 +46,30 @@ TEST_CASE("e2e: a broken suite gets one located message per problem and exit 2")
     CHECK(v.err.find("rows.jsonl:2: duplicate sample id \"r1\" (first used at line 1)") !=
           std::string::npos);
   }
-  SUBCASE("catalog problems are reported once the suite itself is sound") {
+  SUBCASE("one round: catalog problems beside the suite's, a missing field beside a duplicate") {
+    // Row 2 repeats r1's id; row 3 lacks the "text" the prompt uses. Every problem is listed at
+    // once: the samples', the suite's own, the catalogs', and a warning for the unset key.
+    dir.Write("rows.jsonl", "{\"id\": \"r1\", \"text\": \"hi\"}\n"
+                            "{\"id\": \"r1\", \"text\": \"again\"}\n"
+                            "{\"id\": \"r3\"}\n");
+    std::vector<std::string> args = {"validate", "suite.yaml"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    CliOutcome v = RunCli(args, dir.path(), {{"OPENAI_API_KEY", ""}});
+    CHECK(v.exit_code == 2);
+    CHECK(v.err ==
+          "taskcost: error: rows.jsonl:2: duplicate sample id \"r1\" (first used at line 1)\n"
+          "taskcost: error: suite.yaml:5:10: policy: unknown key \"max_attemps\", did you mean "
+          "\"max_attempts\"?\n"
+          "taskcost: error: rows.jsonl:3: sample \"r3\" has no field \"text\" (used in "
+          "prompt.user)\n"
+          "taskcost: error: suite.yaml:7:23: candidates[0].provider: unknown provider \"opnai\", "
+          "did you mean \"openai\"?\n"
+          "taskcost: error: suite.yaml:8:38: candidates[1].model: no price for \"gpt-5-mega\" in "
+          "prices.yaml; add it there or set candidates[1].price\n"
+          "taskcost: warning: environment variable OPENAI_API_KEY is not set (needed by b); run "
+          "refuses to start without it (--simulate needs no key)\n");
+  }
+  SUBCASE("run refuses the same suite before anything is sent") {
     dir.Write("rows.jsonl", "{\"id\": \"r1\", \"text\": \"hi\"}\n");
     dir.Write("suite.yaml", std::string(kBroken).replace(std::string(kBroken).find("max_attemps"),
                                                          11, "max_attempts"));
@@ -66,6 +83,19 @@ TEST_CASE("e2e: a broken suite gets one located message per problem and exit 2")
     CHECK(r.err.find("candidates[1].model: no price for \"gpt-5-mega\" in prices.yaml") !=
           std::string::npos);
     CHECK_FALSE(ReadFileText(dir.path() + "/run/attempts.jsonl").size() > 0);
+  }
+  SUBCASE("a key variable that is not set is a warning of a valid suite") {
+    dir.Write("rows.jsonl", "{\"id\": \"r1\", \"text\": \"hi\"}\n");
+    dir.Write("suite.yaml", "suite: s\nsamples: rows.jsonl\nprompt: {user: \"{{text}}\"}\n"
+                            "output: {schema: schema.json}\n"
+                            "candidates:\n  - {id: a, provider: openai, model: gpt-4.1}\n");
+    std::vector<std::string> args = {"validate", "suite.yaml"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    CliOutcome v = RunCli(args, dir.path(), {{"OPENAI_API_KEY", ""}});
+    CHECK(v.exit_code == 0);
+    CHECK(v.err == "taskcost: warning: environment variable OPENAI_API_KEY is not set (needed by "
+                   "a); run refuses to start without it (--simulate needs no key)\n");
+    CHECK(RunCli(args, dir.path(), {{"OPENAI_API_KEY", "k"}}).err.empty());
   }
   SUBCASE("a missing samples file names the path as written") {
     dir.Write("suite.yaml", "suite: s\nsamples: nowhere.jsonl\nprompt: {user: hi}\n"

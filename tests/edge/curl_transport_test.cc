@@ -275,4 +275,109 @@ TEST_CASE("curl_transport: the API key reaches the server and nothing else") {
   }
 }
 
+TEST_CASE("curl_transport: a key the server echoes is redacted before anyone reads the reply") {
+  // The server repeats the key it was sent in a header, "Bearer <key>" in another, and in the
+  // body: as is, with JSON's \u escapes, and cut off by the body limit.
+  ScriptedServer server([](const ReceivedRequest& r) {
+    const std::string key(*FindHeader(r.headers, "authorization"));  // "Bearer sk-..."
+    if (r.target == "/cut") return Reply::Chunked(200, std::string(1000, ' ') + key.substr(0, 20));
+    return Reply::Respond(401, R"({"error":"bad key )" + key.substr(7) + R"(","again":"\u0073k)" +
+                                   key.substr(9) + R"("})",
+                          {{"X-Request-Id", key.substr(7)}, {"X-Echo", key}});
+  });
+  auto transport = MakeCurlTransport();
+  HttpRequest request = Post(server.Url("/echo"));
+  request.auth = AuthHeader{"Authorization", "Bearer ", Secret(kKey)};
+  HttpResponse echoed = RunOne(*transport, request);
+  CHECK(echoed.status == 401);
+  CHECK(echoed.body == R"({"error":"bad key [redacted]","again":"[redacted]"})");
+  CHECK(FindHeader(echoed.headers, "x-request-id") == "[redacted]");
+  CHECK(FindHeader(echoed.headers, "x-echo") == "Bearer [redacted]");
+
+  // 1,000 spaces, "Bearer " and the key's first 13 bytes: a limit of 1,012 bytes cuts the reply
+  // after the key's first 5 ("sk-te"), which are redacted as a key cut off; a limit of 1,010
+  // after 3 ("sk-"), fewer than the 4 that count. Whole (1,020 bytes), the reply holds 13 of the
+  // key's 26 bytes, which is not the key.
+  request.url = server.Url("/cut");
+  request.max_reply_bytes = 1'012;
+  HttpResponse cut = RunOne(*transport, request);
+  CHECK(cut.failure == TransportFailure::kTooLarge);
+  CHECK(cut.body == std::string(1000, ' ') + "Bearer [redacted]");
+  request.max_reply_bytes = 1'010;
+  CHECK(RunOne(*transport, request).body == std::string(1000, ' ') + "Bearer sk-");
+  request.max_reply_bytes = 1'020;
+  HttpResponse whole = RunOne(*transport, request);
+  CHECK(whole.failure == TransportFailure::kNone);
+  CHECK(whole.body == std::string(1000, ' ') + "Bearer sk-test-7d1e5");
+}
+
+TEST_CASE("curl_transport: a reply larger than its limit ends the request, as too large") {
+  ScriptedServer server([](const ReceivedRequest& r) {
+    if (r.target == "/endless") {
+      Reply endless;
+      endless.action = Reply::Action::kEndless;
+      endless.body = "0123456789";
+      return endless;
+    }
+    if (r.target == "/announced") {  // a Content-Length over the limit: refused before the body
+      return Reply::Respond(200, "{}", {{"Content-Length", "50000000"}});
+    }
+    if (r.target == "/many-headers") {
+      std::vector<HttpHeader> headers;
+      for (int i = 0; i < 300; ++i) headers.push_back({"X-Flood-" + std::to_string(i), "1"});
+      return Reply::Respond(200, "{}", headers);
+    }
+    if (r.target == "/big-header") {
+      return Reply::Respond(200, "{}", {{"X-Big", std::string(90'000, 'h')},
+                                        {"X-Big-2", std::string(90'000, 'h')},
+                                        {"X-Big-3", std::string(90'000, 'h')}});
+    }
+    if (r.target == "/sized") return Reply::Respond(200, std::string(5'000, 'b'));
+    return Reply::Chunked(200, std::string(5'000, 'b'));
+  });
+  auto transport = MakeCurlTransport();
+  auto limited = [&](const std::string& target) {
+    HttpRequest request = Post(server.Url(target));
+    request.max_reply_bytes = 4'096;
+    return RunOne(*transport, request);
+  };
+  HttpResponse body = limited("/body");
+  CHECK(body.failure == TransportFailure::kTooLarge);
+  CHECK(body.status == 200);
+  CHECK(body.failure_message == "the reply body is larger than max_reply_bytes (4096 bytes); "
+                                "it began: " + std::string(200, 'b'));
+  CHECK(body.body == std::string(1024, 'b'));
+
+  HttpResponse endless = limited("/endless");
+  CHECK(endless.failure == TransportFailure::kTooLarge);
+  CHECK(endless.failure_message.rfind(
+            "the reply body is larger than max_reply_bytes (4096 bytes); it began: 0123456789", 0) ==
+        0);
+
+  HttpResponse announced = limited("/announced");
+  CHECK(announced.failure == TransportFailure::kTooLarge);
+  CHECK(announced.failure_message ==
+        "the reply body of 50000000 bytes (Content-Length) is larger than max_reply_bytes (4096 "
+        "bytes); it began: ");
+  CHECK(limited("/sized").failure_message ==
+        "the reply body of 5000 bytes (Content-Length) is larger than max_reply_bytes (4096 "
+        "bytes); it began: ");
+
+  // 300 header lines, or 270,000 bytes of them: over the bounds of 200 lines and 256 KiB.
+  for (const char* target : {"/many-headers", "/big-header"}) {
+    CAPTURE(target);
+    HttpResponse flood = limited(target);
+    CHECK(flood.failure == TransportFailure::kTooLarge);
+    CHECK(flood.failure_message ==
+          "the reply has more than 200 header lines or 262144 bytes of them; it began: ");
+  }
+
+  // Within the limit, a reply is whole.
+  HttpRequest roomy = Post(server.Url("/body"));
+  roomy.max_reply_bytes = 5'000;
+  HttpResponse fits = RunOne(*transport, roomy);
+  CHECK(fits.failure == TransportFailure::kNone);
+  CHECK(fits.body.size() == 5'000);
+}
+
 }  // namespace taskcost

@@ -101,14 +101,17 @@ TEST_CASE("history index: a newer schema is refused with what to do") {
   REQUIRE(HistoryDb::Open(path).ok());
   sqlite3* raw = nullptr;
   REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
-  REQUIRE(sqlite3_exec(raw, "PRAGMA user_version = 2", nullptr, nullptr, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(raw, "PRAGMA user_version = 3", nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(raw);
-  auto db = HistoryDb::Open(path);
+  std::vector<std::string> notes;
+  auto db = HistoryDb::OpenOrRebuild(path, &notes);  // not damage: left as it is
   REQUIRE_FALSE(db.ok());
   CHECK(db.error().message == path +
-                                  ": history index schema 2 is newer than this build of "
-                                  "taskcost reads (1); upgrade taskcost, or delete the file "
+                                  ": history index schema 3 is newer than this build of "
+                                  "taskcost reads (2); upgrade taskcost, or delete the file "
                                   "to rebuild it");
+  CHECK(notes.empty());
+  CHECK(std::filesystem::exists(path));
 }
 
 TEST_CASE("history index: a file that is not a database is an error naming it") {
@@ -120,6 +123,108 @@ TEST_CASE("history index: a file that is not a database is an error naming it") 
   auto db = HistoryDb::Open(path);
   REQUIRE_FALSE(db.ok());
   CHECK(db.error().message.rfind(path + ": ", 0) == 0);
+}
+
+namespace {
+
+// Indexes `runs` runs of two candidates each, as a results directory of that many runs would.
+void IndexRuns(const std::string& path, int runs) {
+  auto db = HistoryDb::Open(path);
+  REQUIRE(db.ok());
+  for (int r = 0; r < runs; ++r) {
+    const std::string run = "r" + std::to_string(r);
+    REQUIRE(
+        (*db)
+            ->Index("a/" + run, "f", {Point("a", run, r, "big", 1), Point("a", run, r, "small", 2)})
+            .ok());
+  }
+}
+
+void Exec(const std::string& path, const char* sql) {
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+  CHECK(sqlite3_exec(raw, sql, nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(raw);
+}
+
+// After a rebuild: empty, and it indexes and reads back like a new index.
+void CheckUsableAndEmpty(HistoryDb& db) {
+  CHECK(db.Points("", 0)->empty());
+  HistoryPoint p = Point("a", "r9", 9, "big", 5);
+  p.tasks_unfinished = 1;
+  p.tasks_not_run = 2;
+  REQUIRE(db.Index("a/r9", "f9", {p}).ok());
+  const std::vector<HistoryPoint> back = *db.Points("a", 0);
+  REQUIRE(back.size() == 1);
+  CHECK(back[0].tasks_unfinished == 1);
+  CHECK(back[0].tasks_not_run == 2);
+  CHECK(back[0].Partial());
+}
+
+}  // namespace
+
+TEST_CASE("history index: a damaged file is deleted and started anew, with a note") {
+  testing::TempDir dir;
+  const std::string path = dir.path() + "/history.sqlite";
+  std::vector<std::string> notes;
+  SUBCASE("garbage bytes") {
+    FILE* f = std::fopen(path.c_str(), "w");
+    std::fputs("this is not sqlite, just text that is long enough to have a header.......", f);
+    std::fclose(f);
+    auto db = HistoryDb::OpenOrRebuild(path, &notes);
+    REQUIRE_MESSAGE(db.ok(), (db.ok() ? std::string() : db.error().message));
+    REQUIRE(notes.size() == 1);
+    CHECK(notes[0] == path +
+                          ": not a readable index (file is not a database); it holds only "
+                          "derived data: deleted, to be rebuilt from the run directories");
+    CheckUsableAndEmpty(**db);
+  }
+  SUBCASE("truncated") {
+    IndexRuns(path, 300);  // many pages; the last connection's close checkpoints the WAL
+    REQUIRE_FALSE(std::filesystem::exists(path + "-wal"));
+    const auto size = std::filesystem::file_size(path);
+    REQUIRE(size > 8 * 4096);
+    std::filesystem::resize_file(path, size / 2);
+    auto db = HistoryDb::OpenOrRebuild(path, &notes);
+    REQUIRE_MESSAGE(db.ok(), (db.ok() ? std::string() : db.error().message));
+    REQUIRE(notes.size() == 1);
+    CHECK(notes[0] == path +
+                          ": not a readable index (database disk image is malformed); it holds "
+                          "only derived data: deleted, to be rebuilt from the run directories");
+    CheckUsableAndEmpty(**db);
+  }
+}
+
+TEST_CASE("history index: tables of another shape or an older schema are emptied, with a note") {
+  testing::TempDir dir;
+  const std::string path = dir.path() + "/history.sqlite";
+  std::vector<std::string> notes;
+  SUBCASE("another shape under the current version") {
+    Exec(path, "CREATE TABLE runs(x TEXT); INSERT INTO runs VALUES('?'); PRAGMA user_version = 2;");
+    auto db = HistoryDb::Open(path, &notes);
+    REQUIRE(db.ok());
+    CHECK(notes == std::vector<std::string>{
+                       path + ": history index with tables of another shape; emptied, to be "
+                              "rebuilt from the run directories"});
+    CheckUsableAndEmpty(**db);
+  }
+  SUBCASE("schema 1, before tasks unfinished and not run were kept") {
+    Exec(path,
+         "CREATE TABLE runs(run_dir TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, suite TEXT NOT "
+         "NULL, run_id TEXT NOT NULL, started_unix_ms INTEGER NOT NULL, simulated INTEGER NOT "
+         "NULL); CREATE TABLE candidates(run_dir TEXT NOT NULL, position INTEGER NOT NULL, "
+         "candidate TEXT NOT NULL, baseline INTEGER NOT NULL, tasks_run INTEGER NOT NULL, "
+         "successes INTEGER NOT NULL, attempts INTEGER NOT NULL, total_cost_picousd INTEGER NOT "
+         "NULL, spent_picousd INTEGER NOT NULL, PRIMARY KEY(run_dir, candidate)); INSERT INTO "
+         "runs VALUES('a/r1','f','a','r1',1,0); PRAGMA user_version = 1;");
+    auto db = HistoryDb::Open(path, &notes);
+    REQUIRE(db.ok());
+    CHECK(notes ==
+          std::vector<std::string>{path + ": history index of schema 1, this build writes 2; "
+                                          "emptied, to be rebuilt from the run directories"});
+    CHECK((*db)->Fingerprints()->empty());  // so every run directory is indexed again
+    CheckUsableAndEmpty(**db);
+  }
 }
 
 }  // namespace taskcost

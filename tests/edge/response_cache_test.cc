@@ -75,6 +75,24 @@ TEST_CASE("response_cache: a stored answer comes back exactly, elapsed time incl
   }
 }
 
+TEST_CASE("response_cache: an entry holding a key reads back without it") {
+  // An entry from before replies were redacted, holding the key a server echoed; the key is
+  // one the reading run holds.
+  testing::TempDir tmp;
+  ResponseCache cache(tmp.File("cache"));
+  const std::string key = ResponseCacheKey(Request());
+  HttpResponse echoed =
+      Answer(R"({"id":"chatcmpl-1","echo":"sk-cache-echo-0123456789","usage":{"total_tokens":3}})");
+  echoed.headers.push_back({"x-echo", "Bearer sk-cache-echo-0123456789"});
+  REQUIRE(cache.Store(key, echoed).value());
+  const Secret run_key("sk-cache-echo-0123456789");
+  std::optional<HttpResponse> hit = cache.Lookup(key);
+  REQUIRE(hit.has_value());
+  CHECK(hit->body == R"({"id":"chatcmpl-1","echo":"[redacted]","usage":{"total_tokens":3}})");
+  REQUIRE(hit->headers.size() == 3);
+  CHECK(hit->headers[2].value == "Bearer [redacted]");
+}
+
 TEST_CASE("response_cache: only complete 2xx JSON answers are stored") {
   testing::TempDir tmp;
   ResponseCache cache(tmp.File("cache"));

@@ -1,10 +1,16 @@
 // Run directories: a run never writes into another run's directory, even when two runs of a
-// suite start in the same second (the run id has one-second resolution).
+// suite start in the same second (the run id has one-second resolution), and two runs never
+// write one directory at once (issue 12, item 7: a lock held while a run writes it).
 #include "harness/edge/run_dir.h"
 
 #include <doctest/doctest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <optional>
 #include <set>
 #include <thread>
 #include <vector>
@@ -38,6 +44,76 @@ TEST_CASE("run_dir: runs started in the same second get their own directories") 
     REQUIRE_FALSE(claimed.ok());
     CHECK(claimed.error().message.find("cannot create /proc/taskcost-no") == 0);
   }
+}
+
+namespace {
+
+std::string InUse(const std::string& dir, pid_t pid) {
+  return "run directory " + dir + " is in use by another taskcost run (pid " + std::to_string(pid) +
+         "); wait for it to end, or stop it, before running this directory again";
+}
+
+}  // namespace
+
+TEST_CASE("run_dir: a directory a run holds is refused to another, naming the holder's pid") {
+  testing::TempDir dir;
+  const std::string run = dir.File("run");
+  std::filesystem::create_directories(run);
+  std::optional<RunDirLock> held(RunDirLock::Acquire(run).value());
+  // A second open of the lock file is a second lock, refused even within one process.
+  Result<RunDirLock> second = RunDirLock::Acquire(run);
+  REQUIRE_FALSE(second.ok());
+  CHECK(second.error().ToString() == InUse(run, ::getpid()));
+  held.reset();  // the run ended
+  CHECK(RunDirLock::Acquire(run).ok());
+}
+
+TEST_CASE("run_dir: a run killed with SIGKILL leaves its directory unlocked") {
+  testing::TempDir dir;
+  const std::string run = dir.File("run");
+  std::filesystem::create_directories(run);
+  int ready[2];
+  REQUIRE(::pipe(ready) == 0);
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {  // holds the lock until killed
+    Result<RunDirLock> lock = RunDirLock::Acquire(run);
+    const char byte = lock.ok() ? 'y' : 'n';
+    if (::write(ready[1], &byte, 1) != 1) ::_exit(1);
+    for (;;) ::pause();
+  }
+  char byte = 0;
+  REQUIRE(::read(ready[0], &byte, 1) == 1);
+  REQUIRE(byte == 'y');
+  Result<RunDirLock> refused = RunDirLock::Acquire(run);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().ToString() == InUse(run, child));
+  ::kill(child, SIGKILL);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ::close(ready[0]);
+  ::close(ready[1]);
+  CHECK(RunDirLock::Acquire(run).ok());  // the kernel released it with the process
+}
+
+TEST_CASE("run_dir: a new run's directory is locked, and refused when it holds anything else") {
+  testing::TempDir dir;
+  const std::string run = dir.File("out/run");
+  Result<RunDirLock> created = CreateRunDir(run);
+  REQUIRE(created.ok());
+  CHECK(std::filesystem::exists(run + "/run.lock"));
+  // Two runs given the same --out: the second waits for nothing, it is refused.
+  Result<RunDirLock> again = CreateRunDir(run);
+  REQUIRE_FALSE(again.ok());
+  CHECK(again.error().ToString() == InUse(run, ::getpid()));
+  created = Error{};  // the first run ended; its lock file stays behind, nothing else
+  CHECK(CreateRunDir(run).ok());
+  std::ofstream(run + "/run.json") << "{}";
+  Result<RunDirLock> used = CreateRunDir(run);
+  REQUIRE_FALSE(used.ok());
+  CHECK(used.error().ToString() == "run directory " + run +
+                                       " already exists and is not empty; pass --resume " + run +
+                                       " to continue it, or choose another --out");
 }
 
 }  // namespace taskcost

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -81,10 +82,19 @@ std::optional<ReceivedRequest> TakeRequest(std::string* in) {
 std::string ResponseHead(const Reply& reply) {
   std::string out = "HTTP/1.1 " + std::to_string(reply.status) + " Scripted\r\n";
   for (const HttpHeader& h : reply.headers) out += h.name + ": " + h.value + "\r\n";
-  if (!FindHeader(reply.headers, "content-length")) {
+  if (reply.action == Reply::Action::kEndless || reply.action == Reply::Action::kChunked) {
+    out += "Transfer-Encoding: chunked\r\n";
+  } else if (!FindHeader(reply.headers, "content-length")) {
     out += "Content-Length: " + std::to_string(reply.body.size()) + "\r\n";
   }
   return out + "\r\n";
+}
+
+// One HTTP/1.1 chunk holding `data`.
+std::string Chunk(const std::string& data) {
+  char size[32];
+  std::snprintf(size, sizeof size, "%zx\r\n", data.size());
+  return size + data + "\r\n";
 }
 
 enum class ConnState { kReading, kWaiting, kWriting, kStalled };
@@ -96,6 +106,7 @@ struct Connection {
   std::string in;
   std::string out;
   bool close_after_write = false;
+  bool endless = false;  // refill `out` with another chunk whenever it empties
   Reply pending;
   SteadyTime due{};
 };
@@ -157,7 +168,10 @@ class ScriptedServer::Impl {
   int PollTimeoutMs() const {
     std::optional<SteadyTime> next;
     for (const auto& [fd, conn] : connections_) {
-      if (conn.state == ConnState::kWaiting && (!next || conn.due < *next)) next = conn.due;
+      if (conn.state == ConnState::kWaiting && Received() >= conn.pending.after_requests &&
+          (!next || conn.due < *next)) {
+        next = conn.due;
+      }
     }
     if (!next) return -1;
     auto wait = std::chrono::ceil<std::chrono::milliseconds>(*next - std::chrono::steady_clock::now());
@@ -209,7 +223,10 @@ class ScriptedServer::Impl {
     const SteadyTime now = std::chrono::steady_clock::now();
     std::vector<int> due;
     for (const auto& [fd, conn] : connections_) {
-      if (conn.state == ConnState::kWaiting && conn.due <= now) due.push_back(fd);
+      if (conn.state == ConnState::kWaiting && conn.due <= now &&
+          Received() >= conn.pending.after_requests) {
+        due.push_back(fd);
+      }
     }
     for (int fd : due) Act(connections_.at(fd));
   }
@@ -236,6 +253,13 @@ class ScriptedServer::Impl {
       case Reply::Action::kStall:
         conn.state = ConnState::kStalled;
         return;
+      case Reply::Action::kChunked:
+        conn.out = ResponseHead(reply) + Chunk(reply.body) + "0\r\n\r\n";
+        break;
+      case Reply::Action::kEndless:
+        conn.out = ResponseHead(reply) + Chunk(reply.body);
+        conn.endless = true;
+        break;
     }
     conn.state = ConnState::kWriting;
     WriteSome(conn);
@@ -248,10 +272,16 @@ class ScriptedServer::Impl {
       return Close(conn.fd);
     }
     conn.out.erase(0, static_cast<size_t>(n));
+    if (conn.endless && conn.out.empty()) conn.out = Chunk(conn.pending.body);
     if (!conn.out.empty()) return;
     if (conn.close_after_write) return Close(conn.fd);
     conn.state = ConnState::kReading;
     NextRequest(conn);  // a request may already be waiting in the buffer
+  }
+
+  int Received() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return static_cast<int>(requests_.size());
   }
 
   void Close(int fd) {

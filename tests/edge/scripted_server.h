@@ -30,18 +30,27 @@ struct Reply {
     kPartialBody,  // status and headers announcing the whole body, half of it, then close
     kGarbage,      // bytes that are not HTTP, then close
     kStall,        // never answer; the connection stays open until the client gives up
+    kChunked,      // status, headers and `body` as one chunk of a chunked body (no Content-Length)
+    kEndless,      // status and headers, then a chunked body that never ends: `body` again and
+                   // again until the client closes the connection
   };
   Action action = Action::kRespond;
   int status = 200;
   std::vector<HttpHeader> headers;     // Content-Length is added unless given
   std::string body;
   std::chrono::milliseconds delay{0};  // wait this long before acting
+  int after_requests = 0;  // and until the server has received this many requests in all
 
   static Reply Respond(int status, std::string body, std::vector<HttpHeader> headers = {}) {
     Reply r;
     r.status = status;
     r.body = std::move(body);
     r.headers = std::move(headers);
+    return r;
+  }
+  static Reply Chunked(int status, std::string body) {
+    Reply r = Respond(status, std::move(body));
+    r.action = Action::kChunked;
     return r;
   }
   static Reply Do(Action action) {

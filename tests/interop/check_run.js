@@ -63,8 +63,11 @@ function checkJournal(runDir, replay) {
   const lines = fs.readFileSync(path.join(runDir, 'attempts.jsonl'), 'utf8')
       .split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
   expectEq('journal header type', lines[0].type, 'header');
-  const attempts = lines.slice(1);
+  const attempts = lines.slice(1).filter((l) => l.type !== 'sent');
   expectEq('journal attempt lines', attempts.length, 6);
+  // A sent line before each call that reached the server (docs/journal-format.md); none when
+  // the response cache answered.
+  expectEq('journal sent lines', lines.filter((l) => l.type === 'sent').length, replay ? 0 : 6);
   for (const a of attempts) {
     const at = `attempt ${a.candidate}/${a.sample}#${a.attempt}`;
     expectEq(`${at} http_status`, a.http_status, 200);
@@ -111,8 +114,13 @@ function checkReport(runDir, replay) {
     const failed = Object.entries(c.failures_by_attempt).filter(([, n]) => n !== 0);
     expectEq(`${at} failed attempts by class`, failed, []);
   }
-  // Same answers on all 3 paired samples (sd 0, CI 0..0 pp) and small costs a fifth of big.
-  expectEq('verdict', [report.verdict.decision, report.verdict.candidate], ['switch', 'small']);
+  // Same answers on all 3 paired samples and small costs a fifth of big, but three samples
+  // cannot show small is no worse: Newcombe's interval is +-z^2 / (3 + z^2) = +-56.1 pp, so the
+  // comparison is inconclusive and the verdict keeps big.
+  const cmp = report.comparisons[0];
+  expectEq('comparison', [cmp.decision, cmp.reason], ['inconclusive', 'may_be_worse']);
+  expectEq('paired CI low (pp, tenths)', Math.round(cmp.paired_success.ci95_low_pp * 10), -561);
+  expectEq('verdict', [report.verdict.decision, report.verdict.candidate], ['keep', 'big']);
 }
 
 const [runDir, expect] = process.argv.slice(2);

@@ -100,8 +100,10 @@ TEST_CASE("simulator profile: errors name file:line:col and the field path") {
   SUBCASE("models are required") {
     CHECK(ErrorsOf("seed: 1\n") == "p.yaml:1:1: models: missing: the models the simulator serves");
   }
-  SUBCASE("YAML syntax errors keep their position") {
-    CHECK(ErrorsOf("models:\n  m: {accuracy: 1\n") == "p.yaml:3:1: end of map flow not found");
+  SUBCASE("YAML syntax errors point at their cause") {
+    CHECK(ErrorsOf("models:\n  m: {accuracy: 1\n") ==
+          "p.yaml:2:6: this { is never closed (yaml-cpp: end of map flow not found at line 3, "
+          "column 1)");
   }
 }
 

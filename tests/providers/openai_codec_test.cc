@@ -389,6 +389,7 @@ TEST_CASE("openai codec: unreadable 2xx bodies are invalid output, never a crash
     CHECK(reply.output == "");
     CHECK(reply.finish_reason == "");
     CHECK(reply.usage == Usage{});
+    CHECK(reply.usage_flag == R"(prompt_tokens "many" is not a number)");
   }
 }
 
@@ -405,15 +406,15 @@ TEST_CASE("openai codec: odd but valid JSON replies read as nlohmann read them")
     CHECK(reply.usage == Usage{7, 0, 0, 2, 0});
     CHECK(reply.usage_raw == R"({"prompt_tokens":7,"completion_tokens":2})");
   }
-  SUBCASE("numbers: fractions cut, huge counts capped, usage_raw as nlohmann writes numbers") {
+  SUBCASE("numbers: odd counts are implausible, usage_raw as nlohmann writes numbers") {
     ProviderReply reply = Parse(Response(
         200, R"({"choices":[{"message":{"content":"{}"},"finish_reason":"stop"}],)"
              R"("usage":{"prompt_tokens":12.9,"completion_tokens":18446744073709551615,)"
              R"("total_tokens":1E2,"x":-0,"y":-0.0,"z":1e-400,)"
              R"("completion_tokens_details":{"reasoning_tokens":99999999999999999999}}})"));
-    CHECK(reply.usage.input_tokens == 12);
-    CHECK(reply.usage.output_tokens == INT64_MAX);
-    CHECK(reply.usage.reasoning_tokens == 0);  // beyond 64 bits: a double of 1e20, over the cap
+    CHECK(reply.error == ErrorClass::kNone);
+    CHECK(reply.usage == Usage{});  // each count unreadable: 0, priced by the flag's rule
+    CHECK(reply.usage_flag == "prompt_tokens 12.9 is not a whole number");
     CHECK(reply.usage_raw ==
           R"({"prompt_tokens":12.9,"completion_tokens":18446744073709551615,"total_tokens":100.0,)"
           R"("x":0,"y":-0.0,"z":0.0,"completion_tokens_details":{"reasoning_tokens":1e+20}})");
@@ -477,6 +478,22 @@ TEST_CASE("openai codec: transport failures") {
 
   CHECK(Parse(HttpResponse{}).error == ErrorClass::kNetwork);
   CHECK(Parse(HttpResponse{}).error_message == "no HTTP status was received");
+
+  // A reply over its provider's max_reply_bytes: the answer is unusable, the model's doing.
+  HttpResponse too_large;
+  too_large.status = 200;
+  too_large.failure = TransportFailure::kTooLarge;
+  too_large.failure_message =
+      "the reply body is larger than max_reply_bytes (4000000 bytes); it began: {\"id\":";
+  CHECK(Parse(too_large).error == ErrorClass::kInvalidOutput);
+  CHECK(Parse(too_large).error_message == too_large.failure_message);
+}
+
+TEST_CASE("openai codec: a request carries its provider's reply size limit") {
+  ProviderConfig provider = OpenAi();
+  CHECK(BuildRequest(provider, TriageCall(), Secret(kKey)).max_reply_bytes == 4'000'000);
+  provider.max_reply_bytes = 16'000'000;
+  CHECK(BuildRequest(provider, TriageCall(), Secret(kKey)).max_reply_bytes == 16'000'000);
 }
 
 }  // namespace

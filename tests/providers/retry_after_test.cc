@@ -49,7 +49,65 @@ TEST_CASE("retry_after: Retry-After seconds") {
   CHECK_FALSE(ParseRetryAfterSeconds("Wed, 21 Oct 2015 07:28:00 GMT").has_value());
   CHECK_FALSE(ParseRetryAfterSeconds("-3").has_value());
   CHECK_FALSE(ParseRetryAfterSeconds("").has_value());
-  CHECK_FALSE(ParseRetryAfterSeconds("99999999999").has_value());
+  // A well-formed but absurd wait is a very long one (the run's max_wait refuses it), not an
+  // unreadable header: held at kMaxWaitSeconds (1e7 s).
+  CHECK(ParseRetryAfterSeconds("99999999999") == milliseconds(10'000'000'000));
+  CHECK(ParseRetryAfterSeconds(std::string(400, '9')) == milliseconds(10'000'000'000));
+  CHECK(ParseRetryAfterSeconds("0." + std::string(400, '0') + "1") == milliseconds(0));
+  CHECK(ParseRetryAfterSeconds("999999") == milliseconds(999'999'000));
+}
+
+// RFC 9110 section 10.2.3 (Retry-After = HTTP-date / delay-seconds) and section 5.6.7 (the
+// three HTTP-date forms, with the RFC's own example instant, 784111777 s after the epoch):
+// https://www.rfc-editor.org/rfc/rfc9110#section-5.6.7
+TEST_CASE("retry_after: HTTP-dates in all three forms") {
+  CHECK(ParseHttpDateMillis("Sun, 06 Nov 1994 08:49:37 GMT") == 784'111'777'000);
+  CHECK(ParseHttpDateMillis("Sunday, 06-Nov-94 08:49:37 GMT") == 784'111'777'000);
+  CHECK(ParseHttpDateMillis("Sun Nov  6 08:49:37 1994") == 784'111'777'000);
+  CHECK(ParseHttpDateMillis("Thu, 31 Dec 2026 23:59:59 GMT") == 1'798'761'599'000);
+  CHECK(ParseHttpDateMillis("Thursday, 31-Dec-26 23:59:59 GMT") == 1'798'761'599'000);
+  CHECK(ParseHttpDateMillis("Thu Dec 31 23:59:59 2026") == 1'798'761'599'000);
+  for (const char* bad : {"", "Sun, 06 Nov 1994 08:49:37", "Sun, 06 Nov 1994 08:49:37 UTC",
+                          "Sun, 6 Nov 1994 08:49:37 GMT", "Sun, 06 nov 1994 08:49:37 GMT",
+                          "Sun, 06 Nov 1994 25:49:37 GMT", "06 Nov 1994 08:49:37 GMT",
+                          "Sun, 32 Nov 1994 08:49:37 GMT", "Sun Nov 6 08:49:37 1994",
+                          "2026-01-02T03:04:05Z", "120"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(ParseHttpDateMillis(bad).has_value());
+  }
+}
+
+TEST_CASE("retry_after: an HTTP-date Retry-After counts from the response's Date") {
+  // 2 min 30 s after the server's own Date, whatever the local clock says.
+  CHECK(RetryAfterFromHeaders({{"Date", "Wed, 21 Oct 2015 07:28:00 GMT"},
+                               {"Retry-After", "Wed, 21 Oct 2015 07:30:30 GMT"}}) ==
+        milliseconds(150'000));
+  // Already past: no wait.
+  CHECK(RetryAfterFromHeaders({{"Date", "Wed, 21 Oct 2015 07:28:00 GMT"},
+                               {"Retry-After", "Wed, 21 Oct 2015 07:27:00 GMT"}}) ==
+        milliseconds(0));
+  // Years away: a very long wait, held at 1e7 s, for max_wait to refuse.
+  CHECK(RetryAfterFromHeaders({{"Date", "Wed, 21 Oct 2015 07:28:00 GMT"},
+                               {"Retry-After", "Fri, 31 Dec 9999 23:59:59 GMT"}}) ==
+        milliseconds(10'000'000'000));
+  // Without a readable Date there is nothing to count from.
+  CHECK_FALSE(RetryAfterFromHeaders({{"Retry-After", "Wed, 21 Oct 2015 07:30:30 GMT"}}));
+  CHECK_FALSE(RetryAfterFromHeaders(
+      {{"Date", "yesterday"}, {"Retry-After", "Wed, 21 Oct 2015 07:30:30 GMT"}}));
+}
+
+TEST_CASE("retry_after: the header a wait came from, for the message that refuses it") {
+  CHECK(WaitSource({{"Retry-After", "999999"}}) == "Retry-After: 999999");
+  CHECK(WaitSource({{"retry-after-ms", "5000"}, {"Retry-After", "5"}}) == "retry-after-ms: 5000");
+  CHECK(WaitSource({{"retry-after-ms", "soon"}, {"retry-after", " 7 "}}) == "Retry-After: 7");
+  CHECK(WaitSource({{"Date", "Wed, 21 Oct 2015 07:28:00 GMT"},
+                    {"Retry-After", "Wed, 21 Oct 2015 07:30:30 GMT"}}) ==
+        "Retry-After: Wed, 21 Oct 2015 07:30:30 GMT");
+  // OpenAI's 429 without Retry-After: its longest reset.
+  CHECK(WaitSource({{"x-ratelimit-reset-requests", "2s"}, {"x-ratelimit-reset-tokens", "6m0s"}}) ==
+        "x-ratelimit-reset-tokens: 6m0s");
+  CHECK(WaitSource({{"Retry-After", "soon"}}).empty());
+  CHECK(WaitSource({}).empty());
 }
 
 TEST_CASE("retry_after: headers, retry-after-ms first") {

@@ -142,33 +142,35 @@ TEST_CASE("chain_plan: a step with its own schema is asked for it and validated 
 namespace taskcost {
 
 TEST_CASE("chain_plan: a chain's expected cost is the sum of its steps, worked by hand") {
-  // draft = small with the suite's prompt: S1 48 bytes, S2 60 bytes (plan_fixture.h).
-  // refine = big, prompt "T: {{text}} D: {{steps.draft.output}}" + schema (17): S1 3 + 20 + 4 +
-  // 17 = 44 bytes, S2 3 + 32 + 4 + 17 = 56 bytes, plus the draft's answer, not known yet.
+  // draft = small with the suite's prompt: B = 176 bytes (S1), 188 (S2) (run_plan_test.cc).
+  // refine = big, no system prompt, user "T: {{text}} D: {{steps.draft.output}}" with the draft's
+  // answer not known yet (""), and the suite's response format (114 bytes): B = S1 3 + 20 + 4 +
+  // 114 = 141, S2 3 + 32 + 4 + 114 = 153; its prompt also reads the draft's answer.
+  // Both steps answer {"type":"object"}: a typical answer {} is 1 token.
   PlanFixture f = ChainFixture(std::nullopt);
   const RunEstimate e = EstimateRun(f.Plan());
   REQUIRE(e.candidates.size() == 3);
   const CandidateEstimate& chain = e.candidates[2];
   CHECK(chain.candidate_id == "draft-refine");
   CHECK_FALSE(chain.cascade);
-  // Expected, per task:
-  //   draft  in ceil(48/4) = 12 (S1), ceil(60/4) = 15 (S2); out ceil(100/4) = 25
-  //     S1 12 x 800,000 + 25 x 4,000,000 = 109,600,000; S2 12,000,000 + 100,000,000 = 112,000,000
-  //   refine in ceil(44/4) + 25 = 36 (S1), ceil(56/4) + 25 = 39 (S2); out ceil(200/4) = 50
-  //     S1 36 x 5,000,000 + 50 x 15,000,000 = 930,000,000; S2 195,000,000 + 750,000,000 =
-  //     945,000,000
-  //   total 109,600,000 + 112,000,000 + 930,000,000 + 945,000,000 = 2,096,600,000 pUSD
-  CHECK(chain.expected == Money::FromPicos(2'096'600'000));
+  // Expected, per task (small 800,000 / 4,000,000, big 5,000,000 / 15,000,000 pUSD a token):
+  //   draft  in ceil(176/4) = 44 (S1), ceil(188/4) = 47 (S2); out 1
+  //     S1 44 x 800,000 + 4,000,000 = 39,200,000; S2 37,600,000 + 4,000,000 = 41,600,000
+  //   refine in ceil(141/4) + 1 = 37 (S1), ceil(153/4) + 1 = 40 (S2); out 1
+  //     S1 37 x 5,000,000 + 15,000,000 = 200,000,000; S2 200,000,000 + 15,000,000 = 215,000,000
+  //   total 39,200,000 + 41,600,000 + 200,000,000 + 215,000,000 = 495,800,000 pUSD
+  CHECK(chain.expected == Money::FromPicos(495'800'000));
   CHECK(chain.expected_calls == 4);
-  CHECK(chain.input_tokens == 12 + 15 + 36 + 39);
-  CHECK(chain.output_tokens == 25 + 25 + 50 + 50);
-  // Worst case (unchanged rule): per attempt draft S1 (16 + 32) x 800,000 + 100 x 4,000,000 =
-  // 438,400,000, S2 (20 + 32) -> 441,600,000; refine S1 (14 + 32 + 100) x 5,000,000 + 200 x
-  // 15,000,000 = 3,730,000,000, S2 (18 + 32 + 100) -> 3,750,000,000; x 3 attempts:
-  // (438,400,000 + 441,600,000 + 3,730,000,000 + 3,750,000,000) x 3 = 25,080,000,000
-  CHECK(chain.worst_case == Money::FromPicos(25'080'000'000));
-  // The run's expected: big 1,635,000,000 + small 221,600,000 (run_plan_test) + the chain.
-  CHECK(e.expected == Money::FromPicos(1'635'000'000LL + 221'600'000 + 2'096'600'000));
+  CHECK(chain.input_tokens == 44 + 47 + 37 + 40);
+  CHECK(chain.output_tokens == 4);
+  // Worst case, per attempt (floor(B / 3) + 32 in, max_tokens out; refine also the draft's
+  // whole max_tokens, 100, in): draft S1 90 x 800,000 + 100 x 4,000,000 = 472,000,000, S2 94 ->
+  // 475,200,000; refine S1 (47 + 32 + 100) x 5,000,000 + 200 x 15,000,000 = 3,895,000,000, S2
+  // (51 + 32 + 100) -> 3,915,000,000; x 3 attempts:
+  // (472,000,000 + 475,200,000 + 3,895,000,000 + 3,915,000,000) x 3 = 26,271,600,000
+  CHECK(chain.worst_case == Money::FromPicos(26'271'600'000));
+  // The run's expected: big 485,000,000 + small 80,800,000 (run_plan_test) + the chain.
+  CHECK(e.expected == Money::FromPicos(485'000'000LL + 80'800'000 + 495'800'000));
 }
 
 TEST_CASE("chain_plan: a cascade's expected cost is its first step's, worst case every step's") {
@@ -180,11 +182,13 @@ TEST_CASE("chain_plan: a cascade's expected cost is its first step's, worst case
   const RunEstimate e = EstimateRun(f.Plan());
   const CandidateEstimate& c = e.candidates[2];
   CHECK(c.cascade);
-  // Best case, small alone: 109,600,000 + 112,000,000 pUSD (as the small candidate).
-  CHECK(c.expected == Money::FromPicos(221'600'000));
+  // Best case, small alone: 39,200,000 + 41,600,000 pUSD (as the small candidate).
+  CHECK(c.expected == Money::FromPicos(80'800'000));
   CHECK(c.expected == e.candidates[1].expected);
-  // Worst: small's (438,400,000 + 441,600,000) + big's (3,240,000,000 + 3,260,000,000), x 3.
-  CHECK(c.worst_case == Money::FromPicos(22'140'000'000));
+  // Every task escalating: small's and big's (485,000,000) expected calls.
+  CHECK(c.expected_escalated == Money::FromPicos(80'800'000 + 485'000'000));
+  // Worst: small's (472,000,000 + 475,200,000) + big's (3,450,000,000 + 3,470,000,000), x 3.
+  CHECK(c.worst_case == Money::FromPicos(23'601'600'000));
 }
 
 TEST_CASE("chain_plan: a time-priced model has no expected cost, never a silent zero") {
@@ -212,9 +216,9 @@ TEST_CASE("chain_plan: a time-priced model has no expected cost, never a silent 
   CHECK(chain.expected_calls == 4);
   CHECK(chain.time_priced_calls == 2);  // the draft steps; the refine steps are estimated
   // refine = big with the suite's prompt, reading no earlier answer but counting the draft's
-  // expected output (ceil(1024 / 4) = 256, local's default max_tokens): S1 12 + 256 = 268,
-  // S2 15 + 256 = 271 input tokens, 50 output: (268 + 271) x 5,000,000 + 2 x 750,000,000.
-  CHECK(chain.expected == Money::FromPicos(539LL * 5'000'000 + 1'500'000'000));
+  // expected output (a typical {}: 1 token): S1 44 + 1 = 45, S2 47 + 1 = 48 input tokens, 1
+  // output: (45 + 48) x 5,000,000 + 2 x 15,000,000 = 495,000,000.
+  CHECK(chain.expected == Money::FromPicos(93LL * 5'000'000 + 30'000'000));
   CHECK(e.time_priced_calls == 4);
 }
 

@@ -17,11 +17,10 @@ using std::chrono::seconds;
 // 7281 made ServerQuota::Observe compute now + 165,803,734,794,000 ms in nanoseconds, a signed
 // overflow (UBSan: rate_limiter.cc:100; the quota then expired at a wrapped time). Fixed on
 // main by the sched branch (commit 7d2ec49): a quota's reset is held at `max_wait` (default
-// 120 s). Unskip once this branch has main's rate limiter.
+// 120 s).
 TEST_CASE(
     "fuzz finding rate_limit_headers-reset-year-7281: a reset in year 7281 waits at most "
-    "max_wait" *
-    doctest::skip()) {
+    "max_wait") {
   const std::vector<HttpHeader> headers =
       fuzz::HeadersFromText(fuzz::Finding("rate_limit_headers-reset-year-7281"));
   const std::optional<RateLimitState> state = RateLimitFromHeaders(headers);

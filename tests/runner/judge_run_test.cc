@@ -4,12 +4,14 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 
 #include "harness/core/metrics.h"
 #include "harness/runner/judge.h"
 #include "harness/runner/runner.h"
+#include "tests/edge/temp_dir.h"
 #include "tests/runner/fake_models.h"
 #include "tests/runner/fake_transport.h"
 
@@ -28,7 +30,8 @@ struct Fixture {
   Suite suite;
   ProviderCatalog providers;
   PriceCatalog prices;
-  fs::path dir;
+  testing::TempDir temp;  // mkdtemp: parallel test processes never share one
+  fs::path dir = temp.path();
 
   // `judge_list`: where the judge goes; the suite also has field_equals(category) in success:.
   Fixture(int samples, bool success_judge, std::optional<int64_t> pass_ppm = std::nullopt) {
@@ -59,12 +62,7 @@ struct Fixture {
     testing::AddFakeModels(suite, providers, prices);
     prices.models.push_back(
         ModelPrice{"m-judge", testing::PerMillionUsd("1.00"), testing::PerMillionUsd("2.00")});
-    dir = fs::temp_directory_path() /
-          ("taskcost-judge-" + std::to_string(reinterpret_cast<uintptr_t>(this)));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
   }
-  ~Fixture() { fs::remove_all(dir); }
 
   RunPlan Plan() const { return BuildRunPlan(suite, providers, prices, {}, false, 1).value(); }
   std::string JournalPath() const { return (dir / "attempts.jsonl").string(); }
@@ -281,8 +279,11 @@ TEST_CASE("judge: resume asks only the judge about an answer journaled without i
   CHECK(ran.report.Find("big")->quality_score == doctest::Approx(0.25));
 }
 
-TEST_CASE("judge: a cascade escalates when its success judge fails the first step") {
-  Fixture f(1, /*success_judge=*/true);
+namespace {
+
+// Cascade small-then-big: small answers with a note "cheap", which the judge fails; big's plain
+// answer passes. Runs it and checks the figures worked out below.
+Ran RunJudgedCascade(Fixture& f) {
   Candidate cascade;
   cascade.id = "small-then-big";
   cascade.cascade = {"small", "big"};
@@ -302,6 +303,34 @@ TEST_CASE("judge: a cascade escalates when its success judge fails the first ste
   CHECK(c.total_cost == Usd("0.0096"));  // $0.0016 + $0.008
   CHECK(c.judge_cost == Usd("0.0028"));  // one judge call per step
   CHECK(ran.report.Find("small")->successes == 0);
+  return ran;
+}
+
+}  // namespace
+
+TEST_CASE("judge: a cascade escalates when its success judge fails the first step") {
+  Fixture f(1, /*success_judge=*/true);
+  RunJudgedCascade(f);
+}
+
+TEST_CASE("judge: with a command scorer (off the loop) the judge asks after it, cascades go on") {
+  // As the cascade above, with a command scorer that passes every answer among the success
+  // checks: answers are scored on the scorer pool, then judged, then the cascade escalates.
+  Fixture f(1, /*success_judge=*/true);
+  SuccessCriterion command;
+  command.kind = "command";
+  command.command = {"sh", "-c", "cat > /dev/null; echo '{\"pass\": true}'"};
+  command.timeout = std::chrono::seconds(30);
+  f.suite.success.insert(f.suite.success.begin() + 1, command);  // before the judge
+  Ran ran = RunJudgedCascade(f);
+  CHECK(ran.report.Find("big")->successes == 1);
+  for (const Attempt& a : ran.journal) {
+    INFO(a.candidate_id, " ", a.step);
+    REQUIRE(a.checks.size() == 3);  // field_equals, the command, the judge
+    CHECK(a.checks[1].pass);
+    CHECK_FALSE(CheckNamed(a, "judge(tone)").pending);
+  }
+  CHECK(ran.fed.size() == ran.journal.size());  // each handed over once, judged
 }
 
 TEST_CASE("judge: the journal reader keeps an attempt whose judge line never came as unjudged") {
@@ -310,15 +339,10 @@ TEST_CASE("judge: the journal reader keeps an attempt whose judge line never cam
   Attempt answered = MakeAttempt(plan, PlannedTask{}, 1, 0, Reply(R"({"category":"a"})"));
   Attempt other = answered;
   other.candidate_id = "small";
-  JudgeCall stray;  // names an attempt that awaits nothing
-  stray.sample_id = "S9";
-  stray.candidate_id = "big";
-  stray.verdict = CheckResult{"", true, "ok"};
   {
     auto journal = JournalWriter::Open(f.JournalPath(), "run-1", nullptr).value();
     REQUIRE(journal->Append(answered).ok());
     REQUIRE(journal->Append(other).ok());
-    REQUIRE(journal->AppendJudgeCall(stray).ok());
     JudgeCall verdict;
     verdict.sample_id = "S1";
     verdict.candidate_id = "small";
@@ -337,9 +361,36 @@ TEST_CASE("judge: the journal reader keeps an attempt whose judge line never cam
   CHECK(read->attempts[1].candidate_id == "big");  // at the end, still waiting
   CHECK(read->attempts[1].error == ErrorClass::kScorerError);
   CHECK(read->attempts[1].error_message == "judge(tone): " + std::string(kNotJudgedReason));
-  REQUIRE(read->warnings.size() == 1);
-  CHECK(read->warnings[0].find(":4: a judge call for an attempt that awaits no verdict") !=
-        std::string::npos);
+  CHECK(read->warnings.empty());
+
+  SUBCASE("a judge line for an attempt that awaits no verdict is an error, located") {
+    JudgeCall stray;  // names an attempt that was never journaled
+    stray.sample_id = "S9";
+    stray.candidate_id = "big";
+    stray.judge = "judge(tone)";
+    stray.verdict = CheckResult{"", true, "ok"};
+    JudgeCall again = stray;  // the verdict of S1/small's judge check, given a second time
+    again.sample_id = "S1";
+    again.candidate_id = "small";
+    again.check = 1;
+    for (const JudgeCall& bad : {stray, again}) {
+      std::ifstream in(f.JournalPath(), std::ios::binary);
+      const std::string text((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+      {
+        auto journal = JournalWriter::Open(f.JournalPath(), "run-1", nullptr).value();
+        REQUIRE(journal->AppendJudgeCall(bad).ok());
+      }
+      Result<JournalContents> refused = ReadJournal(f.JournalPath());
+      REQUIRE_FALSE(refused.ok());
+      CHECK(refused.error().ToString() ==
+            f.JournalPath() + ":5: a judge line (judge(tone), call 1) for attempt 1 of task (" +
+                bad.sample_id + ", " + bad.candidate_id +
+                ", repeat 0), which is not journaled before it or awaits no verdict from that "
+                "judge");
+      std::ofstream(f.JournalPath(), std::ios::trunc) << text;
+    }
+  }
 }
 
 }  // namespace taskcost
@@ -389,20 +440,27 @@ TEST_CASE("judge: plan counts one judge call a task expected, every step's retri
   f.suite.judges[0].max_tokens = 40;
   RunPlan plan = f.Plan();
   const RunEstimate with = EstimateRun(plan);
-  // Expected: 3 candidates x 2 samples, one judge call each, the answer 100 bytes (25 tokens).
+  // Expected: 3 candidates x 2 samples, one judge call each, with an answer of the candidates'
+  // expected output: a typical {"category": 32 characters, "note": 32 characters} is 89 bytes,
+  // ceil(89 / 4) = 23 tokens, taken as 92 bytes. The judge's own answer, a typical verdict
+  // {"pass": a boolean (5), "score": a number (6), "reason": 32 characters}, is 73 bytes: 19
+  // tokens at $2.00 per 1M.
   CHECK(with.judge_calls == 6);
+  CHECK(plan.candidates[0].expected_output_tokens == 23);
+  CHECK(plan.judges[0].expected_output_tokens == 19);
   Money expected, worst;
   const PlannedCandidate& judge = plan.judges[0];
   for (const Sample& sample : f.suite.samples) {
     Attempt answer;
     answer.checks.resize(2);
-    answer.output.assign(100, 'x');
+    answer.output.assign(92, 'x');
     const ChatCall call = MakeJudgeCall(plan, sample, answer, 1).value();
+    // B: the request body less its envelope, at 4 bytes a token and $1.00 per 1M.
     const int64_t bytes =
-        static_cast<int64_t>(call.system.size() + call.user.size() + call.schema_json.size());
-    // $1.00 per 1M input tokens at 4 bytes a token, $2.00 per 1M for 10 of the 40 tokens.
+        static_cast<int64_t>(BuildRequest(judge.provider, call, judge.key).body.size()) -
+        EnvelopeBytes(judge.provider, call, judge.key);
     expected += testing::PerMillionUsd("1.00").Times((bytes + 3) / 4).Times(3) +
-                testing::PerMillionUsd("2.00").Times(10).Times(3);
+                testing::PerMillionUsd("2.00").Times(19).Times(3);
     answer.output.assign(400, 'x');
     const ChatCall longest = MakeJudgeCall(plan, sample, answer, 1).value();
     // big, small, and both of the cascade's steps; each judge call tried 3 times.

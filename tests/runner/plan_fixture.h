@@ -2,8 +2,9 @@
 // worked out by hand, for the run_plan and response-cache runner tests. Not synchronised.
 //
 //   system "Sort it." (8 bytes), user "T: {{text}}" (3 bytes + the text),
-//   schema {"type":"object"} (17 bytes)
-//   S1: text of 20 bytes -> 48 bytes a call; S2: text of 32 bytes -> 60 bytes a call
+//   schema {"type":"object"} (17 bytes), a typical answer {} (2 bytes: 1 token expected)
+//   S1: text of 20 bytes -> B = 176 bytes a call; S2: text of 32 bytes -> B = 188 bytes
+//   (B: the request body less its envelope, worked out in run_plan_test.cc)
 //   big   (baseline): $5.00 in / $15.00 out per 1M, max_tokens 200
 //   small:            $0.80 in / $4.00 out per 1M,  max_tokens 100
 //   max_attempts 3, no backoff (tests drive time with a FakeClock that never advances)

@@ -117,6 +117,34 @@ TEST_CASE("rate_limiter: the provider's quota follows its rate-limit headers") {
   }
 }
 
+TEST_CASE("rate_limiter: an idle quota is full again at the reading's reset, at most max_wait") {
+  // 600/min over 1 s (holds 10): 0 left, full in 1 s, 30 of ours may come after the reading:
+  // -30, and one request back only after (1 + 30) / 10 = 3.1 s.
+  ServerQuota q;
+  q.Observe(Reading(600, 0, 1000), T(0), 30, T(50));
+  CHECK(q.ReadyAt(1) == T(3150));
+  // With nothing of ours in flight the provider has counted all of it, and it said it would be
+  // full again at 1,050 ms: no later than that.
+  CHECK(q.ReadyAt(1, /*idle=*/true) == T(1050));
+  // Sending then starts from the full 10.
+  q.OnSend(1, T(1050), /*idle=*/true);
+  CHECK(*q.Level(T(1050)) == doctest::Approx(9));
+
+  SUBCASE("a reset days away counts as max_wait") {
+    ServerQuota far;
+    far.Observe(Reading(600, 0, 999'999'000), T(0), 30, T(0), milliseconds(120'000));
+    CHECK(far.ReadyAt(1, true) == T(3100));  // the refill comes first
+    ServerQuota never;
+    // A limit of 0 never refills: without the cap the lane would wait forever.
+    never.Observe(QuotaReading{0, 0, std::nullopt}, T(0), 3, T(0), milliseconds(120'000));
+    CHECK(never.ReadyAt(1) == T(120'000));
+    ServerQuota no_limit;
+    no_limit.Observe(QuotaReading{std::nullopt, 0, milliseconds(999'999'000)}, T(0), 0, T(0),
+                     milliseconds(120'000));
+    CHECK(no_limit.ReadyAt(1) == T(120'000));
+  }
+}
+
 TEST_CASE("rate_limiter: AIMD halves the limit on repeated 429s and adds one back per 8 answers") {
   AimdLimit aimd(16);
   CHECK(aimd.limit() == 16);

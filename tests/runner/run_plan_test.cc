@@ -37,35 +37,49 @@ TEST_CASE("run_plan: the estimate follows the documented rules, worked by hand")
   REQUIRE(e.candidates.size() == 2);
   CHECK(e.max_attempts == 3);
 
-  // Input tokens = ceil(bytes / 4): S1 48 bytes -> 12, S2 60 bytes -> 15.
-  // big: output = 200 / 4 = 50 tokens at $15/1M = $0.00075 a call.
-  //   expected S1 = 12 x $5/1M + $0.00075 = $0.00006 + $0.00075 = $0.00081
-  //   expected S2 = 15 x $5/1M + $0.00075 = $0.000075 + $0.00075 = $0.000825
-  //   worst case a call = (bytes / 3 + 32) x $5/1M + 200 x $15/1M:
-  //     S1 (16 + 32 = 48) x $5/1M + $0.003 = $0.00324; S2 (20 + 32 = 52) -> $0.00326
-  //   x 3 attempts: ($0.00324 + $0.00326) x 3 = $0.0195
+  // B = the request body less its envelope (docs/plan.md). The OpenAI-style body is
+  //   {"model":"m-big","messages":[SYSTEM{"role":"user","content":"USER"}],"max_tokens":200
+  //    RESPONSE_FORMAT}
+  // and its envelope the same without SYSTEM, USER and RESPONSE_FORMAT, so B is their bytes:
+  //   SYSTEM = {"role":"system","content":"Sort it."},                                 39
+  //   USER = "T: " and the text: S1 3 + 20 = 23, S2 3 + 32 = 35
+  //   RESPONSE_FORMAT = ,"response_format":{"type":"json_schema","json_schema":
+  //                     {"name":"answer","strict":true,"schema":{"type":"object"}}}        114
+  //   S1: 39 + 23 + 114 = 176 bytes, S2: 39 + 35 + 114 = 188 (the model and max_tokens are in
+  //   the envelope: small's calls have the same B).
+  // Expected input = ceil(B / 4): S1 44, S2 47. Expected output: a typical answer to
+  // {"type":"object"} is {} (2 bytes): ceil(2 / 4) = 1 token.
+  // big: expected S1 = 44 x $5/1M + 1 x $15/1M = $0.000235; S2 = 47 x $5/1M + $0.000015 =
+  //   $0.00025; together $0.000485.
+  //   worst case a call = (floor(B / 3) + 32) x $5/1M + 200 x $15/1M:
+  //     S1 (58 + 32 = 90) -> $0.00045 + $0.003 = $0.00345; S2 (62 + 32 = 94) -> $0.00347
+  //   x 3 attempts: ($0.00345 + $0.00347) x 3 = $0.02076
   const CandidateEstimate& big = e.candidates[0];
   CHECK(big.candidate_id == "big");
   CHECK(big.tasks == 2);
-  CHECK(big.input_tokens == 27);
-  CHECK(big.output_tokens == 100);
-  CHECK(big.expected == Money::ParseUsd("0.001635").value());
-  CHECK(big.worst_case == Money::ParseUsd("0.0195").value());
+  CHECK(big.input_tokens == 91);
+  CHECK(big.output_tokens == 2);
+  CHECK(big.expected == Money::ParseUsd("0.000485").value());
+  CHECK(big.worst_case == Money::ParseUsd("0.02076").value());
 
-  // small: output = 100 / 4 = 25 tokens at $4/1M = $0.0001 a call.
-  //   expected = (12 + 15) x $0.80/1M + 2 x $0.0001 = $0.0000216 + $0.0002 = $0.0002216
-  //   worst = ((48 + 52) x $0.80/1M + 2 x 100 x $4/1M) x 3 = ($0.00008 + $0.0008) x 3 = $0.00264
+  // small: expected = (44 + 47) x $0.80/1M + 2 x 1 x $4/1M = $0.0000728 + $0.000008 = $0.0000808
+  //   worst = ((90 + 94) x $0.80/1M + 2 x 100 x $4/1M) x 3 = ($0.0001472 + $0.0008) x 3
+  //         = $0.0028416
   const CandidateEstimate& small = e.candidates[1];
-  CHECK(small.output_tokens == 50);
-  CHECK(small.expected == Money::ParseUsd("0.0002216").value());
-  CHECK(small.worst_case == Money::ParseUsd("0.00264").value());
+  CHECK(small.output_tokens == 2);
+  CHECK(small.expected == Money::ParseUsd("0.0000808").value());
+  CHECK(small.worst_case == Money::ParseUsd("0.0028416").value());
 
-  CHECK(e.expected == Money::ParseUsd("0.0018566").value());
-  CHECK(e.worst_case == Money::ParseUsd("0.02214").value());
+  CHECK(e.expected == Money::ParseUsd("0.0005658").value());
+  CHECK(e.worst_case == Money::ParseUsd("0.0236016").value());
   CHECK(big.cached_attempts == 0);
 
   SUBCASE("the worst case per call is exactly the scheduler's reservation") {
-    CHECK(WorstCaseCost(plan, PlannedTask{0, 0, 0}) == Money::ParseUsd("0.00324").value());
+    CHECK(WorstCaseCost(plan, PlannedTask{0, 0, 0}) == Money::ParseUsd("0.00345").value());
+    const RequestTemplates requests(plan);
+    const Reservation reserve = ReserveFor(plan, PlannedTask{0, 0, 0}, requests);
+    CHECK(reserve.worst_case == Money::ParseUsd("0.00345").value());
+    CHECK(reserve.tokens == 44 + 200);  // rate limits: the expected input and all of max_tokens
   }
   SUBCASE("a time-priced model reserves the policy's timeout as its worst-case latency") {
     f.suite.policy.timeout = std::chrono::seconds(30);
@@ -78,14 +92,14 @@ TEST_CASE("run_plan: the estimate follows the documented rules, worked by hand")
   SUBCASE("repeats multiply every figure") {
     const RunEstimate twice = EstimateRun(f.Plan(2));
     CHECK(twice.candidates[0].tasks == 4);
-    CHECK(twice.expected == Money::ParseUsd("0.0037132").value());
-    CHECK(twice.worst_case == Money::ParseUsd("0.04428").value());
+    CHECK(twice.expected == Money::ParseUsd("0.0011316").value());
+    CHECK(twice.worst_case == Money::ParseUsd("0.0472032").value());
   }
   SUBCASE("max_attempts scales only the worst case") {
     f.suite.policy.max_attempts = 1;
     const RunEstimate once = EstimateRun(f.Plan());
-    CHECK(once.expected == Money::ParseUsd("0.0018566").value());
-    CHECK(once.worst_case == Money::ParseUsd("0.00738").value());  // $0.02214 / 3
+    CHECK(once.expected == Money::ParseUsd("0.0005658").value());
+    CHECK(once.worst_case == Money::ParseUsd("0.0078672").value());  // $0.0236016 / 3
   }
 }
 
@@ -99,10 +113,10 @@ TEST_CASE("run_plan: attempts the cache will answer cost nothing in the estimate
   const CandidateEstimate& big = e.candidates[0];
   CHECK(big.cached_attempts == 3);
   CHECK(big.expected == Money());
-  // Left: S1 attempt 3 ($0.00324) and S2 attempts 2 and 3 (2 x $0.00326) = $0.00976.
-  CHECK(big.worst_case == Money::ParseUsd("0.00976").value());
-  CHECK(big.input_tokens == 27);  // token estimates describe the tasks, cached or not
-  CHECK(e.candidates[1].worst_case == Money::ParseUsd("0.00264").value());
+  // Left: S1 attempt 3 ($0.00345) and S2 attempts 2 and 3 (2 x $0.00347) = $0.01039.
+  CHECK(big.worst_case == Money::ParseUsd("0.01039").value());
+  CHECK(big.input_tokens == 91);  // token estimates describe the tasks, cached or not
+  CHECK(e.candidates[1].worst_case == Money::ParseUsd("0.0028416").value());
 }
 
 TEST_CASE("run_plan: --samples, --limit and --candidates narrow the plan in suite order") {

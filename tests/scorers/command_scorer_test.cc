@@ -2,6 +2,11 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <thread>
+
+#include "harness/core/secret.h"
+#include "harness/edge/subprocess.h"
 
 #include "harness/scorers/scorer_set.h"
 #include "tests/scorers/scorer_fixture.h"
@@ -77,6 +82,34 @@ TEST_CASE("command scorer: hangs, crashes, failures and garbage are scorer error
     CHECK(check.scorer_error);
     CHECK(check.reason == "cannot start no-such-scorer-program: No such file or directory");
   }
+}
+
+TEST_CASE("command scorer: the program's environment holds no provider key") {
+  // Keys the run holds (every Secret made in this process), in variables of any name.
+  const Secret key("sk-scorer-env-test-0123456789");
+  const Secret short_key("none");
+  setenv("TASKCOST_TEST_KEY", "sk-scorer-env-test-0123456789", 1);
+  setenv("TASKCOST_TEST_BEARER", "Bearer sk-scorer-env-test-0123456789", 1);
+  setenv("TASKCOST_TEST_SHORT_KEY", "none", 1);       // a short key, removed where whole
+  setenv("TASKCOST_TEST_PLAIN", "none of your business", 1);  // holds no key: kept
+  CheckResult check = Evaluate({Judge("environment")}, Invoice(), "{}")[0];
+  for (const char* name : {"TASKCOST_TEST_KEY", "TASKCOST_TEST_BEARER", "TASKCOST_TEST_SHORT_KEY",
+                           "TASKCOST_TEST_PLAIN"}) {
+    unsetenv(name);
+  }
+  CHECK(check.pass);
+  CHECK(check.reason == "TASKCOST_TEST_PLAIN");
+}
+
+TEST_CASE("command scorer: an interrupt (Ctrl-C, SIGTERM) stops a running scorer") {
+  // Whether the interrupt comes before the program starts or while it hangs, it ends as
+  // stopped, not after its 30 s timeout.
+  std::thread interrupt([] { InterruptProcesses(); });
+  CheckResult check = Evaluate({Judge("hang", milliseconds(30'000))}, Invoice(), "{}")[0];
+  interrupt.join();
+  InterruptProcesses(false);
+  CHECK(check.scorer_error);
+  CHECK(check.reason == "stopped: the run was interrupted while the scorer ran");
 }
 
 TEST_CASE("command scorer: a hang is cut at the timeout, children included") {
