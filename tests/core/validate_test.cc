@@ -265,7 +265,7 @@ TEST_CASE("validate: a keyword taskcost does not implement is refused, not ignor
   CHECK(SchemaValidator::Compile(R"({"x-order": 1, "title": "t", "example": {}, "ui": 2})").ok());
 }
 
-TEST_CASE("validate: $ref resolves inside the schema; a sibling that draft 7 ignores is refused") {
+TEST_CASE("validate: $ref resolves inside the schema, and a sibling that draft 7 ignores is refused") {
   SchemaValidator defs = Compiled(R"({
     "$defs": {"money": {"type": "string", "pattern": "^[0-9]+\\.[0-9]{2}$"}},
     "definitions": {"item": {"properties": {"price": {"$ref": "#/$defs/money"}}}},
