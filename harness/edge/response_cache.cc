@@ -8,12 +8,13 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <vector>
 
 #include "harness/core/content_hash.h"
 #include "harness/core/json_check.h"
+#include "harness/core/json_parse.h"
 #include "harness/core/json_writer.h"
+#include "harness/core/user_files.h"
 
 namespace taskcost {
 namespace {
@@ -55,8 +56,11 @@ std::string EntryHead(const std::string& key, const HttpResponse& response) {
 std::optional<HttpResponse> ParseEntry(const std::string& text, const std::string& key) {
   const size_t newline = text.find('\n');
   if (newline == std::string::npos) return std::nullopt;
-  const Json head = Json::parse(text.substr(0, newline), nullptr, /*allow_exceptions=*/false);
-  if (!head.is_object()) return std::nullopt;
+  // Bounded too (depth, numbers past a double): an entry is a file anyone may have edited.
+  const std::optional<Json> parsed =
+      ParseBoundedJson<Json>(std::string_view(text).substr(0, newline), nullptr);
+  if (!parsed || !parsed->is_object()) return std::nullopt;
+  const Json& head = *parsed;
   try {
     if (head.at("format").get<std::string>() != kEntryFormat ||
         head.at("version").get<int>() != kEntryVersion ||
@@ -127,12 +131,11 @@ std::string ResponseCache::PathFor(const std::string& key) const {
 }
 
 std::optional<HttpResponse> ResponseCache::Lookup(const std::string& key) const {
-  std::ifstream in(PathFor(key), std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in.good() && !in.eof()) return std::nullopt;
-  return ParseEntry(text.str(), key);
+  // Bounded as every file from outside is: a regular file only (a FIFO would block), at most
+  // kMaxCacheEntryBytes; anything else is a miss and the call is made again.
+  Result<std::string> text = ReadUserFile(PathFor(key), kMaxCacheEntryBytes);
+  if (!text.ok()) return std::nullopt;
+  return ParseEntry(*text, key);
 }
 
 Result<bool> ResponseCache::Store(const std::string& key, const HttpResponse& response) const {

@@ -33,13 +33,18 @@ std::string ResponseCacheKey(const CacheRequest& request);
 /// bodies are always asked again.
 bool IsCacheable(const HttpResponse& response);
 
+/// The most bytes of a cache entry read back: a reply body far above providers.yaml's default
+/// max_reply_bytes (4,000,000) and its head line. A longer entry reads as a miss.
+inline constexpr size_t kMaxCacheEntryBytes = size_t{64} << 20;  // 64 MiB
+
 class ResponseCache {
  public:
   /// Uses `dir`, creating it on the first Store.
   explicit ResponseCache(std::string dir) : dir_(std::move(dir)) {}
 
   /// The stored answer (status, headers, body and the original elapsed time), or nullopt when
-  /// there is none or the entry is damaged (truncated, another format version, another key).
+  /// there is none or the entry is damaged (truncated, another format version, another key),
+  /// is not a regular file, is longer than kMaxCacheEntryBytes, or has a head nested too deep.
   std::optional<HttpResponse> Lookup(const std::string& key) const;
 
   /// Stores `response` under `key` when IsCacheable (returns false without writing otherwise),

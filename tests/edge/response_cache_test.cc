@@ -1,6 +1,7 @@
 #include "harness/edge/response_cache.h"
 
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -166,6 +167,42 @@ TEST_CASE("response_cache: damaged entries read as misses") {
   }
   WriteText(path, good);
   CHECK(cache.Lookup(key).has_value());  // the cases above really were the only difference
+}
+
+TEST_CASE("response_cache: an entry that is no regular file, too long or too deep is a miss") {
+  testing::TempDir tmp;
+  ResponseCache cache(tmp.File("cache"));
+  const std::string key = ResponseCacheKey(Request());
+  REQUIRE(cache.Store(key, Answer()).value());
+  const std::string path = cache.PathFor(key);
+  const std::string good = ReadText(path);
+  const size_t head_end = good.find('\n');
+  REQUIRE(head_end != std::string::npos);
+
+  // A FIFO in the entry's place: opening it for reading would wait for a writer forever.
+  fs::remove(path);
+  REQUIRE(::mkfifo(path.c_str(), 0600) == 0);
+  CHECK_FALSE(cache.Lookup(key).has_value());
+  fs::remove(path);
+
+  // An entry one byte past the bound, its head claiming the whole body: not read at all.
+  const std::string body(kMaxCacheEntryBytes - head_end, 'x');
+  std::string head = good.substr(0, head_end);
+  const std::string recorded = "\"body_bytes\":" + std::to_string(good.size() - head_end - 1);
+  const size_t at = head.find(recorded);
+  REQUIRE(at != std::string::npos);
+  head.replace(at, recorded.size(), "\"body_bytes\":" + std::to_string(body.size()));
+  WriteText(path, head + "\n" + body);
+  REQUIRE(fs::file_size(path) > kMaxCacheEntryBytes);
+  CHECK_FALSE(cache.Lookup(key).has_value());
+
+  // A head nested 100,000 deep: refused by the bounded parse, no stack exhausted.
+  WriteText(path, "{\"x\":" + std::string(100'000, '[') + std::string(100'000, ']') + "}\n" +
+                      good.substr(head_end + 1));
+  CHECK_FALSE(cache.Lookup(key).has_value());
+
+  WriteText(path, good);
+  CHECK(cache.Lookup(key).has_value());  // the entry itself was fine all along
 }
 
 TEST_CASE("response_cache: the key covers provider kind, URL, body and occurrence, not auth") {
