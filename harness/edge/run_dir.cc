@@ -133,11 +133,7 @@ Status WriteFileAtomic(const std::string& path, const std::string& content) {
 }
 
 Result<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return MakeError("cannot read " + path + ": " + std::strerror(errno));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+  return ReadUserFile(path, kMaxSamplesFileBytes);  // 64 MiB: sheets and baselines are far smaller
 }
 
 Result<RunManifest> LoadRunManifest(const std::string& dir) {

@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -114,6 +115,33 @@ TEST_CASE("run_dir: a new run's directory is locked, and refused when it holds a
   CHECK(used.error().ToString() == "run directory " + run +
                                        " already exists and is not empty; pass --resume " + run +
                                        " to continue it, or choose another --out");
+}
+
+}  // namespace taskcost
+
+namespace taskcost {
+
+TEST_CASE("run_dir: a sheet, scores file or baseline from outside is read bounded") {
+  testing::TempDir dir;
+  // A FIFO (reading it would wait for a writer forever) and a directory: refused at once.
+  const std::string fifo = dir.File("scores.csv");
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  Result<std::string> read = ReadWholeFile(fifo);
+  REQUIRE_FALSE(read.ok());
+  CHECK(read.error().ToString() == fifo + ": cannot read file (it is a FIFO, not a regular file)");
+  REQUIRE_FALSE(ReadWholeFile(dir.path()).ok());
+  // 64 MiB is read; one byte more is refused without reading it.
+  const std::string big = dir.File("baseline.json");
+  std::ofstream(big).close();
+  std::filesystem::resize_file(big, (size_t{64} << 20) + 1);
+  read = ReadWholeFile(big);
+  REQUIRE_FALSE(read.ok());
+  CHECK(read.error().ToString() ==
+        big + ": the file is 67108865 bytes; at most 67108864 (64 MiB) are read");
+  std::filesystem::resize_file(big, size_t{64} << 20);
+  read = ReadWholeFile(big);
+  REQUIRE(read.ok());
+  CHECK(read->size() == size_t{64} << 20);
 }
 
 }  // namespace taskcost
