@@ -9,6 +9,9 @@
 
 namespace taskcost::codec {
 
+// The usage flag of a 2xx reply whose usage could not be read at all.
+constexpr const char* kUsageUnknown = "usage unknown: the response could not be read";
+
 Json ParseObjectOrThrow(std::string_view text, std::string_view what) {
   std::optional<Json> parsed = ParseBoundedJson<Json>(text, nullptr);  // json_parse.h
   if (!parsed || !parsed->is_object()) {
@@ -185,11 +188,15 @@ ProviderReply ReadReply(const HttpResponse& response, std::string_view request_i
     const bool syntax = !body.refusal || body.refusal->kind == JsonRefusal::Kind::kSyntax;
     reply.error_message = syntax ? "provider response is not JSON: " + BodySnippet(response.body)
                                  : "provider response cannot be read: " + body.refusal->Text();
+    // A 2xx reply was most likely billed: its usage is unknown, never silently $0 (priced at the
+    // call's reservation, as implausible usage is: docs/providers.md).
+    reply.usage_flag = kUsageUnknown;
   } else if (body.Pruned()) {
     read_usage(*body.value, reply);
     if (body.PrunedUnder("usage") && reply.usage_flag.empty()) {
       reply.usage_flag = "usage " + body.refusal->what;
     }
+    if (reply.usage_raw.empty() && reply.usage_flag.empty()) reply.usage_flag = kUsageUnknown;
     reply.error = ErrorClass::kInvalidOutput;
     reply.error_message = "provider response cannot be read: " + body.refusal->Text();
   } else {

@@ -70,7 +70,9 @@ TEST_CASE("hostile reply: a body of 100k nested arrays is invalid output, never 
     CHECK(reply.error_message ==
           "provider response cannot be read: nested deeper than 256 levels at line 1, column 257");
     CHECK(reply.usage == Usage{});
-    CHECK(reply.usage_flag.empty());  // no usage was sent: nothing to doubt
+    // A 2xx reply none of whose usage could be read: flagged, so that the run prices it at the
+    // call's reservation instead of a silent $0 (docs/providers.md, Implausible usage).
+    CHECK(reply.usage_flag == "usage unknown: the response could not be read");
   }
 }
 

@@ -126,7 +126,11 @@ TEST_CASE("hostile run: deep replies and deep answers are journaled as invalid o
   CHECK(body.error == ErrorClass::kInvalidOutput);
   CHECK(body.error_message ==
         "provider response cannot be read: nested deeper than 256 levels at line 1, column 257");
-  CHECK(body.cost == Money());  // no usage could be read: nothing to price, no flag either
+  // A 2xx reply nothing could be read of was most likely billed: flagged, and priced at the
+  // reservation (90 in x $5/1M + 200 out x $15/1M = $0.00345), never a silent $0.
+  CHECK(body.usage_flag == "usage unknown: the response could not be read");
+  CHECK(body.usage == Usage{.input_tokens = 90, .output_tokens = 200});
+  CHECK(body.cost == Usd("0.00345"));
   const Attempt& answer = Find(attempts, "S2", "small");
   CHECK(answer.error == ErrorClass::kInvalidOutput);
   CHECK(answer.error_message ==
