@@ -36,10 +36,6 @@ struct MatchCounter : doctest::IReporter {
 
 REGISTER_LISTENER("match_counter", 1, MatchCounter);
 
-bool StartsWith(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -48,14 +44,14 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     for (std::string_view flag : {"--test-case=", "-tc="}) {
-      if (StartsWith(arg, flag)) {
+      if (arg.starts_with(flag)) {
         by_name = true;
         g_name = arg.substr(flag.size());
       }
     }
-    query = query || StartsWith(arg, "--list") || StartsWith(arg, "-l") || arg == "--help" ||
+    query = query || arg.starts_with("--list") || arg.starts_with("-l") || arg == "--help" ||
             arg == "-h" || arg == "-?" || arg == "--version" || arg == "-v" ||
-            StartsWith(arg, "--count") || arg == "-c";
+            arg.starts_with("--count") || arg == "-c";
   }
   doctest::Context context(argc, argv);
   const int result = context.run();

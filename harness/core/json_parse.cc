@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <limits>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -23,40 +24,15 @@ std::pair<int, int> LineColumn(std::string_view text, size_t offset) {
   return {line, static_cast<int>(offset - line_start) + 1};
 }
 
-// Offset of the first '[' or '{' nested deeper than kMaxJsonDepth, outside strings; npos when
-// none. Called only once the parser has found one, so the text before it is valid JSON and the
-// strings are where this scan sees them.
-size_t FirstTooDeep(std::string_view text) {
-  int depth = 0;
-  bool in_string = false;
-  bool escaped = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxJsonDepth) return i;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return std::string_view::npos;
-}
-
 JsonRefusal TooDeepAt(std::string_view text) {
   JsonRefusal refusal;
   refusal.kind = JsonRefusal::Kind::kTooDeep;
   refusal.what = "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
-  const size_t at = FirstTooDeep(text);
-  if (at != std::string_view::npos) std::tie(refusal.line, refusal.column) = LineColumn(text, at);
+  // Called once the parser found it, so the text before it is valid JSON and the strings are
+  // where the scan sees them.
+  const std::optional<JsonShapeLimit> at =
+      FirstPastLimits(text, kMaxJsonDepth, std::numeric_limits<size_t>::max());
+  if (at) std::tie(refusal.line, refusal.column) = LineColumn(text, at->offset);
   return refusal;
 }
 
@@ -242,5 +218,37 @@ template std::optional<nlohmann::json> ParseBoundedJson(std::string_view, JsonRe
 template std::optional<nlohmann::ordered_json> ParseBoundedJson(std::string_view, JsonRefusal*);
 template Result<nlohmann::json> ParseJsonAt(std::string_view, const SourceLocation&);
 template Result<nlohmann::ordered_json> ParseJsonAt(std::string_view, const SourceLocation&);
+
+std::optional<JsonShapeLimit> FirstPastLimits(std::string_view text, int max_depth,
+                                              size_t max_values) {
+  int depth = 0;
+  size_t values = 1;
+  bool in_string = false, escaped = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      ++values;
+      if (++depth > max_depth) return JsonShapeLimit{i, true};
+    } else if (c == ']' || c == '}') {
+      --depth;
+    } else if (c == ',') {
+      ++values;
+    }
+    if (values > max_values) return JsonShapeLimit{i, false};
+  }
+  return std::nullopt;
+}
 
 }  // namespace taskcost

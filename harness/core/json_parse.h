@@ -43,6 +43,16 @@ Result<Json> ParseJsonAt(std::string_view text, const SourceLocation& start);
 /// "an object", "an array", "a string", "a number", "true or false", "null".
 std::string JsonKindName(const nlohmann::ordered_json& value);
 
+/// Where a cheap pass over JSON text's bytes (strings skipped) first passes a limit: the offset of
+/// the first '[' or '{' nested deeper than `max_depth` (too_deep), or of the byte at which the
+/// count of values passes `max_values` (each '[', '{' and ',' outside strings starts one).
+struct JsonShapeLimit {
+  size_t offset = 0;
+  bool too_deep = false;
+};
+std::optional<JsonShapeLimit> FirstPastLimits(std::string_view text, int max_depth,
+                                              size_t max_values);
+
 extern template std::optional<nlohmann::json> ParseBoundedJson(std::string_view, JsonRefusal*);
 extern template std::optional<nlohmann::ordered_json> ParseBoundedJson(std::string_view,
                                                                        JsonRefusal*);

@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "harness/core/json_parse.h"
 #include "harness/core/user_files.h"
 
 namespace taskcost {
@@ -19,42 +20,16 @@ struct Problem {
   std::string message;
 };
 
-// A first, cheap pass over the bytes: where the nesting first passes `max_depth`, or the count
-// of values passes kMaxUserJsonValues (each '[', '{' and ',' outside strings starts one). Either
-// would cost memory or stack in the parser and in everything that walks the tree after it.
+// A first, cheap pass over the bytes (json_parse.h FirstPastLimits): nesting past `max_depth`
+// or more than kMaxUserJsonValues values would cost memory or stack in the parser and in
+// everything that walks the tree after it.
 std::optional<Problem> CheckShape(std::string_view text, int max_depth) {
-  int depth = 0;
-  size_t values = 1;
-  bool in_string = false, escaped = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      ++values;
-      if (++depth > max_depth) {
-        return Problem{i, "nested more than " + std::to_string(max_depth) + " levels deep"};
-      }
-    } else if (c == ']' || c == '}') {
-      --depth;
-    } else if (c == ',') {
-      ++values;
-    }
-    if (values > kMaxUserJsonValues) {
-      return Problem{i, "holds more than " + std::to_string(kMaxUserJsonValues) + " values"};
-    }
-  }
-  return std::nullopt;
+  const std::optional<JsonShapeLimit> past = FirstPastLimits(text, max_depth, kMaxUserJsonValues);
+  if (!past) return std::nullopt;
+  return Problem{past->offset,
+                 past->too_deep
+                     ? "nested more than " + std::to_string(max_depth) + " levels deep"
+                     : "holds more than " + std::to_string(kMaxUserJsonValues) + " values"};
 }
 
 // nlohmann's SAX events to an ordered_json tree, with a repeated key found by hash (the

@@ -41,6 +41,23 @@ size_t FilesUnder(const std::string& dir) {
   return n;
 }
 
+// Answer() stored in a fresh cache, and its entry's text as written.
+struct StoredEntry {
+  testing::TempDir tmp;
+  ResponseCache cache{tmp.File("cache")};
+  std::string key = ResponseCacheKey(Request());
+  std::string path = cache.PathFor(key);
+  std::string good;
+  size_t head_end = 0;
+
+  StoredEntry() {
+    REQUIRE(cache.Store(key, Answer()).value());
+    good = ReadText(path);
+    head_end = good.find('\n');
+    REQUIRE(head_end != std::string::npos);
+  }
+};
+
 }  // namespace
 
 TEST_CASE("response_cache: a stored answer comes back exactly, elapsed time included") {
@@ -130,14 +147,10 @@ TEST_CASE("response_cache: only complete 2xx JSON answers are stored") {
 }
 
 TEST_CASE("response_cache: damaged entries read as misses") {
-  testing::TempDir tmp;
-  ResponseCache cache(tmp.File("cache"));
-  const std::string key = ResponseCacheKey(Request());
-  REQUIRE(cache.Store(key, Answer()).value());
-  const std::string path = cache.PathFor(key);
-  const std::string good = ReadText(path);
-  const size_t head_end = good.find('\n');
-  REQUIRE(head_end != std::string::npos);
+  const StoredEntry entry;
+  const ResponseCache& cache = entry.cache;
+  const std::string &key = entry.key, &path = entry.path, &good = entry.good;
+  const size_t head_end = entry.head_end;
 
   auto replaced = [&](const std::string& from, const std::string& to) {
     std::string text = good;
@@ -170,14 +183,10 @@ TEST_CASE("response_cache: damaged entries read as misses") {
 }
 
 TEST_CASE("response_cache: an entry that is no regular file, too long or too deep is a miss") {
-  testing::TempDir tmp;
-  ResponseCache cache(tmp.File("cache"));
-  const std::string key = ResponseCacheKey(Request());
-  REQUIRE(cache.Store(key, Answer()).value());
-  const std::string path = cache.PathFor(key);
-  const std::string good = ReadText(path);
-  const size_t head_end = good.find('\n');
-  REQUIRE(head_end != std::string::npos);
+  const StoredEntry entry;
+  const ResponseCache& cache = entry.cache;
+  const std::string &key = entry.key, &path = entry.path, &good = entry.good;
+  const size_t head_end = entry.head_end;
 
   // A FIFO in the entry's place: opening it for reading would wait for a writer forever.
   fs::remove(path);
