@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "harness/core/money.h"
 #include "harness/core/pricing.h"
@@ -18,5 +19,10 @@ std::string PerMillionText(Money per_token);
 /// when set. `comment` (may be empty) opens the file as "# " lines. ParsePriceCatalog reads the
 /// result back to the same prices.
 std::string PriceCatalogToYaml(const PriceCatalog& catalog, const std::string& comment);
+
+/// The rates of `after` that differ from `before`, as "input $2.00 -> $2.20" items (USD per 1M
+/// tokens). An optional rate set on one side only is compared with the rate it falls back to on
+/// the other; one unset on both sides follows its base rate and is not listed. Empty when equal.
+std::vector<std::string> RateChanges(const ModelPrice& before, const ModelPrice& after);
 
 }  // namespace taskcost

@@ -6,6 +6,7 @@
 #include <map>
 #include <utility>
 
+#include "harness/core/catalog_writer.h"
 #include "harness/core/error_text.h"
 #include "harness/core/report_format.h"
 #include "harness/core/reprice.h"

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "harness/core/catalog_writer.h"
 #include "harness/core/error_text.h"
 #include "harness/core/report_format.h"
 #include "harness/core/reprice.h"

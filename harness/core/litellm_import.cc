@@ -6,7 +6,7 @@
 #include "harness/core/catalog_writer.h"
 #include "harness/core/error_text.h"
 #include "harness/core/json_parse.h"
-#include "harness/core/reprice.h"
+#include "harness/core/catalog_writer.h"
 
 namespace taskcost {
 namespace {

@@ -10,23 +10,6 @@
 namespace taskcost {
 namespace {
 
-// "$2.50" per 1M tokens.
-std::string Rate(Money per_token) { return "$" + PerMillionText(per_token); }
-
-void AddChange(std::vector<std::string>& out, const char* name, Money before, Money after) {
-  if (before != after) out.push_back(std::string(name) + " " + Rate(before) + " -> " + Rate(after));
-}
-
-// An optional rate that falls back to `before_base` / `after_base`; unset on both sides means it
-// follows its base rate, whose change is reported already.
-void AddOptionalChange(std::vector<std::string>& out, const char* name,
-                       const std::optional<Money>& before, Money before_base,
-                       const std::optional<Money>& after, Money after_base) {
-  if (before || after) {
-    AddChange(out, name, before.value_or(before_base), after.value_or(after_base));
-  }
-}
-
 std::string ChangePercent(Money before, Money after) {
   if (before.picos() == 0) return after.picos() == 0 ? "0.0%" : "n/a";
   return FormatPercent({(after - before).picos(), before.picos()}, true) + "%";
@@ -118,23 +101,6 @@ PricedRun Reprice(const RunManifest& manifest, const std::vector<Attempt>& attem
     if (found != prices.end()) a.cost = CallCost(found->second, a.usage, a.latency_us);
   }
   return run;
-}
-
-std::vector<std::string> RateChanges(const ModelPrice& before, const ModelPrice& after) {
-  std::vector<std::string> out;
-  AddChange(out, "input", before.input, after.input);
-  AddOptionalChange(out, "cached input", before.cached_input, before.input, after.cached_input,
-                    after.input);
-  AddOptionalChange(out, "cache write", before.cache_write, before.input, after.cache_write,
-                    after.input);
-  AddChange(out, "output", before.output, after.output);
-  AddOptionalChange(out, "reasoning", before.reasoning, before.output, after.reasoning,
-                    after.output);
-  if (before.gpu_hour != after.gpu_hour || before.concurrency != after.concurrency) {
-    out.push_back("time price " + (before.gpu_hour ? TimePriceText(before) : "none") + " -> " +
-                  (after.gpu_hour ? TimePriceText(after) : "none"));
-  }
-  return out;
 }
 
 std::string RepriceSummary(const PricedRun& recorded, const PricedRun& repriced) {

@@ -51,10 +51,4 @@ PricedRun Reprice(const RunManifest& manifest, const std::vector<Attempt>& attem
 /// "  big    $0.032 -> $0.016 (-50.0%)  m-big: input $5.00 -> $2.50, output $15.00 -> $7.50 per
 /// 1M".
 std::string RepriceSummary(const PricedRun& recorded, const PricedRun& repriced);
-
-/// The rates of `after` that differ from `before`, as "input $2.00 -> $2.20" items (USD per 1M
-/// tokens). An optional rate set on one side only is compared with the rate it falls back to on
-/// the other; one unset on both sides follows its base rate and is not listed. Empty when equal.
-std::vector<std::string> RateChanges(const ModelPrice& before, const ModelPrice& after);
-
 }  // namespace taskcost

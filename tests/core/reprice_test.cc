@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "harness/core/catalog_writer.h"
 #include "harness/core/metrics.h"
 #include "tests/core/report_fixture.h"
 
