@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "harness/core/pricing.h"
-#include "harness/core/providers_config.h"
-#include "harness/core/suite_loader.h"
+#include "harness/core/prices/pricing.h"
+#include "harness/core/loading/providers_config.h"
+#include "harness/core/loading/suite_loader.h"
 #include "harness/runner/run_plan.h"
 
 namespace taskcost::bench {

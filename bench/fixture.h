@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "harness/core/result.h"
+#include "harness/core/model/result.h"
 
 namespace taskcost::bench {
 

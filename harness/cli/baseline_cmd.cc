@@ -7,7 +7,7 @@
 #include "harness/cli/options.h"
 #include "harness/cli/output_files.h"
 #include "harness/cli/report_output.h"
-#include "harness/core/baseline.h"
+#include "harness/core/gates/baseline.h"
 #include "harness/edge/run_dir.h"
 
 namespace taskcost {

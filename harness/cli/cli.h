@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/core/result.h"
+#include "harness/core/model/result.h"
 
 namespace taskcost {
 

@@ -4,7 +4,7 @@
 
 #include "harness/cli/cli.h"
 #include "harness/cli/options.h"
-#include "harness/core/compare.h"
+#include "harness/core/gates/compare.h"
 #include "harness/edge/run_dir.h"
 
 namespace taskcost {

@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <system_error>
 
-#include "harness/core/user_files.h"
+#include "harness/core/formats/user_files.h"
 
 namespace taskcost {
 namespace {

@@ -10,9 +10,9 @@
 #include "harness/cli/options.h"
 #include "harness/cli/output_files.h"
 #include "harness/cli/report_output.h"
-#include "harness/core/gate.h"
-#include "harness/core/reprice.h"
-#include "harness/core/suite_loader.h"
+#include "harness/core/gates/gate.h"
+#include "harness/core/gates/reprice.h"
+#include "harness/core/loading/suite_loader.h"
 #include "harness/edge/run_dir.h"
 
 namespace taskcost {

@@ -11,7 +11,7 @@
 #include "harness/cli/history_index.h"
 #include "harness/cli/options.h"
 #include "harness/cli/output_files.h"
-#include "harness/core/history.h"
+#include "harness/core/history/history.h"
 
 namespace taskcost {
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/core/metrics.h"
-#include "harness/core/result.h"
+#include "harness/core/metrics/metrics.h"
+#include "harness/core/model/result.h"
 #include "harness/edge/history_db.h"
 
 namespace taskcost {

@@ -5,8 +5,8 @@
 #include <map>
 
 #include "harness/cli/config_files.h"
-#include "harness/core/error_text.h"
-#include "harness/core/suite_loader.h"
+#include "harness/core/formats/error_text.h"
+#include "harness/core/loading/suite_loader.h"
 
 namespace taskcost {
 namespace {

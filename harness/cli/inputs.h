@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "harness/core/pricing.h"
-#include "harness/core/providers_config.h"
-#include "harness/core/result.h"
-#include "harness/core/suite.h"
+#include "harness/core/prices/pricing.h"
+#include "harness/core/loading/providers_config.h"
+#include "harness/core/model/result.h"
+#include "harness/core/model/suite.h"
 
 namespace taskcost {
 

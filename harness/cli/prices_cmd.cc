@@ -7,9 +7,9 @@
 #include "harness/cli/config_files.h"
 #include "harness/cli/options.h"
 #include "harness/cli/output_files.h"
-#include "harness/core/catalog_writer.h"
-#include "harness/core/litellm_import.h"
-#include "harness/core/user_files.h"
+#include "harness/core/prices/catalog_writer.h"
+#include "harness/core/prices/litellm_import.h"
+#include "harness/core/formats/user_files.h"
 
 namespace taskcost {
 namespace {

@@ -8,7 +8,7 @@
 #include "harness/cli/options.h"
 #include "harness/cli/output_files.h"
 #include "harness/cli/report_output.h"
-#include "harness/core/reprice.h"
+#include "harness/core/gates/reprice.h"
 
 namespace taskcost {
 namespace {

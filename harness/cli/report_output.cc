@@ -6,13 +6,13 @@
 #include <cstring>
 #include <filesystem>
 
-#include "harness/core/html_report.h"
-#include "harness/core/metrics.h"
-#include "harness/core/report_csv.h"
-#include "harness/core/report_evidence.h"
-#include "harness/core/report_json.h"
-#include "harness/core/report_render.h"
-#include "harness/core/suite_loader.h"
+#include "harness/core/render/html_report.h"
+#include "harness/core/metrics/metrics.h"
+#include "harness/core/render/report_csv.h"
+#include "harness/core/render/report_evidence.h"
+#include "harness/core/render/report_json.h"
+#include "harness/core/render/report_render.h"
+#include "harness/core/loading/suite_loader.h"
 #include "harness/edge/journal.h"
 #include "harness/review/review_store.h"
 

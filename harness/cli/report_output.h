@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/core/metrics.h"
-#include "harness/core/result.h"
+#include "harness/core/metrics/metrics.h"
+#include "harness/core/model/result.h"
 #include "harness/edge/run_dir.h"
 
 namespace taskcost {

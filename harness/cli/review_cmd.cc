@@ -9,7 +9,7 @@
 
 #include "harness/cli/cli.h"
 #include "harness/cli/options.h"
-#include "harness/core/suite_loader.h"
+#include "harness/core/loading/suite_loader.h"
 #include "harness/edge/run_dir.h"
 #include "harness/review/review_import.h"
 #include "harness/review/review_store.h"

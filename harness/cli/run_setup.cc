@@ -6,11 +6,11 @@
 
 #include "harness/cli/cli.h"
 #include "harness/cli/config_files.h"
-#include "harness/core/content_hash.h"
-#include "harness/core/error_text.h"
-#include "harness/core/report_format.h"
-#include "harness/core/report_render.h"
-#include "harness/core/user_files.h"
+#include "harness/core/formats/content_hash.h"
+#include "harness/core/formats/error_text.h"
+#include "harness/core/render/report_format.h"
+#include "harness/core/render/report_render.h"
+#include "harness/core/formats/user_files.h"
 #include "harness/edge/run_dir.h"
 
 namespace taskcost {

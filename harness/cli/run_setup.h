@@ -10,7 +10,7 @@
 
 #include "harness/cli/inputs.h"
 #include "harness/cli/options.h"
-#include "harness/core/result.h"
+#include "harness/core/model/result.h"
 #include "harness/edge/response_cache.h"
 #include "harness/mock/simulator.h"
 #include "harness/runner/run_plan.h"

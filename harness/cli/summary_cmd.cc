@@ -8,7 +8,7 @@
 #include "harness/cli/options.h"
 #include "harness/cli/output_files.h"
 #include "harness/cli/report_output.h"
-#include "harness/core/summary.h"
+#include "harness/core/history/summary.h"
 #include "harness/edge/run_dir.h"
 
 namespace taskcost {

@@ -7,7 +7,7 @@
 #include "harness/cli/cli.h"
 #include "harness/cli/inputs.h"
 #include "harness/cli/options.h"
-#include "harness/core/validate.h"
+#include "harness/core/schema/validate.h"
 
 namespace taskcost {
 

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/core/history.h"
-#include "harness/core/result.h"
+#include "harness/core/history/history.h"
+#include "harness/core/model/result.h"
 
 namespace taskcost {
 

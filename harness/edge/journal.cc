@@ -16,7 +16,7 @@
 #include <utility>
 #include <variant>
 
-#include "harness/core/run_manifest.h"
+#include "harness/core/loading/run_manifest.h"
 #include "harness/edge/journal_checks.h"
 
 namespace taskcost {

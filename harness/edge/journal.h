@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "harness/core/attempt.h"
-#include "harness/core/result.h"
-#include "harness/core/run_manifest.h"
+#include "harness/core/model/attempt.h"
+#include "harness/core/model/result.h"
+#include "harness/core/loading/run_manifest.h"
 
 namespace taskcost {
 

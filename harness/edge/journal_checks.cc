@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "harness/core/task_state.h"
+#include "harness/core/model/task_state.h"
 
 namespace taskcost {
 namespace {

@@ -13,8 +13,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "harness/core/attempt.h"
-#include "harness/core/run_manifest.h"
+#include "harness/core/model/attempt.h"
+#include "harness/core/loading/run_manifest.h"
 
 namespace taskcost {
 

@@ -10,11 +10,11 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
-#include "harness/core/content_hash.h"
-#include "harness/core/json_check.h"
-#include "harness/core/json_parse.h"
-#include "harness/core/json_writer.h"
-#include "harness/core/user_files.h"
+#include "harness/core/formats/content_hash.h"
+#include "harness/core/formats/json_check.h"
+#include "harness/core/formats/json_parse.h"
+#include "harness/core/formats/json_writer.h"
+#include "harness/core/formats/user_files.h"
 
 namespace taskcost {
 namespace {

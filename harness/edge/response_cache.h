@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "harness/core/http.h"
-#include "harness/core/result.h"
+#include "harness/core/model/http.h"
+#include "harness/core/model/result.h"
 
 namespace taskcost {
 

@@ -14,7 +14,7 @@
 
 #include <sys/stat.h>
 
-#include "harness/core/user_files.h"
+#include "harness/core/formats/user_files.h"
 #include "harness/edge/journal.h"
 
 namespace taskcost {

@@ -7,9 +7,9 @@
 #include <utility>
 #include <vector>
 
-#include "harness/core/attempt.h"
-#include "harness/core/result.h"
-#include "harness/core/run_manifest.h"
+#include "harness/core/model/attempt.h"
+#include "harness/core/model/result.h"
+#include "harness/core/loading/run_manifest.h"
 
 namespace taskcost {
 
@@ -53,7 +53,7 @@ Result<std::string> ClaimRunDir(const std::string& parent, const std::string& ru
 /// Writes `content` to `path` through a temporary file and rename, so readers never see half.
 Status WriteFileAtomic(const std::string& path, const std::string& content);
 /// A whole file from outside (a returned review sheet, stored scores, a gate baseline), read as
-/// every such file is (core/user_files.h ReadUserFile): a regular file of at most 64 MiB, else an
+/// every such file is (core/formats/user_files.h ReadUserFile): a regular file of at most 64 MiB, else an
 /// error at `path` ("cannot read file (it is a FIFO, not a regular file)", "the file is ...
 /// bytes; at most ...").
 Result<std::string> ReadWholeFile(const std::string& path);

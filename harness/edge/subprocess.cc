@@ -12,7 +12,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "harness/core/secret.h"
+#include "harness/core/model/secret.h"
 
 extern char** environ;
 

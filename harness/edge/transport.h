@@ -9,7 +9,7 @@
 #include <memory>
 #include <vector>
 
-#include "harness/core/http.h"
+#include "harness/core/model/http.h"
 
 namespace taskcost {
 

@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "harness/core/user_files.h"
-#include "harness/core/user_json.h"
+#include "harness/core/formats/user_files.h"
+#include "harness/core/formats/user_json.h"
 
 namespace taskcost::mock {
 namespace {

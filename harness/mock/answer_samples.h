@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/core/result.h"
+#include "harness/core/model/result.h"
 #include "harness/mock/simulator.h"
 
 namespace taskcost::mock {

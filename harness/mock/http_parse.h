@@ -8,7 +8,7 @@
 #include <variant>
 #include <vector>
 
-#include "harness/core/http.h"
+#include "harness/core/model/http.h"
 #include "harness/mock/http_server.h"
 
 namespace taskcost::mock {

@@ -13,8 +13,8 @@
 #include <thread>
 #include <vector>
 
-#include "harness/core/http.h"
-#include "harness/core/result.h"
+#include "harness/core/model/http.h"
+#include "harness/core/model/result.h"
 #include "harness/mock/simulator.h"
 
 namespace taskcost::mock {

@@ -11,8 +11,8 @@
 #include <sstream>
 #include <tuple>
 
-#include "harness/core/user_files.h"
-#include "harness/core/yaml_util.h"
+#include "harness/core/formats/user_files.h"
+#include "harness/core/formats/yaml_util.h"
 #include "harness/mock/answer_samples.h"
 #include "harness/mock/simulator.h"
 

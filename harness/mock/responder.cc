@@ -5,8 +5,8 @@
 #include <cmath>
 #include <ctime>
 
-#include "harness/core/json_parse.h"
-#include "harness/core/judge_prompt.h"
+#include "harness/core/formats/json_parse.h"
+#include "harness/core/model/judge_prompt.h"
 
 namespace taskcost::mock {
 namespace {

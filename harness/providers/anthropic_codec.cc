@@ -1,6 +1,6 @@
 #include "harness/providers/anthropic_codec.h"
 
-#include "harness/core/json_writer.h"
+#include "harness/core/formats/json_writer.h"
 #include "harness/providers/codec_util.h"
 #include "harness/providers/retry_after.h"
 

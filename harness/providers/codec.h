@@ -7,10 +7,10 @@
 #include <optional>
 #include <string>
 
-#include "harness/core/attempt.h"
-#include "harness/core/http.h"
-#include "harness/core/providers_config.h"
-#include "harness/core/suite.h"
+#include "harness/core/model/attempt.h"
+#include "harness/core/model/http.h"
+#include "harness/core/loading/providers_config.h"
+#include "harness/core/model/suite.h"
 #include "harness/providers/retry_after.h"
 
 namespace taskcost {

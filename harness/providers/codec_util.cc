@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <stdexcept>
 
-#include "harness/core/json_parse.h"
+#include "harness/core/formats/json_parse.h"
 
 namespace taskcost::codec {
 

@@ -12,9 +12,9 @@
 #include <string>
 #include <string_view>
 
-#include "harness/core/attempt.h"
-#include "harness/core/http.h"
-#include "harness/core/providers_config.h"
+#include "harness/core/model/attempt.h"
+#include "harness/core/model/http.h"
+#include "harness/core/loading/providers_config.h"
 #include "harness/providers/codec.h"
 #include "harness/providers/reply_json.h"
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "harness/core/json_writer.h"
+#include "harness/core/formats/json_writer.h"
 #include "harness/providers/codec_util.h"
 #include "harness/providers/retry_after.h"
 

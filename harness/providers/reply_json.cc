@@ -6,9 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "harness/core/attempt.h"
-#include "harness/core/json_parse.h"
-#include "harness/core/json_writer.h"
+#include "harness/core/model/attempt.h"
+#include "harness/core/formats/json_parse.h"
+#include "harness/core/formats/json_writer.h"
 #include "harness/providers/codec_util.h"
 
 namespace taskcost::codec {

@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/core/json_check.h"
+#include "harness/core/formats/json_check.h"
 
 namespace taskcost::codec {
 

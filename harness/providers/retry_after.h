@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/core/http.h"
+#include "harness/core/model/http.h"
 
 namespace taskcost {
 

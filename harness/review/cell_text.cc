@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/core/json_parse.h"
+#include "harness/core/formats/json_parse.h"
 
 namespace taskcost {
 

@@ -1,6 +1,6 @@
 #include "harness/review/review_import.h"
 
-#include "harness/core/content_hash.h"
+#include "harness/core/formats/content_hash.h"
 #include "harness/edge/run_dir.h"
 #include "harness/review/review_store.h"
 

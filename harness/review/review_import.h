@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/core/result.h"
+#include "harness/core/model/result.h"
 #include "harness/review/review_key.h"
 #include "harness/review/sheet_import.h"
 

@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/core/result.h"
-#include "harness/core/review_spec.h"
+#include "harness/core/model/result.h"
+#include "harness/core/model/review_spec.h"
 
 namespace taskcost {
 

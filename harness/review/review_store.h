@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/core/expert_quality.h"
-#include "harness/core/result.h"
+#include "harness/core/metrics/expert_quality.h"
+#include "harness/core/model/result.h"
 #include "harness/review/review_key.h"
 
 namespace taskcost {

@@ -5,9 +5,9 @@
 #include <map>
 #include <set>
 
-#include "harness/core/error_text.h"
-#include "harness/core/prompt_template.h"
-#include "harness/core/rng.h"
+#include "harness/core/formats/error_text.h"
+#include "harness/core/loading/prompt_template.h"
+#include "harness/core/model/rng.h"
 #include "harness/review/cell_text.h"
 
 namespace taskcost {

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "harness/core/attempt.h"
-#include "harness/core/result.h"
-#include "harness/core/run_manifest.h"
-#include "harness/core/suite.h"
+#include "harness/core/model/attempt.h"
+#include "harness/core/model/result.h"
+#include "harness/core/loading/run_manifest.h"
+#include "harness/core/model/suite.h"
 #include "harness/review/review_key.h"
 
 namespace taskcost {

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "harness/core/review_spec.h"
+#include "harness/core/model/review_spec.h"
 
 namespace taskcost {
 

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "harness/core/result.h"
+#include "harness/core/model/result.h"
 #include "harness/review/sheet_build.h"
 
 namespace taskcost {

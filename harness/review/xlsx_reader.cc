@@ -10,7 +10,7 @@
 #include <memory>
 #include <optional>
 
-#include "harness/core/csv.h"
+#include "harness/core/formats/csv.h"
 #include "harness/review/sheet_table.h"
 
 namespace taskcost {

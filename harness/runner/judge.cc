@@ -3,8 +3,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "harness/core/judge_prompt.h"
-#include "harness/core/prompt_template.h"
+#include "harness/core/model/judge_prompt.h"
+#include "harness/core/loading/prompt_template.h"
 #include "harness/providers/codec_util.h"
 
 namespace taskcost {

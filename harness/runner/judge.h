@@ -7,9 +7,9 @@
 
 #include <string>
 
-#include "harness/core/attempt.h"
-#include "harness/core/money.h"
-#include "harness/core/result.h"
+#include "harness/core/model/attempt.h"
+#include "harness/core/model/money.h"
+#include "harness/core/model/result.h"
 #include "harness/runner/run_plan.h"
 
 namespace taskcost {

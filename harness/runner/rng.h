@@ -1,5 +1,5 @@
-// Rng moved to harness/core/rng.h (the review sheets shuffle with it too); kept so that runner
+// Rng moved to harness/core/model/rng.h (the review sheets shuffle with it too); kept so that runner
 // code including this path still builds.
 #pragma once
 
-#include "harness/core/rng.h"
+#include "harness/core/model/rng.h"

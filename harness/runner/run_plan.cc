@@ -7,14 +7,14 @@
 #include <set>
 #include <utility>
 
-#include "harness/core/error_text.h"
-#include "harness/core/json_check.h"
-#include "harness/core/prompt_template.h"
-#include "harness/core/suite_loader.h"
-#include "harness/core/user_files.h"
+#include "harness/core/formats/error_text.h"
+#include "harness/core/formats/json_check.h"
+#include "harness/core/loading/prompt_template.h"
+#include "harness/core/loading/suite_loader.h"
+#include "harness/core/formats/user_files.h"
 #include "harness/edge/response_cache.h"
 #include "harness/runner/judge.h"
-#include "harness/scorers/scorer_set.h"
+#include "scorers/scorer_set.h"
 
 namespace taskcost {
 

@@ -13,12 +13,12 @@
 #include <string>
 #include <vector>
 
-#include "harness/core/pricing.h"
-#include "harness/core/providers_config.h"
-#include "harness/core/result.h"
-#include "harness/core/run_manifest.h"
-#include "harness/core/suite.h"
-#include "harness/core/validate.h"
+#include "harness/core/prices/pricing.h"
+#include "harness/core/loading/providers_config.h"
+#include "harness/core/model/result.h"
+#include "harness/core/loading/run_manifest.h"
+#include "harness/core/model/suite.h"
+#include "harness/core/schema/validate.h"
 #include "harness/providers/codec.h"
 
 namespace taskcost {

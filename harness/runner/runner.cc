@@ -5,10 +5,10 @@
 #include <tuple>
 #include <unordered_map>
 
-#include "harness/core/task_state.h"
+#include "harness/core/model/task_state.h"
 #include "harness/runner/judge.h"
 #include "harness/runner/scorer_pool.h"
-#include "harness/scorers/scorer_set.h"
+#include "scorers/scorer_set.h"
 
 namespace taskcost {
 namespace {

@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/core/attempt.h"
-#include "harness/core/money.h"
+#include "harness/core/model/attempt.h"
+#include "harness/core/model/money.h"
 #include "harness/edge/clock.h"
 #include "harness/edge/journal.h"
 #include "harness/edge/response_cache.h"

@@ -17,10 +17,10 @@
 #include <string>
 #include <vector>
 
-#include "harness/core/attempt.h"
-#include "harness/core/http.h"
-#include "harness/core/money.h"
-#include "harness/core/suite.h"
+#include "harness/core/model/attempt.h"
+#include "harness/core/model/http.h"
+#include "harness/core/model/money.h"
+#include "harness/core/model/suite.h"
 #include "harness/runner/rate_limiter.h"
 #include "harness/runner/rng.h"
 

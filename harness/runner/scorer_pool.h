@@ -17,7 +17,7 @@
 #include <thread>
 #include <vector>
 
-#include "harness/core/attempt.h"
+#include "harness/core/model/attempt.h"
 #include "harness/runner/run_plan.h"
 
 namespace taskcost {

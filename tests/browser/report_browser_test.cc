@@ -19,9 +19,9 @@
 #include <string>
 #include <vector>
 
-#include "harness/core/html_report.h"
-#include "harness/core/money.h"
-#include "harness/core/report_format.h"
+#include "harness/core/render/html_report.h"
+#include "harness/core/model/money.h"
+#include "harness/core/render/report_format.h"
 #include "tests/e2e/cli_process.h"
 
 namespace taskcost {

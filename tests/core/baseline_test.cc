@@ -1,4 +1,4 @@
-#include "harness/core/baseline.h"
+#include "harness/core/gates/baseline.h"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "harness/core/catalog_writer.h"
+#include "harness/core/prices/catalog_writer.h"
 
 #include <doctest/doctest.h>
 

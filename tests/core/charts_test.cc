@@ -1,6 +1,6 @@
 // Line charts (history): many series stay apart by colour and dash, and no label is cut: the
 // drawing grows to hold the widest tick label and series name.
-#include "harness/core/charts.h"
+#include "harness/core/render/charts.h"
 
 #include <doctest/doctest.h>
 

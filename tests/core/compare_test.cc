@@ -1,4 +1,4 @@
-#include "harness/core/compare.h"
+#include "harness/core/gates/compare.h"
 
 #include <doctest/doctest.h>
 

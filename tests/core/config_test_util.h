@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "harness/core/result.h"
+#include "harness/core/model/result.h"
 
 namespace taskcost::testing {
 

@@ -1,4 +1,4 @@
-#include "harness/core/content_hash.h"
+#include "harness/core/formats/content_hash.h"
 
 #include <doctest/doctest.h>
 

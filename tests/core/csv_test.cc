@@ -1,4 +1,4 @@
-#include "harness/core/csv.h"
+#include "harness/core/formats/csv.h"
 
 #include <doctest/doctest.h>
 

@@ -1,10 +1,10 @@
 // Expert quality: Krippendorff's alpha on the textbook example, the paired quality interval
 // worked by hand, and the downgrade verdict on quality and success together.
-#include "harness/core/expert_quality.h"
+#include "harness/core/metrics/expert_quality.h"
 
 #include <doctest/doctest.h>
 
-#include "harness/core/report_format.h"
+#include "harness/core/render/report_format.h"
 #include "tests/core/report_fixture.h"
 
 namespace taskcost {

@@ -2,8 +2,8 @@
 // docs/fuzzing.md), fed through the same entry point as their target.
 #include <doctest/doctest.h>
 
-#include "harness/core/run_manifest.h"
-#include "harness/core/samples.h"
+#include "harness/core/loading/run_manifest.h"
+#include "harness/core/loading/samples.h"
 #include "tests/fuzz/finding.h"
 
 namespace taskcost {

@@ -1,4 +1,4 @@
-#include "harness/core/gate.h"
+#include "harness/core/gates/gate.h"
 
 #include <doctest/doctest.h>
 

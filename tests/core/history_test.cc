@@ -1,4 +1,4 @@
-#include "harness/core/history.h"
+#include "harness/core/history/history.h"
 
 #include <doctest/doctest.h>
 

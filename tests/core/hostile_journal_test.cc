@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "harness/core/metrics.h"
-#include "harness/core/report_tables.h"
-#include "harness/core/run_manifest.h"
+#include "harness/core/metrics/metrics.h"
+#include "harness/core/render/report_tables.h"
+#include "harness/core/loading/run_manifest.h"
 #include "tests/core/report_fixture.h"
 
 namespace taskcost {

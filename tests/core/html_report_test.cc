@@ -1,4 +1,4 @@
-#include "harness/core/html_report.h"
+#include "harness/core/render/html_report.h"
 
 #include <doctest/doctest.h>
 
@@ -6,11 +6,11 @@
 #include <cctype>
 #include <tuple>
 
-#include "harness/core/expert_quality.h"
-#include "harness/core/html.h"
-#include "harness/core/report_csv.h"
-#include "harness/core/report_evidence.h"
-#include "harness/core/svg.h"
+#include "harness/core/metrics/expert_quality.h"
+#include "harness/core/render/html.h"
+#include "harness/core/render/report_csv.h"
+#include "harness/core/render/report_evidence.h"
+#include "harness/core/render/svg.h"
 #include "tests/core/report_fixture.h"
 
 namespace taskcost {

@@ -1,5 +1,5 @@
 // Intervals checked against published worked examples and against figures worked by hand.
-#include "harness/core/intervals.h"
+#include "harness/core/metrics/intervals.h"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "harness/core/json_check.h"
+#include "harness/core/formats/json_check.h"
 
 #include <doctest/doctest.h>
 
@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/core/json_parse.h"
+#include "harness/core/formats/json_parse.h"
 
 namespace taskcost {
 namespace {

@@ -1,4 +1,4 @@
-#include "harness/core/json_writer.h"
+#include "harness/core/formats/json_writer.h"
 
 #include <doctest/doctest.h>
 

@@ -1,8 +1,8 @@
-#include "harness/core/litellm_import.h"
+#include "harness/core/prices/litellm_import.h"
 
 #include <doctest/doctest.h>
 
-#include "harness/core/catalog_writer.h"
+#include "harness/core/prices/catalog_writer.h"
 
 namespace taskcost {
 namespace {

@@ -5,13 +5,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/core/html_report.h"
-#include "harness/core/metrics.h"
-#include "harness/core/report_csv.h"
-#include "harness/core/report_format.h"
-#include "harness/core/report_json.h"
-#include "harness/core/report_render.h"
-#include "harness/core/task_state.h"
+#include "harness/core/render/html_report.h"
+#include "harness/core/metrics/metrics.h"
+#include "harness/core/render/report_csv.h"
+#include "harness/core/render/report_format.h"
+#include "harness/core/render/report_json.h"
+#include "harness/core/render/report_render.h"
+#include "harness/core/model/task_state.h"
 #include "tests/core/report_fixture.h"
 
 namespace taskcost {

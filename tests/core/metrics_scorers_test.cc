@@ -3,7 +3,7 @@
 // task whose cost is the sum of its calls.
 #include <doctest/doctest.h>
 
-#include "harness/core/metrics.h"
+#include "harness/core/metrics/metrics.h"
 #include "tests/core/report_fixture.h"
 
 namespace taskcost {

@@ -1,10 +1,10 @@
-#include "harness/core/metrics.h"
+#include "harness/core/metrics/metrics.h"
 
 #include <doctest/doctest.h>
 
 #include <algorithm>
 
-#include "harness/core/report_tables.h"
+#include "harness/core/render/report_tables.h"
 #include "tests/core/report_fixture.h"
 
 namespace taskcost {

@@ -1,4 +1,4 @@
-#include "harness/core/money.h"
+#include "harness/core/model/money.h"
 
 #include <doctest/doctest.h>
 

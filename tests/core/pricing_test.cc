@@ -1,4 +1,4 @@
-#include "harness/core/pricing.h"
+#include "harness/core/prices/pricing.h"
 
 #include <doctest/doctest.h>
 

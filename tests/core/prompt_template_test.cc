@@ -1,4 +1,4 @@
-#include "harness/core/prompt_template.h"
+#include "harness/core/loading/prompt_template.h"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "harness/core/providers_config.h"
+#include "harness/core/loading/providers_config.h"
 
 #include <doctest/doctest.h>
 

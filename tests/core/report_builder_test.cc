@@ -2,8 +2,8 @@
 // very report ComputeReport gives over the whole journal.
 #include <doctest/doctest.h>
 
-#include "harness/core/metrics.h"
-#include "harness/core/report_json.h"
+#include "harness/core/metrics/metrics.h"
+#include "harness/core/render/report_json.h"
 #include "tests/core/report_fixture.h"
 
 namespace taskcost {

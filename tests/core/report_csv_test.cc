@@ -1,8 +1,8 @@
-#include "harness/core/report_csv.h"
+#include "harness/core/render/report_csv.h"
 
 #include <doctest/doctest.h>
 
-#include "harness/core/csv.h"
+#include "harness/core/formats/csv.h"
 #include "tests/core/report_fixture.h"
 
 namespace taskcost {

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "harness/core/attempt.h"
-#include "harness/core/metrics.h"
-#include "harness/core/money.h"
-#include "harness/core/run_manifest.h"
+#include "harness/core/model/attempt.h"
+#include "harness/core/metrics/metrics.h"
+#include "harness/core/model/money.h"
+#include "harness/core/loading/run_manifest.h"
 
 namespace taskcost::testing {
 

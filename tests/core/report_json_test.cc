@@ -1,4 +1,4 @@
-#include "harness/core/report_json.h"
+#include "harness/core/render/report_json.h"
 
 #include <doctest/doctest.h>
 

@@ -1,10 +1,10 @@
-#include "harness/core/report_render.h"
+#include "harness/core/render/report_render.h"
 
 #include <doctest/doctest.h>
 
 #include <sstream>
 
-#include "harness/core/report_format.h"
+#include "harness/core/render/report_format.h"
 #include "tests/core/report_fixture.h"
 
 namespace taskcost {

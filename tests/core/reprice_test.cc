@@ -1,9 +1,9 @@
-#include "harness/core/reprice.h"
+#include "harness/core/gates/reprice.h"
 
 #include <doctest/doctest.h>
 
-#include "harness/core/catalog_writer.h"
-#include "harness/core/metrics.h"
+#include "harness/core/prices/catalog_writer.h"
+#include "harness/core/metrics/metrics.h"
 #include "tests/core/report_fixture.h"
 
 namespace taskcost {

@@ -1,4 +1,4 @@
-#include "harness/core/result.h"
+#include "harness/core/model/result.h"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "harness/core/run_manifest.h"
+#include "harness/core/loading/run_manifest.h"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "harness/core/samples.h"
+#include "harness/core/loading/samples.h"
 
 #include <doctest/doctest.h>
 

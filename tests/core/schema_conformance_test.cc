@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/core/validate.h"
+#include "harness/core/schema/validate.h"
 
 namespace taskcost {
 namespace {

@@ -1,6 +1,6 @@
 // Secret cannot be printed, and every key it was made from is redacted from text however a
 // server spelled it. The registry is process-wide: each test uses keys of its own.
-#include "harness/core/secret.h"
+#include "harness/core/model/secret.h"
 
 #include <doctest/doctest.h>
 
@@ -9,7 +9,7 @@
 #include <string>
 #include <type_traits>
 
-#include "harness/core/http.h"
+#include "harness/core/model/http.h"
 
 namespace taskcost {
 namespace {

@@ -1,10 +1,10 @@
-#include "harness/core/stats.h"
+#include "harness/core/metrics/stats.h"
 
 #include <doctest/doctest.h>
 
 #include <cmath>
 
-#include "harness/core/money.h"
+#include "harness/core/model/money.h"
 
 namespace taskcost {
 

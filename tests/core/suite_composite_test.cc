@@ -1,7 +1,7 @@
 // Cascade and chain candidates in suite.yaml: what loads, and problems located in the file.
 #include <doctest/doctest.h>
 
-#include "harness/core/suite_loader.h"
+#include "harness/core/loading/suite_loader.h"
 #include "tests/core/config_test_util.h"
 
 namespace taskcost {

@@ -1,9 +1,9 @@
-#include "harness/core/suite_loader.h"
+#include "harness/core/loading/suite_loader.h"
 
 #include <doctest/doctest.h>
 
-#include "harness/core/content_hash.h"
-#include "harness/core/user_files.h"
+#include "harness/core/formats/content_hash.h"
+#include "harness/core/formats/user_files.h"
 #include "tests/core/config_test_util.h"
 
 namespace taskcost {

@@ -1,7 +1,7 @@
 // The suite's review: block: the rubric of expert scoring, and its errors by file, line and field.
 #include <doctest/doctest.h>
 
-#include "harness/core/suite_loader.h"
+#include "harness/core/loading/suite_loader.h"
 #include "tests/core/config_test_util.h"
 
 namespace taskcost {

@@ -2,7 +2,7 @@
 // located at file:line:col with the field path.
 #include <doctest/doctest.h>
 
-#include "harness/core/suite_loader.h"
+#include "harness/core/loading/suite_loader.h"
 #include "tests/core/config_test_util.h"
 
 namespace taskcost {

@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
-#include "harness/core/run_manifest.h"
-#include "harness/core/suite_loader.h"
+#include "harness/core/loading/run_manifest.h"
+#include "harness/core/loading/suite_loader.h"
 #include "tests/core/config_test_util.h"
 
 namespace taskcost {

@@ -1,8 +1,8 @@
-#include "harness/core/summary.h"
+#include "harness/core/history/summary.h"
 
 #include <doctest/doctest.h>
 
-#include "harness/core/report_format.h"
+#include "harness/core/render/report_format.h"
 #include "tests/core/report_fixture.h"
 
 namespace taskcost {

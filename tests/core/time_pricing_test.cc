@@ -4,14 +4,14 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/core/baseline.h"
-#include "harness/core/catalog_writer.h"
-#include "harness/core/metrics.h"
-#include "harness/core/pricing.h"
-#include "harness/core/report_json.h"
-#include "harness/core/report_render.h"
-#include "harness/core/reprice.h"
-#include "harness/core/run_manifest.h"
+#include "harness/core/gates/baseline.h"
+#include "harness/core/prices/catalog_writer.h"
+#include "harness/core/metrics/metrics.h"
+#include "harness/core/prices/pricing.h"
+#include "harness/core/render/report_json.h"
+#include "harness/core/render/report_render.h"
+#include "harness/core/gates/reprice.h"
+#include "harness/core/loading/run_manifest.h"
 #include "tests/core/config_test_util.h"
 #include "tests/core/report_fixture.h"
 

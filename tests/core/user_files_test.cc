@@ -1,13 +1,13 @@
 // The bounded reading of user files (user_files.h), the bounded JSON parse (user_json.h) and the
 // bounded YAML parse (ParseYaml): each limit is an error at the place it is passed, never a
 // block, a crash or a tree of gigabytes.
-#include "harness/core/user_files.h"
+#include "harness/core/formats/user_files.h"
 
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 
-#include "harness/core/user_json.h"
-#include "harness/core/yaml_util.h"
+#include "harness/core/formats/user_json.h"
+#include "harness/core/formats/yaml_util.h"
 #include "tests/core/config_test_util.h"
 
 namespace taskcost {

@@ -1,4 +1,4 @@
-#include "harness/core/validate.h"
+#include "harness/core/schema/validate.h"
 
 #include <doctest/doctest.h>
 

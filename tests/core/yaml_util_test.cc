@@ -1,4 +1,4 @@
-#include "harness/core/yaml_util.h"
+#include "harness/core/formats/yaml_util.h"
 
 #include <doctest/doctest.h>
 

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "harness/core/report_format.h"
+#include "harness/core/render/report_format.h"
 #include "tests/e2e/cli_process.h"
 #include "tests/e2e/sim_suite.h"
 

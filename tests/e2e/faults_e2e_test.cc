@@ -13,7 +13,7 @@
 #include <sstream>
 #include <tuple>
 
-#include "harness/core/attempt.h"
+#include "harness/core/model/attempt.h"
 #include "tests/e2e/cli_process.h"
 #include "tests/e2e/live_simulator.h"
 #include "tests/e2e/sim_suite.h"

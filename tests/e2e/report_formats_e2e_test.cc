@@ -5,7 +5,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "harness/core/csv.h"
+#include "harness/core/formats/csv.h"
 #include "tests/e2e/cli_process.h"
 #include "tests/e2e/sim_suite.h"
 

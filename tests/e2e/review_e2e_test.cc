@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "harness/core/csv.h"
+#include "harness/core/formats/csv.h"
 #include "tests/e2e/cli_process.h"
 #include "tests/e2e/sim_suite.h"
 

@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "harness/core/money.h"
-#include "harness/core/report_format.h"
+#include "harness/core/model/money.h"
+#include "harness/core/render/report_format.h"
 #include "tests/e2e/cli_process.h"
 #include "tests/e2e/sim_suite.h"
 

@@ -4,7 +4,7 @@
 
 #include <fstream>
 
-#include "harness/core/run_manifest.h"
+#include "harness/core/loading/run_manifest.h"
 #include "harness/edge/journal.h"
 #include "tests/edge/temp_dir.h"
 #include "tests/fuzz/finding.h"

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "harness/core/run_manifest.h"
+#include "harness/core/loading/run_manifest.h"
 #include "tests/edge/temp_dir.h"
 #include "tests/sanitized.h"
 

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "harness/core/run_manifest.h"
+#include "harness/core/loading/run_manifest.h"
 #include "harness/edge/journal.h"
 #include "tests/edge/temp_dir.h"
 

@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "harness/core/run_manifest.h"
+#include "harness/core/loading/run_manifest.h"
 #include "harness/edge/journal.h"
 #include "tests/fuzz/fuzz_util.h"
 

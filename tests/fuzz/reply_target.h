@@ -9,9 +9,9 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
-#include "harness/core/json_check.h"
-#include "harness/core/pricing.h"
-#include "harness/core/validate.h"
+#include "harness/core/formats/json_check.h"
+#include "harness/core/prices/pricing.h"
+#include "harness/core/schema/validate.h"
 #include "harness/providers/codec.h"
 #include "tests/fuzz/fuzz_input.h"
 

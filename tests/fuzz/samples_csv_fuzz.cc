@@ -1,9 +1,9 @@
-// libFuzzer target: a samples file in CSV (core/samples.h, ParseCsvSamples), then the
+// libFuzzer target: a samples file in CSV (core/loading/samples.h, ParseCsvSamples), then the
 // duplicate-id check the suite loader runs on what was read.
 #include <cstddef>
 #include <cstdint>
 
-#include "harness/core/samples.h"
+#include "harness/core/loading/samples.h"
 #include "tests/fuzz/fuzz_input.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -1,9 +1,9 @@
-// libFuzzer target: a samples file in JSONL (core/samples.h, ParseJsonlSamples), then the
+// libFuzzer target: a samples file in JSONL (core/loading/samples.h, ParseJsonlSamples), then the
 // duplicate-id check the suite loader runs on what was read.
 #include <cstddef>
 #include <cstdint>
 
-#include "harness/core/samples.h"
+#include "harness/core/loading/samples.h"
 #include "tests/fuzz/fuzz_input.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -7,9 +7,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "harness/core/pricing.h"
-#include "harness/core/providers_config.h"
-#include "harness/core/suite_loader.h"
+#include "harness/core/prices/pricing.h"
+#include "harness/core/loading/providers_config.h"
+#include "harness/core/loading/suite_loader.h"
 #include "tests/fuzz/fuzz_util.h"
 
 namespace taskcost::fuzz {

@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/core/http.h"
+#include "harness/core/model/http.h"
 #include "harness/mock/simulator.h"
 
 namespace taskcost::testing {

@@ -2,7 +2,7 @@
 
 #include <doctest/doctest.h>
 
-#include "harness/core/judge_prompt.h"
+#include "harness/core/model/judge_prompt.h"
 #include "tests/mock/mock_client.h"
 
 namespace taskcost {

@@ -14,8 +14,8 @@
 
 #include <string>
 
-#include "harness/core/attempt.h"
-#include "harness/core/json_check.h"
+#include "harness/core/model/attempt.h"
+#include "harness/core/formats/json_check.h"
 #include "harness/providers/codec.h"
 #include "tests/providers/wire_test_util.h"
 

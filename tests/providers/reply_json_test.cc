@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/core/attempt.h"
+#include "harness/core/model/attempt.h"
 
 namespace taskcost::codec {
 namespace {

@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "harness/core/http.h"
+#include "harness/core/model/http.h"
 
 namespace taskcost::testing {
 

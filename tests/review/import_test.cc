@@ -6,8 +6,8 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "harness/core/csv.h"
-#include "harness/core/suite_loader.h"
+#include "harness/core/formats/csv.h"
+#include "harness/core/loading/suite_loader.h"
 #include "harness/edge/run_dir.h"
 #include "harness/review/cell_text.h"
 #include "harness/review/review_import.h"

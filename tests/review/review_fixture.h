@@ -11,8 +11,8 @@
 #include <string>
 #include <utility>
 
-#include "harness/core/attempt.h"
-#include "harness/core/run_manifest.h"
+#include "harness/core/model/attempt.h"
+#include "harness/core/loading/run_manifest.h"
 #include "tests/core/config_test_util.h"
 
 namespace taskcost::testing {

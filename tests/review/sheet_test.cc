@@ -7,7 +7,7 @@
 #include <map>
 #include <set>
 
-#include "harness/core/suite_loader.h"
+#include "harness/core/loading/suite_loader.h"
 #include "harness/edge/run_dir.h"
 #include "harness/review/cell_text.h"
 #include "harness/review/sheet_build.h"

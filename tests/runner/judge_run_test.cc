@@ -8,7 +8,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "harness/core/metrics.h"
+#include "harness/core/metrics/metrics.h"
 #include "harness/runner/judge.h"
 #include "harness/runner/runner.h"
 #include "tests/edge/temp_dir.h"

@@ -1,4 +1,4 @@
-// The report's "unfinished" (harness/core/task_state.h) against the runner that decides: a run
+// The report's "unfinished" (harness/core/model/task_state.h) against the runner that decides: a run
 // stopped mid-way (an interrupt, a fatal stop) leaves exactly the tasks the scheduler abandons
 // without an outcome, split into unfinished (attempts made) and not run; resume's TaskFinished
 // and the report's rule agree on every class and attempt number.
@@ -9,8 +9,8 @@
 #include <filesystem>
 #include <map>
 
-#include "harness/core/metrics.h"
-#include "harness/core/task_state.h"
+#include "harness/core/metrics/metrics.h"
+#include "harness/core/model/task_state.h"
 #include "harness/runner/runner.h"
 #include "tests/runner/fake_transport.h"
 #include "tests/runner/plan_fixture.h"

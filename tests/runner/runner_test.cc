@@ -12,8 +12,8 @@
 #include <set>
 #include <sstream>
 
-#include "harness/core/metrics.h"
-#include "harness/core/report_tables.h"
+#include "harness/core/metrics/metrics.h"
+#include "harness/core/render/report_tables.h"
 #include "tests/edge/temp_dir.h"
 #include "tests/runner/fake_models.h"
 #include "tests/runner/fake_transport.h"

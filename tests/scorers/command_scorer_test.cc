@@ -5,10 +5,10 @@
 #include <cstdlib>
 #include <thread>
 
-#include "harness/core/secret.h"
+#include "harness/core/model/secret.h"
 #include "harness/edge/subprocess.h"
 
-#include "harness/scorers/scorer_set.h"
+#include "scorers/scorer_set.h"
 #include "tests/scorers/scorer_fixture.h"
 
 namespace taskcost {

@@ -4,7 +4,7 @@
 
 #include <stdexcept>
 
-#include "harness/scorers/scorer_set.h"
+#include "scorers/scorer_set.h"
 #include "tests/scorers/scorer_fixture.h"
 
 namespace taskcost {

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "harness/core/json_check.h"
+#include "harness/core/formats/json_check.h"
 #include "tests/scorers/scorer_fixture.h"
 
 namespace taskcost {

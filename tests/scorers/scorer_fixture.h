@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/core/suite.h"
-#include "harness/scorers/scorer_set.h"
+#include "harness/core/model/suite.h"
+#include "scorers/scorer_set.h"
 
 namespace taskcost {
 

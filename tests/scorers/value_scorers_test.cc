@@ -1,7 +1,7 @@
 // numeric_within, json_subset and list_f1 against hand-made answers, malformed ones included.
 #include <doctest/doctest.h>
 
-#include "harness/scorers/scorer_set.h"
+#include "scorers/scorer_set.h"
 #include "tests/scorers/scorer_fixture.h"
 
 namespace taskcost {
