@@ -19,7 +19,7 @@ field="${1:?usage: field_matches.sh FIELD [SAMPLE_FIELD]}"
 sample_field="${2:-expected_$field}"
 request="$(cat)"
 get() { printf '%s' "$request" | awk -v get="$1" -f "$json"; }
-quote() { printf '%s' "$1" | awk -v quote=1 -f "$json"; }
+quote() { printf '%s' "$1" | awk -v quote=1 -v max=300 -f "$json"; }  # reasons up to 300 bytes
 normal() { printf '%s' "$1" | tr '[:upper:]' '[:lower:]' | sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//'; }
 
 if ! want="$(get "sample.$sample_field")"; then

@@ -4,8 +4,10 @@
 #       prints the value at the path (object keys joined by ".", array items as [0]): a string
 #       decoded (escapes and \uXXXX to UTF-8), anything else as its JSON text. Exit 1 when the
 #       path is not there, 2 when the input is not JSON or nests deeper than 64.
-#   awk -v quote=1 -f json.awk <text
-#       prints the text as a JSON string literal, for the scorer's "reason".
+#   awk -v quote=1 [-v max=N] -f json.awk <text
+#       prints the text as a JSON string literal, for the scorer's "reason"; with max, text past
+#       N bytes is cut (never inside a UTF-8 character) and ends in "...", so an answer echoed
+#       into a reason stays short.
 function bad(msg) { printf "json.awk: %s at byte %d\n", msg, p > "/dev/stderr"; failed = 1; exit 2 }
 function ws() { while (p <= n && index(" \t\r\n", substr(s, p, 1)) > 0) p++ }
 function hexval(h,   i, v, d) {
@@ -38,6 +40,7 @@ function str(   out, c, e, cp, lo) {  # at the opening quote; returns the decode
         lo = hexval(substr(s, p + 2, 4))
         if (lo >= 56320 && lo < 57344) { cp = 65536 + (cp - 55296) * 1024 + lo - 56320; p += 6 }
       }
+      if (cp >= 55296 && cp < 57344) cp = 65533  # a lone surrogate: U+FFFD, as a decoder does
       out = out utf8(cp)
       continue
     }
@@ -82,11 +85,19 @@ function quoted(t,   out, c, i) {
   }
   return "\"" out "\""
 }
-BEGIN { for (i = 1; i < 32; i++) ctl = ctl sprintf("%c", i) }
+function cut(t, limit) {  # at most `limit` bytes of t, backing off a split UTF-8 character
+  if (length(t) <= limit) return t
+  while (limit > 0 && index(cont, substr(t, limit + 1, 1)) > 0) limit--
+  return substr(t, 1, limit) "..."
+}
+BEGIN {
+  for (i = 1; i < 32; i++) ctl = ctl sprintf("%c", i)
+  for (i = 128; i < 192; i++) cont = cont sprintf("%c", i)  # UTF-8 continuation bytes
+}
 { s = (NR == 1 ? $0 : s "\n" $0) }
 END {
   if (failed) exit 2
-  if (quote) { printf "%s", quoted(s); exit 0 }
+  if (quote) { printf "%s", quoted(max > 0 ? cut(s, max) : s); exit 0 }
   n = length(s); p = 1; want = "." get
   value("", 0); ws()
   if (p <= n) bad("text after the JSON value")

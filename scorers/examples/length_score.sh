@@ -23,7 +23,7 @@ case "$max" in
 esac
 request="$(cat)"
 get() { printf '%s' "$request" | awk -v get="$1" -f "$json"; }
-quote() { printf '%s' "$1" | awk -v quote=1 -f "$json"; }
+quote() { printf '%s' "$1" | awk -v quote=1 -v max=300 -f "$json"; }  # reasons up to 300 bytes
 
 if [ -z "$field" ]; then
   field="the answer"

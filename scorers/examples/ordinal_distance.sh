@@ -24,7 +24,7 @@ sample_field="$2"
 shift 2
 request="$(cat)"
 get() { printf '%s' "$request" | awk -v get="$1" -f "$json"; }
-quote() { printf '%s' "$1" | awk -v quote=1 -f "$json"; }
+quote() { printf '%s' "$1" | awk -v quote=1 -v max=300 -f "$json"; }  # reasons up to 300 bytes
 rank() {  # rank VALUE LEVEL...: the value's position among the levels (0 = first), or nothing
   value="$1" i=0
   shift

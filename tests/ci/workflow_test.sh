@@ -48,6 +48,14 @@ check "the build step configures build/ without tests and builds only the CLI" \
   -a -n "$(grep -l -- '-DTASKCOST_BUILD_TESTS=OFF' "$build_step")" \
   -a -n "$(grep -lx -- 'cmake --build build --target taskcost' "$build_step")"
 
+check "the first step checks the repository out" \
+  grep -qx 'actions/checkout@v[0-9]*' "$scratch/steps/01.uses"
+check "the last step publishes the gate's JUnit and Markdown files even when the gate fails" \
+  test -n "$(ls "$scratch"/steps/*.uses | tail -1 | xargs grep -l '^actions/upload-artifact@')" \
+  -a -n "$(grep -A8 'uses: actions/upload-artifact@' "$scratch/workflow.nocomments" | grep -lx ' *results/gate.xml')" \
+  -a -n "$(grep -A8 'uses: actions/upload-artifact@' "$scratch/workflow.nocomments" | grep -lx ' *results/gate.md')" \
+  -a -n "$(grep -B2 'uses: actions/upload-artifact@' "$scratch/workflow.nocomments" | grep -l 'if: always()')"
+
 # A copy of what the job reads; `copy DIR` makes one, `run_steps DIR` runs the steps in it and
 # writes DIR.status: "NN EXIT" of the last step run.
 copy() {

@@ -17,7 +17,8 @@ using nlohmann::json;
 // `sim_priority` (accuracy 1: always), and writes exactly 5 words into `reason`. The scorers
 // compare `category` with `label` (case and outer spaces ignored) and `priority` with
 // `expected_priority`. S5's category carries a quote, a backslash and a non-ASCII letter
-// through the scorer's JSON in and out.
+// through the scorer's JSON in and out; S6's label (an x and 200 two-byte letters) is too long
+// for a reason (ExampleSamples).
 const char* kExampleSamples =
     R"({"id": "S1", "text": "my invoice is wrong", "expected": "billing", "label": "Billing", "sim_priority": "high", "expected_priority": "urgent"}
 {"id": "S2", "text": "the app crashes on start", "expected": "technical", "label": " technical ", "sim_priority": "normal", "expected_priority": "normal"}
@@ -25,6 +26,15 @@ const char* kExampleSamples =
 {"id": "S4", "text": "error 503 since noon", "expected": "technical", "label": "TECHNICAL", "sim_priority": "urgent", "expected_priority": "normal"}
 {"id": "S5", "text": "where is the office", "expected": "Z\u00fcrich \"desk\" \\ 50%", "label": "z\u00fcrich \"DESK\" \\ 50%", "sim_priority": "low", "expected_priority": "low"}
 )";
+
+// S6's label: "x" then 200 times "\u00e9" (e acute, 2 bytes in UTF-8).
+std::string ExampleSamples() {
+  std::string label = "x";
+  for (int i = 0; i < 200; ++i) label += "\\u00e9";
+  return std::string(kExampleSamples) +
+         R"({"id": "S6", "text": "a very long label", "expected": "billing", "label": ")" + label +
+         R"(", "sim_priority": "low", "expected_priority": "low"})" + "\n";
+}
 
 const char* kExampleSchema = R"({"type": "object", "properties": {
   "category": {"type": "string"},
@@ -79,7 +89,8 @@ struct ExampleChecks {
 TEST_CASE("e2e: the example command scorers judge a simulated run") {
   TempDir dir;
   const std::string suite = ExampleSuite();
-  WriteSimSuite(dir, {kExampleSamples, kExampleSchema, suite.c_str(), kExampleProfile});
+  const std::string samples = ExampleSamples();
+  WriteSimSuite(dir, {samples.c_str(), kExampleSchema, suite.c_str(), kExampleProfile});
   const json report = RunSimulated(dir);
 
   // length_score.sh 4: 5 words is 1 over 4, score 1 - 1/4 = 0.75, not passed, on every ticket.
@@ -96,9 +107,15 @@ TEST_CASE("e2e: the example command scorers judge a simulated run") {
       {"S5", true,
        "category: got Z\u00fcrich \"desk\" \\ 50%, expected z\u00fcrich \"DESK\" \\ 50%", 1.0,
        "priority: got low, expected low, 0 level(s) apart"},
+      // The reason is cut at 300 bytes: "category: got billing, expected x" is 33, leaving 267,
+      // room for 133 letters (266 bytes) and half of one, which is left out: 299 bytes + "...".
+      {"S6", false, nullptr, 1.0, "priority: got low, expected low, 0 level(s) apart"},
   };
+  std::string s6_reason = "category: got billing, expected x";
+  for (int i = 0; i < 133; ++i) s6_reason += "\u00e9";
+  s6_reason += "...";
   const auto tasks = TasksOf(JournalAttempts(dir.path() + "/run/attempts.jsonl"), "big");
-  REQUIRE(tasks.size() == 5);
+  REQUIRE(tasks.size() == 6);
   for (const ExampleChecks& want : expected) {
     CAPTURE(want.sample);
     REQUIRE(tasks.at(want.sample).size() == 1);
@@ -110,7 +127,7 @@ TEST_CASE("e2e: the example command scorers judge a simulated run") {
     CHECK(checks[0].at("name") == "command(field_matches.sh)");
     CHECK(checks[0].at("pass") == want.success);
     CHECK(checks[0].at("score") == (want.success ? 1.0 : 0.0));
-    CHECK(checks[0].at("reason") == want.match_reason);
+    CHECK(checks[0].at("reason") == (want.match_reason ? want.match_reason : s6_reason));
     CHECK(checks[1].at("name") == "command(length_score.sh)");
     CHECK(checks[1].at("pass") == false);
     CHECK(checks[1].at("score") == 0.75);
@@ -123,11 +140,11 @@ TEST_CASE("e2e: the example command scorers judge a simulated run") {
 
   const json& big = ReportCandidate(report, "big");
   CHECK(big.at("successes") == 4);
-  CHECK(big.at("failures_by_task").at("incorrect") == 1);
+  CHECK(big.at("failures_by_task").at("incorrect") == 2);
   CHECK(big.at("unjudged_tasks") == 0);
   // Each task's mean quality score, (0.75 + ordinal) / 2: S1 0.7085, S2 0.875, S3 0.375,
-  // S4 0.5415, S5 0.875; their mean 3.375 / 5 = 0.675.
-  CHECK(big.at("quality_score").get<double>() == doctest::Approx(0.675));
+  // S4 0.5415, S5 0.875, S6 0.875; their mean 4.25 / 6 = 0.708333.
+  CHECK(big.at("quality_score").get<double>() == doctest::Approx(4.25 / 6));
 }
 
 }  // namespace taskcost
