@@ -34,10 +34,12 @@ rank() {  # rank VALUE LEVEL...: the value's position among the levels (0 = firs
   done
 }
 
-want="$(get "sample.$sample_field")" && want_rank="$(rank "$want" "$@")" && [ -n "$want_rank" ] || {
+want="$(get "sample.$sample_field")" || want=""
+want_rank="$(rank "$want" "$@")"
+if [ -z "$want_rank" ]; then
   echo "ordinal_distance.sh: the sample's $sample_field is not one of: $*" >&2
   exit 3
-}
+fi
 got="$(get "output.$field")" || got=""
 got_rank="$(rank "$got" "$@")"
 if [ -z "$got_rank" ]; then

@@ -51,7 +51,7 @@ check "the build step configures build/ without tests and builds only the CLI" \
 check "the first step checks the repository out" \
   grep -qx 'actions/checkout@v[0-9]*' "$scratch/steps/01.uses"
 check "the last step publishes the gate's JUnit and Markdown files even when the gate fails" \
-  test -n "$(ls "$scratch"/steps/*.uses | tail -1 | xargs grep -l '^actions/upload-artifact@')" \
+  test -n "$(uses=("$scratch"/steps/*.uses) && grep -l '^actions/upload-artifact@' "${uses[-1]}")" \
   -a -n "$(grep -A8 'uses: actions/upload-artifact@' "$scratch/workflow.nocomments" | grep -lx ' *results/gate.xml')" \
   -a -n "$(grep -A8 'uses: actions/upload-artifact@' "$scratch/workflow.nocomments" | grep -lx ' *results/gate.md')" \
   -a -n "$(grep -B2 'uses: actions/upload-artifact@' "$scratch/workflow.nocomments" | grep -l 'if: always()')"
@@ -105,7 +105,8 @@ run_steps "$scratch/costlier" &
 wait
 
 # 2. As committed: every step passes.
-last="$(ls "$scratch"/steps/*.run | tail -1 | xargs basename | sed 's/\.run$//')"
+runs=("$scratch"/steps/*.run)
+last="$(basename "${runs[-1]}" .run)"
 check "as committed, every step passes (last step run, exit: $(cat "$scratch/as-committed.status"))" \
   test "$(cat "$scratch/as-committed.status")" = "$last 0"
 log="$scratch/as-committed.log"
