@@ -45,10 +45,11 @@ int BaselineVerb(const std::vector<std::string>& args) {
   }
   po::options_description options("baseline save options");
   std::string dir, out;
-  options.add_options()
-      ("run-dir", po::value(&dir)->required(), "the run directory (results/<suite>/<run-id>)")
-      ("output,o", po::value(&out), "baseline file to write (default baselines/<suite>.json; "
-       "- for stdout)");
+  options.add_options()("run-dir", po::value(&dir)->required(),
+                        "the run directory (results/<suite>/<run-id>)")(
+      "output,o", po::value(&out),
+      "baseline file to write (default results/baselines/<suite>.json; "
+      "- for stdout)");
   po::positional_options_description positional;
   positional.add("run-dir", 1);
   const std::vector<std::string> rest(args.begin() + 1, args.end());
@@ -76,7 +77,7 @@ int BaselineVerb(const std::vector<std::string>& args) {
     std::fputs(json.c_str(), stdout);
     return kExitOk;
   }
-  if (out.empty()) out = "baselines/" + figures.suite_name + ".json";
+  if (out.empty()) out = "results/baselines/" + figures.suite_name + ".json";
   Status wrote = WriteOutputFile(out, json);
   if (!wrote.ok()) {
     PrintErrors(wrote.errors());

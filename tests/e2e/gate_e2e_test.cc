@@ -394,4 +394,15 @@ TEST_CASE("e2e gate: prices import-litellm writes an exact catalog and says what
   CHECK(report.out.find("  big: $0.012 -> $0.0126 (+5.0%)") != std::string::npos);
 }
 
+TEST_CASE("e2e gate: baseline save without -o writes results/baselines/<suite>.json") {
+  GateDir g;
+  g.Run("run-1");
+  CliOutcome saved = g.Cli({"baseline", "save", "run-1"});
+  REQUIRE_MESSAGE(saved.exit_code == 0, saved.err);
+  CHECK(saved.out.find("written to results/baselines/tiny-gate.json\n") != std::string::npos);
+  // big: 4 tasks x $0.003 (the first test case's working) = $0.012.
+  const nlohmann::json j = nlohmann::json::parse(g.Read("results/baselines/tiny-gate.json"));
+  CHECK(j.at("candidates").at(0).at("total_cost_usd") == "0.012");
+}
+
 }  // namespace taskcost
