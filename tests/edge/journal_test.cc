@@ -235,27 +235,21 @@ TEST_CASE("journal: a failed write is cut off and stops further appends") {
   CHECK(ReadText(path) == intact);
 }
 
-TEST_CASE("journal: 100k lines are read back quickly") {
+TEST_CASE("journal: 100k lines are read back whole") {
+  // How long it takes is the journal benchmark's figure (bench/journal_bench.cc): a wall-clock
+  // bound here would fail on a loaded machine. Under a sanitizer (100x slower), fewer lines.
   TempDir dir;
   const std::string path = dir.File("attempts.jsonl");
-  // Under a sanitizer (100x slower) only the reading is checked, over fewer lines.
   constexpr int kLines = kSanitizedBuild ? 1'000 : 100'000;
   std::string text = JournalHeaderLine("big") + "\n";
   for (int i = 0; i < kLines; ++i) text += AttemptToJsonLine(MakeAttempt(i)) + "\n";
   WriteText(path, text);
 
-  auto start = std::chrono::steady_clock::now();
   Result<JournalContents> read = ReadJournal(path);
-  auto took = std::chrono::steady_clock::now() - start;
   REQUIRE(read.ok());
   REQUIRE(read.value().attempts.size() == kLines);
   CHECK(read.value().attempts.back().sample_id == "s" + std::to_string(kLines - 1));
   CHECK(read.value().attempts.back().cost.picos() == 27'000'000 + kLines - 1);
-  MESSAGE("read " << text.size() / 1'000'000 << " MB, " << kLines << " lines in "
-                  << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
-                  << " ms");
-  // Generous: about 0.5 s in a release build; the bound catches accidental quadratic work.
-  if (!kSanitizedBuild) CHECK(took < std::chrono::seconds(20));
 }
 
 }  // namespace taskcost
