@@ -29,17 +29,16 @@ HttpRequest Post(const std::string& url, std::string body = "{}") {
   return r;
 }
 
-// Polls until `count` requests have completed (or 10 s have passed) and returns them by id.
+// Polls until `count` requests have completed and returns them by id. No deadline of its own
+// (one would fail on a loaded machine): ctest's timeout ends a wait that never succeeds.
 std::map<uint64_t, HttpResponse> WaitFor(Transport& transport, size_t count) {
   std::map<uint64_t, HttpResponse> done;
-  const auto deadline = Clock::now() + 10s;
-  while (done.size() < count && Clock::now() < deadline) {
+  while (done.size() < count) {
     for (Completion& c : transport.Poll(100ms)) {
       CHECK_MESSAGE(done.count(c.id) == 0, "id " << c.id << " completed twice");
       done.emplace(c.id, std::move(c.response));
     }
   }
-  REQUIRE(done.size() == count);
   return done;
 }
 
