@@ -33,7 +33,7 @@ struct Options {
 const std::vector<std::pair<std::string, Benchmark>>& Benchmarks() {
   static const std::vector<std::pair<std::string, Benchmark>> table = {
       {"cpu", CpuBenchmark},   {"latency", LatencyBenchmark}, {"scorer", ScorerBenchmark},
-      {"rate", RateBenchmark}, {"memory", MemoryBenchmark}, {"journal", JournalBenchmark},
+      {"rate", RateBenchmark}, {"memory", MemoryBenchmark},   {"journal", JournalBenchmark},
   };
   return table;
 }

@@ -267,8 +267,8 @@ TEST_CASE("e2e: a chain runs its steps in order, and per-step costs add up to th
   }
   CHECK(chain.at("total_cost_picousd") == total);
   CHECK(total == 18'105'000'000);  // kChainRefineCosts
-  CHECK(refine_input == std::map<std::string, int64_t>{{"S1", 60}, {"S2", 71}, {"S3", 60},
-                                                       {"S4", 70}});
+  CHECK(refine_input ==
+        std::map<std::string, int64_t>{{"S1", 60}, {"S2", 71}, {"S3", 60}, {"S4", 70}});
   const json& steps = chain.at("steps");
   REQUIRE(steps.size() == 2);
   CHECK(steps[0].at("step") == "draft");

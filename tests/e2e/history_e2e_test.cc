@@ -35,9 +35,9 @@ TEST_CASE("e2e: history across three runs shows the change between them") {
   }
   REQUIRE(std::filesystem::exists(results + "/history.sqlite"));
 
-  const std::vector<std::string> history_json = {
-      "history", "triage", "--results", results, "--format", "json", "--since", "1d",
-      "--include-simulated"};
+  const std::vector<std::string> history_json = {"history", "triage",   "--results",
+                                                 results,   "--format", "json",
+                                                 "--since", "1d",       "--include-simulated"};
   CliOutcome history = RunCli(history_json, out.path());
   INFO(history.err);
   REQUIRE(history.exit_code == 0);
@@ -79,7 +79,8 @@ TEST_CASE("e2e: history across three runs shows the change between them") {
         CHECK(runs[i].at("cost_change_pct").is_null());
         continue;
       }
-      CHECK(runs[i].at("cost_change_pct").get<double>() == doctest::Approx(*figures[i].cost_change));
+      CHECK(runs[i].at("cost_change_pct").get<double>() ==
+            doctest::Approx(*figures[i].cost_change));
       CHECK(runs[i].at("spent_change_pct").get<double>() ==
             doctest::Approx(*figures[i].spent_change));
     }

@@ -20,8 +20,8 @@ TEST_CASE("e2e: report --format csv has one row per task with its hand-worked fi
   INFO(csv.err);
   REQUIRE(csv.exit_code == 0);
   CHECK(csv.err.find("wrote run/report.csv") != std::string::npos);
-  Result<std::vector<CsvRecord>> rows = ParseCsv(ReadFileText(dir.path() + "/run/report.csv"),
-                                                 "report.csv");
+  Result<std::vector<CsvRecord>> rows =
+      ParseCsv(ReadFileText(dir.path() + "/run/report.csv"), "report.csv");
   REQUIRE(rows.ok());
   // One call a task (sim_suite.h, kOneWrongSamples): big 1,000 + 200 tokens = $0.008, small
   // 1,000 + 100 = $0.0012; S3 answered wrong (incorrect). latency_ms (column 10) is measured,
@@ -34,14 +34,11 @@ TEST_CASE("e2e: report --format csv has one row per task with its hand-worked fi
       {"S3", "big", "0", "1", "1000", "200", "0.008", "8000000000", "false", "incorrect", "",
        "failed"},
       {"S4", "big", "0", "1", "1000", "200", "0.008", "8000000000", "true", "", "", "succeeded"},
-      {"S1", "small", "0", "1", "1000", "100", "0.0012", "1200000000", "true", "", "",
-       "succeeded"},
-      {"S2", "small", "0", "1", "1000", "100", "0.0012", "1200000000", "true", "", "",
-       "succeeded"},
+      {"S1", "small", "0", "1", "1000", "100", "0.0012", "1200000000", "true", "", "", "succeeded"},
+      {"S2", "small", "0", "1", "1000", "100", "0.0012", "1200000000", "true", "", "", "succeeded"},
       {"S3", "small", "0", "1", "1000", "100", "0.0012", "1200000000", "false", "incorrect", "",
        "failed"},
-      {"S4", "small", "0", "1", "1000", "100", "0.0012", "1200000000", "true", "", "",
-       "succeeded"},
+      {"S4", "small", "0", "1", "1000", "100", "0.0012", "1200000000", "true", "", "", "succeeded"},
   };
   std::vector<std::vector<std::string>> got;
   for (const CsvRecord& row : *rows) {
