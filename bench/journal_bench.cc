@@ -10,27 +10,10 @@
 #include "bench/benchmarks.h"
 #include "harness/core/loading/run_manifest.h"
 #include "harness/edge/journal.h"
+#include "tests/edge/journal_attempt.h"  // the journal tests' attempts
 
 namespace taskcost::bench {
 namespace {
-
-// One answered attempt, about 400 bytes as a journal line; `i` makes each line differ.
-Attempt BenchAttempt(int i) {
-  Attempt a;
-  a.sample_id = "s" + std::to_string(i);
-  a.candidate_id = i % 2 == 0 ? "gpt-4o" : "gpt-4o-mini";
-  a.attempt = 1;
-  a.started_unix_ms = 1'800'000'000'000 + i;
-  a.latency_us = 1000 * i;
-  a.http_status = 200;
-  a.usage = Usage{100 + i, 0, 0, 20, 0};
-  a.usage_raw = R"({"prompt_tokens":)" + std::to_string(100 + i) + R"(,"completion_tokens":20})";
-  a.cost = Money::FromPicos(27'000'000 + i);
-  a.output = R"({"category":"billing","note":"line )" + std::to_string(i) + "\"}";
-  a.checks = {{"field_equals(category)", true, ""}};
-  a.success = true;
-  return a;
-}
 
 std::string Seconds(double s) {
   char text[32];
@@ -52,7 +35,7 @@ Result<std::vector<Figure>> JournalBenchmark(const BenchContext& ctx) {
     out << line;
     bytes += line.size();
     for (int i = 0; i < lines; ++i) {
-      line = AttemptToJsonLine(BenchAttempt(i)) + "\n";
+      line = AttemptToJsonLine(testing::JournalAttempt(i)) + "\n";
       out << line;
       bytes += line.size();
     }

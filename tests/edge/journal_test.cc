@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "harness/core/loading/run_manifest.h"
+#include "tests/edge/journal_attempt.h"
 #include "tests/edge/temp_dir.h"
 #include "tests/sanitized.h"
 
@@ -17,22 +18,7 @@ namespace {
 
 using testing::TempDir;
 
-Attempt MakeAttempt(int i) {
-  Attempt a;
-  a.sample_id = "s" + std::to_string(i);
-  a.candidate_id = i % 2 == 0 ? "gpt-4o" : "gpt-4o-mini";
-  a.attempt = 1 + i % 3;
-  a.started_unix_ms = 1'800'000'000'000 + i;
-  a.latency_us = 1000 * i;
-  a.http_status = 200;
-  a.usage = Usage{100 + i, 0, 0, 20, 0};
-  a.usage_raw = R"({"prompt_tokens":)" + std::to_string(100 + i) + R"(,"completion_tokens":20})";
-  a.cost = Money::FromPicos(27'000'000 + i);
-  a.output = R"({"category":"billing","note":"line )" + std::to_string(i) + "\"}";
-  a.checks = {{"field_equals(category)", true, ""}};
-  a.success = true;
-  return a;
-}
+Attempt MakeAttempt(int i) { return testing::JournalAttempt(i); }
 
 std::string ReadText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
