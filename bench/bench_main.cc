@@ -2,7 +2,7 @@
 // verdict against each target. bench/run builds everything in Release and calls this.
 //
 //   taskcost_bench --taskcost PATH --baseline PATH --source REPO [--work DIR] [--smoke]
-//                  [--only cpu|latency|scorer|rate|memory]...
+//                  [--only cpu|latency|scorer|rate|memory|journal]...
 //
 // Exit 0 when every judged figure passes (pending ones do not fail), 1 when one fails, 2 on bad
 // arguments, 3 when a benchmark could not run.
@@ -33,7 +33,7 @@ struct Options {
 const std::vector<std::pair<std::string, Benchmark>>& Benchmarks() {
   static const std::vector<std::pair<std::string, Benchmark>> table = {
       {"cpu", CpuBenchmark},   {"latency", LatencyBenchmark}, {"scorer", ScorerBenchmark},
-      {"rate", RateBenchmark}, {"memory", MemoryBenchmark},
+      {"rate", RateBenchmark}, {"memory", MemoryBenchmark},   {"journal", JournalBenchmark},
   };
   return table;
 }
@@ -154,7 +154,7 @@ int main(int argc, char** argv) {
   if (!taskcost::bench::ParseArgs(argc, argv, &options)) {
     std::fprintf(stderr,
                  "usage: taskcost_bench --taskcost PATH --baseline PATH --source REPO [--work DIR]"
-                 " [--smoke] [--keep] [--only cpu|latency|scorer|rate|memory]...\n");
+                 " [--smoke] [--keep] [--only cpu|latency|scorer|rate|memory|journal]...\n");
     return 2;
   }
   return taskcost::bench::Run(options);

@@ -15,7 +15,7 @@ enum class Verdict { kInfo, kPass, kFail, kPending, kNotJudged };
 
 /// One line of the printed table.
 struct Figure {
-  std::string benchmark;  // "cpu", "latency", "rate", "memory"
+  std::string benchmark;  // "cpu", "latency", "rate", "memory", "journal"
   std::string name;       // what was measured
   std::string value;      // formatted, with its unit
   std::string target;     // formatted target, "" for information
@@ -43,5 +43,7 @@ Result<std::vector<Figure>> RateBenchmark(const BenchContext& ctx);
 Result<std::vector<Figure>> ScorerBenchmark(const BenchContext& ctx);
 /// Peak resident memory of `taskcost run` at 10k, 50k and 100k attempts.
 Result<std::vector<Figure>> MemoryBenchmark(const BenchContext& ctx);
+/// Time to read back a journal of 100,000 attempt lines (ReadJournal), in process.
+Result<std::vector<Figure>> JournalBenchmark(const BenchContext& ctx);
 
 }  // namespace taskcost::bench

@@ -115,13 +115,23 @@ int64_t TypicalBytes(const Json& node, const Json& root, int depth) {
   return StringBytes(node);
 }
 
-// The expected output tokens of calls to `pc`.
-int64_t ExpectedOutput(const RunPlan& plan, const PlannedCandidate& pc) {
+}  // namespace
+
+int64_t ExpectedOutputTokens(const RunPlan& plan, const PlannedCandidate& pc) {
   if (pc.expected_output_tokens >= 0) return pc.expected_output_tokens;
   return TypicalAnswerTokens(SchemaOf(plan, pc), pc.candidate->max_tokens);
 }
 
-}  // namespace
+std::string AnswerOfTokens(int64_t tokens) {
+  return std::string(static_cast<size_t>(std::max<int64_t>(0, tokens)) * 4, 'x');
+}
+
+Usage CallEstimate::WorstUsage() const {
+  Usage worst;
+  worst.input_tokens = worst_input;
+  worst.output_tokens = worst_output;
+  return worst;
+}
 
 Money CallEstimate::ExpectedCost(const ModelPrice& price) const {
   return price.input.Times(expected_input) + price.output.Times(expected_output);
@@ -165,12 +175,12 @@ CallEstimate EstimateBuiltCall(const RunPlan& plan, const PlannedTask& task,
                                const RequestTemplates& requests, int64_t body_bytes) {
   const PlannedCandidate& pc = CallTarget(plan, task);
   CallEstimate e = EstimateCall(std::max<int64_t>(0, body_bytes - requests.Envelope(task)),
-                                pc.candidate->max_tokens, ExpectedOutput(plan, pc));
+                                pc.candidate->max_tokens, ExpectedOutputTokens(plan, pc));
   // A chain step's prompt holds the earlier answers, rendered as "" while not known yet.
   const PlannedCandidate& outer = plan.candidates.at(static_cast<size_t>(task.candidate));
   for (int i = static_cast<int>(task.outputs.size()); outer.chain && i < task.step; ++i) {
     const PlannedCandidate& earlier = outer.steps.at(static_cast<size_t>(i));
-    e.expected_input += ExpectedOutput(plan, earlier);
+    e.expected_input += ExpectedOutputTokens(plan, earlier);
     e.worst_input += earlier.candidate->max_tokens;
   }
   return e;
@@ -212,11 +222,7 @@ Money WorstCaseCost(const RunPlan& plan, const PlannedTask& task, const RequestT
 
 Usage WorstCaseUsage(const RunPlan& plan, const PlannedTask& task) {
   const RequestTemplates requests(plan);
-  const CallEstimate e = EstimateTaskCall(plan, task, requests);
-  Usage worst;
-  worst.input_tokens = e.worst_input;
-  worst.output_tokens = e.worst_output;
-  return worst;
+  return EstimateTaskCall(plan, task, requests).WorstUsage();
 }
 
 namespace {

@@ -110,9 +110,7 @@ JudgeCall MakeJudgeRecord(const RunPlan& plan, const Attempt& judged, int check,
     for (const Sample& sample : plan.suite->samples) {
       if (sample.id != judged.sample_id) continue;
       if (Result<ChatCall> made = MakeJudgeCall(plan, sample, judged, check); made.ok()) {
-        const CallEstimate e = EstimateJudgeCall(judge, *made);
-        worst.input_tokens = e.worst_input;
-        worst.output_tokens = e.worst_output;
+        worst = EstimateJudgeCall(judge, *made).WorstUsage();
       }
     }
     return worst;
@@ -149,17 +147,14 @@ void AddJudgeEstimate(const RunPlan& plan, RunEstimate& estimate) {
         const int max_tokens = answering[a]->candidate->max_tokens;
         Attempt answer;
         answer.checks.resize(checks);
-        answer.output.assign(static_cast<size_t>(max_tokens) * 4, 'x');
+        answer.output = AnswerOfTokens(max_tokens);
         Result<ChatCall> worst = MakeJudgeCall(plan, sample, answer, check);
         if (!worst.ok()) continue;  // the loader checks the rubric's fields
         estimate.judge_worst_case +=
             JudgeWorstCase(judge, *worst, suite.policy).Times(estimate.max_attempts);
         if (a > 0) continue;  // expected: the first answer, judged once
-        // An answer of the candidate's expected output, at 4 bytes a token.
-        const int64_t expected_answer = answering[a]->expected_output_tokens >= 0
-                                            ? answering[a]->expected_output_tokens
-                                            : (max_tokens + 3) / 4;
-        answer.output.resize(static_cast<size_t>(expected_answer) * 4);
+        // An answer of the candidate's expected output.
+        answer.output = AnswerOfTokens(ExpectedOutputTokens(plan, *answering[a]));
         Result<ChatCall> call = MakeJudgeCall(plan, sample, answer, check);
         ++estimate.judge_calls;
         if (judge.price.TimePriced()) {  // its cost comes from measured time: no estimate

@@ -185,6 +185,8 @@ struct CallEstimate {
   /// Tokens as rate limits count them before the reply says: the expected input and the whole
   /// output allowance.
   int64_t RateTokens() const { return expected_input + worst_output; }
+  /// The tokens WorstCost prices: worst_input and worst_output.
+  Usage WorstUsage() const;
 };
 
 /// The estimate of a call whose request content (B) has `request_bytes` bytes, allowed
@@ -198,6 +200,12 @@ CallEstimate EstimateCall(int64_t request_bytes, int max_tokens, int64_t expecte
 /// maxLength below 32: that; a date 10, a date-time 25), a number of 6 characters, an integer
 /// of 4 (docs/plan.md).
 int64_t TypicalAnswerTokens(const std::string& schema_json, int max_tokens);
+
+/// The expected output tokens of a call to `pc` (its planned figure, else TypicalAnswerTokens).
+int64_t ExpectedOutputTokens(const RunPlan& plan, const PlannedCandidate& pc);
+
+/// An answer of `tokens` tokens as the judge estimate sizes it: 4 bytes a token (docs/plan.md).
+std::string AnswerOfTokens(int64_t tokens);
 
 /// The estimate of `task`'s call (MakeCall(plan, task)) as `requests` builds it.
 CallEstimate EstimateTaskCall(const RunPlan& plan, const PlannedTask& task,

@@ -20,9 +20,9 @@
 #include "harness/core/model/attempt.h"
 #include "harness/core/model/http.h"
 #include "harness/core/model/money.h"
+#include "harness/core/model/rng.h"
 #include "harness/core/model/suite.h"
 #include "harness/runner/rate_limiter.h"
-#include "harness/runner/rng.h"
 
 namespace taskcost {
 
@@ -156,7 +156,6 @@ class Scheduler {
   /// Whether the task has ended with no further attempt coming (not dropped by a stop).
   bool task_finished(size_t task) const { return tasks_.at(task).state == State::kFinished; }
   size_t finished_tasks() const { return finished_; }
-  size_t task_count() const { return tasks_.size(); }
   /// Tasks that will never get another attempt although they did not finish.
   std::vector<size_t> Abandoned() const;
 

@@ -126,7 +126,10 @@ std::string TempDir::Write(const std::string& name, const std::string& content) 
 }
 
 std::string ReadFileText(const std::string& path) {
+  // A file that was never written is no empty text: a check that a key is absent from it must
+  // fail, not pass on nothing (doctest reports the exception as the test's failure).
   std::ifstream in(path, std::ios::binary);
+  if (!in.is_open()) throw std::runtime_error("cannot read " + path + ": no such file");
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();

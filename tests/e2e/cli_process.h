@@ -65,6 +65,8 @@ class TempDir {
   std::string path_;
 };
 
+/// The whole text of `path`; throws std::runtime_error when there is no such file (a check on
+/// its text must never pass on a file that was not written).
 std::string ReadFileText(const std::string& path);
 
 }  // namespace taskcost

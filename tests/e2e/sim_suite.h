@@ -50,6 +50,30 @@ inline constexpr const char* kTicketSchema = R"({"type": "object",
   "properties": {"category": {"type": "string", "enum": ["billing", "technical"]}},
   "required": ["category"], "additionalProperties": false})";
 
+// kTicketSamples with the simulator's answer in `said` (kOneWrongProfile answers from it): S3's
+// is wrong (class incorrect, which ends its task without a retry), the others right. With
+// candidates big (m-big) and small (m-small) each task is one call, in picodollars:
+//   big:   1,000 x 5,000,000 + 200 x 15,000,000 = 8,000,000,000   ($0.008)
+//   small: 1,000 x   800,000 + 100 x  4,000,000 = 1,200,000,000   ($0.0012)
+inline constexpr const char* kOneWrongSamples =
+    R"({"id": "S1", "text": "my invoice is wrong", "expected": "billing", "said": "billing"}
+{"id": "S2", "text": "the app crashes on start", "expected": "technical", "said": "technical"}
+{"id": "S3", "text": "please bill me yearly", "expected": "billing", "said": "technical"}
+{"id": "S4", "text": "error 503 since noon", "expected": "technical", "said": "technical"}
+)";
+inline constexpr const char* kOneWrongProfile = R"(seed: 7
+answers: {samples: samples.jsonl, key_field: text, fields: {category: said}}
+models:
+  m-big: {input_tokens: 1000, output_tokens: 200}
+  m-small: {input_tokens: 1000, output_tokens: 100}
+)";
+/// The candidates of kOneWrongSamples' figures, after a policy of 3 attempts.
+inline constexpr const char* kBigAndSmall = R"(policy: {max_attempts: 3}
+candidates:
+  - {id: big, provider: sim, model: m-big, baseline: true}
+  - {id: small, provider: sim, model: m-small}
+)";
+
 /// A suite.yaml named `name` that classifies each sample's `text` into kTicketSchema
 /// (schema.json) and succeeds when the category is the sample's `expected`, with samples.jsonl,
 /// providers.yaml and prices.yaml beside it; `policy_and_candidates` is appended as written.

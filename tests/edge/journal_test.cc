@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "harness/core/loading/run_manifest.h"
+#include "tests/edge/journal_attempt.h"
 #include "tests/edge/temp_dir.h"
 #include "tests/sanitized.h"
 
@@ -17,22 +18,7 @@ namespace {
 
 using testing::TempDir;
 
-Attempt MakeAttempt(int i) {
-  Attempt a;
-  a.sample_id = "s" + std::to_string(i);
-  a.candidate_id = i % 2 == 0 ? "gpt-4o" : "gpt-4o-mini";
-  a.attempt = 1 + i % 3;
-  a.started_unix_ms = 1'800'000'000'000 + i;
-  a.latency_us = 1000 * i;
-  a.http_status = 200;
-  a.usage = Usage{100 + i, 0, 0, 20, 0};
-  a.usage_raw = R"({"prompt_tokens":)" + std::to_string(100 + i) + R"(,"completion_tokens":20})";
-  a.cost = Money::FromPicos(27'000'000 + i);
-  a.output = R"({"category":"billing","note":"line )" + std::to_string(i) + "\"}";
-  a.checks = {{"field_equals(category)", true, ""}};
-  a.success = true;
-  return a;
-}
+Attempt MakeAttempt(int i) { return testing::JournalAttempt(i); }
 
 std::string ReadText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -235,27 +221,21 @@ TEST_CASE("journal: a failed write is cut off and stops further appends") {
   CHECK(ReadText(path) == intact);
 }
 
-TEST_CASE("journal: 100k lines are read back quickly") {
+TEST_CASE("journal: 100k lines are read back whole") {
+  // How long it takes is the journal benchmark's figure (bench/journal_bench.cc): a wall-clock
+  // bound here would fail on a loaded machine. Under a sanitizer (100x slower), fewer lines.
   TempDir dir;
   const std::string path = dir.File("attempts.jsonl");
-  // Under a sanitizer (100x slower) only the reading is checked, over fewer lines.
   constexpr int kLines = kSanitizedBuild ? 1'000 : 100'000;
   std::string text = JournalHeaderLine("big") + "\n";
   for (int i = 0; i < kLines; ++i) text += AttemptToJsonLine(MakeAttempt(i)) + "\n";
   WriteText(path, text);
 
-  auto start = std::chrono::steady_clock::now();
   Result<JournalContents> read = ReadJournal(path);
-  auto took = std::chrono::steady_clock::now() - start;
   REQUIRE(read.ok());
   REQUIRE(read.value().attempts.size() == kLines);
   CHECK(read.value().attempts.back().sample_id == "s" + std::to_string(kLines - 1));
   CHECK(read.value().attempts.back().cost.picos() == 27'000'000 + kLines - 1);
-  MESSAGE("read " << text.size() / 1'000'000 << " MB, " << kLines << " lines in "
-                  << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
-                  << " ms");
-  // Generous: about 0.5 s in a release build; the bound catches accidental quadratic work.
-  if (!kSanitizedBuild) CHECK(took < std::chrono::seconds(20));
 }
 
 }  // namespace taskcost

@@ -1,6 +1,7 @@
 #include "harness/mock/simulator.h"
 
 #include <doctest/doctest.h>
+#include <sys/resource.h>
 
 #include "harness/core/model/judge_prompt.h"
 #include "tests/mock/mock_client.h"
@@ -301,7 +302,19 @@ TEST_CASE("simulator: stats count requests and statuses") {
   CHECK(stats.by_status.at(200) == 1);
   CHECK(stats.by_status.at(404) == 1);
   CHECK(stats.connections_accepted == 2);
+  // The event loop thread's CPU time: one thread of this process, so never more than the whole
+  // process has used (read after it); a wall-clock or uninitialised figure would exceed that.
+  rusage process{};
+  REQUIRE(getrusage(RUSAGE_SELF, &process) == 0);
+  const double process_seconds =
+      static_cast<double>(process.ru_utime.tv_sec + process.ru_stime.tv_sec) +
+      static_cast<double>(process.ru_utime.tv_usec + process.ru_stime.tv_usec) / 1e6;
   CHECK(stats.cpu_seconds >= 0);
+  CHECK(stats.cpu_seconds <= process_seconds);
+  // It only grows: two more requests later, it is at least what it was.
+  PostOpenAi(sim->port(), OpenAiBody("gpt-4.1", kUser, TriageSchema()));
+  PostOpenAi(sim->port(), OpenAiBody("gpt-4.1", kUser, TriageSchema()));
+  CHECK(sim->Stats().cpu_seconds >= stats.cpu_seconds);
   CHECK(sim->BaseUrl() == "http://127.0.0.1:" + std::to_string(sim->port()));
 }
 

@@ -219,20 +219,15 @@ TEST_CASE("hostile run: a judge call's implausible usage is priced at the judge'
       Completion(R"("{\"pass\":true}")", R"({"prompt_tokens":-5,"completion_tokens":7})"));
   CHECK(record.usage_flag == "prompt_tokens -5 is negative");
   CHECK(record.verdict.has_value());  // the verdict stands; only the usage is doubted
-  // The judge's reservation: its request body less the envelope (B: instructions, rubric,
-  // task, answer and the verdict schema as sent) at a token per 3 bytes, plus 32; its max_tokens
-  // (1,024 by default) out.
-  const Result<ChatCall> call = MakeJudgeCall(plan, f.suite.samples[0], judged, 0);
-  REQUIRE(call.ok());
-  const PlannedCandidate& judge_model = plan.judges[0];
-  const int64_t bytes =
-      static_cast<int64_t>(BuildRequest(judge_model.provider, *call, judge_model.key).body.size()) -
-      EnvelopeBytes(judge_model.provider, *call, judge_model.key);
-  CHECK(bytes > static_cast<int64_t>(call->user.size()));  // the prompt is all in B
-  const int64_t input = bytes / 3 + 32;
-  CHECK(record.usage == Usage{.input_tokens = input, .output_tokens = 1024});
-  // input x $1/1M + 1,024 x $2/1M = input x 1,000,000 pUSD + 2,048,000,000 pUSD.
-  CHECK(record.cost == Money::FromPicos(input * 1'000'000 + 2'048'000'000));
+  // The judge's reservation: its request body less the envelope, B (judge_run_test.cc works
+  // the parts out): the system message 31 + 209, the response format 98 + 201, and the user
+  // message: "Rubric:\n" 8 + "Polite?" 7 + "\n\nThe task's input:\n" 20 + "T: " and S1's 20
+  // characters 23 + "\n\nThe answer to grade:\n" 23 + "{}" 2 = 83 characters, 7 newlines
+  // escaped to 2 bytes: 90. B = 31 + 209 + 90 + 98 + 201 = 629; floor(629 / 3) + 32 = 241 input
+  // tokens, and the judge's max_tokens (1,024 by default) out.
+  CHECK(record.usage == Usage{.input_tokens = 241, .output_tokens = 1024});
+  // 241 x $1/1M + 1,024 x $2/1M = 241,000,000 + 2,048,000,000 pUSD.
+  CHECK(record.cost == Money::FromPicos(2'289'000'000));
 }
 
 }  // namespace

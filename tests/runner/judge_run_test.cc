@@ -448,24 +448,25 @@ TEST_CASE("judge: plan counts one judge call a task expected, every step's retri
   CHECK(with.judge_calls == 6);
   CHECK(plan.candidates[0].expected_output_tokens == 23);
   CHECK(plan.judges[0].expected_output_tokens == 19);
-  Money expected, worst;
-  const PlannedCandidate& judge = plan.judges[0];
-  for (const Sample& sample : f.suite.samples) {
-    Attempt answer;
-    answer.checks.resize(2);
-    answer.output.assign(92, 'x');
-    const ChatCall call = MakeJudgeCall(plan, sample, answer, 1).value();
-    // B: the request body less its envelope, at 4 bytes a token and $1.00 per 1M.
-    const int64_t bytes =
-        static_cast<int64_t>(BuildRequest(judge.provider, call, judge.key).body.size()) -
-        EnvelopeBytes(judge.provider, call, judge.key);
-    expected += testing::PerMillionUsd("1.00").Times((bytes + 3) / 4).Times(3) +
-                testing::PerMillionUsd("2.00").Times(19).Times(3);
-    answer.output.assign(400, 'x');
-    const ChatCall longest = MakeJudgeCall(plan, sample, answer, 1).value();
-    // big, small, and both of the cascade's steps; each judge call tried 3 times.
-    worst += JudgeWorstCase(judge, longest, f.suite.policy).Times(4 * 3);
-  }
+  // A judge call's request content B (docs/plan.md: the body less its envelope, the body with
+  // no prompts and no schema), on the fake OpenAI-compatible provider:
+  //    31  the system message's wrapper {"role":"system","content":""},
+  //   209  the judge's instructions: 201 characters, 8 of them quotes escaped to 2 bytes
+  //    95  + the answer: the user message, "Rubric:\n" 8 + "Polite about ticket N" 21 +
+  //        "\n\nThe task's input:\n" 20 + "Ticket: ticket N" 16 + "\n\nThe answer to grade:\n"
+  //        23 = 88 characters, 7 newlines escaped to 2 bytes
+  //    98  the response_format wrapper ,"response_format":{"type":"json_schema","json_schema":
+  //        {"name":"verdict","strict":true,"schema":...}}
+  //   201  the verdict schema
+  // = 634 + the answer's bytes. Expected: a 92-byte answer, B = 726, ceil(726 / 4) = 182 input
+  // tokens at $1.00 per 1M and 19 output at $2.00: 182,000,000 + 38,000,000 = 220,000,000 pUSD
+  // a call; one for each of 3 candidates on 2 samples: 1,320,000,000.
+  // Worst: the longest answer, 4 x 100 max_tokens = 400 bytes, B = 1,034, floor(1,034 / 3) + 32
+  // = 376 input tokens and the judge's 40 max_tokens: 376,000,000 + 80,000,000 = 456,000,000 a
+  // call; big, small and the cascade's two steps, 3 attempts each, 2 samples: x 24 =
+  // 10,944,000,000.
+  const Money expected = Money::FromPicos(1'320'000'000);
+  const Money worst = Money::FromPicos(10'944'000'000);
   CHECK(with.judge_expected == expected);
   CHECK(with.judge_worst_case == worst);
   f.suite.success.pop_back();  // the same suite without its judge

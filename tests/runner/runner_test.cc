@@ -272,13 +272,34 @@ TEST_CASE("runner: an auth failure stops that candidate and the other one finish
 
 TEST_CASE("runner: the budget cap stops scheduling and spend stays under it") {
   Fixture f(5);
-  FakeTransport transport([](const HttpRequest&) { return Reply(200, R"({"category":"a"})"); });
+  TimePriced(f);  // reservations: big $0.01, small $0.005 (10 s at the GPU-hour price)
+  FakeTransport transport([](const HttpRequest&) {
+    HttpResponse r = Reply(200, R"({"category":"a"})");
+    r.elapsed = std::chrono::seconds(5);  // a call costs 5 s: big $0.005, small $0.0025
+    return r;
+  });
   RunOptions options;
+  options.concurrency = 1;  // in task order, each answered before the next is weighed
   options.budget = Money::ParseUsd("0.03").value();
   RunResult result = Execute(f, transport, {}, options);
+  // A call is sent when spent + its reservation <= $0.03:
+  //   S1 big    0      + 0.01  = 0.01   sent, spent 0.005
+  //   S1 small  0.005  + 0.005 = 0.01   sent, spent 0.0075
+  //   S2 big    0.0075 + 0.01  = 0.0175 sent, spent 0.0125
+  //   S2 small  0.0125 + 0.005 = 0.0175 sent, spent 0.015
+  //   S3 big    0.015  + 0.01  = 0.025  sent, spent 0.02
+  //   S3 small  0.02   + 0.005 = 0.025  sent, spent 0.0225
+  //   S4 big    0.0225 + 0.01  = 0.0325 over: big stops (S4, S5 not run)
+  //   S4 small  0.0225 + 0.005 = 0.0275 sent, spent 0.025
+  //   S5 small  0.025  + 0.005 = 0.03   exactly the budget: sent, spent 0.0275
   CHECK(result.stop == StopCause::kBudget);
-  CHECK(result.spent <= *options.budget);
-  CHECK(result.tasks_not_run > 0);
+  CHECK(result.spent.ToExactString() == "0.0275");
+  CHECK(result.attempts == 8);
+  CHECK(result.tasks_not_run == 2);
+  std::vector<std::string> ran;
+  for (const Attempt& a : Journal(f)) ran.push_back(a.sample_id + " " + a.candidate_id);
+  CHECK(ran == std::vector<std::string>{"S1 big", "S1 small", "S2 big", "S2 small", "S3 big",
+                                        "S3 small", "S4 small", "S5 small"});
 }
 
 TEST_CASE("runner: resume does not call finished tasks again and continues unfinished ones") {

@@ -116,12 +116,12 @@ TEST_CASE("command scorer: a hang is cut at the timeout, children included") {
   Sample sample = Invoice();
   for (const char* mode : {"hang", "hang_child"}) {
     CAPTURE(mode);
-    const auto start = std::chrono::steady_clock::now();
+    // The script and its child sleep an hour, the child holding stdout open: that Evaluate
+    // returns at all (ctest would end the test at 1500 s) proves the whole group was killed,
+    // and the reason says the timeout did it. No wall-clock bound to fail on a loaded machine.
     CheckResult check = Evaluate({Judge(mode, milliseconds(300))}, sample, "{}")[0];
-    const auto took = std::chrono::steady_clock::now() - start;
     CHECK(check.scorer_error);
     CHECK(check.reason == "timed out after 0.3 s");
-    CHECK(took < std::chrono::seconds(5));  // the sleeping child did not hold us for 60 s
   }
 }
 

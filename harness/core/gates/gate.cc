@@ -321,18 +321,6 @@ void AddNotes(const GateInput& in, const std::vector<std::string>& ids, GateRepo
 
 }  // namespace
 
-std::string_view CheckOutcomeName(CheckOutcome outcome) {
-  switch (outcome) {
-    case CheckOutcome::kPass:
-      return "pass";
-    case CheckOutcome::kFail:
-      return "fail";
-    case CheckOutcome::kSkipped:
-      return "skipped";
-  }
-  return "pass";
-}
-
 int64_t GateReport::Count(CheckOutcome outcome) const {
   return std::count_if(checks.begin(), checks.end(),
                        [&](const GateCheck& c) { return c.outcome == outcome; });

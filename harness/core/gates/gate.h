@@ -17,9 +17,6 @@ namespace taskcost {
 
 enum class CheckOutcome { kPass, kFail, kSkipped };
 
-/// "pass", "fail", "skipped".
-std::string_view CheckOutcomeName(CheckOutcome outcome);
-
 struct GateCheck {
   std::string candidate;  // the candidate id; empty for a check of the whole run
   std::string id;         // stable: complete, cost_per_success, success_drop, min_success,

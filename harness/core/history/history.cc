@@ -240,11 +240,6 @@ std::string HistoryChart(const std::string& name, const std::string& title,
 
 }  // namespace
 
-std::optional<Money> HistoryPoint::CostPerSuccess() const {
-  if (successes <= 0) return std::nullopt;
-  return total_cost.DividedBy(successes);
-}
-
 std::vector<HistoryPoint> HistoryPointsOf(const Report& report, int64_t started_unix_ms,
                                           const std::string& run_dir) {
   std::vector<HistoryPoint> points;

@@ -40,8 +40,6 @@ struct HistoryPoint {
   /// The candidate left planned tasks without an outcome in this run.
   bool Partial() const { return tasks_unfinished > 0 || tasks_not_run > 0; }
   Fraction SuccessRate() const { return {successes, TasksFinished()}; }
-  /// total_cost / successes, rounded to the picodollar; unset without a success.
-  std::optional<Money> CostPerSuccess() const;
 };
 
 /// Which runs the changes and week over week compare: complete runs of real models, plus

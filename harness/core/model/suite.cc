@@ -15,11 +15,4 @@ const Candidate* Suite::Baseline() const {
   return nullptr;
 }
 
-const Candidate* Suite::FindCandidate(const std::string& id) const {
-  for (const Candidate& c : candidates) {
-    if (c.id == id) return &c;
-  }
-  return nullptr;
-}
-
 }  // namespace taskcost

@@ -184,7 +184,6 @@ struct Suite {
   ReviewSpec review;             // defaults (1-5, tolerance 0.5) without a `review:` block
 
   const Candidate* Baseline() const;
-  const Candidate* FindCandidate(const std::string& id) const;
 };
 
 }  // namespace taskcost
