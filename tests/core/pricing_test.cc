@@ -4,7 +4,7 @@
 
 #include "tests/core/config_test_util.h"
 
-namespace taskcost {
+namespace taskcost::pricing_test {
 namespace {
 
 ModelPrice Price(const char* input, const char* output) {
@@ -211,4 +211,4 @@ TEST_CASE("pricing: implausible usage is raised to the call's reserved worst cas
   CHECK(CallCost(Price("5", "15"), ImplausibleUsagePriced(Usage{}, reserved), 0) == Usd("0.00324"));
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::pricing_test

@@ -4,7 +4,7 @@
 
 #include "tests/core/config_test_util.h"
 
-namespace taskcost {
+namespace taskcost::providers_config_test {
 namespace {
 
 std::string ParseErrors(const std::string& yaml) {
@@ -183,4 +183,4 @@ TEST_CASE("providers_config: file-level problems") {
         "at line 3, column 1)");
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::providers_config_test

@@ -4,7 +4,7 @@
 #include "harness/core/loading/suite_loader.h"
 #include "tests/core/config_test_util.h"
 
-namespace taskcost {
+namespace taskcost::suite_review_test {
 namespace {
 
 using testing::TempDir;
@@ -61,4 +61,4 @@ TEST_CASE("suite review: errors name the file, line and field") {
 }
 
 }  // namespace
-}  // namespace taskcost
+}  // namespace taskcost::suite_review_test

@@ -5,7 +5,7 @@
 #include "harness/core/loading/suite_loader.h"
 #include "tests/core/config_test_util.h"
 
-namespace taskcost {
+namespace taskcost::suite_scorers_test {
 namespace {
 
 using testing::TempDir;
@@ -194,4 +194,4 @@ TEST_CASE("suite_scorers: a judge's provider and price are checked against the c
 }
 
 }  // namespace
-}  // namespace taskcost
+}  // namespace taskcost::suite_scorers_test

@@ -11,7 +11,7 @@
 #include "tests/e2e/cli_process.h"
 #include "tests/e2e/sim_suite.h"
 
-namespace taskcost {
+namespace taskcost::cascade_e2e_test {
 namespace {
 using nlohmann::json;
 
@@ -175,9 +175,9 @@ TEST_CASE("e2e: a resumed cascade pays nothing twice and finishes an escalation 
   }
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::cascade_e2e_test
 
-namespace taskcost {
+namespace taskcost::cascade_e2e_test {
 namespace {
 
 // The two models every chain below is made of.
@@ -279,9 +279,9 @@ TEST_CASE("e2e: a chain runs its steps in order, and per-step costs add up to th
   CHECK(run.out.find("cascades and chains") != std::string::npos);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::cascade_e2e_test
 
-namespace taskcost {
+namespace taskcost::cascade_e2e_test {
 namespace {
 
 // A critic step between the draft and the refine writes free-text notes: no schema asked.
@@ -402,4 +402,4 @@ models:
         std::string::npos);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::cascade_e2e_test

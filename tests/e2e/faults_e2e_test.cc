@@ -18,7 +18,7 @@
 #include "tests/e2e/live_simulator.h"
 #include "tests/e2e/sim_suite.h"
 
-namespace taskcost {
+namespace taskcost::faults_e2e_test {
 namespace {
 using nlohmann::json;
 
@@ -378,4 +378,4 @@ TEST_CASE("e2e faults: each fault is survived, classified, retried per policy, t
   CheckTruncated(run.journal);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::faults_e2e_test

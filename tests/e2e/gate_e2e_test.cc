@@ -9,7 +9,7 @@
 #include "tests/e2e/cli_process.h"
 #include "tests/e2e/sim_suite.h"
 
-namespace taskcost {
+namespace taskcost::gate_e2e_test {
 namespace {
 
 // Four tickets of exactly 20 characters each.
@@ -405,4 +405,4 @@ TEST_CASE("e2e gate: baseline save without -o writes results/baselines/<suite>.j
   CHECK(j.at("candidates").at(0).at("total_cost_usd") == "0.012");
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::gate_e2e_test

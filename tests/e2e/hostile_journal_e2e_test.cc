@@ -12,7 +12,7 @@
 #include "tests/e2e/cli_process.h"
 #include "tests/e2e/sim_suite.h"
 
-namespace taskcost {
+namespace taskcost::hostile_journal_e2e_test {
 namespace {
 
 const std::string kSuite = TicketSuite("hostile", R"(
@@ -111,4 +111,4 @@ TEST_CASE("e2e hostile journal: costs whose sum passes Money's range print overf
 }
 
 }  // namespace
-}  // namespace taskcost
+}  // namespace taskcost::hostile_journal_e2e_test

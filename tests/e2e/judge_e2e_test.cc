@@ -9,7 +9,7 @@
 #include "tests/e2e/cli_process.h"
 #include "tests/e2e/sim_suite.h"
 
-namespace taskcost {
+namespace taskcost::judge_e2e_test {
 namespace {
 using nlohmann::json;
 
@@ -115,4 +115,4 @@ models:
   CHECK(ReportCandidate(cached, "big").at("quality_score") == big.at("quality_score"));
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::judge_e2e_test

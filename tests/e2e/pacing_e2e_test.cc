@@ -11,7 +11,7 @@
 #include "tests/e2e/cli_process.h"
 #include "tests/e2e/sim_suite.h"
 
-namespace taskcost {
+namespace taskcost::pacing_e2e_test {
 namespace {
 using nlohmann::json;
 
@@ -178,4 +178,4 @@ TEST_CASE(
   }
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::pacing_e2e_test

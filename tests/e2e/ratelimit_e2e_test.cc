@@ -16,7 +16,7 @@
 #include "tests/e2e/cli_process.h"
 #include "tests/e2e/sim_suite.h"
 
-namespace taskcost {
+namespace taskcost::ratelimit_e2e_test {
 namespace {
 using nlohmann::json;
 
@@ -139,4 +139,4 @@ TEST_CASE("e2e: a rate-limited run keeps to the limit, with almost no 429s") {
   }
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::ratelimit_e2e_test

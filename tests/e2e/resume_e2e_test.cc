@@ -18,7 +18,7 @@
 #include "tests/e2e/live_simulator.h"
 #include "tests/e2e/sim_suite.h"
 
-namespace taskcost {
+namespace taskcost::resume_e2e_test {
 namespace {
 using nlohmann::json;
 
@@ -494,4 +494,4 @@ TEST_CASE("e2e resume: calls out at kill -9 are journaled as sent, reported, nev
   CHECK(again.out == finished.out);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::resume_e2e_test

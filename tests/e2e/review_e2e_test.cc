@@ -12,7 +12,7 @@
 #include "tests/e2e/cli_process.h"
 #include "tests/e2e/sim_suite.h"
 
-namespace taskcost {
+namespace taskcost::review_e2e_test {
 namespace {
 using nlohmann::json;
 
@@ -193,4 +193,4 @@ TEST_CASE("e2e review: --skip-bad-rows records the good rows and succeeds") {
 }
 
 }  // namespace
-}  // namespace taskcost
+}  // namespace taskcost::review_e2e_test

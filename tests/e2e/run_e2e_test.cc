@@ -8,7 +8,7 @@
 #include "tests/e2e/cli_process.h"
 #include "tests/e2e/sim_suite.h"
 
-namespace taskcost {
+namespace taskcost::run_e2e_test {
 namespace {
 using nlohmann::json;
 
@@ -163,4 +163,4 @@ TEST_CASE("e2e: a provider that is not listening is classified as network and co
   CHECK(ReportCandidate(report, "big").at("failures_by_attempt").at("network") == 12);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::run_e2e_test

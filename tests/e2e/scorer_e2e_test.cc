@@ -9,7 +9,7 @@
 #include "tests/e2e/cli_process.h"
 #include "tests/e2e/sim_suite.h"
 
-namespace taskcost {
+namespace taskcost::scorer_e2e_test {
 namespace {
 using nlohmann::json;
 
@@ -70,4 +70,4 @@ TEST_CASE("e2e: a command scorer that hangs, crashes or talks garbage leaves tas
   CHECK(run.out.find("3 task(s) of big were left unjudged") != std::string::npos);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::scorer_e2e_test

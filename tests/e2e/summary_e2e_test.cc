@@ -13,7 +13,7 @@
 #include "tests/e2e/cli_process.h"
 #include "tests/e2e/sim_suite.h"
 
-namespace taskcost {
+namespace taskcost::summary_e2e_test {
 namespace {
 
 const char* kSamples = R"({"id": "S1", "text": "my invoice is wrong", "expected": "billing"}
@@ -100,4 +100,4 @@ TEST_CASE("e2e: summary groups suites by feature and flags negative ROI") {
   CHECK(html.out.find("data-chart=\"summary-cost\"") != std::string::npos);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::summary_e2e_test

@@ -7,7 +7,7 @@
 #include "tests/e2e/cli_process.h"
 #include "tests/e2e/sim_suite.h"
 
-namespace taskcost {
+namespace taskcost::validate_e2e_test {
 namespace {
 
 const char* kSchema = R"({"type": "object", "properties": {"category": {"type": "string"}},
@@ -130,4 +130,4 @@ TEST_CASE("e2e: unknown verbs and options get a suggestion") {
         std::string::npos);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::validate_e2e_test

@@ -11,7 +11,7 @@
 #include "harness/edge/journal.h"
 #include "tests/edge/temp_dir.h"
 
-namespace taskcost {
+namespace taskcost::journal_trust_test {
 namespace {
 
 using testing::TempDir;
@@ -302,4 +302,4 @@ TEST_CASE("journal trust: reopening a version 2 journal announces version 3 befo
   CHECK(read->unanswered.size() == 1);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::journal_trust_test

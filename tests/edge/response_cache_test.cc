@@ -9,7 +9,7 @@
 
 #include "tests/edge/temp_dir.h"
 
-namespace taskcost {
+namespace taskcost::response_cache_test {
 namespace {
 namespace fs = std::filesystem;
 
@@ -292,4 +292,4 @@ TEST_CASE("response_cache: an unwritable directory is an error, not a crash") {
   CHECK(stored.error().message.rfind("response cache: cannot create " + tmp.File("file"), 0) == 0);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::response_cache_test

@@ -6,7 +6,7 @@
 #include "harness/mock/simulator.h"
 #include "tests/mock/mock_client.h"
 
-namespace taskcost {
+namespace taskcost::http_test {
 namespace {
 
 using namespace taskcost::testing;
@@ -140,4 +140,4 @@ TEST_CASE("http: hundreds of connections in flight are all answered after their 
 }
 
 }  // namespace
-}  // namespace taskcost
+}  // namespace taskcost::http_test

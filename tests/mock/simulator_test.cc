@@ -6,7 +6,7 @@
 #include "harness/core/model/judge_prompt.h"
 #include "tests/mock/mock_client.h"
 
-namespace taskcost {
+namespace taskcost::simulator_test {
 namespace {
 
 using namespace taskcost::testing;
@@ -329,9 +329,9 @@ TEST_CASE("simulator: Start reports a port that is taken") {
 }
 
 }  // namespace
-}  // namespace taskcost
+}  // namespace taskcost::simulator_test
 
-namespace taskcost {
+namespace taskcost::simulator_test {
 
 TEST_CASE("simulator: a judge model grades an answer by the sample's right fields") {
   auto sim = StartSimulator(FixtureProfile(
@@ -368,4 +368,4 @@ TEST_CASE("simulator: a judge model grades an answer by the sample's right field
   CHECK(wrong.at("reason") == "2 of 2 fields as expected (the simulated judge errs here)");
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::simulator_test

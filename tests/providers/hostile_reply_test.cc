@@ -19,7 +19,7 @@
 #include "harness/providers/codec.h"
 #include "tests/providers/wire_test_util.h"
 
-namespace taskcost {
+namespace taskcost::hostile_reply_test {
 namespace {
 
 using testing::Response;
@@ -202,4 +202,4 @@ TEST_CASE("hostile reply: Anthropic usage that cannot be believed is flagged") {
 }
 
 }  // namespace
-}  // namespace taskcost
+}  // namespace taskcost::hostile_reply_test

@@ -6,7 +6,7 @@
 #include "harness/providers/codec.h"
 #include "tests/providers/wire_test_util.h"
 
-namespace taskcost {
+namespace taskcost::openai_codec_test {
 namespace {
 
 using nlohmann::json;
@@ -497,4 +497,4 @@ TEST_CASE("openai codec: a request carries its provider's reply size limit") {
 }
 
 }  // namespace
-}  // namespace taskcost
+}  // namespace taskcost::openai_codec_test

@@ -7,7 +7,7 @@
 #include "harness/providers/codec.h"
 #include "tests/providers/wire_test_util.h"
 
-namespace taskcost {
+namespace taskcost::rate_limit_headers_test {
 namespace {
 
 using std::chrono::milliseconds;
@@ -79,4 +79,4 @@ TEST_CASE("rate-limit headers: Anthropic's reset is a time, and no headers is no
   CHECK_FALSE(bare.rate_limit.has_value());
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::rate_limit_headers_test

@@ -7,7 +7,7 @@
 #include "harness/providers/codec.h"
 #include "tests/providers/wire_test_util.h"
 
-namespace taskcost {
+namespace taskcost::request_template_test {
 namespace {
 
 using testing::Body;
@@ -119,4 +119,4 @@ TEST_CASE("request template: a free-form call (no schema) splices the same way")
   }
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::request_template_test

@@ -17,7 +17,7 @@
 #include "tests/runner/fake_transport.h"
 #include "tests/runner/plan_fixture.h"
 
-namespace taskcost {
+namespace taskcost::hostile_reply_run_test {
 namespace {
 namespace fs = std::filesystem;
 using testing::PlanFixture;
@@ -231,4 +231,4 @@ TEST_CASE("hostile run: a judge call's implausible usage is priced at the judge'
 }
 
 }  // namespace
-}  // namespace taskcost
+}  // namespace taskcost::hostile_reply_run_test

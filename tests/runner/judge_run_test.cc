@@ -15,7 +15,7 @@
 #include "tests/runner/fake_models.h"
 #include "tests/runner/fake_transport.h"
 
-namespace taskcost {
+namespace taskcost::judge_run_test {
 namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -393,9 +393,9 @@ TEST_CASE("judge: the journal reader keeps an attempt whose judge line never cam
   }
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::judge_run_test
 
-namespace taskcost {
+namespace taskcost::judge_run_test {
 
 TEST_CASE("judge: judge calls count against the budget, and one that does not fit is no task") {
   Fixture f(1, /*success_judge=*/false);
@@ -425,9 +425,9 @@ TEST_CASE("judge: judge calls count against the budget, and one that does not fi
   CHECK(AwaitingJudge(journal[0]));  // --resume with more budget judges it
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::judge_run_test
 
-namespace taskcost {
+namespace taskcost::judge_run_test {
 
 TEST_CASE("judge: plan counts one judge call a task expected, every step's retries worst") {
   Fixture f(2, /*success_judge=*/true);
@@ -476,4 +476,4 @@ TEST_CASE("judge: plan counts one judge call a task expected, every step's retri
   CHECK(with.worst_case == without.worst_case + worst);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::judge_run_test

@@ -11,7 +11,7 @@
 #include "tests/edge/temp_dir.h"
 #include "tests/runner/plan_fixture.h"
 
-namespace taskcost {
+namespace taskcost::pacing_run_test {
 namespace {
 using nlohmann::json;
 using std::chrono::milliseconds;
@@ -238,4 +238,4 @@ TEST_CASE("pacing: a re-run answered from the cache waits no longer than the 429
   CHECK(run.clock.Now() - started == milliseconds(1000));
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::pacing_run_test

@@ -15,7 +15,7 @@
 #include "tests/runner/fake_transport.h"
 #include "tests/runner/plan_fixture.h"
 
-namespace taskcost {
+namespace taskcost::partial_run_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -140,4 +140,4 @@ TEST_CASE("partial run: resume and the report agree on which last attempts end a
   CHECK(TaskFinished({&ok}, policy) == AttemptEndsStep(ok, policy));
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::partial_run_test

@@ -4,7 +4,7 @@
 
 #include <functional>
 
-namespace taskcost {
+namespace taskcost::scheduler_test {
 namespace {
 using std::chrono::milliseconds;
 
@@ -442,9 +442,9 @@ TEST_CASE("scheduler: an answer from the response cache gives its rate charges b
   CHECK(s.TakeSends(T(0)).size() == 10);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::scheduler_test
 
-namespace taskcost {
+namespace taskcost::scheduler_test {
 namespace {
 
 AttemptOutcome CacheHit() {
@@ -618,4 +618,4 @@ TEST_CASE("scheduler: a cache hit sent in a burst no longer counts as sent to th
   CHECK(s.NextWake() == T(200));
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::scheduler_test

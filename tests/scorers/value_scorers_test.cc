@@ -4,7 +4,7 @@
 #include "scorers/scorer_set.h"
 #include "tests/scorers/scorer_fixture.h"
 
-namespace taskcost {
+namespace taskcost::value_scorers_test {
 namespace {
 
 Sample Invoice() {
@@ -161,4 +161,4 @@ TEST_CASE("scorers: list_f1 scores precision and recall of a list against the ex
 }
 
 }  // namespace
-}  // namespace taskcost
+}  // namespace taskcost::value_scorers_test
