@@ -43,6 +43,7 @@ struct SuiteParts {
   std::string samples_comment;  // lines (each "# ...\n") above `samples:`
   std::string system;           // the system prompt (one line)
   std::string user;             // the user template, YAML double-quoted
+  std::string prompt_comment;   // "\n  # ..." lines between the user message's comment and it
   std::string schema_json;      // schema.json's text
   std::string success;          // the success block: "success:\n  - ...\n", or commented
   std::string quality_field;    // a property of the schema, for the commented quality example
@@ -109,98 +110,102 @@ SuiteParts DefaultParts(const std::string& name) {
   return parts;
 }
 
-std::string SkeletonHead(const SuiteParts& p) {
-  return "# A new suite written by `taskcost init`: a model-downgrade test to fill in. Every key "
-         "is\n"
-         "# described in docs/suite-format.md. Check it with `taskcost validate suite.yaml`; run\n"
-         "# it offline with `taskcost run suite.yaml --simulate` (no key needed), then for real.\n"
-         "\n"
-         "# The suite's name ([A-Za-z0-9_.-]+): it names the results directory.\n"
-         "suite: " +
-         p.name +
-         "\n"
-         "# What one task is called in reports.\n"
-         "unit: " +
-         YamlQuoted(p.unit) +
-         "\n"
-         "# Free text for people; ignored by the harness.\n"
-         "description: " +
-         YamlQuoted(p.description) +
-         "\n"
-         "# The inputs, relative to this file: JSON objects one per line (.jsonl), a CSV with a "
-         "header\n"
-         "# row (.csv), or a list written here. Each needs a unique \"id\"; the prompt reads the "
-         "other\n"
-         "# fields as {{field}}.\n" +
-         p.samples_comment + "samples: " + p.samples_file +
-         "\n"
-         "# The prompt: {{field}} is replaced by the sample's field of that name.\n"
-         "prompt:\n"
-         "  # The system prompt (optional).\n"
-         "  system: " +
-         YamlQuoted(p.system) +
-         "\n"
-         "  # The user message (required).\n"
-         "  user: " +
-         p.user +
-         "\n"
-         "# The answer: a JSON Schema it must meet (docs/schema-support.md).\n"
-         "output:\n"
-         "  schema: schema.json\n"
-         "  # The answer's name: the response format's name (OpenAI) or the tool's (Anthropic).\n"
-         "  name: answer\n"
-         "  # native: the provider's structured output; prompt: the schema stated in the prompt.\n"
-         "  mode: native\n"
-         "# Scorers that must all pass for a task to succeed, beyond the schema "
-         "(docs/scorers.md).\n" +
-         p.success +
-         "# Scorers giving each answer a 0-1 quality score, averaged in the report; they never\n"
-         "# decide success.\n"
-         "# quality:\n"
-         "#   - max_words: {field: " +
-         p.quality_field + ", max: 30}\n";
-}
+// suite.yaml: every key with its comment; @name@ marks a part of SuiteParts.
+constexpr std::string_view kSkeleton =
+    R"(# A new suite written by `taskcost init`: a model-downgrade test to fill in. Every key is
+# described in docs/suite-format.md. Check it with `taskcost validate suite.yaml`; run it
+# offline with `taskcost run suite.yaml --simulate` (no key needed), then for real.
 
-std::string SkeletonTail() {
-  return "# The human alternative, for the ROI columns: minutes a person needs per task, their "
-         "fully\n"
-         "# loaded hourly rate in USD, and minutes of review per AI task. Put in your own "
-         "figures.\n"
-         "human: {minutes_per_task: 1, hourly_rate: 40, review_minutes_per_task: 0.1}\n"
-         "# Tasks per month, for the monthly projections.\n"
-         "volume_per_month: 10000\n"
-         "# Retries and timeouts: attempts per task, the failures retried, seconds per attempt,\n"
-         "# the backoff between retries, and the longest wait a provider may ask for.\n"
-         "policy:\n"
-         "  max_attempts: 3\n"
-         "  retry_on: [rate_limit, server, timeout, network, invalid_output]\n"
-         "  timeout_s: 60\n"
-         "  backoff_initial_ms: 500\n"
-         "  backoff_max_ms: 30000\n"
-         "  max_wait_s: 120\n"
-         "# The most the whole run may spend, USD (docs/plan.md).\n"
-         "budget_usd: 1.00\n"
-         "# Labels recorded in run.json; `taskcost summary` groups runs by feature.\n"
-         "# tags: {team: support, feature: routing}\n"
-         "# The catalogs. Without these keys they are found as docs/configs.md says: configs/ "
-         "beside\n"
-         "# this file or above it, else the installed defaults (validate prints which it used).\n"
-         "# providers: configs/providers.yaml\n"
-         "# prices: configs/prices.yaml\n"
-         "# The limits `taskcost gate` checks a run against a baseline with (docs/ci.md).\n"
-         "# gate: {max_cost_increase_pct: 10, max_success_drop_pp: 5}\n"
-         "# The rubric of expert scoring (docs/review.md).\n"
-         "# review: {scale: [1, 5], tolerance: 0.5}\n"
-         "# The models under test, each with a provider in providers.yaml and a price in\n"
-         "# prices.yaml (these are in the default catalogs); exactly one is the baseline, the\n"
-         "# incumbent the others are compared with. Keys: docs/suite-format.md, \"candidates\".\n"
-         "candidates:\n"
-         "  - {id: gpt-4.1, provider: openai, model: gpt-4.1, baseline: true, params: "
-         "{temperature: 0, max_tokens: 300}}\n"
-         "  - {id: gpt-4.1-mini, provider: openai, model: gpt-4.1-mini, params: {temperature: 0, "
-         "max_tokens: 300}}\n"
-         "  # - {id: claude-haiku-4-5, provider: anthropic, model: claude-haiku-4-5, params: "
-         "{temperature: 0, max_tokens: 300}}\n";
+# The suite's name ([A-Za-z0-9_.-]+): it names the results directory.
+suite: @name@
+# What one task is called in reports.
+unit: @unit@
+# Free text for people; ignored by the harness.
+description: @description@
+# The inputs, relative to this file: JSON objects one per line (.jsonl), a CSV with a header
+# row (.csv), or a list written here. Each needs a unique "id"; the prompt reads the other
+# fields as {{field}}.
+@samples_comment@samples: @samples_file@
+# The prompt: {{field}} is replaced by the sample's field of that name.
+prompt:
+  # The system prompt (optional).
+  system: @system@
+  # The user message (required).@prompt_comment@
+  user: @user@
+# The answer: a JSON Schema it must meet (docs/schema-support.md).
+output:
+  schema: schema.json
+  # The answer's name: the response format's name (OpenAI) or the tool's (Anthropic).
+  name: answer
+  # native: the provider's structured output; prompt: the schema stated in the prompt.
+  mode: native
+# Scorers that must all pass for a task to succeed, beyond the schema (docs/scorers.md).
+@success@# Scorers giving each answer a 0-1 quality score, averaged in the report; they never
+# decide success.
+# quality:
+#   - max_words: {field: @quality_field@, max: 30}
+# The human alternative, for the ROI columns: minutes a person needs per task, their fully
+# loaded hourly rate in USD, and minutes of review per AI task. Put in your own figures.
+human: {minutes_per_task: 1, hourly_rate: 40, review_minutes_per_task: 0.1}
+# Tasks per month, for the monthly projections.
+volume_per_month: 10000
+# Retries and timeouts: attempts per task, the failures retried, seconds per attempt, the
+# backoff between retries, and the longest wait a provider may ask for.
+policy:
+  max_attempts: 3
+  retry_on: [rate_limit, server, timeout, network, invalid_output]
+  timeout_s: 60
+  backoff_initial_ms: 500
+  backoff_max_ms: 30000
+  max_wait_s: 120
+# The most the whole run may spend, USD (docs/plan.md).
+budget_usd: 1.00
+# Labels recorded in run.json; `taskcost summary` groups runs by feature.
+# tags: {team: support, feature: routing}
+# The catalogs. Without these keys they are found as docs/configs.md says: configs/ beside
+# this file or above it, else the installed defaults (validate prints which it used).
+# providers: configs/providers.yaml
+# prices: configs/prices.yaml
+# The limits `taskcost gate` checks a run against a baseline with (docs/ci.md).
+# gate: {max_cost_increase_pct: 10, max_success_drop_pp: 5}
+# The rubric of expert scoring (docs/review.md).
+# review: {scale: [1, 5], tolerance: 0.5}
+# The models under test, each with a provider in providers.yaml and a price in prices.yaml
+# (these are in the default catalogs); exactly one is the baseline, the incumbent the others
+# are compared with. Keys: docs/suite-format.md, "candidates".
+candidates:
+  - {id: gpt-4.1, provider: openai, model: gpt-4.1, baseline: true, params: {temperature: 0, max_tokens: 300}}
+  - {id: gpt-4.1-mini, provider: openai, model: gpt-4.1-mini, params: {temperature: 0, max_tokens: 300}}
+  # - {id: claude-haiku-4-5, provider: anthropic, model: claude-haiku-4-5, params: {temperature: 0, max_tokens: 300}}
+)";
+
+// kSkeleton with each @key@ replaced, in one pass (a value is never scanned again).
+std::string SuiteText(const SuiteParts& p) {
+  const std::string unit = YamlQuoted(p.unit), description = YamlQuoted(p.description),
+                    system = YamlQuoted(p.system);
+  const std::pair<std::string_view, const std::string*> values[] = {
+      {"name", &p.name},
+      {"unit", &unit},
+      {"description", &description},
+      {"samples_comment", &p.samples_comment},
+      {"samples_file", &p.samples_file},
+      {"system", &system},
+      {"prompt_comment", &p.prompt_comment},
+      {"user", &p.user},
+      {"success", &p.success},
+      {"quality_field", &p.quality_field}};
+  std::string out;
+  size_t at = 0;
+  for (size_t open; (open = kSkeleton.find('@', at)) != std::string_view::npos;) {
+    const size_t close = kSkeleton.find('@', open + 1);
+    const std::string_view key = kSkeleton.substr(open + 1, close - open - 1);
+    out.append(kSkeleton.substr(at, open - at));
+    for (const auto& [name, value] : values) {
+      if (name == key) out += *value;
+    }
+    at = close + 1;
+  }
+  return out.append(kSkeleton.substr(at));
 }
 
 // `text` fit for a YAML comment: printable ASCII, anything else as '?', at most 200 bytes.
@@ -212,21 +217,35 @@ std::string PlainText(std::string_view text) {
 
 // --- --from-csv -------------------------------------------------------------------------------
 
-bool IsValidUtf8(std::string_view text) {
+// The offset of the first byte that is not part of UTF-8 text (a NUL counts), or npos.
+size_t FirstNonText(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
     const auto c = static_cast<unsigned char>(text[i]);
-    const size_t n = c < 0x80           ? 1
-                     : (c >> 5) == 0x6  ? 2
-                     : (c >> 4) == 0xE  ? 3
-                     : (c >> 3) == 0x1E ? 4
-                                        : 0;
-    if (n == 0 || i + n > text.size()) return false;
+    const size_t n = c == 0         ? 0
+                     : c < 0x80     ? 1
+                     : c >> 5 == 6  ? 2
+                     : c >> 4 == 14 ? 3
+                     : c >> 3 == 30 ? 4
+                                    : 0;
+    if (n == 0 || i + n > text.size()) return i;
     for (size_t k = 1; k < n; ++k) {
-      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
+      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return i;
     }
     i += n;
   }
-  return true;
+  return std::string_view::npos;
+}
+
+// A spreadsheet export is text: a NUL or bytes that are not UTF-8 mean another kind of file
+// (or another encoding), named at the line they are on.
+Status CheckText(std::string_view text, const std::string& file) {
+  const size_t bad = FirstNonText(text);
+  if (bad == std::string_view::npos) return OkStatus();
+  char byte[8];
+  std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[bad]));
+  return MakeError(std::string("not UTF-8 text (byte ") + byte +
+                       "); --from-csv reads a CSV export saved as UTF-8",
+                   "", LocationAt(text, bad, {file, 1, 1}));
 }
 
 // Why a header cell cannot be named in a {{template}}, or "".
@@ -239,7 +258,6 @@ std::string ColumnNameProblem(const std::string& name) {
   for (char c : name) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return "holds a control character";
   }
-  if (!IsValidUtf8(name)) return "is not UTF-8 text";
   if (name.find_first_of("{}") != std::string::npos) return "holds a brace: {{...}} cannot name it";
   if (name.front() == ' ' || name.back() == ' ') return "begins or ends with a space";
   return "";
@@ -369,6 +387,7 @@ Result<SuiteParts> PartsFromCsv(const std::string& name, const std::string& csv_
                                 const std::string& id_flag) {
   Result<std::string> text = ReadUserFile(csv_path, kMaxSamplesFileBytes);
   if (!text.ok()) return text.errors();
+  if (Status is_text = CheckText(*text, csv_path); !is_text.ok()) return is_text.errors();
   Result<std::vector<std::string>> header = ReadHeader(*text, csv_path);
   if (!header.ok()) return header.errors();
   Errors errors = CheckColumnNames(*header, csv_path);
@@ -399,6 +418,10 @@ Result<SuiteParts> PartsFromCsv(const std::string& name, const std::string& csv_
     user += "\n" + column + ": {{" + column + "}}";
   }
   parts.user = YamlQuoted(user);
+  if (!expected.empty()) {
+    parts.prompt_comment = "\n  # Left out: " + JoinNames(expected) +
+                           " (the right answer, for the success criteria below).";
+  }
   parts.system = "Answer for the row below with the JSON object the schema requires.";
   PartsFromExpected(expected, parts);
   return parts;
@@ -429,7 +452,7 @@ Status CheckTarget(const std::string& dir, bool force) {
 
 Status WriteSuite(const std::string& dir, const SuiteParts& parts) {
   const fs::path root(dir);
-  const std::string suite = SkeletonHead(parts) + SkeletonTail();
+  const std::string suite = SuiteText(parts);
   const std::pair<std::string, const std::string*> files[] = {
       {parts.samples_file, &parts.samples_text},
       {"schema.json", &parts.schema_json},
