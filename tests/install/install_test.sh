@@ -79,6 +79,21 @@ check_installed() {
     fail "$name: run.json does not name $root/share/taskcost/configs/providers.yaml"
   fi
 
+  # A new suite from `taskcost init`, validated and run from another directory.
+  out="$(cd "$work/cwd" && "$bin" init ../team/suites/mine 2>&1 &&
+    env -u OPENAI_API_KEY "$bin" validate ../team/suites/mine/suite.yaml 2>/dev/null &&
+    "$bin" run ../team/suites/mine/suite.yaml --simulate --limit 2 --quiet 2>&1)"
+  status=$?
+  if [ "$status" -eq 0 ] &&
+    [[ "$out" == *"../team/suites/mine/suite.yaml: ok: suite \"mine\", 3 samples, 2 candidates (baseline gpt-4.1), providers $root/share/taskcost/configs/providers.yaml"* ]] &&
+    [[ "$out" == *"2 samples x 1 repeat; baseline gpt-4.1"* ]] &&
+    [ -f "$(ls -d "$work"/cwd/results/mine/*/ | head -n 1)report.json" ]; then
+    ok "$name: init, then validate and run --simulate --limit 2 on the new suite"
+  else
+    fail "$name: init, validate, run: exit $status, output:"
+    echo "$out"
+  fi
+
   # Without the installed configs the binary must say where it looked, the install last.
   mv "$root/share/taskcost/configs" "$root/share/taskcost/configs.away"
   out="$(cd "$work/cwd" && "$bin" validate ../team/suites/triage/suite.yaml 2>&1)"
