@@ -383,6 +383,29 @@ bool IsExpectedColumn(const std::string& name) {
   return true;
 }
 
+// The prompt, schema and success block from the CSV's columns: every column but the id and the
+// expected_ ones is a line of the user message.
+void PromptFromColumns(const std::vector<std::string>& header, const std::string& id_column,
+                       SuiteParts& parts) {
+  std::string user = "Row {{id}}:";
+  std::vector<std::string> expected;
+  for (const std::string& column : header) {
+    if (column == id_column) continue;
+    if (IsExpectedColumn(column)) {
+      expected.push_back(column);  // the answer: never shown to the model
+      continue;
+    }
+    user += "\n" + column + ": {{" + column + "}}";
+  }
+  parts.user = YamlQuoted(user);
+  if (!expected.empty()) {
+    parts.prompt_comment = "\n  # Left out: " + JoinNames(expected) +
+                           " (the right answer, for the success criteria below).";
+  }
+  parts.system = "Answer for the row below with the JSON object the schema requires.";
+  PartsFromExpected(expected, parts);
+}
+
 Result<SuiteParts> PartsFromCsv(const std::string& name, const std::string& csv_path,
                                 const std::string& id_flag) {
   Result<std::string> text = ReadUserFile(csv_path, kMaxSamplesFileBytes);
@@ -407,23 +430,7 @@ Result<SuiteParts> PartsFromCsv(const std::string& name, const std::string& csv_
       "# Copied from " + PlainText(csv_path) + " (" + std::to_string(read.samples.size()) +
       " rows)" +
       (*id_column == "id" ? "" : "; its column " + Quoted(*id_column) + " is \"id\" here") + ".\n";
-  std::string user = "Row {{id}}:";
-  std::vector<std::string> expected;
-  for (const std::string& column : *header) {
-    if (column == *id_column) continue;
-    if (IsExpectedColumn(column)) {
-      expected.push_back(column);  // the answer: never shown to the model
-      continue;
-    }
-    user += "\n" + column + ": {{" + column + "}}";
-  }
-  parts.user = YamlQuoted(user);
-  if (!expected.empty()) {
-    parts.prompt_comment = "\n  # Left out: " + JoinNames(expected) +
-                           " (the right answer, for the success criteria below).";
-  }
-  parts.system = "Answer for the row below with the JSON object the schema requires.";
-  PartsFromExpected(expected, parts);
+  PromptFromColumns(*header, *id_column, parts);
   return parts;
 }
 
