@@ -70,7 +70,9 @@ constexpr const char* kDefaultSchema = R"({
 
 // The suite's name from the directory's: [A-Za-z0-9_.-]+, other characters as '-'.
 std::string SuiteNameOf(const std::string& dir) {
-  std::string base = fs::path(AbsolutePath(dir)).filename().string();
+  fs::path path = fs::path(AbsolutePath(dir));
+  if (path.filename().empty()) path = path.parent_path();  // "suites/new/"
+  std::string base = path.filename().string();
   std::string name;
   for (char c : base.substr(0, 64)) {
     const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -488,6 +490,10 @@ int InitVerb(const std::vector<std::string>& args) {
   positional.add("dir", 1);
   ParseOutcome parsed = ParseVerbArgs("init", "DIR [options]", args, options, positional);
   if (parsed.exit_code) return *parsed.exit_code;
+  if (dir.empty()) {
+    PrintError("init needs a directory to write the suite into: taskcost init DIR");
+    return kExitBadInput;
+  }
   if (!id_column.empty() && from_csv.empty()) {
     PrintError("--id-column needs --from-csv");
     return kExitBadInput;

@@ -179,6 +179,9 @@ TEST_CASE("e2e init: each refusal is exit 2 with its located message, and writes
        {"init", "a-file"},
        "taskcost: error: a-file: exists and is not a directory; init writes a new suite into a "
        "directory\n"},
+      {"no directory",
+       {"init", ""},
+       "taskcost: error: init needs a directory to write the suite into: taskcost init DIR\n"},
       {"--id-column alone",
        {"init", "n", "--id-column", "x"},
        "taskcost: error: --id-column needs --from-csv\n"},
@@ -232,6 +235,13 @@ TEST_CASE("e2e init: each refusal is exit 2 with its located message, and writes
   CHECK(forced.exit_code == 0);
   CHECK(fs::is_regular_file(root.path() + "/full/suite.yaml"));
   CHECK(ReadFileText(root.path() + "/full/notes.txt") == "mine\n");
+  CHECK(ReadFileText(root.path() + "/full/suite.yaml").find("\nsuite: full\n") !=
+        std::string::npos);
+
+  // The suite is named after the directory, however it is written.
+  REQUIRE(RunCli({"init", "deeper/My Suite!/"}, root.path()).exit_code == 0);
+  CHECK(ReadFileText(root.path() + "/deeper/My Suite!/suite.yaml").find("\nsuite: My-Suite-\n") !=
+        std::string::npos);
 }
 
 }  // namespace taskcost
