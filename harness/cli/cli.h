@@ -50,5 +50,6 @@ int PricesVerb(const std::vector<std::string>& args);
 int HistoryVerb(const std::vector<std::string>& args);
 int SummaryVerb(const std::vector<std::string>& args);
 int ReviewVerb(const std::vector<std::string>& args);
+int InitVerb(const std::vector<std::string>& args);
 
 }  // namespace taskcost

@@ -4,7 +4,8 @@
 // exists wins:
 //   1. configs/NAME in the suite's directory, then in each directory above it;
 //   2. the install data directory: <the taskcost binary's directory>/../share/taskcost/configs;
-//   3. the source tree the binary was built from, <source>/configs/NAME.
+//   3. the source tree the binary was built from, <source>/configs/NAME, only for the binary the
+//      build wrote, in its build directory: an installed copy never reads the checkout.
 // Without a suite (taskcost mock, prices) the search starts at the working directory. Reads only
 // the file system. Not synchronised.
 #pragma once

@@ -31,6 +31,8 @@ constexpr Verb kVerbs[] = {
     {"history", "cost per successful task, success and spend per candidate over time", HistoryVerb},
     {"summary", "the cost-per-task dashboard across suites, by feature (summary RESULTS_DIR)",
      SummaryVerb},
+    {"init", "write a new suite to fill in (init DIR; --from-csv FILE takes a spreadsheet's rows)",
+     InitVerb},
     {"review", "blinded expert review sheets: review export RUN_DIR, review import RUN_DIR SHEET",
      ReviewVerb},
 };
