@@ -95,12 +95,16 @@ TEST_CASE("e2e: a messages suite with few-shot examples and inserted threads run
   CHECK(small.at("attempts") == 4);
   CHECK(small.at("total_cost_picousd") == 4'800'000'000);
 
-  // The report prints both.
+  // The report shows big's $/successful task ($0.00041625) and its mean input tokens per attempt,
+  // 213 / 4 = 53.25, printed 53.3.
   CliOutcome shown = RunCli({"report", "run"}, dir.path());
   INFO(shown.err);
   CHECK(shown.exit_code == 0);
-  CHECK(shown.out.find("big") != std::string::npos);
-  CHECK(shown.out.find("small") != std::string::npos);
+  CHECK(shown.out.find("big (baseline)  4/4 100.0%      1.00         0.00041625") !=
+        std::string::npos);
+  CHECK(shown.out.find(
+            "big              4/4        0  0.001665  0.00041625     0.00044        53.3") !=
+        std::string::npos);
 }
 
 }  // namespace taskcost
