@@ -142,6 +142,16 @@ TEST_CASE("suite_messages: an insert naming a field no sample has is located at 
         "you mean \"thread\"?");
 }
 
+TEST_CASE("suite_messages: insert errors are listed beside the suite's other errors") {
+  // Still listed when another part of suite.yaml is wrong too.
+  const std::string broken =
+      SwapIn(kMessagesSuite, "{insert: thread}", "{insert: thred}") + "policy: {max_attempts: 0}\n";
+  const std::string both = MessagesErrors(broken);
+  CHECK(both.find("policy.max_attempts") != std::string::npos);
+  CHECK(both.find("samples.jsonl:1: prompt.messages[3].insert: sample \"t-1\" has no field "
+                  "\"thred\"") != std::string::npos);
+}
+
 TEST_CASE("suite_messages: a field that is not a list of messages names the sample and field") {
   CHECK(MessagesErrors(SwapIn(kMessagesSuite, "{insert: thread}", "{insert: text}")) ==
         "samples.jsonl:1: prompt.messages[3].insert: sample \"t-1\" field \"text\": is not a list "

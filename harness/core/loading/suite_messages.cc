@@ -141,7 +141,11 @@ void ReadPromptMessages(SuiteContext& context, const YamlField& prompt, const Ya
 
 void CheckPromptMessages(SuiteContext& context, const PromptTemplate& prompt, const YamlField& list,
                          const std::vector<Sample>& samples) {
-  if (!prompt.UsesMessages() || !context.reader.ok()) return;
+  if (!prompt.UsesMessages()) return;
+  // Entries with a wrong role were reported where they are written; the order is not checked.
+  for (const PromptMessage& m : prompt.messages) {
+    if (m.insert.empty() && !IsRole(m.role)) return;
+  }
   std::vector<std::string> fixed;  // the roles when there is no insert
   bool inserts = false;
   for (const PromptMessage& m : prompt.messages) {

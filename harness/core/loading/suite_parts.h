@@ -59,7 +59,7 @@ void ReadPromptMessages(SuiteContext& context, const YamlField& prompt, const Ya
                         PromptTemplate& out);
 /// Once the samples are read: every insert of `prompt` holds a readable list of messages in
 /// every sample, and each sample's conversation starts and ends with a user message. `list` is
-/// the prompt's `messages:` field. Does nothing when the suite already has errors.
+/// the prompt's `messages:` field. Does nothing when an entry's role is missing or wrong.
 void CheckPromptMessages(SuiteContext& context, const PromptTemplate& prompt, const YamlField& list,
                          const std::vector<Sample>& samples);
 OutputSpec ReadOutput(SuiteContext& context, const YamlField& output);
