@@ -87,6 +87,26 @@ TEST_CASE("suite_messages: few-shot messages, an insert and the prefix marker lo
   CHECK(t2->back() == ChatMessage{"user", "Ticket: slow"});
 }
 
+TEST_CASE("suite_messages: a judge or reviewer reads the conversation without system text") {
+  TempDir dir;
+  dir.Write("samples.jsonl", kThreadSamples);
+  Result<Suite> loaded = LoadSuite(dir.Write("suite.yaml", kMessagesSuite));
+  REQUIRE(loaded.ok());
+  Result<std::string> task = RenderTaskText(loaded->prompt, loaded->samples[0]);
+  REQUIRE(task.ok());
+  CHECK(*task ==
+        "user: Ticket: printer jam\n\n"
+        "assistant: {\"category\":\"hardware\"}\n\n"
+        "user: Hi\n\n"
+        "assistant: Hello\n\n"
+        "user: Ticket: no login");
+  // The system/user form: the user template, rendered.
+  PromptTemplate plain;
+  plain.system = "Sort.";
+  plain.user = "Ticket: {{text}}";
+  CHECK(RenderTaskText(plain, loaded->samples[1]).value() == "Ticket: slow");
+}
+
 TEST_CASE("suite_messages: without a marker there is no cacheable prefix") {
   TempDir dir;
   dir.Write("samples.jsonl", kThreadSamples);

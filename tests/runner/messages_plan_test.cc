@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/runner/judge.h"
 #include "harness/runner/run_plan.h"
 #include "tests/runner/plan_fixture.h"
 
@@ -87,6 +88,27 @@ TEST_CASE("messages_plan: the call carries the rendered messages and the prefix 
   CHECK(call->cache_prefix_messages == 3);
   CHECK(call->system.empty());
   CHECK(call->user.empty());
+}
+
+TEST_CASE("messages_plan: an LLM judge is shown the conversation as the task") {
+  PlanFixture f = MessagesFixture();
+  SuccessCriterion judge;
+  judge.kind = "judge";
+  judge.judge = 0;
+  judge.judge_name = "tone";
+  judge.rubric = "Polite";
+  f.suite.quality.push_back(judge);
+  f.suite.judges.push_back(Candidate{"judge(tone)", "fake", "m-big", "m-big", false});
+  const RunPlan plan = f.Plan();
+  Attempt judged;
+  judged.output = R"({"category":"x"})";
+  judged.checks.resize(1);
+  const Result<ChatCall> call = MakeJudgeCall(plan, f.suite.samples[0], judged, 0);
+  REQUIRE(call.ok());
+  const std::string task =
+      "user: Ex\n\nassistant: {}\n\nuser: hi\n\nassistant: ok\n\nuser: T: " + std::string(20, 'a');
+  CHECK(call->user.find(task) != std::string::npos);
+  CHECK(call->messages.empty());  // the judge's own call keeps the system/user form
 }
 
 TEST_CASE("messages_plan: the response cache key changes with any message") {

@@ -175,4 +175,17 @@ Result<std::vector<ChatMessage>> RenderMessages(const PromptTemplate& prompt,
   return out;
 }
 
+Result<std::string> RenderTaskText(const PromptTemplate& prompt, const Sample& sample) {
+  if (!prompt.UsesMessages()) return RenderTemplate(prompt.user, sample);
+  Result<std::vector<ChatMessage>> messages = RenderMessages(prompt, sample);
+  if (!messages.ok()) return messages.errors();
+  std::string text;
+  for (const ChatMessage& m : *messages) {
+    if (m.role == "system") continue;
+    if (!text.empty()) text += "\n\n";
+    text += m.role + ": " + m.content;
+  }
+  return text;
+}
+
 }  // namespace taskcost

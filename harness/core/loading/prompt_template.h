@@ -41,4 +41,9 @@ Result<std::vector<ChatMessage>> InsertedMessages(const Sample& sample, const st
 /// replaced by the field's messages (InsertedMessages), in order.
 Result<std::vector<ChatMessage>> RenderMessages(const PromptTemplate& prompt, const Sample& sample);
 
+/// The task as a person (an LLM judge, a reviewer) reads it: the rendered `user` template; for a
+/// `messages:` prompt, its user and assistant messages (few-shot examples and inserts included),
+/// each as "user: <text>" or "assistant: <text>", separated by blank lines.
+Result<std::string> RenderTaskText(const PromptTemplate& prompt, const Sample& sample);
+
 }  // namespace taskcost
