@@ -107,4 +107,26 @@ TEST_CASE("e2e: a messages suite with few-shot examples and inserted threads run
         std::string::npos);
 }
 
+TEST_CASE("e2e: validate locates a messages suite's errors and exits 2") {
+  TempDir dir;
+  auto swap = [](std::string text, const std::string& from, const std::string& to) {
+    const size_t at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    return text.replace(at, from.size(), to);
+  };
+  // The prefix marker moved after the insert; S1's thread given a system message.
+  std::string suite = swap(kMessagesSuite, ", cache_prefix_end: true", "");
+  suite = swap(suite, "\"Ticket: {{text}}\"}", "\"Ticket: {{text}}\", cache_prefix_end: true}");
+  const std::string samples = swap(kThreadSamples, R"("role": "user", "content": "see below")",
+                                   R"("role": "system", "content": "see below")");
+  WriteSimSuite(dir, {samples.c_str(), kThreadSchema, suite.c_str(), kThreadProfile});
+  CliOutcome v = RunCli({"validate", "suite.yaml"}, dir.path());
+  CHECK(v.exit_code == 2);
+  CHECK(v.err.find("suite.yaml:12:67: prompt.messages[4].cache_prefix_end: the cacheable prefix "
+                   "must be the same for every sample, but prompt.messages[3] inserts the sample "
+                   "field \"thread\"") != std::string::npos);
+  CHECK(v.err.find("samples.jsonl:1: prompt.messages[3].insert: sample \"S1\" field \"thread\": "
+                   "item 2 role \"system\" is not \"user\" or \"assistant\"") != std::string::npos);
+}
+
 }  // namespace taskcost
