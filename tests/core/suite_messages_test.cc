@@ -199,6 +199,20 @@ TEST_CASE("suite_messages: a field that is not a list of messages names the samp
         "key \"name\"; expected only \"role\" and \"content\"");
 }
 
+TEST_CASE("suite_messages: a CSV cell holding the list's JSON text is inserted") {
+  TempDir dir;
+  dir.Write("samples.csv",
+            "id,text,thread\n"
+            "t-1,no login,\"[{\"\"role\"\":\"\"user\"\",\"\"content\"\":\"\"Hi\"\"}]\"\n");
+  Result<Suite> loaded =
+      LoadSuite(dir.Write("suite.yaml", SwapIn(kMessagesSuite, "samples.jsonl", "samples.csv")));
+  REQUIRE_MESSAGE(loaded.ok(), dir.Relative(loaded.ok() ? taskcost::Errors{} : loaded.errors()));
+  Result<std::vector<ChatMessage>> messages = RenderMessages(loaded->prompt, loaded->samples[0]);
+  REQUIRE(messages.ok());
+  REQUIRE(messages->size() == 5);
+  CHECK((*messages)[3] == ChatMessage{"user", "Hi"});
+}
+
 TEST_CASE("suite_messages: an inserted list is bounded in count") {
   // kMaxInsertedMessages + 1 = 1,001 messages.
   std::string thread;
@@ -209,6 +223,17 @@ TEST_CASE("suite_messages: an inserted list is bounded in count") {
   CHECK(MessagesErrors(kMessagesSuite, samples) ==
         "samples.jsonl:1: prompt.messages[3].insert: sample \"t-1\" field \"thread\": holds 1001 "
         "messages; at most 1000 are allowed");
+}
+
+TEST_CASE("suite_messages: an inserted list is bounded in bytes") {
+  // kMaxInsertedBytes = 4 MiB = 4,194,304 bytes: two messages of 2,097,152 and 2,097,153.
+  const std::string samples = R"({"id":"t-1","text":"a","thread":[{"role":"user","content":")" +
+                              std::string(2'097'152, 'x') +
+                              R"("},{"role":"assistant","content":")" +
+                              std::string(2'097'153, 'y') + "\"}]}\n";
+  CHECK(MessagesErrors(kMessagesSuite, samples) ==
+        "samples.jsonl:1: prompt.messages[3].insert: sample \"t-1\" field \"thread\": its "
+        "messages hold 4194305 bytes; at most 4194304 are allowed");
 }
 
 TEST_CASE("suite_messages: a conversation must start and end with a user message") {
