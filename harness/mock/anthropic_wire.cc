@@ -31,9 +31,13 @@ std::optional<std::string> ReadMessages(const Json& messages, ParsedCall& call) 
     if (!m.is_object() || role == m.end() || !role->is_string()) {
       return "messages." + std::to_string(i) + ".role: Field required";
     }
+    const std::string r = role->get<std::string>();
+    if (r != "user" && r != "assistant") {  // system text goes to the top-level "system"
+      return "messages." + std::to_string(i) + ".role: Input should be 'user' or 'assistant'";
+    }
     std::string text = m.contains("content") ? ContentText(m.at("content")) : "";
     call.chars += CountChars(text);
-    if (role->get<std::string>() == "user") AppendLine(call.user_text, text);
+    if (r == "user") AppendLine(call.user_text, text);
   }
   return std::nullopt;
 }

@@ -116,13 +116,45 @@ Json Messages(const std::string& user) {
   return Json::array({Json{{"role", "user"}, {"content", user}}});
 }
 
+Json TextBlock(const std::string& text) { return Json{{"type", "text"}, {"text", text}}; }
+
+// A `messages:` prompt in the Messages API's form (https://docs.anthropic.com/en/api/messages):
+// the system messages become the top-level `system` as text blocks (null when there are none);
+// user and assistant messages go to `messages` in order, consecutive ones of the same role merged
+// into one message whose content is their text blocks, since the API wants the roles to
+// alternate ("consecutive user or assistant turns in your request will be combined into a
+// single turn").
+struct Conversation {
+  Json system;  // null, or an array of text blocks
+  Json messages = Json::array();
+};
+
+Conversation ConversationOf(const ChatCall& call) {
+  Conversation out;
+  for (const ChatMessage& m : codec::MessagesAsSent(call)) {
+    if (m.role == "system") {
+      if (out.system.is_null()) out.system = Json::array();
+      out.system.push_back(TextBlock(m.content));
+      continue;
+    }
+    if (out.messages.empty() || out.messages.back()["role"] != m.role) {
+      out.messages.push_back(Json{{"role", m.role}, {"content", m.content}});
+      continue;
+    }
+    Json& content = out.messages.back()["content"];
+    if (content.is_string()) content = Json::array({TextBlock(content.get<std::string>())});
+    content.push_back(TextBlock(m.content));
+  }
+  return out;
+}
+
 // The body as a tree. Key order: model, max_tokens, system (when there is one), messages, the
 // forced answer tool, then the candidate's params (which override a key already there).
-Json Body(const ChatCall& call, const std::string& system, Json messages) {
+Json Body(const ChatCall& call, Json system, Json messages) {
   Json body = Json::object();
   body["model"] = call.model;
   body["max_tokens"] = call.max_tokens;
-  if (!system.empty()) body["system"] = system;
+  if (!system.is_null()) body["system"] = std::move(system);
   body["messages"] = std::move(messages);
   if (call.mode == OutputMode::kNative && !call.schema_json.empty()) {
     std::string name = codec::SanitizeSchemaName(call.schema_name);
@@ -145,7 +177,15 @@ HttpRequest BaseRequest(const ProviderConfig& provider, const ChatCall& call, co
 
 HttpRequest BuildRequest(const ProviderConfig& provider, const ChatCall& call, const Secret& key) {
   HttpRequest request = BaseRequest(provider, call, key);
-  request.body = codec::Dump(Body(call, SystemText(call), Messages(call.user)));
+  if (!call.messages.empty()) {
+    Conversation conversation = ConversationOf(call);
+    request.body =
+        codec::Dump(Body(call, std::move(conversation.system), std::move(conversation.messages)));
+    return request;
+  }
+  const std::string system = SystemText(call);
+  request.body =
+      codec::Dump(Body(call, system.empty() ? Json() : Json(system), Messages(call.user)));
   return request;
 }
 
@@ -156,12 +196,20 @@ std::optional<SplitRequest> Split(const ProviderConfig& provider, const ChatCall
   SplitRequest split;
   split.request = BaseRequest(provider, call, key);
   // Without a system prompt "messages" directly follows max_tokens, where "system" would go.
-  const std::string body = codec::Dump(Body(call, "", Json(codec::kPromptsMarker)));
+  const std::string body = codec::Dump(Body(call, Json(), Json(codec::kPromptsMarker)));
   if (!codec::SplitAroundMarker(body, "\"messages\":", split)) return std::nullopt;
   return split;
 }
 
 void AppendPrompts(std::string& body, const ChatCall& call) {
+  if (!call.messages.empty()) {  // serialised as BuildRequest does, so the bytes are the same
+    const Conversation conversation = ConversationOf(call);
+    if (!conversation.system.is_null()) {
+      body += "\"system\":" + codec::Dump(conversation.system) + ",";
+    }
+    body += "\"messages\":" + codec::Dump(conversation.messages);
+    return;
+  }
   JsonWriter w(body);
   const std::string system = SystemText(call);
   if (!system.empty()) w.String("system", system);

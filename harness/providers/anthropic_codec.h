@@ -13,7 +13,9 @@ HttpRequest BuildRequest(const ProviderConfig& provider, const ChatCall& call, c
 /// (they would replace the prompts), so the caller builds each request whole instead.
 std::optional<SplitRequest> Split(const ProviderConfig& provider, const ChatCall& call,
                                   const Secret& key);
-/// Appends "system" (when there is one) and "messages" for `call`, as BuildRequest writes them, where Split cut the body.
+/// Appends "system" (when there is one) and "messages" for `call`, as BuildRequest writes them,
+/// where Split cut the body. A `messages:` prompt's system messages are text blocks of "system";
+/// consecutive user (or assistant) messages are merged into one message of text blocks.
 void AppendPrompts(std::string& body, const ChatCall& call);
 
 /// Where the answer is in a reply.

@@ -6,10 +6,11 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "harness/core/loading/providers_config.h"
 #include "harness/core/model/attempt.h"
 #include "harness/core/model/http.h"
-#include "harness/core/loading/providers_config.h"
 #include "harness/core/model/suite.h"
 #include "harness/providers/retry_after.h"
 
@@ -20,6 +21,13 @@ struct ChatCall {
   std::string model;
   std::string system;      // may be empty
   std::string user;
+  // A `messages:` prompt, rendered (system messages first): when non-empty it is the whole
+  // prompt, in order, and system and user are unused. Each codec sends it in its provider's form
+  // (docs/providers.md, "Messages").
+  std::vector<ChatMessage> messages;
+  // How many leading entries of `messages` form the cacheable prefix (the same for every sample
+  // of the suite); 0 = none marked. Recorded for prompt caching; no codec acts on it yet.
+  int cache_prefix_messages = 0;
   std::string schema_json;  // JSON Schema text; empty = free-form answer
   std::string schema_name = "answer";
   OutputMode mode = OutputMode::kNative;

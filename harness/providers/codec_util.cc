@@ -101,6 +101,19 @@ std::string SystemWithSchemaInstruction(std::string_view system, std::string_vie
   return out;
 }
 
+std::vector<ChatMessage> MessagesAsSent(const ChatCall& call) {
+  std::vector<ChatMessage> messages = call.messages;
+  if (call.mode != OutputMode::kPrompt || call.schema_json.empty()) return messages;
+  if (!messages.empty() && messages.front().role == "system") {
+    messages.front().content =
+        SystemWithSchemaInstruction(messages.front().content, call.schema_json);
+  } else {
+    messages.insert(messages.begin(),
+                    ChatMessage{"system", SystemWithSchemaInstruction("", call.schema_json)});
+  }
+  return messages;
+}
+
 void MergeParams(Json& body, std::string_view params_json) {
   Json params = ParseObjectOrThrow(params_json, "params");
   for (auto it = params.begin(); it != params.end(); ++it) body[it.key()] = it.value();

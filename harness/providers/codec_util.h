@@ -52,6 +52,10 @@ std::string SanitizeSchemaName(std::string_view name);
 /// The system message in prompt mode: `system`, a blank line, then the instruction to answer
 /// with only a JSON object valid against `schema_json` (quoted in full).
 std::string SystemWithSchemaInstruction(std::string_view system, std::string_view schema_json);
+/// call.messages as sent: in prompt mode (with a schema) the first system message carries the
+/// schema instruction (SystemWithSchemaInstruction), or a system message of its own is put first
+/// when there is none; otherwise call.messages unchanged.
+std::vector<ChatMessage> MessagesAsSent(const ChatCall& call);
 /// Copies every key of the params object into `body`, overriding what is there.
 void MergeParams(Json& body, std::string_view params_json);
 

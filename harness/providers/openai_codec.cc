@@ -54,9 +54,17 @@ std::string SystemText(const ChatCall& call) {
   return call.system;
 }
 
+// The messages array (https://platform.openai.com/docs/api-reference/chat/create, "messages"):
+// a `messages:` prompt in its order, roles as written; else the system message, then the user's.
 Json Messages(const ChatCall& call) {
-  const std::string system = SystemText(call);
   Json messages = Json::array();
+  if (!call.messages.empty()) {
+    for (const ChatMessage& m : codec::MessagesAsSent(call)) {
+      messages.push_back(Json{{"role", m.role}, {"content", m.content}});
+    }
+    return messages;
+  }
+  const std::string system = SystemText(call);
   if (!system.empty()) messages.push_back(Json{{"role", "system"}, {"content", system}});
   messages.push_back(Json{{"role", "user"}, {"content", call.user}});
   return messages;
@@ -220,6 +228,10 @@ std::optional<SplitRequest> Split(const ProviderConfig& provider, const ChatCall
 }
 
 void AppendPrompts(std::string& body, const ChatCall& call) {
+  if (!call.messages.empty()) {  // serialised as BuildRequest does, so the bytes are the same
+    body += codec::Dump(Messages(call));
+    return;
+  }
   JsonWriter w(body);
   w.BeginArray();
   const std::string system = SystemText(call);

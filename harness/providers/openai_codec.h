@@ -14,7 +14,8 @@ HttpRequest BuildRequest(const ProviderConfig& provider, const ChatCall& call, c
 /// (they would replace the prompts), so the caller builds each request whole instead.
 std::optional<SplitRequest> Split(const ProviderConfig& provider, const ChatCall& call,
                                   const Secret& key);
-/// Appends the messages array (the system message, then the user message) for `call`, as BuildRequest writes it, where Split cut the body.
+/// Appends the messages array (the system message, then the user message; or call.messages) for
+/// `call`, as BuildRequest writes it, where Split cut the body.
 void AppendPrompts(std::string& body, const ChatCall& call);
 
 /// Reads choices[0].message, usage (cached and reasoning tokens split out) and errors.

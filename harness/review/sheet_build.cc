@@ -60,7 +60,7 @@ Status CheckCandidates(const RunManifest& manifest, const std::vector<std::strin
 std::string InputText(const Suite& suite, const std::string& sample_id) {
   for (const Sample& sample : suite.samples) {
     if (sample.id != sample_id) continue;
-    Result<std::string> rendered = RenderTemplate(suite.prompt.user, sample);
+    Result<std::string> rendered = RenderTaskText(suite.prompt, sample);
     return rendered.ok() ? PrettyIfJson(*rendered) : PrettyIfJson(sample.json);
   }
   return "(sample not in the suite file)";

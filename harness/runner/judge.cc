@@ -64,7 +64,7 @@ Result<ChatCall> MakeJudgeCall(const RunPlan& plan, const Sample& sample, const 
   const PlannedCandidate& judge = JudgeOf(plan, scorer);
   Result<std::string> rubric = RenderTemplate(scorer.rubric, sample);
   if (!rubric.ok()) return rubric.errors();
-  Result<std::string> task = RenderTemplate(suite.prompt.user, sample);
+  Result<std::string> task = RenderTaskText(suite.prompt, sample);
   if (!task.ok()) return task.errors();
   ChatCall call;
   call.model = judge.candidate->model;

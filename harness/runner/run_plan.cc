@@ -164,6 +164,14 @@ Result<ChatCall> MakeCall(const RunPlan& plan, const PlannedTask& task) {
         i < task.outputs.size() ? task.outputs[i] : "";
   }
   const Sample& sample = with_steps ? *with_steps : original;
+  if (prompt.UsesMessages()) {  // the `messages:` form (docs/suite-format.md)
+    Result<std::vector<ChatMessage>> messages = RenderMessages(prompt, sample);
+    if (!messages.ok()) return messages.errors();
+    ChatCall call = TargetCall(plan, pc);
+    call.messages = std::move(messages).value();
+    call.cache_prefix_messages = prompt.cache_prefix_messages;
+    return call;
+  }
   Result<std::string> system = RenderTemplate(prompt.system, sample);
   if (!system.ok()) return system.errors();
   Result<std::string> user = RenderTemplate(prompt.user, sample);
@@ -216,6 +224,7 @@ int64_t EnvelopeBytes(const ProviderConfig& provider, const ChatCall& call, cons
   ChatCall empty = call;
   empty.system.clear();
   empty.user.clear();
+  empty.messages.clear();
   empty.schema_json.clear();
   return static_cast<int64_t>(BuildRequest(provider, empty, key).body.size());
 }

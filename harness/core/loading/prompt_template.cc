@@ -1,8 +1,11 @@
 #include "harness/core/loading/prompt_template.h"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
+#include <optional>
 
 #include "harness/core/formats/error_text.h"
+#include "harness/core/formats/json_check.h"
 
 namespace taskcost {
 namespace {
@@ -96,6 +99,93 @@ Error MissingFieldError(const Sample& sample, const std::string& field) {
   return MakeError("sample " + Quoted(sample.id) + " has no field " + Quoted(field) +
                        DidYouMean(field, FieldNames(sample)),
                    "", sample.where);
+}
+
+namespace {
+
+// One item of an inserted list, or a message saying what is wrong with it.
+std::optional<std::string> ReadInsertedItem(const nlohmann::json& item, ChatMessage& out) {
+  if (!item.is_object()) return "is not an object {\"role\": ..., \"content\": ...}";
+  for (const auto& [key, value] : item.items()) {
+    if (key != "role" && key != "content") {
+      return "has key " + Quoted(key) + "; expected only \"role\" and \"content\"";
+    }
+  }
+  auto role = item.find("role");
+  if (role == item.end() || !role->is_string()) return "has no \"role\" string";
+  out.role = role->get<std::string>();
+  if (out.role != "user" && out.role != "assistant") {
+    return "role " + Quoted(out.role) + " is not \"user\" or \"assistant\"";
+  }
+  auto content = item.find("content");
+  if (content == item.end() || !content->is_string()) return "has no \"content\" string";
+  out.content = content->get<std::string>();
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<std::vector<ChatMessage>> InsertedMessages(const Sample& sample, const std::string& field) {
+  const std::string prefix = "sample " + Quoted(sample.id) + " field " + Quoted(field) + ": ";
+  auto fail = [&](const std::string& what) -> Result<std::vector<ChatMessage>> {
+    return Errors{MakeError(prefix + what, "", sample.where)};
+  };
+  auto value = sample.fields.find(field);
+  if (value == sample.fields.end()) return Errors{MissingFieldError(sample, field)};
+  const nlohmann::json list = ParseJsonFast(value->second);
+  if (!list.is_array()) {
+    return fail(
+        "is not a list of messages (expected [{\"role\": \"user\", \"content\": "
+        "\"...\"}, ...])");
+  }
+  if (list.size() > kMaxInsertedMessages) {
+    return fail("holds " + std::to_string(list.size()) + " messages; at most " +
+                std::to_string(kMaxInsertedMessages) + " are allowed");
+  }
+  std::vector<ChatMessage> messages(list.size());
+  size_t bytes = 0;
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (auto problem = ReadInsertedItem(list[i], messages[i])) {
+      return fail("item " + std::to_string(i) + " " + *problem);
+    }
+    bytes += messages[i].content.size();
+  }
+  if (bytes > kMaxInsertedBytes) {
+    return fail("its messages hold " + std::to_string(bytes) + " bytes; at most " +
+                std::to_string(kMaxInsertedBytes) + " are allowed");
+  }
+  return messages;
+}
+
+Result<std::vector<ChatMessage>> RenderMessages(const PromptTemplate& prompt,
+                                                const Sample& sample) {
+  std::vector<ChatMessage> out;
+  out.reserve(prompt.messages.size());
+  for (const PromptMessage& m : prompt.messages) {
+    if (!m.insert.empty()) {
+      Result<std::vector<ChatMessage>> inserted = InsertedMessages(sample, m.insert);
+      if (!inserted.ok()) return inserted.errors();
+      for (const ChatMessage& message : *inserted) out.push_back(message);
+      continue;
+    }
+    Result<std::string> content = RenderTemplate(m.content, sample);
+    if (!content.ok()) return content.errors();
+    out.push_back(ChatMessage{m.role, std::move(content).value()});
+  }
+  return out;
+}
+
+Result<std::string> RenderTaskText(const PromptTemplate& prompt, const Sample& sample) {
+  if (!prompt.UsesMessages()) return RenderTemplate(prompt.user, sample);
+  Result<std::vector<ChatMessage>> messages = RenderMessages(prompt, sample);
+  if (!messages.ok()) return messages.errors();
+  std::string text;
+  for (const ChatMessage& m : *messages) {
+    if (m.role == "system") continue;
+    if (!text.empty()) text += "\n\n";
+    text += m.role + ": " + m.content;
+  }
+  return text;
 }
 
 }  // namespace taskcost

@@ -25,4 +25,25 @@ Status CheckTemplate(std::string_view text);
 /// `sample "t-17" has no field "custmer", did you mean "customer"?` at the sample's location.
 Error MissingFieldError(const Sample& sample, const std::string& field);
 
+/// Limits of a list of messages a sample field holds (`{insert: field}` in prompt.messages):
+/// messages in one list, and bytes of their contents together.
+inline constexpr size_t kMaxInsertedMessages = 1'000;
+inline constexpr size_t kMaxInsertedBytes = 4 * 1024 * 1024;
+
+/// The messages sample field `field` holds: the JSON text of an array (a JSONL array, or a CSV
+/// cell holding one) of {"role": "user" | "assistant", "content": "<text>"} objects, at most
+/// kMaxInsertedMessages of them and kMaxInsertedBytes of content. Errors name the sample and
+/// the field (`sample "t-1" field "thread": item 2: role "system" is not "user" or
+/// "assistant"`) at the sample's location; the caller adds the path.
+Result<std::vector<ChatMessage>> InsertedMessages(const Sample& sample, const std::string& field);
+
+/// The conversation of a `messages:` prompt for `sample`: each template rendered, each insert
+/// replaced by the field's messages (InsertedMessages), in order.
+Result<std::vector<ChatMessage>> RenderMessages(const PromptTemplate& prompt, const Sample& sample);
+
+/// The task as a person (an LLM judge, a reviewer) reads it: the rendered `user` template; for a
+/// `messages:` prompt, its user and assistant messages (few-shot examples and inserts included),
+/// each as "user: <text>" or "assistant: <text>", separated by blank lines.
+Result<std::string> RenderTaskText(const PromptTemplate& prompt, const Sample& sample);
+
 }  // namespace taskcost

@@ -100,6 +100,9 @@ Suite ReadSuite(SuiteContext& context, const YamlField& root) {
   suite.tags = ReadTags(reader, reader.Child(root, "tags"));
   suite.review = ReadReview(context, reader.Child(root, "review"));
   CheckTemplateFields(context, suite.samples);
+  if (prompt.present && prompt.node.IsMap()) {
+    CheckPromptMessages(context, suite.prompt, reader.Child(prompt, "messages"), suite.samples);
+  }
   return suite;
 }
 

@@ -53,6 +53,15 @@ std::optional<std::string> ReadTemplate(SuiteContext& context, const YamlField& 
 std::string ReadUsableSchema(SuiteContext& context, const YamlField& field,
                              std::string* file_bytes);
 PromptTemplate ReadPrompt(SuiteContext& context, const YamlField& prompt);
+/// The `messages:` list of `prompt` into out.messages and out.cache_prefix_messages
+/// (suite_messages.cc); `system:` or `user:` beside it is an error.
+void ReadPromptMessages(SuiteContext& context, const YamlField& prompt, const YamlField& list,
+                        PromptTemplate& out);
+/// Once the samples are read: every insert of `prompt` holds a readable list of messages in
+/// every sample, and each sample's conversation starts and ends with a user message. `list` is
+/// the prompt's `messages:` field. Does nothing when an entry's role is missing or wrong.
+void CheckPromptMessages(SuiteContext& context, const PromptTemplate& prompt, const YamlField& list,
+                         const std::vector<Sample>& samples);
 OutputSpec ReadOutput(SuiteContext& context, const YamlField& output);
 /// The success: (quality false) or quality: list (suite_scorers.cc). `schema_json` (may be "")
 /// lets field paths be checked against the schema.

@@ -30,9 +30,33 @@ struct Sample {
   SourceLocation where;  // file and line of the row (line of the JSONL/CSV row, or YAML node)
 };
 
+/// One message of a conversation as sent: role "system", "user" or "assistant", and its text.
+struct ChatMessage {
+  std::string role;
+  std::string content;
+  bool operator==(const ChatMessage&) const = default;
+};
+
+/// One entry of `prompt.messages:` (docs/suite-format.md): a message template, or the place
+/// where a sample field's list of messages is inserted.
+struct PromptMessage {
+  std::string role;      // "system", "user" or "assistant"; "" for an insert
+  std::string content;   // a {{field}} template; "" for an insert
+  std::string insert;    // the sample field holding a list of messages; "" for a message
+  SourceLocation where;  // the entry in suite.yaml
+};
+
 struct PromptTemplate {
   std::string system;  // may be empty; {{field}} placeholders filled from the sample
   std::string user;
+  // The `messages:` form, in order; when non-empty, system and user are unused (both empty).
+  std::vector<PromptMessage> messages;
+  // How many leading entries of `messages` form the cacheable prefix: those up to and including
+  // the one marked `cache_prefix_end: true`, all fixed text (no {{field}}, no insert), so the
+  // prefix is the same for every sample. 0 when no message is marked.
+  int cache_prefix_messages = 0;
+
+  bool UsesMessages() const { return !messages.empty(); }
 };
 
 enum class OutputMode {
