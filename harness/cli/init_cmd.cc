@@ -20,6 +20,7 @@
 #include "harness/core/formats/csv.h"
 #include "harness/core/formats/error_text.h"
 #include "harness/core/formats/user_files.h"
+#include "harness/core/formats/utf8.h"
 #include "harness/core/loading/samples.h"
 
 namespace taskcost {
@@ -222,17 +223,8 @@ std::string PlainText(std::string_view text) {
 // The offset of the first byte that is not part of UTF-8 text (a NUL counts), or npos.
 size_t FirstNonText(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    const size_t n = c == 0         ? 0
-                     : c < 0x80     ? 1
-                     : c >> 5 == 6  ? 2
-                     : c >> 4 == 14 ? 3
-                     : c >> 3 == 30 ? 4
-                                    : 0;
-    if (n == 0 || i + n > text.size()) return i;
-    for (size_t k = 1; k < n; ++k) {
-      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return i;
-    }
+    const size_t n = text[i] == '\0' ? 0 : Utf8SequenceLength(text, i);
+    if (n == 0) return i;
     i += n;
   }
   return std::string_view::npos;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "harness/core/formats/user_files.h"
+#include "harness/core/formats/utf8.h"
 #include "harness/core/formats/yaml_util.h"
 
 namespace taskcost {
@@ -22,34 +23,6 @@ namespace {
 SourceLocation At(const std::string& file, const YAML::Mark& mark) {
   if (mark.is_null()) return {file, 0, 0};
   return {file, mark.line + 1, mark.column + 1};
-}
-
-// Length of the UTF-8 sequence starting at text[i], or 0 when it is not valid UTF-8 (overlong
-// forms, surrogates and code points past U+10FFFF included).
-size_t Utf8Length(std::string_view text, size_t i) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char lead = byte(i);
-  size_t length = 0;
-  uint32_t code = 0;
-  if (lead < 0x80) return 1;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2, code = lead & 0x1Fu;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3, code = lead & 0x0Fu;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4, code = lead & 0x07u;
-  } else {
-    return 0;
-  }
-  if (i + length > text.size()) return 0;
-  for (size_t k = 1; k < length; ++k) {
-    if ((byte(i + k) & 0xC0u) != 0x80u) return 0;
-    code = (code << 6) | (byte(i + k) & 0x3Fu);
-  }
-  const bool overlong = (length == 3 && code < 0x800) || (length == 4 && code < 0x10000);
-  const bool surrogate = code >= 0xD800 && code <= 0xDFFF;
-  if (overlong || surrogate || code > 0x10FFFF) return 0;
-  return length;
 }
 
 // NUL and other control characters (tab, line feed and carriage return aside), and bytes that
@@ -64,7 +37,7 @@ std::optional<Error> CheckText(std::string_view text, const std::string& file) {
                            (c == 0 ? "" : hex) + " in the text; a YAML file holds text only",
                        "", LocationAt(text, i, {file, 1, 0}));
     }
-    const size_t length = Utf8Length(text, i);
+    const size_t length = Utf8SequenceLength(text, i);
     if (length == 0) {
       return MakeError(std::string("not valid UTF-8 (byte ") + hex + "); save the file as UTF-8",
                        "", LocationAt(text, i, {file, 1, 0}));
