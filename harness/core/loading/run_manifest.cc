@@ -368,6 +368,7 @@ Json PriceToJson(const ModelPrice& p) {
     j["gpu_hour_usd"] = p.gpu_hour->ToExactString();
     j["concurrency"] = p.concurrency;
   }
+  if (p.min_cache_prefix_tokens) j["min_cache_prefix_tokens"] = *p.min_cache_prefix_tokens;
   return j;
 }
 
@@ -386,6 +387,11 @@ ModelPrice PriceFromFields(const Fields& f) {
     p.gpu_hour = Money::FromPicos(f.Scaled("gpu_hour_usd", 12));
     p.concurrency = f.Int64("concurrency");
     if (p.concurrency < 1) throw BadField{f.Pointer("concurrency"), "must be at least 1"};
+  }
+  if (f.Has("min_cache_prefix_tokens")) {
+    const int64_t min = f.Int64("min_cache_prefix_tokens");
+    if (min < 1) throw BadField{f.Pointer("min_cache_prefix_tokens"), "must be at least 1"};
+    p.min_cache_prefix_tokens = min;
   }
   return p;
 }
@@ -548,6 +554,7 @@ RunManifest ManifestFromFields(const Fields& f) {
                             std::pair{"simulator_profile", &RunManifest::simulator_profile}}) {
     if (f.Has(key)) m.*field = f.String(key);
   }
+  m.prompt_cache = f.OptionalBool("prompt_cache");
   return m;
 }
 
@@ -618,6 +625,7 @@ std::string ManifestToJson(const RunManifest& m) {
   if (m.results_dir) j["results_dir"] = *m.results_dir;
   if (m.cache_dir) j["cache_dir"] = *m.cache_dir;
   if (m.simulator_profile) j["simulator_profile"] = *m.simulator_profile;
+  if (m.prompt_cache) j["prompt_cache"] = true;
   return Dump(j, 2) + "\n";
 }
 

@@ -77,6 +77,9 @@ struct RunManifest {
   std::optional<std::string> results_dir;
   std::optional<std::string> cache_dir;
   std::optional<std::string> simulator_profile;
+  // The suite asked the providers to cache its prompt prefix (`prompt.cache:`): the report warns
+  // about a candidate that read and wrote nothing from the cache. In run.json only when true.
+  bool prompt_cache = false;
 
   const ManifestCandidate* Baseline() const;
 };

@@ -45,11 +45,13 @@ uint16_t CheckIndex(CheckNames& names, const std::string& name, bool quality) {
   return static_cast<uint16_t>(names.size() - 1);
 }
 
-// Sized for a run's one tally per task: 72 bytes and 16 a check.
+// Sized for a run's one tally per task: 88 bytes and 16 a check.
 struct TaskTally {
   Money cost;
   int64_t input_tokens = 0;
   int64_t output_tokens = 0;
+  int64_t cache_read_tokens = 0;
+  int64_t cache_write_tokens = 0;
   int64_t latency_us = 0;
   std::unique_ptr<CheckTally[]> checks;  // of the last attempt: check_count of them
   int32_t check_count = 0;
@@ -188,12 +190,40 @@ int StepIndex(std::vector<StepCost>& steps, const std::string& id) {
   return static_cast<int>(steps.size() - 1);
 }
 
+// price x tokens (a negative count as 0, as CallCost); Money::Overflow() beyond Money's range.
+Money TokensAt(Money price, int64_t tokens) {
+  try {
+    return price.Times(std::max<int64_t>(0, tokens));
+  } catch (const std::overflow_error&) {
+    return Money::Overflow();
+  }
+}
+
+// The attempt's cache reads and writes, priced at `price` (null: time-priced or unknown).
+void AddPromptCache(const Usage& usage, const ModelPrice* price, CandidateMetrics& m) {
+  m.cache_read_tokens += std::max<int64_t>(0, usage.cached_input_tokens);
+  m.cache_write_tokens += std::max<int64_t>(0, usage.cache_write_tokens);
+  m.largest_input_tokens = std::max(m.largest_input_tokens, usage.TotalInput());
+  if (price == nullptr || price->TimePriced()) return;
+  const Money read =
+      TokensAt(price->cached_input.value_or(price->input), usage.cached_input_tokens);
+  const Money write = TokensAt(price->cache_write.value_or(price->input), usage.cache_write_tokens);
+  const Money uncached = TokensAt(price->input, usage.cached_input_tokens) +
+                         TokensAt(price->input, usage.cache_write_tokens);
+  m.cache_read_cost += read;
+  m.cache_write_cost += write;
+  m.cache_uncached_cost += uncached;
+  m.cache_saving += uncached - read - write;
+}
+
 void AddAttempt(const Attempt& a, const OutcomeRules& rules, TaskTally& task, CandidateMetrics& m,
                 CheckNames& names) {
   task.cost += a.cost;
   ++task.attempts;
   task.input_tokens += a.usage.TotalInput();
   task.output_tokens += a.usage.output_tokens;
+  task.cache_read_tokens += std::max<int64_t>(0, a.usage.cached_input_tokens);
+  task.cache_write_tokens += std::max<int64_t>(0, a.usage.cache_write_tokens);
   task.latency_us += a.latency_us;
   // The last attempt is the highest-numbered one; a later line with the same number wins. A
   // cascade's later step (journaled after the earlier one ended) numbers its attempts afresh.
@@ -494,6 +524,8 @@ void AppendTasks(const RunManifest& manifest, const TaskMap& tasks, const std::s
     out.push_back({candidate, manifest.sample_ids[key.sample], key.repeat, t.attempts,
                    t.input_tokens, t.output_tokens, t.cost, t.latency_us, t.success, t.failure});
     out.back().state = StateOf(t);
+    out.back().cache_read_tokens = t.cache_read_tokens;
+    out.back().cache_write_tokens = t.cache_write_tokens;
   }
   not_run_before(end);
 }
@@ -507,6 +539,32 @@ std::vector<SampleTally> TallyBySample(const TaskMap& tasks, size_t samples) {
     if (task.success) ++tally[key.sample].successes;
   }
   return tally;
+}
+
+// The prices a candidate's calls were made at, by step ("" for a single model): the recorded
+// steps' prices, or (older run.json files) the step's candidate's own entry.
+std::vector<std::pair<std::string, ModelPrice>> CallPrices(const RunManifest& manifest,
+                                                           const ManifestCandidate& candidate) {
+  std::vector<std::pair<std::string, ModelPrice>> prices = {{"", candidate.price}};
+  for (const ManifestStep& step : StepsOf(candidate)) {
+    if (!candidate.steps.empty()) {
+      prices.emplace_back(step.id, step.price);
+      continue;
+    }
+    for (const ManifestCandidate& c : manifest.candidates) {
+      if (c.id == step.candidate) prices.emplace_back(step.id, c.price);
+    }
+  }
+  return prices;
+}
+
+// The price of a call of `step`; null when the step's price is unknown.
+const ModelPrice* PriceOfCall(const std::vector<std::pair<std::string, ModelPrice>>& prices,
+                              const std::string& step) {
+  for (const auto& [id, price] : prices) {
+    if (id == step) return &price;
+  }
+  return nullptr;
 }
 
 Report ReportHeader(const RunManifest& manifest, const ReportOptions& options) {
@@ -540,6 +598,11 @@ Report ReportHeader(const RunManifest& manifest, const ReportOptions& options) {
 
 }  // namespace
 
+bool Report::UsedPromptCache() const {
+  return std::any_of(candidates.begin(), candidates.end(),
+                     [](const CandidateMetrics& c) { return c.UsedPromptCache(); });
+}
+
 bool Report::Partial() const {
   return std::any_of(candidates.begin(), candidates.end(),
                      [](const CandidateMetrics& c) { return c.Partial(); });
@@ -560,6 +623,8 @@ struct ReportBuilder::State {
   std::vector<TaskMap> tasks;  // per candidate (reserved per candidate in the constructor)
   std::vector<CheckNames> check_names;  // per candidate
   std::vector<OutcomeRules> rules;      // per candidate
+  // Per candidate: the price of each step's calls ("" for a single model's), from run.json.
+  std::vector<std::vector<std::pair<std::string, ModelPrice>>> prices;
 };
 
 ReportBuilder::ReportBuilder(const RunManifest& manifest, const ReportOptions& options)
@@ -580,6 +645,9 @@ ReportBuilder::ReportBuilder(const RunManifest& manifest, const ReportOptions& o
     rules.policy = &manifest.policy;
     rules.chain = c.model.starts_with("chain:");
     for (const ManifestStep& step : StepsOf(c)) rules.steps.push_back(step.id);
+    s.prices.push_back(CallPrices(manifest, c));
+    m.cache_requested = manifest.prompt_cache;
+    m.min_cache_prefix_tokens = c.price.min_cache_prefix_tokens;
   }
   for (size_t i = 0; i < manifest.sample_ids.size(); ++i) {
     s.sample_index.emplace(manifest.sample_ids[i], i);
@@ -602,6 +670,7 @@ void ReportBuilder::Add(const Attempt& a) {
   }
   AddAttempt(a, s.rules[c->second], s.tasks[c->second][TaskKey{sample->second, a.repeat}],
              s.report.candidates[c->second], s.check_names[c->second]);
+  AddPromptCache(a.usage, PriceOfCall(s.prices[c->second], a.step), s.report.candidates[c->second]);
 }
 
 void ReportBuilder::AddUnanswered(const SentCall& call) {

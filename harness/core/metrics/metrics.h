@@ -65,6 +65,8 @@ struct TaskFigures {
   // Partial runs: succeeded, failed, unfinished (no final outcome), or not run (a planned task
   // without an attempt: a row of zeros, so the rows name every planned task).
   TaskState state = TaskState::kFailed;
+  int64_t cache_read_tokens = 0;   // Usage::cached_input_tokens over the task's attempts
+  int64_t cache_write_tokens = 0;  // Usage::cache_write_tokens over the task's attempts
 };
 
 /// The human alternative against one candidate (only when the suite has a `human:` block).
@@ -206,6 +208,28 @@ struct CandidateMetrics {
   int64_t unfinished_attempts = 0;  // the attempts of those tasks
   Money unfinished_cost;            // what those tasks cost
 
+  // Prompt caching (docs/report-format.md, "Prompt caching"): the providers' cache reads and
+  // writes over every attempt (as total_cost: failed and response-cached ones included; judge
+  // calls apart), each attempt's tokens at its own catalog price (a step's for a cascade or
+  // chain; nothing for a time-priced model, whose cost is its latency).
+  int64_t cache_read_tokens = 0;   // Usage::cached_input_tokens
+  int64_t cache_write_tokens = 0;  // Usage::cache_write_tokens
+  Money cache_read_cost;           // at cached_input (input when the catalog has none)
+  Money cache_write_cost;          // at cache_write (input when the catalog has none)
+  Money cache_uncached_cost;       // the same read and written tokens at the plain input price
+  // cache_uncached_cost - cache_read_cost - cache_write_cost: what caching saved; negative when
+  // the writes cost more than the reads saved.
+  Money cache_saving;
+  bool cache_requested = false;  // run.json's prompt_cache: the suite asked for caching
+  std::optional<int64_t> min_cache_prefix_tokens;  // the catalog's minimum for its model
+  int64_t largest_input_tokens = 0;  // the most input (Usage::TotalInput) of one attempt
+
+  bool UsedPromptCache() const { return cache_read_tokens > 0 || cache_write_tokens > 0; }
+  /// Caching was asked for, calls were made, and nothing was read from or written to a cache.
+  bool PromptCacheUnused() const { return cache_requested && attempts > 0 && !UsedPromptCache(); }
+  /// The share of input tokens read from the cache (of Usage::TotalInput).
+  Fraction CacheReadShare() const { return {cache_read_tokens, input_tokens}; }
+
   int64_t TasksFinished() const { return tasks_run - tasks_unfinished; }
   /// Some planned task has no final outcome: unfinished or not run.
   bool Partial() const { return tasks_unfinished > 0 || tasks_not_run > 0; }
@@ -305,6 +329,9 @@ struct Report {
   const CandidateMetrics* Baseline() const { return Find(baseline_id); }
   /// Some candidate has unfinished or not-run tasks (every output says "partial").
   bool Partial() const;
+  /// Some candidate read from or wrote to a provider's prompt cache (the reports show the
+  /// caching figures only then).
+  bool UsedPromptCache() const;
 };
 
 /// Computes every figure from the manifest and the journal's attempts (journal order).

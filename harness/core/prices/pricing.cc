@@ -13,14 +13,22 @@ namespace {
 constexpr int64_t kTokensPerQuote = 1'000'000;  // prices are quoted per million tokens
 constexpr int64_t kMicrosPerHour = 3'600'000'000;
 constexpr int64_t kMaxConcurrency = 1'000'000;
+constexpr int64_t kMaxCachePrefix = 100'000'000;  // kMaxTokensPerCall: no prompt is longer
 // The highest price per 1M tokens a catalog may give: 100 times the dearest model's today.
 constexpr Money kMaxPerMillion = Money::FromPicos(10'000 * Money::kPicosPerDollar);
 
 const std::vector<std::string> kTopKeys = {"currency", "models"};
-const std::vector<std::string> kModelKeys = {"input",  "cached_input", "cache_write",
-                                             "output", "reasoning",    "batch_discount_percent",
-                                             "as_of",  "source",       "gpu_hour_usd",
-                                             "concurrency"};
+const std::vector<std::string> kModelKeys = {"input",
+                                             "cached_input",
+                                             "cache_write",
+                                             "output",
+                                             "reasoning",
+                                             "batch_discount_percent",
+                                             "as_of",
+                                             "source",
+                                             "gpu_hour_usd",
+                                             "concurrency",
+                                             "min_cache_prefix_tokens"};
 
 // A USD price per 1M tokens, as Money per token. Finer than a micro-dollar per 1M tokens
 // would not be a whole number of picodollars per token, so it is refused rather than rounded.
@@ -126,6 +134,8 @@ ModelPrice ReadModelPrice(YamlReader& reader, const YamlField& entry) {
   if (auto percent = reader.Integer(reader.Child(entry, "batch_discount_percent"), 0, 100)) {
     price.batch_discount_percent = static_cast<int>(*percent);
   }
+  price.min_cache_prefix_tokens =
+      reader.Integer(reader.Child(entry, "min_cache_prefix_tokens"), 1, kMaxCachePrefix);
   ReadCheckedString(reader, entry, "as_of", IsIsoDate, "the date the price was taken as YYYY-MM-DD",
                     price.as_of);
   ReadCheckedString(reader, entry, "source", IsHttpUrl, "the URL of the price page (https://...)",

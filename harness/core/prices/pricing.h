@@ -22,6 +22,9 @@ struct ModelPrice {
   std::optional<Money> cache_write;   // per cache-creation token; unset = billed at `input`
   std::optional<Money> reasoning;     // per reasoning token when priced apart from output
   int batch_discount_percent = 0;     // e.g. 50 for batch APIs; informational for now
+  // The provider's minimum cacheable prompt prefix for the model, in tokens (docs/configs.md);
+  // unset when the catalog does not say. Only words a report's caching warning.
+  std::optional<int64_t> min_cache_prefix_tokens;
   // Time-priced (self-hosted) model: set instead of the per-token prices, which stay 0.
   std::optional<Money> gpu_hour;      // per GPU-hour; "0" = zero marginal cost
   int64_t concurrency = 1;            // requests the server runs at once (>= 1)

@@ -390,6 +390,16 @@ std::string RenderHtml(const Report& report, const ReportEvidence& evidence) {
         HtmlSection("judges", "LLM judges",
                     HtmlParagraph(JudgeTableNote(true), "note") + HtmlTable(judges, "judge-table"));
   }
+  const ReportTable cache = PromptCacheTable(report);
+  const std::vector<std::string> cache_warnings = PromptCacheWarnings(report);
+  if (!cache.rows.empty() || !cache_warnings.empty()) {
+    std::string inner;
+    if (!cache.rows.empty()) {
+      inner += HtmlParagraph(PromptCacheNote(true), "note") + HtmlTable(cache, "cache-table");
+    }
+    for (const std::string& w : cache_warnings) inner += HtmlParagraph("warning: " + w, "note");
+    body += HtmlSection("prompt-cache", "Prompt caching", inner);
+  }
   body += ExpertSection(report);
   body += HumanSection(report);
   body += HtmlSection("outliers", "Outlier tasks", OutlierSection(report, evidence));

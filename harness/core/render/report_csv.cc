@@ -44,19 +44,35 @@ void AddExpertScores(Report& report, const ExpertInput& input) {
 }
 
 std::string ReportToCsv(const Report& report) {
-  std::string out = CsvRecordLine({"sample", "candidate", "repeat", "attempts", "input_tokens",
-                                   "output_tokens", "cost_usd", "cost_picousd", "success",
-                                   "failure_class", "latency_ms", "quality", "state"});
+  std::vector<std::string> header = {"sample",       "candidate",     "repeat",     "attempts",
+                                     "input_tokens", "output_tokens", "cost_usd",   "cost_picousd",
+                                     "success",      "failure_class", "latency_ms", "quality",
+                                     "state"};
+  // Prompt caching's columns only when some candidate read or wrote a cache.
+  const bool prompt_cache = report.UsedPromptCache();
+  if (prompt_cache) header.insert(header.end(), {"cache_read_tokens", "cache_write_tokens"});
+  std::string out = CsvRecordLine(header);
   for (const TaskFigures& t : report.tasks) {
     const bool failed = t.state == TaskState::kFailed;
     const bool ran = t.state != TaskState::kNotRun;
-    out += CsvRecordLine(
-        {t.sample_id, t.candidate_id, std::to_string(t.repeat), std::to_string(t.attempts),
-         std::to_string(t.input_tokens), std::to_string(t.output_tokens), t.cost.ToExactString(),
-         std::to_string(t.cost.picos()), t.success ? "true" : "false",
-         failed ? std::string(ErrorClassName(t.failure)) : "",
-         ran ? FormatMillis(t.latency_us) : "", t.quality ? FormatQuality(t.quality) : "",
-         std::string(TaskStateName(t.state))});
+    std::vector<std::string> fields = {t.sample_id,
+                                       t.candidate_id,
+                                       std::to_string(t.repeat),
+                                       std::to_string(t.attempts),
+                                       std::to_string(t.input_tokens),
+                                       std::to_string(t.output_tokens),
+                                       t.cost.ToExactString(),
+                                       std::to_string(t.cost.picos()),
+                                       t.success ? "true" : "false",
+                                       failed ? std::string(ErrorClassName(t.failure)) : "",
+                                       ran ? FormatMillis(t.latency_us) : "",
+                                       t.quality ? FormatQuality(t.quality) : "",
+                                       std::string(TaskStateName(t.state))};
+    if (prompt_cache) {
+      fields.insert(fields.end(),
+                    {std::to_string(t.cache_read_tokens), std::to_string(t.cache_write_tokens)});
+    }
+    out += CsvRecordLine(fields);
   }
   return out;
 }

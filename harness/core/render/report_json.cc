@@ -119,7 +119,20 @@ Json RepeatSpreadJson(const std::optional<RepeatSpread>& spread) {
   return j;
 }
 
-Json CandidateJson(const CandidateMetrics& c) {
+// Prompt caching (docs/report-format.md): only in reports where some candidate used a cache.
+Json PromptCacheJson(const CandidateMetrics& c) {
+  Json j = Json::object();
+  j["read_tokens"] = c.cache_read_tokens;
+  j["write_tokens"] = c.cache_write_tokens;
+  j["read_share"] = FractionOrNull(c.CacheReadShare());
+  PutMoney(j, "read_cost", c.cache_read_cost);
+  PutMoney(j, "write_cost", c.cache_write_cost);
+  PutMoney(j, "uncached_cost", c.cache_uncached_cost);
+  PutMoney(j, "saving", c.cache_saving);
+  return j;
+}
+
+Json CandidateJson(const CandidateMetrics& c, bool prompt_cache) {
   Json j;
   j["id"] = c.id;
   j["model"] = c.model;
@@ -202,6 +215,8 @@ Json CandidateJson(const CandidateMetrics& c) {
     j["scorers"].push_back(std::move(one));
   }
   if (c.expert_quality) j["expert_quality"] = ExpertQualityJson(*c.expert_quality);
+  if (prompt_cache) j["prompt_cache"] = PromptCacheJson(c);
+  if (c.PromptCacheUnused()) j["prompt_cache_warning"] = PromptCacheWarning(c);
   return j;
 }
 
@@ -278,7 +293,9 @@ std::string ReportToJson(const Report& report) {
   j["in_flight_note"] = report.calls_in_flight > 0 ? Json(InFlightLine(report)) : Json(nullptr);
   j["human"] = HumanJson(report);
   j["candidates"] = Json::array();
-  for (const CandidateMetrics& c : report.candidates) j["candidates"].push_back(CandidateJson(c));
+  for (const CandidateMetrics& c : report.candidates) {
+    j["candidates"].push_back(CandidateJson(c, report.UsedPromptCache()));
+  }
   j["comparisons"] = Json::array();
   for (const Comparison& c : report.comparisons) {
     j["comparisons"].push_back(ComparisonJson(report, c));

@@ -124,6 +124,13 @@ std::string RenderTerminal(const Report& report, bool color) {
     out += "\n" + Paint("LLM judges", kBold, color) + " (" + JudgeTableNote(false) + ")\n";
     out += RenderTerminalTable(judges, color);
   }
+  if (const ReportTable cache = PromptCacheTable(report); !cache.rows.empty()) {
+    out += "\n" + Paint("prompt caching", kBold, color) + " (" + PromptCacheNote(false) + ")\n";
+    out += RenderTerminalTable(cache, color);
+  }
+  for (const std::string& w : PromptCacheWarnings(report)) {
+    out += Paint("warning: " + w, kYellow, color) + "\n";
+  }
 
   const ReportTable outliers = OutlierTable(report, kOutliersShown);
   out += "\n" + Paint("outliers", kBold, color) + " (tasks costing more than " +
@@ -228,6 +235,12 @@ std::string RenderMarkdown(const Report& report) {
   if (const ReportTable judges = JudgeTable(report); !judges.rows.empty()) {
     out += MarkdownSection("LLM judges", JudgeTableNote(true), judges);
   }
+  if (const ReportTable cache = PromptCacheTable(report); !cache.rows.empty()) {
+    out += MarkdownSection("Prompt caching", PromptCacheNote(true), cache);
+  }
+  const std::vector<std::string> cache_warnings = PromptCacheWarnings(report);
+  if (!cache_warnings.empty()) out += "\n";
+  for (const std::string& w : cache_warnings) out += "> **Warning:** " + EscapeMarkdown(w) + "\n";
   out +=
       MarkdownSection("Outliers",
                       "Tasks costing more than " + std::to_string(report.outlier_cost_factor) +

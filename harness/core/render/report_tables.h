@@ -46,6 +46,18 @@ ReportTable JudgeTable(const Report& report);
 /// The words that introduce JudgeTable: in parentheses after the terminal's heading, or as a
 /// sentence (Markdown, HTML).
 std::string JudgeTableNote(bool sentence);
+/// Per candidate (report_cache.cc): tokens read from and written to the providers' prompt
+/// caches, the share of input read from cache, the read and write cost and the saving against
+/// the same tokens uncached. No rows unless some candidate read or wrote a cache.
+ReportTable PromptCacheTable(const Report& report);
+/// The words that introduce PromptCacheTable: in parentheses (terminal) or as a sentence.
+std::string PromptCacheNote(bool sentence);
+/// "claude-haiku-4-5: caching was asked for, but no input was read from or written to the
+/// cache; its prefix (at most 850 tokens, ...) is below ..." when the run asked for caching
+/// and the candidate made calls that read and wrote nothing; "" otherwise.
+std::string PromptCacheWarning(const CandidateMetrics& candidate);
+/// PromptCacheWarning of every candidate that has one, in manifest order.
+std::vector<std::string> PromptCacheWarnings(const Report& report);
 /// A 0-1 score with two decimals: "0.93"; "n/a" when unset.
 std::string FormatScore(const std::optional<double>& score);
 
