@@ -162,8 +162,8 @@ Conversation ConversationOf(const ChatCall& call) {
   for (size_t i = 0; i < messages.size(); ++i) {
     const ChatMessage& m = messages[i];
     const bool last_of_prefix = i + 1 == prefix;
-    Json block = last_of_prefix ? CachedTextBlock(m.content, call.cache_ttl_seconds)
-                                : TextBlock(m.content);
+    Json block =
+        last_of_prefix ? CachedTextBlock(m.content, call.cache_ttl_seconds) : TextBlock(m.content);
     if (m.role == "system") {
       if (out.system.is_null()) out.system = Json::array();
       out.system.push_back(std::move(block));

@@ -186,7 +186,8 @@ void ReadChoice(Value body, ProviderReply& reply) {
 }
 
 // The body as a tree, with `messages` in its place. Key order: model, messages, the output cap,
-// response_format, prompt_cache_key, then the candidate's params (which override a key already there).
+// response_format, prompt_cache_key, then the candidate's params (which override a key already
+// there).
 Json Body(const ProviderConfig& provider, const ChatCall& call, Json messages) {
   Json body = Json::object();
   body["model"] = call.model;
