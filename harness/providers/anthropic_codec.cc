@@ -51,6 +51,23 @@ void ReadError(const HttpResponse& response, std::optional<Value> body, Provider
   if (!IsFatal(reply.error)) reply.retry_after = RetryAfterFromHeaders(response.headers);
 }
 
+// The cache write split by TTL (https://docs.anthropic.com/en/api/messages, "usage":
+// cache_creation.ephemeral_5m_input_tokens / ephemeral_1h_input_tokens): the one-hour part is
+// priced at the one-hour write price. Absent: every write is a 5-minute one.
+void ReadCacheCreation(Value creation, ProviderReply& reply) {
+  if (creation.is_null()) return;
+  std::string& flag = reply.usage_flag;
+  const int64_t hour = CountAt(creation, "ephemeral_1h_input_tokens",
+                               "cache_creation.ephemeral_1h_input_tokens", flag);
+  if (flag.empty() && hour > reply.usage.cache_write_tokens) {
+    flag = "cache_creation.ephemeral_1h_input_tokens " + std::to_string(hour) +
+           " is more than cache_creation_input_tokens " +
+           std::to_string(reply.usage.cache_write_tokens);
+    return;
+  }
+  reply.usage.cache_write_1h_tokens = std::min(hour, reply.usage.cache_write_tokens);
+}
+
 // input_tokens excludes both cache reads and cache writes, so each is billed once
 // (https://docs.anthropic.com/en/api/messages, "usage").
 void ReadUsage(Value usage, ProviderReply& reply) {
@@ -66,6 +83,7 @@ void ReadUsage(Value usage, ProviderReply& reply) {
   reply.usage.cache_write_tokens =
       CountAt(usage, "cache_creation_input_tokens", "cache_creation_input_tokens", flag);
   reply.usage.output_tokens = CountAt(usage, "output_tokens", "output_tokens", flag);
+  ReadCacheCreation(At(usage, "cache_creation"), reply);
   reply.usage_raw = codec::UsageRaw(usage);
 }
 

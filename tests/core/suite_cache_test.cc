@@ -61,7 +61,7 @@ std::string CacheErrors(const std::string& yaml) {
 
 }  // namespace
 
-TEST_CASE("suite_cache: the system prompt is the prefix; 1h asks 3600 seconds") {
+TEST_CASE("suite_cache: the system prompt is the prefix and 1h asks 3600 seconds") {
   TempDir dir;
   Result<Suite> loaded = LoadCacheSuite(dir, kCacheSystemSuite);
   REQUIRE_MESSAGE(loaded.ok(), dir.Relative(loaded.ok() ? Errors{} : loaded.errors()));
@@ -72,7 +72,7 @@ TEST_CASE("suite_cache: the system prompt is the prefix; 1h asks 3600 seconds") 
         "sha256:de1d8c4084b6573aa0d7b9e87a345cc877dd6652ff204fde4e6fa03f522589d0");
 }
 
-TEST_CASE("suite_cache: with messages the prefix ends at the marker; the default TTL is 5m") {
+TEST_CASE("suite_cache: with messages the prefix ends at the marker, the default TTL 5m") {
   TempDir dir;
   Result<Suite> loaded = LoadCacheSuite(dir, kCacheMessagesSuite);
   REQUIRE_MESSAGE(loaded.ok(), dir.Relative(loaded.ok() ? Errors{} : loaded.errors()));

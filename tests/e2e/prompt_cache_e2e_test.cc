@@ -29,7 +29,7 @@ const char* kCacheSchema =
     R"("required":["category"],"type":"object"})";
 
 // The system message, 4,400 fixed characters, ends the cacheable prefix.
-std::string CacheSuite() {
+std::string CacheSuite(const std::string& ttl = "5m") {
   return R"(suite: cached
 unit: ticket
 samples: samples.jsonl
@@ -40,7 +40,8 @@ prompt:
     - {role: system, content: ")" +
          std::string(4400, 'a') + R"(", cache_prefix_end: true}
     - {role: user, content: "Ticket: {{text}}"}
-  cache: {ttl: 5m}
+  cache: {ttl: )" +
+         ttl + R"(}
 output: {schema: schema.json}
 success:
   - field_equals: {field: category, expected: "{{expected}}"}
@@ -60,15 +61,15 @@ models:
 )";
 
 // Per million tokens: m-big $5 in, $0.50 cached, $15 out; m-small $0.80 in, $0.08 cached,
-// $1.00 cache write, $4 out.
+// $1.00 cache write ($1.60 kept one hour), $4 out.
 const char* kCachePrices = R"(currency: USD
 models:
   m-big: {input: 5.00, cached_input: 0.50, output: 15.00, as_of: 2026-11-23, source: "https://example.invalid/big"}
-  m-small: {input: 0.80, cached_input: 0.08, cache_write: 1.00, output: 4.00, as_of: 2026-11-23, source: "https://example.invalid/small"}
+  m-small: {input: 0.80, cached_input: 0.08, cache_write: 1.00, cache_write_1h: 1.60, output: 4.00, as_of: 2026-11-23, source: "https://example.invalid/small"}
 )";
 
 struct Tokens {
-  int64_t input = 0, cached = 0, written = 0;
+  int64_t input = 0, cached = 0, written = 0, hour = 0;
   bool operator==(const Tokens&) const = default;
 };
 
@@ -78,7 +79,8 @@ std::vector<Tokens> UsageOf(const TempDir& dir, const std::string& candidate) {
     if (a.at("candidate") != candidate) continue;
     const json& u = a.at("usage");
     out.push_back({u.value("input_tokens", int64_t{0}), u.value("cached_input_tokens", int64_t{0}),
-                   u.value("cache_write_tokens", int64_t{0})});
+                   u.value("cache_write_tokens", int64_t{0}),
+                   u.value("cache_write_1h_tokens", int64_t{0})});
   }
   return out;
 }
@@ -125,6 +127,24 @@ TEST_CASE("e2e: prompt caching is asked on both wires and the cache's reads and 
   const json& small_row = ReportCandidate(report, "small");
   CHECK(small_row.at("successes") == 4);
   CHECK(small_row.at("total_cost_picousd") == 1'618'840'000);
+}
+
+TEST_CASE("e2e: with ttl 1h the Anthropic write is journaled as a one-hour one and priced so") {
+  TempDir dir;
+  const std::string suite = CacheSuite("1h");
+  WriteSimSuite(dir, {kCacheSamples, kCacheSchema, suite.c_str(), kCacheProfile});
+  dir.Write("prices.yaml", kCachePrices);
+  const json report = RunSimulated(dir);
+  // As above, but the simulator reports the 1,161 written tokens as ephemeral_1h_input_tokens.
+  int64_t writes = 0, hour = 0;
+  for (const Tokens& t : UsageOf(dir, "small")) writes += t.written, hour += t.hour;
+  CHECK(writes == 1161);
+  CHECK(hour == 1161);
+  // 19,200,000 + 1,161 x 1,600,000 + 278,640,000 + 160,000,000
+  // = 19,200,000 + 1,857,600,000 + 278,640,000 + 160,000,000 = 2,315,440,000.
+  CHECK(ReportCandidate(report, "small").at("total_cost_picousd") == 2'315'440'000);
+  // OpenAI's request is the same whatever the TTL: the same figures as with 5m.
+  CHECK(ReportCandidate(report, "big").at("total_cost_picousd") == 9'476'000'000);
 }
 
 TEST_CASE("e2e: validate refuses cache: with messages but no end of the prefix") {
