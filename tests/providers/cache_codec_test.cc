@@ -18,13 +18,7 @@
 namespace taskcost {
 namespace {
 
-ProviderConfig CacheProvider(ProviderKind kind) {
-  ProviderConfig p;
-  p.name = "p";
-  p.kind = kind;
-  p.base_url = kind == ProviderKind::kAnthropic ? "https://api.anthropic.com" : "https://x.test/v1";
-  return p;
-}
+using testing::WireProvider;
 
 ChatCall SystemUserCall(int ttl) {
   ChatCall call;
@@ -54,8 +48,8 @@ ChatCall MessagesCall(int ttl) {
 
 // BuildRequest's body, checked against the spliced template's (the response cache's key).
 std::string Body(ProviderKind kind, const ChatCall& call) {
-  const std::string body = BuildRequest(CacheProvider(kind), call, {}).body;
-  const RequestTemplate spliced(CacheProvider(kind), call, {});
+  const std::string body = BuildRequest(WireProvider(kind), call, {}).body;
+  const RequestTemplate spliced(WireProvider(kind), call, {});
   CHECK(spliced.spliced());
   CHECK(spliced.Build(call).body == body);
   return body;

@@ -11,20 +11,12 @@
 namespace taskcost {
 namespace {
 
-ProviderConfig SplitProvider() {
-  ProviderConfig p;
-  p.name = "a";
-  p.kind = ProviderKind::kAnthropic;
-  p.base_url = "https://api.anthropic.com";
-  return p;
-}
-
 ProviderReply ReplyWithUsage(const std::string& usage) {
   const std::string body =
       R"({"id":"msg_1","type":"message","role":"assistant","model":"m",)"
       R"("content":[{"type":"text","text":"ok"}],"stop_reason":"end_turn","usage":)" +
       usage + "}";
-  return ParseReply(SplitProvider(), testing::Response(200, body));
+  return ParseReply(testing::WireProvider(ProviderKind::kAnthropic), testing::Response(200, body));
 }
 
 }  // namespace
