@@ -392,16 +392,18 @@ Completion Responder::Compose(const CallInfo& call, const ModelProfile& model, c
 
 void Responder::UseCache(const CallInfo& call, const ModelProfile& model, Completion& c) {
   if (model.cache_min_tokens <= 0 || call.cache_prefixes.empty()) return;
+  // What this request writes can be read once its response begins: after the base latency.
+  const int64_t ready = now_unix_ms_ + static_cast<int64_t>(model.latency.base_ms);
   if (!call.anthropic) {
     c.cached_tokens = prompt_cache_
                           .OpenAi(call.model, call.cache_prefixes, model.cache_min_tokens,
-                                  c.input_tokens, now_unix_ms_)
+                                  c.input_tokens, now_unix_ms_, ready)
                           .read;
     return;
   }
   const CacheUse use =
       prompt_cache_.Anthropic(call.model, call.cache_prefixes.front(), call.cache_ttl_ms,
-                              model.cache_min_tokens, c.input_tokens, now_unix_ms_);
+                              model.cache_min_tokens, c.input_tokens, now_unix_ms_, ready);
   c.cached_tokens = use.read;
   c.cache_write_tokens = use.written;
   c.cache_write_1h_tokens = call.cache_ttl_ms >= 60 * 60 * 1000 ? use.written : 0;

@@ -119,6 +119,16 @@ TEST_CASE("prompt_cache_sim: Anthropic one-hour writes are split out and last th
   CHECK(Claude(r.Handle(ClaudeAt(59 * kMinute, 4400, 3))) == "7/1100/0 1100/0");
 }
 
+TEST_CASE("prompt_cache_sim: a prefix can be read once its writer's response begins") {
+  // Replies begin after the base latency, 500 ms: a request arriving before then misses.
+  mock::Responder r(
+      FixtureProfile("  c: {api: anthropic, input_tokens: chars_div_4, cache_min_tokens: 1024, "
+                     "latency_ms: {base: 500}}\n"));
+  CHECK(Claude(r.Handle(ClaudeAt(0, 4400, 1))) == "7/1100/0 1100/0");    // written
+  CHECK(Claude(r.Handle(ClaudeAt(499, 4400, 2))) == "7/1100/0 1100/0");  // too soon: written
+  CHECK(Claude(r.Handle(ClaudeAt(500, 4400, 3))) == "7/0/1100 0/0");     // the first's is ready
+}
+
 TEST_CASE("prompt_cache_sim: Anthropic below the minimum caches nothing, without an error") {
   mock::Responder r(FixtureProfile(kCachingModels));
   // 4,000 / 4 = 1,000 prefix tokens < 1,024; (4,026 + 3) / 4 = 1,007 input tokens, all plain.

@@ -51,7 +51,7 @@ TEST_CASE("warm_up: the first request goes alone until its reply, however long i
   CHECK(s.TakeSends(At(6000)).size() == 9);
 }
 
-TEST_CASE("warm_up: each lane warms its own model; a lane without it is not held") {
+TEST_CASE("warm_up: each lane warms its own model, a lane without it is not held") {
   SchedulerLimits limits{100, {16}, {GroupRateLimit{}}};
   Scheduler s(limits, ThreeAttempts(), std::nullopt, 1);
   for (int i = 0; i < 3; ++i) s.AddTask(Cached(0));
