@@ -83,6 +83,65 @@ void ReadOutputFormat(const Json& body, ParsedCall& call) {
   }
 }
 
+// Characters of a tool as ReadTools counts them: name, description, input schema.
+int64_t ToolChars(const Json& tool) {
+  if (!tool.is_object()) return 0;
+  auto schema = tool.find("input_schema");
+  return CountChars(tool.value("name", std::string())) +
+         CountChars(tool.value("description", std::string())) +
+         (schema != tool.end() ? CountChars(Dump(*schema)) : 0);
+}
+
+// The prompt-cache prefix (https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching):
+// tools, then system, then messages, up to and including the first block that carries
+// cache_control. Appends the blocks' bytes and characters; returns the marker, or null.
+struct PrefixWalk {
+  std::string bytes;
+  int64_t chars = 0;
+  const Json* marker = nullptr;
+
+  void Content(const Json& content) {
+    if (marker) return;
+    if (content.is_string()) {
+      bytes += Dump(content);
+      chars += CountChars(content.get<std::string>());
+      return;
+    }
+    if (!content.is_array()) return;
+    for (const Json& block : content) {
+      bytes += Dump(block);
+      if (block.is_object() && block.value("type", std::string()) == "text") {
+        chars += CountChars(block.value("text", std::string()));
+      }
+      auto control = block.is_object() ? block.find("cache_control") : block.end();
+      if (block.is_object() && control != block.end() && control->is_object()) {
+        marker = &*control;
+        return;
+      }
+    }
+  }
+};
+
+void ReadCachePrefix(const Json& body, ParsedCall& call) {
+  PrefixWalk walk;
+  if (auto tools = body.find("tools"); tools != body.end() && tools->is_array()) {
+    walk.bytes += Dump(*tools);
+    for (const Json& tool : *tools) walk.chars += ToolChars(tool);
+  }
+  if (auto system = body.find("system"); system != body.end()) walk.Content(*system);
+  const Json& messages = body.at("messages");
+  for (size_t i = 0; i < messages.size() && !walk.marker; ++i) {
+    walk.bytes += messages[i].value("role", std::string());
+    if (auto content = messages[i].find("content"); content != messages[i].end()) {
+      walk.Content(*content);
+    }
+  }
+  if (!walk.marker) return;
+  call.cache_prefixes = {CachePrefix{walk.chars, HashBytes(walk.bytes)}};
+  const bool hour = walk.marker->value("ttl", std::string()) == "1h";
+  call.cache_ttl_ms = (hour ? 60 : 5) * 60 * 1000;
+}
+
 Json ErrorBody(const std::string& type, const std::string& message, const ReplyIds& ids) {
   return Json{{"type", "error"},
               {"error", {{"type", type}, {"message", message}}},
@@ -137,6 +196,7 @@ class AnthropicFormat final : public WireFormat {
     if (body.value("stream", false)) return "stream: the simulator does not stream";
     if (auto problem = ReadTools(body, call)) return *problem;
     ReadOutputFormat(body, call);
+    ReadCachePrefix(body, call);
     return call;
   }
 
@@ -162,6 +222,11 @@ class AnthropicFormat final : public WireFormat {
                   {"cache_read_input_tokens", c.cached_tokens},
                   {"output_tokens", c.output_tokens},
                   {"service_tier", "standard"}};
+    if (c.cache_creation_split) {  // the write split by TTL, as the API reports it
+      usage["cache_creation"] = {
+          {"ephemeral_5m_input_tokens", c.cache_write_tokens - c.cache_write_1h_tokens},
+          {"ephemeral_1h_input_tokens", c.cache_write_1h_tokens}};
+    }
     Json body = {{"id", ids.response},
                  {"type", "message"},
                  {"role", "assistant"},

@@ -31,6 +31,7 @@ std::optional<std::string> ReadMessages(const Json& messages, ParsedCall& call) 
     return "Invalid 'messages': empty array. Expected an array with minimum length 1, but got "
            "an empty array instead.";
   }
+  std::string prefix_bytes;
   for (size_t i = 0; i < messages.size(); ++i) {
     const Json& m = messages[i];
     auto role = m.is_object() ? m.find("role") : m.end();
@@ -39,6 +40,10 @@ std::optional<std::string> ReadMessages(const Json& messages, ParsedCall& call) 
     }
     std::string text = m.contains("content") ? ContentText(m.at("content")) : "";
     call.chars += CountChars(text);
+    // Automatic prompt caching (https://platform.openai.com/docs/guides/prompt-caching): the
+    // simulator matches prefixes at message boundaries.
+    prefix_bytes += Dump(m);
+    call.cache_prefixes.push_back(CachePrefix{call.chars, HashBytes(prefix_bytes)});
     const std::string r = role->get<std::string>();
     if (r == "system" || r == "developer") AppendLine(call.system_text, text);
     if (r == "user") AppendLine(call.user_text, text);

@@ -274,10 +274,11 @@ ModelProfile ReadModel(ProfileReader& r, const YAML::Node& key, const YAML::Node
   m.where = r.Where(key);
   const std::string path = "models." + m.name;
   if (node.IsNull()) return m;  // "name:" alone: every default
-  if (!r.Mapping(node, path,
-                 {"api", "latency_ms", "accuracy", "output_tokens", "input_tokens",
-                  "cached_input_fraction", "cache_write_fraction", "reasoning_tokens",
-                  "quota_exhausted", "faults", "fault_attempts", "rate_limit"})) {
+  if (!r.Mapping(
+          node, path,
+          {"api", "latency_ms", "accuracy", "output_tokens", "input_tokens",
+           "cached_input_fraction", "cache_write_fraction", "reasoning_tokens", "cache_min_tokens",
+           "quota_exhausted", "faults", "fault_attempts", "rate_limit"})) {
     return m;
   }
   auto at = [&](const char* key) { return std::pair{node[key], path + "." + key}; };
@@ -293,6 +294,12 @@ ModelProfile ReadModel(ProfileReader& r, const YAML::Node& key, const YAML::Node
   r.ProbabilityAt(node, "cached_input_fraction", path, m.cached_input_fraction);
   r.ProbabilityAt(node, "cache_write_fraction", path, m.cache_write_fraction);
   r.CountAt(node, "reasoning_tokens", path, m.reasoning_tokens);
+  r.CountAt(node, "cache_min_tokens", path, m.cache_min_tokens);
+  if (m.cache_min_tokens > 0 && m.cached_input_fraction + m.cache_write_fraction > 0) {
+    r.Fail(node, path,
+           "cache_min_tokens plays the provider's prompt cache; cached_input_fraction and "
+           "cache_write_fraction fix the shares instead: give one or the other");
+  }
   if (m.cached_input_fraction + m.cache_write_fraction > 1 + 1e-9) {
     r.Fail(node, path, "cached_input_fraction + cache_write_fraction is more than 1");
   }

@@ -342,6 +342,9 @@ std::variant<const CallInfo*, Failure> Responder::Understand(const WireFormat& w
   info.schema = SchemaOf(p);
   info.tool_name = info.schema ? p.tool_name : "";
   info.max_tokens = p.max_tokens;
+  info.cache_prefixes = p.cache_prefixes;
+  info.cache_ttl_ms = p.cache_ttl_ms;
+  info.anthropic = wire.api() == SimulatorApi::kAnthropic;
   info.sample = FindSample(p.user_text);
   if (const size_t at = p.user_text.rfind(kJudgeAnswerHeading); at != std::string::npos) {
     info.graded = p.user_text.substr(at + kJudgeAnswerHeading.size());
@@ -379,11 +382,32 @@ Completion Responder::Compose(const CallInfo& call, const ModelProfile& model, c
   c.input_tokens = model.input_tokens.chars_div_4 ? (call.chars + 3) / 4 : model.input_tokens.fixed;
   c.cached_tokens = static_cast<int64_t>(double(c.input_tokens) * model.cached_input_fraction);
   c.cache_write_tokens = static_cast<int64_t>(double(c.input_tokens) * model.cache_write_fraction);
+  UseCache(call, model, c);
   c.reasoning_tokens = model.reasoning_tokens;
   c.output_tokens =
       OutputTokens(model.output_tokens, answer.free_words, c.text) + c.reasoning_tokens;
   Spoil(fault, call.max_tokens, draws, c);
   return c;
+}
+
+void Responder::UseCache(const CallInfo& call, const ModelProfile& model, Completion& c) {
+  if (model.cache_min_tokens <= 0 || call.cache_prefixes.empty()) return;
+  // What this request writes can be read once its response begins: after the base latency.
+  const int64_t ready = now_unix_ms_ + static_cast<int64_t>(model.latency.base_ms);
+  if (!call.anthropic) {
+    c.cached_tokens = prompt_cache_
+                          .OpenAi(call.model, call.cache_prefixes, model.cache_min_tokens,
+                                  c.input_tokens, now_unix_ms_, ready)
+                          .read;
+    return;
+  }
+  const CacheUse use =
+      prompt_cache_.Anthropic(call.model, call.cache_prefixes.front(), call.cache_ttl_ms,
+                              model.cache_min_tokens, c.input_tokens, now_unix_ms_, ready);
+  c.cached_tokens = use.read;
+  c.cache_write_tokens = use.written;
+  c.cache_write_1h_tokens = call.cache_ttl_ms >= 60 * 60 * 1000 ? use.written : 0;
+  c.cache_creation_split = true;
 }
 
 std::shared_ptr<const Json> Responder::SchemaOf(const ParsedCall& call) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "harness/mock/http_server.h"
+#include "harness/mock/prompt_cache.h"
 #include "harness/mock/rate_window.h"
 #include "harness/mock/schema_answer.h"
 #include "harness/mock/simulator.h"
@@ -48,6 +49,9 @@ struct CallInfo {
   int sample = -1;        // index into the answers, -1 = none matched
   uint64_t key_hash = 0;  // hash of the sample key, else of the user text
   std::string graded;     // an LLM judge's request: the answer it is asked to grade
+  std::vector<CachePrefix> cache_prefixes;  // ParsedCall's
+  int64_t cache_ttl_ms = 0;
+  bool anthropic = false;  // which provider's caching rules apply
 };
 
 class Responder {
@@ -98,6 +102,8 @@ class Responder {
                                                     uint64_t body_hash);
   Completion Compose(const CallInfo& call, const ModelProfile& model, const Draws& draws,
                      Fault fault);
+  /// The prompt cache's reads and writes for `c` (cache_min_tokens > 0), on the request's time.
+  void UseCache(const CallInfo& call, const ModelProfile& model, Completion& c);
   std::shared_ptr<const Json> SchemaOf(const ParsedCall& call);
   std::shared_ptr<const Json> PromptSchema(const std::string& text);
   int FindSample(const std::string& user_text) const;
@@ -115,6 +121,7 @@ class Responder {
   std::optional<RateWindow> shared_window_;               // profile.rate_limit
   std::unordered_map<std::string, RateWindow> model_windows_;  // by model name
   int64_t now_unix_ms_ = 0;  // of the request being handled
+  PromptCache prompt_cache_;  // models with cache_min_tokens
 
   mutable std::mutex mutex_;
   std::map<std::string, int64_t> fault_counts_;  // guarded by mutex_

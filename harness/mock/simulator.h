@@ -90,6 +90,9 @@ struct ModelProfile {
   double cached_input_fraction = 0;  // share of input tokens reported as cache reads
   double cache_write_fraction = 0;   // share reported as cache creation (Anthropic only)
   int64_t reasoning_tokens = 0;      // added to output tokens and reported apart
+  // Plays the provider's prompt cache (docs/simulator.md, "Prompt caching") when > 0: the
+  // shortest prefix, in tokens, that is cached. 0 = no prompt cache (the fractions above apply).
+  int64_t cache_min_tokens = 0;
   bool quota_exhausted = false;      // every request: OpenAI 429 insufficient_quota /
                                      // Anthropic 400 credit balance too low
   FaultRates faults;

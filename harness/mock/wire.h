@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "harness/mock/http_server.h"
+#include "harness/mock/prompt_cache.h"
 #include "harness/mock/rate_window.h"
 #include "harness/mock/schema_answer.h"
 #include "harness/mock/simulator.h"
@@ -27,6 +28,10 @@ struct ParsedCall {
   std::string schema_text;       // that schema as compact JSON text
   std::string tool_name;         // Anthropic forced tool: answer with a tool_use block
   std::optional<int64_t> max_tokens;
+  // Prompt caching (prompt_cache.h). Anthropic: the prefix up to the block with cache_control
+  // (tools, system, messages in that order), none without one; OpenAI: one per message boundary.
+  std::vector<CachePrefix> cache_prefixes;
+  int64_t cache_ttl_ms = 0;  // Anthropic: 5 minutes, or 1 hour for "ttl": "1h"; 0 = none marked
 };
 
 /// What the model said, independent of format.
@@ -38,6 +43,10 @@ struct Completion {
   int64_t input_tokens = 0;        // every prompt token, cached and cache-written included
   int64_t cached_tokens = 0;
   int64_t cache_write_tokens = 0;
+  // Anthropic: of cache_write_tokens, those written for one hour; with `cache_creation_split`
+  // the reply's usage carries cache_creation.ephemeral_5m/1h_input_tokens.
+  int64_t cache_write_1h_tokens = 0;
+  bool cache_creation_split = false;
   int64_t output_tokens = 0;  // reasoning included
   int64_t reasoning_tokens = 0;
 };

@@ -51,6 +51,23 @@ void ReadError(const HttpResponse& response, std::optional<Value> body, Provider
   if (!IsFatal(reply.error)) reply.retry_after = RetryAfterFromHeaders(response.headers);
 }
 
+// The cache write split by TTL (https://docs.anthropic.com/en/api/messages, "usage":
+// cache_creation.ephemeral_5m_input_tokens / ephemeral_1h_input_tokens): the one-hour part is
+// priced at the one-hour write price. Absent: every write is a 5-minute one.
+void ReadCacheCreation(Value creation, ProviderReply& reply) {
+  if (creation.is_null()) return;
+  std::string& flag = reply.usage_flag;
+  const int64_t hour = CountAt(creation, "ephemeral_1h_input_tokens",
+                               "cache_creation.ephemeral_1h_input_tokens", flag);
+  if (flag.empty() && hour > reply.usage.cache_write_tokens) {
+    flag = "cache_creation.ephemeral_1h_input_tokens " + std::to_string(hour) +
+           " is more than cache_creation_input_tokens " +
+           std::to_string(reply.usage.cache_write_tokens);
+    return;
+  }
+  reply.usage.cache_write_1h_tokens = std::min(hour, reply.usage.cache_write_tokens);
+}
+
 // input_tokens excludes both cache reads and cache writes, so each is billed once
 // (https://docs.anthropic.com/en/api/messages, "usage").
 void ReadUsage(Value usage, ProviderReply& reply) {
@@ -66,6 +83,7 @@ void ReadUsage(Value usage, ProviderReply& reply) {
   reply.usage.cache_write_tokens =
       CountAt(usage, "cache_creation_input_tokens", "cache_creation_input_tokens", flag);
   reply.usage.output_tokens = CountAt(usage, "output_tokens", "output_tokens", flag);
+  ReadCacheCreation(At(usage, "cache_creation"), reply);
   reply.usage_raw = codec::UsageRaw(usage);
 }
 
@@ -118,6 +136,30 @@ Json Messages(const std::string& user) {
 
 Json TextBlock(const std::string& text) { return Json{{"type", "text"}, {"text", text}}; }
 
+// The breakpoint of the cacheable prefix, on its last block
+// (https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching): type "ephemeral", the
+// default 5-minute TTL unnamed, or "ttl": "1h".
+Json CacheControl(int ttl_seconds) {
+  Json control = Json{{"type", "ephemeral"}};
+  if (ttl_seconds == 3600) control["ttl"] = "1h";
+  return control;
+}
+
+Json CachedTextBlock(const std::string& text, int ttl_seconds) {
+  Json block = TextBlock(text);
+  block["cache_control"] = CacheControl(ttl_seconds);
+  return block;
+}
+
+// The system prompt of the system/user form: a string, or with caching asked one text block
+// carrying the breakpoint (a string cannot carry it). Null when there is none.
+Json SystemOf(const ChatCall& call) {
+  const std::string system = SystemText(call);
+  if (system.empty()) return Json();
+  if (call.cache_ttl_seconds <= 0) return Json(system);
+  return Json::array({CachedTextBlock(system, call.cache_ttl_seconds)});
+}
+
 // A `messages:` prompt in the Messages API's form (https://docs.anthropic.com/en/api/messages):
 // the system messages become the top-level `system` as text blocks (null when there are none);
 // user and assistant messages go to `messages` in order, consecutive ones of the same role merged
@@ -129,21 +171,30 @@ struct Conversation {
   Json messages = Json::array();
 };
 
+// The last message of the cacheable prefix carries the breakpoint on its block, so its content
+// is a list of blocks even when it is a message's only text.
 Conversation ConversationOf(const ChatCall& call) {
   Conversation out;
-  for (const ChatMessage& m : codec::MessagesAsSent(call)) {
+  const std::vector<ChatMessage> messages = codec::MessagesAsSent(call);
+  const size_t prefix = codec::PrefixMessagesAsSent(call);
+  for (size_t i = 0; i < messages.size(); ++i) {
+    const ChatMessage& m = messages[i];
+    const bool last_of_prefix = i + 1 == prefix;
+    Json block =
+        last_of_prefix ? CachedTextBlock(m.content, call.cache_ttl_seconds) : TextBlock(m.content);
     if (m.role == "system") {
       if (out.system.is_null()) out.system = Json::array();
-      out.system.push_back(TextBlock(m.content));
+      out.system.push_back(std::move(block));
       continue;
     }
     if (out.messages.empty() || out.messages.back()["role"] != m.role) {
       out.messages.push_back(Json{{"role", m.role}, {"content", m.content}});
+      if (last_of_prefix) out.messages.back()["content"] = Json::array({std::move(block)});
       continue;
     }
     Json& content = out.messages.back()["content"];
     if (content.is_string()) content = Json::array({TextBlock(content.get<std::string>())});
-    content.push_back(TextBlock(m.content));
+    content.push_back(std::move(block));
   }
   return out;
 }
@@ -183,9 +234,7 @@ HttpRequest BuildRequest(const ProviderConfig& provider, const ChatCall& call, c
         codec::Dump(Body(call, std::move(conversation.system), std::move(conversation.messages)));
     return request;
   }
-  const std::string system = SystemText(call);
-  request.body =
-      codec::Dump(Body(call, system.empty() ? Json() : Json(system), Messages(call.user)));
+  request.body = codec::Dump(Body(call, SystemOf(call), Messages(call.user)));
   return request;
 }
 
@@ -212,7 +261,11 @@ void AppendPrompts(std::string& body, const ChatCall& call) {
   }
   JsonWriter w(body);
   const std::string system = SystemText(call);
-  if (!system.empty()) w.String("system", system);
+  if (!system.empty() && call.cache_ttl_seconds > 0) {
+    w.Raw("system", codec::Dump(SystemOf(call)));
+  } else if (!system.empty()) {
+    w.String("system", system);
+  }
   w.BeginArray("messages");
   w.BeginObject();
   w.String("role", "user");

@@ -26,8 +26,14 @@ struct ChatCall {
   // (docs/providers.md, "Messages").
   std::vector<ChatMessage> messages;
   // How many leading entries of `messages` form the cacheable prefix (the same for every sample
-  // of the suite); 0 = none marked. Recorded for prompt caching; no codec acts on it yet.
+  // of the suite); 0 = none marked.
   int cache_prefix_messages = 0;
+  // Prompt caching asked by the suite (`prompt.cache:`, docs/prompt-caching.md): the TTL in
+  // seconds, 300 or 3600; 0 = none (the request is as without caching). The prefix is the system
+  // prompt, or the first cache_prefix_messages of `messages`. Anthropic marks the prefix's last
+  // block with cache_control; OpenAI caches on its own and is sent prompt_cache_key.
+  int cache_ttl_seconds = 0;
+  std::string prompt_cache_key;  // OpenAI's routing key (PromptCacheKey); "" = not sent
   std::string schema_json;  // JSON Schema text; empty = free-form answer
   std::string schema_name = "answer";
   OutputMode mode = OutputMode::kNative;

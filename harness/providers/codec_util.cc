@@ -114,6 +114,14 @@ std::vector<ChatMessage> MessagesAsSent(const ChatCall& call) {
   return messages;
 }
 
+size_t PrefixMessagesAsSent(const ChatCall& call) {
+  if (call.cache_ttl_seconds <= 0 || call.cache_prefix_messages <= 0) return 0;
+  const size_t prefix = static_cast<size_t>(call.cache_prefix_messages);
+  const bool inserted = call.mode == OutputMode::kPrompt && !call.schema_json.empty() &&
+                        (call.messages.empty() || call.messages.front().role != "system");
+  return inserted ? prefix + 1 : prefix;
+}
+
 void MergeParams(Json& body, std::string_view params_json) {
   Json params = ParseObjectOrThrow(params_json, "params");
   for (auto it = params.begin(); it != params.end(); ++it) body[it.key()] = it.value();

@@ -56,6 +56,10 @@ std::string SystemWithSchemaInstruction(std::string_view system, std::string_vie
 /// schema instruction (SystemWithSchemaInstruction), or a system message of its own is put first
 /// when there is none; otherwise call.messages unchanged.
 std::vector<ChatMessage> MessagesAsSent(const ChatCall& call);
+/// How many leading entries of MessagesAsSent(call) form the cacheable prefix when caching is
+/// asked (call.cache_ttl_seconds > 0): call.cache_prefix_messages, one more when prompt mode put a
+/// system message of its own first; 0 when caching is not asked or no message is marked.
+size_t PrefixMessagesAsSent(const ChatCall& call);
 /// Copies every key of the params object into `body`, overriding what is there.
 void MergeParams(Json& body, std::string_view params_json);
 

@@ -186,7 +186,8 @@ void ReadChoice(Value body, ProviderReply& reply) {
 }
 
 // The body as a tree, with `messages` in its place. Key order: model, messages, the output cap,
-// response_format, then the candidate's params (which override a key already there).
+// response_format, prompt_cache_key, then the candidate's params (which override a key already
+// there).
 Json Body(const ProviderConfig& provider, const ChatCall& call, Json messages) {
   Json body = Json::object();
   body["model"] = call.model;
@@ -196,6 +197,11 @@ Json Body(const ProviderConfig& provider, const ChatCall& call, Json messages) {
   body[legacy_cap ? "max_tokens" : "max_completion_tokens"] = call.max_tokens;
   if (call.mode == OutputMode::kNative && !call.schema_json.empty()) {
     body["response_format"] = ResponseFormat(call);
+  }
+  // Routes requests that share the prefix to the same cache
+  // (https://platform.openai.com/docs/guides/prompt-caching); OpenAI's own API only.
+  if (!call.prompt_cache_key.empty() && provider.kind == ProviderKind::kOpenAi) {
+    body["prompt_cache_key"] = call.prompt_cache_key;
   }
   codec::MergeParams(body, call.params_json);
   return body;

@@ -170,6 +170,7 @@ Result<ChatCall> MakeCall(const RunPlan& plan, const PlannedTask& task) {
     ChatCall call = TargetCall(plan, pc);
     call.messages = std::move(messages).value();
     call.cache_prefix_messages = prompt.cache_prefix_messages;
+    call.cache_ttl_seconds = prompt.cache_ttl_seconds;
     return call;
   }
   Result<std::string> system = RenderTemplate(prompt.system, sample);
@@ -177,6 +178,7 @@ Result<ChatCall> MakeCall(const RunPlan& plan, const PlannedTask& task) {
   Result<std::string> user = RenderTemplate(prompt.user, sample);
   if (!user.ok()) return user.errors();
   ChatCall call = TargetCall(plan, pc);
+  call.cache_ttl_seconds = prompt.cache_ttl_seconds;  // a chain step's own prompt asks none
   call.system = std::move(system).value();
   call.user = std::move(user).value();
   return call;
@@ -192,6 +194,11 @@ ChatCall TargetCall(const RunPlan& plan, const PlannedCandidate& pc) {
   call.max_tokens = pc.candidate->max_tokens;
   call.params_json = pc.candidate->params_json;
   call.timeout = suite.policy.timeout;
+  if (suite.prompt.cache_ttl_seconds > 0) {  // prompt caching (docs/prompt-caching.md)
+    call.cache_ttl_seconds = suite.prompt.cache_ttl_seconds;
+    call.prompt_cache_key =
+        PromptCacheKey(suite.name, pc.candidate->id, suite.prompt.cache_prefix_hash);
+  }
   return call;
 }
 

@@ -208,8 +208,9 @@ size_t Loop::AddTask(const PlannedTask& task, int attempts_done) {
   const int model = models_.emplace(pc.candidate->model, int(models_.size())).first->second;
   // The budget's reservation and the rate limiter's tokens (actual usage corrects the latter).
   const Reservation reserve = ReserveFor(plan_, task, requests_);
-  return scheduler_.AddTask(
-      TaskSpec{task.candidate, pc.group, attempts_done, reserve.worst_case, reserve.tokens, model});
+  TaskSpec spec{task.candidate, pc.group, attempts_done, reserve.worst_case, reserve.tokens, model};
+  spec.warm_up = plan_.suite->prompt.cache_ttl_seconds > 0;  // docs/prompt-caching.md
+  return scheduler_.AddTask(spec);
 }
 
 // A failed step escalates unless the failure was nobody's verdict on the answer (a scorer

@@ -90,6 +90,7 @@ size_t Scheduler::LaneOf(const TaskSpec& spec) {
 
 size_t Scheduler::AddTask(const TaskSpec& spec) {
   const size_t lane = LaneOf(spec);
+  lanes_[lane].warm_up = lanes_[lane].warm_up || spec.warm_up;
   tasks_.push_back(Task{spec, State::kDropped, spec.attempts_done, lane});
   const size_t index = tasks_.size() - 1;
   if (spec.attempts_done >= policy_.max_attempts) {
@@ -180,6 +181,8 @@ std::pair<SteadyTime, Scheduler::Hold> Scheduler::RateWait(const Lane& lane,
   const bool probing = limits_.probe_first && !lane.answered && lane.in_flight > 0 &&
                        !group.requests && !group.tokens;
   if (probing) hold(lane.first_sent + kProbeWait, Hold::kProbe);
+  // Warming the prompt cache: only the first request's end lets the others go.
+  if (lane.warm_up && !lane.answered && lane.in_flight > 0) hold(SteadyTime::max(), Hold::kWarmUp);
   if (group.requests) hold(group.requests->ReadyAt(1), Hold::kRequestsCap);
   if (group.tokens) hold(group.tokens->ReadyAt(tokens), Hold::kTokensCap);
   // Idle, the lane has been counted in full: its quota is full again at the reading's reset.
@@ -196,6 +199,8 @@ std::string Scheduler::HoldText(const Lane& lane, Hold hold) const {
       return name + " rate limit (Retry-After)";
     case Hold::kProbe:
       return name + " first reply (its rate-limit headers)";
+    case Hold::kWarmUp:
+      return name + " first reply (it writes the prompt cache)";
     case Hold::kRequestsCap:
       return name + " requests_per_minute";
     case Hold::kTokensCap:

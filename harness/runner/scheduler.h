@@ -49,6 +49,9 @@ struct TaskSpec {
   Money reserve;           // worst-case cost of one attempt, reserved while it is in flight
   int64_t estimated_tokens = 0;  // input + max output tokens of one attempt, for token limits
   int model = 0;  // tasks with equal group and model share the provider's per-model quota
+  // Prompt caching asked (docs/prompt-caching.md): the lane's first request goes alone and the
+  // others wait for its reply, however long it takes, so they read the cache it writes.
+  bool warm_up = false;
 };
 
 /// What the run loop learned from one finished attempt.
@@ -193,6 +196,7 @@ class Scheduler {
     ServerQuota tokens;
     SteadyTime paused_until{};
     bool answered = false;  // a reply came back (see SchedulerLimits::probe_first)
+    bool warm_up = false;   // a task of the lane asks for it (TaskSpec::warm_up)
     SteadyTime first_sent{};  // of the probe
     int in_flight = 0;
     double requests_sent = 0;  // counters of every send
@@ -212,7 +216,16 @@ class Scheduler {
   void Drop(int candidate);
   bool Stopped(int candidate) const;
   // What holds a lane's head back until a time.
-  enum class Hold { kNone, kPause, kProbe, kRequestsCap, kTokensCap, kRequestsLeft, kTokensLeft };
+  enum class Hold {
+    kNone,
+    kPause,
+    kProbe,
+    kWarmUp,
+    kRequestsCap,
+    kTokensCap,
+    kRequestsLeft,
+    kTokensLeft
+  };
   /// When `task`, the head of `lane`, may go as far as rate limits are concerned, and what holds
   /// it until then.
   std::pair<SteadyTime, Hold> RateWait(const Lane& lane, const Task& task) const;

@@ -17,13 +17,7 @@
 namespace taskcost {
 namespace {
 
-ProviderConfig MessagesProvider(ProviderKind kind) {
-  ProviderConfig p;
-  p.name = "p";
-  p.kind = kind;
-  p.base_url = kind == ProviderKind::kAnthropic ? "https://api.anthropic.com" : "https://x.test/v1";
-  return p;
-}
+ProviderConfig MessagesProvider(ProviderKind kind) { return testing::WireProvider(kind); }
 
 // Few-shot (one user/assistant pair after the system message, the prefix marked there), then a
 // ticket thread of three messages inserted from the sample, then the templated user message.

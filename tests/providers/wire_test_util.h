@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "harness/core/loading/providers_config.h"
 #include "harness/core/model/http.h"
 
 namespace taskcost::testing {
@@ -19,6 +20,15 @@ inline nlohmann::json Body(const HttpRequest& request) {
 inline std::string Header(const HttpRequest& request, const std::string& name) {
   auto value = FindHeader(request.headers, name);
   return value ? std::string(*value) : "<absent>";
+}
+
+/// A provider named "p" of `kind` at a placeholder base URL (Anthropic's own for kAnthropic).
+inline ProviderConfig WireProvider(ProviderKind kind) {
+  ProviderConfig p;
+  p.name = "p";
+  p.kind = kind;
+  p.base_url = kind == ProviderKind::kAnthropic ? "https://api.anthropic.com" : "https://x.test/v1";
+  return p;
 }
 
 inline HttpResponse Response(int status, std::string body, std::vector<HttpHeader> headers = {}) {

@@ -46,4 +46,11 @@ Result<std::vector<ChatMessage>> RenderMessages(const PromptTemplate& prompt, co
 /// each as "user: <text>" or "assistant: <text>", separated by blank lines.
 Result<std::string> RenderTaskText(const PromptTemplate& prompt, const Sample& sample);
 
+/// OpenAI's `prompt_cache_key` for a candidate whose prompt asks for caching
+/// (docs/prompt-caching.md): "taskcost-" and the first 40 hex digits of the SHA-256 of the suite
+/// name, a newline, the candidate id, a newline and the prompt's cache_prefix_hash; 49
+/// characters, the same for every sample of the candidate and new when the prefix changes.
+std::string PromptCacheKey(const std::string& suite_name, const std::string& candidate_id,
+                           const std::string& prefix_hash);
+
 }  // namespace taskcost

@@ -192,6 +192,14 @@ Usage UsageFromJson(const Fields& f) {
                                          std::to_string(kMaxTokensPerCall) + " (a call's bound)"};
     }
   }
+  if (f.Has("cache_write_1h_tokens")) {  // optional: written only when not 0
+    u.cache_write_1h_tokens = f.Int64("cache_write_1h_tokens");
+    if (u.cache_write_1h_tokens < 0 || u.cache_write_1h_tokens > u.cache_write_tokens) {
+      throw BadField{f.Pointer("cache_write_1h_tokens"),
+                     "must be a count from 0 to cache_write_tokens (" +
+                         std::to_string(u.cache_write_tokens) + ")"};
+    }
+  }
   return u;
 }
 
@@ -360,6 +368,7 @@ Json PriceToJson(const ModelPrice& p) {
   j["output_per_1m"] = Per1M(p.output);
   j["cached_input_per_1m"] = OptionalPer1M(p.cached_input);
   j["cache_write_per_1m"] = OptionalPer1M(p.cache_write);
+  if (p.cache_write_1h) j["cache_write_1h_per_1m"] = Per1M(*p.cache_write_1h);  // when set
   j["reasoning_per_1m"] = OptionalPer1M(p.reasoning);
   j["batch_discount_percent"] = p.batch_discount_percent;
   j["as_of"] = p.as_of;
@@ -379,6 +388,7 @@ ModelPrice PriceFromFields(const Fields& f) {
   p.output = PriceFromJson(f, "output_per_1m");
   p.cached_input = OptionalPriceFromJson(f, "cached_input_per_1m");
   p.cache_write = OptionalPriceFromJson(f, "cache_write_per_1m");
+  if (f.Has("cache_write_1h_per_1m")) p.cache_write_1h = PriceFromJson(f, "cache_write_1h_per_1m");
   p.reasoning = OptionalPriceFromJson(f, "reasoning_per_1m");
   p.batch_discount_percent = f.Int("batch_discount_percent");
   p.as_of = f.String("as_of");
@@ -704,6 +714,8 @@ void WriteUsageAndCost(JsonWriter& w, const Usage& usage, const std::string& usa
                        const std::string& usage_flag, Money cost) {
   w.BeginObject("usage");
   for (const auto& [key, member] : kUsageFields) w.Int(key, usage.*member);
+  // Only when some was written for one hour, so other journals keep their bytes.
+  if (usage.cache_write_1h_tokens > 0) w.Int("cache_write_1h_tokens", usage.cache_write_1h_tokens);
   w.EndObject();
   w.Raw("usage_raw", UsageRawText(usage_raw));
   if (!usage_flag.empty()) w.String("usage_flag", usage_flag);  // only when implausible

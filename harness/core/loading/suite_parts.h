@@ -60,6 +60,9 @@ void ReadPromptMessages(SuiteContext& context, const YamlField& prompt, const Ya
 /// Once the samples are read: every insert of `prompt` holds a readable list of messages in
 /// every sample, and each sample's conversation starts and ends with a user message. `list` is
 /// the prompt's `messages:` field. Does nothing when an entry's role is missing or wrong.
+/// The `cache:` key of `prompt` into out.cache_ttl_seconds and out.cache_prefix_hash
+/// (suite_cache.cc), once the rest of the prompt is read: the prefix must exist and be fixed text.
+void ReadPromptCache(SuiteContext& context, const YamlField& prompt, PromptTemplate& out);
 void CheckPromptMessages(SuiteContext& context, const PromptTemplate& prompt, const YamlField& list,
                          const std::vector<Sample>& samples);
 OutputSpec ReadOutput(SuiteContext& context, const YamlField& output);

@@ -269,14 +269,16 @@ GateSpec ReadGate(SuiteContext& context, const YamlField& gate,
 PromptTemplate ReadPrompt(SuiteContext& context, const YamlField& prompt) {
   PromptTemplate out;
   if (!context.reader.IsMap(prompt)) return out;
-  context.reader.CheckKeys(prompt, {"system", "user", "messages"});
+  context.reader.CheckKeys(prompt, {"system", "user", "messages", "cache"});
   if (YamlField messages = context.reader.Child(prompt, "messages"); messages.present) {
     ReadPromptMessages(context, prompt, messages, out);
+    ReadPromptCache(context, prompt, out);
     return out;
   }
   out.system = ReadTemplate(context, context.reader.Child(prompt, "system")).value_or("");
   YamlField user = context.reader.Child(prompt, "user");
   if (context.reader.Require(user)) out.user = ReadTemplate(context, user).value_or("");
+  ReadPromptCache(context, prompt, out);
   return out;
 }
 

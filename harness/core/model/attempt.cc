@@ -109,6 +109,7 @@ Usage& Usage::operator+=(const Usage& o) {
   AddHeld(cache_write_tokens, o.cache_write_tokens);
   AddHeld(output_tokens, o.output_tokens);
   AddHeld(reasoning_tokens, o.reasoning_tokens);
+  AddHeld(cache_write_1h_tokens, o.cache_write_1h_tokens);
   return *this;
 }
 

@@ -50,6 +50,9 @@ struct Usage {
   int64_t cache_write_tokens = 0;   // cache creation, billed at the cache-write price
   int64_t output_tokens = 0;        // all output tokens, reasoning included
   int64_t reasoning_tokens = 0;     // the part of output_tokens spent reasoning
+  // The part of cache_write_tokens written for one hour (Anthropic's `ttl: 1h`), billed at the
+  // one-hour write price (docs/prompt-caching.md); never more than cache_write_tokens.
+  int64_t cache_write_1h_tokens = 0;
 
   int64_t TotalInput() const { return input_tokens + cached_input_tokens + cache_write_tokens; }
   /// Adds each count, held at INT64_MAX instead of wrapping around.

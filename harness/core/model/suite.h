@@ -55,6 +55,13 @@ struct PromptTemplate {
   // the one marked `cache_prefix_end: true`, all fixed text (no {{field}}, no insert), so the
   // prefix is the same for every sample. 0 when no message is marked.
   int cache_prefix_messages = 0;
+  // `cache:` (docs/prompt-caching.md): the TTL asked of the provider's prompt cache for the
+  // prefix (the system prompt, or the messages up to the marked one), in seconds: 300 or 3600.
+  // 0 = no caching requested (the key is absent).
+  int cache_ttl_seconds = 0;
+  // "sha256:..." of the prefix as written (roles and texts), set when caching is requested; a
+  // part of OpenAI's prompt_cache_key (PromptCacheKey, prompt_template.h).
+  std::string cache_prefix_hash;
 
   bool UsesMessages() const { return !messages.empty(); }
 };

@@ -18,17 +18,11 @@ constexpr int64_t kMaxCachePrefix = 100'000'000;  // kMaxTokensPerCall: no promp
 constexpr Money kMaxPerMillion = Money::FromPicos(10'000 * Money::kPicosPerDollar);
 
 const std::vector<std::string> kTopKeys = {"currency", "models"};
-const std::vector<std::string> kModelKeys = {"input",
-                                             "cached_input",
-                                             "cache_write",
-                                             "output",
-                                             "reasoning",
-                                             "batch_discount_percent",
-                                             "as_of",
-                                             "source",
-                                             "gpu_hour_usd",
-                                             "concurrency",
-                                             "min_cache_prefix_tokens"};
+const std::vector<std::string> kModelKeys = {
+    "input",       "cached_input",   "cache_write",
+    "output",      "reasoning",      "batch_discount_percent",
+    "as_of",       "source",         "gpu_hour_usd",
+    "concurrency", "cache_write_1h", "min_cache_prefix_tokens"};
 
 // A USD price per 1M tokens, as Money per token. Finer than a micro-dollar per 1M tokens
 // would not be a whole number of picodollars per token, so it is refused rather than rounded.
@@ -100,7 +94,8 @@ ModelPrice ReadModelPrice(YamlReader& reader, const YamlField& entry) {
   YamlField gpu_hour = reader.Child(entry, "gpu_hour_usd");
   if (gpu_hour.present) {
     // Time-priced: no per-token field may be given alongside.
-    for (const char* key : {"input", "output", "cached_input", "cache_write", "reasoning"}) {
+    for (const char* key :
+         {"input", "output", "cached_input", "cache_write", "cache_write_1h", "reasoning"}) {
       YamlField token_field = reader.Child(entry, key);
       if (token_field.present) {
         reader.Fail(token_field, "a model is priced either per token or by gpu_hour_usd, not both");
@@ -130,6 +125,7 @@ ModelPrice ReadModelPrice(YamlReader& reader, const YamlField& entry) {
   }
   price.cached_input = PerTokenPrice(reader, reader.Child(entry, "cached_input"));
   price.cache_write = PerTokenPrice(reader, reader.Child(entry, "cache_write"));
+  price.cache_write_1h = PerTokenPrice(reader, reader.Child(entry, "cache_write_1h"));
   price.reasoning = PerTokenPrice(reader, reader.Child(entry, "reasoning"));
   if (auto percent = reader.Integer(reader.Child(entry, "batch_discount_percent"), 0, 100)) {
     price.batch_discount_percent = static_cast<int>(*percent);
@@ -216,10 +212,14 @@ Money CallCost(const ModelPrice& price, const Usage& usage, int64_t latency_us) 
   const int64_t reasoning = std::max<int64_t>(0, usage.reasoning_tokens);
   const int64_t output = std::max<int64_t>(0, usage.output_tokens);
   const int64_t plain_output = output > reasoning ? output - reasoning : 0;
+  const int64_t writes = std::max<int64_t>(0, usage.cache_write_tokens);
+  const int64_t hour_writes = std::clamp<int64_t>(usage.cache_write_1h_tokens, 0, writes);
+  const Money write_price = price.cache_write.value_or(price.input);
   const std::pair<Money, int64_t> terms[] = {
       {price.input, usage.input_tokens},
       {price.cached_input.value_or(price.input), usage.cached_input_tokens},
-      {price.cache_write.value_or(price.input), usage.cache_write_tokens},
+      {write_price, writes - hour_writes},
+      {price.cache_write_1h.value_or(write_price), hour_writes},
       {price.output, plain_output},
       {price.reasoning.value_or(price.output), reasoning},
   };
@@ -240,6 +240,8 @@ Usage ImplausibleUsagePriced(const Usage& reported, const Usage& reserved) {
   priced.input_tokens = held(reported.input_tokens, reserved.input_tokens);
   priced.cached_input_tokens = held(reported.cached_input_tokens, 0);
   priced.cache_write_tokens = held(reported.cache_write_tokens, 0);
+  priced.cache_write_1h_tokens =
+      std::clamp<int64_t>(reported.cache_write_1h_tokens, 0, priced.cache_write_tokens);
   priced.reasoning_tokens = held(reported.reasoning_tokens, 0);
   priced.output_tokens =
       held(std::max(reported.output_tokens, priced.reasoning_tokens), reserved.output_tokens);

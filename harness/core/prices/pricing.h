@@ -20,6 +20,7 @@ struct ModelPrice {
   Money output;                       // per output token (reasoning included unless below)
   std::optional<Money> cached_input;  // per cache-read token; unset = billed at `input`
   std::optional<Money> cache_write;   // per cache-creation token; unset = billed at `input`
+  std::optional<Money> cache_write_1h;  // per one-hour cache-creation token; unset = cache_write
   std::optional<Money> reasoning;     // per reasoning token when priced apart from output
   int batch_discount_percent = 0;     // e.g. 50 for batch APIs; informational for now
   // The provider's minimum cacheable prompt prefix for the model, in tokens (docs/configs.md);
