@@ -4,7 +4,7 @@
 
 #include "tests/core/report_fixture.h"
 
-namespace taskcost {
+namespace taskcost::baseline_test {
 namespace {
 
 using testing::HandWorkedJournal;
@@ -241,4 +241,4 @@ TEST_CASE("baseline: recorded suite paths are relative and name no machine direc
   CHECK(PortablePath("../other/suite.yaml", "/home/a/repo") == "../other/suite.yaml");
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::baseline_test

@@ -7,7 +7,7 @@
 #include "harness/core/loading/run_manifest.h"
 #include "harness/core/prices/pricing.h"
 
-namespace taskcost {
+namespace taskcost::cache_price_test {
 namespace {
 
 // Claude Haiku 4.5's prices per million tokens: $1 in, $0.10 read, $1.25 5-minute write,
@@ -94,4 +94,4 @@ TEST_CASE("cache_price: the journal keeps the one-hour count, and only when ther
             "must be a count from 0 to cache_write_tokens (1000)") != std::string::npos);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::cache_price_test

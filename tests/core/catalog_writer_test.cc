@@ -2,7 +2,7 @@
 
 #include <doctest/doctest.h>
 
-namespace taskcost {
+namespace taskcost::catalog_writer_test {
 
 TEST_CASE("catalog_writer: a price per token prints as exact USD per 1M tokens") {
   // pUSD per token is the same integer as micro-USD per 1M tokens.
@@ -72,4 +72,4 @@ TEST_CASE("catalog_writer: the YAML reads back to the same prices") {
   }
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::catalog_writer_test

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace taskcost {
+namespace taskcost::charts_test {
 namespace {
 
 // The viewBox width of an <svg>.
@@ -123,4 +123,4 @@ TEST_CASE("charts: a hollow point is drawn open and left out of its line") {
   CHECK(std::count(m[1].first, m[1].second, ',') == 2);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::charts_test

@@ -4,7 +4,7 @@
 
 #include "tests/core/report_fixture.h"
 
-namespace taskcost {
+namespace taskcost::compare_test {
 namespace {
 
 using testing::HandWorkedJournal;
@@ -107,4 +107,4 @@ TEST_CASE("compare: candidates on one side only are named, other suites are refu
         "compare two runs of the same suite");
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::compare_test

@@ -2,7 +2,7 @@
 
 #include <doctest/doctest.h>
 
-namespace taskcost {
+namespace taskcost::content_hash_test {
 
 TEST_CASE("content_hash: sha256 of the concatenated parts, prefixed") {
   // FIPS 180-2 test vector: SHA-256("abc").
@@ -18,4 +18,4 @@ TEST_CASE("content_hash: sha256 of the concatenated parts, prefixed") {
   }
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::content_hash_test

@@ -2,7 +2,7 @@
 
 #include <doctest/doctest.h>
 
-namespace taskcost {
+namespace taskcost::csv_test {
 namespace {
 std::vector<std::vector<std::string>> Fields(const std::vector<CsvRecord>& records) {
   std::vector<std::vector<std::string>> out;
@@ -51,4 +51,4 @@ TEST_CASE("csv: malformed quoting is reported at the record's line") {
   }
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::csv_test

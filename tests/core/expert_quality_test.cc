@@ -7,7 +7,7 @@
 #include "harness/core/render/report_format.h"
 #include "tests/core/report_fixture.h"
 
-namespace taskcost {
+namespace taskcost::expert_quality_test {
 namespace {
 
 using testing::Call;
@@ -253,4 +253,4 @@ TEST_CASE("expert review: reviewers are averaged per sample and their agreement 
 }
 
 }  // namespace
-}  // namespace taskcost
+}  // namespace taskcost::expert_quality_test

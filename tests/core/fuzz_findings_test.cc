@@ -6,7 +6,7 @@
 #include "harness/core/loading/samples.h"
 #include "tests/fuzz/finding.h"
 
-namespace taskcost {
+namespace taskcost::fuzz_findings_test {
 
 // Finding journal-number-4e822 (numbers the JSON parser cannot hold, issue 12 item 3): the
 // journal target's line `4e822` made nlohmann's parser throw out_of_range.406 out of
@@ -39,4 +39,4 @@ TEST_CASE("fuzz finding samples_jsonl-number-9e999: a sample number too large is
   CHECK(samples.error().where.line == 1);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::fuzz_findings_test

@@ -2,7 +2,7 @@
 
 #include <doctest/doctest.h>
 
-namespace taskcost {
+namespace taskcost::gate_test {
 namespace {
 
 // $5 / $15 per 1M tokens: pUSD per token.
@@ -377,4 +377,4 @@ TEST_CASE("gate: basis points print as exact percentages") {
   CHECK(BasisPointsText(0) == "0");
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::gate_test

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-namespace taskcost {
+namespace taskcost::history_test {
 namespace {
 
 constexpr int64_t kDay = 86'400'000;
@@ -98,9 +98,9 @@ TEST_CASE("history: change against the previous run and week over week") {
   }
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::history_test
 
-namespace taskcost {
+namespace taskcost::history_test {
 
 TEST_CASE("history: partial and simulated runs are marked and left out of comparisons") {
   // small, three weeks:
@@ -173,4 +173,4 @@ TEST_CASE("history: partial and simulated runs are marked and left out of compar
   CHECK(html.find("class=\"s0 hollow\"") != std::string::npos);  // r2, r3 drawn open
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::history_test

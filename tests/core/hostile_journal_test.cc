@@ -13,7 +13,7 @@
 #include "harness/core/loading/run_manifest.h"
 #include "tests/core/report_fixture.h"
 
-namespace taskcost {
+namespace taskcost::hostile_journal_test {
 namespace {
 
 using testing::MakeAttempts;
@@ -153,4 +153,4 @@ TEST_CASE("hostile journal: the spread over repeats of an overflowed figure is t
 }
 
 }  // namespace
-}  // namespace taskcost
+}  // namespace taskcost::hostile_journal_test

@@ -13,7 +13,7 @@
 #include "harness/core/render/svg.h"
 #include "tests/core/report_fixture.h"
 
-namespace taskcost {
+namespace taskcost::html_report_test {
 namespace {
 
 using testing::HandWorkedJournal;
@@ -247,4 +247,4 @@ TEST_CASE("report evidence: the last attempt's output, the sample as input") {
   CHECK(Abbreviate("aé", 2) == "a … (2 more bytes)");  // never cuts inside a character
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::html_report_test

@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-namespace taskcost {
+namespace taskcost::intervals_test {
 namespace {
 
 // Four decimals, as the published tables print them.
@@ -161,4 +161,4 @@ TEST_CASE("intervals: the smallest settling n by bisection") {
   CHECK_FALSE(SmallestSettlingN(80, 1'000'000, [](int64_t) { return false; }));
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::intervals_test

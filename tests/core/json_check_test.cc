@@ -9,7 +9,7 @@
 
 #include "harness/core/formats/json_parse.h"
 
-namespace taskcost {
+namespace taskcost::json_check_test {
 namespace {
 
 // Texts both judged and parsed by the tests below: odd JSON first, then texts that are not JSON.
@@ -166,4 +166,4 @@ TEST_CASE("json parse: a file's JSON is refused at its line and column") {
 }
 
 }  // namespace
-}  // namespace taskcost
+}  // namespace taskcost::json_check_test

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace taskcost {
+namespace taskcost::json_writer_test {
 namespace {
 
 // What a JSON tree's compact dump writes for the same value: the text JsonWriter promises.
@@ -128,4 +128,4 @@ TEST_CASE("json_writer: objects and arrays are written as a tree dump writes the
   CHECK(out == TreeDump(tree));
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::json_writer_test

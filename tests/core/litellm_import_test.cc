@@ -4,7 +4,7 @@
 
 #include "harness/core/prices/catalog_writer.h"
 
-namespace taskcost {
+namespace taskcost::litellm_import_test {
 namespace {
 
 // The registry's shape: a "sample_spec" example entry, per-token USD numbers, and fields this
@@ -155,4 +155,4 @@ TEST_CASE("litellm_import: prices that cannot be exact or are not numbers are re
   CHECK(ImportErrors(options) == "\"gpt-4.2\" is not in litellm.json, did you mean \"gpt-4.1\"?");
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::litellm_import_test

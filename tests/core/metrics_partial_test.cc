@@ -14,7 +14,7 @@
 #include "harness/core/model/task_state.h"
 #include "tests/core/report_fixture.h"
 
-namespace taskcost {
+namespace taskcost::metrics_partial_test {
 namespace {
 
 using testing::Call;
@@ -281,9 +281,9 @@ TEST_CASE("partial: a complete run prints no partial wording") {
   CHECK(nlohmann::json::parse(ReportToJson(r)).at("partial") == false);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::metrics_partial_test
 
-namespace taskcost {
+namespace taskcost::metrics_partial_test {
 
 TEST_CASE("partial: the verdict's success change is between the finished tasks' rates") {
   // BudgetStoppedJournal: small 3 of 4 finished, big 3 of 4: 75.0% vs 75.0%, 0.0 pp (over
@@ -295,9 +295,9 @@ TEST_CASE("partial: the verdict's success change is between the finished tasks' 
         std::string::npos);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::metrics_partial_test
 
-namespace taskcost {
+namespace taskcost::metrics_partial_test {
 
 TEST_CASE("partial: a candidate that finished no task is inconclusive, not kept") {
   // small's only tasks were cut before a retry: s1 rate_limit, s2 server, both at attempt 1.
@@ -315,4 +315,4 @@ TEST_CASE("partial: a candidate that finished no task is inconclusive, not kept"
         "of 2 tasks finished (baseline 2 of 2)");
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::metrics_partial_test

@@ -6,7 +6,7 @@
 #include "harness/core/metrics/metrics.h"
 #include "tests/core/report_fixture.h"
 
-namespace taskcost {
+namespace taskcost::metrics_scorers_test {
 namespace {
 
 using testing::Call;
@@ -99,4 +99,4 @@ TEST_CASE("metrics: a cascade's steps fold into one task, and step costs add up 
 }
 
 }  // namespace
-}  // namespace taskcost
+}  // namespace taskcost::metrics_scorers_test

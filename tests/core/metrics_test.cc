@@ -7,7 +7,7 @@
 #include "harness/core/render/report_tables.h"
 #include "tests/core/report_fixture.h"
 
-namespace taskcost {
+namespace taskcost::metrics_test {
 namespace {
 
 using testing::Call;
@@ -256,9 +256,9 @@ TEST_CASE("metrics: monthly figures beyond Money's range are unset, not a crash"
   CHECK(big.monthly_ai_cost->ToExactString() == "46666.66667");  // 1e7 x $0.004666666667 fits
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::metrics_test
 
-namespace taskcost {
+namespace taskcost::metrics_test {
 
 TEST_CASE("metrics: cached attempts cost their original usage in task figures, $0 in spend") {
   // big's s1 and s2 ($0.0035 each) were answered by the response cache.
@@ -341,4 +341,4 @@ TEST_CASE("metrics: the spread across repeats of cost per successful task and su
   }
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::metrics_test

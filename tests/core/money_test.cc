@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <stdexcept>
 
-namespace taskcost {
+namespace taskcost::money_test {
 namespace {
 Money Usd(const char* text) { return Money::ParseUsd(text).value(); }
 }  // namespace
@@ -126,4 +126,4 @@ TEST_CASE("money: sums that stay in range are exact, the edges included") {
   CHECK_THROWS_AS(Usd("5000000").Times(2), std::overflow_error);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::money_test

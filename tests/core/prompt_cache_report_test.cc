@@ -17,7 +17,7 @@
 #include "harness/core/render/report_render.h"
 #include "tests/core/report_fixture.h"
 
-namespace taskcost {
+namespace taskcost::prompt_cache_report_test {
 namespace {
 
 // $X per 1M tokens = X micro-dollars per 1M = X x 10^6 picodollars per token.
@@ -168,6 +168,22 @@ TEST_CASE(
   CHECK(sonnet.cache_saving == Money::FromPicos(-750'000'000));
 }
 
+TEST_CASE("prompt cache report: one-hour cache writes are costed at the one-hour write price") {
+  RunManifest m = CacheManifest();
+  m.candidates[0].price.cache_write_1h = Per1M(6'000'000);  // $6 per 1M: 2x the $3 input
+  std::vector<Attempt> journal = {
+      Call("s1", "sonnet", Tokens(1'000, 0, 1'000, 100), 0),
+      Call("s2", "sonnet", Tokens(1'000, 0, 1'000, 100), 0)};
+  journal[1].usage.cache_write_1h_tokens = 600;  // of its 1,000 written, 600 for an hour
+  const Report report = ComputeReport(m, journal);
+  const CandidateMetrics& sonnet = report.candidates[0];
+  // Written: 1,000 + 400 at $3.75/1M = 5,250 micro-dollars, 600 at $6/1M = 3,600: $0.00885.
+  // Uncached: 2,000 at $3/1M = $0.006; saving 6,000 - 8,850 = -2,850 micro-dollars.
+  CHECK(sonnet.cache_write_tokens == 2'000);
+  CHECK(sonnet.cache_write_cost == Money::FromPicos(8'850'000'000));
+  CHECK(sonnet.cache_saving == Money::FromPicos(-2'850'000'000));
+}
+
 TEST_CASE("prompt cache report: a cost past Money's range is the overflow amount, not a wrap") {
   RunManifest m = CacheManifest();
   m.candidates[0].price.cached_input = Money::FromPicos(INT64_MAX / 2);
@@ -292,4 +308,4 @@ TEST_CASE("prompt cache report: a run without cache usage renders no caching fig
 }
 
 }  // namespace
-}  // namespace taskcost
+}  // namespace taskcost::prompt_cache_report_test

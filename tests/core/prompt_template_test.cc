@@ -2,7 +2,7 @@
 
 #include <doctest/doctest.h>
 
-namespace taskcost {
+namespace taskcost::prompt_template_test {
 namespace {
 Sample MakeSample() {
   Sample s;
@@ -51,4 +51,4 @@ TEST_CASE("prompt_template: syntax problems") {
   CHECK_FALSE(RenderTemplate("{{text", MakeSample()).ok());
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::prompt_template_test

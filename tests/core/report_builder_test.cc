@@ -6,7 +6,7 @@
 #include "harness/core/render/report_json.h"
 #include "tests/core/report_fixture.h"
 
-namespace taskcost {
+namespace taskcost::report_builder_test {
 
 TEST_CASE("report builder: one attempt at a time gives the same report as the whole journal") {
   RunManifest m = testing::TwoCandidateManifest(4);
@@ -39,9 +39,9 @@ TEST_CASE("report builder: no attempt gives the empty report of the manifest") {
   CHECK_FALSE(r.candidates[0].cost_per_success.has_value());
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::report_builder_test
 
-namespace taskcost {
+namespace taskcost::report_builder_test {
 
 TEST_CASE("report builder: a repeat the manifest does not plan still counts, in key order") {
   RunManifest m = testing::TwoCandidateManifest(2);  // one repeat planned
@@ -72,4 +72,4 @@ TEST_CASE("report builder: a repeat the manifest does not plan still counts, in 
   CHECK((r.tasks[4].sample_id == "s2" && r.tasks[4].state == TaskState::kNotRun));
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::report_builder_test

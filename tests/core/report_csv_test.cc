@@ -5,7 +5,7 @@
 #include "harness/core/formats/csv.h"
 #include "tests/core/report_fixture.h"
 
-namespace taskcost {
+namespace taskcost::report_csv_test {
 
 TEST_CASE("csv: fields are quoted by RFC 4180 and never read as formulas") {
   CHECK(CsvField("plain") == "plain");
@@ -59,4 +59,4 @@ TEST_CASE("csv report: hostile sample ids survive a round trip through a CSV rea
   CHECK((*parsed)[1].fields.size() == 13);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::report_csv_test

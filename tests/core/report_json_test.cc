@@ -6,7 +6,7 @@
 
 #include "tests/core/report_fixture.h"
 
-namespace taskcost {
+namespace taskcost::report_json_test {
 namespace {
 
 using Json = nlohmann::ordered_json;
@@ -231,4 +231,4 @@ TEST_CASE("report_json: output is stable") {
   CHECK(once.rfind("{\n  \"format\": \"taskcost-report\",\n  \"version\": 1,\n", 0) == 0);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::report_json_test

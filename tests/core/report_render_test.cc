@@ -7,7 +7,7 @@
 #include "harness/core/render/report_format.h"
 #include "tests/core/report_fixture.h"
 
-namespace taskcost {
+namespace taskcost::report_render_test {
 namespace {
 
 using E = ErrorClass;
@@ -315,9 +315,9 @@ TEST_CASE("report_render: Markdown is GitHub-flavoured pipe tables") {
   }
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::report_render_test
 
-namespace taskcost {
+namespace taskcost::report_render_test {
 
 TEST_CASE("report_render: spend this run is kept apart from what the tasks cost") {
   std::vector<Attempt> attempts = testing::HandWorkedJournal();
@@ -365,4 +365,4 @@ TEST_CASE("report_render: runs with repeats show the spread across repeats") {
   CHECK_FALSE(Contains(RenderTerminal(HandWorkedReport(), false), "repeat spread"));
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::report_render_test

@@ -6,7 +6,7 @@
 #include "harness/core/metrics/metrics.h"
 #include "tests/core/report_fixture.h"
 
-namespace taskcost {
+namespace taskcost::reprice_test {
 namespace {
 
 using testing::HandWorkedJournal;
@@ -159,9 +159,9 @@ TEST_CASE("reprice: a step's candidate left out of the run is priced from the ca
   CHECK(RecordedPrices(m).at("small").input == Money::FromPicos(testing::kSmallIn));
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::reprice_test
 
-namespace taskcost {
+namespace taskcost::reprice_test {
 
 TEST_CASE("reprice: an LLM judge's calls are re-priced at the judge's price, apart from tasks") {
   RunManifest m = Manifest();
@@ -199,4 +199,4 @@ TEST_CASE("reprice: an LLM judge's calls are re-priced at the judge's price, apa
         "no price for \"judge-model\" (candidate judge(tone)) in new.yaml");
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::reprice_test

@@ -2,7 +2,7 @@
 
 #include <doctest/doctest.h>
 
-namespace taskcost {
+namespace taskcost::result_test {
 
 TEST_CASE("result: errors print as file:line:col: path: message") {
   CHECK(MakeError("unknown provider \"opnai\"", "candidates[1].provider", {"suite.yaml", 14, 5})
@@ -19,4 +19,4 @@ TEST_CASE("result: suggestions catch typos, swapped letters, and nothing far awa
   CHECK_FALSE(ClosestMatch("deploy", verbs).has_value());
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::result_test

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <string>
 
-namespace taskcost {
+namespace taskcost::run_manifest_test {
 namespace {
 
 Money Usd(const char* text) { return Money::ParseUsd(text).value(); }
@@ -468,9 +468,9 @@ TEST_CASE("run_manifest: run.json errors name the file and the field's JSON poin
         "parsing value - unexpected end of input; expected '[', '{', or a literal");
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::run_manifest_test
 
-namespace taskcost {
+namespace taskcost::run_manifest_test {
 
 TEST_CASE("run_manifest: the settings --resume keeps round-trip, and are optional") {
   RunManifest m = FullManifest();
@@ -504,4 +504,4 @@ TEST_CASE("run_manifest: numbers past a double and deep nesting in run.json are 
   CHECK(ManifestError(deep).ends_with(": nested more than 64 levels deep"));
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::run_manifest_test

@@ -2,7 +2,7 @@
 
 #include <doctest/doctest.h>
 
-namespace taskcost {
+namespace taskcost::samples_test {
 namespace {
 using Fields = std::map<std::string, std::string>;
 }  // namespace
@@ -176,4 +176,4 @@ TEST_CASE("samples: limits stop the file at the row that passes them") {
   }
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::samples_test

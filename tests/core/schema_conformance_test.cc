@@ -21,7 +21,7 @@
 
 #include "harness/core/schema/validate.h"
 
-namespace taskcost {
+namespace taskcost::schema_conformance_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -136,4 +136,4 @@ TEST_CASE("schema conformance: draft7 optional tests and formats") {
 }
 
 }  // namespace
-}  // namespace taskcost
+}  // namespace taskcost::schema_conformance_test

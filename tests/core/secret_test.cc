@@ -11,7 +11,7 @@
 
 #include "harness/core/model/http.h"
 
-namespace taskcost {
+namespace taskcost::secret_test {
 namespace {
 
 template <class T, class = void>
@@ -101,4 +101,4 @@ TEST_CASE("secret: a reply is redacted in its body, headers and failure message"
 }
 
 }  // namespace
-}  // namespace taskcost
+}  // namespace taskcost::secret_test

@@ -6,7 +6,7 @@
 
 #include "harness/core/model/money.h"
 
-namespace taskcost {
+namespace taskcost::stats_test {
 
 TEST_CASE("stats: nearest-rank percentile is the value at rank ceil(p/100 x n)") {
   SUBCASE("n = 1: every percentile is the only value") {
@@ -80,4 +80,4 @@ TEST_CASE("stats: tenths round half away from zero") {
   CHECK(RoundTenths(-0.04) == 0);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::stats_test

@@ -7,7 +7,7 @@
 #include "harness/core/loading/suite_loader.h"
 #include "tests/core/config_test_util.h"
 
-namespace taskcost {
+namespace taskcost::suite_cache_test {
 namespace {
 
 using testing::TempDir;
@@ -125,4 +125,4 @@ TEST_CASE("suite_cache: OpenAI's prompt_cache_key names the suite, candidate and
   CHECK(PromptCacheKey("s", "one", "sha256:abc").size() == 49);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::suite_cache_test

@@ -4,7 +4,7 @@
 #include "harness/core/loading/suite_loader.h"
 #include "tests/core/config_test_util.h"
 
-namespace taskcost {
+namespace taskcost::suite_composite_test {
 namespace {
 
 using testing::TempDir;
@@ -79,9 +79,9 @@ TEST_CASE("suite_composite: problems are located at the step") {
 }
 
 }  // namespace
-}  // namespace taskcost
+}  // namespace taskcost::suite_composite_test
 
-namespace taskcost {
+namespace taskcost::suite_composite_test {
 namespace {
 
 const char* kShapedChain =
@@ -135,4 +135,4 @@ TEST_CASE("suite_composite: a step's output problems are located at the step") {
         "earlier steps may answer in another shape)");
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::suite_composite_test

@@ -6,7 +6,7 @@
 #include "harness/core/formats/user_files.h"
 #include "tests/core/config_test_util.h"
 
-namespace taskcost {
+namespace taskcost::suite_loader_test {
 namespace {
 
 using testing::FixturePath;
@@ -468,9 +468,9 @@ TEST_CASE("suite_loader: catalog checks name the candidate's field") {
             "; add it there or correct candidates[1].price");
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::suite_loader_test
 
-namespace taskcost {
+namespace taskcost::suite_loader_test {
 
 TEST_CASE("suite_loader: a schema that does not compile is located in the suite") {
   const std::string schema_line =
@@ -496,9 +496,9 @@ TEST_CASE("suite_loader: a schema that does not compile is located in the suite"
   }
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::suite_loader_test
 
-namespace taskcost {
+namespace taskcost::suite_loader_test {
 
 TEST_CASE("suite_loader: the gate block sets the gate's limits") {
   SUBCASE("without a gate block: +10% cost, -5 pp success, nothing else") {
@@ -553,4 +553,4 @@ TEST_CASE("suite_loader: the gate block sets the gate's limits") {
   }
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::suite_loader_test

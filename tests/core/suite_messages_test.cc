@@ -6,7 +6,7 @@
 #include "harness/core/loading/suite_loader.h"
 #include "tests/core/config_test_util.h"
 
-namespace taskcost {
+namespace taskcost::suite_messages_test {
 namespace {
 
 using testing::TempDir;
@@ -283,4 +283,4 @@ TEST_CASE("suite_messages: an entry needs role and content, an insert neither") 
         "suite.yaml:5:7: prompt.messages[0]: missing required key \"content\"");
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::suite_messages_test

@@ -4,7 +4,7 @@
 #include "harness/core/loading/suite_loader.h"
 #include "tests/core/config_test_util.h"
 
-namespace taskcost {
+namespace taskcost::suite_tags_test {
 namespace {
 
 const char* kTagged =
@@ -72,4 +72,4 @@ TEST_CASE("suite tags: errors name the file, line and field") {
         "suite.yaml:2:1: unknown key \"tag\", did you mean \"tags\"?");
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::suite_tags_test

@@ -5,7 +5,7 @@
 #include "harness/core/render/report_format.h"
 #include "tests/core/report_fixture.h"
 
-namespace taskcost {
+namespace taskcost::summary_test {
 namespace {
 
 SuiteSummary Summary(const std::string& name, const std::string& feature, int64_t volume,
@@ -72,9 +72,9 @@ TEST_CASE("summary: a feature weighs its suites by volume and flags negative ROI
   CHECK(html.find("data-chart=\"summary-cost\"") != std::string::npos);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::summary_test
 
-namespace taskcost {
+namespace taskcost::summary_test {
 
 TEST_CASE("summary: a suite whose latest run is partial is flagged in every row and a line") {
   RunManifest manifest = testing::TwoCandidateManifest(4);
@@ -100,4 +100,4 @@ TEST_CASE("summary: a suite whose latest run is partial is flagged in every row 
         std::string::npos);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::summary_test

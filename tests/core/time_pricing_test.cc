@@ -15,7 +15,7 @@
 #include "tests/core/config_test_util.h"
 #include "tests/core/report_fixture.h"
 
-namespace taskcost {
+namespace taskcost::time_pricing_test {
 namespace {
 
 std::string ParseErrors(const std::string& yaml) {
@@ -214,4 +214,4 @@ TEST_CASE("time pricing: the catalog writer and baselines keep the GPU-hour fiel
   CHECK_FALSE(read->candidates[0].price.TimePriced());
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::time_pricing_test

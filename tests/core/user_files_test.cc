@@ -10,7 +10,7 @@
 #include "harness/core/formats/yaml_util.h"
 #include "tests/core/config_test_util.h"
 
-namespace taskcost {
+namespace taskcost::user_files_test {
 namespace {
 
 using testing::TempDir;
@@ -160,4 +160,4 @@ TEST_CASE("yaml_util: a number JSON cannot hold is an error at its place") {
         "s.yaml:1:23: params.temperature: the number 1e999 is too large to hold");
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::user_files_test

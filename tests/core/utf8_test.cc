@@ -4,7 +4,7 @@
 
 #include <string_view>
 
-namespace taskcost {
+namespace taskcost::utf8_test {
 
 // Boundaries from the Unicode Standard, table 3-7 (well-formed UTF-8 byte sequences).
 TEST_CASE("utf8: the length of each well-formed sequence, 0 for every ill-formed one") {
@@ -30,4 +30,4 @@ TEST_CASE("utf8: the length of each well-formed sequence, 0 for every ill-formed
   CHECK(Utf8SequenceLength("\xC3\x41"sv, 0) == 0);            // 'A' where a continuation goes
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::utf8_test

@@ -7,7 +7,7 @@
 #include <thread>
 #include <vector>
 
-namespace taskcost {
+namespace taskcost::validate_test {
 namespace {
 
 using Lines = std::vector<std::string>;
@@ -367,4 +367,4 @@ TEST_CASE("validate: one validator is shared by several threads") {
 }
 
 }  // namespace
-}  // namespace taskcost
+}  // namespace taskcost::validate_test

@@ -5,7 +5,7 @@
 #include "harness/core/render/report_format.h"
 #include "tests/core/report_fixture.h"
 
-namespace taskcost {
+namespace taskcost::verdict_test {
 namespace {
 
 using testing::MakeCandidate;
@@ -236,9 +236,9 @@ TEST_CASE("verdict: overall keeps the baseline when nothing qualifies") {
         "being worse");
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::verdict_test
 
-namespace taskcost {
+namespace taskcost::verdict_test {
 
 TEST_CASE("verdict: an interval bound that rounds to 0.0 keeps its sign") {
   // The case: an upper end of -0.033 pp printed as "..0.0", as if it touched zero.
@@ -251,4 +251,4 @@ TEST_CASE("verdict: an interval bound that rounds to 0.0 keeps its sign") {
   CHECK(FormatBound(2.66) == "2.7");
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::verdict_test

@@ -2,7 +2,7 @@
 
 #include <doctest/doctest.h>
 
-namespace taskcost {
+namespace taskcost::yaml_util_test {
 namespace {
 
 // Reads `yaml` and hands the reader and the document's root to `read`.
@@ -128,9 +128,9 @@ TEST_CASE("yaml_util: YAML to JSON keeps YAML types, key order and quoted string
   }
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::yaml_util_test
 
-namespace taskcost {
+namespace taskcost::yaml_util_test {
 
 TEST_CASE("yaml_util: a scalar of 300,000 digits is matched in one pass, without recursion") {
   // The core schema's number patterns ran in std::regex, which recursed once per character and
@@ -152,4 +152,4 @@ TEST_CASE("yaml_util: an alias that contains itself is refused, not followed for
   CHECK(deep.error().ToString() == "c.yaml:1:65: nested more than 64 levels deep");
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::yaml_util_test

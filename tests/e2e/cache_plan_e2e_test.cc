@@ -9,7 +9,7 @@
 #include "tests/e2e/cli_process.h"
 #include "tests/e2e/sim_suite.h"
 
-namespace taskcost {
+namespace taskcost::cache_plan_e2e_test {
 namespace {
 using nlohmann::json;
 
@@ -336,4 +336,4 @@ TEST_CASE("e2e selection: --limit, --samples and --candidates run a subset") {
   }
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::cache_plan_e2e_test

@@ -12,7 +12,7 @@
 
 #include "tests/e2e/cli_process.h"
 
-namespace taskcost {
+namespace taskcost::demo_e2e_test {
 namespace {
 using nlohmann::json;
 
@@ -184,4 +184,4 @@ TEST_CASE("e2e: the demo's printed figures recompute from the journal and the pr
   }
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::demo_e2e_test

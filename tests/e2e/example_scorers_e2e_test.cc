@@ -9,7 +9,7 @@
 #include "tests/e2e/cli_process.h"
 #include "tests/e2e/sim_suite.h"
 
-namespace taskcost {
+namespace taskcost::example_scorers_e2e_test {
 namespace {
 using nlohmann::json;
 
@@ -147,4 +147,4 @@ TEST_CASE("e2e: the example command scorers judge a simulated run") {
   CHECK(big.at("quality_score").get<double>() == doctest::Approx(4.25 / 6));
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::example_scorers_e2e_test

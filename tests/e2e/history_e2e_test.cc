@@ -15,7 +15,7 @@
 #include "tests/e2e/cli_process.h"
 #include "tests/e2e/sim_suite.h"
 
-namespace taskcost {
+namespace taskcost::history_e2e_test {
 
 TEST_CASE("e2e: history across three runs shows the change between them") {
   using nlohmann::json;
@@ -157,4 +157,4 @@ TEST_CASE("e2e: history and summary usage errors") {
         "taskcost: error: no run of suite \"no-such-suite\" under " + out.path() + "\n");
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::history_e2e_test

@@ -18,7 +18,7 @@
 #include "tests/e2e/sim_suite.h"
 #include "tests/edge/scripted_server.h"
 
-namespace taskcost {
+namespace taskcost::hostile_server_e2e_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -163,4 +163,4 @@ TEST_CASE("hostile server: 64 endless replies at once end as too large, in bound
 }
 
 }  // namespace
-}  // namespace taskcost
+}  // namespace taskcost::hostile_server_e2e_test

@@ -11,7 +11,7 @@
 
 #include "tests/e2e/cli_process.h"
 
-namespace taskcost {
+namespace taskcost::init_e2e_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -244,4 +244,4 @@ TEST_CASE("e2e init: each refusal is exit 2 with its located message, and writes
         std::string::npos);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::init_e2e_test

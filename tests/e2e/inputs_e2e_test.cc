@@ -18,7 +18,7 @@
 #include "tests/e2e/cli_process.h"
 #include "tests/e2e/sim_suite.h"
 
-namespace taskcost {
+namespace taskcost::inputs_e2e_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -401,4 +401,4 @@ TEST_CASE("e2e inputs: the verbs with subcommands print their whole help") {
   CHECK(review.out.find("--exclude-failed") != std::string::npos);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::inputs_e2e_test

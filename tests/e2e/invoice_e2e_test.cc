@@ -12,7 +12,7 @@
 
 #include "tests/e2e/cli_process.h"
 
-namespace taskcost {
+namespace taskcost::invoice_e2e_test {
 namespace {
 using nlohmann::json;
 
@@ -130,4 +130,4 @@ TEST_CASE("e2e: invoice extraction runs offline and its scorers recompute from t
 }
 
 }  // namespace
-}  // namespace taskcost
+}  // namespace taskcost::invoice_e2e_test

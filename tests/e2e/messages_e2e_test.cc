@@ -10,7 +10,7 @@
 #include "tests/e2e/cli_process.h"
 #include "tests/e2e/sim_suite.h"
 
-namespace taskcost {
+namespace taskcost::messages_e2e_test {
 namespace {
 using nlohmann::json;
 
@@ -129,4 +129,4 @@ TEST_CASE("e2e: validate locates a messages suite's errors and exits 2") {
                    "item 2 role \"system\" is not \"user\" or \"assistant\"") != std::string::npos);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::messages_e2e_test

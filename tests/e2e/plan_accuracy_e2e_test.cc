@@ -14,7 +14,7 @@
 
 #include "tests/e2e/cli_process.h"
 
-namespace taskcost {
+namespace taskcost::plan_accuracy_e2e_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -147,4 +147,4 @@ TEST_CASE("e2e plan: the expected cost is within 10% of a clean simulated run") 
   }
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::plan_accuracy_e2e_test

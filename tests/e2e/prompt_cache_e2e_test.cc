@@ -11,7 +11,7 @@
 #include "tests/e2e/cli_process.h"
 #include "tests/e2e/sim_suite.h"
 
-namespace taskcost {
+namespace taskcost::prompt_cache_e2e_test {
 namespace {
 using nlohmann::json;
 
@@ -161,4 +161,4 @@ TEST_CASE("e2e: validate refuses cache: with messages but no end of the prefix")
                    "mark the last fixed message with cache_prefix_end: true") != std::string::npos);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::prompt_cache_e2e_test

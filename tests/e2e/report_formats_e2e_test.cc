@@ -9,7 +9,7 @@
 #include "tests/e2e/cli_process.h"
 #include "tests/e2e/sim_suite.h"
 
-namespace taskcost {
+namespace taskcost::report_formats_e2e_test {
 
 TEST_CASE("e2e: report --format csv has one row per task with its hand-worked figures") {
   TempDir dir;
@@ -66,4 +66,4 @@ TEST_CASE("e2e: report --format html -o - prints the page, unknown formats are r
   CHECK(pdf.err == "taskcost: error: --format: expected text, html or csv, got \"pdf\"\n");
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::report_formats_e2e_test

@@ -7,7 +7,7 @@
 #include "tests/e2e/cli_process.h"
 #include "tests/e2e/sim_suite.h"
 
-namespace taskcost {
+namespace taskcost::schema_e2e_test {
 namespace {
 
 std::string Nested(int levels) {
@@ -62,4 +62,4 @@ TEST_CASE("schema e2e: a $ref to itself and a pattern RE2 cannot run are refused
 }
 
 }  // namespace
-}  // namespace taskcost
+}  // namespace taskcost::schema_e2e_test

@@ -7,7 +7,7 @@
 #include "harness/edge/transport.h"
 #include "tests/edge/scripted_server.h"
 
-namespace taskcost {
+namespace taskcost::curl_transport_test {
 namespace {
 
 using namespace std::chrono_literals;
@@ -380,4 +380,4 @@ TEST_CASE("curl_transport: a reply larger than its limit ends the request, as to
   CHECK(fits.body.size() == 5'000);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::curl_transport_test

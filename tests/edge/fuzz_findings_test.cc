@@ -9,7 +9,7 @@
 #include "tests/edge/temp_dir.h"
 #include "tests/fuzz/finding.h"
 
-namespace taskcost {
+namespace taskcost::fuzz_findings_test {
 
 // Finding journal-number-4e822 (tests/core has the line alone): between a header and an
 // attempt line, the line `4e822` threw nlohmann's out_of_range.406 out of ReadJournal, so
@@ -32,4 +32,4 @@ TEST_CASE(
   CHECK(journal.error().where.line == 2);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::fuzz_findings_test

@@ -8,7 +8,7 @@
 
 #include "tests/edge/temp_dir.h"
 
-namespace taskcost {
+namespace taskcost::history_db_test {
 namespace {
 
 HistoryPoint Point(const std::string& suite, const std::string& run, int64_t at,
@@ -227,4 +227,4 @@ TEST_CASE("history index: tables of another shape or an older schema are emptied
   }
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::history_db_test

@@ -9,7 +9,7 @@
 #include "harness/edge/journal.h"
 #include "tests/edge/temp_dir.h"
 
-namespace taskcost {
+namespace taskcost::journal_stream_test {
 namespace {
 
 using testing::TempDir;
@@ -101,4 +101,4 @@ TEST_CASE("journal stream: a header without its newline is a journal with no att
   CHECK(result->attempts == 0);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::journal_stream_test

@@ -13,7 +13,7 @@
 #include "tests/edge/temp_dir.h"
 #include "tests/sanitized.h"
 
-namespace taskcost {
+namespace taskcost::journal_test {
 namespace {
 
 using testing::TempDir;
@@ -238,4 +238,4 @@ TEST_CASE("journal: 100k lines are read back whole") {
   CHECK(read.value().attempts.back().cost.picos() == 27'000'000 + kLines - 1);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::journal_test

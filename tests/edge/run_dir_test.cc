@@ -18,7 +18,7 @@
 
 #include "tests/edge/temp_dir.h"
 
-namespace taskcost {
+namespace taskcost::run_dir_test {
 
 TEST_CASE("run_dir: runs started in the same second get their own directories") {
   testing::TempDir dir;
@@ -117,9 +117,9 @@ TEST_CASE("run_dir: a new run's directory is locked, and refused when it holds a
                                        " to continue it, or choose another --out");
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::run_dir_test
 
-namespace taskcost {
+namespace taskcost::run_dir_test {
 
 TEST_CASE("run_dir: a sheet, scores file or baseline from outside is read bounded") {
   testing::TempDir dir;
@@ -144,4 +144,4 @@ TEST_CASE("run_dir: a sheet, scores file or baseline from outside is read bounde
   CHECK(read->size() == size_t{64} << 20);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::run_dir_test

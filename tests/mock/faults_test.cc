@@ -3,7 +3,7 @@
 #include "harness/mock/simulator.h"
 #include "tests/mock/mock_client.h"
 
-namespace taskcost {
+namespace taskcost::faults_test {
 namespace {
 
 using namespace taskcost::testing;
@@ -198,4 +198,4 @@ TEST_CASE("faults: rates are probabilities over many tasks") {
 }
 
 }  // namespace
-}  // namespace taskcost
+}  // namespace taskcost::faults_test

@@ -6,7 +6,7 @@
 #include "harness/mock/simulator.h"
 #include "tests/mock/mock_client.h"
 
-namespace taskcost {
+namespace taskcost::messages_sim_test {
 namespace {
 
 using namespace taskcost::testing;
@@ -65,4 +65,4 @@ TEST_CASE("messages_sim: Anthropic refuses a system message inside messages, as 
         "messages.0.role: Input should be 'user' or 'assistant'");
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::messages_sim_test

@@ -3,7 +3,7 @@
 #include "harness/mock/simulator.h"
 #include "tests/mock/mock_client.h"
 
-namespace taskcost {
+namespace taskcost::profile_test {
 namespace {
 
 using testing::ReadText;
@@ -149,4 +149,4 @@ TEST_CASE("simulator profile: LoadSimulatorProfile reads a file and says when it
 }
 
 }  // namespace
-}  // namespace taskcost
+}  // namespace taskcost::profile_test

@@ -18,7 +18,7 @@
 #include "harness/mock/simulator.h"
 #include "tests/mock/mock_client.h"
 
-namespace taskcost {
+namespace taskcost::prompt_cache_sim_test {
 namespace {
 
 using namespace taskcost::testing;
@@ -165,4 +165,4 @@ TEST_CASE("prompt_cache_sim: a profile gives cache_min_tokens or the fixed fract
                         "instead: give one or the other"));
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::prompt_cache_sim_test

@@ -7,7 +7,7 @@
 #include "harness/mock/simulator.h"
 #include "tests/mock/mock_client.h"
 
-namespace taskcost {
+namespace taskcost::rate_limit_test {
 namespace {
 
 using namespace taskcost::testing;
@@ -178,4 +178,4 @@ TEST_CASE("rate_limit: the running simulator enforces the window and counts refu
   CHECK(stats.by_status[429] == 1);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::rate_limit_test

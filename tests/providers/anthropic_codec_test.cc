@@ -6,7 +6,7 @@
 #include "harness/providers/codec.h"
 #include "tests/providers/wire_test_util.h"
 
-namespace taskcost {
+namespace taskcost::anthropic_codec_test {
 namespace {
 
 using nlohmann::json;
@@ -333,4 +333,4 @@ TEST_CASE("anthropic codec: unreadable 2xx bodies are invalid output") {
 }
 
 }  // namespace
-}  // namespace taskcost
+}  // namespace taskcost::anthropic_codec_test

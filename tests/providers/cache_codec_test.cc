@@ -15,7 +15,7 @@
 #include "harness/providers/codec.h"
 #include "tests/providers/wire_test_util.h"
 
-namespace taskcost {
+namespace taskcost::cache_codec_test {
 namespace {
 
 using testing::WireProvider;
@@ -122,4 +122,4 @@ TEST_CASE("cache_codec: OpenAI sends prompt_cache_key after the output cap, prom
         std::string::npos);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::cache_codec_test

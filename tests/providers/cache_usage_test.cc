@@ -8,7 +8,7 @@
 #include "harness/providers/codec.h"
 #include "tests/providers/wire_test_util.h"
 
-namespace taskcost {
+namespace taskcost::cache_usage_test {
 namespace {
 
 ProviderReply ReplyWithUsage(const std::string& usage) {
@@ -49,4 +49,4 @@ TEST_CASE("cache_usage: a one-hour count above the writes is implausible") {
   CHECK(reply.usage.cache_write_1h_tokens == 0);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::cache_usage_test

@@ -6,7 +6,7 @@
 #include "tests/fuzz/finding.h"
 #include "tests/fuzz/reply_target.h"
 
-namespace taskcost {
+namespace taskcost::fuzz_findings_test {
 
 // Finding openai_reply-usage-beyond-int64 (money overflow, issue 12 item 4): the codec test's
 // reply with "completion_tokens":18446744073709551615 read as INT64_MAX output tokens, and
@@ -39,4 +39,4 @@ TEST_CASE("fuzz finding openai_reply-usage-beyond-int64: usage past int64 is pri
   CHECK(CallCost(price, priced, 0) == Money::ParseUsd("0.001").value());
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::fuzz_findings_test

@@ -14,7 +14,7 @@
 #include "harness/providers/codec.h"
 #include "tests/providers/wire_test_util.h"
 
-namespace taskcost {
+namespace taskcost::messages_codec_test {
 namespace {
 
 ProviderConfig MessagesProvider(ProviderKind kind) { return testing::WireProvider(kind); }
@@ -143,4 +143,4 @@ TEST_CASE("messages_codec: OpenAI sends a system and a user message exactly as s
   CHECK(BuildRequest(anthropic, new_form, {}).body != BuildRequest(anthropic, old_form, {}).body);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::messages_codec_test

@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-namespace taskcost {
+namespace taskcost::retry_after_test {
 namespace {
 
 using std::chrono::milliseconds;
@@ -195,4 +195,4 @@ TEST_CASE("retry_after: Anthropic's anthropic-ratelimit headers reset at a time"
 }
 
 }  // namespace
-}  // namespace taskcost
+}  // namespace taskcost::retry_after_test

@@ -10,7 +10,7 @@
 #include "tests/fuzz/finding.h"
 #include "tests/fuzz/xlsx_parts.h"
 
-namespace taskcost {
+namespace taskcost::fuzz_findings_test {
 namespace {
 
 using testing::TempDir;
@@ -98,4 +98,4 @@ TEST_CASE("xlsx reader: a shared string index or column past any sheet is an emp
   CHECK(rows[1].cells == std::vector<std::string>{"", "4"});
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::fuzz_findings_test

@@ -16,7 +16,7 @@
 #include "harness/review/sheet_writers.h"
 #include "tests/review/review_fixture.h"
 
-namespace taskcost {
+namespace taskcost::import_test {
 namespace {
 
 using testing::ReadText;
@@ -455,4 +455,4 @@ TEST_CASE("import: sheets opened and saved by LibreOffice") {
 }
 
 }  // namespace
-}  // namespace taskcost
+}  // namespace taskcost::import_test

@@ -15,7 +15,7 @@
 #include "harness/review/sheet_writers.h"
 #include "tests/review/review_fixture.h"
 
-namespace taskcost {
+namespace taskcost::sheet_test {
 namespace {
 
 using testing::ReviewRun;
@@ -398,4 +398,4 @@ TEST_CASE("sheet: a chain's row shows its last step's answer, not an earlier ste
   CHECK(refined == 4);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::sheet_test

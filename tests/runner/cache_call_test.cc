@@ -7,7 +7,7 @@
 #include "harness/runner/run_plan.h"
 #include "tests/runner/plan_fixture.h"
 
-namespace taskcost {
+namespace taskcost::cache_call_test {
 namespace {
 
 using testing::PlanFixture;
@@ -59,4 +59,4 @@ TEST_CASE("cache_call: without cache: the calls ask nothing") {
   CHECK(call->prompt_cache_key.empty());
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::cache_call_test

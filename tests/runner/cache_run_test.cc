@@ -10,7 +10,7 @@
 #include "tests/runner/fake_transport.h"
 #include "tests/runner/plan_fixture.h"
 
-namespace taskcost {
+namespace taskcost::cache_run_test {
 namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -179,4 +179,4 @@ TEST_CASE("runner cache: cached attempts of a resumed run do not count against t
   CHECK(result.spent == Usd("0.0096"));
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::cache_run_test

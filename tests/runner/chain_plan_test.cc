@@ -9,7 +9,7 @@
 #include "harness/runner/run_plan.h"
 #include "tests/runner/plan_fixture.h"
 
-namespace taskcost {
+namespace taskcost::chain_plan_test {
 namespace {
 
 using nlohmann::json;
@@ -137,9 +137,9 @@ TEST_CASE("chain_plan: a step with its own schema is asked for it and validated 
   CHECK_FALSE(last.partial);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::chain_plan_test
 
-namespace taskcost {
+namespace taskcost::chain_plan_test {
 
 TEST_CASE("chain_plan: a chain's expected cost is the sum of its steps, worked by hand") {
   // draft = small with the suite's prompt: B = 176 bytes (S1), 188 (S2) (run_plan_test.cc).
@@ -222,4 +222,4 @@ TEST_CASE("chain_plan: a time-priced model has no expected cost, never a silent 
   CHECK(e.time_priced_calls == 4);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::chain_plan_test

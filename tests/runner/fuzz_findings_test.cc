@@ -8,7 +8,7 @@
 #include "tests/fuzz/finding.h"
 #include "tests/fuzz/fuzz_input.h"
 
-namespace taskcost {
+namespace taskcost::fuzz_findings_test {
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
@@ -44,4 +44,4 @@ TEST_CASE(
   CHECK_FALSE(quota.Known(now + seconds(120)));
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::fuzz_findings_test

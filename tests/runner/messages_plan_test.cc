@@ -9,7 +9,7 @@
 #include "harness/runner/run_plan.h"
 #include "tests/runner/plan_fixture.h"
 
-namespace taskcost {
+namespace taskcost::messages_plan_test {
 namespace {
 
 using testing::PlanFixture;
@@ -132,4 +132,4 @@ TEST_CASE("messages_plan: the response cache key changes with any message") {
   CHECK(CacheKeyFor(role.Plan(), PlannedTask{0, 0, 0}, 1) != key);
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::messages_plan_test

@@ -2,7 +2,7 @@
 
 #include <doctest/doctest.h>
 
-namespace taskcost {
+namespace taskcost::rate_limiter_test {
 namespace {
 using std::chrono::milliseconds;
 
@@ -195,4 +195,4 @@ TEST_CASE("rate_limiter: Anthropic's reset times become delays from now") {
   CHECK(ReadingOf(state, 1'800'000'009'000).requests.reset_after == milliseconds(0));
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::rate_limiter_test

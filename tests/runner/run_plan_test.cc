@@ -6,7 +6,7 @@
 
 #include "tests/runner/plan_fixture.h"
 
-namespace taskcost {
+namespace taskcost::run_plan_test {
 namespace {
 
 using testing::PlanFixture;
@@ -163,4 +163,4 @@ TEST_CASE("run_plan: --samples, --limit and --candidates narrow the plan in suit
   }
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::run_plan_test

@@ -18,7 +18,7 @@
 #include "tests/runner/fake_models.h"
 #include "tests/runner/fake_transport.h"
 
-namespace taskcost {
+namespace taskcost::runner_test {
 namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -606,4 +606,4 @@ TEST_CASE("runner: an interrupt kills a running command scorer, and its paid ans
   }
 }
 
-}  // namespace taskcost
+}  // namespace taskcost::runner_test

@@ -11,7 +11,7 @@
 #include "scorers/scorer_set.h"
 #include "tests/scorers/scorer_fixture.h"
 
-namespace taskcost {
+namespace taskcost::command_scorer_test {
 namespace {
 
 using std::chrono::milliseconds;
@@ -126,4 +126,4 @@ TEST_CASE("command scorer: a hang is cut at the timeout, children included") {
 }
 
 }  // namespace
-}  // namespace taskcost
+}  // namespace taskcost::command_scorer_test

@@ -7,7 +7,7 @@
 #include "scorers/scorer_set.h"
 #include "tests/scorers/scorer_fixture.h"
 
-namespace taskcost {
+namespace taskcost::field_scorers_test {
 namespace {
 
 TEST_CASE("scorers: field_equals compares text with the rendered expected value") {
@@ -192,4 +192,4 @@ TEST_CASE("scorers: a failed success check makes the attempt incorrect, quality 
 }
 
 }  // namespace
-}  // namespace taskcost
+}  // namespace taskcost::field_scorers_test

@@ -8,7 +8,7 @@
 #include "harness/core/formats/json_check.h"
 #include "tests/scorers/scorer_fixture.h"
 
-namespace taskcost {
+namespace taskcost::hostile_answer_test {
 namespace {
 
 std::string Nested(int depth) {
@@ -59,4 +59,4 @@ TEST_CASE("hostile answer: integers beyond int64 and doubles beyond it keep thei
 }
 
 }  // namespace
-}  // namespace taskcost
+}  // namespace taskcost::hostile_answer_test
