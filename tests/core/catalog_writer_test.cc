@@ -27,6 +27,8 @@ TEST_CASE("catalog_writer: the YAML reads back to the same prices") {
   bedrock.model = "bedrock/anthropic.claude-3-haiku-20240307-v1:0";
   bedrock.input = Money::FromPicos(250'000);
   bedrock.cache_write = Money::FromPicos(300'000);
+  bedrock.cache_write_1h = Money::FromPicos(500'000);
+  bedrock.min_cache_prefix_tokens = 2048;
   bedrock.output = Money::FromPicos(1'250'000);
   bedrock.reasoning = Money::FromPicos(2'000'000);
   bedrock.as_of = "2026-11-23";
@@ -49,8 +51,10 @@ TEST_CASE("catalog_writer: the YAML reads back to the same prices") {
         "  \"bedrock/anthropic.claude-3-haiku-20240307-v1:0\":\n"
         "    input: 0.25\n"
         "    cache_write: 0.30\n"
+        "    cache_write_1h: 0.50\n"
         "    output: 1.25\n"
         "    reasoning: 2.00\n"
+        "    min_cache_prefix_tokens: 2048\n"
         "    as_of: 2026-11-23\n"
         "    source: \"https://example.invalid/bedrock\"\n");
 
@@ -65,6 +69,8 @@ TEST_CASE("catalog_writer: the YAML reads back to the same prices") {
     CHECK(b.output == a.output);
     CHECK(b.cached_input == a.cached_input);
     CHECK(b.cache_write == a.cache_write);
+    CHECK(b.cache_write_1h == a.cache_write_1h);
+    CHECK(b.min_cache_prefix_tokens == a.min_cache_prefix_tokens);
     CHECK(b.reasoning == a.reasoning);
     CHECK(b.batch_discount_percent == a.batch_discount_percent);
     CHECK(b.as_of == a.as_of);

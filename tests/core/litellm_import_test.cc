@@ -120,6 +120,18 @@ TEST_CASE("litellm_import: the catalog's models are updated and the changes repo
   }
 }
 
+TEST_CASE("litellm_import: a changed model keeps the catalog's one-hour write and cache minimum") {
+  PriceCatalog catalog = Catalog();
+  catalog.models[0].cache_write_1h = Money::FromPicos(4'000'000);  // $4.00 per 1M
+  catalog.models[0].min_cache_prefix_tokens = 1024;
+  Result<ImportResult> result = ImportLiteLlm(Registry(), catalog, Options());
+  REQUIRE_MESSAGE(result.ok(), FormatErrors(result.ok() ? Errors{} : result.errors()));
+  const ModelPrice& gpt = result->catalog.models[0];
+  CHECK(gpt.input == Money::FromPicos(2'200'000));  // changed: input $2.00 -> $2.20
+  CHECK(gpt.cache_write_1h == Money::FromPicos(4'000'000));
+  CHECK(gpt.min_cache_prefix_tokens == 1024);
+}
+
 TEST_CASE("litellm_import: the batch tier takes LiteLLM's batch rates") {
   ImportOptions options = Options();
   options.batch = true;

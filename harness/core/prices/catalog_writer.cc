@@ -77,11 +77,15 @@ std::string PriceCatalogToYaml(const PriceCatalog& catalog, const std::string& c
       AddRate(out, "input", price.input);
       AddRate(out, "cached_input", price.cached_input);
       AddRate(out, "cache_write", price.cache_write);
+      AddRate(out, "cache_write_1h", price.cache_write_1h);
       AddRate(out, "output", price.output);
       AddRate(out, "reasoning", price.reasoning);
     }
     if (price.batch_discount_percent != 0) {
       out += "    batch_discount_percent: " + std::to_string(price.batch_discount_percent) + "\n";
+    }
+    if (price.min_cache_prefix_tokens) {
+      out += "    min_cache_prefix_tokens: " + std::to_string(*price.min_cache_prefix_tokens) + "\n";
     }
     out += "    as_of: " + YamlText(price.as_of) + "\n";
     out += "    source: " + YamlText(price.source) + "\n";

@@ -192,6 +192,9 @@ ModelImport Merge(const ModelPrice& current, const ModelPrice& imported, ModelPr
   }
   entry.status = entry.details.empty() ? ImportStatus::kUnchanged : ImportStatus::kChanged;
   out = entry.details.empty() ? current : imported;
+  // What LiteLLM's map does not carry stays as the catalog had it.
+  if (!out.cache_write_1h) out.cache_write_1h = current.cache_write_1h;
+  if (!out.min_cache_prefix_tokens) out.min_cache_prefix_tokens = current.min_cache_prefix_tokens;
   return entry;
 }
 
