@@ -207,12 +207,10 @@ void AddPromptCache(const Usage& usage, const ModelPrice* price, CandidateMetric
   if (price == nullptr || price->TimePriced()) return;
   const Money read =
       TokensAt(price->cached_input.value_or(price->input), usage.cached_input_tokens);
-  // One-hour writes at their own rate, the rest at the write rate, as CallCost prices them.
-  const int64_t writes = std::max<int64_t>(0, usage.cache_write_tokens);
-  const int64_t hour_writes = std::clamp<int64_t>(usage.cache_write_1h_tokens, 0, writes);
-  const Money write_price = price->cache_write.value_or(price->input);
-  const Money write = TokensAt(write_price, writes - hour_writes) +
-                      TokensAt(price->cache_write_1h.value_or(write_price), hour_writes);
+  Money write;
+  for (const PricedTokens& term : CacheWriteTerms(*price, usage)) {
+    write += TokensAt(term.per_token, term.tokens);
+  }
   const Money uncached = TokensAt(price->input, usage.cached_input_tokens) +
                          TokensAt(price->input, usage.cache_write_tokens);
   m.cache_read_cost += read;

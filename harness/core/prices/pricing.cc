@@ -207,19 +207,25 @@ std::string TimePriceText(const ModelPrice& price) {
          " concurrent request" + (price.concurrency == 1 ? "" : "s");
 }
 
+std::array<PricedTokens, 2> CacheWriteTerms(const ModelPrice& price, const Usage& usage) {
+  const int64_t writes = std::max<int64_t>(0, usage.cache_write_tokens);
+  const int64_t hour_writes = std::clamp<int64_t>(usage.cache_write_1h_tokens, 0, writes);
+  const Money write_price = price.cache_write.value_or(price.input);
+  return {PricedTokens{write_price, writes - hour_writes},
+          PricedTokens{price.cache_write_1h.value_or(write_price), hour_writes}};
+}
+
 Money CallCost(const ModelPrice& price, const Usage& usage, int64_t latency_us) {
   if (price.TimePriced()) return TimeCost(price, latency_us);
   const int64_t reasoning = std::max<int64_t>(0, usage.reasoning_tokens);
   const int64_t output = std::max<int64_t>(0, usage.output_tokens);
   const int64_t plain_output = output > reasoning ? output - reasoning : 0;
-  const int64_t writes = std::max<int64_t>(0, usage.cache_write_tokens);
-  const int64_t hour_writes = std::clamp<int64_t>(usage.cache_write_1h_tokens, 0, writes);
-  const Money write_price = price.cache_write.value_or(price.input);
-  const std::pair<Money, int64_t> terms[] = {
+  const std::array<PricedTokens, 2> writes = CacheWriteTerms(price, usage);
+  const PricedTokens terms[] = {
       {price.input, usage.input_tokens},
       {price.cached_input.value_or(price.input), usage.cached_input_tokens},
-      {write_price, writes - hour_writes},
-      {price.cache_write_1h.value_or(write_price), hour_writes},
+      writes[0],
+      writes[1],
       {price.output, plain_output},
       {price.reasoning.value_or(price.output), reasoning},
   };

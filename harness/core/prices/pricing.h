@@ -4,6 +4,7 @@
 // Plain data and pure functions; not synchronised.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,6 +54,17 @@ Result<PriceCatalog> ParsePriceCatalog(const std::string& yaml_text, const std::
 /// or, time-priced, latency_us x gpu_hour / 3600 s / concurrency, rounded half away from zero to
 /// a picodollar. Never throws: a cost beyond Money's range is Money::Overflow().
 Money CallCost(const ModelPrice& price, const Usage& usage, int64_t latency_us);
+
+/// Tokens at one per-token rate: a term of a call's cost.
+struct PricedTokens {
+  Money per_token;
+  int64_t tokens = 0;
+};
+
+/// The call's cache writes as CallCost prices them: one-hour writes (at most all the writes) at
+/// cache_write_1h, the rest at cache_write; an unset rate is the one it falls back to (1h: the
+/// write rate; write: input). Counts below 0 are 0.
+std::array<PricedTokens, 2> CacheWriteTerms(const ModelPrice& price, const Usage& usage);
 
 /// The cost of `latency_us` of a time-priced model (0 for a token-priced one); as CallCost.
 Money TimeCost(const ModelPrice& price, int64_t latency_us);
